@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+//
+// fm — a federated Chaumian e-cash mint, as a toolkit of small commands.
+// Targets are grouped bottom-up; imports only ever point down this file
+// (see docs/architecture.md for the dependency picture).
+import PackageDescription
+
+// MARK: - Dependencies
+
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+]
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
+let x509 = Target.Dependency.product(name: "X509", package: "swift-certificates")
+let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+
+/// Field and curve arithmetic is unusably slow without the optimizer, so the
+/// crypto targets are compiled with -O even in debug builds (tests included).
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]
+
+// MARK: - Targets
+
+let targets: [Target] = [
+    // MARK: C system libraries
+    .systemLibrary(
+        name: "CSecp256k1", path: "Sources/CSecp256k1", pkgConfig: "libsecp256k1",
+        providers: [.apt(["libsecp256k1-dev"])]),
+    .systemLibrary(
+        name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
+        providers: [.apt(["libjansson-dev"])]),
+
+    // MARK: Cryptography
+    .target(name: "FMSecp256k1", dependencies: ["CSecp256k1", crypto]),
+    .target(name: "FMBLS12381", swiftSettings: optimized),
+    .target(name: "FMCrypto", dependencies: ["FMBLS12381", crypto], swiftSettings: optimized),
+
+    // MARK: Core
+    .target(name: "FMEncoding"),
+    .target(name: "FMCore", dependencies: ["FMEncoding", "FMSecp256k1", "FMCrypto", crypto]),
+
+    // MARK: Guardian setup, consensus, networking, storage
+    .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
+    .target(name: "FMConsensus", dependencies: ["FMCore"]),
+    .target(name: "FMPeerNetwork", dependencies: ["FMCore", nio, nioPosix, nioSSL, x509, crypto, logging]),
+    .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
+
+    // MARK: Bitcoin
+    .target(name: "FMBitcoin", dependencies: ["FMCore", "FMSecp256k1", crypto]),
+
+    // MARK: Command-line support
+    .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
+    .target(name: "FMBenchmarking", dependencies: []),
+    .target(name: "FMTesting", path: "Tests/FMTesting"),
+
+    // MARK: Executables (thin: parse, call a library, print)
+    .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
+    .executableTarget(
+        name: "fm-bench",
+        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson"]),
+
+    // MARK: Tests
+    .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
+    .testTarget(name: "FMCoreTests", dependencies: ["FMCore", "FMTesting"]),
+    .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting"]),
+    .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
+    .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
+    .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
+    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
+]
+
+let package = Package(
+    name: "fm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fm-keygen", targets: ["fm-keygen"]),
+        .executable(name: "fm-bench", targets: ["fm-bench"]),
+    ],
+    dependencies: dependencies,
+    targets: targets
+)

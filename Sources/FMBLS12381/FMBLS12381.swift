@@ -1,0 +1,1 @@
+// FMBLS12381: module overview lives in docs/architecture.md.

@@ -1,0 +1,1 @@
+// FMBenchmarking: module overview lives in docs/architecture.md.

@@ -1,0 +1,1 @@
+// FMBitcoin: module overview lives in docs/architecture.md.

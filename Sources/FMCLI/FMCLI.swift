@@ -1,0 +1,1 @@
+// FMCLI: module overview lives in docs/architecture.md.

@@ -1,0 +1,1 @@
+// FMConsensus: module overview lives in docs/architecture.md.

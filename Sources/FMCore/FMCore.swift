@@ -1,0 +1,1 @@
+// FMCore: module overview lives in docs/architecture.md.

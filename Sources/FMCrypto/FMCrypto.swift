@@ -1,0 +1,1 @@
+// FMCrypto: module overview lives in docs/architecture.md.

@@ -1,0 +1,1 @@
+// FMDatabase: module overview lives in docs/architecture.md.

@@ -1,0 +1,1 @@
+// FMEncoding: module overview lives in docs/architecture.md.

@@ -1,0 +1,1 @@
+// FMPeerNetwork: module overview lives in docs/architecture.md.

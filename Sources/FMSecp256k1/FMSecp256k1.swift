@@ -1,0 +1,1 @@
+// FMSecp256k1: module overview lives in docs/architecture.md.

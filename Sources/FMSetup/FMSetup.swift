@@ -1,0 +1,1 @@
+// FMSetup: module overview lives in docs/architecture.md.

@@ -1,0 +1,1 @@
+print("fm-bench: not built yet")

@@ -1,0 +1,1 @@
+print("fm-keygen: not built yet")
