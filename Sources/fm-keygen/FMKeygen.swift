@@ -13,6 +13,11 @@ struct FMKeygen: AsyncParsableCommand {
             and prints the public setup code as one JSON object on stdout. Every guardian sends its setup \
             code to the others; fm-dkg takes them all.
 
+            Examples:
+              FM_PASSPHRASE=correct-horse-battery fm-keygen --dir g0 --name alice | jq .
+              fm-keygen --dir g1 --name bob --p2p-url fm://10.0.0.2:8173 --passphrase-file pass.txt > bob.json
+              FM_PASSPHRASE=correct-horse-battery fm-keygen show --dir g0 | jq -r .consensus_public_key
+
             Exit codes: 0 ok, 1 failed, 2 bad input (nothing written).
             """,
         version: FMVersion.current,

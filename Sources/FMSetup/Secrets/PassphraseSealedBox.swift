@@ -14,13 +14,18 @@ public struct PassphraseSealedBox: Codable, Equatable, Sendable {
         public var r: Int
         public var p: Int
 
+        public init(log2N: Int, r: Int, p: Int) {
+            self.log2N = log2N
+            self.r = r
+            self.p = p
+        }
+
         /// N = 2^15, r = 8, p = 1: 32 MiB and about 0.1 s per unlock here.
         public static let interactive = ScryptParameters(log2N: 15, r: 8, p: 1)
 
         /// Rejects parameters that would make opening a hostile file cost unbounded memory or time.
         var isSane: Bool { (10...20).contains(log2N) && (1...16).contains(r) && (1...4).contains(p) }
 
-        enum CodingKeys: String, CodingKey { case log2N = "log2_n", r, p }
     }
 
     public var version: Int
