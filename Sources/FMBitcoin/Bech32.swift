@@ -30,13 +30,16 @@ public enum Bech32 {
     }
 
     /// Encodes `hrp` and 5-bit `data` (values 0...31) with the checksum of `variant`, in lower case.
-    public static func encode(hrp: String, data: [UInt8], variant: Variant) throws -> String {
+    /// - Parameter maxLength: 90 for segwit addresses (BIP-173); larger for other uses such as BOLT 11.
+    public static func encode(hrp: String, data: [UInt8], variant: Variant, maxLength: Int = 90) throws -> String {
         let hrpBytes = Array(hrp.lowercased().utf8)
         guard !hrpBytes.isEmpty, hrpBytes.allSatisfy({ (33...126).contains($0) }) else {
             throw BitcoinError.invalidBech32("human-readable part must be 1+ printable ASCII characters")
         }
         guard data.allSatisfy({ $0 < 32 }) else { throw BitcoinError.invalidBech32("data values must be 5-bit") }
-        guard hrpBytes.count + 1 + data.count + 6 <= 90 else { throw BitcoinError.invalidBech32("longer than 90 characters") }
+        guard hrpBytes.count + 1 + data.count + 6 <= maxLength else {
+            throw BitcoinError.invalidBech32("longer than \(maxLength) characters")
+        }
         let checksumInput = expandHRP(hrpBytes) + data + [0, 0, 0, 0, 0, 0]
         let mod = polymod(checksumInput) ^ variant.constant
         let checksum = (0..<6).map { UInt8((mod >> (5 * (5 - UInt32($0)))) & 31) }
@@ -46,9 +49,10 @@ public enum Bech32 {
     /// Decodes a bech32 or bech32m string into its lower-cased HRP, 5-bit data (without
     /// checksum) and the variant whose checksum matched.
     /// - Throws: ``BitcoinError/invalidBech32(_:)`` naming the defect.
-    public static func decode(_ string: String) throws -> (hrp: String, data: [UInt8], variant: Variant) {
+    /// - Parameter maxLength: 90 for segwit addresses (BIP-173); larger for other uses such as BOLT 11.
+    public static func decode(_ string: String, maxLength: Int = 90) throws -> (hrp: String, data: [UInt8], variant: Variant) {
         let chars = Array(string.utf8)
-        guard chars.count <= 90 else { throw BitcoinError.invalidBech32("longer than 90 characters") }
+        guard chars.count <= maxLength else { throw BitcoinError.invalidBech32("longer than \(maxLength) characters") }
         guard chars.allSatisfy({ (33...126).contains($0) }) else {
             throw BitcoinError.invalidBech32("character outside printable US-ASCII")
         }

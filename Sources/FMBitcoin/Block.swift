@@ -34,6 +34,13 @@ public struct Block: Sendable, Hashable {
 
     /// The BIP-141 witness commitment root: merkle root of wtxids with the coinbase's taken as zero.
     public var witnessMerkleRoot: Hash256 { Merkle.root([.zero] + transactions.dropFirst().map(\.wtxid)) }
+
+    /// The BIP-141 commitment `SHA256d(witness root || reserved value)` that the coinbase
+    /// carries in ``Script/witnessCommitment(_:)``; the reserved value is the coinbase's single
+    /// 32-byte witness item (conventionally zero).
+    public func witnessCommitment(reservedValue: [UInt8] = [UInt8](repeating: 0, count: 32)) -> [UInt8] {
+        sha256d(witnessMerkleRoot.bytes + reservedValue)
+    }
 }
 
 /// Bitcoin's merkle tree: pairs hashed with double SHA-256, an odd last node paired with itself.

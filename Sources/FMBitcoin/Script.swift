@@ -187,6 +187,19 @@ public struct Script: Sendable, Hashable, CustomStringConvertible, ExpressibleBy
         try multisig(threshold: threshold, keys.sorted { $0.compressed.lexicographicallyPrecedes($1.compressed) })
     }
 
+    /// The coinbase output script of a BIP-141 witness commitment: `OP_RETURN <aa21a9ed || commitment>`.
+    public static func witnessCommitment(_ commitment: [UInt8]) -> Script {
+        precondition(commitment.count == 32, "a witness commitment is 32 bytes")
+        return [.op(.return), .push([0xaa, 0x21, 0xa9, 0xed] + commitment)]
+    }
+
+    /// The coinbase scriptSig prefix BIP-34 requires: the block height as `CScript() << height`.
+    public static func coinbaseHeight(_ height: Int64) -> Script {
+        var script = Script()
+        script.appendNumber(height)
+        return script
+    }
+
     /// The threshold and keys of a bare `OP_k <keys> OP_n OP_CHECKMULTISIG` script, or `nil`.
     public var multisigParameters: (threshold: Int, keys: [PublicKey])? {
         guard let elements = try? elements(), elements.count >= 4,

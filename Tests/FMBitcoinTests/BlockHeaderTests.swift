@@ -30,4 +30,31 @@ struct BlockHeaderTests {
         #expect(!header.hasValidProofOfWork)
         #expect(throws: BitcoinError.self) { try BlockHeader(serialized: header.serialized.dropLast()) }
     }
+
+    @Test func chainWork() {
+        // Bitcoin Core: a regtest block adds 2 to chainwork; the genesis chainwork on mainnet is 0x100010001.
+        #expect(Target.regtestLimit.work.description == String(repeating: "0", count: 63) + "2")
+        #expect(Target(compact: 0x1d00_ffff)!.work.description == String(repeating: "0", count: 55) + "100010001")
+        var total = ChainWork.zero
+        for _ in 0..<3 { total = total + Target.regtestLimit.work }
+        #expect(total.description.hasSuffix("6"))
+        #expect(ChainWork(bigEndian: total.bigEndian) == total)
+        #expect(ChainWork.zero < total)
+    }
+
+    @Test func witnessCommitmentAndCoinbaseHeight() throws {
+        #expect(Script.coinbaseHeight(1).hex == "51")
+        #expect(Script.coinbaseHeight(16).hex == "60")
+        #expect(Script.coinbaseHeight(17).hex == "0111")
+        #expect(Script.coinbaseHeight(256).hex == "020001")
+        let commitment = [UInt8](repeating: 0xab, count: 32)
+        #expect(Script.witnessCommitment(commitment).hex == "6a24aa21a9ed" + String(repeating: "ab", count: 32))
+        // A block with only a coinbase commits to SHA256d(zero root || zero reserved value).
+        let coinbase = Transaction(
+            inputs: [TxIn(previousOutput: .null, scriptSig: Script.coinbaseHeight(1), sequence: 0xffff_ffff, witness: [[UInt8](repeating: 0, count: 32)])],
+            outputs: [TxOut(value: 50, scriptPubKey: Script([0x51]))])
+        let block = Block(header: BlockHeader(version: 4, previousBlockHash: .zero, merkleRoot: .zero, time: 0, bits: 0x207f_ffff, nonce: 0), transactions: [coinbase])
+        #expect(block.witnessCommitment() == sha256d([UInt8](repeating: 0, count: 64)))
+        #expect(try Block(serialized: block.serialized) == block)
+    }
 }
