@@ -1,4 +1,5 @@
 import ArgumentParser
+import FMCLI
 
 /// `fm-bench`: timing benchmarks for fm's building blocks, each reported with
 /// a ratio against a reference measured in the same run.
@@ -11,7 +12,9 @@ struct FMBench: AsyncParsableCommand {
             Each subcommand measures one area and prints an aligned table, or JSON with --json.
             Example: swift run -c release fm-bench bls
             """,
-        subcommands: [BLS.self])
+        subcommands: [BLS.self, JSONBenchmark.self])
+
+    static func main() async { await CommandRunner.main(Self.self) }
 }
 
 /// Options shared by every benchmark subcommand.
