@@ -54,7 +54,7 @@ let targets: [Target] = [
 
     // MARK: Core
     .target(name: "FMEncoding"),
-    .target(name: "FMCore", dependencies: ["FMEncoding", "FMSecp256k1", "FMCrypto", crypto]),
+    .target(name: "FMCore", dependencies: ["FMEncoding", "FMSecp256k1", "FMCrypto", "FMBitcoin", crypto]),
 
     // MARK: Guardian setup, consensus, networking, storage
     .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
