@@ -1,1 +1,0 @@
-// FMCore: module overview lives in docs/architecture.md.

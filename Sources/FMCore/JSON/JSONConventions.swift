@@ -1,0 +1,61 @@
+import Foundation
+
+/// fm's one JSON style: keys in snake_case as written in the types' CodingKeys,
+/// sorted keys (stable output for diffs and tests), no escaped slashes.
+/// Binary values are lower-case hex strings; amounts are integer millisatoshis.
+public enum JSONConventions {
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    /// One line of JSON (no trailing newline).
+    public static func line(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder().encode(value), as: UTF8.self)
+    }
+
+    /// Decodes `type`, turning Foundation's errors into one line that names the field.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws(InvalidInput) -> T {
+        do {
+            return try decoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw InvalidInput(field: error.fieldPath ?? what, expected: error.expectation, code: "invalid_json")
+        } catch {
+            throw InvalidInput(field: what, expected: "valid JSON", code: "invalid_json")
+        }
+    }
+}
+
+extension DecodingError {
+    fileprivate var fieldPath: String? {
+        let path: [any CodingKey]
+        switch self {
+        case .keyNotFound(let key, let context): path = context.codingPath + [key]
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            path = context.codingPath
+        @unknown default: return nil
+        }
+        guard !path.isEmpty else { return nil }
+        return path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    fileprivate var expectation: String {
+        switch self {
+        case .keyNotFound: "a value (the key is missing)"
+        case .typeMismatch(let type, _): "a value of type \(type)"
+        case .valueNotFound(let type, _): "a \(type), not null"
+        case .dataCorrupted(let context): context.debugDescription.isEmpty ? "valid JSON" : context.debugDescription
+        @unknown default: "valid JSON"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// FMEncoding: module overview lives in docs/architecture.md.
