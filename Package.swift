@@ -53,7 +53,8 @@ let targets: [Target] = [
 
     // MARK: Guardian setup, consensus, networking, storage
     .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
-    .target(name: "FMConsensus", dependencies: ["FMCore"]),
+    .target(name: "FMConsensus", dependencies: ["FMCore", "FMEncoding"]),
+    .target(name: "FMConsensusSimulation", dependencies: ["FMConsensus", "FMCore", crypto]),
     .target(name: "FMPeerNetwork", dependencies: ["FMCore", nio, nioPosix, nioSSL, x509, crypto, logging]),
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
 
@@ -78,6 +79,7 @@ let targets: [Target] = [
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
+    .testTarget(name: "FMConsensusTests", dependencies: ["FMConsensus", "FMConsensusSimulation", "FMCore", "FMTesting"]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
 ]
 

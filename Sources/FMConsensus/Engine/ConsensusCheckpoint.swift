@@ -32,10 +32,10 @@ public struct ConsensusCheckpoint: Hashable, Sendable, CanonicalCodable {
 
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         let (index, body) = try decoder.readVariant()
-        guard index == 0 else { throw .unknownVariant(index) }
+        guard index == 0 else { throw .unknownVariant(index, type: "ConsensusCheckpoint") }
         var reader = body
         iteration = try reader.readVarint()
-        notarizeVote = try reader.read()
+        notarizeVote = try reader.read(Hash256?.self)
         skipVote = try reader.read()
         try reader.finish()
     }

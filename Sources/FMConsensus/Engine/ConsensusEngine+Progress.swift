@@ -48,7 +48,7 @@ extension ConsensusEngine {
 
     /// The end of a notarized chain of length `length` (every iteration 1…length holds a
     /// notarized block or ⊥), or `nil` if this guardian has not seen one.
-    func chainTip(endingAt length: UInt64) -> ChainTip? {
+    mutating func chainTip(endingAt length: UInt64) -> ChainTip? {
         var k = length
         while k > finalizedTip.iteration {
             if let block = validNotarized(in: k) { return ChainTip(after: block.block.header) }

@@ -112,9 +112,7 @@ public enum ConsensusMessage: Hashable, Sendable, CanonicalCodable {
         case 5: self = .blockRequest(fromHeight: try reader.readVarint())
         case 6: self = .blockResponse(try reader.readVector(maxCount: Self.maxBlocksPerResponse))
         default:
-            var rest: [UInt8] = []
-            while !reader.isAtEnd { rest += try reader.readFixed(1) }
-            self = .unknown(variant: index, body: rest)
+            self = .unknown(variant: index, body: reader.readRemaining())
         }
         try reader.finish()
     }

@@ -51,10 +51,10 @@ public struct VoteStatement: Hashable, Sendable, CanonicalCodable {
         let (index, body) = try decoder.readVariant()
         var reader = body
         switch index {
-        case 0: kind = .notarize(try reader.read())
+        case 0: kind = .notarize(try reader.read(Hash256.self))
         case 1: kind = .skip
-        case 2: kind = .finalize(try reader.read())
-        default: throw .unknownVariant(index)
+        case 2: kind = .finalize(try reader.read(Hash256.self))
+        default: throw .unknownVariant(index, type: "VoteKind")
         }
         try reader.finish()
         iteration = try decoder.readVarint()
