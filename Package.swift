@@ -59,7 +59,7 @@ let targets: [Target] = [
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
 
     // MARK: Bitcoin
-    .target(name: "FMBitcoin", dependencies: ["FMCore", "FMSecp256k1", crypto]),
+    .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
@@ -75,7 +75,8 @@ let targets: [Target] = [
     // MARK: Tests
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
     .testTarget(name: "FMCoreTests", dependencies: ["FMCore", "FMTesting"]),
-    .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting"]),
+    .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting", crypto]),
+    .testTarget(name: "FMBitcoinTests", dependencies: ["FMBitcoin", "FMSecp256k1", "FMTesting"], exclude: ["Vectors"]),
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
