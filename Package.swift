@@ -53,7 +53,7 @@ let targets: [Target] = [
 
     // MARK: Guardian setup, consensus, networking, storage
     .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
-    .target(name: "FMConsensus", dependencies: ["FMCore", "FMEncoding"]),
+    .target(name: "FMConsensus", dependencies: ["FMCore", "FMEncoding", "FMSecp256k1"]),
     .target(name: "FMConsensusSimulation", dependencies: ["FMConsensus", "FMCore", crypto]),
     .target(name: "FMPeerNetwork", dependencies: ["FMCore", nio, nioPosix, nioSSL, x509, crypto, logging]),
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
@@ -70,7 +70,7 @@ let targets: [Target] = [
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
     .executableTarget(
         name: "fm-bench",
-        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson"]),
+        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMConsensusSimulation"]),
 
     // MARK: Tests
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),

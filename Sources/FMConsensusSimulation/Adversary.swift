@@ -114,7 +114,7 @@ extension Simulation {
         let variants = [proposal, alternative(to: proposal, signer: signer)]
         var out: [(PeerID, [UInt8])] = []
         for peer in peers where !coalition.contains(peer) {
-            let shown = variants[Int(peer.rawValue) % 2]
+            let shown = variants[honestHalf(of: peer) ?? 0]
             out.append((peer, ConsensusMessage.proposal(shown).encoded))
             for member in coalition where member != shown.block.header.proposer {
                 let memberSigner = keyring.signer(for: member)

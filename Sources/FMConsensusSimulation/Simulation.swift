@@ -78,6 +78,11 @@ public struct Simulation {
     }
 
     var honestIndices: [Int] { nodes.indices.filter { nodes[$0].isHonest } }
+
+    /// Which half of the honest guardians a guardian is in (alternating), `nil` if Byzantine.
+    func honestHalf(of peer: PeerID) -> Int? {
+        honestIndices.firstIndex(of: Int(peer.rawValue)).map { $0 % 2 }
+    }
     var stableTime: UInt64 { scenario.chaosDuration }
 
     /// Runs the scenario to its end and reports the invariants' outcome.
@@ -115,7 +120,7 @@ public struct Simulation {
             }
         }
         if scenario.splitHonestGuardians {
-            partition = nodes.indices.map { nodes[$0].isHonest ? $0 % 2 : -1 }
+            partition = nodes.indices.map { honestHalf(of: nodes[$0].id) ?? -1 }
             queue.schedule(.repartition, at: stableTime)
         } else if scenario.partitions && scenario.chaosDuration > 0 {
             var at: UInt64 = 0
