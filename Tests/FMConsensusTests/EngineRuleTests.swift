@@ -171,12 +171,14 @@ import Testing
         // A tampered history is refused...
         let tampered = FinalizedBlock(notarized: NotarizedBlock(block: Block(header: blocks[0].header, items: [[4]]), notarization: blocks[0].notarized.notarization), finalization: blocks[0].finalization)
         #expect(late.receive(.blockResponse([tampered]), from: 0).rejections.count == 1)
-        // ...the genuine one accepted.
-        _ = late.receive(.status(ConsensusStatus(iteration: 2, finalizedCount: 1)), from: 0)
-        let accepted = late.receive(.blockResponse(blocks), from: 0)
+        // ...and its server is not asked again while another guardian can serve the genuine one.
+        #expect(late.receive(.status(ConsensusStatus(iteration: 2, finalizedCount: 1)), from: 0).isEmpty)
+        let retry = late.receive(.status(ConsensusStatus(iteration: 2, finalizedCount: 1)), from: 1)
+        #expect(retry.contains(.send(.blockRequest(fromHeight: 0), to: PeerID(1))))
+        let accepted = late.receive(.blockResponse(blocks), from: 1)
         #expect(accepted.finalized == blocks)
         #expect(late.finalizedTip.count == 1 && late.iteration == 2)
         // Unsolicited responses are refused.
-        #expect(late.receive(.blockResponse(blocks), from: 1).rejections == [.unsolicited])
+        #expect(late.receive(.blockResponse(blocks), from: 2).rejections == [.unsolicited])
     }
 }

@@ -18,16 +18,16 @@ import Testing
     }
 
     @Test func fourGuardiansWithOneByzantine() {
-        Self.runSeeds(n: 4, seeds: 1_000..<1_150) { SimulationScenario.standard(n: 4, seed: $0) }
+        Self.runSeeds(n: 4, seeds: 1_000..<1_120) { SimulationScenario.standard(n: 4, seed: $0) }
     }
 
     @Test func sevenGuardiansWithTwoByzantine() {
-        Self.runSeeds(n: 7, seeds: 2_000..<2_060) { SimulationScenario.standard(n: 7, seed: $0) }
+        Self.runSeeds(n: 7, seeds: 2_000..<2_050) { SimulationScenario.standard(n: 7, seed: $0) }
     }
 
     @Test func everyByzantineBehaviorAtFourGuardians() {
         for behavior in ByzantineBehavior.individual {
-            Self.runSeeds(n: 4, seeds: 3_000..<3_012) { SimulationScenario(n: 4, seed: $0, byzantine: [behavior]) }
+            Self.runSeeds(n: 4, seeds: 3_000..<3_010) { SimulationScenario(n: 4, seed: $0, byzantine: [behavior]) }
         }
     }
 

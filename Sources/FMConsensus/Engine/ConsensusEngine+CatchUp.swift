@@ -8,7 +8,11 @@ extension ConsensusEngine {
     mutating func retransmit() {
         epoch += 1
         output.append(.setTimer(.retransmit, after: configuration.retransmitInterval))
-        if let request = catchUpRequest, request.epoch < epoch { catchUpRequest = nil }
+        if let request = catchUpRequest, request.epoch < epoch {
+            // No answer within a period: ask someone else next time.
+            catchUpRequest = nil
+            distrustForCatchUp(request.peer)
+        }
         broadcast(.status(ConsensusStatus(iteration: iteration, finalizedCount: finalizedTip.count)))
         guard let state = rounds[iteration] else { return }
         if let proposal = state.proposal, proposal.block.header.proposer == configuration.ownID {
@@ -25,7 +29,7 @@ extension ConsensusEngine {
     /// A peer's status: fetch finalized blocks it has and this guardian lacks; send it the
     /// certificates of unfinalized iterations it may lack (at most once per period per peer).
     mutating func receiveStatus(_ status: ConsensusStatus, from peer: PeerID) -> MessageRejection? {
-        if status.finalizedCount > finalizedTip.count, catchUpRequest == nil {
+        if status.finalizedCount > finalizedTip.count, catchUpRequest == nil, !isDistrustedForCatchUp(peer) {
             requestBlocks(from: peer)
         }
         guard status.iteration <= iteration, statusServedEpoch[peer] != epoch else { return nil }
@@ -45,6 +49,17 @@ extension ConsensusEngine {
             }
         }
         return nil
+    }
+
+    /// A peer whose catch-up answer was missing, invalid or useless is not asked for the next
+    /// two periods, so a lying peer cannot monopolize catch-up (nor be shut out forever).
+    private mutating func distrustForCatchUp(_ peer: PeerID) {
+        unhelpfulPeer = (peer, epoch + 2)
+    }
+
+    private func isDistrustedForCatchUp(_ peer: PeerID) -> Bool {
+        guard let unhelpfulPeer else { return false }
+        return unhelpfulPeer.peer == peer && epoch < unhelpfulPeer.untilEpoch
     }
 
     mutating func requestBlocks(from peer: PeerID) {
@@ -75,8 +90,10 @@ extension ConsensusEngine {
                 fresh, after: finalizedTip, peers: configuration.peers, quorum: configuration.quorum,
                 verifier: verifier)
         } catch {
+            distrustForCatchUp(peer)
             return .invalidHistory(error.description)
         }
+        if provenFinal == 0 { distrustForCatchUp(peer) }
         for block in fresh.prefix(provenFinal) { accept(block) }
         if provenFinal > 0, blocks.count >= configuration.limits.catchUpBatch {
             requestBlocks(from: peer)  // there may be more

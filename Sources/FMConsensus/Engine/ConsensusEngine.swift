@@ -53,6 +53,9 @@ public struct ConsensusEngine: Sendable {
     var blocksServedEpoch: [PeerID: UInt64] = [:]
     /// The outstanding catch-up request: asked peer and the epoch it was sent in.
     var catchUpRequest: (peer: PeerID, epoch: UInt64)?
+    /// The last peer whose catch-up answer was missing, invalid or useless, and until when it
+    /// is not asked again.
+    var unhelpfulPeer: (peer: PeerID, untilEpoch: UInt64)?
 
     /// Actions produced by the event being handled.
     var output: [ConsensusAction] = []
