@@ -37,6 +37,7 @@ import Testing
         var second = Simulation(scenario)
         let a = first.run(), b = second.run()
         #expect(a.description == b.description)
+        print("replay check: \(a)")
         #expect(a.messagesDelivered > 0)
     }
 }
