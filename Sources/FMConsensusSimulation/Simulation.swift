@@ -53,6 +53,13 @@ public struct Simulation {
     var referenceChain: [Hash256] = []
     var referenceItems: Set<Hash256> = []
     var submittedItems: [Hash256] = []
+    struct CastVotes {
+        var notarize: Hash256?
+        var skip = false
+        var finalize = false
+    }
+    /// Every vote each honest guardian sent, per iteration (an observer's record, survives crashes).
+    var castVotes: [PeerID: [UInt64: CastVotes]] = [:]
 
     public init(_ scenario: SimulationScenario) {
         precondition(scenario.n >= 1 && scenario.byzantine.count < scenario.n)
@@ -270,6 +277,34 @@ public struct Simulation {
         }
     }
 
+    /// Invariant: an honest guardian never votes for two blocks in one iteration, nor both ⊥
+    /// and finalize, across crashes included (the write-ahead checkpoint's job).
+    private mutating func observeOwnVote(in message: ConsensusMessage, from index: Int) {
+        let me = nodes[index].id
+        let vote: Vote
+        switch message {
+        case .proposal(let proposal) where proposal.block.header.proposer == me: vote = proposal.leaderVote
+        case .vote(let own) where own.voter == me: vote = own
+        default: return
+        }
+        var record = castVotes[me, default: [:]][vote.iteration] ?? CastVotes()
+        switch vote.statement.kind {
+        case .notarize(let hash):
+            if let earlier = record.notarize, earlier != hash {
+                violation("\(me) voted for two blocks in iteration \(vote.iteration)")
+            }
+            record.notarize = hash
+        case .skip:
+            record.skip = true
+        case .finalize:
+            record.finalize = true
+        }
+        if record.skip && record.finalize {
+            violation("\(me) voted both ⊥ and finalize in iteration \(vote.iteration)")
+        }
+        castVotes[me, default: [:]][vote.iteration] = record
+    }
+
     private mutating func violation(_ text: String) {
         if report.violations.count < 20 { report.violations.append("t=\(now)ms: \(text)") }
     }
@@ -277,6 +312,7 @@ public struct Simulation {
     // MARK: Network
 
     private mutating func emit(_ message: ConsensusMessage, from index: Int, to peers: [PeerID]) {
+        if nodes[index].isHonest { observeOwnVote(in: message, from: index) }
         if let behavior = nodes[index].behavior {
             for (peer, bytes) in distort(message, from: index, to: peers, behavior: behavior) {
                 transmit(bytes, from: index, to: Int(peer.rawValue))

@@ -81,6 +81,19 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         return SimulationScenario(n: n, seed: seed, byzantine: byzantine)
     }
 
+    /// A harsher scenario whose network parameters are drawn from the seed too: up to 30% drops,
+    /// 20% duplicates, 400 ms delays, 4 s of chaos, 40 items (used by the soak).
+    public static func randomized(n: Int, seed: UInt64) -> SimulationScenario {
+        var scenario = standard(n: n, seed: seed)
+        var random = SimulationRandom(seed: seed ^ 0xA5A5_5A5A)
+        scenario.dropRate = Double(random.uniform(0...30)) / 100
+        scenario.duplicateRate = Double(random.uniform(0...20)) / 100
+        scenario.maxChaosDelay = random.uniform(5...400)
+        scenario.chaosDuration = random.uniform(0...4_000)
+        scenario.items = Int(random.uniform(1...40))
+        return scenario
+    }
+
     public var description: String {
         "n=\(n) seed=\(seed) byzantine=\(byzantine) items=\(items) chaos=\(chaosDuration)ms drop=\(dropRate) dup=\(duplicateRate) partitions=\(partitions) crashes=\(crashes) split=\(splitHonestGuardians)"
     }

@@ -31,6 +31,11 @@ import Testing
         }
     }
 
+    @Test func harsherNetworksAtFourAndSevenGuardians() {
+        Self.runSeeds(n: 4, seeds: 4_000..<4_015) { SimulationScenario.randomized(n: 4, seed: $0) }
+        Self.runSeeds(n: 7, seeds: 5_000..<5_010) { SimulationScenario.randomized(n: 7, seed: $0) }
+    }
+
     @Test func sameSeedReplaysExactly() {
         let scenario = SimulationScenario.standard(n: 4, seed: 77)
         var first = Simulation(scenario)

@@ -13,7 +13,7 @@ import Testing
         let count = Self.seeds ?? 0
         var failures = 0
         for seed in Self.base..<(Self.base + count) {
-            var simulation = Simulation(.standard(n: n, seed: seed))
+            var simulation = Simulation(seed % 2 == 0 ? .standard(n: n, seed: seed) : .randomized(n: n, seed: seed))
             let report = simulation.run()
             if !report.passed {
                 failures += 1

@@ -58,12 +58,12 @@ extension ConsensusEngine {
             return .notLeader(iteration: header.iteration)
         }
         if let existing = rounds[header.iteration]?.proposal {
-            return existing == proposal ? nil : .equivocation(iteration: header.iteration)
+            return existing.block == proposal.block ? nil : .equivocation(iteration: header.iteration)
         }
         if let problem = blockProblem(proposal.block) { return .invalidBlock(problem) }
         let vote = proposal.leaderVote
         guard isValid(vote) else { return .invalidSignature }
-        if let earlier = rounds[header.iteration]?.notarizeVotes[vote.voter], earlier != vote {
+        if let earlier = rounds[header.iteration]?.notarizeVotes[vote.voter], earlier.statement != vote.statement {
             return .equivocation(iteration: header.iteration)
         }
         rounds[header.iteration, default: IterationState()].proposal = proposal
@@ -83,7 +83,9 @@ extension ConsensusEngine {
             case .skip: state?.skipVotes[vote.voter]
             case .finalize: state?.finalizeVotes[vote.voter]
             }
-        if let earlier { return earlier == vote ? nil : .equivocation(iteration: vote.iteration) }
+        // The same statement again (a retransmission, perhaps re-signed after a restart) is a
+        // duplicate; a different one is equivocation. Either way the first vote stands.
+        if let earlier { return earlier.statement == vote.statement ? nil : .equivocation(iteration: vote.iteration) }
         guard isValid(vote) else { return .invalidSignature }
         record(vote)
         return nil
