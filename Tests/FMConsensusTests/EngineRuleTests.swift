@@ -182,3 +182,48 @@ import Testing
         #expect(late.receive(.blockResponse(blocks), from: 2).rejections == [.unsolicited])
     }
 }
+
+/// A Byzantine peer cannot grow an engine's memory without bound.
+@Suite struct BoundedMemoryTests {
+    let federation = TestFederation()
+
+    @Test func voteSpamAcrossIterationsAndHashesStaysBounded() {
+        var engine = federation.engine(0)
+        _ = engine.handle(.start)
+        var random = SimulationRandom(seed: 9)
+        for number in 0..<5_000 {
+            let iteration = random.uniform(1...100_000)
+            let kind: VoteKind = [.notarize(Hash256.sha256(random.bytes(4))), .skip, .finalize(Hash256.sha256(random.bytes(4)))][number % 3]
+            _ = engine.receive(.vote(federation.vote(kind, iteration: iteration, by: 3)), from: 3)
+            let proposalIteration = random.uniform(1...200)
+            if proposalIteration % 4 == 1 {
+                _ = engine.receive(.proposal(federation.proposal(iteration: proposalIteration, items: [random.bytes(8)])), from: 1)
+            }
+        }
+        let window = Int(federation.configuration(for: PeerID(0)).limits.iterationWindow)
+        #expect(engine.retainedIterationCount <= window + 1)
+        // One vote of each kind per guardian per iteration, whatever was sent.
+        #expect(engine.retainedVoteCount <= 3 * federation.peers.count * (window + 1))
+    }
+
+    @Test func pendingPoolIsBounded() {
+        var limits = ConsensusLimits()
+        limits.maxPendingItems = 10
+        limits.maxItemBytes = 16
+        let configuration = ConsensusConfiguration(
+            peers: federation.peers, ownID: PeerID(0), genesisHash: federation.genesis, limits: limits)
+        var engine = ConsensusEngine(configuration: configuration, signer: federation.keyring.signer(for: PeerID(0)), verifier: federation.keyring.verifier)
+        var rejected: [ItemRejection] = []
+        for number in 0..<20 {
+            for action in engine.handle(.submit(item: [UInt8(number)])) {
+                if case .itemRejected(_, let reason) = action { rejected.append(reason) }
+            }
+        }
+        #expect(engine.pendingItemCount == 10)
+        #expect(rejected == Array(repeating: .poolFull(limit: 10), count: 10))
+        #expect(engine.handle(.submit(item: [UInt8](repeating: 1, count: 17))).contains {
+            if case .itemRejected(_, .tooLarge(bytes: 17, limit: 16)) = $0 { true } else { false }
+        })
+        #expect(engine.handle(.submit(item: [0])).contains { if case .itemRejected(_, .duplicate) = $0 { true } else { false } })
+    }
+}

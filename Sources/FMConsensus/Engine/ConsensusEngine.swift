@@ -128,6 +128,15 @@ public struct ConsensusEngine: Sendable {
     /// Items submitted here and not finalized yet.
     public var pendingItemCount: Int { pool.count }
 
+    /// Iterations the engine holds state for (votes, proposals, certificates); bounded by the
+    /// unfinalized iterations plus ``ConsensusLimits/iterationWindow``. For metrics.
+    public var retainedIterationCount: Int { rounds.count }
+
+    /// Votes held across all retained iterations (at most three per guardian per iteration).
+    public var retainedVoteCount: Int {
+        rounds.values.reduce(0) { $0 + $1.notarizeVotes.count + $1.skipVotes.count + $1.finalizeVotes.count }
+    }
+
     /// Whether `item` is submitted here and waiting to be finalized.
     public func isPending(_ item: [UInt8]) -> Bool { pool.contains(ConsensusItem.hash(of: item)) }
 
