@@ -8,8 +8,8 @@ extension ConsensusEngine {
     mutating func retransmit() {
         epoch += 1
         output.append(.setTimer(.retransmit, after: configuration.retransmitInterval))
-        if let request = catchUpRequest, request.epoch < epoch {
-            // No answer within a period: ask someone else next time.
+        if let request = catchUpRequest, request.epoch + 1 < epoch {
+            // No answer within a full period: ask someone else next time.
             catchUpRequest = nil
             distrustForCatchUp(request.peer)
         }
