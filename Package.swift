@@ -58,7 +58,8 @@ let targets: [Target] = [
 
     // MARK: Guardian setup, consensus, networking, storage
     .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
-    .target(name: "FMConsensus", dependencies: ["FMCore"]),
+    .target(name: "FMConsensus", dependencies: ["FMCore", "FMEncoding", "FMSecp256k1"]),
+    .target(name: "FMConsensusSimulation", dependencies: ["FMConsensus", "FMCore", crypto]),
     .target(
         name: "FMPeerNetwork",
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
@@ -76,7 +77,7 @@ let targets: [Target] = [
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
     .executableTarget(
         name: "fm-bench",
-        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson"]),
+        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMConsensusSimulation"]),
 
     // MARK: Tests
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
@@ -87,6 +88,7 @@ let targets: [Target] = [
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
+    .testTarget(name: "FMConsensusTests", dependencies: ["FMConsensus", "FMConsensusSimulation", "FMCore", "FMTesting"]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(name: "FMPeerNetworkTests", dependencies: ["FMPeerNetwork", "FMTesting", x509, asn1, crypto]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
