@@ -257,7 +257,7 @@ extension PeerNetwork {
             }
             defer { group.cancelAll() }
             while let buffer = try await frames.next() {
-                guard await inbound.deliver(Array(buffer: buffer), from: peer) else { break }
+                guard await inbound.deliver(Array(buffer: buffer), from: peer, bytes: buffer.readableBytes) else { break }
                 state.withLockedValue { $0.links[peer]?.framesReceived += 1 }
             }
         }
