@@ -59,7 +59,6 @@ let targets: [Target] = [
     // MARK: Guardian setup, consensus, networking, storage
     .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
     .target(name: "FMConsensus", dependencies: ["FMCore", "FMEncoding"]),
-    .target(name: "FMConsensusSimulation", dependencies: ["FMConsensus", "FMCore", crypto]),
     .target(
         name: "FMPeerNetwork",
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
@@ -86,7 +85,6 @@ let targets: [Target] = [
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
-    .testTarget(name: "FMConsensusTests", dependencies: ["FMConsensus", "FMConsensusSimulation", "FMCore", "FMTesting"]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(
         name: "FMPeerNetworkTests",
