@@ -63,6 +63,9 @@ let targets: [Target] = [
         name: "FMPeerNetwork",
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
+    .target(
+        name: "FMServer",
+        dependencies: ["FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", grdb, nioConcurrency, logging]),
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMCore", "FMSecp256k1", crypto]),

@@ -146,6 +146,29 @@ package final class FairMailbox<Source: Hashable & Comparable & Sendable, Elemen
         for producer in blocked { producer.resume(returning: false) }
     }
 
+    /// Finishes the mailbox and returns everything still buffered or waiting, without suspending; waiting producers
+    /// get true (their element is in the result). For a consumer that stops early and must settle what it leaves.
+    package func drain() -> [(Source, Element)] {
+        let (items, producers, consumer) = state.withLockedValue { state in
+            state.finished = true
+            var items: [(Source, Element)] = []
+            var producers: [CheckedContinuation<Bool, Never>] = []
+            for source in state.order {
+                guard let share = state.shares[source] else { continue }
+                items += share.elements.map { (source, $0.0) }
+                items += share.blocked.map { (source, $0.element) }
+                producers += share.blocked.map(\.continuation)
+                state.shares[source] = Share()
+            }
+            let consumer = state.consumer?.continuation
+            state.consumer = nil
+            return (items, producers, consumer)
+        }
+        consumer?.resume(returning: nil)
+        for producer in producers { producer.resume(returning: true) }
+        return items
+    }
+
     /// Elements buffered from `source` (not counting producers still waiting).
     package func bufferedCount(from source: Source) -> Int {
         state.withLockedValue { $0.shares[source]?.elements.count ?? 0 }
