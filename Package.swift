@@ -68,7 +68,7 @@ let targets: [Target] = [
         dependencies: ["FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", grdb, nioConcurrency, logging]),
 
     // MARK: Bitcoin
-    .target(name: "FMBitcoin", dependencies: ["FMCore", "FMSecp256k1", crypto]),
+    .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
@@ -84,7 +84,7 @@ let targets: [Target] = [
     // MARK: Tests
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
     .testTarget(name: "FMCoreTests", dependencies: ["FMCore", "FMTesting"]),
-    .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting"]),
+    .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting", crypto]),
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
