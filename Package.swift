@@ -88,6 +88,12 @@ let targets: [Target] = [
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
+    .testTarget(
+        name: "FMServerTests",
+        dependencies: [
+            "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting", nio, nioPosix,
+            nioConcurrency,
+        ]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(
         name: "FMPeerNetworkTests",

@@ -157,6 +157,8 @@ extension PeerNetwork {
                     for try await connection in connections {
                         group.addTask { _ = await self.serve(connection, dialed: nil) }
                     }
+                } catch is CancellationError {
+                    // Shutting down.
                 } catch {
                     logger.error("accepting peer connections failed", metadata: ["error": "\(error)"])
                 }

@@ -21,6 +21,8 @@ extension ConsensusDriver {
     struct SharedState {
         var status = ConsensusDriverStatus()
         var started = false
+        /// Set once ``run()`` has ended; subscribers arriving later get the stored blocks only.
+        var stopped = false
         var subscribers: [UInt64: AsyncStream<UInt64>.Continuation] = [:]
         var nextSubscriberID: UInt64 = 0
     }
@@ -87,6 +89,7 @@ extension ConsensusDriver {
         }
         let subscribers = state.withLockedValue { state in
             state.status.isRunning = false
+            state.stopped = true
             defer { state.subscribers = [:] }
             return state.subscribers.values
         }
@@ -174,13 +177,13 @@ extension ConsensusDriver {
     /// A stream of finalized counts that holds only the newest value, starting with the current one.
     func subscribeToFinalizedCount() -> AsyncStream<UInt64> {
         let (stream, continuation) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
-        let (id, count, running, everStarted) = state.withLockedValue { state in
+        let (id, count, stopped) = state.withLockedValue { state in
             state.nextSubscriberID += 1
-            if state.status.isRunning || !state.started { state.subscribers[state.nextSubscriberID] = continuation }
-            return (state.nextSubscriberID, state.status.finalizedCount, state.status.isRunning, state.started)
+            if !state.stopped { state.subscribers[state.nextSubscriberID] = continuation }
+            return (state.nextSubscriberID, state.status.finalizedCount, state.stopped)
         }
         continuation.yield(count)
-        if !running && everStarted { continuation.finish() }
+        if stopped { continuation.finish() }
         continuation.onTermination = { [weak self] _ in
             self?.state.withLockedValue { _ = $0.subscribers.removeValue(forKey: id) }
         }
