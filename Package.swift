@@ -65,7 +65,10 @@ let targets: [Target] = [
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
     .target(
         name: "FMServer",
-        dependencies: ["FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", grdb, nioConcurrency, logging]),
+        dependencies: [
+            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", grdb, nioConcurrency,
+            logging,
+        ]),
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),

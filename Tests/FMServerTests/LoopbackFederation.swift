@@ -9,23 +9,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// BIP-340 Schnorr signing of consensus votes with a guardian's secp256k1 key.
-struct SchnorrVoteSigner: ConsensusSigner {
-    let peer: PeerID
-    let keypair: Keypair
-    func sign(digest: Hash256) -> [UInt8] { keypair.signSchnorr(message: digest.bytes).rawRepresentation }
-}
-
-struct SchnorrVoteVerifier: ConsensusVerifier {
-    let keys: [PeerID: XOnlyPublicKey]
-    func isValidSignature(_ signature: [UInt8], of digest: Hash256, by peer: PeerID) -> Bool {
-        guard let key = keys[peer], let signature = try? SchnorrSignature(rawRepresentation: signature) else {
-            return false
-        }
-        return key.isValidSchnorrSignature(signature, for: digest.bytes)
-    }
-}
-
 /// n guardians on 127.0.0.1, each with its own TLS identity, consensus key, port and SQLite file.
 final class LoopbackFederation: Sendable {
     let size: Int
