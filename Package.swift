@@ -66,8 +66,8 @@ let targets: [Target] = [
     .target(
         name: "FMServer",
         dependencies: [
-            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", grdb, nioConcurrency,
-            logging,
+            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", grdb, nio, nioPosix,
+            nioConcurrency, logging,
         ]),
 
     // MARK: Bitcoin
@@ -94,8 +94,7 @@ let targets: [Target] = [
     .testTarget(
         name: "FMServerTests",
         dependencies: [
-            "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting", nio, nioPosix,
-            nioConcurrency,
+            "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
         ]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(

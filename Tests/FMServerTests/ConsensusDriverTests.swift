@@ -6,7 +6,7 @@ import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ConsensusDriverTests {
     /// Every guardian's chain must equal the others' on their common prefix, block for block.
-    func expectPrefixConsistent(_ guardians: [Guardian]) {
+    func expectPrefixConsistent(_ guardians: [LoopbackGuardian]) {
         let chains = guardians.map { $0.finalized.map(\.header) }
         for chain in chains.dropFirst() {
             let common = min(chain.count, chains[0].count)
@@ -16,7 +16,7 @@ import Testing
 
     @Test func fourGuardiansOverLoopbackTLSFinalizeTheSameSequence() async throws {
         let federation = try await LoopbackFederation(size: 4)
-        var guardians: [Guardian] = []
+        var guardians: [LoopbackGuardian] = []
         for peer in federation.peers { guardians.append(try await federation.start(peer)) }
         let items = (0..<24).map { Array("item \($0)".utf8) }
         for (k, item) in items.enumerated() { try await guardians[k % 4].driver.submit(item: item) }
@@ -41,7 +41,7 @@ import Testing
 
     @Test func stoppedGuardianRestartsFromItsDatabaseAndCatchesUp() async throws {
         let federation = try await LoopbackFederation(size: 4)
-        var guardians: [Guardian] = []
+        var guardians: [LoopbackGuardian] = []
         for peer in federation.peers { guardians.append(try await federation.start(peer)) }
         let early = (0..<8).map { Array("early \($0)".utf8) }
         for (k, item) in early.enumerated() { try await guardians[k % 4].driver.submit(item: item) }

@@ -3,22 +3,28 @@ import FMCore
 import FMDatabase
 import FMPeerNetwork
 import FMSecp256k1
-import FMServer
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// n guardians on 127.0.0.1, each with its own TLS identity, consensus key, port and SQLite file.
-final class LoopbackFederation: Sendable {
-    let size: Int
-    let directory: URL
-    let identities: [TLSIdentity]
-    let keypairs: [Keypair]
-    let ports: [Int]
-    let genesis = Hash256.sha256(Array("fm loopback test federation".utf8))
+/// n guardians' consensus in one process: each with its own TLS identity, consensus key, loopback port and SQLite
+/// file in a temporary directory (removed on deinit). For tests, benchmarks and demos of the real stack.
+///
+/// Ports are picked by binding ephemeral ports and releasing them, so another process could in principle grab one
+/// before a guardian binds it; do not use this for anything but local experiments.
+public final class LoopbackFederation: Sendable {
+    public let size: Int
+    public let directory: URL
+    public let identities: [TLSIdentity]
+    public let keypairs: [Keypair]
+    public let ports: [Int]
+    public let genesis = Hash256.sha256(Array("fm loopback federation".utf8))
+    /// Applied to every guardian's consensus configuration (timeouts, limits).
+    public let tuneConsensus: @Sendable (inout ConsensusConfiguration) -> Void
 
-    init(size: Int) async throws {
+    public init(size: Int, tuneConsensus: @escaping @Sendable (inout ConsensusConfiguration) -> Void = { _ in }) async throws {
+        self.tuneConsensus = tuneConsensus
         self.size = size
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-federation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -29,17 +35,20 @@ final class LoopbackFederation: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: directory) }
 
-    var peers: [PeerID] { (0..<size).map { PeerID(UInt16($0)) } }
+    public var peers: [PeerID] { (0..<size).map { PeerID(UInt16($0)) } }
 
-    func databasePath(_ peer: PeerID) -> String { directory.appendingPathComponent("guardian-\(peer.rawValue).sqlite").path }
+    public func databasePath(_ peer: PeerID) -> String { directory.appendingPathComponent("guardian-\(peer.rawValue).sqlite").path }
 
-    func consensusConfiguration(_ peer: PeerID) -> ConsensusConfiguration {
-        ConsensusConfiguration(
+    /// Loopback-friendly timing: short timeouts so tests and benchmarks move fast; then `tuneConsensus`.
+    public func consensusConfiguration(_ peer: PeerID) -> ConsensusConfiguration {
+        var configuration = ConsensusConfiguration(
             peers: peers, ownID: peer, genesisHash: genesis, iterationTimeout: .seconds(2),
             idleProposalDelay: .milliseconds(20), retransmitInterval: .milliseconds(300))
+        tuneConsensus(&configuration)
+        return configuration
     }
 
-    func networkConfiguration(_ peer: PeerID) -> PeerNetworkConfiguration {
+    public func networkConfiguration(_ peer: PeerID) -> PeerNetworkConfiguration {
         var endpoints: [PeerID: PeerEndpoint] = [:]
         for other in peers where other != peer {
             let index = Int(other.rawValue)
@@ -53,7 +62,7 @@ final class LoopbackFederation: Sendable {
     }
 
     /// Starts guardian `peer` from its database (fresh or existing).
-    func start(_ peer: PeerID) async throws -> Guardian {
+    public func start(_ peer: PeerID) async throws -> LoopbackGuardian {
         let database = try SQLiteDatabase(path: databasePath(peer), schemas: [ConsensusStore.schema])
         let network = try PeerNetwork(configuration: networkConfiguration(peer))
         let verifier = SchnorrVoteVerifier(
@@ -62,10 +71,10 @@ final class LoopbackFederation: Sendable {
             configuration: consensusConfiguration(peer),
             signer: SchnorrVoteSigner(peer: peer, keypair: keypairs[Int(peer.rawValue)]), verifier: verifier,
             transport: network, store: ConsensusStore(database: database))
-        return try await Guardian(peer: peer, network: network, driver: driver)
+        return try await LoopbackGuardian(peer: peer, network: network, driver: driver)
     }
 
-    static func reserveLoopbackPorts(_ count: Int) async throws -> [Int] {
+    private static func reserveLoopbackPorts(_ count: Int) async throws -> [Int] {
         var channels: [any Channel] = []
         for _ in 0..<count {
             channels.append(
@@ -79,15 +88,16 @@ final class LoopbackFederation: Sendable {
     }
 }
 
-/// One running guardian: network, driver, and a subscriber recording every finalized block.
-final class Guardian: Sendable {
-    let peer: PeerID
-    let network: PeerNetwork
-    let driver: ConsensusDriver
+/// One running guardian of a ``LoopbackFederation``: network, driver, and a subscriber that records every finalized
+/// block (with the time it was seen, for latency measurements).
+public final class LoopbackGuardian: Sendable {
+    public let peer: PeerID
+    public let network: PeerNetwork
+    public let driver: ConsensusDriver
     private let networkTask: Task<Void, any Error>
     private let driverTask: Task<Void, any Error>
     private let subscriberTask: Task<Void, any Error>
-    private let blocks = NIOLockedValueBox<[FinalizedBlock]>([])
+    private let blocks = NIOLockedValueBox<[(block: FinalizedBlock, seen: ContinuousClock.Instant)]>([])
 
     init(peer: PeerID, network: PeerNetwork, driver: ConsensusDriver) async throws {
         self.peer = peer
@@ -97,15 +107,25 @@ final class Guardian: Sendable {
         driverTask = Task { try await driver.run() }
         let blocks = blocks
         subscriberTask = Task {
-            for try await block in driver.finalizedBlocks(from: 0) { blocks.withLockedValue { $0.append(block) } }
+            for try await block in driver.finalizedBlocks(from: 0) {
+                let seen = ContinuousClock.now
+                blocks.withLockedValue { $0.append((block, seen)) }
+            }
         }
         _ = try await network.listeningPort()
     }
 
-    var finalized: [FinalizedBlock] { blocks.withLockedValue { $0 } }
-    var finalizedItems: [[UInt8]] { finalized.flatMap(\.items) }
+    /// Blocks finalized so far, in order.
+    public var finalized: [FinalizedBlock] { blocks.withLockedValue { $0.map(\.block) } }
+    /// Items finalized so far, in order.
+    public var finalizedItems: [[UInt8]] { finalized.flatMap(\.items) }
+    /// Blocks finalized so far with the instant this guardian's subscriber saw each.
+    public var finalizedWithTimes: [(block: FinalizedBlock, seen: ContinuousClock.Instant)] {
+        blocks.withLockedValue { $0 }
+    }
 
-    func stop() async throws {
+    /// Stops driver and network and waits for both.
+    public func stop() async throws {
         driver.shutdown()
         network.shutdown()
         try await driverTask.value
@@ -114,16 +134,3 @@ final class Guardian: Sendable {
     }
 }
 
-struct TimedOut: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "timed out waiting for \(what)" }
-}
-
-func eventually(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    throw TimedOut(what: what)
-}
