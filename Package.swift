@@ -90,6 +90,7 @@ let targets: [Target] = [
     .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting", crypto]),
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
+    .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
     .testTarget(
         name: "FMServerTests",
