@@ -82,7 +82,10 @@ let targets: [Target] = [
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
     .executableTarget(
         name: "fm-bench",
-        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson"]),
+        dependencies: [
+            "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
+            "FMCore",
+        ]),
 
     // MARK: Tests
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
