@@ -91,6 +91,7 @@ let targets: [Target] = [
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
     .testTarget(name: "FMCoreTests", dependencies: ["FMCore", "FMTesting"]),
     .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting", crypto]),
+    .testTarget(name: "FMBitcoinTests", dependencies: ["FMBitcoin", "FMSecp256k1", "FMTesting"], exclude: ["Vectors"]),
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),

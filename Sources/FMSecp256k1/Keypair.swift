@@ -17,6 +17,9 @@ public struct Keypair: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A keypair from a key drawn from `rng` (pass a seeded generator only in tests).
+    public init(using rng: inout some RandomNumberGenerator) { self.init(secretKey: SecretKey(using: &rng)) }
+
     /// A fresh keypair from the system's cryptographic random source.
     public init() { self.init(secretKey: SecretKey()) }
 

@@ -58,6 +58,9 @@ public struct SecretKey: Sendable, Equatable, CustomStringConvertible, CustomDeb
         return PublicKey(pubkey)
     }
 
+    /// The BIP-340 keypair of this key (for Schnorr signing and x-only tweaks).
+    public var keypair: Keypair { Keypair(secretKey: self) }
+
     /// `-d mod n`.
     public func negated() -> SecretKey {
         SecretKey(storage: SecureBytes(count: 32) { buffer in

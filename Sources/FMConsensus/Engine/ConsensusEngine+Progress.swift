@@ -93,6 +93,33 @@ extension ConsensusEngine {
         return true
     }
 
+    /// The certificates of a notarized chain of length `iteration − 1` after the finalized tip,
+    /// ascending (what a restarted guardian needs to keep voting in `iteration`).
+    mutating func currentChain() -> [ChainCertificate] {
+        var links: [ChainCertificate] = []
+        var k = iteration > 0 ? iteration - 1 : 0
+        while k > finalizedTip.iteration {
+            if let block = validNotarized(in: k) {
+                links.append(.notarized(block))
+                let parentHash = block.block.header.parentHash
+                guard let parentIteration = parentHash == finalizedTip.hash ? finalizedTip.iteration : notarizedIndex[parentHash]
+                else { break }
+                var between = k - 1
+                while between > parentIteration, let skip = rounds[between]?.skipCertificate {
+                    links.append(.skipped(skip))
+                    between -= 1
+                }
+                k = parentIteration
+            } else if let skip = rounds[k]?.skipCertificate {
+                links.append(.skipped(skip))
+                k -= 1
+            } else {
+                break
+            }
+        }
+        return links.reversed()
+    }
+
     /// Hashes of the items in the notarized chain from the finalized tip to `parentHash`.
     func itemHashes(inChainEndingAt parentHash: Hash256) -> Set<Hash256> {
         var hashes = Set<Hash256>()

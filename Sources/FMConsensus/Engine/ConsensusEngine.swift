@@ -80,6 +80,16 @@ public struct ConsensusEngine: Sendable {
             iteration = checkpoint.iteration
             notarizeVote = checkpoint.notarizeVote
             skipVote = checkpoint.skipVote
+            for link in checkpoint.chain where link.iteration > tip.iteration {
+                switch link {
+                case .notarized(let block):
+                    rounds[link.iteration, default: IterationState()].notarized = block
+                    rounds[link.iteration]?.remember(block.block)
+                    notarizedIndex[block.block.hash] = link.iteration
+                case .skipped(let certificate):
+                    rounds[link.iteration, default: IterationState()].skipCertificate = certificate
+                }
+            }
         } else {
             iteration = tip.iteration
             notarizeVote = nil
@@ -102,9 +112,14 @@ public struct ConsensusEngine: Sendable {
         return output
     }
 
-    /// The record to persist now (what ``ConsensusAction/persist(_:)`` carries).
-    public var checkpoint: ConsensusCheckpoint {
+    /// What this guardian has voted in its current iteration (``checkpoint`` without the chain).
+    public var votes: ConsensusCheckpoint {
         ConsensusCheckpoint(iteration: iteration, notarizeVote: notarizeVote, skipVote: skipVote)
+    }
+
+    /// The record to persist now (what ``ConsensusAction/persist(_:)`` carries).
+    public mutating func checkpoint() -> ConsensusCheckpoint {
+        ConsensusCheckpoint(iteration: iteration, notarizeVote: notarizeVote, skipVote: skipVote, chain: currentChain())
     }
 
     /// Items submitted here and not finalized yet.
@@ -122,8 +137,12 @@ public struct ConsensusEngine: Sendable {
         if iteration <= finalizedTip.iteration {
             enterIteration(finalizedTip.iteration + 1)
         } else {
-            // Resuming an iteration after a restart: its timer starts over.
+            // Resuming an iteration after a restart: its timer starts over, and the votes the
+            // checkpoint records are signed and sent again (the same statements, so no
+            // equivocation) because the ones sent before the crash may never have arrived.
             output.append(.setTimer(.iteration(iteration), after: configuration.iterationTimeout))
+            if let hash = notarizeVote { resend(.notarize(hash)) }
+            if skipVote { resend(.skip) }
         }
     }
 
@@ -154,6 +173,15 @@ public struct ConsensusEngine: Sendable {
         }
     }
 
+    private mutating func resend(_ kind: VoteKind) {
+        let statement = VoteStatement(kind: kind, iteration: iteration)
+        let vote = Vote(
+            statement: statement,
+            signature: PeerSignature(peer: configuration.ownID, signature: signer.sign(digest: statement.signingDigest)))
+        record(vote)
+        broadcast(.vote(vote))
+    }
+
     // MARK: Output helpers
 
     mutating func broadcast(_ message: ConsensusMessage) {
@@ -166,10 +194,9 @@ public struct ConsensusEngine: Sendable {
 
     /// Emits the checkpoint if it changed; called before every vote leaves this guardian.
     mutating func persistIfChanged() {
-        let current = checkpoint
-        if current != lastPersisted {
-            output.append(.persist(current))
-            lastPersisted = current
-        }
+        guard !votes.recordsSameVotes(as: lastPersisted) else { return }
+        let current = checkpoint()
+        output.append(.persist(current))
+        lastPersisted = current
     }
 }
