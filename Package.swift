@@ -59,6 +59,7 @@ let targets: [Target] = [
     // MARK: Guardian setup, consensus, networking, storage
     .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
     .target(name: "FMConsensus", dependencies: ["FMCore", "FMEncoding"]),
+    .target(name: "FMConsensusSimulation", dependencies: ["FMConsensus", "FMCore", crypto]),
     .target(
         name: "FMPeerNetwork",
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
@@ -96,6 +97,7 @@ let targets: [Target] = [
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
+    .testTarget(name: "FMConsensusTests", dependencies: ["FMConsensus", "FMConsensusSimulation", "FMCore", "FMTesting"]),
     .testTarget(
         name: "FMServerTests",
         dependencies: [
