@@ -64,6 +64,12 @@ let targets: [Target] = [
         name: "FMPeerNetwork",
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
+    .target(
+        name: "FMServer",
+        dependencies: [
+            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", grdb, nio, nioPosix,
+            nioConcurrency, logging,
+        ]),
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
@@ -77,7 +83,10 @@ let targets: [Target] = [
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
     .executableTarget(
         name: "fm-bench",
-        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMConsensusSimulation"]),
+        dependencies: [
+            "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
+            "FMConsensusSimulation", "FMCore",
+        ]),
 
     // MARK: Tests
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
@@ -89,8 +98,15 @@ let targets: [Target] = [
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
     .testTarget(name: "FMConsensusTests", dependencies: ["FMConsensus", "FMConsensusSimulation", "FMCore", "FMTesting"]),
+    .testTarget(
+        name: "FMServerTests",
+        dependencies: [
+            "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
+        ]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
-    .testTarget(name: "FMPeerNetworkTests", dependencies: ["FMPeerNetwork", "FMTesting", x509, asn1, crypto]),
+    .testTarget(
+        name: "FMPeerNetworkTests",
+        dependencies: ["FMPeerNetwork", "FMCore", "FMTesting", x509, asn1, crypto, nio, nioPosix, nioConcurrency]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
 ]
 
