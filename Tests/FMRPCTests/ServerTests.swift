@@ -137,7 +137,8 @@ struct ServerTests {
             #expect(timeout?.category == .unreachable)
 
             // The connection is still good after errors.
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
     }
 
@@ -176,7 +177,8 @@ struct ServerTests {
             #expect(close?.closeCode == .messageTooLarge)
             // ... and the server serves the next connection.
             let client = JSONRPCClient(url: webSocketURL(port))
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
     }
 
@@ -228,7 +230,8 @@ struct ServerTests {
         let started = ContinuousClock.now
         let (port, longPoll) = try await withServer { port in
             let client = JSONRPCClient(url: webSocketURL(port))
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
             let longPoll = Task {
                 try await client.call(
                     "sleep", params: TestMethods.Sleep(milliseconds: 60_000, tag: "poll"), as: TestMethods.Slept.self)
@@ -254,14 +257,16 @@ struct ServerTests {
         let port = try await withServer { port in port }
         let client = JSONRPCClient(url: webSocketURL(port), configuration: .init(callTimeout: .seconds(5)))
         try await withServer(port: port) { _ in
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
         let dropped = await #expect(throws: JSONRPCClientError.self) {
             _ = try await client.call("count", as: Int.self)
         }
         #expect(dropped?.category == .unreachable)
         try await withServer(port: port) { _ in
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
     }
 

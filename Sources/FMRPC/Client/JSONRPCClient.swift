@@ -123,7 +123,10 @@ public actor JSONRPCClient {
                 pending[id] = PendingCall(
                     continuation: continuation, timer: timer, generation: connection.generation, method: method,
                     timeout: timeout)
-                connection.outgoing.yield(request)
+                if case .terminated = connection.outgoing.yield(request) {
+                    // The connection ended and its end has not been processed yet.
+                    connectionEnded(generation: connection.generation, reason: "the connection was closed")
+                }
             }
         } onCancel: {
             Task { await self.cancelCall(id) }
@@ -147,7 +150,8 @@ public actor JSONRPCClient {
             case .number(let number) = id, let call = pending.removeValue(forKey: number)
         else {
             logger.warning(
-                "unmatched JSON-RPC message", metadata: ["rpc.url": .string(url), "rpc.message": "\(message.prefix(200))"])
+                "unmatched JSON-RPC message",
+                metadata: ["rpc.url": .string(url), "rpc.message": .string(String(decoding: message.prefix(300), as: UTF8.self))])
             return
         }
         call.timer.cancel()
