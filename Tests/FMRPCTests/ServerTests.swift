@@ -321,3 +321,22 @@ actor CompletionOrder {
     private(set) var tags: [String] = []
     func record(_ tag: String) { tags.append(tag) }
 }
+
+@Suite("JSON-RPC client against a hung server")
+struct HungServerTests {
+    @Test func callsTimeOutAndDoNotWaitForAHungHandshake() async throws {
+        let listener = try SilentListener()
+        let client = JSONRPCClient(
+            url: webSocketURL(listener.port), configuration: .init(callTimeout: .milliseconds(300)))
+        for _ in 0..<2 {
+            let started = ContinuousClock.now
+            let error = await #expect(throws: JSONRPCClientError.self) {
+                _ = try await client.call("count", as: Int.self)
+            }
+            #expect(error?.code == "timeout")
+            #expect(error?.category == .unreachable)
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+        withExtendedLifetime(listener) {}
+    }
+}

@@ -202,6 +202,13 @@ public actor JSONRPCClient {
             if case .connecting(attemptGeneration, _, _) = state { state = .open(connection) }
             return connection
         } catch is DeadlineExceeded {
+            // Give up on this attempt (a server that accepts but never completes the handshake must
+            // not hold every later call): the next call starts afresh, and should this attempt still
+            // open, its finished request stream closes it at once.
+            if case .connecting(attemptGeneration, _, let outgoing) = state {
+                outgoing.finish()
+                state = .idle
+            }
             throw JSONRPCClientError.timedOut(url: url, method: method, after: timeout)
         } catch is CancellationError {
             throw CancellationError()
