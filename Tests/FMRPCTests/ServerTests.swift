@@ -91,6 +91,11 @@ struct ServerTests {
                 #expect(wrongType.error.data?.field == "params.text")
                 #expect(wrongType.id == .string("w"))
 
+                let positional = try WireError(
+                    try #require(await session.exchange(#"{"jsonrpc":"2.0","method":"echo","id":10,"params":["x",1]}"#)))
+                #expect(positional.error.code == -32602)
+                #expect(positional.error.data?.field == "params")
+
                 let extra = try WireError(
                     try #require(await session.exchange(#"{"jsonrpc":"2.0","method":"count","id":4,"params":{"x":1}}"#)))
                 #expect(extra.error.code == -32602)
