@@ -1,9 +1,9 @@
 import FMCore
 import Foundation
-import HummingbirdWSClient
+internal import HummingbirdWSClient
 import Logging
-import NIOConcurrencyHelpers
-import NIOCore
+internal import NIOConcurrencyHelpers
+internal import NIOCore
 
 /// A JSON-RPC 2.0 client over one WebSocket connection to one server (FMClient holds one per guardian).
 ///
