@@ -146,11 +146,13 @@ public actor JSONRPCClient {
 
     /// Routes an incoming message to the call it answers.
     private func received(_ message: Data) {
-        guard let id = try? JSONDecoder().decode(JSONRPCResponseID.self, from: message).id,
-            case .number(let number) = id, let call = pending.removeValue(forKey: number)
-        else {
-            logger.warning(
-                "unmatched JSON-RPC message",
+        let id = try? JSONDecoder().decode(JSONRPCResponseID.self, from: message).id
+        guard case .number(let number) = id, let call = pending.removeValue(forKey: number) else {
+            // A numeric id is a late answer to a call that timed out or was cancelled; anything
+            // else (an error with id null) means the server could not read one of our requests.
+            let level: Logger.Level = if case .number = id { .debug } else { .warning }
+            logger.log(
+                level: level, "unmatched JSON-RPC message",
                 metadata: ["rpc.url": .string(url), "rpc.message": .string(String(decoding: message.prefix(300), as: UTF8.self))])
             return
         }
