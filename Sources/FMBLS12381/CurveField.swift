@@ -1,0 +1,62 @@
+/// What the shared short-Weierstrass code (y² = x³ + b) needs from a coordinate field: 𝔽p for G1, 𝔽p² for G2.
+@usableFromInline
+protocol CurveField: Hashable, Sendable {
+    static var zero: Self { get }
+    static var one: Self { get }
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static prefix func - (a: Self) -> Self
+    func squared() -> Self
+    func doubled() -> Self
+    func inverse() -> Self
+    func sqrt() -> Self?
+    var isZero: Bool { get }
+    func isLexicographicallyLargest() -> Bool
+    static func select(_ a: Self, _ b: Self, mask: UInt64) -> Self
+
+    /// The curve constant b of the curve over this field.
+    static var curveB: Self { get }
+    /// self·3b, used by the complete addition formulas.
+    func timesCurveB3() -> Self
+
+    /// Bytes per encoded field element (48 or 96).
+    static var encodedLength: Int { get }
+    /// Decodes a canonical big-endian encoding (𝔽p²: imaginary part first); nil if a part is ≥ p.
+    static func decode(_ bytes: ArraySlice<UInt8>) -> Self?
+    /// The canonical big-endian encoding (𝔽p²: imaginary part first).
+    var encoded: [UInt8] { get }
+}
+
+extension Fp: CurveField {
+    @usableFromInline static var curveB: Fp { Fp(montgomery: 0xaa27_0000_000c_fff3, 0x53cc_0032_fc34_000a,
+                                                   0x478f_e97a_6b0a_807f, 0xb1d3_7ebe_e6ba_24d7,
+                                                   0x8ec9_733b_bf78_ab2f, 0x09d6_4551_3d83_de7e) }
+    @inlinable @inline(__always)
+    func timesCurveB3() -> Fp {
+        // 3b = 12, computed as 4·(3a) with additions.
+        let three = self.doubled() + self
+        return three.doubled().doubled()
+    }
+    @usableFromInline static var encodedLength: Int { 48 }
+    @usableFromInline static func decode(_ bytes: ArraySlice<UInt8>) -> Fp? { Fp(bigEndianBytes: bytes) }
+    @usableFromInline var encoded: [UInt8] { bigEndianBytes }
+}
+
+extension Fp2: CurveField {
+    @usableFromInline static var curveB: Fp2 { Fp2(c0: Fp.curveB, c1: Fp.curveB) }
+    @inlinable @inline(__always)
+    func timesCurveB3() -> Fp2 {
+        // (c0 + c1·u)·12(1 + u) = 12(c0 - c1) + 12(c0 + c1)·u
+        multipliedByNonResidue().timesTwelve()
+    }
+    @inlinable @inline(__always)
+    func timesTwelve() -> Fp2 { Fp2(c0: c0.timesCurveB3(), c1: c1.timesCurveB3()) }
+    @usableFromInline static var encodedLength: Int { 96 }
+    @usableFromInline static func decode(_ bytes: ArraySlice<UInt8>) -> Fp2? {
+        guard bytes.count == 96, let c1 = Fp(bigEndianBytes: bytes.prefix(48)),
+              let c0 = Fp(bigEndianBytes: bytes.suffix(48)) else { return nil }
+        return Fp2(c0: c0, c1: c1)
+    }
+    @usableFromInline var encoded: [UInt8] { c1.bigEndianBytes + c0.bigEndianBytes }
+}

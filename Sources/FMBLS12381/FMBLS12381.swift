@@ -1,1 +1,0 @@
-// FMBLS12381: module overview lives in docs/architecture.md.

@@ -1,0 +1,161 @@
+// The optimal ate pairing on BLS12-381: e(P, Q) = (f_{|x|,Q}(P))^(-1 conjugated for x < 0) raised to the
+// final exponent, with x = -0xd201000000010000 the curve parameter. G2 is the M-type sextic twist
+// E': y² = x³ + 4ξ (ξ = u + 1), untwisted by (x', y') ↦ (x'/w², y'/w³); multiplied by w³, every line
+// through twist points evaluated at P ∈ G1 has non-zero coefficients only at 1, v and v·w (positions 0, 1, 4).
+// Factors in proper subfields of 𝔽p¹² are dropped since the final exponentiation sends them to 1.
+
+/// |x| for the BLS12-381 parameter x = -0xd201000000010000.
+@usableFromInline let curveParameterMagnitude: UInt64 = 0xd201_0000_0001_0000
+
+extension ProjectivePoint where F == Fp2 {
+    /// Doubles T in place and returns the tangent line at T as (position 0, position 1 / xP, position 4 / yP)
+    /// (Costello–Lange–Naehrig formulas for homogeneous coordinates).
+    @inlinable
+    mutating func doublingStep() -> (Fp2, Fp2, Fp2) {
+        let a = (x * y).halved()
+        let b = y.squared()
+        let c = z.squared()
+        let e = c.timesCurveB3()
+        let f = e.doubled() + e
+        let g = (b + f).halved()
+        let h = (y + z).squared() - (b + c)
+        let xSquared = x.squared()
+        let eSquared = e.squared()
+        x = a * (b - f)
+        y = g.squared() - (eSquared.doubled() + eSquared)
+        z = b * h
+        return (e - b, xSquared.doubled() + xSquared, -h)
+    }
+
+    /// Adds the affine point Q to T in place and returns the line through T and Q in the same shape.
+    @inlinable
+    mutating func additionStep(_ qx: Fp2, _ qy: Fp2) -> (Fp2, Fp2, Fp2) {
+        let theta = y - qy * z
+        let lambda = x - qx * z
+        let c = theta.squared()
+        let d = lambda.squared()
+        let e = lambda * d
+        let f = z * c
+        let g = x * d
+        let h = e + f - g.doubled()
+        let newY = theta * (g - h) - y * e
+        x = lambda * h
+        y = newY
+        z = z * e
+        return (theta * qx - lambda * qy, -theta, lambda)
+    }
+}
+
+/// The product of the Miller functions f_{x,Qᵢ}(Pᵢ) sharing one accumulator (so the squarings are shared).
+/// Pairs with an identity point contribute 1 and are skipped.
+@usableFromInline
+func millerLoop(_ pairs: [(G1Point, G2Point)]) -> Fp12 {
+    var pAffine = [(x: Fp, y: Fp)]()
+    var qAffine = [(x: Fp2, y: Fp2)]()
+    for (p, q) in pairs {
+        guard let pa = p.affine, let qa = q.affine else { continue }
+        pAffine.append(pa)
+        qAffine.append(qa)
+    }
+    if pAffine.isEmpty { return .one }
+    var t = qAffine.map { ProjectivePoint<Fp2>(x: $0.x, y: $0.y, z: .one) }
+    var f = Fp12.one
+    var first = true
+    for bit in stride(from: 62, through: 0, by: -1) {
+        if !first { f = f.squared() }
+        first = false
+        for j in t.indices {
+            let (l0, l1, l4) = t[j].doublingStep()
+            f = f.multiplied(by014: l0, l1 * pAffine[j].x, l4 * pAffine[j].y)
+        }
+        if (curveParameterMagnitude >> UInt64(bit)) & 1 == 1 {
+            for j in t.indices {
+                let (l0, l1, l4) = t[j].additionStep(qAffine[j].x, qAffine[j].y)
+                f = f.multiplied(by014: l0, l1 * pAffine[j].x, l4 * pAffine[j].y)
+            }
+        }
+    }
+    // x is negative: f_{x,Q} = 1 / f_{|x|,Q} up to factors killed by the final exponentiation.
+    return f.conjugate()
+}
+
+extension Fp12 {
+    /// self^|x| by cyclotomic squarings (self must be in the cyclotomic subgroup).
+    @inlinable
+    func cyclotomicPowerOfParameterMagnitude() -> Fp12 {
+        var result = self
+        for bit in stride(from: 62, through: 0, by: -1) {
+            result = result.cyclotomicSquared()
+            if (curveParameterMagnitude >> UInt64(bit)) & 1 == 1 { result = result * self }
+        }
+        return result
+    }
+
+    /// self^x for the negative parameter x (conjugation inverts in the cyclotomic subgroup).
+    @inlinable
+    func cyclotomicPowerOfParameter() -> Fp12 { cyclotomicPowerOfParameterMagnitude().conjugate() }
+
+    /// f^(3(p¹² - 1)/r): easy part f^((p⁶ - 1)(p² + 1)), then the hard part through the decomposition
+    /// 3(p⁴ - p² + 1)/r = (x - 1)²(x + p)(x² + p² - 1) + 3 (Hayashida–Hayasaka–Teruya). The extra factor 3 is
+    /// coprime to r, so this is still a non-degenerate bilinear pairing; it is the normalisation of blst and
+    /// zkcrypto/bls12_381.
+    @usableFromInline
+    func finalExponentiation() -> Fp12 {
+        let t = conjugate() * inverse()
+        let f = t.frobenius2() * t
+        var a = f.cyclotomicPowerOfParameter() * f.conjugate()     // f^(x-1)
+        a = a.cyclotomicPowerOfParameter() * a.conjugate()         // f^((x-1)²)
+        let b = a.cyclotomicPowerOfParameter() * a.frobenius()     // ·(x + p)
+        let c = b.cyclotomicPowerOfParameter().cyclotomicPowerOfParameter() * b.frobenius2() * b.conjugate()
+        return c * f.cyclotomicSquared() * f                       // · f³
+    }
+}
+
+/// An element of Gt, the order-r subgroup of 𝔽p¹²* where pairing values live.
+public struct Gt: Hashable, Sendable {
+    @usableFromInline var value: Fp12
+
+    @inlinable init(_ value: Fp12) { self.value = value }
+
+    public static var one: Gt { Gt(.one) }
+    public var isOne: Bool { value.isOne }
+
+    public static func * (a: Gt, b: Gt) -> Gt { Gt(a.value * b.value) }
+
+    /// The inverse (conjugation, since Gt lies in the cyclotomic subgroup).
+    public func inverse() -> Gt { Gt(value.conjugate()) }
+
+    /// self^s (variable time in s).
+    public func pow(_ s: Scalar) -> Gt {
+        var result = Fp12.one
+        for limb in s.canonicalLimbs.reversed() {
+            for bit in stride(from: 63, through: 0, by: -1) {
+                result = result.cyclotomicSquared()
+                if (limb >> UInt64(bit)) & 1 == 1 { result = result * value }
+            }
+        }
+        return Gt(result)
+    }
+
+    /// The twelve 𝔽p coefficients in tower order c0.c0.c0, c0.c0.c1, c0.c1.c0, …, c1.c2.c1 (the memory order
+    /// of blst and zkcrypto).
+    public var coefficients: [Fp] {
+        [value.c0, value.c1].flatMap { [$0.c0, $0.c1, $0.c2] }.flatMap { [$0.c0, $0.c1] }
+    }
+}
+
+/// The optimal ate pairing e(P, Q), normalised as blst and zkcrypto/bls12_381 do: the Miller loop value for
+/// x = -0xd201000000010000 raised to 3(p¹² - 1)/r, i.e. the cube of the textbook value. e(P, O) = e(O, Q) = 1.
+public func pairing(_ p: G1Point, _ q: G2Point) -> Gt {
+    Gt(millerLoop([(p, q)]).finalExponentiation())
+}
+
+/// Π e(Pᵢ, Qᵢ) with one shared Miller loop and a single final exponentiation.
+public func multiPairing(_ pairs: [(G1Point, G2Point)]) -> Gt {
+    Gt(millerLoop(pairs).finalExponentiation())
+}
+
+/// True if Π e(Pᵢ, Qᵢ) = 1, the shape of every pairing verification equation.
+public func pairingProductIsOne(_ pairs: [(G1Point, G2Point)]) -> Bool {
+    multiPairing(pairs).isOne
+}

@@ -1,0 +1,242 @@
+/// A point (X : Y : Z) on y² = x³ + b in homogeneous projective coordinates (x = X/Z, y = Y/Z), the shared
+/// arithmetic behind ``G1Point`` and ``G2Point``.
+///
+/// Addition and doubling use the complete formulas of Renes, Costello and Batina (2016, algorithms 7 and 9 for
+/// a = 0): no special cases for the identity (0 : 1 : 0), equal or opposite inputs, so they run in constant time.
+@usableFromInline @frozen
+struct ProjectivePoint<F: CurveField>: Sendable {
+    @usableFromInline var x: F
+    @usableFromInline var y: F
+    @usableFromInline var z: F
+
+    @inlinable init(x: F, y: F, z: F) { (self.x, self.y, self.z) = (x, y, z) }
+
+    @inlinable static var identity: ProjectivePoint { ProjectivePoint(x: .zero, y: .one, z: .zero) }
+
+    @inlinable var isIdentity: Bool { z.isZero }
+
+    /// y² = x³ + b in projective form (Y²Z = X³ + bZ³); true for the identity.
+    @inlinable var isOnCurve: Bool {
+        if isIdentity { return x.isZero && !y.isZero }
+        let z2 = z.squared()
+        return y.squared() * z == x.squared() * x + F.curveB * z2 * z
+    }
+
+    @inlinable static func == (a: ProjectivePoint, b: ProjectivePoint) -> Bool {
+        a.x * b.z == b.x * a.z && a.y * b.z == b.y * a.z
+    }
+
+    @inlinable var affine: (x: F, y: F)? {
+        if isIdentity { return nil }
+        let zInverse = z.inverse()
+        return (x * zInverse, y * zInverse)
+    }
+
+    @inlinable static prefix func - (p: ProjectivePoint) -> ProjectivePoint { ProjectivePoint(x: p.x, y: -p.y, z: p.z) }
+
+    /// Complete addition (RCB algorithm 7): 12 multiplications and 2 multiplications by 3b.
+    @inlinable
+    static func + (p: ProjectivePoint, q: ProjectivePoint) -> ProjectivePoint {
+        var t0 = p.x * q.x
+        var t1 = p.y * q.y
+        var t2 = p.z * q.z
+        var t3 = (p.x + p.y) * (q.x + q.y)
+        var t4 = t0 + t1
+        t3 = t3 - t4
+        t4 = (p.y + p.z) * (q.y + q.z)
+        var x3 = t1 + t2
+        t4 = t4 - x3
+        x3 = (p.x + p.z) * (q.x + q.z)
+        var y3 = t0 + t2
+        y3 = x3 - y3
+        x3 = t0.doubled()
+        t0 = x3 + t0
+        t2 = t2.timesCurveB3()
+        var z3 = t1 + t2
+        t1 = t1 - t2
+        y3 = y3.timesCurveB3()
+        x3 = t4 * y3
+        t2 = t3 * t1
+        x3 = t2 - x3
+        y3 = y3 * t0
+        t1 = t1 * z3
+        y3 = t1 + y3
+        t0 = t0 * t3
+        z3 = z3 * t4
+        z3 = z3 + t0
+        return ProjectivePoint(x: x3, y: y3, z: z3)
+    }
+
+    /// Mixed addition with an affine point (RCB algorithm 8); `q` must not be the identity.
+    @inlinable
+    func adding(affineX qx: F, _ qy: F) -> ProjectivePoint {
+        var t0 = x * qx
+        var t1 = y * qy
+        var t3 = (qx + qy) * (x + y)
+        var t4 = t0 + t1
+        t3 = t3 - t4
+        t4 = qy * z + y
+        var y3 = qx * z + x
+        var x3 = t0.doubled()
+        t0 = x3 + t0
+        var t2 = z.timesCurveB3()
+        var z3 = t1 + t2
+        t1 = t1 - t2
+        y3 = y3.timesCurveB3()
+        x3 = t4 * y3
+        t2 = t3 * t1
+        x3 = t2 - x3
+        y3 = y3 * t0
+        t1 = t1 * z3
+        y3 = t1 + y3
+        t0 = t0 * t3
+        z3 = z3 * t4
+        z3 = z3 + t0
+        return ProjectivePoint(x: x3, y: y3, z: z3)
+    }
+
+    /// Complete doubling (RCB algorithm 9): 6 multiplications, 2 squarings, 1 multiplication by 3b.
+    @inlinable
+    func doubled() -> ProjectivePoint {
+        var t0 = y.squared()
+        var z3 = t0.doubled().doubled().doubled()
+        var t1 = y * z
+        var t2 = z.squared()
+        t2 = t2.timesCurveB3()
+        var x3 = t2 * z3
+        var y3 = t0 + t2
+        z3 = t1 * z3
+        t1 = t2.doubled()
+        t2 = t1 + t2
+        t0 = t0 - t2
+        y3 = t0 * y3
+        y3 = x3 + y3
+        t1 = x * y
+        x3 = t0 * t1
+        x3 = x3.doubled()
+        return ProjectivePoint(x: x3, y: y3, z: z3)
+    }
+
+    @inlinable
+    static func select(_ a: ProjectivePoint, _ b: ProjectivePoint, mask: UInt64) -> ProjectivePoint {
+        ProjectivePoint(x: F.select(a.x, b.x, mask: mask), y: F.select(a.y, b.y, mask: mask),
+                        z: F.select(a.z, b.z, mask: mask))
+    }
+
+    /// self·k for a secret k given as little-endian limbs: fixed 4-bit windows, every table entry read on
+    /// every lookup, complete formulas; the sequence of operations depends only on the number of limbs.
+    @inlinable
+    func multipliedConstantTime(byLimbs k: [UInt64]) -> ProjectivePoint {
+        var table = [ProjectivePoint](repeating: .identity, count: 16)
+        table[1] = self
+        for i in 2..<16 { table[i] = i & 1 == 0 ? table[i / 2].doubled() : table[i - 1] + self }
+        var result = ProjectivePoint.identity
+        for limb in k.reversed() {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                result = result.doubled().doubled().doubled().doubled()
+                let digit = (limb >> UInt64(shift)) & 15
+                var chosen = ProjectivePoint.identity
+                for i in 0..<16 {
+                    let difference = UInt64(i) ^ digit
+                    let mask = ((difference | (0 &- difference)) >> 63) &- 1  // all ones iff i == digit
+                    chosen = .select(chosen, table[i], mask: mask)
+                }
+                result = result + chosen
+            }
+        }
+        return result
+    }
+
+    /// Width-w NAF digits of a little-endian integer, least significant first (odd digits in ±(2^(w-1) - 1)).
+    @inlinable
+    static func wnafDigits(_ limbs: [UInt64], width: Int) -> [Int8] {
+        var k = limbs + [0]
+        var digits = [Int8]()
+        digits.reserveCapacity(64 * limbs.count + 1)
+        let window = UInt64(1) << UInt64(width)
+        while k.contains(where: { $0 != 0 }) {
+            var digit: Int64 = 0
+            if k[0] & 1 == 1 {
+                let low = k[0] & (window - 1)
+                if low >= window / 2 {
+                    digit = Int64(low) - Int64(window)
+                    // k += |digit|
+                    var carry = UInt64(-digit)
+                    for i in k.indices where carry != 0 { (k[i], carry) = addWithCarry(k[i], carry, 0) }
+                } else {
+                    digit = Int64(low)
+                    k[0] -= low
+                }
+            }
+            digits.append(Int8(digit))
+            // k >>= 1
+            for i in 0..<(k.count - 1) { k[i] = (k[i] >> 1) | (k[i + 1] << 63) }
+            k[k.count - 1] >>= 1
+        }
+        return digits
+    }
+
+    /// self·k for a public k (variable time, width-5 NAF).
+    @inlinable
+    func multipliedVarTime(byLimbs k: [UInt64]) -> ProjectivePoint {
+        let width = 5
+        let digits = ProjectivePoint.wnafDigits(k, width: width)
+        // Odd multiples P, 3P, ..., 15P.
+        let twice = doubled()
+        var odd = [self]
+        for i in 1..<(1 << (width - 2)) { odd.append(odd[i - 1] + twice) }
+        var result = ProjectivePoint.identity
+        for digit in digits.reversed() {
+            result = result.doubled()
+            if digit > 0 { result = result + odd[Int(digit) / 2] } else if digit < 0 { result = result + (-odd[Int(-digit) / 2]) }
+        }
+        return result
+    }
+
+    /// Σ kᵢ·Pᵢ for public scalars (Pippenger's bucket method; small inputs fall back to separate wNAF products).
+    @inlinable
+    static func multiScalarMultiply(_ points: [ProjectivePoint], _ scalars: [[UInt64]]) -> ProjectivePoint {
+        precondition(points.count == scalars.count, "one scalar per point")
+        let n = points.count
+        if n < 8 {
+            var sum = ProjectivePoint.identity
+            for i in 0..<n { sum = sum + points[i].multipliedVarTime(byLimbs: scalars[i]) }
+            return sum
+        }
+        let log2n = Int.bitWidth - n.leadingZeroBitCount
+        let c = max(3, min(16, log2n * 2 / 3 + 1))
+        let bitCount = 64 * (scalars.map(\.count).max() ?? 0)
+        let windowCount = (bitCount + c - 1) / c
+        var result = ProjectivePoint.identity
+        var buckets = [ProjectivePoint](repeating: .identity, count: (1 << c) - 1)
+        for window in stride(from: windowCount - 1, through: 0, by: -1) {
+            for _ in 0..<c { result = result.doubled() }
+            for j in buckets.indices { buckets[j] = .identity }
+            let start = window * c
+            for i in 0..<n {
+                let digit = bits(of: scalars[i], from: start, count: c)
+                if digit != 0 { buckets[digit - 1] = buckets[digit - 1] + points[i] }
+            }
+            var running = ProjectivePoint.identity
+            var windowSum = ProjectivePoint.identity
+            for j in stride(from: buckets.count - 1, through: 0, by: -1) {
+                running = running + buckets[j]
+                windowSum = windowSum + running
+            }
+            result = result + windowSum
+        }
+        return result
+    }
+
+    /// `count` bits of little-endian limbs starting at bit `start` (zero beyond the end).
+    @inlinable
+    static func bits(of limbs: [UInt64], from start: Int, count: Int) -> Int {
+        var value = 0
+        for b in 0..<count {
+            let index = start + b
+            let limb = index / 64
+            if limb < limbs.count && (limbs[limb] >> UInt64(index % 64)) & 1 == 1 { value |= 1 << b }
+        }
+        return value
+    }
+}

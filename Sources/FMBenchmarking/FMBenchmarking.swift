@@ -1,1 +1,0 @@
-// FMBenchmarking: module overview lives in docs/architecture.md.

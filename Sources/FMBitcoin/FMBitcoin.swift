@@ -1,1 +1,0 @@
-// FMBitcoin: module overview lives in docs/architecture.md.

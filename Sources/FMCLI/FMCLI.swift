@@ -1,1 +1,0 @@
-// FMCLI: module overview lives in docs/architecture.md.

@@ -1,1 +1,0 @@
-// FMCrypto: module overview lives in docs/architecture.md.

@@ -1,1 +1,0 @@
-// FMDatabase: module overview lives in docs/architecture.md.

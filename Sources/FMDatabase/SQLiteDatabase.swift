@@ -1,0 +1,97 @@
+import Foundation
+public import GRDB
+
+/// A guardian's (or client's) SQLite database: one file, WAL mode, shared by subsystems that each own a table prefix.
+///
+/// Durability: `synchronous = FULL`, so a transaction that returned is on disk even after power loss. WAL's cheaper
+/// `NORMAL` may lose the last commits on power loss, and consensus must never forget a vote it already sent (it
+/// could then vote differently after restart, i.e. equivocate).
+///
+/// Reads run concurrently with the single writer (GRDB `DatabasePool`).
+public final class SQLiteDatabase: Sendable {
+    /// The underlying pool, for subsystems that need GRDB directly (observation, custom reads).
+    public let pool: DatabasePool
+
+    /// Opens or creates the database at `path` and applies the schemas' pending migrations, in order.
+    ///
+    /// Throws if a migration fails (nothing of it is kept), creates objects outside its subsystem's prefix, or if the
+    /// file records applied migrations this program does not know (written by a newer version, or a migration was
+    /// renamed).
+    public init(path: String, schemas: [SubsystemSchema]) throws(DatabaseSetupError) {
+        var prefixes: Set<String> = []
+        for schema in schemas {
+            try schema.validate()
+            guard prefixes.insert(schema.prefix).inserted else { throw .duplicatePrefix(schema.prefix) }
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets NORMAL on the writer connection when it enables WAL; only the writer's setting matters.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+        try migrate(schemas)
+    }
+
+    private func migrate(_ schemas: [SubsystemSchema]) throws(DatabaseSetupError) {
+        var migrator = DatabaseMigrator()
+        for schema in schemas {
+            for migration in schema.migrations {
+                let prefix = schema.prefix
+                let name = migration.name
+                migrator.registerMigration(schema.identifier(of: migration)) { db in
+                    let before = try Self.schemaObjects(db)
+                    try migration.migrate(db)
+                    let outside = try Self.schemaObjects(db).subtracting(before).filter { !$0.hasPrefix(prefix + "_") }
+                    if !outside.isEmpty {
+                        throw DatabaseSetupError.objectOutsidePrefix(
+                            migration: "\(prefix)/\(name)", objects: outside.sorted(), prefix: prefix)
+                    }
+                }
+            }
+        }
+        do {
+            let unknown = try pool.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            }
+            guard unknown.isEmpty else { throw DatabaseSetupError.unknownAppliedMigrations(unknown.sorted()) }
+            try migrator.migrate(pool)
+        } catch let error as DatabaseSetupError {
+            throw error
+        } catch {
+            throw .migrationFailed("\(error)")
+        }
+    }
+
+    private static func schemaObjects(_ db: Database) throws -> Set<String> {
+        try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one write transaction, committed durably when it returns, rolled back if it throws.
+    ///
+    /// Write transactions are serialized; this suspends (without blocking a thread) until it is our turn.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.write(body)
+    }
+
+    /// Runs `body` in one write transaction, blocking the calling thread until it is committed.
+    ///
+    /// For synchronous contexts (setup, tests); prefer ``write(_:)`` on async paths.
+    public func writeNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
+    }
+
+    /// Runs `body` with a consistent snapshot of the committed data.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read(body)
+    }
+
+    /// Runs `body` with a consistent snapshot, blocking the calling thread.
+    public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}

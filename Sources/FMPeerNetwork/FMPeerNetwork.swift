@@ -1,1 +1,0 @@
-// FMPeerNetwork: module overview lives in docs/architecture.md.

@@ -1,1 +1,0 @@
-// FMSecp256k1: module overview lives in docs/architecture.md.

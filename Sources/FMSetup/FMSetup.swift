@@ -1,1 +1,0 @@
-// FMSetup: module overview lives in docs/architecture.md.

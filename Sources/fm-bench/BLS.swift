@@ -1,0 +1,22 @@
+import ArgumentParser
+import FMBenchmarking
+
+extension FMBench {
+    /// `fm-bench bls`: BLS12-381 and threshold blind signatures against a libsecp256k1 Schnorr verify.
+    struct BLS: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "BLS12-381 pairing, scalar multiplication, hash to G1 and threshold blind signatures.",
+            discussion: """
+                Every row also shows its mean as a multiple of one libsecp256k1 BIP-340 Schnorr
+                verification measured in the same run, and the reference figures of the brief (§10).
+                Offline; takes about a minute in release builds.
+                """)
+
+        @OptionGroup var options: BenchmarkOptions
+
+        func run() async throws {
+            let report = BLSBenchmarkSuite(options: options).run()
+            print(options.json ? try report.json() : report.table())
+        }
+    }
+}

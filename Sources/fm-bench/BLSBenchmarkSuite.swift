@@ -1,0 +1,78 @@
+import FMBLS12381
+import FMBenchmarking
+import FMCrypto
+import FMSecp256k1
+
+/// The measurements behind `fm-bench bls`, in the order of the brief's list.
+struct BLSBenchmarkSuite {
+    static let reference = "schnorr verify"
+    let options: BenchmarkOptions
+
+    func run() -> BenchmarkReport {
+        var report = BenchmarkReport(title: "BLS12-381 / threshold blind signatures", referenceName: Self.reference)
+        var rng = SystemRandomNumberGenerator()
+        func bench(_ name: String, _ iterations: Int) -> Benchmark {
+            Benchmark(name, iterations: options.iterations(iterations), warmupIterations: 2)
+        }
+
+        // Reference: libsecp256k1 Schnorr verification of a 32-byte message.
+        let keypair = Keypair()
+        let schnorrMessage = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let schnorrSignature = keypair.signSchnorr(message: schnorrMessage)
+        let xOnly = keypair.xOnlyPublicKey
+        report.add(
+            bench(Self.reference, 2000).run { xOnly.isValidSchnorrSignature(schnorrSignature, for: schnorrMessage) },
+            note: "brief: libsecp256k1 27.5 µs")
+
+        let p = G1Point.generator * Scalar.random(using: &rng)
+        let q = G2Point.generator * Scalar.random(using: &rng)
+        let pairs = (0..<8).map { _ in
+            (G1Point.generator * Scalar.random(using: &rng), G2Point.generator * Scalar.random(using: &rng))
+        }
+        report.add(bench("pairing", 200).run { pairing(p, q) }, note: "blst 0.46 ms, zkcrypto 0.9 ms; target < 0.9 ms")
+        report.add(bench("multi-pairing of 2", 100).run { multiPairing(Array(pairs.prefix(2))) })
+        report.add(bench("multi-pairing of 8", 50).run { multiPairing(pairs) })
+
+        let secretScalar = Scalar.random(using: &rng)
+        report.add(bench("G1 scalar mult (const time)", 300).run { p * secretScalar }, note: "blst 76 µs, zkcrypto 250 µs")
+        report.add(bench("G2 scalar mult (const time)", 200).run { q * secretScalar }, note: "blst 177 µs, zkcrypto 730 µs")
+        report.add(bench("G1 scalar mult (var time)", 300).run { p.multipliedVarTime(by: secretScalar) })
+
+        var counter: UInt64 = 0
+        report.add(
+            bench("hash to G1", 300).run { () -> G1Point in
+                counter &+= 1
+                return HashToG1.hash(withUnsafeBytes(of: counter) { Array($0) }, domain: DomainTags.mintMessage)
+            }, note: "blst 42 µs")
+
+        // Threshold blind signatures, t = 3 of n = 4.
+        let keys = TrustedDealer.dealKeysForTesting(threshold: 3, peers: 4, using: &rng)
+        let message = Message(nonce: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let blindingKey = BlindingKey.random(using: &rng)
+        let blinded = message.blinded(by: blindingKey)
+        let shares = keys.secretKeyShares.map { $0.sign(blinded) }
+        report.add(bench("blind (r·M)", 300).run { message.blinded(by: blindingKey) })
+        report.add(bench("share sign", 300).run { keys.secretKeyShares[0].sign(blinded) })
+        report.add(bench("share verify", 200).run { keys.publicKeyShares[0].verify(shares[0], on: blinded) })
+        let chosen = [(peer: 3, share: shares[3]), (peer: 0, share: shares[0]), (peer: 2, share: shares[2])]
+        report.add(bench("combine 3 of 4", 300).run { try! BlindSignature.combine(chosen, threshold: 3) })
+        let blindSignature = try! BlindSignature.combine(chosen, threshold: 3)
+        report.add(bench("unblind", 300).run { blindSignature.unblinded(by: blindingKey) })
+        let signature = blindSignature.unblinded(by: blindingKey)
+        precondition(keys.aggregatePublicKey.verify(signature, on: message), "benchmark note does not verify")
+        report.add(bench("verify note", 200).run { keys.aggregatePublicKey.verify(signature, on: message) })
+
+        // 100 notes: one batch (random linear combination + one multi-pairing) vs one by one.
+        let secret = TrustedDealer.dealKeysForTesting(threshold: 1, peers: 1, using: &rng)
+        let notes = (0..<100).map { i -> (message: Message, signature: Signature) in
+            let m = Message(nonce: withUnsafeBytes(of: UInt64(i)) { Array($0) })
+            return (m, Signature(secret.secretKeyShares[0].sign(BlindedMessage(m.point)).point))
+        }
+        let key = secret.aggregatePublicKey
+        precondition(key.verifyBatch(notes), "benchmark notes do not verify")
+        report.add(bench("batch verify 100 notes", 20).run { key.verifyBatch(notes) })
+        report.add(
+            bench("100 single verifications", 3).run { notes.allSatisfy { key.verify($0.signature, on: $0.message) } })
+        return report
+    }
+}

@@ -1,1 +1,0 @@
-print("fm-bench: not built yet")

@@ -1,1 +1,0 @@
-print("fm-keygen: not built yet")

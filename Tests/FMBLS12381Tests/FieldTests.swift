@@ -1,0 +1,153 @@
+import FMTesting
+import Testing
+
+@testable import FMBLS12381
+
+/// Seeded random field elements, so that a failure replays from the printed seed.
+func randomFp(_ rng: inout SeededRandom) -> Fp { Fp(reducingBigEndianBytes: rng.bytes(64)) }
+func randomFp2(_ rng: inout SeededRandom) -> Fp2 { Fp2(c0: randomFp(&rng), c1: randomFp(&rng)) }
+func randomFp6(_ rng: inout SeededRandom) -> Fp6 { Fp6(c0: randomFp2(&rng), c1: randomFp2(&rng), c2: randomFp2(&rng)) }
+func randomFp12(_ rng: inout SeededRandom) -> Fp12 { Fp12(c0: randomFp6(&rng), c1: randomFp6(&rng)) }
+
+@Suite struct BaseFieldTests {
+    @Test func reductionMatchesIntegerArithmetic() {
+        // (2^512 - 1) mod p and mod r, computed independently with Python integers.
+        let allOnes = [UInt8](repeating: 0xff, count: 64)
+        #expect(hex(Fp(reducingBigEndianBytes: allOnes).bigEndianBytes)
+            == "02cb5d3a884e56c4fab7cd07ee4e16bc15efebb5d396d7cf82383087033108464532383fa8eaff4e967d3988a62b6c9c")
+        #expect(hex(Scalar(reducingBigEndianBytes: allOnes).bigEndianBytes)
+            == "0748d9d99f59ff1105d314967254398f2b6cedcb87925c23c999e990f3f29c6c")
+        let counting = (1...64).map { UInt8($0) }
+        #expect(hex(Fp(reducingBigEndianBytes: counting).bigEndianBytes)
+            == "16a7eb375f886b331653889e2da6a368f1853fed8ba9dc8ee3721f2a01a270a367d5d0ef2be7023070cb5ffd22ee9bfb")
+        #expect(hex(Scalar(reducingBigEndianBytes: counting).bigEndianBytes)
+            == "0f1de3007dd74818a002ada9ee5b8a46ead5876813732f0a4c48df5f4f23eb4f")
+    }
+
+    @Test func canonicalEncodingRejectsModulus() {
+        let p = bytes(hex: "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab")
+        #expect(Fp(bigEndianBytes: p) == nil)
+        var pMinus1 = p
+        pMinus1[47] -= 1
+        #expect(Fp(bigEndianBytes: pMinus1) == -Fp.one)
+        #expect(Fp(bigEndianBytes: pMinus1)?.bigEndianBytes == pMinus1)
+        #expect(Fp(bigEndianBytes: [UInt8](repeating: 0, count: 47)) == nil)
+        let r = bytes(hex: "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001")
+        #expect(Scalar(bigEndianBytes: r) == nil)
+        var rMinus1 = r
+        rMinus1[31] = 0
+        #expect(Scalar(bigEndianBytes: rMinus1) == -Scalar.one)
+    }
+
+    @Test func fieldLaws() {
+        var rng = SeededRandom(seed: 1)
+        for _ in 0..<50 {
+            let (a, b, c) = (randomFp(&rng), randomFp(&rng), randomFp(&rng))
+            #expect((a * b) * c == a * (b * c))
+            #expect(a * (b + c) == a * b + a * c)
+            #expect(a + b - b == a)
+            #expect(a - a == .zero)
+            #expect(a.squared() == a * a)
+            #expect(a.halved().doubled() == a)
+            #expect(a * a.inverse() == .one)
+            let s = a.squared()
+            #expect(s.isSquare)
+            let root = s.sqrt()
+            #expect(root == a || root == -a)
+            #expect(Fp(bigEndianBytes: a.bigEndianBytes) == a)
+        }
+        #expect(Fp.zero.inverse() == .zero)
+        #expect(Fp(7) * Fp(6) == Fp(42))
+        // -1 is not a square since p ≡ 3 mod 4.
+        #expect(!(-Fp.one).isSquare)
+        #expect((-Fp.one).sqrt() == nil)
+    }
+
+    @Test func scalarLaws() {
+        var rng = SeededRandom(seed: 2)
+        for _ in 0..<50 {
+            let (a, b, c) = (Scalar.random(using: &rng), Scalar.random(using: &rng), Scalar.random(using: &rng))
+            #expect((a * b) * c == a * (b * c))
+            #expect(a * (b + c) == a * b + a * c)
+            #expect(a - b + b == a)
+            #expect(a * a.inverse()! == .one)
+            #expect(Scalar(bigEndianBytes: a.bigEndianBytes) == a)
+        }
+        #expect(Scalar.zero.inverse() == nil)
+        #expect(Scalar(3).pow(5) == Scalar(243))
+        #expect(Scalar(2).pow(64) == Scalar(reducingBigEndianBytes: [1, 0, 0, 0, 0, 0, 0, 0, 0]))
+    }
+}
+
+@Suite struct ExtensionFieldTests {
+    @Test func fp2Laws() {
+        var rng = SeededRandom(seed: 3)
+        for _ in 0..<30 {
+            let (a, b, c) = (randomFp2(&rng), randomFp2(&rng), randomFp2(&rng))
+            #expect((a * b) * c == a * (b * c))
+            #expect(a * (b + c) == a * b + a * c)
+            #expect(a.squared() == a * a)
+            #expect(a * a.inverse() == .one)
+            let root = a.squared().sqrt()
+            #expect(root == a || root == -a)
+            #expect(a.squared().isSquare)
+            #expect(a.multipliedByNonResidue() == a * Fp2(c0: .one, c1: .one))
+        }
+        let u = Fp2(c0: .zero, c1: .one)
+        #expect(u.squared() == -Fp2.one)
+        #expect(Fp2.zero.inverse() == .zero)
+        // 4 + 4u has no square root in Fp2 (so x = 0 is not on the G2 twist).
+        #expect(Fp2(c0: Fp(4), c1: Fp(4)).sqrt() == nil)
+    }
+
+    @Test func fp6AndFp12Laws() {
+        var rng = SeededRandom(seed: 4)
+        for _ in 0..<10 {
+            let (a, b, c) = (randomFp6(&rng), randomFp6(&rng), randomFp6(&rng))
+            #expect((a * b) * c == a * (b * c))
+            #expect(a * (b + c) == a * b + a * c)
+            #expect(a.squared() == a * a)
+            #expect(a * a.inverse() == .one)
+            let v = Fp6(c0: .zero, c1: .one, c2: .zero)
+            #expect(a.multipliedByV() == a * v)
+            let (b0, b1) = (randomFp2(&rng), randomFp2(&rng))
+            #expect(a.multiplied(by01: b0, b1) == a * Fp6(c0: b0, c1: b1, c2: .zero))
+            #expect(a.multiplied(by1: b1) == a * Fp6(c0: .zero, c1: b1, c2: .zero))
+
+            let (x, y, z) = (randomFp12(&rng), randomFp12(&rng), randomFp12(&rng))
+            #expect((x * y) * z == x * (y * z))
+            #expect(x * (y + z) == x * y + x * z)
+            #expect(x.squared() == x * x)
+            #expect(x * x.inverse() == .one)
+            let (l0, l1, l4) = (randomFp2(&rng), randomFp2(&rng), randomFp2(&rng))
+            let line = Fp12(c0: Fp6(c0: l0, c1: l1, c2: .zero), c1: Fp6(c0: .zero, c1: l4, c2: .zero))
+            #expect(x.multiplied(by014: l0, l1, l4) == x * line)
+        }
+    }
+
+    @Test func frobeniusIsThePthPower() {
+        var rng = SeededRandom(seed: 5)
+        let pLimbs = Fp.modulusLimbs
+        let a = randomFp12(&rng)
+        // x^p computed by square-and-multiply over the limbs of p.
+        var power = Fp12.one
+        for limb in pLimbs.reversed() {
+            for bit in stride(from: 63, through: 0, by: -1) {
+                power = power.squared()
+                if (limb >> UInt64(bit)) & 1 == 1 { power = power * a }
+            }
+        }
+        #expect(a.frobenius() == power)
+        #expect(a.frobenius2() == a.frobenius().frobenius())
+        #expect(a.conjugate() == a.frobenius2().frobenius2().frobenius2())
+    }
+
+    @Test func cyclotomicSquaringMatchesSquaring() {
+        var rng = SeededRandom(seed: 6)
+        let f = randomFp12(&rng)
+        // The easy part of the final exponentiation lands in the cyclotomic subgroup.
+        let t = f.conjugate() * f.inverse()
+        let g = t.frobenius2() * t
+        #expect(g.cyclotomicSquared() == g.squared())
+    }
+}

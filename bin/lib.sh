@@ -1,0 +1,29 @@
+# Shared helpers for the bin/ scripts (sourced, not run).
+# shellcheck shell=bash
+
+FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq)
+
+fm_say() { printf 'fm: %s\n' "$*" >&2; }
+
+# Installs the Debian packages fm needs, if any is missing.
+fm_install_system_packages() {
+    local missing=()
+    for pkg in "${FM_SYSTEM_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    fm_say "installing system packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# Builds every command in release mode and prints the directory holding them.
+fm_build_release() {
+    fm_install_system_packages
+    fm_say "building release (the first build takes several minutes)"
+    (cd "$FM_ROOT" && swift build -c release >&2)
+    (cd "$FM_ROOT" && swift build -c release --show-bin-path)
+}
