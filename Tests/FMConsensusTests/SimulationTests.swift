@@ -36,6 +36,16 @@ import Testing
         Self.runSeeds(n: 7, seeds: 5_000..<5_010) { SimulationScenario.randomized(n: 7, seed: $0) }
     }
 
+    @Test func wholeFederationRestartsFromCheckpoints() {
+        for n in [1, 4] {
+            Self.runSeeds(n: n, seeds: 6_000..<6_010) {
+                var scenario = SimulationScenario.standard(n: n, seed: $0)
+                scenario.wholeFederationRestart = true
+                return scenario
+            }
+        }
+    }
+
     @Test func sameSeedReplaysExactly() {
         let scenario = SimulationScenario.standard(n: 4, seed: 77)
         var first = Simulation(scenario)
