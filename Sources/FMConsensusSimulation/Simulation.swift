@@ -126,6 +126,13 @@ public struct Simulation {
                 queue.schedule(.restart(victim), at: at + random.uniform(50...350))
             }
         }
+        if scenario.wholeFederationRestart {
+            let at = scenario.chaosDuration / 2
+            for index in honestIndices {
+                queue.schedule(.crash(nodes[index].id), at: at)
+                queue.schedule(.restart(nodes[index].id), at: at + random.uniform(20...200))
+            }
+        }
         if scenario.splitHonestGuardians {
             partition = nodes.indices.map { honestHalf(of: nodes[$0].id) ?? -1 }
             queue.schedule(.repartition, at: stableTime)

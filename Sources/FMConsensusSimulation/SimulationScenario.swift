@@ -45,6 +45,9 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
     /// During chaos, split the honest guardians in two halves that cannot reach each other
     /// (Byzantine guardians reach both).
     public var splitHonestGuardians: Bool
+    /// Crash every honest guardian at once in the middle of the chaos period, and restart them
+    /// all from their checkpoints and block stores shortly after.
+    public var wholeFederationRestart: Bool
     /// Every item must be finalized by every honest guardian this long after stabilization.
     public var livenessDeadline: UInt64
     /// Stop once every honest guardian reached this iteration (throughput measurement) instead
@@ -55,7 +58,7 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         n: Int, seed: UInt64, byzantine: [ByzantineBehavior] = [], items: Int = 12, chaosDuration: UInt64 = 1_500,
         dropRate: Double = 0.1, duplicateRate: Double = 0.05, maxChaosDelay: UInt64 = 150, stableDelay: UInt64 = 10,
         partitions: Bool = true, crashes: Bool = true, splitHonestGuardians: Bool = false,
-        livenessDeadline: UInt64 = 30_000, targetIteration: UInt64? = nil
+        wholeFederationRestart: Bool = false, livenessDeadline: UInt64 = 30_000, targetIteration: UInt64? = nil
     ) {
         self.n = n
         self.seed = seed
@@ -69,6 +72,7 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         self.partitions = partitions
         self.crashes = crashes
         self.splitHonestGuardians = splitHonestGuardians
+        self.wholeFederationRestart = wholeFederationRestart
         self.livenessDeadline = livenessDeadline
         self.targetIteration = targetIteration
     }
@@ -95,7 +99,7 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "n=\(n) seed=\(seed) byzantine=\(byzantine) items=\(items) chaos=\(chaosDuration)ms drop=\(dropRate) dup=\(duplicateRate) partitions=\(partitions) crashes=\(crashes) split=\(splitHonestGuardians)"
+        "n=\(n) seed=\(seed) byzantine=\(byzantine) items=\(items) chaos=\(chaosDuration)ms drop=\(dropRate) dup=\(duplicateRate) partitions=\(partitions) crashes=\(crashes) split=\(splitHonestGuardians) restartAll=\(wholeFederationRestart)"
     }
 }
 

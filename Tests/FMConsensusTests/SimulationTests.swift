@@ -18,22 +18,32 @@ import Testing
     }
 
     @Test func fourGuardiansWithOneByzantine() {
-        Self.runSeeds(n: 4, seeds: 1_000..<1_120) { SimulationScenario.standard(n: 4, seed: $0) }
+        Self.runSeeds(n: 4, seeds: 1_000..<1_100) { SimulationScenario.standard(n: 4, seed: $0) }
     }
 
     @Test func sevenGuardiansWithTwoByzantine() {
-        Self.runSeeds(n: 7, seeds: 2_000..<2_050) { SimulationScenario.standard(n: 7, seed: $0) }
+        Self.runSeeds(n: 7, seeds: 2_000..<2_040) { SimulationScenario.standard(n: 7, seed: $0) }
     }
 
     @Test func everyByzantineBehaviorAtFourGuardians() {
         for behavior in ByzantineBehavior.individual {
-            Self.runSeeds(n: 4, seeds: 3_000..<3_010) { SimulationScenario(n: 4, seed: $0, byzantine: [behavior]) }
+            Self.runSeeds(n: 4, seeds: 3_000..<3_008) { SimulationScenario(n: 4, seed: $0, byzantine: [behavior]) }
         }
     }
 
     @Test func harsherNetworksAtFourAndSevenGuardians() {
-        Self.runSeeds(n: 4, seeds: 4_000..<4_015) { SimulationScenario.randomized(n: 4, seed: $0) }
-        Self.runSeeds(n: 7, seeds: 5_000..<5_010) { SimulationScenario.randomized(n: 7, seed: $0) }
+        Self.runSeeds(n: 4, seeds: 4_000..<4_010) { SimulationScenario.randomized(n: 4, seed: $0) }
+        Self.runSeeds(n: 7, seeds: 5_000..<5_006) { SimulationScenario.randomized(n: 7, seed: $0) }
+    }
+
+    @Test func wholeFederationRestartsFromCheckpoints() {
+        for n in [1, 4] {
+            Self.runSeeds(n: n, seeds: 6_000..<6_010) {
+                var scenario = SimulationScenario.standard(n: n, seed: $0)
+                scenario.wholeFederationRestart = true
+                return scenario
+            }
+        }
     }
 
     @Test func sameSeedReplaysExactly() {

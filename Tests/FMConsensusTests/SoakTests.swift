@@ -13,7 +13,9 @@ import Testing
         let count = Self.seeds ?? 0
         var failures = 0
         for seed in Self.base..<(Self.base + count) {
-            var simulation = Simulation(seed % 2 == 0 ? .standard(n: n, seed: seed) : .randomized(n: n, seed: seed))
+            var scenario = seed % 2 == 0 ? SimulationScenario.standard(n: n, seed: seed) : .randomized(n: n, seed: seed)
+            scenario.wholeFederationRestart = seed % 3 == 0
+            var simulation = Simulation(scenario)
             let report = simulation.run()
             if !report.passed {
                 failures += 1
