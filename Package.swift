@@ -67,6 +67,12 @@ let targets: [Target] = [
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
+    // MARK: Modules
+    .target(name: "FMServerCore", dependencies: ["FMCore", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
+    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
+    .target(name: "FMMintClient", dependencies: ["FMMintCommon", "FMCore", "FMCrypto", "FMSecp256k1", crypto]),
+
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
     .target(name: "FMBenchmarking", dependencies: []),
@@ -90,6 +96,9 @@ let targets: [Target] = [
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(name: "FMPeerNetworkTests", dependencies: ["FMPeerNetwork", "FMTesting", x509, asn1, crypto]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
+    .testTarget(
+        name: "FMMintTests",
+        dependencies: ["FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMDatabase", "FMTesting", grdb]),
 ]
 
 let package = Package(
