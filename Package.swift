@@ -71,7 +71,7 @@ let targets: [Target] = [
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMDatabase", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
     .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
-    .target(name: "FMMintClient", dependencies: ["FMMintCommon", "FMCore", "FMCrypto", "FMSecp256k1", crypto]),
+    .target(name: "FMMintClient", dependencies: ["FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto]),
 
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
