@@ -98,7 +98,10 @@ let targets: [Target] = [
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
     .testTarget(
         name: "FMMintTests",
-        dependencies: ["FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMDatabase", "FMTesting", grdb]),
+        dependencies: [
+            "FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMCore", "FMCrypto", "FMEncoding",
+            "FMSecp256k1", "FMDatabase", "FMTesting", grdb,
+        ]),
 ]
 
 let package = Package(
