@@ -29,9 +29,12 @@ final class MintFederation: Sendable {
     init(peers: Int = 4, devMode: Bool = false, maxExponent: UInt8 = 8, seed: UInt64 = 1) throws {
         var rng = SeededRandom(seed: seed)
         let size = FederationSize(peers)
-        let parameters = try JSONValue(MintGenerationParameters(maxExponent: maxExponent, devMode: devMode))
-        let generated = try MintServerInit().dealerConfigs(
-            peers: size.peers, threshold: size.threshold, parameters: parameters, using: &rng)
+        let generated: [PeerID: GeneratedModuleConfig]
+        if peers == 4, maxExponent == 8, seed == 1 {
+            generated = devMode ? Self.devConfigs : Self.standardConfigs
+        } else {
+            generated = try Self.deal(size: size, devMode: devMode, maxExponent: maxExponent, using: &rng)
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-mint-\(UUID().uuidString)")
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -46,6 +49,23 @@ final class MintFederation: Sendable {
         }
         config = try MintServerInit().clientConfig(fromConsensus: generated[PeerID(0)]!.consensus).decode(MintClientConfig.self)
         derivation = try NoteDerivation(moduleSecret: rng.bytes(64))
+    }
+
+    /// Dealing keys is the slow part; tests that do not care about the keys share these.
+    static let standardConfigs = dealCached(devMode: false)
+    static let devConfigs = dealCached(devMode: true)
+
+    private static func dealCached(devMode: Bool) -> [PeerID: GeneratedModuleConfig] {
+        var rng = SeededRandom(seed: devMode ? 1_001 : 1_000)
+        return try! deal(size: FederationSize(4), devMode: devMode, maxExponent: 8, using: &rng)
+    }
+
+    private static func deal(
+        size: FederationSize, devMode: Bool, maxExponent: UInt8, using rng: inout SeededRandom
+    ) throws -> [PeerID: GeneratedModuleConfig] {
+        let parameters = try JSONValue(MintGenerationParameters(maxExponent: maxExponent, devMode: devMode))
+        return try MintServerInit().dealerConfigs(
+            peers: size.peers, threshold: size.threshold, parameters: parameters, using: &rng)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

@@ -122,7 +122,7 @@ import Testing
     }
 
     @Test func devIssueIsAcceptedOnlyInDevMode() throws {
-        let production = try MintFederation(devMode: false, seed: 2)
+        let production = try MintFederation(devMode: false)
         let input = MintInput.devIssue(.init(amount: Amount(msats: 1000), spendKey: Keypair().xOnlyPublicKey))
         let error = #expect(throws: TransactionRejection.self) {
             try production.apply(at: production.guardians[0], inputs: [input], outputs: [])
@@ -130,7 +130,7 @@ import Testing
         #expect(error?.code == "dev_issue_disabled")
         #expect(try production.audits()[0] == .empty)
 
-        let development = try MintFederation(devMode: true, seed: 3)
+        let development = try MintFederation(devMode: true)
         let metas = try development.apply(at: development.guardians[0], inputs: [input], outputs: [])
         #expect(metas.inputs == [InputMeta(amount: Amount(msats: 1000), fee: Amount(msats: 100), spendKey: input.spendKey)])
         #expect(try development.audits()[0] == ModuleAudit(assets: Amount(msats: 1000), liabilities: .zero))

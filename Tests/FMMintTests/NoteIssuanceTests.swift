@@ -71,4 +71,15 @@ import Testing
         }
         #expect(signatures.count == 1)  // every subset of t shares gives the same (unique) signature
     }
+
+    @Test func aSingleGuardianFederationIssuesAndRedeems() throws {
+        let federation = try MintFederation(peers: 1, maxExponent: 3, seed: 4)
+        #expect(federation.config.threshold == 1)
+        var indices: [Denomination: UInt64] = [:]
+        let secrets = try federation.derivation.secrets(for: Amount(msats: 21), config: federation.config, nextIndices: &indices)
+        let notes = try federation.issue(secrets, inputs: [])
+        #expect(notes.map(\.amount.msats) == [8, 8, 4, 1])
+        try federation.applyEverywhere(inputs: notes.map(\.input), outputs: [])
+        #expect(try federation.audits() == [.empty])
+    }
 }
