@@ -147,6 +147,12 @@ extension PeerNetwork {
         let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.handshakeTimeout)) {
             channel.close(promise: nil)
         }
+        // NIO traps when an async channel is released with its writer unfinished. A connection accepted while we
+        // shut down may never reach `serve`, so keep it referenced until the channel closes (the deadline above
+        // guarantees that) and finish it then; for served connections this is a no-op.
+        channel.closeFuture.whenComplete { _ in
+            Task { try? await asyncChannel.executeThenClose { _, _ in } }
+        }
         return PendingConnection(channel: asyncChannel, deadline: deadline, holdsPendingSlot: holdsPendingSlot)
     }
 

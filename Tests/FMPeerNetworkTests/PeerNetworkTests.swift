@@ -1,6 +1,8 @@
 import FMCore
 import FMPeerNetwork
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(2))) struct PeerNetworkTests {
@@ -164,6 +166,25 @@ import Testing
         #expect(got == (0..<300).map { frame("\($0)") + payload })
         try await sender.stop()
         try await receiver.stop()
+    }
+
+    /// Connections that arrive while the listener shuts down are never served; that must not crash the process.
+    @Test func shuttingDownWhileConnectionsArriveIsSafe() async throws {
+        let federation = try await TestFederation(size: 2)
+        for _ in 0..<5 {
+            let listener = try await RunningNetwork(try PeerNetwork(configuration: federation.configuration(PeerID(1))))
+            let port = try await listener.network.listeningPort()
+            let flood = Task {
+                for _ in 0..<200 {
+                    let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                        .connect(host: "127.0.0.1", port: port).get()
+                    try? await channel?.close()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(30))
+            try await listener.stop()
+            await flood.value
+        }
     }
 
     @Test func configurationErrorsAreReported() async throws {

@@ -39,6 +39,17 @@ import Testing
         await #expect(throws: ConsensusSubmitError.notRunning) { try await guardians[0].driver.submit(item: [1]) }
     }
 
+    @Test func singleGuardianOrdersItsOwnItemsAndRunsOnlyOnce() async throws {
+        let federation = try await LoopbackFederation(size: 1)
+        let guardian = try await federation.start(PeerID(0))
+        let items = (0..<10).map { Array("solo \($0)".utf8) }
+        for item in items { try await guardian.driver.submit(item: item) }
+        try await eventually("items finalized") { guardian.finalizedItems.count == items.count }
+        #expect(guardian.finalizedItems.sorted { $0.lexicographicallyPrecedes($1) } == items.sorted { $0.lexicographicallyPrecedes($1) })
+        await #expect(throws: ConsensusDriverError.alreadyStarted) { try await guardian.driver.run() }
+        try await guardian.stop()
+    }
+
     @Test func stoppedGuardianRestartsFromItsDatabaseAndCatchesUp() async throws {
         let federation = try await LoopbackFederation(size: 4)
         var guardians: [LoopbackGuardian] = []

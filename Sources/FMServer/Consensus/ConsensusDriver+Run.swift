@@ -36,7 +36,7 @@ extension ConsensusDriver {
             defer { state.started = true }
             return state.started
         }
-        guard !alreadyStarted else { throw ConsensusSubmitError.notRunning }
+        guard !alreadyStarted else { throw ConsensusDriverError.alreadyStarted }
         defer { stopped() }
 
         let checkpoint = try await store.checkpoint()
@@ -188,6 +188,18 @@ extension ConsensusDriver {
             self?.state.withLockedValue { _ = $0.subscribers.removeValue(forKey: id) }
         }
         return stream
+    }
+}
+
+/// Why ``ConsensusDriver/run()`` refused to start.
+public enum ConsensusDriverError: Error, Equatable, CustomStringConvertible {
+    /// A driver runs once; restart by building a new one on the same store.
+    case alreadyStarted
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "this consensus driver already ran; build a new one on the same store to restart"
+        }
     }
 }
 
