@@ -27,6 +27,12 @@ import Testing
             #expect(error.field == "peers.1")
             #expect(error.description.hasPrefix("peers.1: expected"))
         }
+        do {
+            _ = try JSONConventions.decode(Setup.self, from: Data(#"{"peers":[]}"#.utf8), what: "setup")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "api_url", "missing keys are named as they are spelled in the JSON")
+        }
     }
 
     @Test func hexRejectsMalformed() {

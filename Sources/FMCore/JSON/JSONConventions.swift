@@ -46,7 +46,7 @@ extension DecodingError {
         @unknown default: return nil
         }
         guard !path.isEmpty else { return nil }
-        return path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return path.map { $0.intValue.map(String.init) ?? $0.stringValue.snakeCased }.joined(separator: ".")
     }
 
     fileprivate var expectation: String {
@@ -57,5 +57,21 @@ extension DecodingError {
         case .dataCorrupted(let context): context.debugDescription.isEmpty ? "valid JSON" : context.debugDescription
         @unknown default: "valid JSON"
         }
+    }
+}
+
+extension String {
+    /// `apiUrl` → `api_url`: field names as they appear in fm's JSON, for error messages.
+    fileprivate var snakeCased: String {
+        var out = ""
+        for character in self {
+            if character.isUppercase {
+                if !out.isEmpty { out.append("_") }
+                out.append(contentsOf: character.lowercased())
+            } else {
+                out.append(character)
+            }
+        }
+        return out
     }
 }
