@@ -1,0 +1,111 @@
+function __fm-bench_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fm-bench_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __fm-bench_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fm-bench_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __fm-bench_parse_tokens -S
+    set -l unparsed_tokens (__fm-bench_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'fm-bench'
+        __fm-bench_parse_subcommand 0 'h/help'
+        switch $unparsed_tokens[1]
+        case 'bls'
+            __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'h/help'
+        case 'json'
+            __fm-bench_parse_subcommand 0 'transactions=' 'runs=' 'json' 'h/help'
+        case 'consensus'
+            __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'interval=' 'item-size=' 'h/help'
+        case 'consensus-simulation'
+            __fm-bench_parse_subcommand 0 'guardians=+' 'rounds=' 'seed=' 'h/help'
+        case 'help'
+            __fm-bench_parse_subcommand -r 1 
+        end
+    end
+end
+
+function __fm-bench_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __fm-bench_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __fm-bench_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __fm-bench_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__fm-bench_tokens -p)
+    if test -z "$(__fm-bench_tokens -t)"
+        set -l index (count (__fm-bench_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'fm-bench' -f
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'bls' -d 'BLS12-381 pairing, scalar multiplication, hash to G1 and threshold blind signatures.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'json' -d 'Foundation JSONDecoder versus libjansson on one large document.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'consensus' -d 'Consensus throughput and submit→finalize latency, n = 4 over loopback TLS with SQLite.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'consensus-simulation' -d 'Simplex consensus: simulated rounds per second of the deterministic simulator.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" json' -l 'json' -d 'Print the results as JSON instead of a table.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" scale' -l 'scale' -d 'Multiply every iteration count by this factor.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" clock' -l 'clock' -d 'What to time: wall or thread-cpu (default: the subcommand\'s choice).' -rfka 'wall thread-cpu'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench json" transactions' -l 'transactions' -d 'Transactions in the generated document (67,000 make about 58 MB).' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench json" runs' -l 'runs' -d 'Timed runs of each reader.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench json" json' -l 'json' -d 'Print the report as JSON instead of a table.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench json" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus" json' -l 'json' -d 'Print the results as JSON instead of a table.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus" scale' -l 'scale' -d 'Multiply every iteration count by this factor.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus" clock' -l 'clock' -d 'What to time: wall or thread-cpu (default: the subcommand\'s choice).' -rfka 'wall thread-cpu'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus" interval' -l 'interval' -d 'Milliseconds between submissions in the light-load phase.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus" item-size' -l 'item-size' -d 'Bytes per item (a typical e-cash transaction is a few hundred).' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus-simulation"' -l 'guardians' -d 'Number of guardians (n).' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus-simulation" rounds' -l 'rounds' -d 'Iterations to simulate per federation size.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus-simulation" seed' -l 'seed' -d 'Simulation seed.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench consensus-simulation" h help' -s 'h' -l 'help' -d 'Show help information.'
