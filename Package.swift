@@ -17,6 +17,11 @@ let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
 ]
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -31,6 +36,12 @@ let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let nioConcurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdWebSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 /// Field and curve arithmetic is unusably slow without the optimizer, so the
 /// crypto targets are compiled with -O even in debug builds (tests included).
@@ -63,6 +74,12 @@ let targets: [Target] = [
         name: "FMPeerNetwork",
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
+    .target(
+        name: "FMRPC",
+        dependencies: [
+            "FMCore", hummingbird, hummingbirdWebSocket, webSocketClient, metrics, prometheus, serviceLifecycle,
+            logging, nio, nioConcurrency,
+        ]),
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
@@ -89,6 +106,7 @@ let targets: [Target] = [
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(name: "FMPeerNetworkTests", dependencies: ["FMPeerNetwork", "FMTesting", x509, asn1, crypto]),
+    .testTarget(name: "FMRPCTests", dependencies: ["FMRPC", "FMTesting", webSocketClient, prometheus, serviceLifecycle]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
 ]
 

@@ -1,0 +1,105 @@
+import FMCore
+import Foundation
+
+/// The methods a server offers, each a typed handler.
+///
+/// Modules register their methods at startup, before the registry is handed to ``RPCServer``:
+///
+/// ```swift
+/// var registry = RPCMethodRegistry()
+/// registry.register("session_count", summary: "Number of completed consensus sessions") {
+///     (_: NoParams, context) async throws -> UInt64 in
+///     try await consensus.sessionCount()
+/// }
+/// ```
+///
+/// Params are decoded and results encoded with ``FMCore/JSONConventions`` (snake_case keys).
+/// A handler reports a domain failure by throwing a ``FMCore/ReportableError`` (sent as code
+/// 1000 + exit status, with the report in `error.data`) or a ``JSONRPCError``; any other error is
+/// logged and sent as -32603 "internal error" without its details.
+///
+/// The method `rpc.methods` is built in: it lists every registered method (``RPCMethodDescription``).
+public struct RPCMethodRegistry: Sendable {
+    /// The name of the built-in introspection method.
+    public static let listMethodsName = "rpc.methods"
+
+    typealias Handler = @Sendable (JSONRPCRequest, RPCRequestContext) async throws -> Data
+
+    struct Method: Sendable {
+        let description: RPCMethodDescription
+        let timeout: Duration?
+        let handler: Handler
+    }
+
+    private(set) var methods: [String: Method] = [:]
+
+    public init() {}
+
+    /// Registers `handler` under `name`.
+    ///
+    /// - Parameters:
+    ///   - name: The JSON-RPC method name, e.g. `session_count` or `mint/blind_sign`. Names starting
+    ///     with `rpc.` are reserved by JSON-RPC.
+    ///   - summary: One line for the generated API documentation.
+    ///   - timeout: Overrides the server's request timeout; long polls such as `await_transaction`
+    ///     set a longer one.
+    ///   - handler: Called with the decoded params. It must honour task cancellation: it is
+    ///     cancelled when its timeout passes or its connection closes.
+    /// - Precondition: `name` is not yet registered and does not start with `rpc.`.
+    public mutating func register<Params: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
+        _ name: String,
+        summary: String = "",
+        timeout: Duration? = nil,
+        _ handler: @escaping @Sendable (Params, RPCRequestContext) async throws -> Result
+    ) {
+        precondition(!name.isEmpty && !name.hasPrefix("rpc."), "JSON-RPC method names must not be empty or start with rpc.")
+        precondition(methods[name] == nil, "JSON-RPC method \(name) is registered twice")
+        let description = RPCMethodDescription(
+            name: name, summary: summary, params: Self.typeName(Params.self), result: Self.typeName(Result.self),
+            timeoutSeconds: timeout.map(\.seconds))
+        methods[name] = Method(description: description, timeout: timeout) { request, context in
+            let params = try RPCParamsDecoding.decode(Params.self, from: request)
+            let result = try await handler(params, context)
+            return try JSONConventions.encoder().encode(result)
+        }
+    }
+
+    /// Every registered method, sorted by name, `rpc.methods` included.
+    public var descriptions: [RPCMethodDescription] {
+        let builtIn = RPCMethodDescription(
+            name: Self.listMethodsName, summary: "Lists the methods this server offers",
+            params: Self.typeName(NoParams.self), result: Self.typeName([RPCMethodDescription].self), timeoutSeconds: nil)
+        return (methods.values.map(\.description) + [builtIn]).sorted { $0.name < $1.name }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        String(reflecting: type).split(separator: ".").drop { $0 == "Swift" }.joined(separator: ".")
+    }
+}
+
+/// One entry of `rpc.methods`.
+public struct RPCMethodDescription: Codable, Sendable, Equatable {
+    public var name: String
+    public var summary: String
+    /// The Swift params type, e.g. `FMMintCommon.BlindSignRequest`.
+    public var params: String
+    /// The Swift result type.
+    public var result: String
+    /// The method's own timeout, when it overrides the server's.
+    public var timeoutSeconds: Double?
+
+    public init(name: String, summary: String, params: String, result: String, timeoutSeconds: Double?) {
+        self.name = name
+        self.summary = summary
+        self.params = params
+        self.result = result
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,234 @@
+import CoreMetrics
+import FMCore
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// The client API server: JSON-RPC 2.0 over WebSocket, plus plain HTTP for scripts and operators.
+///
+/// Routes on one port:
+/// - `GET /` with `Upgrade: websocket` — the JSON-RPC connection: one request per text message,
+///   one response per request; requests run concurrently and may be answered out of order.
+/// - `POST /rpc` — one JSON-RPC request in the body, its response in the reply (`curl -d`).
+/// - `GET /` — the status page the host supplies.
+/// - `GET /metrics` — Prometheus text from the host's registry (404 when none was given).
+///
+/// It is a swift-service-lifecycle `Service`: run it in the host's `ServiceGroup`; on graceful
+/// shutdown it stops accepting connections, closes WebSockets with code 1000 and returns.
+public final class RPCServer: Service, Sendable {
+    public let configuration: Configuration
+    private let registry: RPCMethodRegistry
+    private let statusPage: @Sendable () async -> RPCStatusPage
+    private let prometheus: PrometheusCollectorRegistry?
+    private let dispatcher: RPCDispatcher
+    private let logger: Logger
+    private let port = Promise<Int>()
+    private let connectionCounter = NIOLockedValueBox<UInt64>(0)
+    /// The one limiter all HTTP `POST /rpc` requests share.
+    private let httpLimiter: RPCConnectionLimiter
+
+    /// - Parameters:
+    ///   - registry: The methods to serve.
+    ///   - configuration: Address and limits.
+    ///   - statusPage: Produces the body of `GET /`; defaults to the JSON method list.
+    ///   - prometheus: The registry `GET /metrics` emits; see ``RPCMetricsBootstrap``.
+    ///   - metricsFactory: Where the server's own metrics go (default: the process-wide `MetricsSystem`).
+    ///   - logger: Used for connection and handler events; handlers get it with request metadata.
+    public init(
+        registry: RPCMethodRegistry,
+        configuration: Configuration = Configuration(),
+        statusPage: (@Sendable () async -> RPCStatusPage)? = nil,
+        prometheus: PrometheusCollectorRegistry? = nil,
+        metricsFactory: (any MetricsFactory)? = nil,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.registry = registry
+        self.statusPage = statusPage ?? { [registry] in
+            (try? .jsonEncoding(["methods": registry.descriptions])) ?? .text("fm JSON-RPC server")
+        }
+        self.prometheus = prometheus
+        self.logger = logger
+        self.dispatcher = RPCDispatcher(
+            registry: registry, requestTimeout: configuration.requestTimeout, logger: logger,
+            metrics: RPCServerMetrics(factory: metricsFactory ?? MetricsSystem.factory))
+        self.httpLimiter = RPCConnectionLimiter(
+            rateLimit: configuration.rateLimit, maxInFlight: configuration.maxInFlightPerConnection)
+    }
+
+    /// The bound port, once the server listens (useful with port 0). Throws if the server failed
+    /// to start or stopped before it listened.
+    public func listeningPort() async throws -> Int {
+        try await port.wait()
+    }
+
+    /// Runs until graceful shutdown (or task cancellation). Call once.
+    public func run() async throws {
+        do {
+            try await makeApplication().run()
+            port.complete(.failure(RPCServerError.stoppedBeforeListening))
+        } catch {
+            port.complete(.failure(error))
+            throw error
+        }
+    }
+
+    // MARK: - Application
+
+    private func makeApplication() -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/") { [statusPage] _, _ -> Response in
+            let page = await statusPage()
+            return Self.response(.ok, contentType: page.contentType, body: page.body)
+        }
+        router.get("/metrics") { [prometheus] _, _ -> Response in
+            guard let prometheus else {
+                return Self.response(.notFound, contentType: "text/plain", body: Data("no metrics registry\n".utf8))
+            }
+            return Self.response(
+                .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Data(prometheus.emitToBuffer()))
+        }
+        router.post("/rpc") { [self] request, _ -> Response in
+            await self.serveHTTP(request)
+        }
+
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.ws("/") { [self] inbound, outbound, context in
+            await self.serveWebSocket(inbound: inbound, outbound: outbound, logger: context.logger)
+        }
+
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: configuration.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)),
+            closeTimeout: .seconds(5))
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: webSocket)),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
+            onServerRunning: { [port, logger] channel in
+                let bound = channel.localAddress?.port ?? -1
+                logger.info("JSON-RPC server listening", metadata: ["rpc.port": .stringConvertible(bound)])
+                port.complete(.success(bound))
+            },
+            logger: logger)
+    }
+
+    // MARK: - WebSocket
+
+    private func serveWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+        let connectionID = connectionCounter.withLockedValue { counter in
+            counter += 1
+            return counter
+        }
+        let limiter = RPCConnectionLimiter(
+            rateLimit: configuration.rateLimit, maxInFlight: configuration.maxInFlightPerConnection)
+        dispatcher.metrics.connectionOpened()
+        defer { dispatcher.metrics.connectionClosed() }
+
+        // One writer, so that fragmented responses never interleave.
+        let (responses, sink) = AsyncStream.makeStream(of: Data.self)
+        async let written: Void = Self.write(responses, to: outbound)
+
+        await withDiscardingTaskGroup { requests in
+            var assembler = MessageAssembler(limit: configuration.maxRequestBytes)
+            do {
+                for try await frame in inbound {
+                    let kind: MessageAssembler.Kind = switch frame.opcode {
+                    case .text: .text
+                    case .binary: .binary
+                    case .continuation: .continuation
+                    }
+                    switch try assembler.receive(kind, data: frame.data, fin: frame.fin) {
+                    case nil:
+                        continue
+                    case .text(let message):
+                        requests.addTask { [dispatcher] in
+                            let response = await dispatcher.handle(
+                                Data(message.readableBytesView), connectionID: connectionID, transport: .webSocket,
+                                limiter: limiter)
+                            if let response { sink.yield(response) }
+                        }
+                    case .binary:
+                        sink.yield(reject(.invalidRequest("binary messages are not accepted; send JSON as text"), limiter))
+                    case .tooLarge(let size):
+                        sink.yield(reject(.requestTooLarge(size: size, limit: configuration.maxRequestBytes), limiter))
+                    }
+                }
+            } catch {
+                logger.debug("WebSocket connection ended", metadata: ["error": "\(error)"])
+            }
+            // The peer is gone or the server is stopping: nobody will read the pending answers.
+            requests.cancelAll()
+        }
+        sink.finish()
+        await written
+    }
+
+    /// An error for a message that never reaches the dispatcher; it still takes a rate-limit token.
+    private func reject(_ error: JSONRPCError, _ limiter: RPCConnectionLimiter) -> Data {
+        switch limiter.admit() {
+        case .admitted:
+            limiter.release()
+            dispatcher.metrics.rejected(error.code)
+            return JSONRPCResponse.failure(id: .null, error: error)
+        case .rejected(let limited):
+            dispatcher.metrics.rejected(limited.code)
+            return JSONRPCResponse.failure(id: .null, error: limited)
+        }
+    }
+
+    private static func write(_ responses: AsyncStream<Data>, to outbound: WebSocketOutboundWriter) async {
+        var open = true
+        for await response in responses where open {
+            do {
+                try await outbound.writeTextMessage(String(decoding: response, as: UTF8.self))
+            } catch {
+                open = false  // The connection is closing; drop the remaining answers.
+            }
+        }
+    }
+
+    // MARK: - HTTP POST /rpc
+
+    private func serveHTTP(_ request: Request) async -> Response {
+        let limit = configuration.maxRequestBytes
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch {
+            let declared = request.headers[.contentLength].flatMap { Int($0) }
+            let failure = JSONRPCResponse.failure(id: .null, error: .requestTooLarge(size: declared, limit: limit))
+            dispatcher.metrics.rejected(.requestTooLarge)
+            return Self.response(.contentTooLarge, contentType: "application/json", body: failure)
+        }
+        guard
+            let response = await dispatcher.handle(
+                Data(body.readableBytesView), connectionID: 0, transport: .http, limiter: httpLimiter)
+        else {
+            return Response(status: .noContent)
+        }
+        return Self.response(.ok, contentType: "application/json", body: response)
+    }
+
+    private static func response(_ status: HTTPResponse.Status, contentType: String, body: Data) -> Response {
+        Response(
+            status: status, headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Why ``RPCServer/listeningPort()`` has no port to give.
+public enum RPCServerError: Error, CustomStringConvertible {
+    case stoppedBeforeListening
+
+    public var description: String {
+        switch self {
+        case .stoppedBeforeListening: "the JSON-RPC server stopped before it was listening"
+        }
+    }
+}
