@@ -81,6 +81,14 @@ let targets: [Target] = [
             logging, nio, nioConcurrency,
         ]),
 
+    // MARK: Client
+    .target(
+        name: "FMClientCore",
+        dependencies: ["FMCore", "FMEncoding", "FMDatabase", "FMSecp256k1", "FMCrypto", "FMBLS12381", grdb, crypto]),
+    .target(
+        name: "FMClient",
+        dependencies: ["FMClientCore", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging]),
+
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
@@ -107,6 +115,9 @@ let targets: [Target] = [
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(name: "FMPeerNetworkTests", dependencies: ["FMPeerNetwork", "FMTesting", x509, asn1, crypto]),
     .testTarget(name: "FMRPCTests", dependencies: ["FMRPC", "FMTesting", webSocketClient, prometheus, serviceLifecycle]),
+    .testTarget(
+        name: "FMClientTests",
+        dependencies: ["FMClient", "FMClientCore", "FMCore", "FMDatabase", "FMSecp256k1", "FMTesting", grdb]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
 ]
 

@@ -1,0 +1,6 @@
+import FMClientCore
+
+/// The client modules this build of FMClient knows, by kind.
+public enum ClientModules {
+    public static let all: [any ClientModule.Type] = []
+}
