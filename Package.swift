@@ -69,7 +69,8 @@ let targets: [Target] = [
 
     // MARK: Guardian setup, consensus, networking, storage
     .target(name: "FMSetup", dependencies: ["FMCore", "FMPeerNetwork", crypto, cryptoExtras]),
-    .target(name: "FMConsensus", dependencies: ["FMCore"]),
+    .target(name: "FMConsensus", dependencies: ["FMCore", "FMEncoding", "FMSecp256k1"]),
+    .target(name: "FMConsensusSimulation", dependencies: ["FMConsensus", "FMCore", crypto]),
     .target(
         name: "FMPeerNetwork",
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
@@ -79,6 +80,12 @@ let targets: [Target] = [
         dependencies: [
             "FMCore", hummingbird, hummingbirdWebSocket, webSocketClient, metrics, prometheus, serviceLifecycle,
             logging, nio, nioConcurrency,
+        ]),
+    .target(
+        name: "FMServer",
+        dependencies: [
+            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", grdb, nio, nioPosix,
+            nioConcurrency, logging,
         ]),
 
     // MARK: Client
@@ -101,7 +108,10 @@ let targets: [Target] = [
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
     .executableTarget(
         name: "fm-bench",
-        dependencies: ["FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson"]),
+        dependencies: [
+            "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
+            "FMConsensusSimulation", "FMCore",
+        ]),
 
     // MARK: Tests
     .testTarget(name: "FMEncodingTests", dependencies: ["FMEncoding", "FMTesting"]),
@@ -112,9 +122,17 @@ let targets: [Target] = [
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),
     .testTarget(name: "FMSetupTests", dependencies: ["FMSetup", "FMTesting"]),
+    .testTarget(name: "FMConsensusTests", dependencies: ["FMConsensus", "FMConsensusSimulation", "FMCore", "FMTesting"]),
+    .testTarget(
+        name: "FMServerTests",
+        dependencies: [
+            "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
+        ]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
-    .testTarget(name: "FMPeerNetworkTests", dependencies: ["FMPeerNetwork", "FMTesting", x509, asn1, crypto]),
     .testTarget(name: "FMRPCTests", dependencies: ["FMRPC", "FMTesting", webSocketClient, prometheus, serviceLifecycle]),
+    .testTarget(
+        name: "FMPeerNetworkTests",
+        dependencies: ["FMPeerNetwork", "FMCore", "FMTesting", x509, asn1, crypto, nio, nioPosix, nioConcurrency]),
     .testTarget(
         name: "FMClientTests",
         dependencies: ["FMClient", "FMClientCore", "FMCore", "FMDatabase", "FMSecp256k1", "FMTesting", grdb]),

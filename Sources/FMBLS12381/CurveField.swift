@@ -60,3 +60,26 @@ extension Fp2: CurveField {
     }
     @usableFromInline var encoded: [UInt8] { c1.bigEndianBytes + c0.bigEndianBytes }
 }
+
+extension CurveField {
+    /// self^e for a public exponent given as little-endian limbs, with fixed 4-bit windows (the exponent is
+    /// public, so branching on it is fine; the base may be secret).
+    @inlinable
+    func power(limbs e: [UInt64]) -> Self {
+        var table = [Self.one, self]
+        for i in 2..<16 { table.append(table[i - 1] * self) }
+        var result = Self.one
+        var started = false
+        for limb in e.reversed() {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                if started { result = result.squared().squared().squared().squared() }
+                let digit = Int((limb >> UInt64(shift)) & 15)
+                if digit != 0 {
+                    result = started ? result * table[digit] : table[digit]
+                    started = true
+                }
+            }
+        }
+        return result
+    }
+}

@@ -146,15 +146,15 @@ public struct Fp: Hashable, Sendable {
     /// Subtracts the modulus once if the value (known < 2·modulus) is not below it; constant time.
     @inlinable @inline(__always)
     static func reducedOnce(_ t0: UInt64, _ t1: UInt64, _ t2: UInt64, _ t3: UInt64, _ t4: UInt64, _ t5: UInt64) -> Fp {
-        var borrow: UInt64 = 0
-        let s0: UInt64; (s0, borrow) = subtractWithBorrow(t0, 0xb9fe_ffff_ffff_aaab, borrow)
-        let s1: UInt64; (s1, borrow) = subtractWithBorrow(t1, 0x1eab_fffe_b153_ffff, borrow)
-        let s2: UInt64; (s2, borrow) = subtractWithBorrow(t2, 0x6730_d2a0_f6b0_f624, borrow)
-        let s3: UInt64; (s3, borrow) = subtractWithBorrow(t3, 0x6477_4b84_f385_12bf, borrow)
-        let s4: UInt64; (s4, borrow) = subtractWithBorrow(t4, 0x4b1b_a7b6_434b_acd7, borrow)
-        let s5: UInt64; (s5, borrow) = subtractWithBorrow(t5, 0x1a01_11ea_397f_e69a, borrow)
-        let keep = 0 &- borrow  // all ones if t < modulus
-        return Fp(montgomery: (t0 & keep) | (s0 & ~keep), (t1 & keep) | (s1 & ~keep), (t2 & keep) | (s2 & ~keep), (t3 & keep) | (s3 & ~keep), (t4 & keep) | (s4 & ~keep), (t5 & keep) | (s5 & ~keep))
+        var carry: UInt64 = 0
+        let s0: UInt64; (s0, carry) = addWithCarry(t0, 0x4601_0000_0000_5555, carry)
+        let s1: UInt64; (s1, carry) = addWithCarry(t1, 0xe154_0001_4eac_0000, carry)
+        let s2: UInt64; (s2, carry) = addWithCarry(t2, 0x98cf_2d5f_094f_09db, carry)
+        let s3: UInt64; (s3, carry) = addWithCarry(t3, 0x9b88_b47b_0c7a_ed40, carry)
+        let s4: UInt64; (s4, carry) = addWithCarry(t4, 0xb4e4_5849_bcb4_5328, carry)
+        let s5: UInt64; (s5, carry) = addWithCarry(t5, 0xe5fe_ee15_c680_1965, carry)
+        let useDifference = 0 &- carry  // all ones if t ≥ modulus
+        return Fp(montgomery: (s0 & useDifference) | (t0 & ~useDifference), (s1 & useDifference) | (t1 & ~useDifference), (s2 & useDifference) | (t2 & ~useDifference), (s3 & useDifference) | (t3 & ~useDifference), (s4 & useDifference) | (t4 & ~useDifference), (s5 & useDifference) | (t5 & ~useDifference))
     }
 
     @inlinable @inline(__always)
@@ -171,15 +171,15 @@ public struct Fp: Hashable, Sendable {
 
     @inlinable @inline(__always)
     public static func - (a: Fp, b: Fp) -> Fp {
-        var borrow: UInt64 = 0
-        let t0: UInt64; (t0, borrow) = subtractWithBorrow(a.l0, b.l0, borrow)
-        let t1: UInt64; (t1, borrow) = subtractWithBorrow(a.l1, b.l1, borrow)
-        let t2: UInt64; (t2, borrow) = subtractWithBorrow(a.l2, b.l2, borrow)
-        let t3: UInt64; (t3, borrow) = subtractWithBorrow(a.l3, b.l3, borrow)
-        let t4: UInt64; (t4, borrow) = subtractWithBorrow(a.l4, b.l4, borrow)
-        let t5: UInt64; (t5, borrow) = subtractWithBorrow(a.l5, b.l5, borrow)
-        let mask = 0 &- borrow  // add the modulus back if we went below zero
-        var carry: UInt64 = 0
+        var carry: UInt64 = 1
+        let t0: UInt64; (t0, carry) = addWithCarry(a.l0, ~b.l0, carry)
+        let t1: UInt64; (t1, carry) = addWithCarry(a.l1, ~b.l1, carry)
+        let t2: UInt64; (t2, carry) = addWithCarry(a.l2, ~b.l2, carry)
+        let t3: UInt64; (t3, carry) = addWithCarry(a.l3, ~b.l3, carry)
+        let t4: UInt64; (t4, carry) = addWithCarry(a.l4, ~b.l4, carry)
+        let t5: UInt64; (t5, carry) = addWithCarry(a.l5, ~b.l5, carry)
+        let mask = carry &- 1  // all ones if a < b: add the modulus back
+        carry = 0
         let u0: UInt64; (u0, carry) = addWithCarry(t0, 0xb9fe_ffff_ffff_aaab & mask, carry)
         let u1: UInt64; (u1, carry) = addWithCarry(t1, 0x1eab_fffe_b153_ffff & mask, carry)
         let u2: UInt64; (u2, carry) = addWithCarry(t2, 0x6730_d2a0_f6b0_f624 & mask, carry)
@@ -232,18 +232,9 @@ public struct Fp: Hashable, Sendable {
            (a.l4 & ~choose) | (b.l4 & choose), (a.l5 & ~choose) | (b.l5 & choose))
     }
 
-    /// self^e for a public exponent given as little-endian limbs (square and multiply; the base may be secret).
+    /// self^e for a public exponent given as little-endian limbs (the base may be secret).
     @inlinable
-    func pow(limbs e: [UInt64]) -> Fp {
-        var result = Fp.one
-        for limb in e.reversed() {
-            for bit in stride(from: 63, through: 0, by: -1) {
-                result = result.squared()
-                if (limb >> UInt64(bit)) & 1 == 1 { result = result * self }
-            }
-        }
-        return result
-    }
+    func pow(limbs e: [UInt64]) -> Fp { power(limbs: e) }
 
     /// The multiplicative inverse by Fermat (self^(p-2)); the inverse of zero is zero (RFC 9380 inv0).
     @inlinable

@@ -74,18 +74,9 @@ public struct Fp2: Hashable, Sendable {
         Fp2(c0: Fp.select(a.c0, b.c0, mask: mask), c1: Fp.select(a.c1, b.c1, mask: mask))
     }
 
-    /// self^e for a public exponent given as little-endian limbs.
+    /// self^e for a public exponent given as little-endian limbs (the base may be secret).
     @inlinable
-    func pow(limbs e: [UInt64]) -> Fp2 {
-        var result = Fp2.one
-        for limb in e.reversed() {
-            for bit in stride(from: 63, through: 0, by: -1) {
-                result = result.squared()
-                if (limb >> UInt64(bit)) & 1 == 1 { result = result * self }
-            }
-        }
-        return result
-    }
+    func pow(limbs e: [UInt64]) -> Fp2 { power(limbs: e) }
 
     /// True if self is a square in 𝔽p² (exactly when its norm is a square in 𝔽p).
     public var isSquare: Bool { (c0.squared() + c1.squared()).isSquare }

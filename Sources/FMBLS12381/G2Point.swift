@@ -61,10 +61,8 @@ public struct G2Point: Hashable, Sendable, CustomStringConvertible {
 
     public var isOnCurve: Bool { point.isOnCurve }
 
-    /// True if the point lies in the order-r subgroup (r·P = O).
-    public var isInSubgroup: Bool {
-        point.multipliedVarTime(byLimbs: Scalar.modulusLimbs).isIdentity
-    }
+    /// True if the point lies in the order-r subgroup (Scott's endomorphism test, equivalent to r·P = O).
+    public var isInSubgroup: Bool { point.isInG2 }
 
     /// The 96-byte compressed encoding.
     public var compressed: [UInt8] { point.compressedEncoding }

@@ -46,18 +46,44 @@ extension ProjectivePoint where F == Fp2 {
     }
 }
 
+/// The inverses of non-zero elements with a single field inversion (Montgomery's trick).
+@usableFromInline
+func batchInverted(_ values: [Fp]) -> [Fp] {
+    var prefix = [Fp]()
+    prefix.reserveCapacity(values.count)
+    var accumulator = Fp.one
+    for value in values {
+        prefix.append(accumulator)
+        accumulator = accumulator * value
+    }
+    var inverse = accumulator.inverse()
+    var result = [Fp](repeating: .zero, count: values.count)
+    for i in stride(from: values.count - 1, through: 0, by: -1) {
+        result[i] = inverse * prefix[i]
+        inverse = inverse * values[i]
+    }
+    return result
+}
+
 /// The product of the Miller functions f_{x,Qᵢ}(Pᵢ) sharing one accumulator (so the squarings are shared).
 /// Pairs with an identity point contribute 1 and are skipped.
 @usableFromInline
 func millerLoop(_ pairs: [(G1Point, G2Point)]) -> Fp12 {
+    // Affine coordinates for all inputs with one shared inversion (Montgomery's trick over 𝔽p; an 𝔽p²
+    // denominator z is inverted as z̄ / N(z)).
+    var inputs = [(p: ProjectivePoint<Fp>, q: ProjectivePoint<Fp2>)]()
+    for (p, q) in pairs where !p.isIdentity && !q.isIdentity { inputs.append((p.point, q.point)) }
+    if inputs.isEmpty { return .one }
+    var denominators = [Fp]()
+    for (p, q) in inputs { denominators += [p.z, q.z.c0.squared() + q.z.c1.squared()] }
+    let inverses = batchInverted(denominators)
     var pAffine = [(x: Fp, y: Fp)]()
     var qAffine = [(x: Fp2, y: Fp2)]()
-    for (p, q) in pairs {
-        guard let pa = p.affine, let qa = q.affine else { continue }
-        pAffine.append(pa)
-        qAffine.append(qa)
+    for (i, (p, q)) in inputs.enumerated() {
+        pAffine.append((p.x * inverses[2 * i], p.y * inverses[2 * i]))
+        let qzInverse = q.z.conjugate() * inverses[2 * i + 1]
+        qAffine.append((q.x * qzInverse, q.y * qzInverse))
     }
-    if pAffine.isEmpty { return .one }
     var t = qAffine.map { ProjectivePoint<Fp2>(x: $0.x, y: $0.y, z: .one) }
     var f = Fp12.one
     var first = true

@@ -28,6 +28,7 @@ struct ProjectivePoint<F: CurveField>: Sendable {
 
     @inlinable var affine: (x: F, y: F)? {
         if isIdentity { return nil }
+        if z == .one { return (x, y) }  // decoded points: skip the inversion
         let zInverse = z.inverse()
         return (x * zInverse, y * zInverse)
     }

@@ -96,13 +96,13 @@ public struct Scalar: Hashable, Sendable {
     /// Subtracts the modulus once if the value (known < 2·modulus) is not below it; constant time.
     @inlinable @inline(__always)
     static func reducedOnce(_ t0: UInt64, _ t1: UInt64, _ t2: UInt64, _ t3: UInt64) -> Scalar {
-        var borrow: UInt64 = 0
-        let s0: UInt64; (s0, borrow) = subtractWithBorrow(t0, 0xffff_ffff_0000_0001, borrow)
-        let s1: UInt64; (s1, borrow) = subtractWithBorrow(t1, 0x53bd_a402_fffe_5bfe, borrow)
-        let s2: UInt64; (s2, borrow) = subtractWithBorrow(t2, 0x3339_d808_09a1_d805, borrow)
-        let s3: UInt64; (s3, borrow) = subtractWithBorrow(t3, 0x73ed_a753_299d_7d48, borrow)
-        let keep = 0 &- borrow  // all ones if t < modulus
-        return Scalar(montgomery: (t0 & keep) | (s0 & ~keep), (t1 & keep) | (s1 & ~keep), (t2 & keep) | (s2 & ~keep), (t3 & keep) | (s3 & ~keep))
+        var carry: UInt64 = 0
+        let s0: UInt64; (s0, carry) = addWithCarry(t0, 0x0000_0000_ffff_ffff, carry)
+        let s1: UInt64; (s1, carry) = addWithCarry(t1, 0xac42_5bfd_0001_a401, carry)
+        let s2: UInt64; (s2, carry) = addWithCarry(t2, 0xccc6_27f7_f65e_27fa, carry)
+        let s3: UInt64; (s3, carry) = addWithCarry(t3, 0x8c12_58ac_d662_82b7, carry)
+        let useDifference = 0 &- carry  // all ones if t ≥ modulus
+        return Scalar(montgomery: (s0 & useDifference) | (t0 & ~useDifference), (s1 & useDifference) | (t1 & ~useDifference), (s2 & useDifference) | (t2 & ~useDifference), (s3 & useDifference) | (t3 & ~useDifference))
     }
 
     @inlinable @inline(__always)
@@ -117,13 +117,13 @@ public struct Scalar: Hashable, Sendable {
 
     @inlinable @inline(__always)
     public static func - (a: Scalar, b: Scalar) -> Scalar {
-        var borrow: UInt64 = 0
-        let t0: UInt64; (t0, borrow) = subtractWithBorrow(a.l0, b.l0, borrow)
-        let t1: UInt64; (t1, borrow) = subtractWithBorrow(a.l1, b.l1, borrow)
-        let t2: UInt64; (t2, borrow) = subtractWithBorrow(a.l2, b.l2, borrow)
-        let t3: UInt64; (t3, borrow) = subtractWithBorrow(a.l3, b.l3, borrow)
-        let mask = 0 &- borrow  // add the modulus back if we went below zero
-        var carry: UInt64 = 0
+        var carry: UInt64 = 1
+        let t0: UInt64; (t0, carry) = addWithCarry(a.l0, ~b.l0, carry)
+        let t1: UInt64; (t1, carry) = addWithCarry(a.l1, ~b.l1, carry)
+        let t2: UInt64; (t2, carry) = addWithCarry(a.l2, ~b.l2, carry)
+        let t3: UInt64; (t3, carry) = addWithCarry(a.l3, ~b.l3, carry)
+        let mask = carry &- 1  // all ones if a < b: add the modulus back
+        carry = 0
         let u0: UInt64; (u0, carry) = addWithCarry(t0, 0xffff_ffff_0000_0001 & mask, carry)
         let u1: UInt64; (u1, carry) = addWithCarry(t1, 0x53bd_a402_fffe_5bfe & mask, carry)
         let u2: UInt64; (u2, carry) = addWithCarry(t2, 0x3339_d808_09a1_d805 & mask, carry)

@@ -1,45 +1,42 @@
 // Carry-propagating 64-bit word operations shared by the prime fields.
 // Kept tiny and always inlined so the unrolled field code compiles to adc/sbb/mul chains.
 
+// Written with UInt128 so that LLVM emits straight mul/add/adc/sbb chains (carries computed through Bool
+// flags were turned into branches, which is slower and not constant time).
+
 /// a·b + c as (high, low); cannot overflow 128 bits.
 @inlinable @inline(__always)
 func mulAdd(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> (UInt64, UInt64) {
-    let (hi, lo) = a.multipliedFullWidth(by: b)
-    let (sum, overflow) = lo.addingReportingOverflow(c)
-    return (hi &+ (overflow ? 1 : 0), sum)
+    let t = UInt128(a) &* UInt128(b) &+ UInt128(c)
+    return (UInt64(truncatingIfNeeded: t &>> 64), UInt64(truncatingIfNeeded: t))
 }
 
 /// a·b + c + d as (high, low); cannot overflow 128 bits.
 @inlinable @inline(__always)
 func mulAdd(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> (UInt64, UInt64) {
-    let (hi, lo) = a.multipliedFullWidth(by: b)
-    let (s1, o1) = lo.addingReportingOverflow(c)
-    let (s2, o2) = s1.addingReportingOverflow(d)
-    return (hi &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0), s2)
+    let t = UInt128(a) &* UInt128(b) &+ UInt128(c) &+ UInt128(d)
+    return (UInt64(truncatingIfNeeded: t &>> 64), UInt64(truncatingIfNeeded: t))
 }
 
 /// High word of a·b + c.
 @inlinable @inline(__always)
 func mulAddHigh(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
-    let (hi, lo) = a.multipliedFullWidth(by: b)
-    let (_, overflow) = lo.addingReportingOverflow(c)
-    return hi &+ (overflow ? 1 : 0)
+    let t = UInt128(a) &* UInt128(b) &+ UInt128(c)
+    return UInt64(truncatingIfNeeded: t &>> 64)
 }
 
 /// a + b + carry (carry is 0 or 1) as (sum, carry out).
 @inlinable @inline(__always)
 func addWithCarry(_ a: UInt64, _ b: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
-    let (s1, o1) = a.addingReportingOverflow(b)
-    let (s2, o2) = s1.addingReportingOverflow(carry)
-    return (s2, (o1 ? 1 : 0) | (o2 ? 1 : 0))
+    let t = UInt128(a) &+ UInt128(b) &+ UInt128(carry)
+    return (UInt64(truncatingIfNeeded: t), UInt64(truncatingIfNeeded: t &>> 64))
 }
 
 /// a - b - borrow (borrow is 0 or 1) as (difference, borrow out).
 @inlinable @inline(__always)
 func subtractWithBorrow(_ a: UInt64, _ b: UInt64, _ borrow: UInt64) -> (UInt64, UInt64) {
-    let (d1, o1) = a.subtractingReportingOverflow(b)
-    let (d2, o2) = d1.subtractingReportingOverflow(borrow)
-    return (d2, (o1 ? 1 : 0) | (o2 ? 1 : 0))
+    let t = UInt128(a) &- UInt128(b) &- UInt128(borrow)
+    return (UInt64(truncatingIfNeeded: t), UInt64(truncatingIfNeeded: t &>> 127))
 }
 
 /// Reads big-endian bytes into little-endian 64-bit limbs (`count` limbs, bytes right-aligned).

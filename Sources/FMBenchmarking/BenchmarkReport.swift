@@ -14,11 +14,14 @@ public struct BenchmarkReport: Codable, Sendable {
     public var title: String
     /// Name of the row that ratios are taken against, if any.
     public var referenceName: String?
+    /// What the times measure, printed under the title.
+    public var clock: BenchmarkClock
     public private(set) var rows: [Row] = []
 
-    public init(title: String, referenceName: String? = nil) {
+    public init(title: String, referenceName: String? = nil, clock: BenchmarkClock = .wall) {
         self.title = title
         self.referenceName = referenceName
+        self.clock = clock
     }
 
     /// Appends a result; ratios are recomputed whenever the reference row is present.
@@ -65,7 +68,8 @@ public struct BenchmarkReport: Codable, Sendable {
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
         let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
-        return ([title, render(lines[0]), rule] + lines.dropFirst().map(render)).joined(separator: "\n")
+        let subtitle = "times per operation, \(clock == .wall ? "wall clock" : "thread CPU time")"
+        return ([title, subtitle, render(lines[0]), rule] + lines.dropFirst().map(render)).joined(separator: "\n")
     }
 
     /// Pretty-printed JSON with stable key order.

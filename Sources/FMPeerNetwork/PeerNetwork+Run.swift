@@ -157,6 +157,8 @@ extension PeerNetwork {
                     for try await connection in connections {
                         group.addTask { _ = await self.serve(connection, dialed: nil) }
                     }
+                } catch is CancellationError {
+                    // Shutting down.
                 } catch {
                     logger.error("accepting peer connections failed", metadata: ["error": "\(error)"])
                 }
@@ -257,7 +259,7 @@ extension PeerNetwork {
             }
             defer { group.cancelAll() }
             while let buffer = try await frames.next() {
-                guard await inbound.deliver(Array(buffer: buffer), from: peer) else { break }
+                guard await inbound.deliver(Array(buffer: buffer), from: peer, bytes: buffer.readableBytes) else { break }
                 state.withLockedValue { $0.links[peer]?.framesReceived += 1 }
             }
         }

@@ -29,7 +29,7 @@ public final class PeerNetwork: Sendable {
 
     let tls: PinnedTLS
     let outbound: [PeerID: OutboundQueue]
-    let inbound: InboundMailbox
+    let inbound: FairMailbox<PeerID, [UInt8]>
     let state: NIOLockedValueBox<State>
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
@@ -50,8 +50,8 @@ public final class PeerNetwork: Sendable {
         outbound = configuration.peers.mapValues { _ in
             OutboundQueue(maxFrames: configuration.outboundQueueFrames, maxBytes: configuration.outboundQueueBytes)
         }
-        let mailbox = InboundMailbox(
-            peers: Array(configuration.peers.keys), maxFrames: configuration.inboundQueueFrames,
+        let mailbox = FairMailbox<PeerID, [UInt8]>(
+            sources: Array(configuration.peers.keys), maxElements: configuration.inboundQueueFrames,
             maxBytes: configuration.inboundQueueBytes)
         inbound = mailbox
         received = AsyncStream(unfolding: { await mailbox.next() })
@@ -123,7 +123,7 @@ public final class PeerNetwork: Sendable {
                     isConnected: link.current != nil, connectionsEstablished: link.connectionsEstablished,
                     framesSent: link.framesSent, framesReceived: link.framesReceived,
                     outboundQueued: outbound[peer]?.count ?? 0, outboundDropped: outbound[peer]?.droppedCount ?? 0,
-                    inboundQueued: inbound.queuedCount(from: peer))
+                    inboundQueued: inbound.bufferedCount(from: peer))
             }
             return PeerNetworkStatistics(peers: peers, refusedConnections: state.refusedConnections)
         }

@@ -31,7 +31,7 @@ public struct PeerNetworkConfiguration: Sendable {
     public var peers: [PeerID: PeerEndpoint]
 
     /// The largest payload a frame may carry; a bigger one closes the connection.
-    public var maxFrameSize: Int = 4 << 20
+    public var maxFrameSize: Int = 8 << 20
     /// Frames kept per peer while it is slow or disconnected; beyond this the oldest are dropped (and counted).
     public var outboundQueueFrames: Int = 4096
     /// Bytes kept per peer in the outbound queue; the oldest frames are dropped beyond it.

@@ -9,7 +9,9 @@ extension FMBench {
             discussion: """
                 Every row also shows its mean as a multiple of one libsecp256k1 BIP-340 Schnorr
                 verification measured in the same run, and the reference figures of the brief (§10).
-                Offline; takes about a minute in release builds.
+                Times are thread CPU time unless --clock wall is given: every operation here is
+                single-threaded, and CPU time stays meaningful while other processes load the machine.
+                Offline; takes under a minute in release builds.
                 """)
 
         @OptionGroup var options: BenchmarkOptions

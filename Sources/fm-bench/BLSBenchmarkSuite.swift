@@ -9,10 +9,12 @@ struct BLSBenchmarkSuite {
     let options: BenchmarkOptions
 
     func run() -> BenchmarkReport {
-        var report = BenchmarkReport(title: "BLS12-381 / threshold blind signatures", referenceName: Self.reference)
+        let clock = options.clock ?? .threadCPU
+        var report = BenchmarkReport(
+            title: "BLS12-381 / threshold blind signatures", referenceName: Self.reference, clock: clock)
         var rng = SystemRandomNumberGenerator()
         func bench(_ name: String, _ iterations: Int) -> Benchmark {
-            Benchmark(name, iterations: options.iterations(iterations), warmupIterations: 2)
+            Benchmark(name, iterations: options.iterations(iterations), warmupIterations: 2, clock: clock)
         }
 
         // Reference: libsecp256k1 Schnorr verification of a 32-byte message.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FMBenchmarking
 import FMCLI
 
 /// `fm-bench`: timing benchmarks for fm's building blocks, each reported with
@@ -25,6 +26,12 @@ struct BenchmarkOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Multiply every iteration count by this factor.", valueName: "factor"))
     var scale: Double = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "What to time: wall or thread-cpu (default: the subcommand's choice).",
+            discussion: "thread-cpu leaves out the time the benchmark thread waits for a core on a busy machine."))
+    var clock: BenchmarkClock?
+
     func validate() throws {
         guard scale > 0 else { throw ValidationError("--scale must be positive") }
     }
@@ -32,3 +39,5 @@ struct BenchmarkOptions: ParsableArguments {
     /// An iteration count scaled by --scale, at least 1.
     func iterations(_ base: Int) -> Int { max(1, Int((Double(base) * scale).rounded())) }
 }
+
+extension BenchmarkClock: ExpressibleByArgument {}

@@ -18,8 +18,8 @@ struct JSONBenchmark: ParsableCommand {
               swift run -c release fm-bench json --transactions 10000 --runs 3 --json
             """)
 
-    @Option(help: "Transactions in the generated document (72,000 make about 58 MB).")
-    var transactions = 72_000
+    @Option(help: "Transactions in the generated document (67,000 make about 58 MB).")
+    var transactions = 67_000
 
     @Option(help: "Timed runs of each reader.")
     var runs = 5

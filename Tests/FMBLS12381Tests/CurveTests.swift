@@ -189,3 +189,32 @@ func scalar(hexString: String) -> Scalar { Scalar(bigEndianBytes: bytes(hex: hex
         #expect(G2Point.multiScalarMultiply(points, scalars) == naive)
     }
 }
+
+@Suite struct SubgroupCheckTests {
+    /// Random points of E1 and E2 (mostly outside the subgroups) and their cofactor-cleared or r-torsion
+    /// counterparts: the endomorphism tests must agree with r·P = O on every one.
+    @Test func endomorphismChecksAgreeWithOrderCheck() throws {
+        var rng = SeededRandom(seed: 41)
+        var checkedOutside = 0
+        while checkedOutside < 6 {
+            let x = randomFp(&rng)
+            guard let y = (x.squared() * x + Fp(4)).sqrt() else { continue }
+            let point = try G1Point(x: x, y: y)
+            let byOrder = point.point.multipliedVarTime(byLimbs: Scalar.modulusLimbs).isIdentity
+            #expect(point.isInSubgroup == byOrder)
+            #expect(point.clearingCofactor().isInSubgroup)
+            if !byOrder { checkedOutside += 1 }
+        }
+        checkedOutside = 0
+        while checkedOutside < 4 {
+            let x = randomFp2(&rng)
+            guard let y = (x.squared() * x + Fp2.curveB).sqrt() else { continue }
+            let point = try G2Point(x: x, y: y)
+            let byOrder = point.point.multipliedVarTime(byLimbs: Scalar.modulusLimbs).isIdentity
+            #expect(point.isInSubgroup == byOrder)
+            if !byOrder { checkedOutside += 1 }
+        }
+        #expect(G1Point.identity.isInSubgroup && G2Point.identity.isInSubgroup)
+        #expect((G2Point.generator * Scalar.random(using: &rng)).isInSubgroup)
+    }
+}

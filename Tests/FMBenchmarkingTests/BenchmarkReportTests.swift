@@ -24,11 +24,22 @@ import Testing
         report.add(BenchmarkResult(name: "ref", samplesInNanoseconds: [1_000]))
         #expect(report.rows.map(\.ratioToReference) == [3000, 1])
         let lines = report.table().split(separator: "\n")
-        #expect(lines.count == 5 && lines[0] == "T")
-        #expect(lines[3].hasPrefix("slow thing") && lines[3].contains("3.00 ms") && lines[3].contains("3000.00"))
-        #expect(lines[3].hasSuffix("target 2 ms"))
+        #expect(lines.count == 6 && lines[0] == "T" && lines[1].hasSuffix("wall clock"))
+        #expect(lines[4].hasPrefix("slow thing") && lines[4].contains("3.00 ms") && lines[4].contains("3000.00"))
+        #expect(lines[4].hasSuffix("target 2 ms"))
         let decoded = try JSONDecoder().decode(BenchmarkReport.self, from: Data(report.json().utf8))
         #expect(decoded.rows == report.rows && decoded.referenceName == "ref")
+    }
+
+    @Test func threadCPUClockAdvancesWithWork() {
+        let clock = BenchmarkClock.threadCPU
+        let start = clock.nowNanoseconds()
+        var x: UInt64 = 1
+        for i in 0..<2_000_000 { x = x &* 6_364_136_223_846_793_005 &+ UInt64(i) }
+        blackHole(x)
+        #expect(clock.nowNanoseconds() > start)
+        let result = Benchmark("cpu", iterations: 3, warmupIterations: 0, clock: .threadCPU).run { blackHole(x) }
+        #expect(result.minNanoseconds >= 0)
     }
 
     @Test func timeUnits() {

@@ -9,15 +9,15 @@ struct LimitsTests {
     @Test func tokenBucketAllowsABurstThenTheRate() {
         let start = ContinuousClock.now
         var bucket = TokenBucket(capacity: 3, refillPerSecond: 2, now: start)
-        #expect((0..<3).allSatisfy { _ in bucket.take(now: start) })
-        #expect(!bucket.take(now: start))
-        #expect(!bucket.take(now: start + .milliseconds(400)))
-        #expect(bucket.take(now: start + .milliseconds(500)))
-        #expect(!bucket.take(now: start + .milliseconds(600)))
+        func taken(_ attempts: Int, after offset: Duration) -> Int {
+            (0..<attempts).filter { _ in bucket.take(now: start + offset) }.count
+        }
+        #expect(taken(4, after: .zero) == 3)
+        #expect(taken(1, after: .milliseconds(400)) == 0)
+        #expect(taken(1, after: .milliseconds(500)) == 1)
+        #expect(taken(1, after: .milliseconds(600)) == 0)
         // A long pause refills to capacity, not beyond.
-        let later = start + .seconds(60)
-        #expect((0..<3).allSatisfy { _ in bucket.take(now: later) })
-        #expect(!bucket.take(now: later))
+        #expect(taken(5, after: .seconds(60)) == 3)
     }
 
     @Test func assemblerJoinsFragments() throws {

@@ -91,6 +91,11 @@ struct ServerTests {
                 #expect(wrongType.error.data?.field == "params.text")
                 #expect(wrongType.id == .string("w"))
 
+                let positional = try WireError(
+                    try #require(await session.exchange(#"{"jsonrpc":"2.0","method":"echo","id":10,"params":["x",1]}"#)))
+                #expect(positional.error.code == -32602)
+                #expect(positional.error.data?.field == "params")
+
                 let extra = try WireError(
                     try #require(await session.exchange(#"{"jsonrpc":"2.0","method":"count","id":4,"params":{"x":1}}"#)))
                 #expect(extra.error.code == -32602)
@@ -137,7 +142,8 @@ struct ServerTests {
             #expect(timeout?.category == .unreachable)
 
             // The connection is still good after errors.
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
     }
 
@@ -176,7 +182,8 @@ struct ServerTests {
             #expect(close?.closeCode == .messageTooLarge)
             // ... and the server serves the next connection.
             let client = JSONRPCClient(url: webSocketURL(port))
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
     }
 
@@ -228,7 +235,8 @@ struct ServerTests {
         let started = ContinuousClock.now
         let (port, longPoll) = try await withServer { port in
             let client = JSONRPCClient(url: webSocketURL(port))
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
             let longPoll = Task {
                 try await client.call(
                     "sleep", params: TestMethods.Sleep(milliseconds: 60_000, tag: "poll"), as: TestMethods.Slept.self)
@@ -254,14 +262,16 @@ struct ServerTests {
         let port = try await withServer { port in port }
         let client = JSONRPCClient(url: webSocketURL(port), configuration: .init(callTimeout: .seconds(5)))
         try await withServer(port: port) { _ in
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
         let dropped = await #expect(throws: JSONRPCClientError.self) {
             _ = try await client.call("count", as: Int.self)
         }
         #expect(dropped?.category == .unreachable)
         try await withServer(port: port) { _ in
-            #expect(try await client.call("count", as: Int.self) == 42)
+            let count = try await client.call("count", as: Int.self)
+            #expect(count == 42)
         }
     }
 
@@ -315,4 +325,23 @@ struct ServerTests {
 actor CompletionOrder {
     private(set) var tags: [String] = []
     func record(_ tag: String) { tags.append(tag) }
+}
+
+@Suite("JSON-RPC client against a hung server")
+struct HungServerTests {
+    @Test func callsTimeOutAndDoNotWaitForAHungHandshake() async throws {
+        let listener = try SilentListener()
+        let client = JSONRPCClient(
+            url: webSocketURL(listener.port), configuration: .init(callTimeout: .milliseconds(300)))
+        for _ in 0..<2 {
+            let started = ContinuousClock.now
+            let error = await #expect(throws: JSONRPCClientError.self) {
+                _ = try await client.call("count", as: Int.self)
+            }
+            #expect(error?.code == "timeout")
+            #expect(error?.category == .unreachable)
+            #expect(ContinuousClock.now - started < .seconds(3))
+        }
+        withExtendedLifetime(listener) {}
+    }
 }

@@ -59,6 +59,7 @@ enum TestMethods {
 
 /// Runs an ``RPCServer`` on an ephemeral port of 127.0.0.1 inside a `ServiceGroup` for the
 /// duration of `body`, then shuts it down gracefully and checks that it stopped without error.
+@discardableResult
 func withServer<T: Sendable>(
     registry: RPCMethodRegistry = TestMethods.registry(),
     port: Int = 0,

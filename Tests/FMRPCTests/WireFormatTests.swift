@@ -31,7 +31,7 @@ struct WireFormatTests {
     }
 
     @Test func malformedJSONIsAParseError() throws {
-        for text in ["{", "", "nul", #"{"jsonrpc":"2.0",}"#] {
+        for text in ["{", "", "nul", #"{"jsonrpc":"2.0" "method":"m"}"#, "{'id':1}", "\u{FF}"] {
             let rejection = try reject(text)
             #expect(rejection.error.code == .parseError, "\(text)")
             #expect(rejection.id == .null)

@@ -3,7 +3,7 @@ import FMBLS12381
 /// Feldman commitments C_j = a_j·G2 to the coefficients of a sharing
 /// polynomial: public, they let every peer check its share and derive every
 /// peer's public key share without learning the polynomial.
-public struct FeldmanCommitment: Sendable, Equatable {
+public struct FeldmanCommitment: CanonicalBytesRepresentable, Equatable {
     /// C_0 … C_(t-1); C_0 commits to the secret.
     public let coefficients: [G2Point]
 
@@ -58,7 +58,9 @@ public struct FeldmanCommitment: Sendable, Equatable {
     public init(canonicalBytes bytes: some Collection<UInt8>) throws(CryptoEncodingError) {
         let bytes = Array(bytes)
         guard !bytes.isEmpty, bytes.count % 96 == 0 else {
-            throw .wrongLength(type: "FeldmanCommitment", expected: 96 * max(1, bytes.count / 96), actual: bytes.count)
+            // Report the nearest valid length: a whole number (≥ 1) of 96-byte points.
+            let expected = 96 * max(1, (bytes.count + 48) / 96)
+            throw .wrongLength(type: "FeldmanCommitment", expected: expected, actual: bytes.count)
         }
         var points: [G2Point] = []
         for offset in stride(from: 0, to: bytes.count, by: 96) {

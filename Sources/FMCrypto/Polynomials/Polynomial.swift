@@ -16,6 +16,8 @@ public struct Polynomial: Sendable, CustomStringConvertible {
 
     /// A uniformly random polynomial for threshold `threshold` (degree `threshold - 1`),
     /// with the given constant term (the shared secret) or a random one.
+    /// - Important: for real keys pass a cryptographically secure generator
+    ///   (`SystemRandomNumberGenerator`); seeded generators are for tests.
     /// - Precondition: `threshold >= 1`.
     public static func random(
         threshold: Int, constantTerm: Scalar? = nil, using rng: inout some RandomNumberGenerator

@@ -13,6 +13,7 @@ public struct SecretScalar: Sendable, Equatable, CustomStringConvertible, Custom
     public init(_ value: Scalar) { revealed = value }
 
     /// A uniformly random non-zero scalar.
+    /// - Important: pass a cryptographically secure generator for real secrets.
     public static func random(using rng: inout some RandomNumberGenerator) -> SecretScalar {
         while true {
             let candidate = Scalar.random(using: &rng)

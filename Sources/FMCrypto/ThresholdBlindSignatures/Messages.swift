@@ -40,6 +40,8 @@ public struct BlindingKey: CanonicalBytesRepresentable, Equatable, CustomStringC
     }
 
     /// A fresh uniformly random blinding key.
+    /// - Important: pass a cryptographically secure generator; a predictable
+    ///   r lets the guardians link the note to its issuance.
     public static func random(using rng: inout some RandomNumberGenerator) -> BlindingKey {
         BlindingKey(SecretScalar.random(using: &rng))
     }

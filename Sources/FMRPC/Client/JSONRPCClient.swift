@@ -1,9 +1,9 @@
 import FMCore
 import Foundation
-import HummingbirdWSClient
+internal import HummingbirdWSClient
 import Logging
-import NIOConcurrencyHelpers
-import NIOCore
+internal import NIOConcurrencyHelpers
+internal import NIOCore
 
 /// A JSON-RPC 2.0 client over one WebSocket connection to one server (FMClient holds one per guardian).
 ///
@@ -123,7 +123,10 @@ public actor JSONRPCClient {
                 pending[id] = PendingCall(
                     continuation: continuation, timer: timer, generation: connection.generation, method: method,
                     timeout: timeout)
-                connection.outgoing.yield(request)
+                if case .terminated = connection.outgoing.yield(request) {
+                    // The connection ended and its end has not been processed yet.
+                    connectionEnded(generation: connection.generation, reason: "the connection was closed")
+                }
             }
         } onCancel: {
             Task { await self.cancelCall(id) }
@@ -143,11 +146,14 @@ public actor JSONRPCClient {
 
     /// Routes an incoming message to the call it answers.
     private func received(_ message: Data) {
-        guard let id = try? JSONDecoder().decode(JSONRPCResponseID.self, from: message).id,
-            case .number(let number) = id, let call = pending.removeValue(forKey: number)
-        else {
-            logger.warning(
-                "unmatched JSON-RPC message", metadata: ["rpc.url": .string(url), "rpc.message": "\(message.prefix(200))"])
+        let id = try? JSONDecoder().decode(JSONRPCResponseID.self, from: message).id
+        guard case .number(let number) = id, let call = pending.removeValue(forKey: number) else {
+            // A numeric id is a late answer to a call that timed out or was cancelled; anything
+            // else (an error with id null) means the server could not read one of our requests.
+            let level: Logger.Level = if case .number = id { .debug } else { .warning }
+            logger.log(
+                level: level, "unmatched JSON-RPC message",
+                metadata: ["rpc.url": .string(url), "rpc.message": .string(String(decoding: message.prefix(300), as: UTF8.self))])
             return
         }
         call.timer.cancel()
@@ -198,6 +204,13 @@ public actor JSONRPCClient {
             if case .connecting(attemptGeneration, _, _) = state { state = .open(connection) }
             return connection
         } catch is DeadlineExceeded {
+            // Give up on this attempt (a server that accepts but never completes the handshake must
+            // not hold every later call): the next call starts afresh, and should this attempt still
+            // open, its finished request stream closes it at once.
+            if case .connecting(attemptGeneration, _, let outgoing) = state {
+                outgoing.finish()
+                state = .idle
+            }
             throw JSONRPCClientError.timedOut(url: url, method: method, after: timeout)
         } catch is CancellationError {
             throw CancellationError()

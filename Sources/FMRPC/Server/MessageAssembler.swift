@@ -1,4 +1,4 @@
-import NIOCore
+internal import NIOCore
 
 /// Joins WebSocket frames into messages while enforcing the request size limit.
 ///

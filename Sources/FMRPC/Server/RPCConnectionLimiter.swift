@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+internal import NIOConcurrencyHelpers
 
 /// The limits one connection's requests pass through: a token bucket for the request rate and a
 /// cap on requests being handled at once. Every message takes a token, valid or not.

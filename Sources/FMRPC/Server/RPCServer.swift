@@ -1,11 +1,11 @@
 import CoreMetrics
 import FMCore
 import Foundation
-import Hummingbird
-import HummingbirdWebSocket
+internal import Hummingbird
+internal import HummingbirdWebSocket
 import Logging
-import NIOConcurrencyHelpers
-import NIOCore
+internal import NIOConcurrencyHelpers
+internal import NIOCore
 import Prometheus
 import ServiceLifecycle
 

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+internal import NIOConcurrencyHelpers
 
 /// Thrown by ``withDeadline(_:operation:)`` when the operation did not finish in time.
 struct DeadlineExceeded: Error {}

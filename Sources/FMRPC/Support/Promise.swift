@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+internal import NIOConcurrencyHelpers
 
 /// A value delivered once to any number of waiters (the bound port, a finished handshake).
 final class Promise<Value: Sendable>: Sendable {

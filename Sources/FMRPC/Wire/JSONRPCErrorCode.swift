@@ -51,9 +51,9 @@ public struct JSONRPCErrorCode: RawRepresentable, Hashable, Sendable, Codable, C
     /// The category a caller should report when it receives this code without `error.data`.
     public var category: FailureCategory {
         switch self {
-        case .failed, .internalError: .failed
+        case .parseError, .invalidRequest, .methodNotFound, .invalidParams, .requestTooLarge, .badInput: .badInput
         case .rateLimited, .tooManyInFlight, .timeout, .unreachable: .unreachable
-        default: .badInput
+        default: .failed
         }
     }
 

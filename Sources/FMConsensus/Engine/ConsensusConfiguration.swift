@@ -1,0 +1,90 @@
+import FMCore
+
+/// Static parameters of one guardian's consensus engine.
+///
+/// All guardians of a federation must use the same `peers`, `genesisHash` and limits; the timing
+/// values are local (they only affect liveness, never safety).
+public struct ConsensusConfiguration: Sendable, Equatable {
+    /// Every guardian, in ascending order; `n = peers.count`.
+    public let peers: [PeerID]
+    /// The guardian running this engine; must be one of `peers`.
+    public let ownID: PeerID
+    /// Stands in for the hash of the (virtual) block before the first one, so that chains of
+    /// different federations can never be confused (use e.g. the federation id).
+    public let genesisHash: Hash256
+    /// Simplex's per-iteration timer (3Δ in the paper): when it fires before the iteration ended,
+    /// this guardian votes for the dummy block ⊥.
+    public var iterationTimeout: Duration
+    /// How long a leader with nothing to propose waits for items before proposing an empty block.
+    /// Must be well below `iterationTimeout`, or idle iterations end in timeouts instead of blocks.
+    public var idleProposalDelay: Duration
+    /// Period of the status/retransmission timer that repairs lost messages and drives catch-up.
+    public var retransmitInterval: Duration
+    /// Bounds that keep memory finite whatever peers send.
+    public var limits: ConsensusLimits
+
+    /// - Precondition: `peers` is non-empty, sorted, without duplicates, and contains `ownID`.
+    public init(
+        peers: [PeerID], ownID: PeerID, genesisHash: Hash256,
+        iterationTimeout: Duration = .seconds(4), idleProposalDelay: Duration = .milliseconds(500),
+        retransmitInterval: Duration = .seconds(2), limits: ConsensusLimits = ConsensusLimits()
+    ) {
+        precondition(!peers.isEmpty, "a federation has at least one guardian")
+        precondition(zip(peers, peers.dropFirst()).allSatisfy { $0 < $1 }, "peers must be sorted and unique")
+        precondition(peers.contains(ownID), "ownID must be one of the peers")
+        self.peers = peers
+        self.ownID = ownID
+        self.genesisHash = genesisHash
+        self.iterationTimeout = iterationTimeout
+        self.idleProposalDelay = idleProposalDelay
+        self.retransmitInterval = retransmitInterval
+        self.limits = limits
+    }
+
+    /// Number of guardians.
+    public var n: Int { peers.count }
+    /// Byzantine guardians tolerated: f = ⌊(n − 1) / 3⌋.
+    public var faultTolerance: Int { (n - 1) / 3 }
+    /// Votes that make a quorum: t = n − f.
+    public var quorum: Int { n - faultTolerance }
+
+    /// The leader of an iteration: round robin over `peers`, so every honest guardian leads once
+    /// every n iterations (its own submitted items are proposed then).
+    public func leader(of iteration: UInt64) -> PeerID {
+        peers[Int(iteration % UInt64(peers.count))]
+    }
+
+    /// The guardians other than this one.
+    public var otherPeers: [PeerID] { peers.filter { $0 != ownID } }
+}
+
+/// Size limits of the consensus engine. Every bound on memory derives from these.
+public struct ConsensusLimits: Sendable, Equatable {
+    /// Largest accepted item, in bytes.
+    public var maxItemBytes: Int
+    /// Most items in one block.
+    public var maxItemsPerBlock: Int
+    /// Most bytes of items in one block.
+    public var maxBlockBytes: Int
+    /// Most submitted items waiting to be proposed by this guardian.
+    public var maxPendingItems: Int
+    /// Messages about iterations more than this far ahead of the current one are dropped.
+    public var iterationWindow: UInt64
+    /// Most blocks sent in one catch-up response.
+    public var catchUpBatch: Int
+    /// How many recently finalized item hashes are remembered to refuse proposals repeating them.
+    public var recentItemMemory: Int
+
+    public init(
+        maxItemBytes: Int = 1 << 20, maxItemsPerBlock: Int = 1_000, maxBlockBytes: Int = 4 << 20, maxPendingItems: Int = 10_000,
+        iterationWindow: UInt64 = 64, catchUpBatch: Int = 128, recentItemMemory: Int = 100_000
+    ) {
+        self.maxItemBytes = maxItemBytes
+        self.maxItemsPerBlock = maxItemsPerBlock
+        self.maxBlockBytes = maxBlockBytes
+        self.maxPendingItems = maxPendingItems
+        self.iterationWindow = iterationWindow
+        self.catchUpBatch = catchUpBatch
+        self.recentItemMemory = recentItemMemory
+    }
+}

@@ -1,1 +1,0 @@
-// FMConsensus: module overview lives in docs/architecture.md.

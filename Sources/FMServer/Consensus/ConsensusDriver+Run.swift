@@ -1,0 +1,294 @@
+import FMConsensus
+import FMCore
+import FMPeerNetwork
+import Logging
+import NIOConcurrencyHelpers
+
+extension ConsensusDriver {
+    /// Where an event came from; the mailbox serves these in turn.
+    enum EventSource: Int, CaseIterable, Comparable, Sendable {
+        case network, timers, submissions
+        static func < (a: EventSource, b: EventSource) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    enum Event: Sendable {
+        case received(PeerID, [UInt8])
+        /// A timer elapsed; `generation` tells a current arming from one that was re-armed or cancelled since.
+        case timerFired(ConsensusTimer, generation: UInt64)
+        case submit([UInt8], SubmitReply)
+    }
+
+    struct SharedState {
+        var status = ConsensusDriverStatus()
+        var started = false
+        /// Set once ``run()`` has ended; subscribers arriving later get the stored blocks only.
+        var stopped = false
+        var subscribers: [UInt64: AsyncStream<UInt64>.Continuation] = [:]
+        var nextSubscriberID: UInt64 = 0
+    }
+
+    /// Restores the engine from the store and processes events until ``shutdown()`` or cancellation.
+    ///
+    /// Does not run the transport: run the ``PeerNetwork`` next to it (e.g. in the same task group).
+    /// Throws if the store fails; the driver then stops without performing further actions.
+    public func run() async throws {
+        let alreadyStarted = state.withLockedValue { state in
+            defer { state.started = true }
+            return state.started
+        }
+        guard !alreadyStarted else { throw ConsensusSubmitError.notRunning }
+        defer { stopped() }
+
+        let checkpoint = try await store.checkpoint()
+        let tail = try await store.tail(count: Self.restoredTailBlocks)
+        var engine = ConsensusEngine(
+            configuration: configuration, signer: signer, verifier: verifier, restoring: checkpoint,
+            finalizedTail: tail)
+        let finalizedCount = try await store.finalizedCount()
+        state.withLockedValue {
+            $0.status.isRunning = true
+            $0.status.finalizedCount = finalizedCount
+        }
+        logger.info(
+            "consensus resuming", metadata: ["finalized": "\(finalizedCount)", "iteration": "\(engine.iteration)"])
+
+        var timers = Timers()
+        defer { timers.cancelAll() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.forwardReceivedFrames() }
+            defer { group.cancelAll() }
+            try await perform(engine.handle(.start), engine: &engine, timers: &timers, submission: nil)
+            while let (_, event) = await mailbox.next() {
+                switch event {
+                case .received(let peer, let bytes):
+                    try await perform(
+                        engine.handle(.received(from: peer, bytes: bytes)), engine: &engine, timers: &timers,
+                        submission: nil)
+                case .timerFired(let timer, let generation):
+                    guard timers.fired(timer, generation: generation) else { continue }
+                    try await perform(engine.handle(.timerFired(timer)), engine: &engine, timers: &timers, submission: nil)
+                case .submit(let item, let reply):
+                    try await perform(
+                        engine.handle(.submit(item: item)), engine: &engine, timers: &timers,
+                        submission: (ConsensusItem.hash(of: item), reply))
+                }
+            }
+        }
+    }
+
+    private func forwardReceivedFrames() async {
+        for await (peer, bytes) in transport.received {
+            guard await mailbox.deliver(.received(peer, bytes), from: .network, bytes: bytes.count) else { return }
+        }
+    }
+
+    private func stopped() {
+        // Settle what is left: submitters must not wait forever.
+        for (_, event) in mailbox.drain() {
+            if case .submit(_, let reply) = event { reply.resume(.failure(.notRunning)) }
+        }
+        let subscribers = state.withLockedValue { state in
+            state.status.isRunning = false
+            state.stopped = true
+            defer { state.subscribers = [:] }
+            return state.subscribers.values
+        }
+        for subscriber in subscribers { subscriber.finish() }
+        logger.info("consensus stopped")
+    }
+
+    // MARK: - Performing actions
+
+    /// Performs `actions` in order; storage actions are committed before the next action starts.
+    private func perform(
+        _ actions: [ConsensusAction], engine: inout ConsensusEngine, timers: inout Timers,
+        submission: (hash: Hash256, reply: SubmitReply)?
+    ) async throws {
+        var submissionRejected = false
+        for action in actions {
+            switch action {
+            case .persist(let checkpoint):
+                try await store.save(checkpoint)
+            case .finalized(let block):
+                try await store.append(block)
+                publishFinalized(count: block.header.height + 1)
+            case .send(let message, let peer):
+                transmit(message, to: peer)
+            case .broadcast(let message):
+                transmit(message, to: nil)
+            case .setTimer(let timer, let delay):
+                timers.arm(timer, after: delay, clock: clock, mailbox: mailbox)
+            case .cancelTimer(let timer):
+                timers.cancel(timer)
+            case .serveBlocks(let peer, let height, let maxCount):
+                try await serveBlocks(to: peer, from: height, maxCount: maxCount)
+            case .rejected(let peer, let why):
+                state.withLockedValue { $0.status.rejectedMessages += 1 }
+                logger.debug("refused a peer message", metadata: ["from": "\(peer.rawValue)", "why": "\(why)"])
+            case .itemRejected(let hash, let why):
+                if let submission, submission.hash == hash {
+                    submission.reply.resume(.failure(.rejected(why)))
+                    submissionRejected = true
+                }
+            }
+        }
+        if let submission, !submissionRejected { submission.reply.resume(.success(())) }
+        let iteration = engine.iteration
+        let pending = engine.pendingItemCount
+        state.withLockedValue {
+            $0.status.iteration = iteration
+            $0.status.pendingItems = pending
+        }
+    }
+
+    private func transmit(_ message: ConsensusMessage, to peer: PeerID?) {
+        let bytes = message.encoded
+        do {
+            if let peer { try transport.send(bytes, to: peer) } else { try transport.broadcast(bytes) }
+        } catch {
+            logger.error("cannot send a consensus message", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Answers a catch-up request with as many stored blocks as fit in one frame.
+    private func serveBlocks(to peer: PeerID, from height: UInt64, maxCount: Int) async throws {
+        var blocks = try await store.blocks(from: height, maxCount: maxCount)
+        while !blocks.isEmpty {
+            let message = ConsensusMessage.blockResponse(blocks).encoded
+            if message.count <= transport.maxFrameSize {
+                transmit(.blockResponse(blocks), to: peer)
+                return
+            }
+            blocks.removeLast((blocks.count + 1) / 2)
+        }
+        logger.error("a finalized block is larger than the peer frame limit", metadata: ["height": "\(height)"])
+    }
+
+    // MARK: - Finalized block subscribers
+
+    private func publishFinalized(count: UInt64) {
+        let subscribers = state.withLockedValue { state in
+            state.status.finalizedCount = count
+            return state.subscribers.values
+        }
+        for subscriber in subscribers { subscriber.yield(count) }
+    }
+
+    /// A stream of finalized counts that holds only the newest value, starting with the current one.
+    func subscribeToFinalizedCount() -> AsyncStream<UInt64> {
+        let (stream, continuation) = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
+        let (id, count, stopped) = state.withLockedValue { state in
+            state.nextSubscriberID += 1
+            if !state.stopped { state.subscribers[state.nextSubscriberID] = continuation }
+            return (state.nextSubscriberID, state.status.finalizedCount, state.stopped)
+        }
+        continuation.yield(count)
+        if stopped { continuation.finish() }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLockedValue { _ = $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+}
+
+/// The one-shot answer to a submission.
+final class SubmitReply: Sendable {
+    private let state = NIOLockedValueBox<
+        (result: Result<Void, ConsensusSubmitError>?, waiter: CheckedContinuation<Result<Void, ConsensusSubmitError>, Never>?)
+    >((nil, nil))
+
+    /// Sets the outcome; later calls are ignored.
+    func resume(_ result: Result<Void, ConsensusSubmitError>) {
+        let waiter = state.withLockedValue { state -> CheckedContinuation<Result<Void, ConsensusSubmitError>, Never>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: result)
+    }
+
+    /// Waits for the outcome.
+    func outcome() async -> Result<Void, ConsensusSubmitError> {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLockedValue { state in
+                if state.result == nil { state.waiter = continuation }
+                return state.result
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
+
+/// The engine's armed timers, each a sleeping task that posts to the mailbox when it elapses.
+struct Timers {
+    private var armed: [ConsensusTimer: (generation: UInt64, task: Task<Void, Never>)] = [:]
+    private var nextGeneration: UInt64 = 0
+
+    mutating func arm(
+        _ timer: ConsensusTimer, after delay: Duration, clock: any Clock<Duration>,
+        mailbox: FairMailbox<ConsensusDriver.EventSource, ConsensusDriver.Event>
+    ) {
+        cancel(timer)
+        nextGeneration += 1
+        let generation = nextGeneration
+        let task = Task {
+            do {
+                try await clock.sleep(for: delay)
+            } catch {
+                return  // cancelled
+            }
+            _ = await mailbox.deliver(.timerFired(timer, generation: generation), from: .timers)
+        }
+        armed[timer] = (generation, task)
+    }
+
+    mutating func cancel(_ timer: ConsensusTimer) {
+        armed.removeValue(forKey: timer)?.task.cancel()
+    }
+
+    /// Whether a fire event is for the current arming of `timer` (and disarms it if so).
+    mutating func fired(_ timer: ConsensusTimer, generation: UInt64) -> Bool {
+        guard armed[timer]?.generation == generation else { return false }
+        armed[timer] = nil
+        return true
+    }
+
+    mutating func cancelAll() {
+        for (_, entry) in armed { entry.task.cancel() }
+        armed = [:]
+    }
+}
+
+/// Reads finalized blocks for one subscriber: from the store, waiting for new counts when caught up.
+actor FinalizedCursor {
+    private var next: UInt64
+    private var known: UInt64?
+    private var buffer: [FinalizedBlock] = []
+    private let store: ConsensusStore
+    private var updates: AsyncStream<UInt64>.AsyncIterator
+
+    init(next: UInt64, store: ConsensusStore, updates: AsyncStream<UInt64>) {
+        self.next = next
+        self.store = store
+        self.updates = updates.makeAsyncIterator()
+    }
+
+    func nextBlock() async throws -> FinalizedBlock? {
+        if known == nil { known = try await store.finalizedCount() }
+        while buffer.isEmpty {
+            if next < known! {
+                buffer = try await store.blocks(from: next, maxCount: 64)
+                if buffer.isEmpty { known = next }
+                continue
+            }
+            var iterator = updates
+            let update = await iterator.next(isolation: self)
+            updates = iterator
+            guard let update else { return nil }
+            known = max(known!, update)
+        }
+        next += 1
+        return buffer.removeFirst()
+    }
+}

@@ -1,0 +1,123 @@
+import FMConsensus
+import FMCore
+import FMDatabase
+import FMEncoding
+import Foundation
+import GRDB
+
+/// The consensus engine's durable state: the finalized chain and the latest write-ahead checkpoint.
+///
+/// Each record is written in its own transaction and is durable when the call returns (see ``SQLiteDatabase``).
+/// Blocks are stored in their canonical encoding, certificates included, so what a guardian serves to peers and
+/// clients is exactly what it finalized.
+public final class ConsensusStore: Sendable {
+    /// Tables `consensus_blocks` and `consensus_checkpoint`.
+    public static let schema = SubsystemSchema(
+        prefix: "consensus",
+        migrations: [
+            SchemaMigration("v1 blocks and checkpoint") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE consensus_blocks (
+                            height INTEGER PRIMARY KEY,
+                            hash BLOB NOT NULL UNIQUE,
+                            iteration INTEGER NOT NULL,
+                            encoded BLOB NOT NULL
+                        );
+                        CREATE TABLE consensus_checkpoint (
+                            id INTEGER PRIMARY KEY CHECK (id = 0),
+                            encoded BLOB NOT NULL
+                        );
+                        """)
+            }
+        ])
+
+    private let database: SQLiteDatabase
+
+    /// Uses `database`, which must have been opened with ``schema`` among its schemas.
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    // MARK: - Writing
+
+    /// Appends the next finalized block; it must continue the stored chain (height and parent hash).
+    public func append(_ block: FinalizedBlock) async throws {
+        let header = block.header
+        let encoded = block.canonicalBytes
+        try await database.write { db in
+            let tip = try Row.fetchOne(db, sql: "SELECT height, hash FROM consensus_blocks ORDER BY height DESC LIMIT 1")
+            let expectedHeight: UInt64 = tip.map { UInt64($0["height"] as Int64) + 1 } ?? 0
+            guard header.height == expectedHeight else {
+                throw ConsensusStoreError.notNextBlock(expectedHeight: expectedHeight, found: header.height)
+            }
+            if let tip, (tip["hash"] as Data) != Data(header.parentHash.bytes) {
+                throw ConsensusStoreError.brokenChain(height: header.height)
+            }
+            try db.execute(
+                sql: "INSERT INTO consensus_blocks (height, hash, iteration, encoded) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    Int64(header.height), Data(header.hash.bytes), Int64(header.iteration), Data(encoded),
+                ])
+        }
+    }
+
+    /// Replaces the write-ahead checkpoint.
+    public func save(_ checkpoint: ConsensusCheckpoint) async throws {
+        let encoded = checkpoint.canonicalBytes
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO consensus_checkpoint (id, encoded) VALUES (0, ?) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded",
+                arguments: [Data(encoded)])
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The latest checkpoint, if one was ever saved.
+    public func checkpoint() async throws -> ConsensusCheckpoint? {
+        let encoded = try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT encoded FROM consensus_checkpoint WHERE id = 0")
+        }
+        return try encoded.map { try ConsensusCheckpoint(canonicalBytes: Array($0)) }
+    }
+
+    /// How many blocks are finalized (the height of the next one).
+    public func finalizedCount() async throws -> UInt64 {
+        try await database.read { db in
+            UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(height) + 1, 0) FROM consensus_blocks") ?? 0)
+        }
+    }
+
+    /// Up to `maxCount` consecutive blocks from `height` on, ascending (fewer at the end of the chain).
+    public func blocks(from height: UInt64, maxCount: Int) async throws -> [FinalizedBlock] {
+        guard maxCount > 0, height <= UInt64(Int64.max) else { return [] }
+        let rows = try await database.read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?",
+                arguments: [Int64(height), maxCount])
+        }
+        return try rows.map { try FinalizedBlock(canonicalBytes: Array($0)) }
+    }
+
+    /// The last `count` blocks, ascending: what the engine needs to resume.
+    public func tail(count: Int) async throws -> [FinalizedBlock] {
+        let total = try await finalizedCount()
+        let start = total > UInt64(count) ? total - UInt64(count) : 0
+        return try await blocks(from: start, maxCount: count)
+    }
+}
+
+/// Why the consensus store refused a record.
+public enum ConsensusStoreError: Error, Equatable, CustomStringConvertible {
+    case notNextBlock(expectedHeight: UInt64, found: UInt64)
+    case brokenChain(height: UInt64)
+
+    public var description: String {
+        switch self {
+        case .notNextBlock(let expected, let found):
+            "finalized block has height \(found) but the stored chain continues at \(expected)"
+        case .brokenChain(let height): "finalized block \(height) does not link to the stored block before it"
+        }
+    }
+}

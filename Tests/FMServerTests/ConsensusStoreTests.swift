@@ -1,0 +1,93 @@
+import FMConsensus
+import FMCore
+import FMDatabase
+import FMSecp256k1
+import FMServer
+import Foundation
+import Testing
+
+@Suite struct ConsensusStoreTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func openStore() throws -> ConsensusStore {
+        ConsensusStore(
+            database: try SQLiteDatabase(
+                path: directory.appendingPathComponent("store.sqlite").path, schemas: [ConsensusStore.schema]))
+    }
+
+    /// A chain of `count` blocks after genesis, signed by a single test key (the store does not verify).
+    func chain(_ count: Int, genesis: Hash256 = Hash256.sha256([0])) -> [FinalizedBlock] {
+        let key = Keypair()
+        var parent = genesis
+        var blocks: [FinalizedBlock] = []
+        for height in 0..<UInt64(count) {
+            let items = [Array("item \(height)".utf8)]
+            let header = BlockHeader(
+                height: height, iteration: 2 * height + 1, proposer: PeerID(0), parentHash: parent,
+                itemsHash: Block.itemsHash(of: items))
+            let statement = VoteStatement(kind: .notarize(header.hash), iteration: header.iteration)
+            let signature = PeerSignature(peer: PeerID(0), signature: key.signSchnorr(message: header.hash.bytes).rawRepresentation)
+            let notarized = NotarizedBlock(
+                block: Block(header: header, items: items),
+                notarization: QuorumCertificate(statement: statement, signatures: [signature]))
+            let finalization = height % 2 == 1
+                ? QuorumCertificate(
+                    statement: VoteStatement(kind: .finalize(header.hash), iteration: header.iteration),
+                    signatures: [signature])
+                : nil
+            blocks.append(FinalizedBlock(notarized: notarized, finalization: finalization))
+            parent = header.hash
+        }
+        return blocks
+    }
+
+    @Test func storesTheChainWithCertificatesAndReadsItBackAfterReopening() async throws {
+        let blocks = chain(10)
+        do {
+            let store = try openStore()
+            #expect(try await store.finalizedCount() == 0)
+            #expect(try await store.tail(count: 5).isEmpty)
+            for block in blocks { try await store.append(block) }
+        }
+        let store = try openStore()
+        #expect(try await store.finalizedCount() == 10)
+        #expect(try await store.blocks(from: 0, maxCount: 100) == blocks)
+        #expect(try await store.blocks(from: 3, maxCount: 4) == Array(blocks[3..<7]))
+        #expect(try await store.blocks(from: 10, maxCount: 4).isEmpty)
+        #expect(try await store.tail(count: 3) == Array(blocks[7...]))
+    }
+
+    @Test func refusesBlocksThatDoNotContinueTheChain() async throws {
+        let store = try openStore()
+        let blocks = chain(3)
+        await #expect(throws: ConsensusStoreError.notNextBlock(expectedHeight: 0, found: 1)) {
+            try await store.append(blocks[1])
+        }
+        try await store.append(blocks[0])
+        try await store.append(blocks[1])
+        await #expect(throws: ConsensusStoreError.notNextBlock(expectedHeight: 2, found: 1)) {
+            try await store.append(blocks[1])
+        }
+        let foreign = chain(3, genesis: Hash256.sha256([9]))
+        await #expect(throws: ConsensusStoreError.brokenChain(height: 2)) { try await store.append(foreign[2]) }
+        #expect(try await store.finalizedCount() == 2)
+    }
+
+    @Test func checkpointIsReplacedAndSurvivesReopening() async throws {
+        do {
+            let store = try openStore()
+            #expect(try await store.checkpoint() == nil)
+            try await store.save(ConsensusCheckpoint(iteration: 5, notarizeVote: nil, skipVote: true))
+            try await store.save(ConsensusCheckpoint(iteration: 6, notarizeVote: Hash256.sha256([6]), skipVote: false))
+        }
+        let store = try openStore()
+        #expect(
+            try await store.checkpoint()
+                == ConsensusCheckpoint(iteration: 6, notarizeVote: Hash256.sha256([6]), skipVote: false))
+    }
+}
