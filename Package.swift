@@ -106,6 +106,7 @@ let targets: [Target] = [
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
+    .executableTarget(name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMCore", argumentParser]),
     .executableTarget(
         name: "fm-bench",
         dependencies: [
@@ -135,7 +136,9 @@ let targets: [Target] = [
         dependencies: ["FMPeerNetwork", "FMCore", "FMTesting", x509, asn1, crypto, nio, nioPosix, nioConcurrency]),
     .testTarget(
         name: "FMClientTests",
-        dependencies: ["FMClient", "FMClientCore", "FMCore", "FMDatabase", "FMSecp256k1", "FMTesting", grdb]),
+        dependencies: [
+            "FMClient", "FMClientCore", "FMCore", "FMDatabase", "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
+        ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
 ]
 
@@ -144,6 +147,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fm-keygen", targets: ["fm-keygen"]),
+        .executable(name: "fm-mint", targets: ["fm-mint"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
     ],
     dependencies: dependencies,

@@ -22,8 +22,7 @@ struct FMMint: AsyncParsableCommand {
             """,
         version: FMVersion.current,
         subcommands: [
-            Join.self, Info.self, Balance.self, Spend.self, Reissue.self, Validate.self, Await.self, List.self,
-            Backup.self, Recover.self, DevIssue.self,
+            Join.self, Info.self, Balance.self, Await.self, List.self, Backup.self,
         ])
 
     static func main() async { await CommandRunner.main(Self.self) }

@@ -9,7 +9,7 @@ extension FMMint {
             discussion: """
                 Examples:
                   fm-mint info | jq '.peers[].api_url'
-                  fm-mint --federation 3f2a info
+                  fm-mint info --federation 3f2a
                 """)
 
         @OptionGroup var options: ClientOptions

@@ -14,7 +14,7 @@ extension FMMint {
 
                 Examples:
                   fm-mint join fed1qqqs...
-                  fm-mint --data-dir alice join "$(cat invite.txt)" | jq .federation_id
+                  fm-mint join --data-dir alice "$(cat invite.txt)" | jq .federation_id
                 """)
 
         @OptionGroup var options: ClientOptions
