@@ -99,6 +99,12 @@ let targets: [Target] = [
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
+    // MARK: Modules
+    .target(name: "FMServerCore", dependencies: ["FMCore", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
+    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
+    .target(name: "FMMintClient", dependencies: ["FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto]),
+
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
     .target(name: "FMBenchmarking", dependencies: []),
@@ -140,6 +146,12 @@ let targets: [Target] = [
             "FMClient", "FMClientCore", "FMCore", "FMDatabase", "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
+    .testTarget(
+        name: "FMMintTests",
+        dependencies: [
+            "FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMCore", "FMCrypto", "FMEncoding",
+            "FMSecp256k1", "FMDatabase", "FMTesting", grdb,
+        ]),
 ]
 
 let package = Package(

@@ -1,0 +1,85 @@
+import FMCore
+import FMCrypto
+import FMMintClient
+import FMMintCommon
+import FMSecp256k1
+import FMTesting
+import Testing
+
+@Suite struct NoteIssuanceTests {
+    @Test func derivationIsDeterministicAndSeparatesNotes() throws {
+        var rng = SeededRandom(seed: 5)
+        let secret = rng.bytes(64)
+        let a = try NoteDerivation(moduleSecret: secret)
+        let b = try NoteDerivation(moduleSecret: secret)
+        let d3 = Denomination(exponent: 3)
+        #expect(a.secret(denomination: d3, index: 7) == b.secret(denomination: d3, index: 7))
+        let nonces = Set([
+            a.secret(denomination: d3, index: 7).nonce, a.secret(denomination: d3, index: 8).nonce,
+            a.secret(denomination: Denomination(exponent: 4), index: 7).nonce,
+            try NoteDerivation(moduleSecret: rng.bytes(64)).secret(denomination: d3, index: 7).nonce,
+        ])
+        #expect(nonces.count == 4)
+        #expect(throws: MintError.self) { try NoteDerivation(moduleSecret: [UInt8](repeating: 1, count: 32)) }
+        #expect(!a.description.contains(Hex.encode(secret.prefix(4))))
+    }
+
+    @Test func secretsForAnAmountAdvanceTheIndices() throws {
+        let federation = try MintFederation()
+        var indices: [Denomination: UInt64] = [Denomination(exponent: 0): 5]
+        let secrets = try federation.derivation.secrets(for: Amount(msats: 513), config: federation.config, nextIndices: &indices)
+        #expect(secrets.map(\.denomination.exponent) == [8, 8, 0])
+        #expect(secrets.map(\.index) == [0, 1, 5])
+        #expect(indices == [Denomination(exponent: 8): 2, Denomination(exponent: 0): 6])
+    }
+
+    @Test func aLyingGuardianIsNamedAndTheNoteStillCompletes() throws {
+        let federation = try MintFederation()
+        let secret = federation.derivation.secret(denomination: Denomination(exponent: 5), index: 0)
+        let txid = MintFederation.randomTxid()
+        try federation.applyEverywhere(inputs: [], outputs: [secret.output], txid: txid)
+        var outcomes = try federation.outcomes(at: OutPoint(txid: txid, outIndex: 0))
+        // Guardian 2 answers with guardian 3's share: a valid point, but not its own.
+        outcomes[PeerID(2)] = outcomes[PeerID(3)]
+        let result = try NoteIssuance.finalize(secret, outcomes: outcomes, config: federation.config)
+        #expect(result.invalidSharePeers == [PeerID(2)])
+        #expect(result.note.note.isValid(under: federation.config.keys(for: secret.denomination)!.aggregatePublicKey))
+        #expect(result.note.note.nonce == secret.nonce)
+
+        // Garbage from guardian 1 as well: only 2 valid shares remain, fewer than t = 3.
+        outcomes[PeerID(1)] = [0, 1, 0]
+        let error = #expect(throws: MintError.self) {
+            try NoteIssuance.finalize(secret, outcomes: outcomes, config: federation.config)
+        }
+        #expect(error == .notEnoughValidShares(needed: 3, valid: 2, invalidFrom: [PeerID(1), PeerID(2)]))
+        #expect(error?.description.contains("peer 1, peer 2") == true)
+    }
+
+    @Test func anyThresholdOfGuardiansIsEnough() throws {
+        let federation = try MintFederation()
+        let secret = federation.derivation.secret(denomination: Denomination(exponent: 1), index: 3)
+        let txid = MintFederation.randomTxid()
+        try federation.applyEverywhere(inputs: [], outputs: [secret.output], txid: txid)
+        let all = try federation.outcomes(at: OutPoint(txid: txid, outIndex: 0))
+        var signatures = Set<[UInt8]>()
+        for missing in federation.guardians.map(\.peer) {
+            var three = all
+            three[missing] = nil
+            let result = try NoteIssuance.finalize(secret, outcomes: three, config: federation.config)
+            #expect(result.invalidSharePeers.isEmpty)
+            signatures.insert(result.note.note.signature.canonicalBytes)
+        }
+        #expect(signatures.count == 1)  // every subset of t shares gives the same (unique) signature
+    }
+
+    @Test func aSingleGuardianFederationIssuesAndRedeems() throws {
+        let federation = try MintFederation(peers: 1, maxExponent: 3, seed: 4)
+        #expect(federation.config.threshold == 1)
+        var indices: [Denomination: UInt64] = [:]
+        let secrets = try federation.derivation.secrets(for: Amount(msats: 21), config: federation.config, nextIndices: &indices)
+        let notes = try federation.issue(secrets, inputs: [])
+        #expect(notes.map(\.amount.msats) == [8, 8, 4, 1])
+        try federation.applyEverywhere(inputs: notes.map(\.input), outputs: [])
+        #expect(try federation.audits() == [.empty])
+    }
+}
