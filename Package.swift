@@ -94,7 +94,9 @@ let targets: [Target] = [
         dependencies: ["FMCore", "FMEncoding", "FMDatabase", "FMSecp256k1", "FMCrypto", "FMBLS12381", grdb, crypto]),
     .target(
         name: "FMClient",
-        dependencies: ["FMClientCore", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging]),
+        dependencies: [
+            "FMClientCore", "FMMintClient", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging,
+        ]),
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
@@ -103,7 +105,13 @@ let targets: [Target] = [
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMDatabase", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
     .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
-    .target(name: "FMMintClient", dependencies: ["FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto]),
+    .target(
+        name: "FMMintClient",
+        dependencies: [
+            "FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto,
+            // StateMachines/ (owner: client) drives the notes through the client framework.
+            "FMClientCore", "FMDatabase", "FMEncoding", grdb,
+        ]),
 
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
@@ -112,7 +120,8 @@ let targets: [Target] = [
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
-    .executableTarget(name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMCore", argumentParser]),
+    .executableTarget(
+        name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
     .executableTarget(
         name: "fm-bench",
         dependencies: [
@@ -143,7 +152,8 @@ let targets: [Target] = [
     .testTarget(
         name: "FMClientTests",
         dependencies: [
-            "FMClient", "FMClientCore", "FMCore", "FMDatabase", "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
+            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
+            "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
     .testTarget(

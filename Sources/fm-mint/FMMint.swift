@@ -22,7 +22,8 @@ struct FMMint: AsyncParsableCommand {
             """,
         version: FMVersion.current,
         subcommands: [
-            Join.self, Info.self, Balance.self, Await.self, List.self, Backup.self,
+            Join.self, Info.self, Balance.self, Spend.self, Reissue.self, Validate.self, Await.self, List.self,
+            Backup.self, DevIssue.self,
         ])
 
     static func main() async { await CommandRunner.main(Self.self) }
