@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func helpShowsExamples() throws {
-        for subcommand in ["join", "info", "balance", "await", "list", "backup"] {
+        for subcommand in ["join", "info", "balance", "spend", "reissue", "validate", "await", "list", "backup", "dev-issue"] {
             let result = try ToolRunner.run("fm-mint", [subcommand, "--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("Examples:"), "\(subcommand) --help has no examples")
