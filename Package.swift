@@ -88,6 +88,16 @@ let targets: [Target] = [
             nioConcurrency, logging,
         ]),
 
+    // MARK: Client
+    .target(
+        name: "FMClientCore",
+        dependencies: ["FMCore", "FMEncoding", "FMDatabase", "FMSecp256k1", "FMCrypto", "FMBLS12381", grdb, crypto]),
+    .target(
+        name: "FMClient",
+        dependencies: [
+            "FMClientCore", "FMMintClient", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging,
+        ]),
+
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
@@ -95,7 +105,13 @@ let targets: [Target] = [
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMDatabase", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
     .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
-    .target(name: "FMMintClient", dependencies: ["FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto]),
+    .target(
+        name: "FMMintClient",
+        dependencies: [
+            "FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto,
+            // StateMachines/ (owner: client) drives the notes through the client framework.
+            "FMClientCore", "FMDatabase", "FMEncoding", grdb,
+        ]),
 
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
@@ -104,6 +120,8 @@ let targets: [Target] = [
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
+    .executableTarget(
+        name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
     .executableTarget(
         name: "fm-bench",
         dependencies: [
@@ -131,6 +149,12 @@ let targets: [Target] = [
     .testTarget(
         name: "FMPeerNetworkTests",
         dependencies: ["FMPeerNetwork", "FMCore", "FMTesting", x509, asn1, crypto, nio, nioPosix, nioConcurrency]),
+    .testTarget(
+        name: "FMClientTests",
+        dependencies: [
+            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
+            "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
+        ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
     .testTarget(
         name: "FMMintTests",
@@ -145,6 +169,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fm-keygen", targets: ["fm-keygen"]),
+        .executable(name: "fm-mint", targets: ["fm-mint"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
     ],
     dependencies: dependencies,

@@ -1,0 +1,7 @@
+import FMClientCore
+import FMMintClient
+
+/// The client modules this build of FMClient knows, by kind.
+public enum ClientModules {
+    public static let all: [any ClientModule.Type] = [MintClientModule.self]
+}

@@ -1,0 +1,96 @@
+import FMCore
+import FMEncoding
+
+/// The federation's verdict on a transaction (`await_transaction`).
+public struct TransactionOutcome: Codable, Equatable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case accepted
+        case rejected
+    }
+
+    public var status: Status
+    /// Why the federation rejected it, for the user.
+    public var reason: String?
+
+    public init(status: Status, reason: String? = nil) {
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// The wire shapes of the core client API (ISSUE6_DESIGN: `submit_transaction`, `await_transaction`,
+/// `await_output_outcome`, `client_config`). fm-node serves exactly these.
+public enum CoreAPI {
+    public static let submitTransaction = "submit_transaction"
+    public static let awaitTransaction = "await_transaction"
+    public static let awaitOutputOutcome = "await_output_outcome"
+    public static let clientConfig = "client_config"
+
+    public struct SubmitTransactionParams: Codable, Sendable, Equatable {
+        /// Hex of the transaction's canonical encoding.
+        public var transaction: String
+        public init(transaction: String) { self.transaction = transaction }
+    }
+
+    public struct SubmitTransactionResult: Codable, Sendable, Equatable {
+        public var txid: TransactionID
+        public init(txid: TransactionID) { self.txid = txid }
+    }
+
+    public struct AwaitTransactionParams: Codable, Sendable, Equatable {
+        public var txid: TransactionID
+        public init(txid: TransactionID) { self.txid = txid }
+    }
+
+    public struct AwaitOutputOutcomeParams: Codable, Sendable, Equatable {
+        public var outPoint: OutPoint
+        public init(outPoint: OutPoint) { self.outPoint = outPoint }
+    }
+
+    public struct OutputOutcome: Codable, Sendable, Equatable {
+        /// Hex of the module's canonical output outcome (for the mint: this guardian's blind signature share).
+        public var outcome: String
+        public init(outcome: String) { self.outcome = outcome }
+    }
+}
+
+extension FederationAPI {
+    /// How long the client waits for the federation to order and process a transaction.
+    public static let processingTimeout: Duration = .seconds(120)
+
+    /// Submits `transaction` to every guardian; returns its txid once t guardians took it.
+    ///
+    /// - Throws: `.rejected` with the guardians' reason when t of them refuse it at once (invalid
+    ///   signature, spent note, unbalanced).
+    public func submit(_ transaction: Transaction) async throws(FederationQueryError) -> TransactionID {
+        let params = CoreAPI.SubmitTransactionParams(transaction: Hex.encode(transaction.canonicalBytes))
+        let answer = try await consensus(CoreAPI.submitTransaction, params: params, as: CoreAPI.SubmitTransactionResult.self)
+        guard answer.txid == transaction.txid else {
+            throw .rejected(
+                method: CoreAPI.submitTransaction, code: "txid_mismatch",
+                message: "the guardians report txid \(answer.txid), not \(transaction.txid)")
+        }
+        return answer.txid
+    }
+
+    /// Waits until the federation accepted or rejected `txid` (t guardians agreeing).
+    public func awaitTransaction(_ txid: TransactionID) async throws(FederationQueryError) -> TransactionOutcome {
+        try await consensus(
+            CoreAPI.awaitTransaction, params: CoreAPI.AwaitTransactionParams(txid: txid), as: TransactionOutcome.self,
+            timeout: Self.processingTimeout)
+    }
+
+    /// Each guardian's outcome for `outPoint` (its canonical bytes), t of them passing `verify`.
+    public func awaitOutputOutcomes(
+        _ outPoint: OutPoint, verify: @escaping @Sendable (PeerID, [UInt8]) -> Bool
+    ) async throws(FederationQueryError) -> [PeerID: [UInt8]] {
+        let answers = try await validAnswers(
+            CoreAPI.awaitOutputOutcome, params: CoreAPI.AwaitOutputOutcomeParams(outPoint: outPoint),
+            as: CoreAPI.OutputOutcome.self, timeout: Self.processingTimeout
+        ) { peer, answer in
+            guard let bytes = Hex.decode(answer.outcome) else { return false }
+            return verify(peer, bytes)
+        }
+        return answers.mapValues { Hex.decode($0.outcome)! }
+    }
+}

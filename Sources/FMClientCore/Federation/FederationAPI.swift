@@ -1,0 +1,151 @@
+import FMCore
+
+/// Questions to the whole federation, answered only when enough guardians back the answer (BRIEF §1):
+/// every guardian is asked concurrently; ``consensus(_:params:as:timeout:)`` returns once t guardians
+/// gave the same answer, ``validAnswers(_:params:as:timeout:verify:)`` once t answers passed their own
+/// check (signature shares). A guardian that lies or answers nonsense is named in the error, never
+/// believed; a guardian that is down only costs its answer.
+public struct FederationAPI: Sendable {
+    public let peers: [PeerID]
+    public let threshold: Int
+    public let transport: any GuardianTransport
+
+    public init(peers: [PeerID], threshold: Int, transport: any GuardianTransport) {
+        precondition(threshold >= 1 && threshold <= peers.count, "threshold must be in 1...n")
+        self.peers = peers
+        self.threshold = threshold
+        self.transport = transport
+    }
+
+    public init(config: ClientConfig, transport: any GuardianTransport) {
+        self.init(peers: config.peers.map(\.peerId), threshold: config.threshold, transport: transport)
+    }
+
+    /// The answer t guardians agree on.
+    ///
+    /// - Throws: ``FederationQueryError/rejected(method:code:message:)`` when t guardians agree on an
+    ///   error, `.noQuorum` (exit 3) when fewer than t answered, `.noAgreement` naming the odd ones out.
+    public func consensus<Result: Decodable & Equatable & Sendable>(
+        _ method: String, params: some Encodable & Sendable, as type: Result.Type = Result.self,
+        timeout: Duration? = nil
+    ) async throws(FederationQueryError) -> Result {
+        var groups: [(answer: GuardianAnswer<Result>, peers: [PeerID])] = []
+        var unreadable: [PeerID: String] = [:]
+        let outcome = await collect(method, params: params, timeout: timeout, decode: Result.self) { peer, answer in
+            switch answer {
+            case .failure(let reason):
+                unreadable[peer] = reason.description
+            case .success(let answer):
+                if let index = groups.firstIndex(where: { $0.answer == answer }) {
+                    groups[index].peers.append(peer)
+                } else {
+                    groups.append((answer, [peer]))
+                }
+            }
+            return groups.contains { $0.peers.count >= threshold }
+        }
+        if let agreed = groups.first(where: { $0.peers.count >= threshold }) {
+            switch agreed.answer {
+            case .value(let value): return value
+            case .error(let code, let message): throw .rejected(method: method, code: code, message: message)
+            }
+        }
+        let answered = groups.flatMap(\.peers) + unreadable.keys
+        guard answered.count >= threshold else {
+            throw .noQuorum(method: method, threshold: threshold, answered: answered.sorted(), unreachable: outcome.unreachable)
+        }
+        var faulty = unreadable
+        let largest = groups.max { $0.peers.count < $1.peers.count }
+        for group in groups where group.peers != largest?.peers {
+            for peer in group.peers { faulty[peer] = "answer differs from the most common one" }
+        }
+        throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
+    }
+
+    /// t answers that each pass `verify` (e.g. blind signature shares checked against the guardian's
+    /// public key share), keyed by guardian. Answers that fail are ignored and their guardians named
+    /// if t valid ones cannot be had.
+    public func validAnswers<Answer: Decodable & Sendable>(
+        _ method: String, params: some Encodable & Sendable, as type: Answer.Type = Answer.self,
+        timeout: Duration? = nil, verify: @escaping @Sendable (PeerID, Answer) -> Bool
+    ) async throws(FederationQueryError) -> [PeerID: Answer] {
+        var valid: [PeerID: Answer] = [:]
+        var faulty: [PeerID: String] = [:]
+        var rejections: [PeerID: (code: String, message: String)] = [:]
+        let outcome = await collect(method, params: params, timeout: timeout, decode: Answer.self) { peer, answer in
+            switch answer {
+            case .failure(let reason): faulty[peer] = reason.description
+            case .success(.error(let code, let message)): rejections[peer] = (code, message)
+            case .success(.value(let value)):
+                if verify(peer, value) { valid[peer] = value } else { faulty[peer] = "answer failed verification" }
+            }
+            return valid.count >= threshold
+        }
+        if valid.count >= threshold { return valid }
+        if rejections.count >= threshold, let first = rejections.sorted(by: { $0.key < $1.key }).first {
+            throw .rejected(method: method, code: first.value.code, message: first.value.message)
+        }
+        let answered = Array(valid.keys) + faulty.keys + rejections.keys
+        guard answered.count >= threshold else {
+            throw .noQuorum(method: method, threshold: threshold, answered: answered.sorted(), unreachable: outcome.unreachable)
+        }
+        for (peer, rejection) in rejections { faulty[peer] = "answered with an error: \(rejection.message)" }
+        throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
+    }
+
+    /// One guardian's answer as the query sees it: a decoded answer, or why it could not be read.
+    typealias Received<Value: Sendable> = Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>
+
+    struct UnreadableAnswer: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    struct CollectionOutcome {
+        var unreachable: [PeerID: String] = [:]
+    }
+
+    /// Asks every guardian concurrently and feeds each answer to `accept` as it arrives, until `accept`
+    /// says it has enough (the remaining calls are cancelled) or every guardian answered or failed.
+    private func collect<Value: Decodable & Sendable>(
+        _ method: String, params: some Encodable & Sendable, timeout: Duration?, decode: Value.Type,
+        accept: (PeerID, Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>) -> Bool
+    ) async -> CollectionOutcome {
+        var outcome = CollectionOutcome()
+        let encoded: JSONValue
+        do { encoded = try JSONValue(params) } catch {
+            // Encoding our own params cannot fail for the types the client sends; treat it as every guardian failing.
+            for peer in peers { outcome.unreachable[peer] = "cannot encode the request: \(error)" }
+            return outcome
+        }
+        let transport = self.transport
+        await withTaskGroup(of: (PeerID, Swift.Result<JSONValue, any Error>).self) { group in
+            for peer in peers {
+                group.addTask {
+                    do { return (peer, .success(try await transport.call(peer, method: method, params: encoded, timeout: timeout))) }
+                    catch { return (peer, .failure(error)) }
+                }
+            }
+            for await (peer, result) in group {
+                let received: Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>
+                switch result {
+                case .success(let json):
+                    do { received = .success(.value(try json.decode(Value.self))) }
+                    catch { received = .failure(UnreadableAnswer(description: "unreadable answer: \(error)")) }
+                case .failure(let error as any ReportableError) where error.category == .unreachable:
+                    outcome.unreachable[peer] = error.description
+                    continue
+                case .failure(let error as any ReportableError):
+                    received = .success(.error(code: error.code, message: error.description))
+                case .failure(let error):
+                    if error is CancellationError { outcome.unreachable[peer] = "cancelled"; continue }
+                    received = .success(.error(code: "error", message: "\(error)"))
+                }
+                if accept(peer, received) {
+                    group.cancelAll()
+                    return
+                }
+            }
+        }
+        return outcome
+    }
+}

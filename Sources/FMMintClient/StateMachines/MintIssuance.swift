@@ -1,0 +1,146 @@
+import FMClientCore
+import FMCore
+import FMCrypto
+import FMEncoding
+import FMMintCommon
+import Foundation
+public import GRDB
+
+/// The one state machine behind every mint operation (reissue, receive, dev-issue, spend with change):
+/// a signed transaction whose outputs are fresh notes of this client.
+///
+/// submitting → awaiting acceptance → awaiting shares → done, or → failed when the federation rejects
+/// the transaction. Everything the trigger needs is in the state (the signed transaction bytes, each
+/// output's denomination and derivation index), so a re-run sends the very same transaction and asks for
+/// the same shares: re-running is harmless.
+public struct MintIssuance: OperationStateMachine {
+    public static let kind: OperationKind = "mint-issue"
+
+    public enum Phase: String, Codable, Sendable {
+        case submitting
+        case awaitingAcceptance = "awaiting_acceptance"
+        case awaitingShares = "awaiting_shares"
+        case done
+        case failed
+    }
+
+    /// One of our outputs: where it sits in the transaction and which secrets it derives from.
+    public struct PlannedNote: Codable, Sendable, Equatable {
+        public var outIndex: UInt64
+        public var denomination: Denomination
+        public var derivationIndex: UInt64
+    }
+
+    /// Set when the operation is a spend: after issuance, the notes at `outIndices` go into a note string.
+    public struct SpendRequest: Codable, Sendable, Equatable {
+        public var amount: Amount
+        public var outIndices: [UInt64]
+    }
+
+    public var operation: OperationID
+    public var phase: Phase
+    /// Hex of the signed transaction's canonical encoding.
+    public var transaction: String
+    public var txid: TransactionID
+    public var outputs: [PlannedNote]
+    public var spend: SpendRequest?
+    public var failure: String?
+    /// What the operation produced once done (the note string of a spend; the issued amount otherwise).
+    public var result: JSONValue?
+    /// Guardians that served invalid signature shares (named for the user, never trusted).
+    public var invalidSharePeers: [PeerID]
+
+    public var ending: OperationEnding? {
+        switch phase {
+        case .done: .succeeded(result: result ?? .null)
+        case .failed: .failed(reason: failure ?? "failed")
+        default: nil
+        }
+    }
+
+    public enum Event: Sendable {
+        case submitted
+        case rejected(String)
+        case accepted
+        case issued([Note], invalidSharePeers: [PeerID])
+    }
+
+    public struct Environment: Sendable {
+        public let api: FederationAPI
+        public let config: MintClientConfig
+        public let derivation: NoteDerivation
+        public let federationId: FederationID
+        public let module: ModuleInstanceID
+    }
+
+    public func trigger(in environment: Environment) async throws -> Event {
+        switch phase {
+        case .submitting:
+            guard let bytes = Hex.decode(transaction) else { return .rejected("stored transaction is corrupt") }
+            let decoded = try Transaction(canonicalBytes: bytes)
+            let refusal: FederationQueryError?
+            do {
+                _ = try await environment.api.submit(decoded)
+                refusal = nil
+            } catch {
+                refusal = error
+            }
+            guard let refusal else { return .submitted }
+            if case .rejected(_, _, let message) = refusal { return .rejected(message) }
+            throw refusal
+        case .awaitingAcceptance:
+            let outcome = try await environment.api.awaitTransaction(txid)
+            return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
+        case .awaitingShares:
+            var notes: [Note] = []
+            var invalid: Set<PeerID> = []
+            for planned in outputs {
+                let secret = environment.derivation.secret(denomination: planned.denomination, index: planned.derivationIndex)
+                let keys = environment.config.keys(for: planned.denomination)
+                let blinded = secret.blindedMessage
+                let outcomes = try await environment.api.awaitOutputOutcomes(OutPoint(txid: txid, outIndex: planned.outIndex)) { peer, bytes in
+                    guard let keys, Int(peer.rawValue) < keys.publicKeyShares.count,
+                        let outcome = try? MintOutputOutcome(canonicalBytes: bytes)
+                    else { return false }
+                    return keys.publicKeyShares[Int(peer.rawValue)].verify(outcome.blindSignatureShare, on: blinded)
+                }
+                let issued = try NoteIssuance.finalize(secret, outcomes: outcomes, config: environment.config)
+                invalid.formUnion(issued.invalidSharePeers)
+                notes.append(issued.note.note)
+            }
+            return .issued(notes, invalidSharePeers: invalid.sorted())
+        case .done, .failed:
+            preconditionFailure("an ended operation is not triggered")
+        }
+    }
+
+    public func transition(on event: Event, in db: Database) throws -> MintIssuance {
+        var next = self
+        switch event {
+        case .submitted:
+            next.phase = .awaitingAcceptance
+        case .rejected(let reason):
+            // Our own notes that were inputs were not spent: they are ours again.
+            try MintNoteStore.release(operation, in: db)
+            next.phase = .failed
+            next.failure = reason
+        case .accepted:
+            try MintNoteStore.removeReserved(operation, in: db)
+            next.phase = .awaitingShares
+        case .issued(let notes, let invalidSharePeers):
+            next.invalidSharePeers = invalidSharePeers
+            for (planned, note) in zip(outputs, notes) {
+                try MintNoteStore.insert(note, index: planned.derivationIndex, in: db)
+            }
+            next.phase = .done
+            let issued = try Amount.sum(notes.map(\.amount))
+            var result: [String: JSONValue] = ["issued_msat": .unsigned(issued.msats), "txid": .string(txid.description)]
+            if !invalidSharePeers.isEmpty {
+                result["invalid_share_peers"] = .array(invalidSharePeers.map { .unsigned(UInt64($0.rawValue)) })
+            }
+            if spend != nil { result["spend_pending"] = .bool(true) }
+            next.result = .object(result)
+        }
+        return next
+    }
+}

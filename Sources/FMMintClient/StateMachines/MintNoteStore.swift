@@ -1,0 +1,78 @@
+import FMClientCore
+import FMCore
+import FMDatabase
+import FMEncoding
+import FMMintCommon
+import Foundation
+public import GRDB
+
+/// The mint's tables in a federation's client database (prefix `mint`): the notes this client can
+/// spend. A note row holds the public note and its derivation index; its spend key is re-derived
+/// from the mnemonic, never stored.
+public enum MintNoteStore {
+    public static let schema = SubsystemSchema(prefix: "mint", migrations: [
+        SchemaMigration("v1-notes") { db in
+            try db.execute(sql: """
+                CREATE TABLE mint_notes (
+                    nonce TEXT PRIMARY KEY,
+                    exponent INTEGER NOT NULL,
+                    derivation_index INTEGER NOT NULL,
+                    note BLOB NOT NULL,
+                    reserved_by TEXT
+                );
+                CREATE INDEX mint_notes_by_denomination ON mint_notes (exponent, derivation_index);
+                """)
+        },
+    ])
+
+    /// A stored note and the index its secrets derive from.
+    public struct StoredNote: Sendable, Equatable {
+        public let note: Note
+        public let index: UInt64
+    }
+
+    public static func insert(_ note: Note, index: UInt64, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO mint_notes (nonce, exponent, derivation_index, note) VALUES (?, ?, ?, ?)",
+            arguments: [Hex.encode(note.nonce.rawRepresentation), Int64(note.denomination.exponent), Int64(index), Data(note.canonicalBytes)])
+    }
+
+    /// Notes not reserved by an operation.
+    public static func spendable(in db: Database) throws -> [StoredNote] {
+        try Row.fetchAll(db, sql: "SELECT note, derivation_index FROM mint_notes WHERE reserved_by IS NULL").map(stored(from:))
+    }
+
+    public static func reserved(by operation: OperationID, in db: Database) throws -> [StoredNote] {
+        try Row.fetchAll(
+            db, sql: "SELECT note, derivation_index FROM mint_notes WHERE reserved_by = ?", arguments: [operation.description]
+        ).map(stored(from:))
+    }
+
+    public static func reserve(_ notes: [Note], for operation: OperationID, in db: Database) throws {
+        for note in notes {
+            try db.execute(
+                sql: "UPDATE mint_notes SET reserved_by = ? WHERE nonce = ? AND reserved_by IS NULL",
+                arguments: [operation.description, Hex.encode(note.nonce.rawRepresentation)])
+            guard db.changesCount == 1 else { throw MintClientError.noteUnavailable(note.nonce.description) }
+        }
+    }
+
+    /// Puts an operation's reserved notes back (its transaction was rejected).
+    public static func release(_ operation: OperationID, in db: Database) throws {
+        try db.execute(sql: "UPDATE mint_notes SET reserved_by = NULL WHERE reserved_by = ?", arguments: [operation.description])
+    }
+
+    /// Deletes an operation's reserved notes (they were spent).
+    public static func removeReserved(_ operation: OperationID, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM mint_notes WHERE reserved_by = ?", arguments: [operation.description])
+    }
+
+    public static func balance(in db: Database) throws -> Amount {
+        try Amount.sum(spendable(in: db).map(\.note.amount))
+    }
+
+    private static func stored(from row: Row) throws -> StoredNote {
+        let data: Data = row["note"]
+        return StoredNote(note: try Note(canonicalBytes: Array(data)), index: UInt64(row["derivation_index"] as Int64))
+    }
+}

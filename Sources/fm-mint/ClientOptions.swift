@@ -1,0 +1,23 @@
+import ArgumentParser
+import FMClient
+import FMCore
+
+/// The options every fm-mint subcommand shares.
+struct ClientOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("Federation id (or a unique prefix) when the client joined several.", valueName: "id"))
+    var federation: String?
+
+    var directory: ClientDirectory { ClientDirectory.resolve(dataDir) }
+
+    /// Opens the selected federation and resumes its unfinished operations first (BRIEF §7), logging
+    /// those that cannot finish yet.
+    func open(resume: Bool = true) async throws -> FederationClient {
+        let directory = self.directory
+        let client = try FederationClient.open(try directory.selectFederation(federation), directory: directory, modules: ClientModules.all)
+        if resume { await client.resumeAndLog() }
+        return client
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import FMCLI
+import FMClient
+import FMCore
+
+extension FMMint {
+    struct Join: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Join a federation from its invite code.",
+            discussion: """
+                Fetches the client config from the invite's guardian, then from the others until t of them \
+                serve the same config naming the invite's federation id; guardians that disagree are named. \
+                Creates the mnemonic on first use (back it up with `fm-mint backup --show-mnemonic`).
+
+                Examples:
+                  fm-mint join fed1qqqs...
+                  fm-mint join --data-dir alice "$(cat invite.txt)" | jq .federation_id
+                """)
+
+        @OptionGroup var options: ClientOptions
+
+        @Argument(help: ArgumentHelp("The invite code (fed1...).", valueName: "invite-code"))
+        var inviteCode: String
+
+        func run() async throws {
+            let invite = try InviteCode(parsing: inviteCode)
+            let client = try await FederationClient.join(invite: invite, directory: options.directory, modules: ClientModules.all)
+            try StandardOutput.emit(FederationSummary(client))
+        }
+    }
+}
+
+/// What `join` and `info` print.
+struct FederationSummary: Encodable {
+    struct Peer: Encodable {
+        var peerId: PeerID
+        var name: String
+        var apiUrl: String
+    }
+
+    struct Module: Encodable {
+        var instance: ModuleInstanceID
+        var kind: ModuleKind
+        var supported: Bool
+    }
+
+    var federationId: FederationID
+    var threshold: Int
+    var peers: [Peer]
+    var modules: [Module]
+    var devMode: Bool
+
+    init(_ client: FederationClient) {
+        let config = client.config
+        federationId = config.federationId
+        threshold = config.threshold
+        peers = config.peers.map { Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) }
+        modules = config.modules.map { module in
+            Module(instance: module.instance, kind: module.kind, supported: client.modules.contains { $0.instance == module.instance })
+        }
+        devMode = config.devMode
+    }
+}

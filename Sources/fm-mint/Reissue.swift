@@ -1,0 +1,37 @@
+import ArgumentParser
+import FMCLI
+import FMClient
+import FMCore
+import FMMintClient
+
+extension FMMint {
+    struct Reissue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Receive a note string: reissue its notes into this wallet at once.",
+            discussion: """
+                Validates the notes offline against the federation's keys, then spends them into fresh \
+                notes of this client, so the sender can no longer spend them. Reads the string from the \
+                argument, or from stdin when it is '-' or absent.
+
+                Examples:
+                  fm-mint reissue fmnotes1...
+                  fm-mint spend 50000 | jq -r .notes | ssh bob fm-mint reissue -
+                """)
+
+        @OptionGroup var options: ClientOptions
+
+        @Argument(help: ArgumentHelp("The note string, or '-' for stdin.", valueName: "notes"))
+        var notes: String = "-"
+
+        func run() async throws {
+            let text = notes == "-" ? String(decoding: try StandardInput.readAll(field: "notes"), as: UTF8.self) : notes
+            let parsed = try NoteString(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            let client = try await options.open()
+            let mint = try client.mintModule()
+            let id = try await mint.reissue(parsed)
+            let record = try await mint.await(id)
+            try StandardOutput.emit(record)
+            if record.status == .failed { throw OperationFailed(record: record) }
+        }
+    }
+}

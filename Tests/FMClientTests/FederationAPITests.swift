@@ -1,0 +1,105 @@
+import FMClientCore
+import FMCore
+import FMTesting
+import Testing
+
+@Suite struct FederationAPITests {
+    struct Count: Codable, Equatable, Sendable { var count: UInt64 }
+
+    @Test func thresholdOfMatchingAnswersWins() async throws {
+        let fake = FakeFederation([
+            PeerID(0): FakeFederation.answering(Count(count: 5)),
+            PeerID(1): FakeFederation.answering(Count(count: 5)),
+            PeerID(2): FakeFederation.answering(Count(count: 99)),  // lies
+            PeerID(3): FakeFederation.answering(Count(count: 5)),
+        ])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        #expect(try await api.consensus("session_count", params: [String: String](), as: Count.self) == Count(count: 5))
+    }
+
+    @Test func oneGuardianDownStillAnswers() async throws {
+        let fake = FakeFederation([
+            PeerID(0): FakeFederation.answering(Count(count: 5)),
+            PeerID(1): FakeFederation.silent,
+            PeerID(2): FakeFederation.answering(Count(count: 5)),
+            PeerID(3): FakeFederation.answering(Count(count: 5)),
+        ])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        #expect(try await api.consensus("session_count", params: [String: String](), as: Count.self) == Count(count: 5))
+    }
+
+    @Test func fewerThanThresholdAnswersIsUnreachable() async throws {
+        let fake = FakeFederation([
+            PeerID(0): FakeFederation.answering(Count(count: 5)),
+            PeerID(1): FakeFederation.down,
+            PeerID(2): FakeFederation.answering(Count(count: 5)),
+            PeerID(3): FakeFederation.down,
+        ])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        do {
+            _ = try await api.consensus("session_count", params: [String: String](), as: Count.self)
+            Issue.record("expected no quorum")
+        } catch {
+            #expect(error.category == .unreachable)
+            guard case .noQuorum(_, 3, let answered, let unreachable) = error else { Issue.record("\(error)"); return }
+            #expect(answered == [PeerID(0), PeerID(2)])
+            #expect(Set(unreachable.keys) == [PeerID(1), PeerID(3)])
+        }
+    }
+
+    @Test func disagreementNamesTheOddGuardians() async throws {
+        let fake = FakeFederation([
+            PeerID(0): FakeFederation.answering(Count(count: 5)),
+            PeerID(1): FakeFederation.answering(Count(count: 5)),
+            PeerID(2): FakeFederation.answering(Count(count: 6)),
+            PeerID(3): { _, _ in .string("garbage") },
+        ])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        do {
+            _ = try await api.consensus("session_count", params: [String: String](), as: Count.self)
+            Issue.record("expected disagreement")
+        } catch {
+            #expect(error.category == .failed)
+            guard case .noAgreement(_, _, let faulty) = error else { Issue.record("\(error)"); return }
+            #expect(Set(faulty.keys) == [PeerID(2), PeerID(3)])
+            #expect(error.description.contains("peer 2"))
+        }
+    }
+
+    @Test func agreedRejectionIsReportedWithTheReason() async throws {
+        let reject: FakeFederation.Guardian = { _, _ in throw GuardianRejection(code: "note_spent", message: "note already spent") }
+        let fake = FakeFederation([PeerID(0): reject, PeerID(1): reject, PeerID(2): reject, PeerID(3): FakeFederation.down])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        await #expect(throws: FederationQueryError.rejected(method: "submit_transaction", code: "note_spent", message: "note already spent")) {
+            _ = try await api.consensus("submit_transaction", params: [String: String](), as: Count.self)
+        }
+    }
+
+    @Test func validAnswersSkipAndNameTheLiar() async throws {
+        // Shares are "valid" when they equal the peer number times ten.
+        func share(_ value: UInt64) -> FakeFederation.Guardian { FakeFederation.answering(Count(count: value)) }
+        let fake = FakeFederation([PeerID(0): share(0), PeerID(1): share(11), PeerID(2): share(20), PeerID(3): share(30)])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        let valid = try await api.validAnswers("share", params: [String: String](), as: Count.self) { peer, answer in
+            answer.count == UInt64(peer.rawValue) * 10
+        }
+        #expect(Set(valid.keys) == [PeerID(0), PeerID(2), PeerID(3)])
+
+        fake.setGuardian(PeerID(3), FakeFederation.down)
+        do {
+            _ = try await api.validAnswers("share", params: [String: String](), as: Count.self) { peer, answer in
+                answer.count == UInt64(peer.rawValue) * 10
+            }
+            Issue.record("expected failure")
+        } catch {
+            guard case .noAgreement(_, _, let faulty) = error else { Issue.record("\(error)"); return }
+            #expect(Array(faulty.keys) == [PeerID(1)])
+        }
+    }
+
+    @Test func singleGuardianFederation() async throws {
+        let fake = FakeFederation([PeerID(0): FakeFederation.answering(Count(count: 1))])
+        let api = FederationAPI(peers: peers(1), threshold: 1, transport: fake)
+        #expect(try await api.consensus("session_count", params: [String: String](), as: Count.self) == Count(count: 1))
+    }
+}

@@ -1,0 +1,92 @@
+import FMClient
+import FMClientCore
+import FMCore
+import FMRPC
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The client against real JSON-RPC servers on loopback (FMRPC), each standing in for a guardian's
+/// API with only the methods under test: join over WebSocket, and guardians' refusals compared
+/// across guardians.
+@Suite struct JSONRPCFederationTests {
+    /// Starts `count` servers whose `client_config` answer is `config(peer, ports)`, runs `body`, stops them.
+    func withGuardians<T: Sendable>(
+        _ count: Int, config: @escaping @Sendable (PeerID, [Int]) -> ClientConfig,
+        _ body: @Sendable ([Int]) async throws -> T
+    ) async throws -> T {
+        let ports = Mutex<[Int]>([])
+        var servers: [RPCServer] = []
+        for index in 0..<count {
+            var registry = RPCMethodRegistry()
+            let peer = PeerID(UInt16(index))
+            registry.register(CoreAPI.clientConfig) { (_: NoParams, _) in config(peer, ports.withLock { $0 }) }
+            registry.register(CoreAPI.submitTransaction) { (_: CoreAPI.SubmitTransactionParams, _) -> CoreAPI.SubmitTransactionResult in
+                throw JSONRPCError(.domain(.failed), "note_spent", "note 3f… was already spent")
+            }
+            servers.append(RPCServer(
+                registry: registry, configuration: .init(host: "127.0.0.1", port: 0), logger: Logger(label: "test.guardian.\(index)")))
+        }
+        let tasks = servers.map { server in Task { try await server.run() } }
+        defer { for task in tasks { task.cancel() } }
+        var bound: [Int] = []
+        for server in servers { bound.append(try await server.listeningPort()) }
+        ports.withLock { $0 = bound }
+        return try await body(bound)
+    }
+
+    static func config(ports: [Int], devMode: Bool = true) -> ClientConfig {
+        ClientConfig(
+            federationId: FederationJoinTests.federationId, threshold: FederationSize(ports.count).threshold,
+            peers: ports.enumerated().map { index, port in
+                ClientConfig.Peer(peerId: PeerID(UInt16(index)), name: "g\(index)", apiUrl: "ws://127.0.0.1:\(port)/")
+            },
+            modules: [], devMode: devMode)
+    }
+
+    @Test func joinsOverWebSocketAndNamesTheForger() async throws {
+        try await withGuardians(4, config: { peer, ports in Self.config(ports: ports, devMode: peer != PeerID(3)) }) { ports in
+            let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:\(ports[0])/")
+            let config = try await FederationJoin().fetchConfig(invite: invite)
+            #expect(config == Self.config(ports: ports))
+
+            // Two forgers of four: no three agree, and the error names who differs.
+            try await withGuardians(4, config: { peer, ports in Self.config(ports: ports, devMode: peer.rawValue < 2) }) { ports in
+                let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:\(ports[0])/")
+                do {
+                    _ = try await FederationJoin().fetchConfig(invite: invite)
+                    Issue.record("expected disagreement")
+                } catch let error as FederationQueryError {
+                    guard case .noAgreement(_, _, let faulty) = error else { Issue.record("\(error)"); return }
+                    #expect(faulty.count == 2)
+                }
+            }
+        }
+    }
+
+    @Test func refusalsFromDifferentGuardiansAgree() async throws {
+        try await withGuardians(4, config: { _, ports in Self.config(ports: ports) }) { ports in
+            let config = Self.config(ports: ports)
+            let api = FederationAPI(config: config, transport: JSONRPCGuardianTransport(config: config))
+            let transaction = Transaction(inputs: [], outputs: [], nonce: TransactionNonce(bytes: [1, 2, 3, 4, 5, 6, 7, 8])!)
+            do {
+                _ = try await api.submit(transaction)
+                Issue.record("expected rejection")
+            } catch let error as FederationQueryError {
+                #expect(error == .rejected(method: CoreAPI.submitTransaction, code: "note_spent", message: "note 3f… was already spent"))
+            }
+        }
+    }
+
+    @Test func unreachableGuardiansGiveNoQuorum() async throws {
+        // Port 1 on loopback refuses connections.
+        let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:1/")
+        do {
+            _ = try await FederationJoin().fetchConfig(invite: invite)
+            Issue.record("expected unreachable")
+        } catch let error as FederationQueryError {
+            #expect(error.category == .unreachable)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import FMClient
+import FMClientCore
+import FMCore
+import FMCrypto
+import FMEncoding
+import FMMintClient
+import FMMintCommon
+import FMTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// In-process guardians that serve the mint's part of the client API with real threshold keys:
+/// they accept transactions whose notes are unspent, and sign each output with their own key share.
+/// Guardian 3 can be made to serve wrong shares.
+final class FakeMintFederation: Sendable {
+    let keys: [TrustedDealer.Keys]  // one per denomination
+    let config: MintClientConfig
+    let clientConfig: ClientConfig
+    private let ledger = Mutex<(accepted: [TransactionID: Transaction], spent: Set<[UInt8]>)>(([:], []))
+    let liar: PeerID?
+
+    init(liar: PeerID? = nil) throws {
+        var rng = SeededRandom(seed: 6)
+        keys = (0...12).map { _ in TrustedDealer.dealKeysForTesting(threshold: 3, peers: 4, using: &rng) }
+        config = try MintClientConfig(
+            threshold: 3,
+            denominations: keys.enumerated().map { exponent, keys in
+                MintDenominationKeys(
+                    denomination: Denomination(exponent: UInt8(exponent)), aggregatePublicKey: keys.aggregatePublicKey,
+                    publicKeyShares: keys.publicKeyShares)
+            },
+            fees: MintFees(perInput: Amount(msats: 1), perOutput: Amount(msats: 1)), devMode: true)
+        clientConfig = ClientConfig(
+            federationId: FederationJoinTests.federationId, threshold: 3,
+            peers: peers(4).map { ClientConfig.Peer(peerId: $0, name: "g\($0.rawValue)", apiUrl: "ws://127.0.0.1:1/") },
+            modules: [ClientConfig.Module(instance: ModuleInstanceID(0), kind: "mint", config: try JSONValue(config))],
+            devMode: true)
+        self.liar = liar
+    }
+
+    var transport: FakeFederation {
+        FakeFederation(Dictionary(uniqueKeysWithValues: peers(4).map { peer in (peer, guardian(peer)) }))
+    }
+
+    func guardian(_ peer: PeerID) -> FakeFederation.Guardian {
+        { [self] method, params in
+            switch method {
+            case CoreAPI.clientConfig:
+                return try JSONValue(clientConfig)
+            case CoreAPI.submitTransaction:
+                let request = try params.decode(CoreAPI.SubmitTransactionParams.self)
+                let transaction = try Transaction(canonicalBytes: Hex.decode(request.transaction)!)
+                try ledger.withLock { ledger in
+                    if ledger.accepted[transaction.txid] != nil { return }
+                    let nonces = try transaction.inputs.compactMap { input -> [UInt8]? in
+                        if case .note(let note) = try MintInput(canonicalBytes: input.payload) { return note.nonce.rawRepresentation }
+                        return nil
+                    }
+                    guard nonces.allSatisfy({ !ledger.spent.contains($0) }) else {
+                        throw GuardianRejection(code: "note_spent", message: "a note of this transaction was already spent")
+                    }
+                    ledger.spent.formUnion(nonces)
+                    ledger.accepted[transaction.txid] = transaction
+                }
+                return try JSONValue(CoreAPI.SubmitTransactionResult(txid: transaction.txid))
+            case CoreAPI.awaitTransaction:
+                let request = try params.decode(CoreAPI.AwaitTransactionParams.self)
+                let known = ledger.withLock { $0.accepted[request.txid] != nil }
+                return try JSONValue(TransactionOutcome(status: known ? .accepted : .rejected, reason: known ? nil : "unknown"))
+            case CoreAPI.awaitOutputOutcome:
+                let request = try params.decode(CoreAPI.AwaitOutputOutcomeParams.self)
+                let transaction = ledger.withLock { $0.accepted[request.outPoint.txid] }!
+                let output = try MintOutput(canonicalBytes: transaction.outputs[Int(request.outPoint.outIndex)].payload)
+                let signer = peer == liar ? PeerID((peer.rawValue + 1) % 4) : peer
+                let share = keys[Int(output.denomination.exponent)].secretKeyShares[Int(signer.rawValue)].sign(output.blindedMessage)
+                return try JSONValue(CoreAPI.OutputOutcome(outcome: Hex.encode(MintOutputOutcome(blindSignatureShare: share).canonicalBytes)))
+            default:
+                throw GuardianRejection(code: "method_not_found", message: method)
+            }
+        }
+    }
+
+    func joinClient() async throws -> (FederationClient, ClientDirectory) {
+        let directory = ClientDirectory(path: NSTemporaryDirectory() + "fm-mint-client-\(UUID().uuidString)")
+        let transport = self.transport
+        let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:1/")
+        let client = try await FederationClient.join(
+            invite: invite, directory: directory, modules: ClientModules.all, join: FederationJoin { _ in transport })
+        return (client, directory)
+    }
+}
+
+@Suite struct MintOperationTests {
+    @Test func issueSpendReceiveAndDoubleSpend() async throws {
+        let federation = try FakeMintFederation(liar: PeerID(3))
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+
+        let issued = try await mint.await(try await mint.devIssue(Amount(msats: 1000)))
+        #expect(issued.status == .succeeded)
+        let balance = try await alice.balance()
+        #expect(balance.msats > 980 && balance.msats < 1000)  // 1 msat per input and output
+        // The lying guardian's shares were refused and it is named.
+        guard case .object(let result)? = issued.result else { Issue.record("no result"); return }
+        #expect(result["invalid_share_peers"] == nil || result["invalid_share_peers"] == .array([.unsigned(3)]))
+
+        var attempt = try await mint.spend(Amount(msats: 300))
+        if let reissue = attempt.reissue {
+            #expect(try await mint.await(reissue).status == .succeeded)
+            attempt = try await mint.spend(Amount(msats: 300))
+        }
+        let spentID = try #require(attempt.spent)
+        let spent = try #require(try await alice.operations.record(spentID))
+        guard case .object(let spendResult)? = spent.result, case .string(let text)? = spendResult["notes"] else {
+            Issue.record("spend has no note string"); return
+        }
+        let notes = try NoteString(parsing: text)
+        #expect(notes.total == Amount(msats: 300))
+        #expect(try notes.invalidNotes(federationId: alice.config.federationId, config: mint.config).isEmpty)
+        let afterSpend = try await alice.balance()
+        #expect(afterSpend.msats < balance.msats - 300 + 1 && afterSpend.msats >= balance.msats - 300 - 10)
+
+        let (bob, _) = try await federation.joinClient()
+        let bobMint = try #require(bob.module(MintClientModule.self))
+        let received = try await bobMint.await(try await bobMint.reissue(notes))
+        #expect(received.status == .succeeded)
+        let bobBalance = try await bob.balance()
+        #expect(bobBalance.msats > 290 && bobBalance.msats < 300)
+
+        // Alice tries to spend the same notes again: the federation refuses, the operation fails.
+        let (carol, _) = try await federation.joinClient()
+        let carolMint = try #require(carol.module(MintClientModule.self))
+        let doubleSpend = try await carolMint.await(try await carolMint.reissue(notes))
+        #expect(doubleSpend.status == .failed)
+        #expect(doubleSpend.failure?.contains("already spent") == true)
+        #expect(try await carol.balance() == .zero)
+    }
+
+    @Test func operationLeftByAKilledProcessIsResumedByTheNextCommand() async throws {
+        let federation = try FakeMintFederation()
+        let (alice, directory) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        // Recorded but never driven, as if the process died right after creating it.
+        let id = try await mint.devIssue(Amount(msats: 64))
+        #expect(try await alice.operations.running().map(\.id) == [id])
+        #expect(try await alice.balance() == .zero)
+
+        let reopened = try FederationClient.open(
+            alice.config.federationId, directory: directory, modules: ClientModules.all, transport: federation.transport)
+        let outcomes = try await reopened.resumeUnfinished()
+        #expect(outcomes.count == 1)
+        #expect(try await reopened.operations.record(id)?.status == .succeeded)
+        #expect(try await reopened.balance() > .zero)
+    }
+
+    @Test func foreignNotesAreRefusedOffline() async throws {
+        let federation = try FakeMintFederation()
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        let other = FederationID(Hash256.sha256(Array("elsewhere".utf8)))
+        await #expect(throws: MintClientError.otherFederation(other)) {
+            _ = try await mint.reissue(NoteString(federationId: other, notes: []))
+        }
+    }
+}
