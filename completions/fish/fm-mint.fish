@@ -1,0 +1,156 @@
+function __fm-mint_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fm-mint_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __fm-mint_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fm-mint_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __fm-mint_parse_tokens -S
+    set -l unparsed_tokens (__fm-mint_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'fm-mint'
+        __fm-mint_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'join'
+            __fm-mint_parse_subcommand 1 'data-dir=' 'federation=' 'version' 'h/help'
+        case 'info'
+            __fm-mint_parse_subcommand 0 'data-dir=' 'federation=' 'version' 'h/help'
+        case 'balance'
+            __fm-mint_parse_subcommand 0 'data-dir=' 'federation=' 'offline' 'version' 'h/help'
+        case 'spend'
+            __fm-mint_parse_subcommand 1 'data-dir=' 'federation=' 'version' 'h/help'
+        case 'reissue'
+            __fm-mint_parse_subcommand 1 'data-dir=' 'federation=' 'version' 'h/help'
+        case 'validate'
+            __fm-mint_parse_subcommand 1 'data-dir=' 'federation=' 'version' 'h/help'
+        case 'await'
+            __fm-mint_parse_subcommand 1 'data-dir=' 'federation=' 'version' 'h/help'
+        case 'list'
+            __fm-mint_parse_subcommand 0 'data-dir=' 'federation=' 'running' 'version' 'h/help'
+        case 'backup'
+            __fm-mint_parse_subcommand 0 'data-dir=' 'federation=' 'show-mnemonic' 'version' 'h/help'
+        case 'dev-issue'
+            __fm-mint_parse_subcommand 1 'data-dir=' 'federation=' 'version' 'h/help'
+        case 'help'
+            __fm-mint_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __fm-mint_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __fm-mint_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __fm-mint_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __fm-mint_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__fm-mint_tokens -p)
+    if test -z "$(__fm-mint_tokens -t)"
+        set -l index (count (__fm-mint_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'fm-mint' -f
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'join' -d 'Join a federation from its invite code.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'info' -d 'Show the joined federation: id, guardians, threshold, modules (offline).'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'balance' -d 'Print the spendable e-cash balance in msat.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'spend' -d 'Take AMOUNT out of the wallet as an out-of-band note string.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'reissue' -d 'Receive a note string: reissue its notes into this wallet at once.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'validate' -d 'Check a note string against the federation\'s public keys (offline, batch-verified).'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'await' -d 'Drive an operation to its end (resuming it after a crash) and print it.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'list' -d 'List the client\'s operations, newest first (offline).'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'backup' -d 'Show what restores this client: the mnemonic (only with --show-mnemonic).'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'dev-issue' -d 'DEV ONLY: create AMOUNT of test e-cash (federations started in dev mode only).'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_positional "fm-mint" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint join" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint join" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint join" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint join" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint info" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint info" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint info" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint info" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint balance" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint balance" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint balance" offline' -l 'offline' -d 'Do not resume unfinished operations (no network).'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint balance" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint balance" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint spend" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint spend" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint spend" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint spend" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint reissue" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint reissue" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint reissue" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint reissue" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint validate" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint validate" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint validate" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint validate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint await" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint await" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint await" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint await" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint list" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint list" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint list" running' -l 'running' -d 'Only operations that have not ended.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint list" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint backup" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint backup" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint backup" show-mnemonic' -l 'show-mnemonic' -d 'Print the mnemonic words. Anyone who sees them can spend this client\'s e-cash.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint backup" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint backup" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint dev-issue" data-dir' -l 'data-dir' -d 'Client data directory (default $FM_CLIENT_DIR, else ~/.fm-client).' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint dev-issue" federation' -l 'federation' -d 'Federation id (or a unique prefix) when the client joined several.' -rfka ''
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint dev-issue" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint dev-issue" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-mint' -n '__fm-mint_should_offer_completions_for_flags_or_options "fm-mint help" version' -l 'version' -d 'Show the version.'
