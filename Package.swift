@@ -116,7 +116,7 @@ let targets: [Target] = [
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
     .target(name: "FMBenchmarking", dependencies: []),
-    .target(name: "FMTesting", path: "Tests/FMTesting"),
+    .target(name: "FMTesting", dependencies: ["FMCore"], path: "Tests/FMTesting"),
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
