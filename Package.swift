@@ -91,6 +91,12 @@ let targets: [Target] = [
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
+    // MARK: Modules
+    .target(name: "FMServerCore", dependencies: ["FMCore", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
+    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
+    .target(name: "FMMintClient", dependencies: ["FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto]),
+
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
     .target(name: "FMBenchmarking", dependencies: []),
@@ -126,6 +132,9 @@ let targets: [Target] = [
         name: "FMPeerNetworkTests",
         dependencies: ["FMPeerNetwork", "FMCore", "FMTesting", x509, asn1, crypto, nio, nioPosix, nioConcurrency]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
+    .testTarget(
+        name: "FMMintTests",
+        dependencies: ["FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMDatabase", "FMTesting", grdb]),
 ]
 
 let package = Package(

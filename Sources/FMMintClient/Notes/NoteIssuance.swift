@@ -1,0 +1,77 @@
+import FMCore
+import FMCrypto
+import FMMintCommon
+
+/// Turns the guardians' answers to one issued output into a note (BRIEF §3).
+public enum NoteIssuance {
+    /// The note made from the valid shares, and the guardians whose shares were invalid.
+    public struct Result: Sendable {
+        public let note: SpendableNote
+        /// Guardians that answered with a share that does not verify (or are not in the config), ascending.
+        public let invalidSharePeers: [PeerID]
+    }
+
+    /// Checks every guardian's share against that guardian's public key share,
+    /// combines the first t valid ones (by peer id), unblinds, and verifies the
+    /// resulting note signature.
+    ///
+    /// A guardian that lies is named in ``Result/invalidSharePeers`` and does
+    /// not stop the note as long as t others answered correctly.
+    ///
+    /// - Throws: ``MintError/unknownDenomination(_:)``,
+    ///   ``MintError/notEnoughValidShares(needed:valid:invalidFrom:)`` when fewer
+    ///   than t shares verify, ``MintError/combinedSignatureInvalid(denomination:)``
+    ///   when the config's keys are inconsistent.
+    public static func finalize(
+        _ secret: NoteSecret, shares: [PeerID: BlindSignatureShare], config: MintClientConfig
+    ) throws(MintError) -> Result {
+        guard let keys = config.keys(for: secret.denomination) else { throw .unknownDenomination(secret.denomination) }
+        let blinded = secret.blindedMessage
+        var valid: [(peer: Int, share: BlindSignatureShare)] = []
+        var invalid: [PeerID] = []
+        for (peer, share) in shares.sorted(by: { $0.key < $1.key }) {
+            let index = Int(peer.rawValue)
+            if index < keys.publicKeyShares.count, keys.publicKeyShares[index].verify(share, on: blinded) {
+                valid.append((peer: index, share: share))
+            } else {
+                invalid.append(peer)
+            }
+        }
+        guard valid.count >= config.threshold else {
+            throw .notEnoughValidShares(needed: config.threshold, valid: valid.count, invalidFrom: invalid)
+        }
+        let combined: BlindSignature
+        do { combined = try BlindSignature.combine(valid, threshold: config.threshold) } catch {
+            preconditionFailure("distinct, non-negative peers and enough shares were checked above: \(error)")
+        }
+        let note = Note(
+            denomination: secret.denomination, nonce: secret.nonce, signature: combined.unblinded(by: secret.blindingKey))
+        guard note.isValid(under: keys.aggregatePublicKey) else {
+            throw .combinedSignatureInvalid(denomination: secret.denomination)
+        }
+        return Result(note: SpendableNote(note: note, spendKey: secret.spendKey), invalidSharePeers: invalid)
+    }
+
+    /// ``finalize(_:shares:config:)`` from the guardians' outcomes as they
+    /// arrive on the wire (canonical bytes of ``MintOutputOutcome``); an outcome
+    /// that does not decode counts as an invalid share of that guardian.
+    public static func finalize(
+        _ secret: NoteSecret, outcomes: [PeerID: [UInt8]], config: MintClientConfig
+    ) throws(MintError) -> Result {
+        var shares: [PeerID: BlindSignatureShare] = [:]
+        var undecodable: [PeerID] = []
+        for (peer, bytes) in outcomes {
+            if let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
+                shares[peer] = outcome.blindSignatureShare
+            } else {
+                undecodable.append(peer)
+            }
+        }
+        do {
+            let result = try finalize(secret, shares: shares, config: config)
+            return Result(note: result.note, invalidSharePeers: (result.invalidSharePeers + undecodable).sorted())
+        } catch .notEnoughValidShares(let needed, let valid, let invalidFrom) {
+            throw .notEnoughValidShares(needed: needed, valid: valid, invalidFrom: (invalidFrom + undecodable).sorted())
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import FMCore
+
+/// The mint module (BRIEF §3): e-cash notes issued with threshold blind
+/// signatures and redeemed against a spent-nonce set.
+///
+/// Its three parts follow Fedimint's split: FMMintCommon (these wire types and
+/// configs), FMMintServer (the guardian side) and FMMintClient (the user side).
+public enum MintKind {
+    /// The module kind in federation configs.
+    public static let kind: ModuleKind = "mint"
+    /// The conventional instance number of the mint in a federation.
+    public static let defaultInstance = ModuleInstanceID(0)
+}

@@ -1,0 +1,45 @@
+import FMDatabase
+import GRDB
+
+/// The mint's tables (prefix `mint`).
+///
+/// - `mint_spent_nonces`: **safety-critical.** Every redeemed note's nonce,
+///   primary key: the database itself refuses a second spend of a nonce, in
+///   the same transaction, block or any later one. Rows are never deleted.
+/// - `mint_output_outcomes`: this guardian's blind signature share for every
+///   issued output, by out point, served to clients (`await_output_outcome`).
+/// - `mint_totals`: running totals for the audit (`issued`, `redeemed`,
+///   `dev_issued`, in msat), updated in the same transaction as the items.
+///
+/// - Important: released migrations are never edited; append new ones.
+enum MintSchema {
+    static let prefix = "mint"
+
+    static let schema = SubsystemSchema(prefix: prefix, migrations: [
+        SchemaMigration("1_create") { db in
+            try db.execute(sql: """
+                CREATE TABLE mint_spent_nonces (
+                    nonce BLOB PRIMARY KEY NOT NULL CHECK (length(nonce) = 32),
+                    denomination INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE mint_output_outcomes (
+                    txid BLOB NOT NULL,
+                    out_index INTEGER NOT NULL,
+                    denomination INTEGER NOT NULL,
+                    share BLOB NOT NULL,
+                    PRIMARY KEY (txid, out_index)
+                ) WITHOUT ROWID;
+                CREATE TABLE mint_totals (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    msats INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO mint_totals (name, msats) VALUES ('issued', 0), ('redeemed', 0), ('dev_issued', 0);
+                """)
+        },
+    ])
+}
+
+/// The running totals the audit reads.
+enum MintTotal: String {
+    case issued, redeemed, devIssued = "dev_issued"
+}

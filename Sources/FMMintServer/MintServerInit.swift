@@ -1,0 +1,66 @@
+import FMCore
+import FMCrypto
+import FMMintCommon
+import FMServerCore
+
+/// Creates mint configs and ``MintServerModule`` instances.
+public struct MintServerInit: ServerModuleInit {
+    public init() {}
+
+    public var kind: ModuleKind { MintKind.kind }
+
+    /// Deals one threshold key per denomination 2^0 … 2^k with FMCrypto's
+    /// trusted dealer. `parameters` is a ``MintGenerationParameters`` in JSON
+    /// (`max_exponent`, `fees`, `dev_mode`; all optional).
+    ///
+    /// - Important: tests and development only: the dealer knows every secret
+    ///   key. fm-dkg (issue 7) replaces it for real federations.
+    public func dealerConfigs(
+        peers: [PeerID], threshold: Int, parameters: JSONValue, using rng: inout some RandomNumberGenerator
+    ) throws -> [PeerID: GeneratedModuleConfig] {
+        let parameters = parameters == .null ? MintGenerationParameters() : try parameters.decode(MintGenerationParameters.self)
+        guard !peers.isEmpty, peers == (0..<peers.count).map({ PeerID(UInt16($0)) }) else {
+            throw MintError.invalidConfig("the guardians must be peers 0 ..< n in order")
+        }
+        guard threshold >= 1 && threshold <= peers.count else {
+            throw MintError.invalidConfig("threshold \(threshold) is not between 1 and the \(peers.count) guardians")
+        }
+        var denominations: [MintDenominationKeys] = []
+        var secretShares = [[SecretKeyShare]](repeating: [], count: peers.count)
+        for exponent in 0...parameters.maxExponent {
+            let keys = TrustedDealer.dealKeysForTesting(threshold: threshold, peers: peers.count, using: &rng)
+            denominations.append(MintDenominationKeys(
+                denomination: Denomination(exponent: exponent),
+                aggregatePublicKey: keys.aggregatePublicKey,
+                publicKeyShares: keys.publicKeyShares))
+            for peer in peers.indices { secretShares[peer].append(keys.secretKeyShares[peer]) }
+        }
+        let consensus = try JSONValue(try MintConsensusConfig(
+            threshold: threshold, denominations: denominations, fees: parameters.fees, devMode: parameters.devMode))
+        var configs: [PeerID: GeneratedModuleConfig] = [:]
+        for (index, peer) in peers.enumerated() {
+            configs[peer] = GeneratedModuleConfig(
+                consensus: consensus, private: try JSONValue(MintPrivateConfig(secretKeyShares: secretShares[index])))
+        }
+        return configs
+    }
+
+    public func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8] {
+        try consensus.decode(MintConsensusConfig.self).canonicalBytes
+    }
+
+    /// The whole consensus config: it is public, and clients need all of it.
+    public func clientConfig(fromConsensus consensus: JSONValue) throws -> JSONValue {
+        try JSONValue(try consensus.decode(MintConsensusConfig.self))
+    }
+
+    public func module(
+        instance: ModuleInstanceID, consensus: JSONValue, private: JSONValue, ownPeer: PeerID
+    ) throws -> any ServerModule {
+        try MintServerModule(
+            instance: instance,
+            consensus: try consensus.decode(MintConsensusConfig.self),
+            private: try `private`.decode(MintPrivateConfig.self),
+            ownPeer: ownPeer)
+    }
+}

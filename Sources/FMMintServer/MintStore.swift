@@ -1,0 +1,78 @@
+import FMCore
+import FMCrypto
+import FMMintCommon
+import FMSecp256k1
+import Foundation
+import GRDB
+
+/// The mint's reads and writes, one SQL statement each, on the `Database` of
+/// the guardian's current transaction.
+enum MintStore {
+    static func isSpent(_ nonce: XOnlyPublicKey, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM mint_spent_nonces WHERE nonce = ?", arguments: [Data(nonce.rawRepresentation)]
+        ) ?? false
+    }
+
+    /// Inserts the nonce into the spent set; returns false (and writes nothing)
+    /// if it is already there. The primary key makes this the one place a
+    /// double spend is decided.
+    static func markSpent(_ nonce: XOnlyPublicKey, denomination: Denomination, db: Database) throws -> Bool {
+        do {
+            try db.execute(
+                sql: "INSERT INTO mint_spent_nonces (nonce, denomination) VALUES (?, ?)",
+                arguments: [Data(nonce.rawRepresentation), Int(denomination.exponent)])
+            return true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            return false
+        }
+    }
+
+    static func storeOutcome(
+        _ share: BlindSignatureShare, denomination: Denomination, outPoint: OutPoint, db: Database
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO mint_output_outcomes (txid, out_index, denomination, share) VALUES (?, ?, ?, ?)",
+            arguments: [
+                Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex), Int(denomination.exponent),
+                Data(share.canonicalBytes),
+            ])
+    }
+
+    static func outcome(at outPoint: OutPoint, db: Database) throws -> BlindSignatureShare? {
+        guard let raw = try Data.fetchOne(
+            db, sql: "SELECT share FROM mint_output_outcomes WHERE txid = ? AND out_index = ?",
+            arguments: [Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex)])
+        else { return nil }
+        return try BlindSignatureShare(canonicalBytes: Array(raw))
+    }
+
+    static func total(_ name: MintTotal, db: Database) throws -> Amount {
+        guard let value = try Int64.fetchOne(db, sql: "SELECT msats FROM mint_totals WHERE name = ?", arguments: [name.rawValue])
+        else { throw MintStorageError.missingTotal(name.rawValue) }
+        return Amount(msats: UInt64(bitPattern: value))
+    }
+
+    /// Adds to a running total with overflow checking (msat are stored as the
+    /// bit pattern of a UInt64 and only ever summed here, not in SQL).
+    static func add(_ amount: Amount, to name: MintTotal, db: Database) throws {
+        let updated = try total(name, db: db).adding(amount)
+        try db.execute(
+            sql: "UPDATE mint_totals SET msats = ? WHERE name = ?",
+            arguments: [Int64(bitPattern: updated.msats), name.rawValue])
+    }
+}
+
+/// The mint's stored state is inconsistent; the guardian must stop, not guess.
+enum MintStorageError: Error, CustomStringConvertible {
+    case missingTotal(String)
+    case redeemedExceedsIssued(issued: Amount, redeemed: Amount)
+
+    var description: String {
+        switch self {
+        case .missingTotal(let name): "mint database is missing its '\(name)' total"
+        case .redeemedExceedsIssued(let issued, let redeemed):
+            "mint database says \(redeemed.msats) msat of notes were redeemed but only \(issued.msats) msat issued"
+        }
+    }
+}

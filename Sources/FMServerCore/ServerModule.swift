@@ -1,0 +1,109 @@
+import FMCore
+import FMDatabase
+import GRDB
+
+/// The server side of a module (BRIEF §2): how a guardian validates and
+/// applies the module's transaction inputs, outputs and consensus items.
+///
+/// The guardian knows modules only through this protocol. It applies each
+/// finalized block in one GRDB write transaction and every item of it in a
+/// savepoint, so a module writes its state through the `Database` it is handed
+/// and never opens transactions of its own; when any input or output of a
+/// transaction is rejected, the savepoint is rolled back and nothing the
+/// module wrote for that transaction remains.
+///
+/// Errors: a ``TransactionRejection`` says the transaction is invalid (it is
+/// rejected whole, with that reason). Any other error is a storage failure:
+/// the guardian aborts the block rather than decide on incomplete information.
+///
+/// - Important: the double-spend invariants live here. ``processInput(_:db:)``
+///   must consume what the input spends (for the mint: insert the note's nonce
+///   into the spent set) in the very `Database` transaction it is given, and
+///   must reject an input whose spend was already recorded, including one
+///   recorded earlier in the same transaction or block. State that decides
+///   whether an input is spendable must live in the module's tables, never in
+///   memory: every guardian must reach the same verdict from the same log,
+///   including after a restart.
+///
+/// Extension point — API endpoints: modules will serve their own client API
+/// methods (`mint/...`) through a registration hook added to this protocol
+/// together with the RPC layer (FMRPC). Until then a module has no endpoints;
+/// the guardian serves the generic ones (`await_output_outcome` calls
+/// ``outputOutcome(_:db:)``).
+public protocol ServerModule: Sendable {
+    /// What code interprets this module's items ("mint", "wallet", ...).
+    var kind: ModuleKind { get }
+    /// The instance number under which the federation's transactions address this module.
+    var instance: ModuleInstanceID { get }
+    /// The module's tables: prefixed with its kind (e.g. `mint_spent_nonces`)
+    /// and evolved only by appending migrations.
+    var schema: SubsystemSchema { get }
+
+    /// Checks an input against committed state, without changing anything.
+    ///
+    /// Called before a transaction is proposed (`submit_transaction`), so that
+    /// a client learns at once why an invalid transaction will not go through.
+    /// Passing this check does not reserve anything: the input can still be
+    /// rejected by ``processInput(_:db:)`` when the block is applied.
+    func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta
+
+    /// Validates and applies one input inside the block's write transaction.
+    ///
+    /// - Important: must record the spend in `db` before returning, and reject
+    ///   an input that is already spent (see the type's documentation).
+    func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta
+
+    /// Checks all of this module's inputs of one transaction against committed
+    /// state, in order; returns their metas in the same order.
+    ///
+    /// The default calls ``verifyInput(_:db:)`` for each input; a module
+    /// overrides it to check many inputs at once (the mint batch-verifies note
+    /// signatures). Guardians call this form.
+    func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta]
+
+    /// Validates and applies all of this module's inputs of one transaction,
+    /// in order; returns their metas in the same order.
+    ///
+    /// The default calls ``processInput(_:db:)`` for each input. Guardians
+    /// call this form.
+    func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta]
+
+    /// Validates and applies one output inside the block's write transaction.
+    ///
+    /// The module stores whatever outcome the output produces (the mint: this
+    /// guardian's blind signature share) under `outPoint`.
+    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta
+
+    /// The canonical bytes of the outcome of an accepted output, or `nil` if
+    /// this module holds no outcome at `outPoint` (not yet processed, or not
+    /// its output).
+    func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]?
+
+    /// The consensus items this guardian wants to propose now (block height
+    /// and fee-rate votes of the wallet, for instance), canonically encoded.
+    /// The default proposes nothing.
+    func consensusProposal(db: Database) throws -> [[UInt8]]
+
+    /// Applies a consensus item that `peer` proposed and consensus ordered.
+    /// The default rejects every item (a module without consensus items).
+    func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws
+
+    /// The module's assets and liabilities in the committed (or current) state.
+    func audit(db: Database) throws -> ModuleAudit
+}
+
+extension ServerModule {
+    public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+        try payloads.map { try verifyInput($0, db: db) }
+    }
+
+    public func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+        try payloads.map { try processInput($0, db: db) }
+    }
+
+    public func consensusProposal(db: Database) throws -> [[UInt8]] { [] }
+
+    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+        throw TransactionRejection.unsupported("consensus items", kind: kind)
+    }
+}
