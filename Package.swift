@@ -84,8 +84,8 @@ let targets: [Target] = [
     .target(
         name: "FMServer",
         dependencies: [
-            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", grdb, nio, nioPosix,
-            nioConcurrency, logging,
+            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
+            "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
         ]),
 
     // MARK: Bitcoin
@@ -104,6 +104,7 @@ let targets: [Target] = [
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
+    .executableTarget(name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle]),
     .executableTarget(
         name: "fm-bench",
         dependencies: [
@@ -125,6 +126,7 @@ let targets: [Target] = [
         name: "FMServerTests",
         dependencies: [
             "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
+            "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
         ]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(name: "FMRPCTests", dependencies: ["FMRPC", "FMTesting", webSocketClient, prometheus, serviceLifecycle]),
@@ -142,6 +144,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fm-keygen", targets: ["fm-keygen"]),
+        .executable(name: "fm-node", targets: ["fm-node"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
     ],
     dependencies: dependencies,
