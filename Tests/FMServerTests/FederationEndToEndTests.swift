@@ -13,7 +13,7 @@ import Testing
 
 @Suite("Four guardians on loopback from dealer configs")
 struct FederationEndToEndTests {
-    @Test("a dev-issue submitted to one guardian is accepted at all four, whose shares combine into a valid note",
+    @Test("a dev-issue submitted to one guardian is accepted at all four, whose shares combine into a valid note; a stopped guardian restarts from its database and catches up",
           .timeLimit(.minutes(2)))
     func devIssueAcceptedEverywhere() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-e2e-\(UUID().uuidString)")
@@ -24,7 +24,7 @@ struct FederationEndToEndTests {
             ports: (0..<4).map { (p2p: ports[2 * $0], api: ports[2 * $0 + 1]) }, devMode: true,
             mintParameters: .object(["max_exponent": .unsigned(12)]))
         #expect(configs[0].consensus.threshold == 3)
-        let nodes = try configs.map { guardian in
+        func makeNode(_ guardian: GuardianConfigs) throws -> GuardianNode {
             try GuardianNode(
                 configs: guardian,
                 databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
@@ -34,6 +34,7 @@ struct FederationEndToEndTests {
                     $0.retransmitInterval = .milliseconds(300)
                 })
         }
+        let nodes = try configs.map(makeNode)
         let apiServers = nodes.map { $0.makeAPIServer() }
         let tasks = nodes.map { node in Task { try await node.run() } }
         let apiTasks = apiServers.map { server in Task { try await server.run() } }
@@ -80,7 +81,6 @@ struct FederationEndToEndTests {
         // An invalid transaction is refused at submission, with its reason.
         var unbalanced = transaction
         unbalanced.nonce = .random()
-        unbalanced.signatures = [issuer.signSchnorr(message: unbalanced.txid.hash.bytes)]
         unbalanced.outputs.append(ModuleItem(module: ModuleInstanceID(0), encoding: secret.output))
         unbalanced.signatures = [issuer.signSchnorr(message: unbalanced.txid.hash.bytes)]
         await #expect(throws: JSONRPCClientError.self) {
@@ -98,6 +98,31 @@ struct FederationEndToEndTests {
             #expect(status.haltedReason == nil)
             await client.close()
         }
+        // Guardian 3 stops; the other three (= t) go on accepting transactions; restarted from its database,
+        // guardian 3 catches up and records the same outcome.
+        nodes[3].shutdown()
+        try await tasks[3].value
+        var second = Transaction(
+            inputs: [ModuleItem(module: ModuleInstanceID(0), encoding: MintInput.devIssue(
+                .init(amount: Amount(msats: 712), spendKey: issuer.xOnlyPublicKey)))],
+            outputs: [ModuleItem(module: ModuleInstanceID(0), encoding: try NoteDerivation(
+                moduleSecret: [UInt8](repeating: 3, count: 64)).secret(denomination: Denomination(exponent: 9), index: 1).output)],
+            nonce: .random())
+        second.signatures = [issuer.signSchnorr(message: second.txid.hash.bytes)]
+        _ = try await clients[1].call(
+            "submit_transaction", params: SubmitTransactionParams(transaction: Hex.encode(second.canonicalBytes)),
+            as: SubmitTransactionResult.self)
+        let secondStatus = try await clients[2].call(
+            "await_transaction", params: AwaitTransactionParams(txid: second.txid), as: TransactionStatus.self)
+        #expect(secondStatus.status == "accepted")
+        let restarted = try makeNode(configs[3])
+        let restartedTask = Task { try await restarted.run() }
+        #expect(try await restarted.processor.awaitOutcome(of: second.txid, timeout: .seconds(30)) == .accepted)
+        #expect(try await restarted.processor.outcome(of: transaction.txid) == .accepted)
+        #expect(try await restarted.processor.audit().total.liabilities == Amount(msats: 1024 + 512))
+        restarted.shutdown()
+        try await restartedTask.value
+
         for node in nodes { node.shutdown() }
         for task in tasks { try await task.value }
     }
