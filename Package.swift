@@ -86,6 +86,7 @@ let targets: [Target] = [
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
+            prometheus,
         ]),
 
     // MARK: Bitcoin
@@ -104,7 +105,8 @@ let targets: [Target] = [
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
-    .executableTarget(name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle]),
+    .executableTarget(
+        name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus]),
     .executableTarget(
         name: "fm-bench",
         dependencies: [

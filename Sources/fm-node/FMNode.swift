@@ -52,8 +52,9 @@ extension FMNode {
                 "starting guardian \(configs.local.peerId.rawValue) of federation \(node.federationID)",
                 metadata: ["p2p": "\(configs.local.p2pBindHost):\(configs.local.p2pBindPort)",
                            "api": "\(configs.local.apiBindHost):\(configs.local.apiBindPort)"])
+            let prometheus = RPCMetricsBootstrap.bootstrapPrometheus()
             let group = ServiceGroup(
-                services: [GuardianService(node: node), node.makeAPIServer()],
+                services: [GuardianService(node: node), node.makeAPIServer(prometheus: prometheus)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
             logger.info("guardian stopped")

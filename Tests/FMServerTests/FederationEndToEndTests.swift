@@ -74,6 +74,10 @@ struct FederationEndToEndTests {
                 as: OutputOutcomeResult.self)
             outcomes[PeerID(UInt16(index))] = try #require(Hex.decode(outcome.outcome))
         }
+        let session = try await clients[2].call(
+            "await_signed_session", params: AwaitSignedSessionParams(index: 0), as: SignedSessionResult.self)
+        let block = try FinalizedBlock(canonicalBytes: try #require(Hex.decode(session.block)))
+        #expect(block.header.height == 0)
         let issued = try NoteIssuance.finalize(secret, outcomes: outcomes, config: mintConfig)
         #expect(issued.invalidSharePeers.isEmpty)
         #expect(issued.note.amount == Amount(msats: 1024))

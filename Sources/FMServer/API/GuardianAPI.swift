@@ -8,6 +8,7 @@ import FMServerCore
 /// - `submit_transaction {transaction: hex}` → `{txid}`; an invalid transaction is refused at once with its reason.
 /// - `await_transaction {txid}` → `{status: "accepted"|"rejected", reason?: {code, message}}` (long poll).
 /// - `await_output_outcome {out_point: {txid, out_index}}` → `{outcome: hex}` (long poll).
+/// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
 /// - `session_count` → the number of blocks applied; `client_config`; `status`; `audit`.
 public enum GuardianAPI {
     /// How long the long polls wait before answering `not_yet_processed`.
@@ -44,6 +45,19 @@ public enum GuardianAPI {
                     throw rejection
                 }
                 if ContinuousClock.now >= deadline { throw NotYetProcessed(what: "output \(params.outPoint)") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        registry.register(
+            "await_signed_session", summary: "Waits for finalized block INDEX and returns it with its certificate",
+            timeout: longPoll + .seconds(5)
+        ) { (params: AwaitSignedSessionParams, _) async throws -> SignedSessionResult in
+            let deadline = ContinuousClock.now + longPoll
+            while true {
+                if let block = try await node.driver.store.blocks(from: params.index, maxCount: 1).first {
+                    return SignedSessionResult(block: Hex.encode(block.canonicalBytes))
+                }
+                if ContinuousClock.now >= deadline { throw NotYetProcessed(what: "session \(params.index)") }
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
@@ -105,6 +119,16 @@ public struct AwaitOutputOutcomeParams: Codable, Sendable {
 public struct OutputOutcomeResult: Codable, Hashable, Sendable {
     /// The module's canonical encoding of the outcome, as hex.
     public var outcome: String
+}
+
+public struct AwaitSignedSessionParams: Codable, Sendable {
+    public var index: UInt64
+    public init(index: UInt64) { self.index = index }
+}
+
+public struct SignedSessionResult: Codable, Hashable, Sendable {
+    /// The canonical encoding of the finalized block (FMConsensus `FinalizedBlock`, certificate included), as hex.
+    public var block: String
 }
 
 /// `audit`'s answer.

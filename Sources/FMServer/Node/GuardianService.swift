@@ -1,4 +1,5 @@
 import FMRPC
+import Prometheus
 import ServiceLifecycle
 
 /// Runs a ``GuardianNode`` (network, consensus, block processing) as a swift-service-lifecycle `Service`:
@@ -19,8 +20,11 @@ public struct GuardianService: Service {
 }
 
 extension GuardianNode {
-    /// The client API server for this guardian, with every method of ``GuardianAPI`` and a JSON status page.
-    public func makeAPIServer(host: String? = nil, port: Int? = nil) -> RPCServer {
+    /// The client API server for this guardian, with every method of ``GuardianAPI``, a JSON status page at `/`
+    /// and, given a registry, Prometheus metrics at `/metrics`.
+    public func makeAPIServer(
+        host: String? = nil, port: Int? = nil, prometheus: PrometheusCollectorRegistry? = nil
+    ) -> RPCServer {
         var registry = RPCMethodRegistry()
         GuardianAPI.register(into: &registry, node: self)
         var configuration = RPCServer.Configuration()
@@ -35,6 +39,7 @@ extension GuardianNode {
                 }
                 return page
             },
+            prometheus: prometheus,
             logger: logger)
     }
 }
