@@ -84,8 +84,9 @@ let targets: [Target] = [
     .target(
         name: "FMServer",
         dependencies: [
-            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", grdb, nio, nioPosix,
-            nioConcurrency, logging,
+            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
+            "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
+            prometheus,
         ]),
 
     // MARK: Client
@@ -123,6 +124,8 @@ let targets: [Target] = [
     .executableTarget(
         name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
     .executableTarget(
+        name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus]),
+    .executableTarget(
         name: "fm-bench",
         dependencies: [
             "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
@@ -143,6 +146,7 @@ let targets: [Target] = [
         name: "FMServerTests",
         dependencies: [
             "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
+            "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
         ]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(name: "FMRPCTests", dependencies: ["FMRPC", "FMTesting", webSocketClient, prometheus, serviceLifecycle]),
@@ -170,6 +174,7 @@ let package = Package(
     products: [
         .executable(name: "fm-keygen", targets: ["fm-keygen"]),
         .executable(name: "fm-mint", targets: ["fm-mint"]),
+        .executable(name: "fm-node", targets: ["fm-node"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
     ],
     dependencies: dependencies,

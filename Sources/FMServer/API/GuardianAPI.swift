@@ -1,0 +1,166 @@
+import FMCore
+import FMEncoding
+import FMRPC
+import FMServerCore
+
+/// The guardian's client API methods (docs/rpc.md conventions: snake_case JSON, hex for bytes).
+///
+/// - `submit_transaction {transaction: hex}` → `{txid}`; an invalid transaction is refused at once with its reason.
+/// - `await_transaction {txid}` → `{status: "accepted"|"rejected", reason?: {code, message}}` (long poll).
+/// - `await_output_outcome {out_point: {txid, out_index}}` → `{outcome: hex}` (long poll).
+/// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
+/// - `session_count` → the number of blocks applied; `client_config`; `status`; `audit`.
+public enum GuardianAPI {
+    /// How long the long polls wait before answering `not_yet_processed`.
+    public static let longPoll: Duration = .seconds(50)
+
+    public static func register(into registry: inout RPCMethodRegistry, node: GuardianNode) {
+        registry.register("submit_transaction", summary: "Checks a transaction and submits it to consensus") {
+            (params: SubmitTransactionParams, _) async throws -> SubmitTransactionResult in
+            guard let bytes = Hex.decode(params.transaction), let transaction = try? Transaction(canonicalBytes: bytes) else {
+                throw JSONRPCError.invalidParams(field: "transaction", expected: "a canonically encoded transaction as hex")
+            }
+            if case .rejected(let rejection) = try await node.submit(transaction) { throw rejection }
+            return SubmitTransactionResult(txid: transaction.txid)
+        }
+        registry.register(
+            "await_transaction", summary: "Waits until a transaction is accepted or rejected",
+            timeout: longPoll + .seconds(5)
+        ) { (params: AwaitTransactionParams, _) async throws -> TransactionStatus in
+            guard let outcome = try await node.processor.awaitOutcome(of: params.txid, timeout: longPoll) else {
+                throw NotYetProcessed(what: "transaction \(params.txid)")
+            }
+            return TransactionStatus(outcome)
+        }
+        registry.register(
+            "await_output_outcome", summary: "Waits for an accepted output's outcome (the mint: a blind signature share)",
+            timeout: longPoll + .seconds(5)
+        ) { (params: AwaitOutputOutcomeParams, _) async throws -> OutputOutcomeResult in
+            let deadline = ContinuousClock.now + longPoll
+            while true {
+                if let bytes = try await node.processor.outputOutcome(params.outPoint) {
+                    return OutputOutcomeResult(outcome: Hex.encode(bytes))
+                }
+                if case .rejected(let rejection) = try await node.processor.outcome(of: params.outPoint.txid) {
+                    throw rejection
+                }
+                if ContinuousClock.now >= deadline { throw NotYetProcessed(what: "output \(params.outPoint)") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        registry.register(
+            "await_signed_session", summary: "Waits for finalized block INDEX and returns it with its certificate",
+            timeout: longPoll + .seconds(5)
+        ) { (params: AwaitSignedSessionParams, _) async throws -> SignedSessionResult in
+            let deadline = ContinuousClock.now + longPoll
+            while true {
+                if let block = try await node.driver.store.blocks(from: params.index, maxCount: 1).first {
+                    return SignedSessionResult(block: Hex.encode(block.canonicalBytes))
+                }
+                if ContinuousClock.now >= deadline { throw NotYetProcessed(what: "session \(params.index)") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        registry.register("session_count", summary: "How many consensus blocks this guardian has applied") {
+            (_: NoParams, _) async throws -> UInt64 in
+            try await node.processor.nextHeight()
+        }
+        registry.register("client_config", summary: "The federation's client config") {
+            (_: NoParams, _) async throws -> ClientConfig in
+            node.clientConfig
+        }
+        registry.register("status", summary: "Peer id, block height, peers, consensus health, version") {
+            (_: NoParams, _) async throws -> GuardianStatus in
+            try await node.status()
+        }
+        registry.register("audit", summary: "Every module's assets and liabilities") {
+            (_: NoParams, _) async throws -> AuditReport in
+            AuditReport(try await node.processor.audit(), haltedReason: try await node.processor.haltReason())
+        }
+    }
+}
+
+public struct SubmitTransactionParams: Codable, Sendable {
+    public var transaction: String
+    public init(transaction: String) { self.transaction = transaction }
+}
+
+public struct SubmitTransactionResult: Codable, Hashable, Sendable {
+    public var txid: TransactionID
+}
+
+public struct AwaitTransactionParams: Codable, Sendable {
+    public var txid: TransactionID
+    public init(txid: TransactionID) { self.txid = txid }
+}
+
+/// `await_transaction`'s answer.
+public struct TransactionStatus: Codable, Hashable, Sendable {
+    public var status: String
+    public var reason: TransactionRejection?
+
+    public init(_ outcome: TransactionOutcome) {
+        switch outcome {
+        case .accepted:
+            status = "accepted"
+            reason = nil
+        case .rejected(let rejection):
+            status = "rejected"
+            reason = rejection
+        }
+    }
+}
+
+public struct AwaitOutputOutcomeParams: Codable, Sendable {
+    public var outPoint: OutPoint
+    public init(outPoint: OutPoint) { self.outPoint = outPoint }
+}
+
+public struct OutputOutcomeResult: Codable, Hashable, Sendable {
+    /// The module's canonical encoding of the outcome, as hex.
+    public var outcome: String
+}
+
+public struct AwaitSignedSessionParams: Codable, Sendable {
+    public var index: UInt64
+    public init(index: UInt64) { self.index = index }
+}
+
+public struct SignedSessionResult: Codable, Hashable, Sendable {
+    /// The canonical encoding of the finalized block (FMConsensus `FinalizedBlock`, certificate included), as hex.
+    public var block: String
+}
+
+/// `audit`'s answer.
+public struct AuditReport: Codable, Hashable, Sendable {
+    public struct Module: Codable, Hashable, Sendable {
+        public var instance: ModuleInstanceID
+        public var kind: ModuleKind
+        public var assets: Amount
+        public var liabilities: Amount
+    }
+
+    public var modules: [Module]
+    public var assets: Amount
+    public var liabilities: Amount
+    public var solvent: Bool
+    public var haltedReason: String?
+
+    public init(_ audit: FederationAudit, haltedReason: String?) {
+        modules = audit.modules.map {
+            Module(instance: $0.instance, kind: $0.kind, assets: $0.audit.assets, liabilities: $0.audit.liabilities)
+        }
+        assets = audit.total.assets
+        liabilities = audit.total.liabilities
+        solvent = audit.total.isSolvent
+        self.haltedReason = haltedReason
+    }
+}
+
+/// A long poll ended before the awaited thing happened; ask again.
+public struct NotYetProcessed: ReportableError {
+    public let what: String
+    public var category: FailureCategory { .unreachable }
+    public var code: String { "not_yet_processed" }
+    public var description: String { "\(what) is not processed yet; ask again" }
+}

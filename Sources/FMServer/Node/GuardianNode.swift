@@ -1,0 +1,174 @@
+import FMConsensus
+import FMCore
+import FMDatabase
+import FMEncoding
+import FMPeerNetwork
+import FMSecp256k1
+import FMServerCore
+import FMSetup
+import Logging
+
+/// One guardian, assembled from its configs: database, module servers, transaction processor, peer network and
+/// consensus driver. ``run()`` runs them all; ``shutdown()`` stops them.
+public final class GuardianNode: Sendable {
+    public let configs: GuardianConfigs
+    public let federationID: FederationID
+    public let clientConfig: ClientConfig
+    public let processor: TransactionProcessor
+    public let network: PeerNetwork
+    public let driver: ConsensusDriver
+    let logger: Logger
+
+    /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
+    /// `tuneConsensus` adjusts timeouts (tests use short ones).
+    public init(
+        configs: GuardianConfigs, databasePath: String, registry: ModuleRegistry = .standard,
+        tuneConsensus: (inout ConsensusConfiguration) -> Void = { _ in },
+        logger: Logger = Logger(label: "fm.node")
+    ) throws {
+        try configs.consensus.validate(modules: registry)
+        let own = configs.local.peerId
+        guard configs.consensus.peerIDs.contains(own) else {
+            throw ConfigError.mismatch("local.json names \(own), who is not in the consensus config")
+        }
+        self.configs = configs
+        federationID = try configs.consensus.federationID(modules: registry)
+        clientConfig = try configs.consensus.clientConfig(modules: registry)
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(own.rawValue)"
+        self.logger = logger
+
+        let modules = try GuardianModules.build(configs, registry: registry)
+        let database = try SQLiteDatabase(
+            path: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules))
+        processor = TransactionProcessor(database: database, modules: modules, logger: logger)
+
+        guard let secretBytes = Hex.decode(configs.private.consensusSecretKey),
+            let secret = try? SecretKey(rawRepresentation: secretBytes)
+        else { throw ConfigError.invalid("private.json: malformed consensus secret key") }
+        let keypair = Keypair(secretKey: secret)
+        let keys = try configs.consensus.consensusKeys()
+        guard keys[own] == keypair.xOnlyPublicKey else {
+            throw ConfigError.mismatch("the consensus secret key does not match \(own)'s public key")
+        }
+        var endpoints: [PeerID: FMPeerNetwork.PeerEndpoint] = [:]
+        var ownCertificate: [UInt8] = []
+        for peer in configs.consensus.peers {
+            let code = try peer.setupCode().validated()
+            if peer.peerId == own {
+                ownCertificate = code.certificate.derBytes
+            } else {
+                endpoints[peer.peerId] = FMPeerNetwork.PeerEndpoint(
+                    host: code.p2p.host, port: code.p2p.port, certificate: code.certificate)
+            }
+        }
+        guard let tlsKey = Hex.decode(configs.private.tlsPrivateKey) else {
+            throw ConfigError.invalid("private.json: malformed TLS private key")
+        }
+        let identity = try TLSIdentity(privateKeyRawRepresentation: tlsKey, certificateDER: ownCertificate)
+        network = try PeerNetwork(
+            configuration: PeerNetworkConfiguration(
+                ourID: own, identity: identity, listenHost: configs.local.p2pBindHost,
+                listenPort: configs.local.p2pBindPort, peers: endpoints))
+        var consensus = ConsensusConfiguration(
+            peers: configs.consensus.peerIDs, ownID: own, genesisHash: federationID.hash)
+        tuneConsensus(&consensus)
+        driver = ConsensusDriver(
+            configuration: consensus, signer: SchnorrVoteSigner(peer: own, keypair: keypair),
+            verifier: SchnorrVoteVerifier(keys: keys), transport: network, store: ConsensusStore(database: database),
+            logger: logger)
+    }
+
+    public var peerID: PeerID { configs.local.peerId }
+
+    /// Runs network, consensus and block processing until ``shutdown()``; throws if any of them fails (a halted
+    /// guardian keeps its network and consensus running but applies no block: ``run()`` then keeps waiting).
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.network.run() }
+            group.addTask { try await self.driver.run() }
+            group.addTask { try await self.processBlocks() }
+            do {
+                while try await group.next() != nil {}
+            } catch {
+                shutdown()
+                throw error
+            }
+        }
+    }
+
+    /// Stops driver and network; ``run()`` returns once both have stopped.
+    public func shutdown() {
+        driver.shutdown()
+        network.shutdown()
+    }
+
+    /// Applies finalized blocks as the driver delivers them, from the processing cursor on.
+    func processBlocks() async throws {
+        if let reason = try await processor.haltReason() {
+            logger.critical("GUARDIAN HALTED: \(reason). Not applying blocks.")
+            return
+        }
+        let start = try await processor.nextHeight()
+        for try await block in driver.finalizedBlocks(from: start) {
+            let outcome = try await processor.apply(
+                height: block.header.height, proposer: block.header.proposer, items: block.items)
+            if outcome?.haltedReason != nil { return }
+        }
+    }
+
+    /// Checks `transaction` against committed state and, if valid, submits it to consensus.
+    /// Returns the pre-check's verdict; a rejected transaction is not submitted.
+    public func submit(_ transaction: Transaction) async throws -> TransactionOutcome {
+        let verdict = try await processor.precheck(transaction)
+        guard verdict == .accepted else { return verdict }
+        if try await processor.outcome(of: transaction.txid) != nil { return verdict }
+        do {
+            try await driver.submit(item: FederationItem.transaction(transaction).canonicalBytes)
+        } catch .rejected(.duplicate) {
+            // Submitted before (by this client or another); consensus orders it once.
+        }
+        return verdict
+    }
+
+    /// What `status` reports.
+    public func status() async throws -> GuardianStatus {
+        let driverStatus = driver.status
+        return GuardianStatus(
+            peerId: peerID, federationId: federationID, version: FMServerVersion.current,
+            blockHeight: try await processor.nextHeight(), finalizedBlocks: driverStatus.finalizedCount,
+            consensusIteration: driverStatus.iteration, pendingItems: driverStatus.pendingItems,
+            rejectedPeerMessages: driverStatus.rejectedMessages, consensusRunning: driverStatus.isRunning,
+            peers: configs.consensus.peers.map { GuardianStatus.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) },
+            haltedReason: try await processor.haltReason())
+    }
+}
+
+/// A guardian's health as `status` reports it.
+public struct GuardianStatus: Codable, Hashable, Sendable {
+    public struct Peer: Codable, Hashable, Sendable {
+        public var peerId: PeerID
+        public var name: String
+        public var apiUrl: String
+    }
+
+    public var peerId: PeerID
+    public var federationId: FederationID
+    public var version: String
+    /// Blocks applied to this guardian's state.
+    public var blockHeight: UInt64
+    /// Blocks finalized by consensus (may run ahead of `block_height` briefly).
+    public var finalizedBlocks: UInt64
+    public var consensusIteration: UInt64
+    public var pendingItems: Int
+    public var rejectedPeerMessages: UInt64
+    public var consensusRunning: Bool
+    public var peers: [Peer]
+    /// Set when the audit failed and the guardian stopped applying blocks.
+    public var haltedReason: String?
+}
+
+/// The version fm-node reports.
+public enum FMServerVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,45 @@
+import FMRPC
+import Prometheus
+import ServiceLifecycle
+
+/// Runs a ``GuardianNode`` (network, consensus, block processing) as a swift-service-lifecycle `Service`:
+/// on graceful shutdown (SIGTERM in fm-node) it stops consensus and the network and returns.
+public struct GuardianService: Service {
+    public let node: GuardianNode
+
+    public init(node: GuardianNode) { self.node = node }
+
+    public func run() async throws {
+        let node = node
+        try await withGracefulShutdownHandler {
+            try await node.run()
+        } onGracefulShutdown: {
+            node.shutdown()
+        }
+    }
+}
+
+extension GuardianNode {
+    /// The client API server for this guardian, with every method of ``GuardianAPI``, a JSON status page at `/`
+    /// and, given a registry, Prometheus metrics at `/metrics`.
+    public func makeAPIServer(
+        host: String? = nil, port: Int? = nil, prometheus: PrometheusCollectorRegistry? = nil
+    ) -> RPCServer {
+        var registry = RPCMethodRegistry()
+        GuardianAPI.register(into: &registry, node: self)
+        var configuration = RPCServer.Configuration()
+        configuration.host = host ?? configs.local.apiBindHost
+        configuration.port = port ?? configs.local.apiBindPort
+        configuration.serverName = "fm-node"
+        return RPCServer(
+            registry: registry, configuration: configuration,
+            statusPage: { [self] in
+                guard let status = try? await self.status(), let page = try? RPCStatusPage.jsonEncoding(status) else {
+                    return .text("fm-node: status unavailable")
+                }
+                return page
+            },
+            prometheus: prometheus,
+            logger: logger)
+    }
+}

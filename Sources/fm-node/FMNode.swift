@@ -1,0 +1,147 @@
+import ArgumentParser
+import FMCLI
+import FMCore
+import FMRPC
+import FMServer
+import Foundation
+import Logging
+import ServiceLifecycle
+
+@main
+struct FMNode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fm-node",
+        abstract: "The guardian daemon: consensus with its peers, the modules, and the client API.",
+        discussion: """
+            Examples:
+              fm-node dealer --peers 4 --dir fed --base-port 17000 --dev     # TEST/DEV ONLY: trusted dealer
+              fm-node run --config-dir fed/guardian-0 &
+              fm-node status --api ws://127.0.0.1:17001/ | jq .block_height
+              fm-node audit --api ws://127.0.0.1:17001/
+
+            Exit codes: 0 ok, 1 failed, 2 bad input, 3 guardian unreachable.
+            """,
+        version: FMVersion.current,
+        subcommands: [Run.self, Dealer.self, Status.self, Audit.self])
+
+    static func main() async { await CommandRunner.main(Self.self) }
+}
+
+extension FMNode {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the guardian until SIGTERM or SIGINT (then it shuts down cleanly).",
+            discussion: """
+                Reads consensus.json, local.json and private.json from the config directory and opens (or creates) \
+                the guardian's SQLite database named in local.json. After a crash it resumes from that database.
+
+                Example:
+                  fm-node run --config-dir fed/guardian-0
+                """)
+
+        @Option(help: ArgumentHelp("Directory with the guardian's configs.", valueName: "dir"))
+        var configDir: String
+
+        func run() async throws {
+            let logger = LogSetup.logger()
+            let directory = GuardianConfigDirectory(path: configDir)
+            let configs = try directory.load()
+            let node = try GuardianNode(
+                configs: configs, databasePath: directory.databasePath(configs.local), logger: logger)
+            logger.info(
+                "starting guardian \(configs.local.peerId.rawValue) of federation \(node.federationID)",
+                metadata: ["p2p": "\(configs.local.p2pBindHost):\(configs.local.p2pBindPort)",
+                           "api": "\(configs.local.apiBindHost):\(configs.local.apiBindPort)"])
+            let prometheus = RPCMetricsBootstrap.bootstrapPrometheus()
+            let group = ServiceGroup(
+                services: [GuardianService(node: node), node.makeAPIServer(prometheus: prometheus)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            try await group.run()
+            logger.info("guardian stopped")
+        }
+    }
+
+    struct Dealer: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "TEST/DEV ONLY: write every guardian's configs for a federation on one host.",
+            discussion: """
+                A trusted dealer generates all guardians' keys, so whoever runs it knows every secret and could \
+                forge e-cash. Use it for tests and local development only; real federations use fm-dkg. \
+                Guardian i gets DIR/guardian-i with peer port BASE+2i and API port BASE+2i+1 on 127.0.0.1.
+
+                Example:
+                  fm-node dealer --peers 4 --dir fed --base-port 17000 --dev
+                """)
+
+        @Option(help: "Number of guardians.")
+        var peers: Int
+
+        @Option(help: ArgumentHelp("Output directory (one subdirectory per guardian).", valueName: "dir"))
+        var dir: String
+
+        @Option(help: "First port; each guardian uses two.")
+        var basePort: Int = 17000
+
+        @Flag(help: "Dev mode: the federation accepts dev-issued e-cash (never for real money).")
+        var dev = false
+
+        func run() async throws {
+            guard (1...64).contains(peers) else {
+                throw InvalidInput(field: "--peers", expected: "a number of guardians from 1 to 64")
+            }
+            guard basePort > 0, basePort + 2 * peers <= 65535 else {
+                throw InvalidInput(field: "--base-port", expected: "a port such that all 2n ports fit below 65536")
+            }
+            LogSetup.logger().warning("TRUSTED DEALER: for tests and development only; the dealer saw every secret")
+            let all = try TestingDealer.generateForTesting(guardians: peers, basePort: basePort, devMode: dev)
+            try AtomicFile.createPrivateDirectory(dir)
+            for configs in all {
+                let path = (dir as NSString).appendingPathComponent("guardian-\(configs.local.peerId.rawValue)")
+                try GuardianConfigDirectory(path: path).save(configs, modules: .standard)
+            }
+            let federationID = try all[0].consensus.federationID(modules: .standard)
+            try StandardOutput.emit(DealerResult(
+                federationId: federationID, peers: peers, threshold: all[0].consensus.threshold, dir: dir, devMode: dev))
+        }
+    }
+
+    struct DealerResult: Codable {
+        var federationId: FederationID
+        var peers: Int
+        var threshold: Int
+        var dir: String
+        var devMode: Bool
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a running guardian's status (peer id, block height, peers, consensus health, version).",
+            discussion: "Example:\n  fm-node status --api ws://127.0.0.1:17001/")
+
+        @Option(help: ArgumentHelp("The guardian's API URL.", valueName: "url"))
+        var api = "ws://127.0.0.1:8174/"
+
+        func run() async throws {
+            let client = JSONRPCClient(url: api)
+            let status = try await client.call("status", as: GuardianStatus.self)
+            await client.close()
+            try StandardOutput.emit(status)
+        }
+    }
+
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a running guardian's audit: every module's assets and liabilities.",
+            discussion: "Example:\n  fm-node audit --api ws://127.0.0.1:17001/")
+
+        @Option(help: ArgumentHelp("The guardian's API URL.", valueName: "url"))
+        var api = "ws://127.0.0.1:8174/"
+
+        func run() async throws {
+            let client = JSONRPCClient(url: api)
+            let audit = try await client.call("audit", as: AuditReport.self)
+            await client.close()
+            try StandardOutput.emit(audit)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import FMConsensus
+import FMCore
+import FMEncoding
+import FMMintClient
+import FMMintCommon
+import FMRPC
+import FMSecp256k1
+import FMServer
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+@Suite("Four guardians on loopback from dealer configs")
+struct FederationEndToEndTests {
+    @Test("a dev-issue submitted to one guardian is accepted at all four, whose shares combine into a valid note; a stopped guardian restarts from its database and catches up",
+          .timeLimit(.minutes(2)))
+    func devIssueAcceptedEverywhere() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ports = try await reserveLoopbackPorts(8)
+        let configs = try TestingDealer.generateForTesting(
+            ports: (0..<4).map { (p2p: ports[2 * $0], api: ports[2 * $0 + 1]) }, devMode: true,
+            mintParameters: .object(["max_exponent": .unsigned(12)]))
+        #expect(configs[0].consensus.threshold == 3)
+        func makeNode(_ guardian: GuardianConfigs) throws -> GuardianNode {
+            try GuardianNode(
+                configs: guardian,
+                databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
+                tuneConsensus: {
+                    $0.iterationTimeout = .seconds(2)
+                    $0.idleProposalDelay = .milliseconds(20)
+                    $0.retransmitInterval = .milliseconds(300)
+                })
+        }
+        let nodes = try configs.map(makeNode)
+        let apiServers = nodes.map { $0.makeAPIServer() }
+        let tasks = nodes.map { node in Task { try await node.run() } }
+        let apiTasks = apiServers.map { server in Task { try await server.run() } }
+        defer {
+            for node in nodes { node.shutdown() }
+            for task in apiTasks { task.cancel() }
+        }
+        for server in apiServers { _ = try await server.listeningPort() }
+
+        let clients = configs.map { JSONRPCClient(url: $0.consensus.peers[Int($0.local.peerId.rawValue)].apiUrl) }
+        let clientConfig = try await clients[0].call("client_config", as: ClientConfig.self)
+        #expect(clientConfig.federationId == nodes[0].federationID)
+        let mintConfig = try clientConfig.modules[0].config.decode(MintClientConfig.self)
+
+        // A dev-issue of one 1024 msat note (plus 200 msat fees), signed by its issuer.
+        let secret = try NoteDerivation(moduleSecret: [UInt8](repeating: 3, count: 64))
+            .secret(denomination: Denomination(exponent: 10), index: 0)
+        let issuer = Keypair()
+        var transaction = Transaction(
+            inputs: [ModuleItem(module: ModuleInstanceID(0), encoding: MintInput.devIssue(
+                .init(amount: Amount(msats: 1224), spendKey: issuer.xOnlyPublicKey)))],
+            outputs: [ModuleItem(module: ModuleInstanceID(0), encoding: secret.output)], nonce: .random())
+        transaction.signatures = [issuer.signSchnorr(message: transaction.txid.hash.bytes)]
+
+        let submitted = try await clients[0].call(
+            "submit_transaction", params: SubmitTransactionParams(transaction: Hex.encode(transaction.canonicalBytes)),
+            as: SubmitTransactionResult.self)
+        #expect(submitted.txid == transaction.txid)
+
+        var outcomes: [PeerID: [UInt8]] = [:]
+        for (index, client) in clients.enumerated() {
+            let status = try await client.call(
+                "await_transaction", params: AwaitTransactionParams(txid: transaction.txid), as: TransactionStatus.self)
+            #expect(status.status == "accepted", "guardian \(index)")
+            let outcome = try await client.call(
+                "await_output_outcome", params: AwaitOutputOutcomeParams(outPoint: OutPoint(txid: transaction.txid, outIndex: 0)),
+                as: OutputOutcomeResult.self)
+            outcomes[PeerID(UInt16(index))] = try #require(Hex.decode(outcome.outcome))
+        }
+        let session = try await clients[2].call(
+            "await_signed_session", params: AwaitSignedSessionParams(index: 0), as: SignedSessionResult.self)
+        let block = try FinalizedBlock(canonicalBytes: try #require(Hex.decode(session.block)))
+        #expect(block.header.height == 0)
+        let issued = try NoteIssuance.finalize(secret, outcomes: outcomes, config: mintConfig)
+        #expect(issued.invalidSharePeers.isEmpty)
+        #expect(issued.note.amount == Amount(msats: 1024))
+
+        // An invalid transaction is refused at submission, with its reason.
+        var unbalanced = transaction
+        unbalanced.nonce = .random()
+        unbalanced.outputs.append(ModuleItem(module: ModuleInstanceID(0), encoding: secret.output))
+        unbalanced.signatures = [issuer.signSchnorr(message: unbalanced.txid.hash.bytes)]
+        await #expect(throws: JSONRPCClientError.self) {
+            _ = try await clients[1].call(
+                "submit_transaction", params: SubmitTransactionParams(transaction: Hex.encode(unbalanced.canonicalBytes)),
+                as: SubmitTransactionResult.self)
+        }
+
+        for client in clients {
+            let audit = try await client.call("audit", as: AuditReport.self)
+            #expect(audit.liabilities == Amount(msats: 1024))
+            #expect(audit.solvent)
+            let status = try await client.call("status", as: GuardianStatus.self)
+            #expect(status.blockHeight >= 1)
+            #expect(status.haltedReason == nil)
+            await client.close()
+        }
+        // Guardian 3 stops; the other three (= t) go on accepting transactions; restarted from its database,
+        // guardian 3 catches up and records the same outcome.
+        nodes[3].shutdown()
+        try await tasks[3].value
+        var second = Transaction(
+            inputs: [ModuleItem(module: ModuleInstanceID(0), encoding: MintInput.devIssue(
+                .init(amount: Amount(msats: 712), spendKey: issuer.xOnlyPublicKey)))],
+            outputs: [ModuleItem(module: ModuleInstanceID(0), encoding: try NoteDerivation(
+                moduleSecret: [UInt8](repeating: 3, count: 64)).secret(denomination: Denomination(exponent: 9), index: 1).output)],
+            nonce: .random())
+        second.signatures = [issuer.signSchnorr(message: second.txid.hash.bytes)]
+        _ = try await clients[1].call(
+            "submit_transaction", params: SubmitTransactionParams(transaction: Hex.encode(second.canonicalBytes)),
+            as: SubmitTransactionResult.self)
+        let secondStatus = try await clients[2].call(
+            "await_transaction", params: AwaitTransactionParams(txid: second.txid), as: TransactionStatus.self)
+        #expect(secondStatus.status == "accepted")
+        let restarted = try makeNode(configs[3])
+        let restartedTask = Task { try await restarted.run() }
+        #expect(try await restarted.processor.awaitOutcome(of: second.txid, timeout: .seconds(30)) == .accepted)
+        #expect(try await restarted.processor.outcome(of: transaction.txid) == .accepted)
+        #expect(try await restarted.processor.audit().total.liabilities == Amount(msats: 1024 + 512))
+        restarted.shutdown()
+        try await restartedTask.value
+
+        for node in nodes { node.shutdown() }
+        for task in tasks { try await task.value }
+    }
+}
+
+/// Binds `count` ephemeral loopback ports and releases them (another process could take one meanwhile; tests only).
+func reserveLoopbackPorts(_ count: Int) async throws -> [Int] {
+    var channels: [any Channel] = []
+    for _ in 0..<count {
+        channels.append(
+            try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: "127.0.0.1", port: 0).get())
+    }
+    let ports = channels.map { $0.localAddress!.port! }
+    for channel in channels { try await channel.close() }
+    return ports
+}
