@@ -100,13 +100,16 @@ extension FMNode {
                 try GuardianConfigDirectory(path: path).save(configs, modules: .standard)
             }
             let federationID = try all[0].consensus.federationID(modules: .standard)
+            let invite = InviteCode(federationId: federationID, peer: PeerID(0), apiUrl: all[0].consensus.peers[0].apiUrl)
             try StandardOutput.emit(DealerResult(
-                federationId: federationID, peers: peers, threshold: all[0].consensus.threshold, dir: dir, devMode: dev))
+                federationId: federationID, inviteCode: invite.description, peers: peers,
+                threshold: all[0].consensus.threshold, dir: dir, devMode: dev))
         }
     }
 
     struct DealerResult: Codable {
         var federationId: FederationID
+        var inviteCode: String
         var peers: Int
         var threshold: Int
         var dir: String

@@ -1,0 +1,110 @@
+function __fm-node_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fm-node_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __fm-node_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fm-node_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __fm-node_parse_tokens -S
+    set -l unparsed_tokens (__fm-node_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'fm-node'
+        __fm-node_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'run'
+            __fm-node_parse_subcommand 0 'config-dir=' 'version' 'h/help'
+        case 'dealer'
+            __fm-node_parse_subcommand 0 'peers=' 'dir=' 'base-port=' 'dev' 'version' 'h/help'
+        case 'status'
+            __fm-node_parse_subcommand 0 'api=' 'version' 'h/help'
+        case 'audit'
+            __fm-node_parse_subcommand 0 'api=' 'version' 'h/help'
+        case 'help'
+            __fm-node_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __fm-node_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __fm-node_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __fm-node_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __fm-node_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__fm-node_tokens -p)
+    if test -z "$(__fm-node_tokens -t)"
+        set -l index (count (__fm-node_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'fm-node' -f
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'run' -d 'Run the guardian until SIGTERM or SIGINT (then it shuts down cleanly).'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'dealer' -d 'TEST/DEV ONLY: write every guardian\'s configs for a federation on one host.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'status' -d 'Print a running guardian\'s status (peer id, block height, peers, consensus health, version).'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'audit' -d 'Print a running guardian\'s audit: every module\'s assets and liabilities.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" config-dir' -l 'config-dir' -d 'Directory with the guardian\'s configs.' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node dealer" peers' -l 'peers' -d 'Number of guardians.' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node dealer" dir' -l 'dir' -d 'Output directory (one subdirectory per guardian).' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node dealer" base-port' -l 'base-port' -d 'First port; each guardian uses two.' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node dealer" dev' -l 'dev' -d 'Dev mode: the federation accepts dev-issued e-cash (never for real money).'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node dealer" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node dealer" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node status" api' -l 'api' -d 'The guardian\'s API URL.' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node status" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node audit" api' -l 'api' -d 'The guardian\'s API URL.' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node audit" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node audit" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node help" version' -l 'version' -d 'Show the version.'
