@@ -65,11 +65,11 @@ public final class LoopbackFederation: Sendable {
     public func start(_ peer: PeerID) async throws -> LoopbackGuardian {
         let database = try SQLiteDatabase(path: databasePath(peer), schemas: [ConsensusStore.schema])
         let network = try PeerNetwork(configuration: networkConfiguration(peer))
-        let verifier = SchnorrVoteVerifier(
-            keys: Dictionary(uniqueKeysWithValues: peers.map { ($0, keypairs[Int($0.rawValue)].xOnlyPublicKey) }))
+        let verifier = SchnorrConsensusVerifier(
+            publicKeys: Dictionary(uniqueKeysWithValues: peers.map { ($0, keypairs[Int($0.rawValue)].xOnlyPublicKey) }))
         let driver = ConsensusDriver(
             configuration: consensusConfiguration(peer),
-            signer: SchnorrVoteSigner(peer: peer, keypair: keypairs[Int(peer.rawValue)]), verifier: verifier,
+            signer: SchnorrConsensusSigner(peer: peer, keypair: keypairs[Int(peer.rawValue)]), verifier: verifier,
             transport: network, store: ConsensusStore(database: database))
         return try await LoopbackGuardian(peer: peer, network: network, driver: driver)
     }

@@ -74,8 +74,8 @@ public final class GuardianNode: Sendable {
             peers: configs.consensus.peerIDs, ownID: own, genesisHash: federationID.hash)
         tuneConsensus(&consensus)
         driver = ConsensusDriver(
-            configuration: consensus, signer: SchnorrVoteSigner(peer: own, keypair: keypair),
-            verifier: SchnorrVoteVerifier(keys: keys), transport: network, store: ConsensusStore(database: database),
+            configuration: consensus, signer: SchnorrConsensusSigner(peer: own, keypair: keypair),
+            verifier: SchnorrConsensusVerifier(publicKeys: keys), transport: network, store: ConsensusStore(database: database),
             logger: logger)
     }
 
