@@ -92,11 +92,7 @@ let targets: [Target] = [
     // MARK: Client
     .target(
         name: "FMClientCore",
-        dependencies: ["FMCore", "FMEncoding", "FMDatabase", "FMSecp256k1", "FMCrypto", "FMBLS12381", grdb, crypto],
-        // Workaround, to be reduced and reported: with -O (release), the task-group results that
-        // FederationAPI.collect receives arrive with corrupted peer ids, so threshold queries fail
-        // ("peer 56379 ... failed verification"); debug builds and this target at -Onone are correct.
-        swiftSettings: [.unsafeFlags(["-Onone"])]),
+        dependencies: ["FMCore", "FMEncoding", "FMDatabase", "FMSecp256k1", "FMCrypto", "FMBLS12381", grdb, crypto]),
     .target(
         name: "FMClient",
         dependencies: [

@@ -100,6 +100,16 @@ public struct FederationAPI: Sendable {
         let description: String
     }
 
+    /// One guardian's raw reply, as a child task returns it.
+    ///
+    /// - Important: a struct, not a `(PeerID, Result<JSONValue, any Error>)` tuple: with Swift 6.3.1 at -O
+    ///   the tuple form delivered corrupted peer ids to `for await` (every release-build query failed),
+    ///   while debug builds were correct. Keep it a struct until that is reduced and reported.
+    struct Reply: Sendable {
+        let peer: PeerID
+        let result: Swift.Result<JSONValue, any Error>
+    }
+
     struct CollectionOutcome {
         var unreachable: [PeerID: String] = [:]
     }
@@ -118,14 +128,15 @@ public struct FederationAPI: Sendable {
             return outcome
         }
         let transport = self.transport
-        await withTaskGroup(of: (PeerID, Swift.Result<JSONValue, any Error>).self) { group in
+        await withTaskGroup(of: Reply.self) { group in
             for peer in peers {
                 group.addTask {
-                    do { return (peer, .success(try await transport.call(peer, method: method, params: encoded, timeout: timeout))) }
-                    catch { return (peer, .failure(error)) }
+                    do { return Reply(peer: peer, result: .success(try await transport.call(peer, method: method, params: encoded, timeout: timeout))) }
+                    catch { return Reply(peer: peer, result: .failure(error)) }
                 }
             }
-            for await (peer, result) in group {
+            for await reply in group {
+                let peer = reply.peer, result = reply.result
                 let received: Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>
                 switch result {
                 case .success(let json):
