@@ -103,7 +103,7 @@ let targets: [Target] = [
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
 
     // MARK: Modules
-    .target(name: "FMServerCore", dependencies: ["FMCore", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
     .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
     .target(

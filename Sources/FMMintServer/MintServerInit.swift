@@ -45,6 +45,23 @@ public struct MintServerInit: ServerModuleInit {
         return configs
     }
 
+    /// One DKG-generated threshold key per denomination 2^0 … 2^k, in one round trip for all of them.
+    public func distributedConfig(
+        session: any DistributedConfigSession, parameters: JSONValue
+    ) async throws -> GeneratedModuleConfig {
+        let parameters = parameters == .null ? MintGenerationParameters() : try parameters.decode(MintGenerationParameters.self)
+        let keys = try await session.generateThresholdKeys(count: Int(parameters.maxExponent) + 1)
+        let denominations = keys.enumerated().map { exponent, key in
+            MintDenominationKeys(
+                denomination: Denomination(exponent: UInt8(exponent)), aggregatePublicKey: key.aggregatePublicKey,
+                publicKeyShares: key.publicKeyShares)
+        }
+        let consensus = try JSONValue(try MintConsensusConfig(
+            threshold: session.threshold, denominations: denominations, fees: parameters.fees, devMode: parameters.devMode))
+        return GeneratedModuleConfig(
+            consensus: consensus, private: try JSONValue(MintPrivateConfig(secretKeyShares: keys.map(\.secretKeyShare))))
+    }
+
     public func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8] {
         try consensus.decode(MintConsensusConfig.self).canonicalBytes
     }

@@ -37,6 +37,13 @@ public protocol ServerModuleInit: Sendable {
         peers: [PeerID], threshold: Int, parameters: JSONValue, using rng: inout some RandomNumberGenerator
     ) throws -> [PeerID: GeneratedModuleConfig]
 
+    /// Generates this guardian's config together with the other guardians, with no dealer (fm-dkg).
+    ///
+    /// Every guardian calls this with the same `parameters`; the consensus parts must come out identical at all
+    /// of them (fm-dkg compares their hash), the private part holds this guardian's key shares only.
+    func distributedConfig(session: any DistributedConfigSession, parameters: JSONValue) async throws
+        -> GeneratedModuleConfig
+
     /// The canonical encoding of a consensus config, from which the federation id is hashed.
     /// Throws if `consensus` is not a valid consensus config of this kind.
     func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8]
