@@ -21,7 +21,8 @@ extension PeerNetwork: DKGTransport {
         let deadline = clock.now + limit
         while clock.now < deadline {
             let statistics = statistics()
-            if statistics.peers.values.allSatisfy({ $0.outboundQueued == 0 }) { break }
+            // A peer that never connected cannot be waited for.
+            if statistics.peers.values.allSatisfy({ $0.outboundQueued == 0 || !$0.isConnected }) { break }
             try? await Task.sleep(for: .milliseconds(20))
         }
         // The writer hands frames to the TLS channel; give the event loop a moment to put them on the socket.
