@@ -82,7 +82,7 @@ public enum DKGError: ReportableError, Equatable {
         switch self {
         case .timedOut(let step, let missing, let timeout):
             "no message from \(missing.map(\.description).joined(separator: ", ")) within \(timeout.seconds) s "
-                + "(step \(step)): that guardian did not start fm-dkg, or cannot be reached"
+                + "(step \(step)): not started, stopped, or unreachable"
         case .malformedMessage(let g, let why): "\(g) sent a malformed DKG message: \(why)"
         case .unexpectedMessage(let g, let expected, let got):
             "\(g) sent \(got) while this guardian expected step \(expected): it runs a different protocol sequence"

@@ -78,7 +78,7 @@ public enum DistributedKeyGeneration {
             await rounds.stop()
             return result
         } catch {
-            logger.error("DKG aborted: \(error)")
+            logger.debug("DKG aborted: \(error)")
             if case DKGError.peerAborted = error {} else { await rounds.abort(reason: "\(error)") }
             await rounds.stop()
             throw error
