@@ -79,7 +79,9 @@ public enum DistributedKeyGeneration {
             return result
         } catch {
             logger.debug("DKG aborted: \(error)")
-            if case DKGError.peerAborted = error {} else { await rounds.abort(reason: "\(error)") }
+            if case DKGError.peerAborted = error {} else {
+                await rounds.abort(code: (error as? any ReportableError)?.code ?? "internal", reason: "\(error)")
+            }
             await rounds.stop()
             throw error
         }

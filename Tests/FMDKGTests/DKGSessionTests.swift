@@ -118,6 +118,7 @@ import Testing
             } else {
                 // The first guardian to give up tells the others why.
                 #expect(error.code == "dkg_peer_aborted" && error.description.contains("no message from guardian-2"), "\(error)")
+                #expect(error.category == .unreachable)
             }
         }
         #expect(timedOut >= 1)
