@@ -37,9 +37,8 @@ extension FMNode {
                 A private.json sealed by fm-dkg needs its passphrase (--passphrase-file or FM_PASSPHRASE); a plain \
                 one (the test dealer's) does not.
 
-                Examples:
+                Example:
                   fm-node run --config-dir fed/guardian-0
-                  FM_PASSPHRASE=correct-horse fm-node run --config-dir g0/config    # configs from fm-dkg
                 """)
 
         @Option(help: ArgumentHelp("Directory with the guardian's configs.", valueName: "dir"))
