@@ -44,7 +44,7 @@ struct FMDKGCommand: AsyncParsableCommand {
         version: FMVersion.current)
 
     @Argument(help: ArgumentHelp(
-        "Setup code files (one JSON object, or JSON lines, each); '-' or none reads JSON lines from stdin.",
+        "Files of setup codes (JSON objects, one or more each); '-' or none reads them from stdin.",
         valueName: "setup-code-file"))
     var setupCodeFiles: [String] = []
 
