@@ -207,6 +207,17 @@ public actor RegtestNode: BitcoinRPC {
         return block.hash
     }
 
+    /// A mined block on top of the tip holding `transactions` as given, NOT validated and not
+    /// connected: tests use it to show that Bitcoin Core's consensus code refuses what fm-regtest refused.
+    func assembleUncheckedBlock(including transactions: [FMBitcoin.Transaction], payout: Script) -> Block {
+        var scratch = Mempool()
+        let entries = transactions.map { scratch.add($0, fee: 0) }
+        return BlockAssembler.mine(on: chain, transactions: entries, payout: payout, now: clock())
+    }
+
+    /// Every block from height 1 to the tip, serialized.
+    public func serializedBlocks() -> [[UInt8]] { chain.entries.dropFirst().map(\.block.serialized) }
+
     // MARK: Fees
 
     public func estimateSmartFee(confirmationTarget: Int) throws(BitcoinRPCError) -> FeeEstimate {
