@@ -11,28 +11,20 @@ import Testing
 
 /// The client against a real HTTP JSON-RPC server (fm-regtest's), ports 18400–18409.
 @Suite(.serialized) struct BitcoinCoreRPCClientTests {
-    /// Runs an fm-regtest server on `port` with a fresh cookie at `cookie` (and optionally a user) until `body` returns.
+    /// Runs an fm-regtest server on `port` (with a fresh cookie, and optionally a user) until `body` returns.
     static func withServer<T>(
         directory: URL, port: Int = 0, user: String? = nil, password: String? = nil,
         _ body: (_ url: String, _ cookie: String) async throws -> T
     ) async throws -> T {
-        let node = try RegtestNode(dataDirectory: directory.appendingPathComponent("node").path)
-        let cookie = directory.appendingPathComponent("node/.cookie").path
-        let credentials = try RPCCredentials.writeCookie(at: cookie, user: user, password: password)
-        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        let server = RegtestServer(node: node, port: port, credentials: credentials, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger))
-        let task = Task { try await group.run() }
-        let bound = try await server.listeningPort()
+        let daemon = try await RegtestDaemon.start(
+            dataDirectory: directory.appendingPathComponent("node").path, port: port, user: user, password: password)
+        guard case .cookieFile(let cookie) = try daemon.rpcConfig.auth() else { throw BitcoinRPCError.credentials("no cookie") }
         do {
-            let result = try await body("http://127.0.0.1:\(bound)", cookie)
-            await group.triggerGracefulShutdown()
-            try await task.value
+            let result = try await body(daemon.rpcConfig.url, cookie)
+            await daemon.stop()
             return result
         } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await task.value
+            await daemon.stop()
             throw error
         }
     }

@@ -11,40 +11,19 @@ import ServiceLifecycle
 /// ``BitcoinCoreRPCClient`` logged in with its cookie.
 final class RegtestHarness: Sendable {
     let directory: URL
-    let node: RegtestNode
-    let server: RegtestServer
+    let daemon: RegtestDaemon
     let client: BitcoinCoreRPCClient
-    let url: String
-    let cookiePath: String
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    var node: RegtestNode { daemon.node }
 
-    /// - Parameters:
-    ///   - directory: reuse a data directory (restart); a fresh one by default.
-    ///   - port: a fixed port, or 0 for any free one.
-    init(directory: URL? = nil, port: Int = 0, user: String? = nil, password: String? = nil, clock: (@Sendable () -> UInt32)? = nil) async throws {
+    /// - Parameter directory: reuse a data directory (restart); a fresh one by default.
+    init(directory: URL? = nil) async throws {
         self.directory = try directory ?? ToolRunner.temporaryDirectory()
-        let dataDirectory = self.directory.appendingPathComponent("node").path
-        node = try clock.map { try RegtestNode(dataDirectory: dataDirectory, clock: $0) } ?? RegtestNode(dataDirectory: dataDirectory)
-        cookiePath = self.directory.appendingPathComponent("node/.cookie").path
-        let credentials = try RPCCredentials.writeCookie(at: cookiePath, user: user, password: password)
-        let logger = Logger(label: "fm-regtest-test", factory: { _ in SwiftLogNoOpLogHandler() })
-        server = RegtestServer(node: node, port: port, credentials: credentials, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger))
-        self.group = group
-        task = Task { try await group.run() }
-        let bound = try await server.listeningPort()
-        url = "http://127.0.0.1:\(bound)"
-        client = try BitcoinCoreRPCClient(url: url, auth: .cookieFile(cookiePath))
+        daemon = try await RegtestDaemon.start(dataDirectory: self.directory.appendingPathComponent("node").path)
+        client = try daemon.rpcConfig.makeClient()
     }
 
     /// Stops the server (the node's files stay for a restart).
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-    }
+    func stop() async { await daemon.stop() }
 
     /// Stops and deletes the data directory.
     func destroy() async {
