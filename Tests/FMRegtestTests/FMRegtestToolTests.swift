@@ -9,22 +9,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let dataDir = directory.appendingPathComponent("btc").path
 
-        let daemon = Process()
-        daemon.executableURL = ToolRunner.binDirectory.appendingPathComponent("fm-regtest")
-        daemon.arguments = ["run", "--data-dir", dataDir, "--rpc-port", "18410"]
-        let out = Pipe()
-        daemon.standardOutput = out
-        daemon.standardError = FileHandle.nullDevice
-        try daemon.run()
+        let (daemon, ready) = try Self.startDaemon(dataDir: dataDir)
         defer { if daemon.isRunning { daemon.terminate() } }
-        // The first stdout line says where the RPC server is.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let ready = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
         #expect(ready["rpc_url"] as? String == "http://127.0.0.1:18410")
         #expect(ready["chain"] as? String == "regtest")
         let cookie = try #require(ready["cookie_file"] as? String)
@@ -60,5 +46,35 @@ import Testing
         #expect(try ToolRunner.run(
             "fm-regtest", ["cli", "--rpc-url", "http://127.0.0.1:18410", "--rpc-user", "u", "--rpc-password", "p", "getblockcount"]
         ).status == 3)
+
+        // A restart continues the chain (and keeps the unconfirmed payment); SIGTERM stops it cleanly.
+        let (restarted, again) = try Self.startDaemon(dataDir: dataDir)
+        defer { if restarted.isRunning { restarted.terminate() } }
+        #expect(again["blocks"] as? Int == 101)
+        #expect(try cli("getrawmempool").stdout.contains(sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        restarted.terminate()
+        restarted.waitUntilExit()
+        #expect(restarted.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: cookie))
+    }
+
+    /// Starts `fm-regtest run` on port 18410 and returns it with its ready line.
+    static func startDaemon(dataDir: String) throws -> (Process, [String: Any]) {
+        let daemon = Process()
+        daemon.executableURL = ToolRunner.binDirectory.appendingPathComponent("fm-regtest")
+        daemon.arguments = ["run", "--data-dir", dataDir, "--rpc-port", "18410"]
+        let out = Pipe()
+        daemon.standardOutput = out
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        // The first stdout line says where the RPC server is.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let ready = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        return (daemon, ready)
     }
 }
