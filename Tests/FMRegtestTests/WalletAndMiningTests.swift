@@ -132,3 +132,44 @@ import Testing
         #expect(try await second.client.getBlock(hash: mined[0]).header.previousBlockHash == tip)
     }
 }
+
+@Suite struct RPCShapeTests {
+    /// The node is a `BitcoinRPC` in-process too, and its JSON replies have Bitcoin Core's shapes.
+    @Test func inProcessProtocolAndVerboseReplies() async throws {
+        let harness = try await RegtestHarness()
+        defer { Task { await harness.destroy() } }
+        let inProcess: any BitcoinRPC = harness.node
+        let address = try await inProcess.getNewAddress()
+        let hashes = try await inProcess.generateToAddress(blocks: 101, address: address)
+        #expect(try await harness.client.getBlockCount() == 101)
+        let txid = try await inProcess.sendToAddress(address: address, amountSats: 1_000_000)
+
+        let mempoolInfo = try await harness.client.call("getmempoolinfo")
+        #expect(mempoolInfo["size"] == .number("1"))
+        #expect(mempoolInfo["minrelaytxfee"] == .number("0.00001000"))
+        let mined = try await inProcess.generateToAddress(blocks: 1, address: address)[0]
+
+        let block = try await harness.client.call("getblock", [.string(mined.displayHex), .integer(1)])
+        #expect(block["height"] == .integer(102))
+        #expect(block["confirmations"] == .integer(1))
+        #expect(block["previousblockhash"] == .string(hashes[100].displayHex))
+        #expect(block["bits"] == .string("207fffff"))
+        #expect(block["tx"]?.arrayValue?.count == 2)
+        let first = try await harness.client.call("getblockheader", [.string(hashes[0].displayHex)])
+        #expect(first["nextblockhash"] == .string(hashes[1].displayHex))
+        #expect(first["confirmations"] == .integer(102))
+
+        let verbose = try await harness.client.call("getrawtransaction", [.string(txid.displayHex), .bool(true)])
+        #expect(verbose["blockhash"] == .string(mined.displayHex))
+        #expect(verbose["confirmations"] == .integer(1))
+        let payment = try #require(verbose["vout"]?.arrayValue?.first { $0["value"] == .number("0.01000000") })
+        #expect(payment["scriptPubKey"]?["address"] == .string(address))
+        #expect(payment["scriptPubKey"]?["type"] == .string("witness_v0_keyhash"))
+
+        let index = try #require(payment["n"]?.intValue)
+        let txout = try await harness.client.call("gettxout", [.string(txid.displayHex), .integer(index)])
+        #expect(txout["value"] == .number("0.01000000") && txout["confirmations"] == .integer(1))
+        let missing = try await harness.client.call("gettxout", [.string(txid.displayHex), .integer(9)])
+        #expect(missing == .null)
+    }
+}
