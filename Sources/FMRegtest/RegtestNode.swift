@@ -109,10 +109,13 @@ public actor RegtestNode: BitcoinRPC {
     }
 
     public func getTxOutProof(txids: [FMBitcoin.Hash256], blockHash: FMBitcoin.Hash256?) throws(BitcoinRPCError) -> MerkleBlock {
-        guard Set(txids).count == txids.count else {
-            throw .rpc(code: .invalidParameter, message: "Invalid parameter, duplicated txid: \(txids.first { t in txids.filter { $0 == t }.count > 1 }!)")
+        var seen: Set<FMBitcoin.Hash256> = []
+        for txid in txids where !seen.insert(txid).inserted {
+            throw .rpc(code: .invalidParameter, message: "Invalid parameter, duplicated txid: \(txid.displayHex)")
         }
-        guard let first = txids.first else { throw .rpc(code: .invalidParameter, message: "Invalid parameter, txids must not be empty") }
+        guard let first = txids.first else {
+            throw .rpc(code: .invalidParameter, message: "Invalid parameter, txids must not be empty")
+        }
         let entry: ChainEntry
         if let blockHash {
             guard let found = chain.entry(hash: blockHash) else { throw .rpc(code: .invalidAddressOrKey, message: "Block not found") }

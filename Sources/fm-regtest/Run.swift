@@ -38,9 +38,11 @@ extension FMRegtestCommand {
         @Option(help: "Password for --rpc-user.")
         var rpcPassword: String?
 
-        @Option(help: ArgumentHelp(
-            "estimatesmartfee's answer (sat/kvB) while the last 10 blocks confirmed no transaction; 0 answers \"Insufficient data\" like a fresh bitcoind.",
-            valueName: "sat-per-kvb"))
+        @Option(
+            help: ArgumentHelp(
+                "estimatesmartfee's answer (sat/kvB) while the last 10 blocks confirmed no transaction; "
+                    + "0 answers \"Insufficient data\" like a fresh bitcoind.",
+                valueName: "sat-per-kvb"))
         var fallbackFeeRate: UInt64 = 1000
 
         func validate() throws {

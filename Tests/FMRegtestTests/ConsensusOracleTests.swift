@@ -36,7 +36,8 @@ import Testing
             coin.txid.displayHex, "0", "5000000000", payee, "4999990000",
         ])
         #expect(embit.status == 0, "\(embit.stderr)")
-        let reference = try FMBitcoin.Transaction(serialized: try #require(Hex.decode(embit.stdout.trimmingCharacters(in: .whitespacesAndNewlines))))
+        let referenceHex = embit.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reference = try FMBitcoin.Transaction(serialized: try #require(Hex.decode(referenceHex)))
         #expect(try await rpc.sendRawTransaction(reference) == reference.txid)
         // A chain of unconfirmed spends: the child spends the reference transaction's output.
         var child = FMBitcoin.Transaction(

@@ -155,7 +155,9 @@ public final class RegtestServer: Service, Sendable {
         case nil, .null?: params = []
         case .array(let values)?: params = values
         default:
-            return (.internalServerError, Self.envelope(id: id, error: .rpc(code: .invalidParams, message: "Params must be an array (fm-regtest does not take named parameters)")))
+            let error = BitcoinRPCError.rpc(
+                code: .invalidParams, message: "Params must be an array (fm-regtest does not take named parameters)")
+            return (.internalServerError, Self.envelope(id: id, error: error))
         }
         if method == "stop" {
             requestStop()
