@@ -59,7 +59,14 @@ import Testing
         let missing = try MempoolRejectionTests.spend(
             FMBitcoin.OutPoint(txid: Hash256.of([9]), index: 0), amount: 1000, key: key, send: 500, to: payeeScript)
         let overspend = try MempoolRejectionTests.spend(childOutput, amount: 4_999_980_000, key: key, send: 5_000_000_000, to: payeeScript)
+        let tip = try await rpc.getBlockCount()
+        let notFinal = try MempoolRejectionTests.spend(
+            childOutput, amount: 4_999_980_000, key: key, send: 4_999_970_000, to: payeeScript, sequence: 0xffff_fffe,
+            lockTime: UInt32(tip + 2))
+        let relativeLock = try MempoolRejectionTests.spend(
+            childOutput, amount: 4_999_980_000, key: key, send: 4_999_970_000, to: payeeScript, sequence: 10)
         let refused: [(String, FMBitcoin.Transaction)] = [
+            ("lock time not reached", notFinal), ("BIP-68 relative lock not reached", relativeLock),
             ("bad signature", badSignature), ("immature coinbase", immature), ("double spend", doubleSpend),
             ("missing input", missing), ("outputs exceed inputs", overspend),
         ]
@@ -70,14 +77,22 @@ import Testing
             invalid.append(["name": name, "hex": Hex.encode(block.serialized)])
         }
 
+        // The control: the same assembly around a transaction fm-regtest accepts.
+        let valid = try MempoolRejectionTests.spend(childOutput, amount: 4_999_980_000, key: key, send: 4_999_970_000, to: payeeScript)
+        let control = await node.assembleUncheckedBlock(including: [valid], payout: .payToWitnessPublicKeyHash(key.publicKey))
+
         let blocks = await node.serializedBlocks()
         let input = harness.directory.appendingPathComponent("oracle-input.json")
-        try JSONSerialization.data(withJSONObject: ["valid": blocks.map { Hex.encode($0) }, "invalid": invalid]).write(to: input)
+        try JSONSerialization.data(withJSONObject: [
+            "valid": blocks.map { Hex.encode($0) }, "invalid": invalid, "control": Hex.encode(control.serialized),
+        ]).write(to: input)
         let replay = try Oracle.run([Oracle.directory.appendingPathComponent("replay_blocks.py").path, input.path])
         #expect(replay.status == 0, "libbitcoinkernel: \(replay.stdout) \(replay.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(replay.stdout.utf8)) as? [String: Any])
         #expect(report["tip_height"] as? Int == blocks.count)
         #expect(report["tip_hash"] as? String == (try await rpc.getBestBlockHash()).displayHex)
         #expect((report["refused"] as? [String])?.count == refused.count)
+        #expect(report["control_accepted"] as? Bool == true)
+        #expect(try await rpc.sendRawTransaction(valid) == valid.txid)
     }
 }

@@ -17,9 +17,13 @@ import Testing
         return (harness, FMBitcoin.OutPoint(txid: coinbase.txid, index: 0))
     }
 
-    static func spend(_ outpoint: FMBitcoin.OutPoint, amount: UInt64, key: SecretKey, send: UInt64, to script: Script) throws -> FMBitcoin.Transaction {
+    static func spend(
+        _ outpoint: FMBitcoin.OutPoint, amount: UInt64, key: SecretKey, send: UInt64, to script: Script,
+        sequence: UInt32 = 0xffff_fffd, lockTime: UInt32 = 0
+    ) throws -> FMBitcoin.Transaction {
         var transaction = FMBitcoin.Transaction(
-            inputs: [TxIn(previousOutput: outpoint)], outputs: [TxOut(value: send, scriptPubKey: script)])
+            inputs: [TxIn(previousOutput: outpoint, sequence: sequence)], outputs: [TxOut(value: send, scriptPubKey: script)],
+            lockTime: lockTime)
         try TestWallet.signP2WPKH(&transaction, index: 0, key: key, amount: amount)
         return transaction
     }
@@ -110,6 +114,16 @@ import Testing
         // Fee above sendrawtransaction's default maxfeerate (0.10 BTC/kvB).
         let expensive = try Self.spend(coin, amount: 50 * 100_000_000, key: key, send: 40 * 100_000_000, to: .payToWitnessPublicKeyHash(key.publicKey))
         await Self.expectRejection(rpc, expensive, code: .verifyError, reasonPrefix: "Fee exceeds maximum configured by user")
+
+        // Lock times (tip 101, the coin at height 1): absolute for block 103 is not final in block 102;
+        // relative 200 blocks (BIP-68) is not either; relative 100 blocks is.
+        let payee = Script.payToWitnessPublicKeyHash(key.publicKey)
+        let later = try Self.spend(coin, amount: 50 * 100_000_000, key: key, send: 50 * 100_000_000 - 10_000, to: payee, sequence: 0xffff_fffe, lockTime: 103)
+        await Self.expectRejection(rpc, later, code: .verifyRejected, reasonPrefix: "non-final")
+        let relative = try Self.spend(coin, amount: 50 * 100_000_000, key: key, send: 50 * 100_000_000 - 10_000, to: payee, sequence: 200)
+        await Self.expectRejection(rpc, relative, code: .verifyRejected, reasonPrefix: "non-BIP68-final")
+        let now = try Self.spend(coin, amount: 50 * 100_000_000, key: key, send: 50 * 100_000_000 - 10_000, to: payee, sequence: 100, lockTime: 101)
+        #expect(try await rpc.sendRawTransaction(now) == now.txid)
     }
 
     /// The same DER signature with s replaced by n − s (still valid ECDSA, but high-S).

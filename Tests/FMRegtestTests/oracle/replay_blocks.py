@@ -4,12 +4,14 @@ py-bitcoinkernel, module `pbk`) on a fresh regtest chainstate.
 
 Input (JSON file given as the only argument):
   {"valid": ["<block hex, height 1>", "<height 2>", ...],
-   "invalid": [{"name": "...", "hex": "<block on top of the last valid block>"}, ...]}
+   "invalid": [{"name": "...", "hex": "<block on top of the last valid block>"}, ...],
+   "control": "<block built like the invalid ones, on the same tip, with a valid transaction>"}
 
 Every valid block must be accepted and extend the tip by one. Every invalid block must not
 become the tip: libbitcoinkernel may store a block whose header and structure are fine and only
 find the bad transaction when connecting it (ConnectBlock), so "refused" means the tip, which
-the block would extend with more work if it were valid, stays where it was. Prints a JSON report; exit 0 only if
+the block would extend with more work if it were valid, stays where it was. The control block,
+assembled the same way, must then be accepted: so the invalid ones failed for their transaction. Prints a JSON report; exit 0 only if
 all expectations hold.
 
 Install: pip install py-bitcoinkernel==0.1.0a5
@@ -50,7 +52,19 @@ def main() -> int:
                 failures.append(f"invalid block '{candidate['name']}' was accepted by libbitcoinkernel")
             else:
                 refused.append(candidate["name"])
-        print(json.dumps({"tip_height": tip, "tip_hash": tip_hash, "refused": refused, "failures": failures}))
+        control_accepted = None
+        if "control" in spec:
+            try:
+                chainman.process_block(pbk.Block(bytes.fromhex(spec["control"])))
+            except pbk.ProcessBlockException as error:
+                failures.append(f"control block refused: {error}")
+            control_accepted = chainman.best_entry.height == tip + 1
+            if not control_accepted:
+                failures.append("control block did not become the tip")
+        print(json.dumps({
+            "tip_height": tip, "tip_hash": tip_hash, "refused": refused, "control_accepted": control_accepted,
+            "failures": failures,
+        }))
     return 1 if failures else 0
 
 
