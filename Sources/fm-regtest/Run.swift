@@ -54,6 +54,8 @@ extension FMRegtestCommand {
 
         func run() async throws {
             let logger = LogSetup.logger()
+            // Absolute, so that rpc.json and the ready line work from any directory.
+            let dataDir = URL(fileURLWithPath: self.dataDir).standardizedFileURL.path
             let node: RegtestNode
             do {
                 node = try RegtestNode(dataDirectory: dataDir, fallbackFeeRate: fallbackFeeRate == 0 ? nil : fallbackFeeRate)
