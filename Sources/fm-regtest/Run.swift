@@ -19,8 +19,11 @@ extension FMRegtestCommand {
                 The chain continues where it stopped. --rpc-port 0 picks a free port (read it from the line).
 
                 Examples:
-                  fm-regtest run --data-dir btc --rpc-port 18443 &
-                  fm-regtest run --data-dir btc --rpc-port 0 --rpc-user alice --rpc-password secret
+                  fm-regtest run --data-dir btc --rpc-port 18444 >btc.log 2>&1 &
+                  fm-regtest cli --data-dir btc --rpc-wait stop
+                  fm-regtest run --data-dir btc2 --rpc-port 0 --rpc-user alice --rpc-password secret >btc2.log 2>&1 &
+                  fm-regtest cli --data-dir btc2 --rpc-wait getblockcount
+                  fm-regtest cli --rpc-url "$(jq -r .url btc2/rpc.json)" --rpc-user alice --rpc-password secret stop
                 """)
 
         @Option(help: ArgumentHelp("Data directory (created if missing).", valueName: "dir"))
