@@ -18,7 +18,7 @@ extension FMRegtestCommand {
                 --rpc-wait waits (like bitcoin-cli -rpcwait) until the node is up, e.g. right after starting it.
 
                 Examples:
-                  fm-regtest run --data-dir btc --rpc-port 0 >btc.log 2>&1 &
+                  fm-regtest run --data-dir btc --rpc-port 0 --daemon > /dev/null
                   fm-regtest cli --data-dir btc --rpc-wait getblockchaininfo
                   fm-regtest cli --data-dir btc generatetoaddress 101 "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)"
                   fm-regtest cli --data-dir btc sendtoaddress "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)" 0.001

@@ -12,8 +12,8 @@ struct FMRegtestCommand: AsyncParsableCommand {
             production uses bitcoind, fm-regtest is a drop-in for tests and the demo (docs/regtest.md).
 
             Examples:
-              fm-regtest run --data-dir btc --rpc-port 18443 >btc.log 2>&1 &
-              fm-regtest cli --data-dir btc --rpc-wait generatetoaddress 101 "$(fm-regtest cli --data-dir btc --rpc-wait getnewaddress | jq -r .)"
+              fm-regtest run --data-dir btc --rpc-port 18443 --daemon
+              fm-regtest cli --data-dir btc generatetoaddress 101 "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)"
               fm-regtest cli --data-dir btc sendtoaddress "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)" 0.001
               fm-regtest cli --data-dir btc getbalance
               fm-regtest cli --data-dir btc stop

@@ -16,13 +16,14 @@ extension FMRegtestCommand {
                 RPC cookie DIR/.cookie (0600) and DIR/rpc.json (url and cookie file, the BitcoinRPCConfig other \
                 fm tools read), then prints one JSON line when the RPC server is ready:
                   {"blocks":0,"chain":"regtest","cookie_file":"DIR/.cookie","data_dir":"DIR","rpc_url":"http://127.0.0.1:18443"}
-                The chain continues where it stopped. --rpc-port 0 picks a free port (read it from the line).
+                The chain continues where it stopped. --rpc-port 0 picks a free port (read it from the line). \
+                With --daemon it runs in the background (log in DIR/debug.log) and the command returns once the \
+                node answers; in the foreground, end it with SIGTERM/SIGINT or `fm-regtest cli --data-dir DIR stop`.
 
                 Examples:
-                  fm-regtest run --data-dir btc --rpc-port 18444 >btc.log 2>&1 &
-                  fm-regtest cli --data-dir btc --rpc-wait stop
-                  fm-regtest run --data-dir btc2 --rpc-port 0 --rpc-user alice --rpc-password secret >btc2.log 2>&1 &
-                  fm-regtest cli --data-dir btc2 --rpc-wait getblockcount
+                  fm-regtest run --data-dir btc --rpc-port 18444 --daemon
+                  fm-regtest cli --data-dir btc stop
+                  fm-regtest run --data-dir btc2 --rpc-port 0 --rpc-user alice --rpc-password secret --daemon | jq -r .rpc_url
                   fm-regtest cli --rpc-url "$(jq -r .url btc2/rpc.json)" --rpc-user alice --rpc-password secret stop
                 """)
 
@@ -55,7 +56,16 @@ extension FMRegtestCommand {
             }
         }
 
+        @Flag(help: "Start in the background and return once the node answers, printing the same line (plus pid); its log goes to DIR/debug.log.")
+        var daemon = false
+
         func run() async throws {
+            if daemon { return try await Detach.start(arguments: CommandLine.arguments, dataDir: dataDir) }
+            if ProcessInfo.processInfo.environment[Detach.childVariable] == "1" {
+                // The detached daemon (its own process group already): outlive the terminal, hold nothing of the starter's.
+                signal(SIGHUP, SIG_IGN)
+                InheritedDescriptors.close()
+            }
             let logger = LogSetup.logger()
             // Absolute, so that rpc.json and the ready line work from any directory.
             let dataDir = URL(fileURLWithPath: self.dataDir).standardizedFileURL.path
@@ -101,6 +111,8 @@ extension FMRegtestCommand {
         var dataDir: String
         var chain: String
         var blocks: Int
+        /// Set by `run --daemon`: the background node's process id.
+        var pid: Int32?
     }
 
     struct RunFailure: ReportableError {

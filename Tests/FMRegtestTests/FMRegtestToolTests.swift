@@ -77,4 +77,31 @@ import Testing
         let ready = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
         return (daemon, ready)
     }
+
+    /// `run --daemon` under a harness that waits for the command and reads its output to the end
+    /// (ToolRunner, Foundation's `Process`): it returns once the node answers, and the background
+    /// node holds none of the harness's descriptors, so nothing waits for it.
+    @Test func daemonFlagReturnsWhenTheNodeAnswers() async throws {
+        let directory = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataDir = directory.appendingPathComponent("btc").path
+        let started = try ToolRunner.run("fm-regtest", ["run", "--data-dir", dataDir, "--rpc-port", "0", "--daemon"])
+        #expect(started.status == 0, "\(started.stderr)")
+        let ready = try started.json()
+        let pid = try #require(ready["pid"] as? Int)
+        #expect(kill(pid_t(pid), 0) == 0)  // running
+        #expect(try ToolRunner.run("fm-regtest", ["cli", "--data-dir", dataDir, "getblockcount"]).stdout == "0\n")
+        // A second node on the same data directory's port fails and says why.
+        let port = try #require((ready["rpc_url"] as? String)?.split(separator: ":").last.map(String.init))
+        let clash = try ToolRunner.run("fm-regtest", ["run", "--data-dir", dataDir + "2", "--rpc-port", port, "--daemon"])
+        #expect(clash.status == 1 && clash.stderr.contains("did not come up"))
+        #expect(try ToolRunner.run("fm-regtest", ["cli", "--data-dir", dataDir, "stop"]).status == 0)
+        var gone = false
+        for _ in 0..<100 where !gone {
+            gone = kill(pid_t(pid), 0) != 0
+            if !gone { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(gone)
+        #expect(try String(contentsOfFile: dataDir + "/debug.log", encoding: .utf8).contains("fm-regtest stopped"))
+    }
 }
