@@ -23,7 +23,9 @@ enum Detach {
         try log.seekToEnd()
 
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.executableURL =
+            FileManager.default.fileExists(atPath: "/proc/self/exe")
+            ? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() : Bundle.main.executableURL
         child.arguments = Array(arguments.dropFirst()).filter { $0 != "--daemon" }
         var environment = ProcessInfo.processInfo.environment
         environment[childVariable] = "1"
