@@ -34,6 +34,7 @@ let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let nioConcurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
@@ -107,6 +108,13 @@ let targets: [Target] = [
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
+    .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", nio, nioPosix, nioHTTP1, nioConcurrency]),
+    .target(
+        name: "FMRegtest",
+        dependencies: [
+            "FMBitcoin", "FMBitcoinRPC", "FMCore", "FMDatabase", "FMSecp256k1", grdb, hummingbird, logging, nio,
+            nioConcurrency, serviceLifecycle,
+        ]),
 
     // MARK: Modules
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMSecp256k1", grdb]),
@@ -133,6 +141,9 @@ let targets: [Target] = [
     .executableTarget(
         name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus]),
     .executableTarget(
+        name: "fm-regtest",
+        dependencies: ["FMCLI", "FMRegtest", "FMBitcoinRPC", "FMCore", argumentParser, logging, serviceLifecycle]),
+    .executableTarget(
         name: "fm-bench",
         dependencies: [
             "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
@@ -144,6 +155,13 @@ let targets: [Target] = [
     .testTarget(name: "FMCoreTests", dependencies: ["FMCore", "FMTesting"]),
     .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting", crypto]),
     .testTarget(name: "FMBitcoinTests", dependencies: ["FMBitcoin", "FMSecp256k1", "FMTesting"], exclude: ["Vectors"]),
+    .testTarget(name: "FMBitcoinRPCTests", dependencies: ["FMBitcoinRPC", "FMBitcoin", "FMCore", "FMRegtest", "FMTesting"]),
+    .testTarget(
+        name: "FMRegtestTests",
+        dependencies: [
+            "FMRegtest", "FMBitcoinRPC", "FMBitcoin", "FMSecp256k1", "FMTesting", logging, serviceLifecycle,
+        ],
+        exclude: ["oracle"]),
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),
@@ -190,6 +208,7 @@ let package = Package(
         .executable(name: "fm-mint", targets: ["fm-mint"]),
         .executable(name: "fm-node", targets: ["fm-node"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
+        .executable(name: "fm-regtest", targets: ["fm-regtest"]),
     ],
     dependencies: dependencies,
     targets: targets

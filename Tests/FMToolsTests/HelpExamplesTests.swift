@@ -82,6 +82,7 @@ import Testing
                         + "--api-url ws://127.0.0.1:19133 > bob.json",
                 ]
             ]),
+        "fm-regtest": Tool(world: .offline),
         "fm-bench": Tool(world: .notRun(reason: "benchmarks are built in release by `swift run` and run for minutes")),
     ]
 
