@@ -122,6 +122,8 @@ extension ConsensusDriver {
                 timers.cancel(timer)
             case .serveBlocks(let peer, let height, let maxCount):
                 try await serveBlocks(to: peer, from: height, maxCount: maxCount)
+            case .rejected(_, .outsideWindow(let iteration)) where iteration < engine.iteration:
+                state.withLockedValue { $0.status.staleMessages += 1 }
             case .rejected(let peer, let why):
                 state.withLockedValue { $0.status.rejectedMessages += 1 }
                 logger.debug("refused a peer message", metadata: ["from": "\(peer.rawValue)", "why": "\(why)"])

@@ -103,8 +103,11 @@ public struct ConsensusDriverStatus: Sendable, Hashable {
     public var iteration: UInt64 = 0
     /// Items submitted here and not yet finalized.
     public var pendingItems = 0
-    /// Peer messages the engine refused (garbage, bad signatures, ...).
+    /// Peer messages the engine refused (garbage, bad signatures, equivocation, ...): a sign of a faulty peer.
     public var rejectedMessages: UInt64 = 0
+    /// Votes and proposals for iterations this guardian had already left: normal whenever a peer is a step
+    /// behind, so they are counted apart from ``rejectedMessages``.
+    public var staleMessages: UInt64 = 0
     /// Whether ``ConsensusDriver/run()`` is processing events.
     public var isRunning = false
 }

@@ -138,7 +138,8 @@ public final class GuardianNode: Sendable {
             peerId: peerID, federationId: federationID, version: FMServerVersion.current,
             blockHeight: try await processor.nextHeight(), finalizedBlocks: driverStatus.finalizedCount,
             consensusIteration: driverStatus.iteration, pendingItems: driverStatus.pendingItems,
-            rejectedPeerMessages: driverStatus.rejectedMessages, consensusRunning: driverStatus.isRunning,
+            rejectedPeerMessages: driverStatus.rejectedMessages, stalePeerMessages: driverStatus.staleMessages,
+            consensusRunning: driverStatus.isRunning,
             peers: configs.consensus.peers.map { GuardianStatus.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) },
             haltedReason: try await processor.haltReason())
     }
@@ -162,6 +163,8 @@ public struct GuardianStatus: Codable, Hashable, Sendable {
     public var consensusIteration: UInt64
     public var pendingItems: Int
     public var rejectedPeerMessages: UInt64
+    /// Late votes for iterations already left (normal; see ``ConsensusDriverStatus/staleMessages``).
+    public var stalePeerMessages: UInt64
     public var consensusRunning: Bool
     public var peers: [Peer]
     /// Set when the audit failed and the guardian stopped applying blocks.
