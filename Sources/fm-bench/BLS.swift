@@ -12,6 +12,10 @@ extension FMBench {
                 Times are thread CPU time unless --clock wall is given: every operation here is
                 single-threaded, and CPU time stays meaningful while other processes load the machine.
                 Offline; takes under a minute in release builds.
+
+                Examples:
+                  swift run -c release fm-bench bls
+                  swift run -c release fm-bench bls --json | jq .
                 """)
 
         @OptionGroup var options: BenchmarkOptions

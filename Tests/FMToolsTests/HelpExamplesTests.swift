@@ -90,7 +90,6 @@ import Testing
     /// outside the help text. Each is recorded as a known issue; once fixed, the test reports that the issue is gone
     /// and the entry must be removed.
     static let knownIssues: [String: String] = [
-        "fm-bench bls": "fm-bench bls --help has no example (fm-bench is outside the help strings this test's author may change)",
         "fm-mint spend: fm-mint spend 2sat | jq -r .notes > notes.txt":
             "spend selects notes covering AMOUNT but not AMOUNT + reissue fees (NoteSelection in FMMintClient), so "
             + "it fails with 'not enough e-cash' although the wallet holds enough",
