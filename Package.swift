@@ -113,6 +113,10 @@ let targets: [Target] = [
             // StateMachines/ (owner: client) drives the notes through the client framework.
             "FMClientCore", "FMDatabase", "FMEncoding", grdb,
         ]),
+    .target(name: "FMWalletCommon", dependencies: ["FMCore", "FMBitcoin", "FMSecp256k1", "FMEncoding"]),
+    .target(
+        name: "FMWalletServer",
+        dependencies: ["FMWalletCommon", "FMServerCore", "FMBitcoin", "FMDatabase", "FMEncoding", grdb, logging]),
 
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
@@ -160,6 +164,12 @@ let targets: [Target] = [
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
+    .testTarget(
+        name: "FMWalletTests",
+        dependencies: [
+            "FMWalletCommon", "FMWalletServer", "FMServerCore", "FMBitcoin", "FMSecp256k1", "FMCore", "FMEncoding",
+            "FMDatabase", "FMTesting", grdb,
+        ]),
     .testTarget(
         name: "FMMintTests",
         dependencies: [
