@@ -43,7 +43,7 @@ enum WalletSchema {
                     unsigned_tx BLOB NOT NULL,
                     signed_tx BLOB,
                     UNIQUE (fm_txid, fm_out_index)
-                ) WITHOUT ROWID;
+                );
                 CREATE TABLE wallet_peg_out_signatures (
                     txid BLOB NOT NULL,
                     peer INTEGER NOT NULL,

@@ -167,6 +167,9 @@ public struct WalletServerModule: BackgroundServerModule {
         }
     }
 
+    /// The highest block height the federation counts as final (0 before the first votes).
+    public func consensusHeight(db: Database) throws -> UInt64 { try WalletStore.consensusHeight(db) }
+
     /// The median of the n latest height votes (missing votes count as 0).
     static func medianHeight(votes: [UInt64], peers: Int) -> UInt64 {
         var all = votes + Array(repeating: 0, count: max(0, peers - votes.count))
@@ -231,20 +234,27 @@ public struct WalletServerModule: BackgroundServerModule {
     // MARK: Background
 
     public func runBackground(database: SQLiteDatabase) async throws {
-        guard let source = monitor.source else { return }
+        guard monitor.source != nil else { return }
         while !Task.isCancelled {
-            await monitor.poll()
-            let signed = (try? await database.read { db in try WalletStore.signedPegOuts(db) }) ?? []
-            let confirmed = monitor.snapshot.confirmed
-            for pegOut in signed where !confirmed.contains(pegOut.txid) {
-                guard let transaction = pegOut.signed else { continue }
-                switch try? await source.broadcast(transaction) {
-                case .confirmed: monitor.markConfirmed(pegOut.txid)
-                case .rejected(let reason): monitor.logger.warning("bitcoin node refused peg-out \(pegOut.txid): \(reason)")
-                case .accepted, nil: break
-                }
-            }
+            await backgroundTick(database: database)
             try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// One round of background work: refresh the view of the bitcoin node (tip, fee rate), then send every signed
+    /// peg-out the node has not reported confirmed. ``runBackground(database:)`` does this every poll interval.
+    public func backgroundTick(database: SQLiteDatabase) async {
+        guard let source = monitor.source else { return }
+        await monitor.poll()
+        let signed = (try? await database.read { db in try WalletStore.signedPegOuts(db) }) ?? []
+        let confirmed = monitor.snapshot.confirmed
+        for pegOut in signed where !confirmed.contains(pegOut.txid) {
+            guard let transaction = pegOut.signed else { continue }
+            switch try? await source.broadcast(transaction) {
+            case .confirmed: monitor.markConfirmed(pegOut.txid)
+            case .rejected(let reason): monitor.logger.warning("bitcoin node refused peg-out \(pegOut.txid): \(reason)")
+            case .accepted, nil: break
+            }
         }
     }
 
