@@ -34,6 +34,7 @@ let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
 let nioConcurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
@@ -101,6 +102,7 @@ let targets: [Target] = [
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
+    .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", nio, nioPosix, nioHTTP1, nioConcurrency]),
 
     // MARK: Modules
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMSecp256k1", grdb]),
@@ -141,6 +143,7 @@ let targets: [Target] = [
     .testTarget(name: "FMCoreTests", dependencies: ["FMCore", "FMTesting"]),
     .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting", crypto]),
     .testTarget(name: "FMBitcoinTests", dependencies: ["FMBitcoin", "FMSecp256k1", "FMTesting"], exclude: ["Vectors"]),
+    .testTarget(name: "FMBitcoinRPCTests", dependencies: ["FMBitcoinRPC", "FMBitcoin", "FMCore", "FMTesting"]),
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),

@@ -1,0 +1,94 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The reply to one HTTP request.
+struct HTTPReply: Sendable {
+    var status: Int
+    var body: [UInt8]
+}
+
+/// A minimal HTTP/1.1 client for JSON-RPC: one connection per request, `Connection: close`,
+/// whole body buffered (replies are bounded by ``maximumBodySize``).
+enum HTTPPost {
+    static let maximumBodySize = 64 << 20
+
+    /// POSTs `body` to `host:port` `path` with the given headers.
+    /// - Throws: NIO or `HTTPPostError` errors; the caller maps them to transport errors.
+    static func send(
+        host: String, port: Int, path: String, headers: [(String, String)], body: [UInt8],
+        timeout: TimeAmount
+    ) async throws -> HTTPReply {
+        try await withThrowingTaskGroup(of: HTTPReply.self) { group in
+            group.addTask { try await exchange(host: host, port: port, path: path, headers: headers, body: body) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
+                throw HTTPPostError.timedOut(seconds: Int(timeout.nanoseconds / 1_000_000_000))
+            }
+            let reply = try await group.next()!
+            group.cancelAll()
+            return reply
+        }
+    }
+
+    private static func exchange(
+        host: String, port: Int, path: String, headers: [(String, String)], body: [UInt8]
+    ) async throws -> HTTPReply {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(10))
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await withTaskCancellationHandler {
+            try await channel.executeThenClose { inbound, outbound in
+                var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
+                head.headers.add(name: "Host", value: port == 80 ? host : "\(host):\(port)")
+                head.headers.add(name: "Content-Length", value: String(body.count))
+                head.headers.add(name: "Connection", value: "close")
+                for (name, value) in headers { head.headers.add(name: name, value: value) }
+                try await outbound.write(.head(head))
+                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+                try await outbound.write(.end(nil))
+
+                var status: Int?
+                var received = ByteBuffer()
+                for try await part in inbound {
+                    switch part {
+                    case .head(let responseHead): status = Int(responseHead.status.code)
+                    case .body(var chunk):
+                        guard received.readableBytes + chunk.readableBytes <= maximumBodySize else {
+                            throw HTTPPostError.bodyTooLarge
+                        }
+                        received.writeBuffer(&chunk)
+                    case .end:
+                        guard let status else { throw HTTPPostError.noResponseHead }
+                        return HTTPReply(status: status, body: Array(received.readableBytesView))
+                    }
+                }
+                throw HTTPPostError.connectionClosedEarly
+            }
+        } onCancel: {
+            channel.channel.close(promise: nil)
+        }
+    }
+}
+
+enum HTTPPostError: Error, CustomStringConvertible {
+    case timedOut(seconds: Int)
+    case bodyTooLarge
+    case noResponseHead
+    case connectionClosedEarly
+
+    var description: String {
+        switch self {
+        case .timedOut(let seconds): return "no reply within \(seconds) s"
+        case .bodyTooLarge: return "reply larger than \(HTTPPost.maximumBodySize) bytes"
+        case .noResponseHead: return "reply ended without an HTTP status line"
+        case .connectionClosedEarly: return "connection closed before the reply was complete"
+        }
+    }
+}
