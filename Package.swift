@@ -93,7 +93,7 @@ let targets: [Target] = [
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
-            prometheus,
+            prometheus, "FMWalletServer", "FMBitcoinRPC",
         ]),
 
     // MARK: Client
@@ -124,7 +124,9 @@ let targets: [Target] = [
     .target(name: "FMWalletCommon", dependencies: ["FMCore", "FMBitcoin", "FMSecp256k1", "FMEncoding"]),
     .target(
         name: "FMWalletServer",
-        dependencies: ["FMWalletCommon", "FMServerCore", "FMBitcoin", "FMDatabase", "FMEncoding", grdb, logging]),
+        dependencies: [
+            "FMWalletCommon", "FMServerCore", "FMBitcoin", "FMBitcoinRPC", "FMDatabase", "FMEncoding", grdb, logging,
+        ]),
 
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
