@@ -109,6 +109,12 @@ let targets: [Target] = [
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
     .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", nio, nioPosix, nioHTTP1, nioConcurrency]),
+    .target(
+        name: "FMRegtest",
+        dependencies: [
+            "FMBitcoin", "FMBitcoinRPC", "FMCore", "FMDatabase", "FMSecp256k1", grdb, hummingbird, logging, nio,
+            nioConcurrency, serviceLifecycle,
+        ]),
 
     // MARK: Modules
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMSecp256k1", grdb]),
@@ -140,6 +146,9 @@ let targets: [Target] = [
         name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
     .executableTarget(
         name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus]),
+    .executableTarget(
+        name: "fm-regtest",
+        dependencies: ["FMCLI", "FMRegtest", "FMBitcoinRPC", "FMCore", argumentParser, logging, serviceLifecycle]),
     .executableTarget(
         name: "fm-bench",
         dependencies: [
@@ -205,6 +214,7 @@ let package = Package(
         .executable(name: "fm-mint", targets: ["fm-mint"]),
         .executable(name: "fm-node", targets: ["fm-node"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
+        .executable(name: "fm-regtest", targets: ["fm-regtest"]),
     ],
     dependencies: dependencies,
     targets: targets

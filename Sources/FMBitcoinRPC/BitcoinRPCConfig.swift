@@ -9,20 +9,14 @@ public enum BitcoinRPCAuth: Sendable, Hashable {
     case userPassword(user: String, password: String)
 }
 
-/// Where the bitcoin node is and how to log in; the JSON form goes into configs:
-/// `{"url": "http://127.0.0.1:18443", "cookie_file": "/path/.cookie"}` or with `user` and `password`.
+/// Where the bitcoin node is and how to log in. Through fm's `JSONConventions` (snake_case) its
+/// JSON form is `{"url": "http://127.0.0.1:18443", "cookie_file": "/path/.cookie"}`, or with
+/// `user` and `password` instead of `cookie_file`.
 public struct BitcoinRPCConfig: Sendable, Hashable, Codable {
     public var url: String
     public var cookieFile: String?
     public var user: String?
     public var password: String?
-
-    enum CodingKeys: String, CodingKey {
-        case url
-        case cookieFile = "cookie_file"
-        case user
-        case password
-    }
 
     public init(url: String, auth: BitcoinRPCAuth) {
         self.url = url
