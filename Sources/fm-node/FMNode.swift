@@ -46,8 +46,13 @@ extension FMNode {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
             let configs = try directory.load()
+            let environment = ProcessInfo.processInfo.environment
+            for fault in GuardianTestFaults.active(in: environment) {
+                logger.critical("TEST FAULT \(fault) is on: this guardian misbehaves on purpose (dev federations only)")
+            }
             let node = try GuardianNode(
-                configs: configs, databasePath: directory.databasePath(configs.local), logger: logger)
+                configs: configs, databasePath: directory.databasePath(configs.local),
+                registry: GuardianTestFaults.registry(environment: environment), logger: logger)
             logger.info(
                 "starting guardian \(configs.local.peerId.rawValue) of federation \(node.federationID)",
                 metadata: ["p2p": "\(configs.local.p2pBindHost):\(configs.local.p2pBindPort)",

@@ -45,9 +45,14 @@ public struct MintClientModule: ClientModule {
         }
     }
 
+    /// Restores the notes issued to this wallet from the federation's issuance log (``MintRecovery``).
     public func recover() async throws -> JSONValue {
-        throw MintClientError.recoveryUnavailable
+        let recovery = MintRecovery(api: context.api, config: config, derivation: derivation, module: instance)
+        return try JSONValue(try await recovery.run(into: context.database))
     }
+
+    /// The derivation-index purpose of notes of `denomination` (what recovery raises).
+    static func notePurpose(_ denomination: Denomination) -> String { "note-\(denomination.exponent)" }
 
     // MARK: - Starting operations
 
@@ -136,7 +141,7 @@ public struct MintClientModule: ClientModule {
             var planned: [MintIssuance.PlannedNote] = []
             var outputs: [ClientOutput] = []
             for (position, denomination) in denominations.enumerated() {
-                let index = try DerivationIndices.reserve(module: instance, purpose: "note-\(denomination.exponent)", in: db)
+                let index = try DerivationIndices.reserve(module: instance, purpose: Self.notePurpose(denomination), in: db)
                 let secret = derivation.secret(denomination: denomination, index: index)
                 planned.append(.init(outIndex: UInt64(position), denomination: denomination, derivationIndex: index))
                 outputs.append(ClientOutput(item: ModuleItem(module: instance, encoding: secret.output), amount: denomination.amount, fee: fee))
@@ -175,12 +180,11 @@ public enum MintClientError: ReportableError, Equatable {
     case invalidNotes([Int])
     case notDevMode
     case noteUnavailable(String)
-    case recoveryUnavailable
 
     public var category: FailureCategory {
         switch self {
         case .otherFederation, .invalidNotes, .notDevMode: .badInput
-        case .noteUnavailable, .recoveryUnavailable: .failed
+        case .noteUnavailable: .failed
         }
     }
 
@@ -190,7 +194,6 @@ public enum MintClientError: ReportableError, Equatable {
         case .invalidNotes: "invalid_notes"
         case .notDevMode: "not_dev_mode"
         case .noteUnavailable: "note_unavailable"
-        case .recoveryUnavailable: "recovery_unavailable"
         }
     }
 
@@ -201,8 +204,6 @@ public enum MintClientError: ReportableError, Equatable {
             "notes at positions \(indices.map(String.init).joined(separator: ", ")) do not carry a valid federation signature"
         case .notDevMode: "dev-issue works only with a federation started in dev mode"
         case .noteUnavailable(let nonce): "note \(nonce) is already used by another operation"
-        case .recoveryUnavailable:
-            "recovery from the mnemonic needs the federation's signed history (await_signed_session), not yet served"
         }
     }
 }
