@@ -93,7 +93,7 @@ public struct MintClientModule: ClientModule {
     /// `reissue` = the id of a reissue that makes exact change; await it and spend again.
     public func spend(_ amount: Amount) async throws -> (spent: OperationID?, reissue: OperationID?) {
         let spendable = try await context.database.read { db in try MintNoteStore.spendable(in: db) }
-        let selection = try NoteSelection.select(from: spendable, target: amount) { $0.note.denomination }
+        var selection = try NoteSelection.select(from: spendable, target: amount) { $0.note.denomination }
         if selection.isExact {
             let id = OperationID.random()
             let notes = selection.selected.map(spendableNote(_:))
@@ -105,13 +105,25 @@ public struct MintClientModule: ClientModule {
             }
             return (id, nil)
         }
+        // A reissue for exact change pays fees: select notes that cover the amount and the fees of the plan,
+        // growing the reserve for fees until the plan fits (or the wallet cannot cover it).
+        var fitting: ReissuePlan?
+        while fitting == nil {
+            let failure: MintError
+            do {
+                fitting = try ReissuePlan(
+                    inputTotal: selection.total, inputCount: selection.selected.count, target: amount, config: config)
+                continue
+            } catch { failure = error }
+            guard case .insufficientNotes(_, let need) = failure, need > selection.total else { throw failure }
+            selection = try NoteSelection.select(from: spendable, target: need) { $0.note.denomination }
+        }
         let inputs = selection.selected.map { stored in
             ClientInput(
                 item: ModuleItem(module: instance, encoding: MintInput.note(stored.note)), amount: stored.note.amount,
                 fee: config.fees.perInput, spendKey: spendableNote(stored).spendKey)
         }
-        let plan = try ReissuePlan(
-            inputTotal: selection.total, inputCount: inputs.count, target: amount, config: config)
+        let plan = fitting!
         let reissue = try await start(
             inputs: inputs, outputs: plan.targetOutputs + plan.changeOutputs, reserving: selection.selected.map(\.note))
         return (nil, reissue)
