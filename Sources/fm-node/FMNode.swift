@@ -86,10 +86,15 @@ extension FMNode {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
             let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
+            let environment = ProcessInfo.processInfo.environment
+            for fault in GuardianTestFaults.active(in: environment) {
+                logger.critical("TEST FAULT \(fault) is on: this guardian misbehaves on purpose (dev federations only)")
+            }
             let bitcoind = try bitcoind(configs.local)
             let node = try GuardianNode(
                 configs: configs, databasePath: directory.databasePath(configs.local),
-                registry: .standard(walletChain: try bitcoind?.makeChainSource()), logger: logger)
+                registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind?.makeChainSource()),
+                logger: logger)
             if let bitcoind {
                 logger.info("wallet follows the bitcoin node at \(bitcoind.url)")
             } else {

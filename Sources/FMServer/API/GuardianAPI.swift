@@ -10,6 +10,7 @@ import FMServerCore
 /// - `await_output_outcome {out_point: {txid, out_index}}` → `{outcome: hex}` (long poll).
 /// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
 /// - `session_count` → the number of blocks applied; `client_config`; `status`; `audit`.
+/// - every module's own endpoints as `<kind>/<name>` (``registerModuleEndpoints(into:node:)``).
 public enum GuardianAPI {
     /// How long the long polls wait before answering `not_yet_processed`.
     public static let longPoll: Duration = .seconds(50)
@@ -76,6 +77,28 @@ public enum GuardianAPI {
         registry.register("audit", summary: "Every module's assets and liabilities") {
             (_: NoParams, _) async throws -> AuditReport in
             AuditReport(try await node.processor.audit(), haltedReason: try await node.processor.haltReason())
+        }
+        registerModuleEndpoints(into: &registry, node: node)
+    }
+
+    /// Registers each module's ``ModuleEndpoint``s as `<kind>/<name>`, answered from committed state in a
+    /// read-only transaction. When a federation runs two instances of one kind, the lowest instance serves.
+    public static func registerModuleEndpoints(into registry: inout RPCMethodRegistry, node: GuardianNode) {
+        var served = Set<ModuleKind>()
+        for instance in node.processor.modules.keys.sorted() {
+            let module = node.processor.modules[instance]!
+            guard served.insert(module.kind).inserted else { continue }
+            for endpoint in module.apiEndpoints {
+                let database = node.processor.database
+                registry.register("\(module.kind)/\(endpoint.name)", summary: endpoint.summary) {
+                    (params: JSONValue, _) async throws -> JSONValue in
+                    do {
+                        return try await database.read { db in try endpoint.handler(params, db) }
+                    } catch ModuleEndpointError.invalidParams(let field, let expected) {
+                        throw JSONRPCError.invalidParams(field: field.isEmpty ? "params" : "params.\(field)", expected: expected)
+                    }
+                }
+            }
         }
     }
 }
