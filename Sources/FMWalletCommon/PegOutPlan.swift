@@ -102,3 +102,56 @@ public struct PegOutPlan: Hashable, Sendable {
         return fee(rate: rate, virtualSize: estimatedVirtualSize(of: transaction, config: config))
     }
 }
+
+extension PegOutPlan {
+    /// The fee (sat) a peg-out of `amount` to `address` at `rate` needs for the transaction the federation would
+    /// build from `utxos` now: the fee for one input, raised until it also pays for the inputs it makes necessary.
+    public static func quote(
+        address: SegwitAddress, amount: UInt64, rate: UInt64, utxos: [FederationUTXO], config: WalletConsensusConfig
+    ) throws(WalletError) -> UInt64 {
+        var fee = suggestedFee(address: address, amount: amount, rate: rate, config: config)
+        for _ in 0..<64 {
+            do {
+                _ = try PegOutPlan(pegOut: PegOut(address: address, amount: amount, feeRate: rate, fee: fee), utxos: utxos, config: config)
+                return fee
+            } catch .feeTooLow(_, let required, _) {
+                fee = required
+            }
+        }
+        throw .insufficientFederationFunds(needed: amount + fee, available: utxos.reduce(0) { $0 + $1.value })
+    }
+}
+
+/// What `wallet/peg_out_fees` answers: the fee rate the federation requires now and the fee a peg-out pays at it.
+public struct PegOutFeeQuote: Codable, Hashable, Sendable {
+    /// sat/kvB.
+    public var feeRate: UInt64
+    /// sat.
+    public var fee: UInt64
+
+    public init(feeRate: UInt64, fee: UInt64) {
+        self.feeRate = feeRate
+        self.fee = fee
+    }
+}
+
+/// The params of `wallet/peg_out_fees`.
+public struct PegOutFeeRequest: Codable, Hashable, Sendable {
+    public var address: String
+    public var amountSats: UInt64
+    /// sat/kvB; absent: the federation's consensus fee rate.
+    public var feeRate: UInt64?
+
+    public init(address: String, amountSats: UInt64, feeRate: UInt64? = nil) {
+        self.address = address
+        self.amountSats = amountSats
+        self.feeRate = feeRate
+    }
+}
+
+/// What `wallet/block_height` answers.
+public struct WalletBlockHeight: Codable, Hashable, Sendable {
+    /// The highest block the federation counts as final (0 before guardians voted).
+    public var consensusBlockHeight: UInt64
+    public init(consensusBlockHeight: UInt64) { self.consensusBlockHeight = consensusBlockHeight }
+}

@@ -222,6 +222,29 @@ public struct WalletServerModule: BackgroundServerModule {
         }
     }
 
+    // MARK: Client API
+
+    /// `wallet/block_height` (the consensus block height) and `wallet/peg_out_fees` (the fee rate and the fee a
+    /// peg-out needs now), both from committed consensus state, so t guardians give the same answer.
+    public var apiEndpoints: [ModuleEndpoint] {
+        [
+            .typed("block_height", summary: "The highest bitcoin block the federation counts as final.") {
+                (_: [String: String], db: Database) in
+                WalletBlockHeight(consensusBlockHeight: try WalletStore.consensusHeight(db))
+            },
+            .typed("peg_out_fees", summary: "The fee rate (sat/kvB) and fee (sat) a peg-out needs now.") {
+                (request: PegOutFeeRequest, db: Database) in
+                guard let address = try? SegwitAddress(request.address, network: config.network) else {
+                    throw WalletError.invalidAddress(request.address, network: config.network.rawValue)
+                }
+                let rate = max(request.feeRate ?? 0, try consensusFeeRate(db))
+                let fee = try PegOutPlan.quote(
+                    address: address, amount: request.amountSats, rate: rate, utxos: try WalletStore.spendable(db), config: config)
+                return PegOutFeeQuote(feeRate: rate, fee: fee)
+            },
+        ]
+    }
+
     // MARK: Audit
 
     /// Assets: the federation's spendable bitcoin (claimed deposits and peg-out change, in msat). Liabilities: none;

@@ -141,11 +141,11 @@ public struct MintClientModule: ClientModule {
     }
 
     /// Reserves derivation indices for `outputs`, signs the transaction and persists the operation, all in
-    /// one database transaction.
-    private func start(inputs: [ClientInput], outputs denominations: [Denomination], reserving notes: [Note]) async throws
-        -> OperationID
-    {
-        let id = OperationID.random()
+    /// one database transaction. `extraOutputs` (another module's, e.g. a peg-out) follow the notes.
+    func start(
+        inputs: [ClientInput], outputs denominations: [Denomination], reserving notes: [Note],
+        id: OperationID = .random(), extraOutputs: [ClientOutput] = []
+    ) async throws -> OperationID {
         let instance = self.instance
         let derivation = self.derivation
         let fee = config.fees.perOutput
@@ -158,7 +158,7 @@ public struct MintClientModule: ClientModule {
                 planned.append(.init(outIndex: UInt64(position), denomination: denomination, derivationIndex: index))
                 outputs.append(ClientOutput(item: ModuleItem(module: instance, encoding: secret.output), amount: denomination.amount, fee: fee))
             }
-            let transaction = try TransactionBuilder(inputs: inputs, outputs: outputs).build()
+            let transaction = try TransactionBuilder(inputs: inputs, outputs: outputs + extraOutputs).build()
             try MintNoteStore.reserve(notes, for: id, in: db)
             let machine = MintIssuance(
                 operation: id, phase: .submitting, transaction: Hex.encode(transaction.canonicalBytes), txid: transaction.txid,
