@@ -129,6 +129,12 @@ let targets: [Target] = [
         ]),
     .target(name: "FMWalletCommon", dependencies: ["FMCore", "FMBitcoin", "FMSecp256k1", "FMEncoding"]),
     .target(
+        name: "FMWalletClient",
+        dependencies: [
+            "FMWalletCommon", "FMClientCore", "FMMintClient", "FMBitcoin", "FMBitcoinRPC", "FMCore", "FMDatabase",
+            "FMEncoding", "FMSecp256k1", grdb,
+        ]),
+    .target(
         name: "FMWalletServer",
         dependencies: [
             "FMWalletCommon", "FMServerCore", "FMBitcoin", "FMBitcoinRPC", "FMDatabase", "FMEncoding", grdb, logging,
