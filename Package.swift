@@ -104,6 +104,7 @@ let targets: [Target] = [
         name: "FMClient",
         dependencies: [
             "FMClientCore", "FMMintClient", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging,
+            "FMWalletClient", "FMBitcoinRPC",
         ]),
 
     // MARK: Bitcoin
@@ -150,6 +151,10 @@ let targets: [Target] = [
     .executableTarget(name: "fm-dkg", dependencies: ["FMCLI", "FMDKG", "FMServer", "FMSetup", "FMCore", logging]),
     .executableTarget(
         name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
+    .executableTarget(
+        name: "fm-pegin", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMBitcoin", "FMCore", argumentParser]),
+    .executableTarget(
+        name: "fm-pegout", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMCore", argumentParser]),
     .executableTarget(
         name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus]),
     .executableTarget(
@@ -219,6 +224,8 @@ let package = Package(
         .executable(name: "fm-dkg", targets: ["fm-dkg"]),
         .executable(name: "fm-mint", targets: ["fm-mint"]),
         .executable(name: "fm-node", targets: ["fm-node"]),
+        .executable(name: "fm-pegin", targets: ["fm-pegin"]),
+        .executable(name: "fm-pegout", targets: ["fm-pegout"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
     ],

@@ -10,13 +10,15 @@ public enum WalletClientError: ReportableError, Equatable {
     case notADeposit(txid: String)
     /// A wallet operation needs the mint module, which this federation's client does not have.
     case noMint
+    /// The federation has no wallet module.
+    case noWalletModule
     /// The federation's answer could not be read.
     case malformedAnswer(String)
 
     public var category: FailureCategory {
         switch self {
         case .invalidAddress, .notADeposit, .noBitcoinNode: .badInput
-        case .noMint, .malformedAnswer: .failed
+        case .noMint, .noWalletModule, .malformedAnswer: .failed
         }
     }
 
@@ -26,6 +28,7 @@ public enum WalletClientError: ReportableError, Equatable {
         case .invalidAddress: "invalid_address"
         case .notADeposit: "not_a_deposit"
         case .noMint: "no_mint_module"
+        case .noWalletModule: "no_wallet_module"
         case .malformedAnswer: "malformed_answer"
         }
     }
@@ -45,6 +48,7 @@ public enum WalletClientError: ReportableError, Equatable {
             "this step reads the bitcoin chain: give the client's bitcoin node with --bitcoind-url and --bitcoind-cookie (or FM_BITCOIND_URL, FM_BITCOIND_COOKIE)"
         case .invalidAddress(let address, let network): "\"\(address)\" is not a segwit address on \(network)"
         case .notADeposit(let txid): "transaction \(txid) pays none of this client's deposit addresses (see fm-pegin address)"
+        case .noWalletModule: "this federation has no wallet module: it does not peg in or out"
         case .noMint: "the federation has no mint module this client knows, so deposits cannot become notes"
         case .malformedAnswer(let reason): "the federation's answer could not be read: \(reason)"
         }
