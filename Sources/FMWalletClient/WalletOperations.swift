@@ -4,6 +4,7 @@ import FMClientCore
 import FMCore
 import FMMintClient
 import FMWalletCommon
+import Synchronization
 
 /// Peg-in and peg-out for one federation client: the wallet module with the mint module (whose notes the deposits
 /// become and the peg-outs spend) and, for peg-ins, the client's own bitcoin node (Fedimint clients read the chain
@@ -24,7 +25,9 @@ public struct WalletOperations: Sendable {
         self.mint = mint
         self.bitcoin = bitcoin
         self.pollInterval = pollInterval
-        self.progress = progress
+        // Say each distinct progress line once, not once per poll.
+        let last = ProgressDeduplicator()
+        self.progress = { line in if last.isNew(line) { progress(line) } }
     }
 
     var executor: OperationExecutor { wallet.context.executor }
@@ -98,5 +101,17 @@ public struct WalletOperations: Sendable {
 
     var pegInEnvironment: PegIn.Environment {
         PegIn.Environment(wallet: wallet, mint: mint, bitcoin: bitcoin, progress: progress, pollInterval: pollInterval)
+    }
+}
+
+/// Remembers the last progress line so a polling loop reports changes only.
+final class ProgressDeduplicator: Sendable {
+    private let last = Mutex<String?>(nil)
+
+    func isNew(_ line: String) -> Bool {
+        last.withLock { last in
+            defer { last = line }
+            return last != line
+        }
     }
 }

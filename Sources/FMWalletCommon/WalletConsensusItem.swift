@@ -5,18 +5,32 @@ import FMSecp256k1
 
 /// What guardians propose to each other through consensus for the wallet (BRIEF §8).
 /// Canonical form: a versioned enum.
+///
+/// Votes name their voter: consensus orders opaque items and drops an item equal to one it recently ordered, so
+/// two guardians voting the same height must produce different bytes. The guardian accepts a vote only from the
+/// block's proposer named in it.
 public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
-    /// The proposer's bitcoin node's tip height minus the finality delay: the highest block it counts as final.
-    case blockHeight(UInt32)
-    /// The proposer's fee rate estimate, sat/kvB.
-    case feeRate(UInt64)
+    /// The voter's bitcoin node's tip height minus the finality delay: the highest block it counts as final.
+    case blockHeight(UInt32, voter: PeerID)
+    /// The voter's fee rate estimate, sat/kvB, made when the federation's consensus height was `atHeight` (so a
+    /// guardian can vote a rate again later).
+    case feeRate(UInt64, voter: PeerID, atHeight: UInt64)
     /// The proposer's signatures over every input of a pending peg-out.
     case pegOutSignatures(PegOutSignatureShare)
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
-        case .blockHeight(let height): encoder.writeVariant(0) { $0.write(height) }
-        case .feeRate(let rate): encoder.writeVariant(1) { $0.write(rate) }
+        case .blockHeight(let height, let voter):
+            encoder.writeVariant(0) {
+                $0.write(height)
+                $0.write(voter.rawValue)
+            }
+        case .feeRate(let rate, let voter, let atHeight):
+            encoder.writeVariant(1) {
+                $0.write(rate)
+                $0.write(voter.rawValue)
+                $0.write(atHeight)
+            }
         case .pegOutSignatures(let share): encoder.writeVariant(2) { $0.write(share) }
         }
     }
@@ -24,8 +38,8 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         var (index, body) = try decoder.readVariant()
         switch index {
-        case 0: self = .blockHeight(try body.read())
-        case 1: self = .feeRate(try body.read())
+        case 0: self = .blockHeight(try body.read(), voter: PeerID(try body.read(UInt16.self)))
+        case 1: self = .feeRate(try body.read(), voter: PeerID(try body.read(UInt16.self)), atHeight: try body.read())
         case 2: self = .pegOutSignatures(try body.read())
         default: throw .unknownVariant(index, type: "WalletConsensusItem")
         }

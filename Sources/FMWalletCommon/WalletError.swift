@@ -28,6 +28,8 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
     case insufficientFederationFunds(needed: UInt64, available: UInt64)
     /// A signature share does not verify.
     case invalidSignatureShare(peer: PeerID, reason: String)
+    /// A vote names another guardian than the one that proposed it.
+    case voteNotFromProposer(voter: PeerID, proposer: PeerID)
     /// A wallet config that is inconsistent or does not belong to this guardian.
     case invalidConfig(String)
 
@@ -46,6 +48,7 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
         case .feeTooLow: "peg_out_fee_too_low"
         case .insufficientFederationFunds: "insufficient_federation_funds"
         case .invalidSignatureShare: "invalid_signature_share"
+        case .voteNotFromProposer: "vote_not_from_proposer"
         case .invalidConfig: "invalid_wallet_config"
         }
     }
@@ -87,6 +90,7 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
         case .insufficientFederationFunds(let needed, let available):
             "the federation holds \(available) sat in spendable outputs, \(needed) sat are needed"
         case .invalidSignatureShare(let peer, let reason): "invalid peg-out signature share from \(peer): \(reason)"
+        case .voteNotFromProposer(let voter, let proposer): "a vote of \(voter) was proposed by \(proposer)"
         case .invalidConfig(let reason): "invalid wallet config: \(reason)"
         }
     }

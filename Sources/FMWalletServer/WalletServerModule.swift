@@ -135,11 +135,15 @@ public struct WalletServerModule: BackgroundServerModule {
         let chain = monitor.snapshot
         if let tip = chain.tipHeight, tip > UInt64(config.finalityDelay) {
             let vote = min(tip - UInt64(config.finalityDelay), UInt64(UInt32.max))
-            if vote > (try WalletStore.heightVote(of: ownPeer, db: db) ?? 0) { items.append(.blockHeight(UInt32(vote))) }
+            if vote > (try WalletStore.heightVote(of: ownPeer, db: db) ?? 0) {
+                items.append(.blockHeight(UInt32(vote), voter: ownPeer))
+            }
         }
         if chain.tipHeight != nil {
             let rate = max(chain.feeRate ?? config.defaultFeeRate, WalletConsensusConfig.minimumFeeRate)
-            if try WalletStore.feeRateVote(of: ownPeer, db: db) != rate { items.append(.feeRate(rate)) }
+            if try WalletStore.feeRateVote(of: ownPeer, db: db) != rate {
+                items.append(.feeRate(rate, voter: ownPeer, atHeight: try WalletStore.consensusHeight(db)))
+            }
         }
         for pegOut in try WalletStore.unsignedPegOuts(db) where try !WalletStore.hasShare(pegOut.txid, from: ownPeer, db: db) {
             let utxos = try inputs(of: pegOut.unsigned, db: db)
@@ -157,10 +161,12 @@ public struct WalletServerModule: BackgroundServerModule {
             throw WalletError.invalidConfig("\(peer) is not a guardian of this federation").rejection
         }
         switch item {
-        case .blockHeight(let height):
+        case .blockHeight(let height, let voter):
+            guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
             try WalletStore.recordHeightVote(UInt64(height), of: peer, db: db)
             try advanceConsensusHeight(db)
-        case .feeRate(let rate):
+        case .feeRate(let rate, let voter, _):
+            guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
             try WalletStore.recordFeeRateVote(rate, of: peer, db: db)
         case .pegOutSignatures(let share):
             try processShare(share, from: peer, db: db)
