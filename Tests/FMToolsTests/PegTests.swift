@@ -112,7 +112,7 @@ import Testing
         [ "$h" = 1 ] && break; sleep 0.2
     done
     audits=$(for i in 0 1 2 3; do fm-node audit --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" | jq -c '.modules[] | select(.kind == "wallet")'; done | jq -s .)
-    jq -n --argjson double "$(cat "$dir/double.json")" --argjson tx "$(cat "$dir/tx.json")" --arg d "$destination" \
+    jq -n --argjson double "$(head -n 1 "$dir/double.json")" --argjson tx "$(cat "$dir/tx.json")" --arg d "$destination" \
         --argjson audits "$audits" \
         '{double_claim_status: $double.status, double_claim_failure: $double.failure, confirmations: $tx.confirmations,
           paid_sats: ([$tx.vout[] | select(.scriptPubKey.address == $d) | .value] | add * 100000000 | round),
