@@ -164,7 +164,7 @@ let targets: [Target] = [
         name: "fm-bench",
         dependencies: [
             "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
-            "FMConsensusSimulation", "FMCore",
+            "FMConsensusSimulation", "FMCore", "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMRPC", logging,
         ]),
 
     // MARK: Tests

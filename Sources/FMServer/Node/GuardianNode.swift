@@ -17,6 +17,8 @@ public final class GuardianNode: Sendable {
     public let processor: TransactionProcessor
     public let network: PeerNetwork
     public let driver: ConsensusDriver
+    /// Signalled after every applied block; the API's long polls wait on it.
+    public let commits = CommitSignal()
     let logger: Logger
 
     /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
@@ -162,6 +164,7 @@ public final class GuardianNode: Sendable {
         for try await block in driver.finalizedBlocks(from: start) {
             let outcome = try await processor.apply(
                 height: block.header.height, proposer: block.header.proposer, items: block.items)
+            commits.notifyCommit()
             if outcome?.haltedReason != nil { return }
         }
     }
