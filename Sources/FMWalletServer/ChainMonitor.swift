@@ -13,6 +13,8 @@ final class ChainMonitor: Sendable {
         var lastError: String?
         /// Peg-outs the node reported as confirmed (not sent again in this run).
         var confirmed: Set<FMBitcoin.Hash256> = []
+        /// Peg-outs whose refusal was logged (logged once per run, retried silently).
+        var refusalLogged: Set<FMBitcoin.Hash256> = []
     }
 
     let source: (any WalletChainSource)?
@@ -43,6 +45,9 @@ final class ChainMonitor: Sendable {
     }
 
     func markConfirmed(_ txid: FMBitcoin.Hash256) { _ = state.withLock { $0.confirmed.insert(txid) } }
+
+    /// True the first time `txid`'s refusal is reported in this run.
+    func firstRefusal(_ txid: FMBitcoin.Hash256) -> Bool { state.withLock { $0.refusalLogged.insert(txid).inserted } }
 
     /// The hash of the block at `height` on this guardian's node, waiting (and retrying) for as long as it takes.
     ///

@@ -281,7 +281,10 @@ public struct WalletServerModule: BackgroundServerModule {
             guard let transaction = pegOut.signed else { continue }
             switch try? await source.broadcast(transaction) {
             case .confirmed: monitor.markConfirmed(pegOut.txid)
-            case .rejected(let reason): monitor.logger.warning("bitcoin node refused peg-out \(pegOut.txid): \(reason)")
+            case .rejected(let reason):
+                if monitor.firstRefusal(pegOut.txid) {
+                    monitor.logger.warning("bitcoin node refused peg-out \(pegOut.txid) (will retry): \(reason)")
+                }
             case .accepted, nil: break
             }
         }

@@ -59,6 +59,22 @@ import Testing
         #expect(assets.count == 1, "guardians disagree after the restart: \(audits)")
     }
 
+    @Test(arguments: [["fm-pegin"], ["fm-pegin", "address"], ["fm-pegin", "await"], ["fm-pegin", "claim"], ["fm-pegout"],
+                      ["fm-pegout", "await"]])
+    func helpShowsExamples(command: [String]) throws {
+        let result = try ToolRunner.run(command[0], Array(command.dropFirst()) + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Example"), "\(command.joined(separator: " ")) --help has no example")
+    }
+
+    @Test func badInputExitsTwoNamingTheField() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try ToolRunner.run("fm-pegin", ["claim", "not-a-txid", "--data-dir", dir.path])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("\"field\""))
+    }
+
     /// DIR BASE_PORT. Uses FMTesting's PATH. Prints a JSON summary.
     static let scenario = #"""
     set -euo pipefail
