@@ -172,7 +172,13 @@ let targets: [Target] = [
     .testTarget(name: "FMCoreTests", dependencies: ["FMCore", "FMTesting"]),
     .testTarget(name: "FMSecp256k1Tests", dependencies: ["FMSecp256k1", "FMTesting", crypto]),
     .testTarget(name: "FMBitcoinTests", dependencies: ["FMBitcoin", "FMSecp256k1", "FMTesting"], exclude: ["Vectors"]),
-    .testTarget(name: "FMBitcoinRPCTests", dependencies: ["FMBitcoinRPC", "FMBitcoin", "FMCore", "FMTesting"]),
+    .testTarget(name: "FMBitcoinRPCTests", dependencies: ["FMBitcoinRPC", "FMBitcoin", "FMCore", "FMRegtest", "FMTesting"]),
+    .testTarget(
+        name: "FMRegtestTests",
+        dependencies: [
+            "FMRegtest", "FMBitcoinRPC", "FMBitcoin", "FMSecp256k1", "FMTesting", logging, serviceLifecycle,
+        ],
+        exclude: ["oracle"]),
     .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),

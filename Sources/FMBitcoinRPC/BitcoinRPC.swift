@@ -38,7 +38,8 @@ public protocol BitcoinRPC: Sendable {
     func getNewAddress() async throws -> String
     /// `sendtoaddress address amount`: pays from the node's wallet, returns the txid.
     func sendToAddress(address: String, amountSats: UInt64) async throws -> FMBitcoin.Hash256
-    /// `getbalance`: the wallet's confirmed, mature balance in satoshis.
+    /// `getbalance`: the wallet's trusted balance in satoshis (confirmed, mature coins plus its own
+    /// unconfirmed change, as bitcoind counts it).
     func getBalance() async throws -> UInt64
     /// `getrawmempool`: txids in the mempool.
     func getRawMempool() async throws -> [FMBitcoin.Hash256]

@@ -76,11 +76,11 @@ public enum BitcoinRPCError: ReportableError, Equatable, Sendable {
     /// The configured credentials could not be loaded (e.g. the cookie file is missing).
     case credentials(String)
 
+    /// Unreachable (exit 3) when the node cannot be reached or logged into; failed (exit 1) when
+    /// it answered with an error, whatever the code: the node judged the request, not fm.
     public var category: FailureCategory {
         switch self {
         case .transport, .unauthorized, .credentials: return .unreachable
-        case .rpc(let code, _) where [.invalidParameter, .invalidAddressOrKey, .typeError, .deserializationError].contains(code):
-            return .badInput
         case .rpc, .malformedReply: return .failed
         }
     }

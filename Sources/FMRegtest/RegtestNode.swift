@@ -109,10 +109,13 @@ public actor RegtestNode: BitcoinRPC {
     }
 
     public func getTxOutProof(txids: [FMBitcoin.Hash256], blockHash: FMBitcoin.Hash256?) throws(BitcoinRPCError) -> MerkleBlock {
-        guard Set(txids).count == txids.count else {
-            throw .rpc(code: .invalidParameter, message: "Invalid parameter, duplicated txid: \(txids.first { t in txids.filter { $0 == t }.count > 1 }!)")
+        var seen: Set<FMBitcoin.Hash256> = []
+        for txid in txids where !seen.insert(txid).inserted {
+            throw .rpc(code: .invalidParameter, message: "Invalid parameter, duplicated txid: \(txid.displayHex)")
         }
-        guard let first = txids.first else { throw .rpc(code: .invalidParameter, message: "Invalid parameter, txids must not be empty") }
+        guard let first = txids.first else {
+            throw .rpc(code: .invalidParameter, message: "Invalid parameter, txids must not be empty")
+        }
         let entry: ChainEntry
         if let blockHash {
             guard let found = chain.entry(hash: blockHash) else { throw .rpc(code: .invalidAddressOrKey, message: "Block not found") }
@@ -206,6 +209,17 @@ public actor RegtestNode: BitcoinRPC {
         for entry in selected { mempool.remove(entry.txid) }
         return block.hash
     }
+
+    /// A mined block on top of the tip holding `transactions` as given, NOT validated and not
+    /// connected: tests use it to show that Bitcoin Core's consensus code refuses what fm-regtest refused.
+    func assembleUncheckedBlock(including transactions: [FMBitcoin.Transaction], payout: Script) -> Block {
+        var scratch = Mempool()
+        let entries = transactions.map { scratch.add($0, fee: 0) }
+        return BlockAssembler.mine(on: chain, transactions: entries, payout: payout, now: clock())
+    }
+
+    /// Every block from height 1 to the tip, serialized.
+    public func serializedBlocks() -> [[UInt8]] { chain.entries.dropFirst().map(\.block.serialized) }
 
     // MARK: Fees
 

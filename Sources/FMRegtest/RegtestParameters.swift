@@ -63,13 +63,7 @@ public enum RegtestParameters {
         if bytes.first == Opcode.return.rawValue {
             // Only pushes may follow OP_RETURN in a standard null-data output.
             guard bytes.count <= maximumNullDataSize, let elements = try? Script(bytes.dropFirst()).elements() else { return false }
-            return elements.allSatisfy {
-                switch $0 {
-                case .push, .number: return true
-                case .op(let op): return op.rawValue <= Opcode.op16.rawValue
-                case .unknownOp: return false
-                }
-            }
+            return elements.allSatisfy(TransactionValidator.isPush)
         }
         return false
     }

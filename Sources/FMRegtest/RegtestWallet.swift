@@ -52,18 +52,36 @@ struct RegtestWallet: Sendable {
 
     func owns(_ script: Script) -> Bool { keyIndexByScript[script] != nil }
 
-    /// Spendable coins: ours, confirmed, not spent by a mempool transaction, and — for coinbase
-    /// outputs — at least 101 confirmations deep, as Bitcoin Core's wallet counts maturity
-    /// (consensus would already allow 100), so 101 blocks to one address give a 50 BTC balance.
+    /// Spendable coins, as Bitcoin Core's wallet counts its "trusted" balance: ours and not spent
+    /// by a mempool transaction; confirmed ones (coinbase outputs only at 101 confirmations, as
+    /// Core's wallet counts maturity, so 101 blocks to one address give 50 BTC), plus unconfirmed
+    /// outputs of mempool transactions that spend only our own coins (change).
     func spendableCoins(chain: ChainState, mempool: Mempool) -> [(FMBitcoin.OutPoint, Coin)] {
-        chain.utxos.filter { outpoint, coin in
+        var coins = chain.utxos.filter { outpoint, coin in
             let depth = chain.height - coin.height + 1
             return owns(coin.output.scriptPubKey) && mempool.spentBy[outpoint] == nil
                 && (!coin.isCoinbase || depth >= RegtestParameters.coinbaseMaturity + 1)
-        }.sorted { lhs, rhs in
+        }.map { ($0.key, $0.value) }
+        for entry in mempool.ordered where isFromMe(entry.transaction, chain: chain, mempool: mempool) {
+            for (index, output) in entry.transaction.outputs.enumerated() where owns(output.scriptPubKey) {
+                let outpoint = FMBitcoin.OutPoint(txid: entry.txid, index: UInt32(index))
+                if mempool.spentBy[outpoint] == nil {
+                    coins.append((outpoint, Coin(output: output, height: chain.height + 1, isCoinbase: false)))
+                }
+            }
+        }
+        return coins.sorted { lhs, rhs in
             lhs.1.output.value != rhs.1.output.value
                 ? lhs.1.output.value > rhs.1.output.value
                 : (lhs.0.txid, lhs.0.index) < (rhs.0.txid, rhs.0.index)
+        }
+    }
+
+    /// Whether every input of a mempool transaction spends one of our outputs.
+    private func isFromMe(_ transaction: FMBitcoin.Transaction, chain: ChainState, mempool: Mempool) -> Bool {
+        transaction.inputs.allSatisfy { input in
+            let coin = chain.utxos[input.previousOutput] ?? mempool.coin(input.previousOutput, nextHeight: chain.height + 1)
+            return coin.map { owns($0.output.scriptPubKey) } ?? false
         }
     }
 

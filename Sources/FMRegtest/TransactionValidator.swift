@@ -91,14 +91,14 @@ struct TransactionValidator {
 
     /// `IsStandardTx`.
     private func checkStandard(_ transaction: Transaction) throws(TransactionRejection) {
-        guard (1...3).contains(transaction.version) else { throw .rejected("version") }
+        // Core 27 (`TX_MAX_STANDARD_VERSION` 2; Core 28 added version 3 with its TRUC rules).
+        guard (1...2).contains(transaction.version) else { throw .rejected("version") }
         guard transaction.weight <= RegtestParameters.maximumStandardTransactionWeight else { throw .rejected("tx-size") }
         for input in transaction.inputs {
             guard input.scriptSig.bytes.count <= 1650 else { throw .rejected("scriptsig-size") }
-            guard let elements = try? input.scriptSig.elements(), elements.allSatisfy({ element in
-                if case .op(let op) = element { return op.rawValue <= Opcode.op16.rawValue }
-                return true
-            }) else { throw .rejected("scriptsig-not-pushonly") }
+            guard let elements = try? input.scriptSig.elements(), elements.allSatisfy(Self.isPush) else {
+                throw .rejected("scriptsig-not-pushonly")
+            }
         }
         var nullDataCount = 0
         for output in transaction.outputs {
@@ -110,6 +110,15 @@ struct TransactionValidator {
             }
         }
         guard nullDataCount <= 1 else { throw .rejected("multi-op-return") }
+    }
+
+    /// Core's `IsPushOnly`: every opcode is at most OP_16.
+    static func isPush(_ element: Script.Element) -> Bool {
+        switch element {
+        case .push, .number: return true
+        case .op(let op): return op.rawValue <= Opcode.op16.rawValue
+        case .unknownOp(let byte): return byte <= Opcode.op16.rawValue
+        }
     }
 
     /// `IsFinalTx` for a block at `height` whose lock-time cutoff is `time` (median time past).

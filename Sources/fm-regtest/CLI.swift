@@ -14,13 +14,17 @@ extension FMRegtestCommand {
                 a method takes as numbers, booleans, arrays or objects are parsed as JSON (e.g. the block count of \
                 generatetoaddress, the amount of sendtoaddress, the txid list of gettxoutproof), the others are \
                 strings. The result is printed as JSON (a string result is a JSON string: use jq -r). An RPC \
-                error is reported with its code: {"error":{"code":"bitcoin_rpc_error","message":"bitcoin RPC error -26 ..."}}.
+                error is reported with its code: {"error":{"code":"bitcoin_rpc_error","message":"bitcoin RPC error -26 ..."}}. \
+                --rpc-wait waits (like bitcoin-cli -rpcwait) until the node is up, e.g. right after starting it.
 
                 Examples:
-                  fm-regtest cli --data-dir btc getblockchaininfo
+                  fm-regtest run --data-dir btc --rpc-port 0 >btc.log 2>&1 &
+                  fm-regtest cli --data-dir btc --rpc-wait getblockchaininfo
                   fm-regtest cli --data-dir btc generatetoaddress 101 "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)"
-                  fm-regtest cli --rpc-url http://127.0.0.1:18443 --rpc-cookie btc/.cookie sendrawtransaction 0200...
-                  fm-regtest cli --rpc-url http://127.0.0.1:8332 --rpc-user u --rpc-password p gettxoutproof '["<txid>"]'
+                  fm-regtest cli --data-dir btc sendtoaddress "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)" 0.001
+                  fm-regtest cli --data-dir btc getrawtransaction "$(fm-regtest cli --data-dir btc getrawmempool | jq -r '.[0]')" true
+                  fm-regtest cli --rpc-url "$(jq -r .url btc/rpc.json)" --rpc-cookie btc/.cookie getrawmempool
+                  fm-regtest cli --data-dir btc stop
                 """)
 
         @Option(help: ArgumentHelp("Data directory of a running fm-regtest (reads DIR/rpc.json).", valueName: "dir"))
@@ -38,6 +42,12 @@ extension FMRegtestCommand {
         @Option(help: "RPC password.")
         var rpcPassword: String?
 
+        @Flag(help: "Wait until the node answers (up to --rpc-wait-timeout seconds) instead of failing at once.")
+        var rpcWait = false
+
+        @Option(help: ArgumentHelp("How long --rpc-wait waits.", valueName: "seconds"))
+        var rpcWaitTimeout: Int = 60
+
         @Argument(help: "The RPC method, e.g. getblockcount.")
         var method: String
 
@@ -45,10 +55,26 @@ extension FMRegtestCommand {
         var params: [String] = []
 
         func run() async throws {
-            let client = try config().makeClient()
             let values = try params.enumerated().map { index, text in try Self.parameter(text, method: method, index: index) }
-            let result = try await client.call(method, values)
-            StandardOutput.writeLine(result.prettyPrinted)
+            let deadline = Date().addingTimeInterval(TimeInterval(rpcWaitTimeout))
+            while true {
+                do {
+                    let result = try await config().makeClient().call(method, values)
+                    StandardOutput.writeLine(result.prettyPrinted)
+                    return
+                } catch let error as BitcoinRPCError where rpcWait && Date() < deadline && Self.isNotUpYet(error) {
+                    try await Task.sleep(nanoseconds: 100_000_000)
+                }
+            }
+        }
+
+        /// What `--rpc-wait` waits out: no node listening yet, no cookie or rpc.json yet, warming up.
+        static func isNotUpYet(_ error: BitcoinRPCError) -> Bool {
+            switch error {
+            case .transport, .credentials: return true
+            case .rpc(let code, _): return code == .inWarmup
+            case .unauthorized, .malformedReply: return false
+            }
         }
 
         private func config() throws -> BitcoinRPCConfig {

@@ -12,10 +12,9 @@ struct FMRegtestCommand: AsyncParsableCommand {
             production uses bitcoind, fm-regtest is a drop-in for tests and the demo (docs/regtest.md).
 
             Examples:
-              fm-regtest run --data-dir btc --rpc-port 18443 &
-              addr=$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)
-              fm-regtest cli --data-dir btc generatetoaddress 101 "$addr"
-              fm-regtest cli --data-dir btc sendtoaddress bcrt1q... 0.001
+              fm-regtest run --data-dir btc --rpc-port 18443 >btc.log 2>&1 &
+              fm-regtest cli --data-dir btc --rpc-wait generatetoaddress 101 "$(fm-regtest cli --data-dir btc --rpc-wait getnewaddress | jq -r .)"
+              fm-regtest cli --data-dir btc sendtoaddress "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)" 0.001
               fm-regtest cli --data-dir btc getbalance
               fm-regtest cli --data-dir btc stop
 

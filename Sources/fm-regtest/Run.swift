@@ -19,8 +19,11 @@ extension FMRegtestCommand {
                 The chain continues where it stopped. --rpc-port 0 picks a free port (read it from the line).
 
                 Examples:
-                  fm-regtest run --data-dir btc --rpc-port 18443 &
-                  fm-regtest run --data-dir btc --rpc-port 0 --rpc-user alice --rpc-password secret
+                  fm-regtest run --data-dir btc --rpc-port 18444 >btc.log 2>&1 &
+                  fm-regtest cli --data-dir btc --rpc-wait stop
+                  fm-regtest run --data-dir btc2 --rpc-port 0 --rpc-user alice --rpc-password secret >btc2.log 2>&1 &
+                  fm-regtest cli --data-dir btc2 --rpc-wait getblockcount
+                  fm-regtest cli --rpc-url "$(jq -r .url btc2/rpc.json)" --rpc-user alice --rpc-password secret stop
                 """)
 
         @Option(help: ArgumentHelp("Data directory (created if missing).", valueName: "dir"))
@@ -38,9 +41,11 @@ extension FMRegtestCommand {
         @Option(help: "Password for --rpc-user.")
         var rpcPassword: String?
 
-        @Option(help: ArgumentHelp(
-            "estimatesmartfee's answer (sat/kvB) while the last 10 blocks confirmed no transaction; 0 answers \"Insufficient data\" like a fresh bitcoind.",
-            valueName: "sat-per-kvb"))
+        @Option(
+            help: ArgumentHelp(
+                "estimatesmartfee's answer (sat/kvB) while the last 10 blocks confirmed no transaction; "
+                    + "0 answers \"Insufficient data\" like a fresh bitcoind.",
+                valueName: "sat-per-kvb"))
         var fallbackFeeRate: UInt64 = 1000
 
         func validate() throws {
@@ -52,6 +57,8 @@ extension FMRegtestCommand {
 
         func run() async throws {
             let logger = LogSetup.logger()
+            // Absolute, so that rpc.json and the ready line work from any directory.
+            let dataDir = URL(fileURLWithPath: self.dataDir).standardizedFileURL.path
             let node: RegtestNode
             do {
                 node = try RegtestNode(dataDirectory: dataDir, fallbackFeeRate: fallbackFeeRate == 0 ? nil : fallbackFeeRate)

@@ -59,7 +59,7 @@ import Testing
         #expect(BitcoinRPCErrorCode(-26) == .verifyRejected)
         #expect("\(BitcoinRPCErrorCode.verifyAlreadyInChain)" == "-27 (already in chain)")
         let error = BitcoinRPCError.rpc(code: .invalidParameter, message: "Block height out of range")
-        #expect(error.category == .badInput)
+        #expect(error.category == .failed)
         #expect(error.rpcCode == .invalidParameter)
     }
 }

@@ -25,7 +25,7 @@ function __fm-regtest_parse_tokens -S
         case 'run'
             __fm-regtest_parse_subcommand 0 'data-dir=' 'rpc-port=' 'rpc-bind=' 'rpc-user=' 'rpc-password=' 'fallback-fee-rate=' 'version' 'h/help'
         case 'cli'
-            __fm-regtest_parse_subcommand -r 2 'data-dir=' 'rpc-url=' 'rpc-cookie=' 'rpc-user=' 'rpc-password=' 'version' 'h/help'
+            __fm-regtest_parse_subcommand -r 2 'data-dir=' 'rpc-url=' 'rpc-cookie=' 'rpc-user=' 'rpc-password=' 'rpc-wait' 'rpc-wait-timeout=' 'version' 'h/help'
         case 'help'
             __fm-regtest_parse_subcommand -r 1 'version'
         end
@@ -99,6 +99,8 @@ complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest cli" rpc-cookie' -l 'rpc-cookie' -d 'Cookie file (with --rpc-url).' -rfka ''
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest cli" rpc-user' -l 'rpc-user' -d 'RPC user (with --rpc-url and --rpc-password).' -rfka ''
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest cli" rpc-password' -l 'rpc-password' -d 'RPC password.' -rfka ''
+complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest cli" rpc-wait' -l 'rpc-wait' -d 'Wait until the node answers (up to --rpc-wait-timeout seconds) instead of failing at once.'
+complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest cli" rpc-wait-timeout' -l 'rpc-wait-timeout' -d 'How long --rpc-wait waits.' -rfka ''
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest cli" version' -l 'version' -d 'Show the version.'
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest cli" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest help" version' -l 'version' -d 'Show the version.'

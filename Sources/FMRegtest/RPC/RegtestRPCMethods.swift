@@ -104,8 +104,11 @@ public struct RegtestRPCMethods: Sendable {
         case "estimatesmartfee":
             try params.expect(atMost: 2, usage: "conf_target ( \"estimate_mode\" )")
             let target = try params.int(0, "conf_target")
-            if let mode = try params.optionalString(1, "estimate_mode"), !["unset", "economical", "conservative"].contains(mode.lowercased()) {
-                throw .rpc(code: .invalidParameter, message: "Invalid estimate_mode parameter, must be one of: \"unset\", \"economical\", \"conservative\"")
+            let modes = ["unset", "economical", "conservative"]
+            if let mode = try params.optionalString(1, "estimate_mode"), !modes.contains(mode.lowercased()) {
+                throw .rpc(
+                    code: .invalidParameter,
+                    message: "Invalid estimate_mode parameter, must be one of: \"unset\", \"economical\", \"conservative\"")
             }
             let estimate = try await node.estimateSmartFee(confirmationTarget: target)
             var object: [String: BitcoinJSON] = ["blocks": .integer(estimate.blocks)]
@@ -155,8 +158,8 @@ public struct RegtestRPCMethods: Sendable {
         case "gettxout":
             try params.expect(atMost: 3, usage: "\"txid\" n ( include_mempool )")
             let outpoint = FMBitcoin.OutPoint(txid: try params.hash(0, "txid"), index: UInt32(clamping: try params.int(1, "n")))
-            guard let (coin, confirmations) = await node.getTxOut(outpoint, includeMempool: try params.optionalBool(2, "include_mempool") ?? true)
-            else { return .null }
+            let includeMempool = try params.optionalBool(2, "include_mempool") ?? true
+            guard let (coin, confirmations) = await node.getTxOut(outpoint, includeMempool: includeMempool) else { return .null }
             return .object([
                 "bestblock": .string(await node.getBestBlockHash().displayHex), "confirmations": .integer(confirmations),
                 "value": .btc(satoshis: coin.output.value), "scriptPubKey": Self.scriptObject(coin.output.scriptPubKey),

@@ -1,4 +1,5 @@
 import FMBitcoinRPC
+import FMCore
 import Foundation
 internal import Hummingbird
 import Logging
@@ -67,6 +68,15 @@ public final class RegtestServer: Service, Sendable {
             onServerRunning: { [self] channel in self.resolvePort(.bound(channel.localAddress?.port ?? -1)) },
             logger: logger)
         defer { resolvePort(.failed("the server stopped")) }
+        do {
+            try await runApplication(application)
+        } catch {
+            resolvePort(.failed("\(error)"))
+            throw error
+        }
+    }
+
+    private func runApplication(_ application: some Service) async throws {
         // The application runs in its own group so that `stop` can shut it down gracefully; a
         // graceful shutdown of the host's group reaches it too.
         let inner = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
@@ -155,7 +165,9 @@ public final class RegtestServer: Service, Sendable {
         case nil, .null?: params = []
         case .array(let values)?: params = values
         default:
-            return (.internalServerError, Self.envelope(id: id, error: .rpc(code: .invalidParams, message: "Params must be an array (fm-regtest does not take named parameters)")))
+            let error = BitcoinRPCError.rpc(
+                code: .invalidParams, message: "Params must be an array (fm-regtest does not take named parameters)")
+            return (.internalServerError, Self.envelope(id: id, error: error))
         }
         if method == "stop" {
             requestStop()
@@ -193,8 +205,11 @@ public final class RegtestServer: Service, Sendable {
     }
 }
 
-public enum RegtestServerError: Error, CustomStringConvertible {
+public enum RegtestServerError: ReportableError {
     case notListening(String)
+
+    public var category: FailureCategory { .failed }
+    public var code: String { "regtest_rpc_not_listening" }
 
     public var description: String {
         switch self {
