@@ -57,6 +57,35 @@ import Testing
         #expect(audits.count == 4)
         let assets = Set(audits.compactMap { $0["assets"] as? Int })
         #expect(assets.count == 1, "guardians disagree after the restart: \(audits)")
+        try Self.replayInBitcoinCore(dir.appendingPathComponent("run/blocks.json"))
+    }
+
+    /// Replays the blocks fm-regtest mined (with the federation's deposit and its threshold-signed peg-out) into
+    /// libbitcoinkernel, Bitcoin Core's consensus code (py-bitcoinkernel, the oracle of Tests/FMRegtestTests): every
+    /// block must connect. Skipped when the oracle is not installed, unless FM_REQUIRE_ORACLES=1.
+    static func replayInBitcoinCore(_ blocks: URL) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let root = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+        let venv = root.appendingPathComponent(".venv/bin/python3").path
+        let python = environment["FM_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3")
+        let script = root.appendingPathComponent("Tests/FMRegtestTests/oracle/replay_blocks.py").path
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let hasOracle = try run(["-c", "import pbk"]).0 == 0
+        guard environment["FM_REQUIRE_ORACLES"] == "1" || hasOracle else { return }
+        let (status, report) = try run([script, blocks.path])
+        #expect(status == 0, "libbitcoinkernel refused a block of the peg-in/peg-out run: \(report)")
     }
 
     @Test(arguments: [["fm-pegin"], ["fm-pegin", "address"], ["fm-pegin", "await"], ["fm-pegin", "claim"], ["fm-pegout"],
@@ -127,6 +156,10 @@ import Testing
         h=$(for i in 0 1 2 3; do fm-node status --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" | jq .block_height; done | sort -u | wc -l)
         [ "$h" = 1 ] && break; sleep 0.2
     done
+    # Every block of the run (the deposit and the multisig peg-out among them) for Bitcoin Core's consensus code.
+    tip=$(btc getblockcount | jq -r .)
+    for h in $(seq 1 "$tip"); do btc getblock "$(btc getblockhash "$h" | jq -r .)" 0 | jq -r .; done |
+        jq -R . | jq -s '{valid: .}' >"$dir/blocks.json"
     audits=$(for i in 0 1 2 3; do fm-node audit --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" | jq -c '.modules[] | select(.kind == "wallet")'; done | jq -s .)
     jq -n --argjson double "$(head -n 1 "$dir/double.json")" --argjson tx "$(cat "$dir/tx.json")" --arg d "$destination" \
         --argjson audits "$audits" \
