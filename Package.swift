@@ -212,7 +212,7 @@ let targets: [Target] = [
         name: "FMWalletTests",
         dependencies: [
             "FMWalletCommon", "FMWalletServer", "FMServerCore", "FMBitcoin", "FMSecp256k1", "FMCore", "FMEncoding",
-            "FMDatabase", "FMTesting", grdb,
+            "FMDatabase", "FMTesting", "FMServer", "FMConsensus", grdb,
         ]),
     .testTarget(
         name: "FMMintTests",
