@@ -36,8 +36,8 @@ public enum DKGError: ReportableError, Equatable {
     case invalidShare(DKGGuardian, keyIndex: Int)
     /// The guardians' commitments add up to the identity: no usable key (only a coordinated attack does that).
     case degenerateKey(keyIndex: Int)
-    /// `guardian` aborted the DKG and said why.
-    case peerAborted(DKGGuardian, reason: String)
+    /// `guardian` aborted the DKG with error `code` and said why.
+    case peerAborted(DKGGuardian, code: String, reason: String)
     /// The peer network could not be started or used.
     case network(String)
 
@@ -45,6 +45,9 @@ public enum DKGError: ReportableError, Equatable {
         switch self {
         case .timedOut, .network: .unreachable
         case .setupMismatch: .badInput
+        // The peer gave up for a reason that would be ours too: keep its category.
+        case .peerAborted(_, "dkg_peer_timeout", _), .peerAborted(_, "dkg_network", _): .unreachable
+        case .peerAborted(_, "dkg_setup_mismatch", _): .badInput
         default: .failed
         }
     }
@@ -71,7 +74,7 @@ public enum DKGError: ReportableError, Equatable {
         switch self {
         case .malformedMessage(let g, _), .unexpectedMessage(let g, _, _), .setupMismatch(let g, _),
             .invalidSignature(let g, _), .equivocation(let g, _, _), .invalidEcho(let g, _, _),
-            .commitmentMismatch(let g), .invalidShare(let g, _), .peerAborted(let g, _):
+            .commitmentMismatch(let g), .invalidShare(let g, _), .peerAborted(let g, _, _):
             g
         case .timedOut(_, let missing, _): missing.first
         case .degenerateKey, .network: nil
@@ -82,7 +85,7 @@ public enum DKGError: ReportableError, Equatable {
         switch self {
         case .timedOut(let step, let missing, let timeout):
             "no message from \(missing.map(\.description).joined(separator: ", ")) within \(timeout.seconds) s "
-                + "(step \(step)): that guardian did not start fm-dkg, or cannot be reached"
+                + "(step \(step)): not started, stopped, or unreachable"
         case .malformedMessage(let g, let why): "\(g) sent a malformed DKG message: \(why)"
         case .unexpectedMessage(let g, let expected, let got):
             "\(g) sent \(got) while this guardian expected step \(expected): it runs a different protocol sequence"
@@ -97,7 +100,7 @@ public enum DKGError: ReportableError, Equatable {
         case .invalidShare(let g, let keyIndex):
             "\(g) sent a secret share for key \(keyIndex) that does not match its Feldman commitments"
         case .degenerateKey(let keyIndex): "key \(keyIndex) came out as the identity point; run the DKG again"
-        case .peerAborted(let g, let reason): "\(g) aborted the DKG: \(reason)"
+        case .peerAborted(let g, _, let reason): "\(g) aborted the DKG: \(reason)"
         case .network(let why): "peer network: \(why)"
         }
     }

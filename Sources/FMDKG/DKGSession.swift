@@ -72,7 +72,7 @@ public final class DKGSession: DistributedConfigSession {
 
     /// Commit, echo, reveal, shares, then combine (docs/dkg.md, "Key batch").
     func generateKeys(count: Int) async throws(DKGError) -> [DistributedThresholdKey] {
-        precondition(count >= 1, "generate at least one key")
+        guard count > 0 else { return [] }  // every guardian asks for the same count, so all skip the rounds
         let t = threshold
         let started = ContinuousClock.now
         var rng = SystemRandomNumberGenerator()

@@ -78,8 +78,10 @@ public enum DistributedKeyGeneration {
             await rounds.stop()
             return result
         } catch {
-            logger.error("DKG aborted: \(error)")
-            if case DKGError.peerAborted = error {} else { await rounds.abort(reason: "\(error)") }
+            logger.debug("DKG aborted: \(error)")
+            if case DKGError.peerAborted = error {} else {
+                await rounds.abort(code: (error as? any ReportableError)?.code ?? "internal", reason: "\(error)")
+            }
             await rounds.stop()
             throw error
         }

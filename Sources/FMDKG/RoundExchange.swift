@@ -80,8 +80,8 @@ actor RoundExchange {
             let frame: DKGFrame
             do { frame = try DKGFrame(canonicalBytes: bytes) } catch { throw .malformedMessage(guardian, error.description) }
             switch frame {
-            case .abort(let reason):
-                throw .peerAborted(guardian, reason: reason)
+            case .abort(let code, let reason):
+                throw .peerAborted(guardian, code: code, reason: reason)
             case .message(let frameRound, let frameStep, let payload) where frameRound == current:
                 guard frameStep == step else {
                     throw .unexpectedMessage(guardian, expected: step, got: "a \(frameStep) message")
@@ -105,8 +105,8 @@ actor RoundExchange {
     }
 
     /// Tells every other guardian that this one stops, and why; waits briefly for the frames to leave.
-    func abort(reason: String) async {
-        let frame = DKGFrame.abort(reason: reason).canonicalBytes
+    func abort(code: String, reason: String) async {
+        let frame = DKGFrame.abort(code: code, reason: reason).canonicalBytes
         for peer in others { try? transport.send(frame, to: peer) }
         await transport.flush(within: .seconds(3))
     }

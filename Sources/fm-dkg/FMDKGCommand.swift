@@ -26,12 +26,17 @@ struct FMDKGCommand: AsyncParsableCommand {
             identity's passphrase, mode 0600) to --config-dir for `fm-node run`, and prints a JSON summary. The \
             consensus_config_hash must be the same at every guardian: compare it out of band.
 
+            Four guardians collect their four setup codes in one file (jq -c . alice.json bob.json carol.json \
+            dave.json > codes.jsonl); then each operator, at about the same time, runs fm-dkg with its own \
+            identity and that file, and afterwards `fm-node run --config-dir DIR --passphrase-file FILE`. \
+            examples/four-guardians-dkg.sh does all of it on one machine.
+
+            Each of these sets up a single-guardian federation; with more guardians, give every setup code.
+
             Examples:
-              cat alice.json bob.json carol.json dave.json | jq -c . > codes.jsonl
-              FM_PASSPHRASE=correct-horse fm-dkg --identity-dir g0 --config-dir g0/config < codes.jsonl
-              fm-dkg --identity-dir g1 --config-dir g1/config --passphrase-file pass.txt --dev --max-exponent 20 \\
-                  alice.json bob.json carol.json dave.json | jq -r .invite_code
-              FM_PASSPHRASE=correct-horse fm-node run --config-dir g0/config
+              FM_PASSPHRASE=correct-horse-battery fm-dkg --identity-dir g0 --config-dir g0/config --dev < codes.jsonl | jq .
+              fm-dkg --identity-dir g1 --config-dir g1/config --passphrase-file pass.txt --max-exponent 20 \\
+                  bob.json | jq -r .invite_code
 
             Exit codes: 0 ok, 1 failed (a guardian cheated or disagreed), 2 bad input (nothing written), \
             3 a guardian did not appear within --timeout or the network failed.
@@ -39,7 +44,7 @@ struct FMDKGCommand: AsyncParsableCommand {
         version: FMVersion.current)
 
     @Argument(help: ArgumentHelp(
-        "Setup code files (one JSON object, or JSON lines, each); '-' or none reads JSON lines from stdin.",
+        "Files of setup codes (JSON objects, one or more each); '-' or none reads them from stdin.",
         valueName: "setup-code-file"))
     var setupCodeFiles: [String] = []
 

@@ -3,9 +3,10 @@ import FMSetup
 import Foundation
 
 /// Reads setup codes from files or stdin, naming each by where it came from (for errors).
+///
+/// A file or stdin holds one or more setup codes as JSON objects one after the other: JSON lines, or
+/// pretty-printed objects as fm-keygen writes them (`cat */setup-code.json | fm-dkg …` works).
 enum SetupCodeInput {
-    /// Each file holds one JSON object (fm-keygen's setup-code.json) or JSON lines; '-' or no file reads JSON
-    /// lines from stdin.
     static func read(_ files: [String]) throws(InvalidInput) -> (codes: [SetupCode], sources: [String]) {
         var codes: [SetupCode] = []
         var sources: [String] = []
@@ -22,16 +23,10 @@ enum SetupCodeInput {
                 data = contents
                 name = file
             }
-            if file != "-", let code = try? JSONConventions.decode(SetupCode.self, from: data, what: name) {
-                codes.append(code)
-                sources.append(name)
-                continue
-            }
-            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                let source = "\(name) line \(index + 1)"
+            for object in try objects(in: Array(data), source: name) {
+                let source = "\(name) line \(object.line)"
                 do {
-                    codes.append(try JSONConventions.decode(SetupCode.self, from: Data(line.utf8), what: "setup code"))
+                    codes.append(try JSONConventions.decode(SetupCode.self, from: Data(object.bytes), what: "setup code"))
                 } catch {
                     throw InvalidInput(field: "\(source): \(error.field ?? "setup code")", expected: error.expected,
                                        code: "invalid_setup_code")
@@ -44,5 +39,38 @@ enum SetupCodeInput {
                                code: "invalid_setup_code")
         }
         return (codes, sources)
+    }
+
+    /// Splits concatenated top-level JSON objects, each with the line it starts on; anything else between them
+    /// but whitespace is an error naming its line.
+    static func objects(in bytes: [UInt8], source: String) throws(InvalidInput) -> [(line: Int, bytes: ArraySlice<UInt8>)] {
+        var objects: [(line: Int, bytes: ArraySlice<UInt8>)] = []
+        var line = 1, startLine = 1, start = 0, depth = 0
+        var inString = false, escaped = false
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") { line += 1 }
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\"") where depth > 0: inString = true
+            case UInt8(ascii: "{"):
+                if depth == 0 { start = index; startLine = line }
+                depth += 1
+            case UInt8(ascii: "}") where depth > 0:
+                depth -= 1
+                if depth == 0 { objects.append((startLine, bytes[start...index])) }
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): break
+            default:
+                if depth == 0 {
+                    throw InvalidInput(field: "\(source) line \(line)", expected: "a setup code: a JSON object", code: "invalid_setup_code")
+                }
+            }
+        }
+        guard depth == 0 else {
+            throw InvalidInput(field: "\(source) line \(startLine)", expected: "a complete JSON object", code: "invalid_setup_code")
+        }
+        return objects
     }
 }

@@ -44,7 +44,6 @@ extension FMNode {
 
                 Examples:
                   fm-node run --config-dir fed/guardian-0
-                  FM_PASSPHRASE=correct-horse fm-node run --config-dir g0/config    # configs from fm-dkg
                   fm-node run --config-dir fed/guardian-0 --bitcoind-url http://127.0.0.1:18443 \\
                       --bitcoind-cookie btc/regtest/.cookie
                 """)

@@ -57,7 +57,7 @@ func runInMemory<T: Sendable>(
     }
 }
 
-/// Every key signs a blinded message with several sets of t guardians, and the combined, unblinded signature
+/// Every key signs a blinded message with every set of t guardians, and the combined, unblinded signature
 /// verifies under the aggregate key; all guardians hold the same public keys.
 func expectKeysSign(_ keys: [PeerID: [DistributedThresholdKey]], threshold t: Int) throws {
     let peers = keys.keys.sorted()
@@ -68,9 +68,8 @@ func expectKeysSign(_ keys: [PeerID: [DistributedThresholdKey]], threshold t: In
     }
     var rng = SeededRandom(seed: 7)
     let n = peers.count
-    // The first t, the last t, and a spread-out set.
-    let subsets = [Array(peers.prefix(t)), Array(peers.suffix(t)), Array(peers.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
-        + peers.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)).prefix(t).map { $0 }]
+    // Every set of t guardians (n ≤ 7 keeps this at most 35 sets).
+    let subsets = combinations(of: peers, size: t)
     #expect(n >= t)
     for (index, key) in reference.enumerated() {
         for subset in subsets {
@@ -96,6 +95,14 @@ func expectKeysSign(_ keys: [PeerID: [DistributedThresholdKey]], threshold t: In
             #expect(!key.aggregatePublicKey.verify(wrong, on: message))
         }
     }
+}
+
+/// All subsets of `size` elements, in lexicographic order.
+func combinations<T>(of elements: [T], size: Int) -> [[T]] {
+    guard size > 0 else { return [[]] }
+    guard elements.count >= size else { return [] }
+    let head = elements[0], tail = Array(elements.dropFirst())
+    return combinations(of: tail, size: size - 1).map { [head] + $0 } + combinations(of: tail, size: size)
 }
 
 /// The DKG error a guardian ended with, or nil if it succeeded or failed otherwise.

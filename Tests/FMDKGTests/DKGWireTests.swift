@@ -7,7 +7,7 @@ import Testing
 /// The wire format: one encoding per message, strict decoders.
 @Suite struct DKGWireTests {
     @Test func framesRoundTripAndRejectTrailingBytes() throws {
-        for frame in [DKGFrame.message(round: 300, step: .shares, payload: [1, 2, 3]), .abort(reason: "because")] {
+        for frame in [DKGFrame.message(round: 300, step: .shares, payload: [1, 2, 3]), .abort(code: "dkg_invalid_share", reason: "because")] {
             #expect(try DKGFrame(canonicalBytes: frame.canonicalBytes) == frame)
             #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: frame.canonicalBytes + [0]) }
         }

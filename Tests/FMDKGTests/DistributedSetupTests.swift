@@ -89,3 +89,44 @@ import Testing
         #expect(dkgError(results[0]) == .timedOut(step: .hello, missing: [guardians.participants.guardian(3)], timeout: .seconds(2)))
     }
 }
+
+/// A session that reports another federation id for guardian 1: what a guardian that computed a different
+/// consensus config looks like to the others.
+private struct DisagreeingSession: DistributedConfigSession {
+    let inner: DKGSession
+    var peers: [PeerID] { inner.peers }
+    var ownPeer: PeerID { inner.ownPeer }
+    var threshold: Int { inner.threshold }
+    func generateThresholdKeys(count: Int) async throws -> [DistributedThresholdKey] {
+        try await inner.generateThresholdKeys(count: count)
+    }
+    func exchangePublicValues(_ value: [UInt8]) async throws -> [PeerID: [UInt8]] {
+        var values = try await inner.exchangePublicValues(value)
+        values[PeerID(1)] = [UInt8](repeating: 0xab, count: 32)
+        return values
+    }
+}
+
+@Suite struct ConsensusConfigAgreementTests {
+    @Test func aGuardianWithAnotherConsensusConfigIsNamedAndNothingIsReturned() async throws {
+        let guardians = try TestGuardians(4)
+        let plan = FederationModulePlan.default(devMode: false, parameters: ["mint": .object(["max_exponent": .integer(1)])])
+        let setups = try guardians.peers.map { peer in
+            try DistributedSetup(
+                guardians: guardians.participants.guardians.map(\.json), identity: guardians.identities[Int(peer.rawValue)],
+                ownPeer: peer, plan: plan, devMode: false)
+        }
+        let results = await runInMemory(guardians, parametersDigest: { _ in setups[0].parametersDigest }) { session in
+            let setup = setups[Int(session.ownPeer.rawValue)]
+            return try await setup.run(session: session.ownPeer == PeerID(0) ? DisagreeingSession(inner: session) : session)
+        }
+        guard case .failure(let error)? = results[0] else { Issue.record("guardian 0 must fail"); return }
+        guard case .mismatch(let text)? = error as? ConfigError else { Issue.record("\(error)"); return }
+        #expect(text.hasPrefix("guardian-1 (peer 1) computed a different consensus config (federation id abababab"), "\(text)")
+        // Guardian 0's abort reaches the others during the final round: nobody writes configs.
+        for peer in [PeerID(1), PeerID(2), PeerID(3)] {
+            let other = try #require(dkgError(results[peer]))
+            #expect(other.code == "dkg_peer_aborted" && other.description.contains("guardian-1 (peer 1) computed"), "\(other)")
+        }
+    }
+}

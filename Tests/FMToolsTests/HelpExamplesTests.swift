@@ -70,6 +70,18 @@ import Testing
                 "fm-mint backup": [join],
                 "fm-mint dev-issue": [join, "fm-mint join --data-dir alice \"$FM_TEST_INVITE\" > /dev/null"],
             ]),
+        // Each example is a 1-guardian DKG (peer port 19130; bob 19132), so it finishes without other guardians.
+        "fm-dkg": Tool(
+            world: .offline,
+            preludes: [
+                "*": [
+                    "printf 'correct-horse-battery\\n' > pass.txt",
+                    "fm-keygen --dir g0 --name alice --passphrase-file pass.txt --p2p-url fm://127.0.0.1:19130 "
+                        + "--api-url ws://127.0.0.1:19131 > codes.jsonl",
+                    "fm-keygen --dir g1 --name bob --passphrase-file pass.txt --p2p-url fm://127.0.0.1:19132 "
+                        + "--api-url ws://127.0.0.1:19133 > bob.json",
+                ]
+            ]),
         "fm-bench": Tool(world: .notRun(reason: "benchmarks are built in release by `swift run` and run for minutes")),
         "fm-pegin": Tool(world: .notRun(
             reason: "needs a bitcoin node and a federation following it; the same commands run end to end in PegTests")),

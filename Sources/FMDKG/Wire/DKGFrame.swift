@@ -36,16 +36,18 @@ public enum DKGStep: UInt64, Sendable, CustomStringConvertible, CaseIterable {
 /// One frame on a DKG link.
 ///
 /// Encoding: `varint version (1)`, then an enum: variant 0 `message` with body
-/// `varint round, varint step, bytes payload`; variant 1 `abort` with body `bytes reason (UTF-8)`.
+/// `varint round, varint step, bytes payload`; variant 1 `abort` with body `bytes code, bytes reason` (UTF-8: the
+/// sender's error code, e.g. `dkg_invalid_share`, and its message).
 public enum DKGFrame: Equatable, Sendable {
     /// This guardian's message to one peer for protocol round `round` (0, 1, 2, …), which runs `step`.
     case message(round: UInt64, step: DKGStep, payload: [UInt8])
-    /// The sender stops the DKG, for `reason`.
-    case abort(reason: String)
+    /// The sender stops the DKG with the error `code` (a ``DKGError`` code or another stable code), for `reason`.
+    case abort(code: String, reason: String)
 
     public static let version: UInt64 = 1
     /// The longest abort reason accepted (longer ones are malformed).
     static let maxReasonBytes = 1024
+    static let maxCodeBytes = 64
 
     public var canonicalBytes: [UInt8] {
         var encoder = CanonicalEncoder()
@@ -57,8 +59,11 @@ public enum DKGFrame: Equatable, Sendable {
                 body.writeVarint(step.rawValue)
                 body.writeBytes(payload)
             }
-        case .abort(let reason):
-            encoder.writeVariant(1) { body in body.writeBytes(Array(reason.utf8.prefix(Self.maxReasonBytes))) }
+        case .abort(let code, let reason):
+            encoder.writeVariant(1) { body in
+                body.writeBytes(Array(code.utf8.prefix(Self.maxCodeBytes)))
+                body.writeBytes(Array(reason.utf8.prefix(Self.maxReasonBytes)))
+            }
         }
         return encoder.bytes
     }
@@ -79,9 +84,10 @@ public enum DKGFrame: Equatable, Sendable {
                 try body.finish()
                 self = .message(round: round, step: step, payload: payload)
             case 1:
+                let code = try body.readBytes(maxLength: Self.maxCodeBytes)
                 let reason = try body.readBytes(maxLength: Self.maxReasonBytes)
                 try body.finish()
-                self = .abort(reason: String(decoding: reason, as: UTF8.self))
+                self = .abort(code: String(decoding: code, as: UTF8.self), reason: String(decoding: reason, as: UTF8.self))
             default:
                 throw DKGWireError("unknown frame variant \(variant)")
             }
