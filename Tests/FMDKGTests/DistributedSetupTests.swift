@@ -102,6 +102,9 @@ private struct DisagreeingSession: DistributedConfigSession {
     }
     func exchangePublicValues(_ value: [UInt8]) async throws -> [PeerID: [UInt8]] {
         var values = try await inner.exchangePublicValues(value)
+        // Only the round that compares 32-byte config hashes (modules exchange their own values, e.g. the
+        // wallet's 33-byte peg-in keys).
+        guard value.count == 32 else { return values }
         values[PeerID(1)] = [UInt8](repeating: 0xab, count: 32)
         return values
     }
