@@ -93,7 +93,7 @@ let targets: [Target] = [
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
-            prometheus,
+            prometheus, "FMWalletServer", "FMBitcoinRPC",
         ]),
 
     // MARK: Client
@@ -104,6 +104,7 @@ let targets: [Target] = [
         name: "FMClient",
         dependencies: [
             "FMClientCore", "FMMintClient", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging,
+            "FMWalletClient", "FMBitcoinRPC",
         ]),
 
     // MARK: Bitcoin
@@ -119,13 +120,25 @@ let targets: [Target] = [
     // MARK: Modules
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
-    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", grdb]),
+    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", "FMSecp256k1", grdb]),
     .target(
         name: "FMMintClient",
         dependencies: [
             "FMMintCommon", "FMCore", "FMCrypto", "FMBLS12381", "FMSecp256k1", crypto,
             // StateMachines/ (owner: client) drives the notes through the client framework.
             "FMClientCore", "FMDatabase", "FMEncoding", grdb,
+        ]),
+    .target(name: "FMWalletCommon", dependencies: ["FMCore", "FMBitcoin", "FMSecp256k1", "FMEncoding"]),
+    .target(
+        name: "FMWalletClient",
+        dependencies: [
+            "FMWalletCommon", "FMClientCore", "FMMintClient", "FMBitcoin", "FMBitcoinRPC", "FMCore", "FMDatabase",
+            "FMEncoding", "FMSecp256k1", grdb,
+        ]),
+    .target(
+        name: "FMWalletServer",
+        dependencies: [
+            "FMWalletCommon", "FMServerCore", "FMBitcoin", "FMBitcoinRPC", "FMDatabase", "FMEncoding", grdb, logging,
         ]),
 
     // MARK: Command-line support
@@ -139,6 +152,10 @@ let targets: [Target] = [
     .executableTarget(
         name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
     .executableTarget(
+        name: "fm-pegin", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMBitcoin", "FMCore", argumentParser]),
+    .executableTarget(
+        name: "fm-pegout", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMCore", argumentParser]),
+    .executableTarget(
         name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus]),
     .executableTarget(
         name: "fm-regtest",
@@ -147,7 +164,7 @@ let targets: [Target] = [
         name: "fm-bench",
         dependencies: [
             "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
-            "FMConsensusSimulation", "FMCore",
+            "FMConsensusSimulation", "FMCore", "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMRPC", logging,
         ]),
 
     // MARK: Tests
@@ -192,6 +209,12 @@ let targets: [Target] = [
         ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
     .testTarget(
+        name: "FMWalletTests",
+        dependencies: [
+            "FMWalletCommon", "FMWalletServer", "FMServerCore", "FMBitcoin", "FMSecp256k1", "FMCore", "FMEncoding",
+            "FMDatabase", "FMTesting", "FMServer", "FMConsensus", grdb,
+        ]),
+    .testTarget(
         name: "FMMintTests",
         dependencies: [
             "FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMCore", "FMCrypto", "FMEncoding",
@@ -207,6 +230,8 @@ let package = Package(
         .executable(name: "fm-dkg", targets: ["fm-dkg"]),
         .executable(name: "fm-mint", targets: ["fm-mint"]),
         .executable(name: "fm-node", targets: ["fm-node"]),
+        .executable(name: "fm-pegin", targets: ["fm-pegin"]),
+        .executable(name: "fm-pegout", targets: ["fm-pegout"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
     ],

@@ -8,6 +8,10 @@ import GRDB
 ///   the same transaction, block or any later one. Rows are never deleted.
 /// - `mint_output_outcomes`: this guardian's blind signature share for every
 ///   issued output, by out point, served to clients (`await_output_outcome`).
+/// - `mint_issued_outputs`: every accepted output's blinded message in order
+///   of issuance (`seq` 0, 1, 2, … without gaps: rows of a rejected
+///   transaction roll back with its savepoint), served to recovering clients
+///   (`mint/issued_outputs`).
 /// - `mint_totals`: running totals for the audit (`issued`, `redeemed`,
 ///   `dev_issued`, in msat), updated in the same transaction as the items.
 ///
@@ -34,6 +38,18 @@ enum MintSchema {
                     msats INTEGER NOT NULL
                 ) WITHOUT ROWID;
                 INSERT INTO mint_totals (name, msats) VALUES ('issued', 0), ('redeemed', 0), ('dev_issued', 0);
+                """)
+        },
+        SchemaMigration("2_issued_outputs") { db in
+            try db.execute(sql: """
+                CREATE TABLE mint_issued_outputs (
+                    seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 0),
+                    txid BLOB NOT NULL,
+                    out_index INTEGER NOT NULL,
+                    denomination INTEGER NOT NULL,
+                    blinded_message BLOB NOT NULL CHECK (length(blinded_message) = 48),
+                    UNIQUE (txid, out_index)
+                );
                 """)
         },
     ])

@@ -5,7 +5,13 @@ import FMServerCore
 
 /// Creates mint configs and ``MintServerModule`` instances.
 public struct MintServerInit: ServerModuleInit {
-    public init() {}
+    /// TEST ONLY: every module this init builds serves wrong (well-formed) blind signature shares, so tests
+    /// can check that clients name a lying guardian. Refused unless the federation is in dev mode.
+    public let servesInvalidSharesForTesting: Bool
+
+    public init(servesInvalidSharesForTesting: Bool = false) {
+        self.servesInvalidSharesForTesting = servesInvalidSharesForTesting
+    }
 
     public var kind: ModuleKind { MintKind.kind }
 
@@ -78,6 +84,6 @@ public struct MintServerInit: ServerModuleInit {
             instance: instance,
             consensus: try consensus.decode(MintConsensusConfig.self),
             private: try `private`.decode(MintPrivateConfig.self),
-            ownPeer: ownPeer)
+            ownPeer: ownPeer, servesInvalidSharesForTesting: servesInvalidSharesForTesting)
     }
 }

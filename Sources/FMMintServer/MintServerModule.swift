@@ -4,6 +4,8 @@ import FMDatabase
 import FMEncoding
 import FMMintCommon
 import FMServerCore
+import FMSecp256k1
+import Foundation
 import GRDB
 
 /// The guardian side of the mint (BRIEF §3).
@@ -25,6 +27,8 @@ public struct MintServerModule: ServerModule {
     public let ownPeer: PeerID
     /// Indexed by denomination exponent.
     private let secretKeyShares: [SecretKeyShare]
+    /// TEST ONLY (``MintServerInit/servesInvalidSharesForTesting``): serve wrong blind signature shares.
+    let servesInvalidShares: Bool
 
     public var kind: ModuleKind { MintKind.kind }
     public var schema: SubsystemSchema { MintSchema.schema }
@@ -32,8 +36,12 @@ public struct MintServerModule: ServerModule {
     /// Builds the module, checking that every secret key share matches this
     /// guardian's public key share in the consensus config.
     public init(
-        instance: ModuleInstanceID, consensus: MintConsensusConfig, private: MintPrivateConfig, ownPeer: PeerID
+        instance: ModuleInstanceID, consensus: MintConsensusConfig, private: MintPrivateConfig, ownPeer: PeerID,
+        servesInvalidSharesForTesting: Bool = false
     ) throws(MintError) {
+        guard !servesInvalidSharesForTesting || (consensus.devMode && consensus.denominations.count > 1) else {
+            throw .invalidConfig("serving invalid shares is a test fault, allowed only on dev federations")
+        }
         guard Int(ownPeer.rawValue) < consensus.peerCount else {
             throw .invalidConfig("\(ownPeer) is not one of the config's \(consensus.peerCount) guardians")
         }
@@ -49,6 +57,7 @@ public struct MintServerModule: ServerModule {
         self.config = consensus
         self.ownPeer = ownPeer
         self.secretKeyShares = `private`.secretKeyShares
+        self.servesInvalidShares = servesInvalidSharesForTesting
     }
 
     // MARK: Inputs
@@ -137,12 +146,53 @@ public struct MintServerModule: ServerModule {
         }
         let share = secretKeyShares[Int(output.denomination.exponent)].sign(output.blindedMessage)
         try MintStore.storeOutcome(share, denomination: output.denomination, outPoint: outPoint, db: db)
+        try MintStore.logIssued(output, outPoint: outPoint, db: db)
         try MintStore.add(output.amount, to: .issued, db: db)
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
 
     public func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? {
-        try MintStore.outcome(at: outPoint, db: db).map { MintOutputOutcome(blindSignatureShare: $0).canonicalBytes }
+        guard var share = try MintStore.outcome(at: outPoint, db: db) else { return nil }
+        if servesInvalidShares, let blinded = try MintStore.blindedMessage(at: outPoint, db: db) {
+            // TEST FAULT: a well-formed share under the wrong denomination's key, which no client may accept.
+            share = secretKeyShares[(Int(try denominationOf(outPoint, db: db)) + 1) % secretKeyShares.count].sign(blinded)
+        }
+        return MintOutputOutcome(blindSignatureShare: share).canonicalBytes
+    }
+
+    private func denominationOf(_ outPoint: OutPoint, db: Database) throws -> UInt8 {
+        UInt8(try Int64.fetchOne(
+            db, sql: "SELECT denomination FROM mint_output_outcomes WHERE txid = ? AND out_index = ?",
+            arguments: [Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex)]) ?? 0)
+    }
+
+    // MARK: API endpoints
+
+    /// `mint/spent_nonces` and `mint/issued_outputs` (``MintAPI``): what a recovering client needs.
+    public var apiEndpoints: [ModuleEndpoint] {
+        [
+            .typed(MintAPI.spentNonces, summary: "Whether each nonce is in the spent set") {
+                (params: MintAPI.SpentNoncesParams, db) -> MintAPI.SpentNoncesResult in
+                guard params.nonces.count <= MintAPI.maxNoncesPerCall else {
+                    throw ModuleEndpointError.invalidParams(
+                        field: "nonces", expected: "at most \(MintAPI.maxNoncesPerCall) nonces per call")
+                }
+                let spent = try params.nonces.enumerated().map { index, text in
+                    guard let raw = Hex.decode(text), let nonce = try? XOnlyPublicKey(rawRepresentation: raw) else {
+                        throw ModuleEndpointError.invalidParams(field: "nonces.\(index)", expected: "hex of a 32-byte x-only key")
+                    }
+                    return try MintStore.isSpent(nonce, db: db)
+                }
+                return MintAPI.SpentNoncesResult(spent: spent)
+            },
+            .typed(MintAPI.issuedOutputs, summary: "Accepted mint outputs (blinded messages) in issuance order, paged") {
+                (params: MintAPI.IssuedOutputsParams, db) -> MintAPI.IssuedOutputsResult in
+                let limit = min(params.limit ?? MintAPI.maxOutputsPerPage, MintAPI.maxOutputsPerPage)
+                guard limit > 0 else { throw ModuleEndpointError.invalidParams(field: "limit", expected: "at least 1") }
+                let outputs = try MintStore.issued(from: params.from, limit: limit, db: db)
+                return MintAPI.IssuedOutputsResult(outputs: outputs, next: outputs.last.map { $0.seq + 1 } ?? params.from)
+            },
+        ]
     }
 
     // MARK: Audit

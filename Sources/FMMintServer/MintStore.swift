@@ -39,6 +39,50 @@ enum MintStore {
             ])
     }
 
+    /// Appends an accepted output to the issuance log with the next sequence number.
+    static func logIssued(_ output: MintOutput, outPoint: OutPoint, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO mint_issued_outputs (seq, txid, out_index, denomination, blinded_message)
+                VALUES ((SELECT COALESCE(MAX(seq) + 1, 0) FROM mint_issued_outputs), ?, ?, ?, ?)
+                """,
+            arguments: [
+                Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex), Int(output.denomination.exponent),
+                Data(output.blindedMessage.canonicalBytes),
+            ])
+    }
+
+    /// Up to `limit` logged outputs from sequence number `from` on, in order.
+    static func issued(from: UInt64, limit: UInt32, db: Database) throws -> [MintAPI.IssuedOutput] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, txid, out_index, denomination, blinded_message FROM mint_issued_outputs
+                WHERE seq >= ? ORDER BY seq LIMIT ?
+                """,
+            arguments: [Int64(clamping: from), Int64(limit)]
+        ).map { row in
+            let txid: Data = row["txid"]
+            let blinded: Data = row["blinded_message"]
+            return MintAPI.IssuedOutput(
+                seq: UInt64(row["seq"] as Int64),
+                outPoint: OutPoint(
+                    txid: TransactionID(Hash256(bytes: Array(txid))!),
+                    outIndex: UInt64(bitPattern: row["out_index"] as Int64)),
+                denomination: Denomination(exponent: UInt8(row["denomination"] as Int64)),
+                blindedMessage: Hex.encode(Array(blinded)))
+        }
+    }
+
+    /// The blinded message of a logged output.
+    static func blindedMessage(at outPoint: OutPoint, db: Database) throws -> BlindedMessage? {
+        guard let raw = try Data.fetchOne(
+            db, sql: "SELECT blinded_message FROM mint_issued_outputs WHERE txid = ? AND out_index = ?",
+            arguments: [Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex)])
+        else { return nil }
+        return try BlindedMessage(canonicalBytes: Array(raw))
+    }
+
     static func outcome(at outPoint: OutPoint, db: Database) throws -> BlindSignatureShare? {
         guard let raw = try Data.fetchOne(
             db, sql: "SELECT share FROM mint_output_outcomes WHERE txid = ? AND out_index = ?",

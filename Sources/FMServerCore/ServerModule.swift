@@ -25,11 +25,11 @@ import GRDB
 ///   memory: every guardian must reach the same verdict from the same log,
 ///   including after a restart.
 ///
-/// Extension point — API endpoints: modules will serve their own client API
-/// methods (`mint/...`) through a registration hook added to this protocol
-/// together with the RPC layer (FMRPC). Until then a module has no endpoints;
-/// the guardian serves the generic ones (`await_output_outcome` calls
-/// ``outputOutcome(_:db:)``).
+/// API endpoints: a module serves its own client API methods through
+/// ``apiEndpoints``; the guardian registers each as `<kind>/<name>` (e.g.
+/// `mint/spent_nonces`) in its JSON-RPC registry and answers it from committed
+/// state in a read-only transaction (``ModuleEndpoint``). Generic methods stay
+/// the guardian's (`await_output_outcome` calls ``outputOutcome(_:db:)``).
 public protocol ServerModule: Sendable {
     /// What code interprets this module's items ("mint", "wallet", ...).
     var kind: ModuleKind { get }
@@ -90,6 +90,9 @@ public protocol ServerModule: Sendable {
 
     /// The module's assets and liabilities in the committed (or current) state.
     func audit(db: Database) throws -> ModuleAudit
+
+    /// The client API methods this module serves, served as `<kind>/<name>`. The default serves none.
+    var apiEndpoints: [ModuleEndpoint] { get }
 }
 
 extension ServerModule {
@@ -102,6 +105,8 @@ extension ServerModule {
     }
 
     public func consensusProposal(db: Database) throws -> [[UInt8]] { [] }
+
+    public var apiEndpoints: [ModuleEndpoint] { [] }
 
     public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
         throw TransactionRejection.unsupported("consensus items", kind: kind)

@@ -24,7 +24,7 @@ struct FMMint: AsyncParsableCommand {
         version: FMVersion.current,
         subcommands: [
             Join.self, Info.self, Balance.self, Spend.self, Reissue.self, Validate.self, Await.self, List.self,
-            Backup.self, DevIssue.self,
+            Backup.self, Recover.self, DevIssue.self,
         ])
 
     static func main() async { await CommandRunner.main(Self.self) }

@@ -37,8 +37,15 @@ extension FMNode {
                 A private.json sealed by fm-dkg needs its passphrase (--passphrase-file or FM_PASSPHRASE); a plain \
                 one (the test dealer's) does not.
 
-                Example:
+                The wallet module follows this guardian's bitcoin node (bitcoind or fm-regtest) given by \
+                --bitcoind-url with a cookie file or user and password (or FM_BITCOIND_URL, FM_BITCOIND_COOKIE, \
+                FM_BITCOIND_USER, FM_BITCOIND_PASSWORD; or "bitcoind" in local.json). Without one the guardian runs \
+                e-cash only: its wallet does not vote (status shows it).
+
+                Examples:
                   fm-node run --config-dir fed/guardian-0
+                  fm-node run --config-dir fed/guardian-0 --bitcoind-url http://127.0.0.1:18443 \\
+                      --bitcoind-cookie btc/regtest/.cookie
                 """)
 
         @Option(help: ArgumentHelp("Directory with the guardian's configs.", valueName: "dir"))
@@ -46,12 +53,52 @@ extension FMNode {
 
         @OptionGroup var passphrase: PassphraseOptions
 
+        @Option(help: ArgumentHelp("The bitcoin node's JSON-RPC URL (env FM_BITCOIND_URL).", valueName: "url"))
+        var bitcoindUrl: String?
+
+        @Option(help: ArgumentHelp("The bitcoin node's cookie file (env FM_BITCOIND_COOKIE).", valueName: "path"))
+        var bitcoindCookie: String?
+
+        @Option(help: ArgumentHelp("RPC user, with --bitcoind-password (env FM_BITCOIND_USER).", valueName: "user"))
+        var bitcoindUser: String?
+
+        @Option(help: ArgumentHelp("RPC password (env FM_BITCOIND_PASSWORD).", valueName: "password"))
+        var bitcoindPassword: String?
+
+        /// The bitcoin node from the options, else the environment, else local.json.
+        func bitcoind(_ local: LocalConfig) throws -> BitcoindSettings? {
+            let environment = ProcessInfo.processInfo.environment
+            guard let url = bitcoindUrl ?? environment["FM_BITCOIND_URL"] else {
+                return local.bitcoind
+            }
+            let settings = BitcoindSettings(
+                url: url, cookieFile: bitcoindCookie ?? environment["FM_BITCOIND_COOKIE"],
+                user: bitcoindUser ?? environment["FM_BITCOIND_USER"],
+                password: bitcoindPassword ?? environment["FM_BITCOIND_PASSWORD"])
+            do { _ = try settings.rpcConfig() } catch {
+                throw InvalidInput(field: "--bitcoind-cookie", expected: "either a cookie file, or --bitcoind-user and --bitcoind-password")
+            }
+            return settings
+        }
+
         func run() async throws {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
             let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
+            let environment = ProcessInfo.processInfo.environment
+            for fault in GuardianTestFaults.active(in: environment) {
+                logger.critical("TEST FAULT \(fault) is on: this guardian misbehaves on purpose (dev federations only)")
+            }
+            let bitcoind = try bitcoind(configs.local)
             let node = try GuardianNode(
-                configs: configs, databasePath: directory.databasePath(configs.local), logger: logger)
+                configs: configs, databasePath: directory.databasePath(configs.local),
+                registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind?.makeChainSource()),
+                logger: logger)
+            if let bitcoind {
+                logger.info("wallet follows the bitcoin node at \(bitcoind.url)")
+            } else {
+                logger.warning("no bitcoin node configured (--bitcoind-url): the wallet does not vote; e-cash only")
+            }
             logger.info(
                 "starting guardian \(configs.local.peerId.rawValue) of federation \(node.federationID)",
                 metadata: ["p2p": "\(configs.local.p2pBindHost):\(configs.local.p2pBindPort)",
@@ -73,8 +120,9 @@ extension FMNode {
                 forge e-cash. Use it for tests and local development only; real federations use fm-dkg. \
                 Guardian i gets DIR/guardian-i with peer port BASE+2i and API port BASE+2i+1 on 127.0.0.1.
 
-                Example:
+                Examples:
                   fm-node dealer --peers 4 --dir fed --base-port 17000 --dev
+                  fm-node dealer --peers 4 --dir fed --network regtest --finality-delay 1
                 """)
 
         @Option(help: "Number of guardians.")
@@ -89,6 +137,12 @@ extension FMNode {
         @Flag(help: "Dev mode: the federation accepts dev-issued e-cash (never for real money).")
         var dev = false
 
+        @Option(help: ArgumentHelp("The wallet's bitcoin network: mainnet, testnet, signet or regtest.", valueName: "network"))
+        var network: String = "regtest"
+
+        @Option(help: ArgumentHelp("Blocks a deposit waits past its block (default: 10 on mainnet, 2 otherwise).", valueName: "blocks"))
+        var finalityDelay: UInt32?
+
         func run() async throws {
             guard (1...64).contains(peers) else {
                 throw InvalidInput(field: "--peers", expected: "a number of guardians from 1 to 64")
@@ -97,7 +151,13 @@ extension FMNode {
                 throw InvalidInput(field: "--base-port", expected: "a port such that all 2n ports fit below 65536")
             }
             LogSetup.logger().warning("TRUSTED DEALER: for tests and development only; the dealer saw every secret")
-            let all = try TestingDealer.generateForTesting(guardians: peers, basePort: basePort, devMode: dev)
+            guard ["mainnet", "testnet", "signet", "regtest"].contains(network) else {
+                throw InvalidInput(field: "--network", expected: "mainnet, testnet, signet or regtest")
+            }
+            var wallet: [String: JSONValue] = ["network": .string(network)]
+            if let finalityDelay { wallet["finality_delay"] = .unsigned(UInt64(finalityDelay)) }
+            let all = try TestingDealer.generateForTesting(
+                guardians: peers, basePort: basePort, devMode: dev, walletParameters: .object(wallet))
             try AtomicFile.createPrivateDirectory(dir)
             for configs in all {
                 let path = (dir as NSString).appendingPathComponent("guardian-\(configs.local.peerId.rawValue)")

@@ -93,6 +93,25 @@ struct FederationEndToEndTests {
                 as: SubmitTransactionResult.self)
         }
 
+        // The mint's own endpoints, served as mint/<name> through the same registry.
+        let page = try await clients[1].call(
+            "mint/issued_outputs", params: MintAPI.IssuedOutputsParams(from: 0), as: MintAPI.IssuedOutputsResult.self)
+        #expect(page.outputs.map(\.outPoint) == [OutPoint(txid: transaction.txid, outIndex: 0)])
+        #expect(page.outputs.map(\.blindedMessage) == [Hex.encode(secret.blindedMessage.canonicalBytes)])
+        #expect(page.next == 1)
+        let spent = try await clients[2].call(
+            "mint/spent_nonces", params: MintAPI.SpentNoncesParams(nonces: [Hex.encode(secret.nonce.rawRepresentation)]),
+            as: MintAPI.SpentNoncesResult.self)
+        #expect(spent.spent == [false])
+        do {
+            _ = try await clients[2].call(
+                "mint/spent_nonces", params: MintAPI.SpentNoncesParams(nonces: ["zz"]), as: MintAPI.SpentNoncesResult.self)
+            Issue.record("a malformed nonce was accepted")
+        } catch JSONRPCClientError.server(_, _, let error) {
+            #expect(error.code == .invalidParams)
+            #expect(error.data?.field == "params.nonces.0")
+        }
+
         for client in clients {
             let audit = try await client.call("audit", as: AuditReport.self)
             #expect(audit.liabilities == Amount(msats: 1024))

@@ -84,6 +84,10 @@ import Testing
             ]),
         "fm-regtest": Tool(world: .offline),
         "fm-bench": Tool(world: .notRun(reason: "benchmarks are built in release by `swift run` and run for minutes")),
+        "fm-pegin": Tool(world: .notRun(
+            reason: "needs a bitcoin node and a federation following it; the same commands run end to end in PegTests")),
+        "fm-pegout": Tool(world: .notRun(
+            reason: "needs a federation holding bitcoin; the same commands run end to end in PegTests")),
     ]
 
     /// Examples (`"page: example"`) or pages (`"page"`, for a page without examples) that fail for a known reason

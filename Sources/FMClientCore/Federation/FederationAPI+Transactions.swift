@@ -80,17 +80,20 @@ extension FederationAPI {
             timeout: Self.processingTimeout)
     }
 
-    /// Each guardian's outcome for `outPoint` (its canonical bytes), t of them passing `verify`.
+    /// Each answering guardian's outcome for `outPoint` (its canonical bytes): at least t that pass
+    /// `verify`, plus those of guardians whose outcome failed it, so the caller can name them.
     public func awaitOutputOutcomes(
         _ outPoint: OutPoint, verify: @escaping @Sendable (PeerID, [UInt8]) -> Bool
     ) async throws(FederationQueryError) -> [PeerID: [UInt8]] {
-        let answers = try await validAnswers(
+        let answers = try await verifiedAnswers(
             CoreAPI.awaitOutputOutcome, params: CoreAPI.AwaitOutputOutcomeParams(outPoint: outPoint),
             as: CoreAPI.OutputOutcome.self, timeout: Self.processingTimeout
         ) { peer, answer in
             guard let bytes = Hex.decode(answer.outcome) else { return false }
             return verify(peer, bytes)
         }
-        return answers.mapValues { Hex.decode($0.outcome)! }
+        var outcomes = answers.valid.mapValues { Hex.decode($0.outcome)! }
+        for (peer, answer) in answers.failedVerification { outcomes[peer] = Hex.decode(answer.outcome) ?? [] }
+        return outcomes
     }
 }

@@ -69,19 +69,45 @@ public struct FederationAPI: Sendable {
         _ method: String, params: some Encodable & Sendable, as type: Answer.Type = Answer.self,
         timeout: Duration? = nil, verify: @escaping @Sendable (PeerID, Answer) -> Bool
     ) async throws(FederationQueryError) -> [PeerID: Answer] {
+        try await verifiedAnswers(method, params: params, as: type, timeout: timeout, verify: verify).valid
+    }
+
+    /// What ``verifiedAnswers(_:params:as:timeout:verify:)`` collected: at least t answers that passed
+    /// verification, and the answers of guardians that failed it (to be named, never used).
+    public struct VerifiedAnswers<Answer: Sendable>: Sendable {
+        public var valid: [PeerID: Answer]
+        public var failedVerification: [PeerID: Answer]
+    }
+
+    /// Like ``validAnswers(_:params:as:timeout:verify:)``, and also returns the answers that failed
+    /// `verify`. Once t answers are valid it still listens to the guardians that have not answered for
+    /// a short grace period (``stragglerGrace``, at least as long as the t answers took, so it scales with
+    /// load), so that a guardian serving bad answers is noticed and named even when the federation succeeds.
+    public func verifiedAnswers<Answer: Decodable & Sendable>(
+        _ method: String, params: some Encodable & Sendable, as type: Answer.Type = Answer.self,
+        timeout: Duration? = nil, verify: @escaping @Sendable (PeerID, Answer) -> Bool
+    ) async throws(FederationQueryError) -> VerifiedAnswers<Answer> {
         var valid: [PeerID: Answer] = [:]
+        var failed: [PeerID: Answer] = [:]
         var faulty: [PeerID: String] = [:]
         var rejections: [PeerID: (code: String, message: String)] = [:]
-        let outcome = await collect(method, params: params, timeout: timeout, decode: Answer.self) { peer, answer in
+        let outcome = await collect(
+            method, params: params, timeout: timeout, decode: Answer.self, grace: Self.stragglerGrace
+        ) { peer, answer in
             switch answer {
             case .failure(let reason): faulty[peer] = reason.description
             case .success(.error(let code, let message)): rejections[peer] = (code, message)
             case .success(.value(let value)):
-                if verify(peer, value) { valid[peer] = value } else { faulty[peer] = "answer failed verification" }
+                if verify(peer, value) {
+                    valid[peer] = value
+                } else {
+                    failed[peer] = value
+                    faulty[peer] = "answer failed verification"
+                }
             }
             return valid.count >= threshold
         }
-        if valid.count >= threshold { return valid }
+        if valid.count >= threshold { return VerifiedAnswers(valid: valid, failedVerification: failed) }
         if rejections.count >= threshold, let first = rejections.sorted(by: { $0.key < $1.key }).first {
             throw .rejected(method: method, code: first.value.code, message: first.value.message)
         }
@@ -92,6 +118,9 @@ public struct FederationAPI: Sendable {
         for (peer, rejection) in rejections { faulty[peer] = "answered with an error: \(rejection.message)" }
         throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
     }
+
+    /// The least time ``verifiedAnswers(_:params:as:timeout:verify:)`` keeps listening after t valid answers.
+    public static let stragglerGrace: Duration = .milliseconds(100)
 
     /// One guardian's answer as the query sees it: a decoded answer, or why it could not be read.
     typealias Received<Value: Sendable> = Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>
@@ -106,7 +135,8 @@ public struct FederationAPI: Sendable {
     ///   the tuple form delivered corrupted peer ids to `for await` (every release-build query failed),
     ///   while debug builds were correct. Keep it a struct until that is reduced and reported.
     struct Reply: Sendable {
-        let peer: PeerID
+        /// `nil` for the grace timer's wake-up, not a guardian.
+        let peer: PeerID?
         let result: Swift.Result<JSONValue, any Error>
     }
 
@@ -116,8 +146,11 @@ public struct FederationAPI: Sendable {
 
     /// Asks every guardian concurrently and feeds each answer to `accept` as it arrives, until `accept`
     /// says it has enough (the remaining calls are cancelled) or every guardian answered or failed.
+    /// With a `grace`, answers still arriving within max(grace, time taken so far) after `accept` said
+    /// enough are fed to it too before the rest are cancelled.
     private func collect<Value: Decodable & Sendable>(
         _ method: String, params: some Encodable & Sendable, timeout: Duration?, decode: Value.Type,
+        grace: Duration? = nil,
         accept: (PeerID, Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>) -> Bool
     ) async -> CollectionOutcome {
         var outcome = CollectionOutcome()
@@ -128,7 +161,10 @@ public struct FederationAPI: Sendable {
             return outcome
         }
         let transport = self.transport
+        let started = ContinuousClock.now
         await withTaskGroup(of: Reply.self) { group in
+            var enough = false
+            var pending = peers.count
             for peer in peers {
                 group.addTask {
                     do { return Reply(peer: peer, result: .success(try await transport.call(peer, method: method, params: encoded, timeout: timeout))) }
@@ -136,7 +172,9 @@ public struct FederationAPI: Sendable {
                 }
             }
             for await reply in group {
-                let peer = reply.peer, result = reply.result
+                guard let peer = reply.peer else { break }  // the grace period is over
+                pending -= 1
+                let result = reply.result
                 let received: Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>
                 switch result {
                 case .success(let json):
@@ -151,11 +189,20 @@ public struct FederationAPI: Sendable {
                     if error is CancellationError { outcome.unreachable[peer] = "cancelled"; continue }
                     received = .success(.error(code: "error", message: "\(error)"))
                 }
-                if accept(peer, received) {
-                    group.cancelAll()
-                    return
+                let satisfied = accept(peer, received)
+                if satisfied && !enough {
+                    enough = true
+                    guard let grace, pending > 0 else { break }
+                    let wait = max(grace, ContinuousClock.now - started)
+                    group.addTask {
+                        try? await Task.sleep(for: wait)
+                        return Reply(peer: nil, result: .failure(CancellationError()))
+                    }
+                } else if enough && pending == 0 {
+                    break
                 }
             }
+            group.cancelAll()
         }
         return outcome
     }

@@ -45,9 +45,14 @@ public struct MintClientModule: ClientModule {
         }
     }
 
+    /// Restores the notes issued to this wallet from the federation's issuance log (``MintRecovery``).
     public func recover() async throws -> JSONValue {
-        throw MintClientError.recoveryUnavailable
+        let recovery = MintRecovery(api: context.api, config: config, derivation: derivation, module: instance)
+        return try JSONValue(try await recovery.run(into: context.database))
     }
+
+    /// The derivation-index purpose of notes of `denomination` (what recovery raises).
+    static func notePurpose(_ denomination: Denomination) -> String { "note-\(denomination.exponent)" }
 
     // MARK: - Starting operations
 
@@ -88,7 +93,7 @@ public struct MintClientModule: ClientModule {
     /// `reissue` = the id of a reissue that makes exact change; await it and spend again.
     public func spend(_ amount: Amount) async throws -> (spent: OperationID?, reissue: OperationID?) {
         let spendable = try await context.database.read { db in try MintNoteStore.spendable(in: db) }
-        let selection = try NoteSelection.select(from: spendable, target: amount) { $0.note.denomination }
+        var selection = try NoteSelection.select(from: spendable, target: amount) { $0.note.denomination }
         if selection.isExact {
             let id = OperationID.random()
             let notes = selection.selected.map(spendableNote(_:))
@@ -100,13 +105,25 @@ public struct MintClientModule: ClientModule {
             }
             return (id, nil)
         }
+        // A reissue for exact change pays fees: select notes that cover the amount and the fees of the plan,
+        // growing the reserve for fees until the plan fits (or the wallet cannot cover it).
+        var fitting: ReissuePlan?
+        while fitting == nil {
+            let failure: MintError
+            do {
+                fitting = try ReissuePlan(
+                    inputTotal: selection.total, inputCount: selection.selected.count, target: amount, config: config)
+                continue
+            } catch { failure = error }
+            guard case .insufficientNotes(_, let need) = failure, need > selection.total else { throw failure }
+            selection = try NoteSelection.select(from: spendable, target: need) { $0.note.denomination }
+        }
         let inputs = selection.selected.map { stored in
             ClientInput(
                 item: ModuleItem(module: instance, encoding: MintInput.note(stored.note)), amount: stored.note.amount,
                 fee: config.fees.perInput, spendKey: spendableNote(stored).spendKey)
         }
-        let plan = try ReissuePlan(
-            inputTotal: selection.total, inputCount: inputs.count, target: amount, config: config)
+        let plan = fitting!
         let reissue = try await start(
             inputs: inputs, outputs: plan.targetOutputs + plan.changeOutputs, reserving: selection.selected.map(\.note))
         return (nil, reissue)
@@ -124,11 +141,11 @@ public struct MintClientModule: ClientModule {
     }
 
     /// Reserves derivation indices for `outputs`, signs the transaction and persists the operation, all in
-    /// one database transaction.
-    private func start(inputs: [ClientInput], outputs denominations: [Denomination], reserving notes: [Note]) async throws
-        -> OperationID
-    {
-        let id = OperationID.random()
+    /// one database transaction. `extraOutputs` (another module's, e.g. a peg-out) follow the notes.
+    func start(
+        inputs: [ClientInput], outputs denominations: [Denomination], reserving notes: [Note],
+        id: OperationID = .random(), extraOutputs: [ClientOutput] = []
+    ) async throws -> OperationID {
         let instance = self.instance
         let derivation = self.derivation
         let fee = config.fees.perOutput
@@ -136,12 +153,12 @@ public struct MintClientModule: ClientModule {
             var planned: [MintIssuance.PlannedNote] = []
             var outputs: [ClientOutput] = []
             for (position, denomination) in denominations.enumerated() {
-                let index = try DerivationIndices.reserve(module: instance, purpose: "note-\(denomination.exponent)", in: db)
+                let index = try DerivationIndices.reserve(module: instance, purpose: Self.notePurpose(denomination), in: db)
                 let secret = derivation.secret(denomination: denomination, index: index)
                 planned.append(.init(outIndex: UInt64(position), denomination: denomination, derivationIndex: index))
                 outputs.append(ClientOutput(item: ModuleItem(module: instance, encoding: secret.output), amount: denomination.amount, fee: fee))
             }
-            let transaction = try TransactionBuilder(inputs: inputs, outputs: outputs).build()
+            let transaction = try TransactionBuilder(inputs: inputs, outputs: outputs + extraOutputs).build()
             try MintNoteStore.reserve(notes, for: id, in: db)
             let machine = MintIssuance(
                 operation: id, phase: .submitting, transaction: Hex.encode(transaction.canonicalBytes), txid: transaction.txid,
@@ -175,12 +192,11 @@ public enum MintClientError: ReportableError, Equatable {
     case invalidNotes([Int])
     case notDevMode
     case noteUnavailable(String)
-    case recoveryUnavailable
 
     public var category: FailureCategory {
         switch self {
         case .otherFederation, .invalidNotes, .notDevMode: .badInput
-        case .noteUnavailable, .recoveryUnavailable: .failed
+        case .noteUnavailable: .failed
         }
     }
 
@@ -190,7 +206,6 @@ public enum MintClientError: ReportableError, Equatable {
         case .invalidNotes: "invalid_notes"
         case .notDevMode: "not_dev_mode"
         case .noteUnavailable: "note_unavailable"
-        case .recoveryUnavailable: "recovery_unavailable"
         }
     }
 
@@ -201,8 +216,6 @@ public enum MintClientError: ReportableError, Equatable {
             "notes at positions \(indices.map(String.init).joined(separator: ", ")) do not carry a valid federation signature"
         case .notDevMode: "dev-issue works only with a federation started in dev mode"
         case .noteUnavailable(let nonce): "note \(nonce) is already used by another operation"
-        case .recoveryUnavailable:
-            "recovery from the mnemonic needs the federation's signed history (await_signed_session), not yet served"
         }
     }
 }

@@ -92,26 +92,33 @@ public struct MintIssuance: OperationStateMachine {
             let outcome = try await environment.api.awaitTransaction(txid)
             return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
         case .awaitingShares:
-            var notes: [Note] = []
-            var invalid: Set<PeerID> = []
-            for planned in outputs {
-                let secret = environment.derivation.secret(denomination: planned.denomination, index: planned.derivationIndex)
-                let keys = environment.config.keys(for: planned.denomination)
-                let blinded = secret.blindedMessage
-                let outcomes = try await environment.api.awaitOutputOutcomes(OutPoint(txid: txid, outIndex: planned.outIndex)) { peer, bytes in
-                    guard let keys, Int(peer.rawValue) < keys.publicKeyShares.count,
-                        let outcome = try? MintOutputOutcome(canonicalBytes: bytes)
-                    else { return false }
-                    return keys.publicKeyShares[Int(peer.rawValue)].verify(outcome.blindSignatureShare, on: blinded)
+            // All outputs at once: each waits on the same block, so their long polls overlap.
+            let results = try await withThrowingTaskGroup(of: IssuedOutput.self) { group in
+                for (position, planned) in outputs.enumerated() {
+                    let secret = environment.derivation.secret(denomination: planned.denomination, index: planned.derivationIndex)
+                    let outPoint = OutPoint(txid: txid, outIndex: planned.outIndex)
+                    group.addTask {
+                        IssuedOutput(
+                            position: position,
+                            result: try await environment.api.awaitNote(secret, at: outPoint, config: environment.config))
+                    }
                 }
-                let issued = try NoteIssuance.finalize(secret, outcomes: outcomes, config: environment.config)
-                invalid.formUnion(issued.invalidSharePeers)
-                notes.append(issued.note.note)
+                var results = [NoteIssuance.Result?](repeating: nil, count: outputs.count)
+                for try await issued in group { results[issued.position] = issued.result }
+                return results.map { $0! }
             }
+            let notes = results.map(\.note.note)
+            let invalid = Set(results.flatMap(\.invalidSharePeers))
             return .issued(notes, invalidSharePeers: invalid.sorted())
         case .done, .failed:
             preconditionFailure("an ended operation is not triggered")
         }
+    }
+
+    /// One output's note as a child task returns it (a struct, not a tuple: see FederationAPI.Reply).
+    struct IssuedOutput: Sendable {
+        let position: Int
+        let result: NoteIssuance.Result
     }
 
     public func transition(on event: Event, in db: Database) throws -> MintIssuance {

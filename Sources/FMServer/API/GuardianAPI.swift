@@ -10,6 +10,7 @@ import FMServerCore
 /// - `await_output_outcome {out_point: {txid, out_index}}` → `{outcome: hex}` (long poll).
 /// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
 /// - `session_count` → the number of blocks applied; `client_config`; `status`; `audit`.
+/// - every module's own endpoints as `<kind>/<name>` (``registerModuleEndpoints(into:node:)``).
 public enum GuardianAPI {
     /// How long the long polls wait before answering `not_yet_processed`.
     public static let longPoll: Duration = .seconds(50)
@@ -27,8 +28,8 @@ public enum GuardianAPI {
             "await_transaction", summary: "Waits until a transaction is accepted or rejected",
             timeout: longPoll + .seconds(5)
         ) { (params: AwaitTransactionParams, _) async throws -> TransactionStatus in
-            guard let outcome = try await node.processor.awaitOutcome(of: params.txid, timeout: longPoll) else {
-                throw NotYetProcessed(what: "transaction \(params.txid)")
+            let outcome = try await longPoll(node, what: "transaction \(params.txid)") {
+                try await node.processor.outcome(of: params.txid)
             }
             return TransactionStatus(outcome)
         }
@@ -36,30 +37,23 @@ public enum GuardianAPI {
             "await_output_outcome", summary: "Waits for an accepted output's outcome (the mint: a blind signature share)",
             timeout: longPoll + .seconds(5)
         ) { (params: AwaitOutputOutcomeParams, _) async throws -> OutputOutcomeResult in
-            let deadline = ContinuousClock.now + longPoll
-            while true {
-                if let bytes = try await node.processor.outputOutcome(params.outPoint) {
-                    return OutputOutcomeResult(outcome: Hex.encode(bytes))
-                }
+            let bytes = try await longPoll(node, what: "output \(params.outPoint)") { () async throws -> [UInt8]? in
+                if let bytes = try await node.processor.outputOutcome(params.outPoint) { return bytes }
                 if case .rejected(let rejection) = try await node.processor.outcome(of: params.outPoint.txid) {
                     throw rejection
                 }
-                if ContinuousClock.now >= deadline { throw NotYetProcessed(what: "output \(params.outPoint)") }
-                try await Task.sleep(for: .milliseconds(20))
+                return nil
             }
+            return OutputOutcomeResult(outcome: Hex.encode(bytes))
         }
         registry.register(
             "await_signed_session", summary: "Waits for finalized block INDEX and returns it with its certificate",
             timeout: longPoll + .seconds(5)
         ) { (params: AwaitSignedSessionParams, _) async throws -> SignedSessionResult in
-            let deadline = ContinuousClock.now + longPoll
-            while true {
-                if let block = try await node.driver.store.blocks(from: params.index, maxCount: 1).first {
-                    return SignedSessionResult(block: Hex.encode(block.canonicalBytes))
-                }
-                if ContinuousClock.now >= deadline { throw NotYetProcessed(what: "session \(params.index)") }
-                try await Task.sleep(for: .milliseconds(20))
+            let block = try await longPoll(node, what: "session \(params.index)") {
+                try await node.driver.store.blocks(from: params.index, maxCount: 1).first
             }
+            return SignedSessionResult(block: Hex.encode(block.canonicalBytes))
         }
         registry.register("session_count", summary: "How many consensus blocks this guardian has applied") {
             (_: NoParams, _) async throws -> UInt64 in
@@ -76,6 +70,48 @@ public enum GuardianAPI {
         registry.register("audit", summary: "Every module's assets and liabilities") {
             (_: NoParams, _) async throws -> AuditReport in
             AuditReport(try await node.processor.audit(), haltedReason: try await node.processor.haltReason())
+        }
+        registerModuleEndpoints(into: &registry, node: node)
+    }
+
+    /// Re-checks `check` whenever the guardian commits a block (``GuardianNode/commits``), at least every
+    /// ``longPollRecheck`` (a block finalized but not applied by a halted guardian still answers
+    /// `await_signed_session`), until it yields a value or ``longPoll`` passes.
+    static func longPoll<Value: Sendable>(
+        _ node: GuardianNode, what: String, _ check: () async throws -> Value?
+    ) async throws -> Value {
+        let deadline = ContinuousClock.now + longPoll
+        while true {
+            let seen = node.commits.generation
+            if let value = try await check() { return value }
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw NotYetProcessed(what: what) }
+            await node.commits.wait(after: seen, timeout: min(remaining, longPollRecheck))
+            try Task.checkCancellation()
+        }
+    }
+
+    /// The longest a long poll sleeps without re-checking the database.
+    static let longPollRecheck: Duration = .milliseconds(250)
+
+    /// Registers each module's ``ModuleEndpoint``s as `<kind>/<name>`, answered from committed state in a
+    /// read-only transaction. When a federation runs two instances of one kind, the lowest instance serves.
+    public static func registerModuleEndpoints(into registry: inout RPCMethodRegistry, node: GuardianNode) {
+        var served = Set<ModuleKind>()
+        for instance in node.processor.modules.keys.sorted() {
+            let module = node.processor.modules[instance]!
+            guard served.insert(module.kind).inserted else { continue }
+            for endpoint in module.apiEndpoints {
+                let database = node.processor.database
+                registry.register("\(module.kind)/\(endpoint.name)", summary: endpoint.summary) {
+                    (params: JSONValue, _) async throws -> JSONValue in
+                    do {
+                        return try await database.read { db in try endpoint.handler(params, db) }
+                    } catch ModuleEndpointError.invalidParams(let field, let expected) {
+                        throw JSONRPCError.invalidParams(field: field.isEmpty ? "params" : "params.\(field)", expected: expected)
+                    }
+                }
+            }
         }
     }
 }

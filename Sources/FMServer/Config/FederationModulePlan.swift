@@ -1,5 +1,6 @@
 import FMCore
 import FMMintServer
+import FMWalletServer
 
 /// Which modules a new federation runs, with which generation parameters: the one list both the testing dealer
 /// and the DKG (``DistributedSetup``) build their configs from.
@@ -22,10 +23,10 @@ public struct FederationModulePlan: Hashable, Sendable {
 
     public init(modules: [Module]) { self.modules = modules }
 
-    /// The standard federation: the mint as instance 0. Every module gets `dev_mode`; `parameters` adds fields
+    /// The standard federation: the mint as instance 0, the wallet as instance 1. Every module gets `dev_mode`; `parameters` adds fields
     /// per module kind (e.g. `["mint": {"max_exponent": 10}]`), and `dev_mode` always follows `devMode`.
     public static func `default`(devMode: Bool, parameters: [ModuleKind: JSONValue] = [:]) -> FederationModulePlan {
-        let kinds: [ModuleKind] = [MintServerInit().kind]
+        let kinds: [ModuleKind] = [MintServerInit().kind, WalletServerInit().kind]
         return FederationModulePlan(modules: kinds.enumerated().map { index, kind in
             var fields: [String: JSONValue] = [:]
             if case .object(let given)? = parameters[kind] { fields = given }

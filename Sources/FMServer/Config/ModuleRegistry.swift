@@ -1,6 +1,7 @@
 import FMCore
 import FMMintServer
 import FMServerCore
+import FMWalletServer
 
 /// The module kinds this guardian can run: one ``ServerModuleInit`` per kind.
 public struct ModuleRegistry: Sendable {
@@ -10,8 +11,13 @@ public struct ModuleRegistry: Sendable {
         self.inits = Dictionary(inits.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Every module kind fm-node ships with.
-    public static let standard = ModuleRegistry([MintServerInit()])
+    /// Every module kind fm-node ships with; the wallet without a bitcoin node (it does not vote).
+    public static let standard = ModuleRegistry([MintServerInit(), WalletServerInit()])
+
+    /// Every module kind fm-node ships with, the wallet following the bitcoin node `walletChain`.
+    public static func standard(walletChain: (any WalletChainSource)?, pollInterval: Duration = .seconds(1)) -> ModuleRegistry {
+        ModuleRegistry([MintServerInit(), WalletServerInit(chain: walletChain, pollInterval: pollInterval)])
+    }
 
     public func moduleInit(for kind: ModuleKind) -> (any ServerModuleInit)? { inits[kind] }
 }

@@ -1,6 +1,7 @@
 import FMCore
 import FMMintServer
 import FMServerCore
+import FMWalletServer
 import FMSetup
 
 /// Generates a whole federation's configs at once with a trusted dealer.
@@ -13,17 +14,19 @@ public enum TestingDealer {
     /// of ``FederationModulePlan/default(devMode:parameters:)``; `devMode` enables dev-issue.
     public static func generateForTesting(
         guardians n: Int, host: String = "127.0.0.1", basePort: Int, devMode: Bool,
-        modules registry: ModuleRegistry = .standard, mintParameters: JSONValue = .object([:])
+        modules registry: ModuleRegistry = .standard, mintParameters: JSONValue = .object([:]),
+        walletParameters: JSONValue = .object([:])
     ) throws -> [GuardianConfigs] {
         try generateForTesting(
             host: host, ports: (0..<n).map { (p2p: basePort + 2 * $0, api: basePort + 2 * $0 + 1) }, devMode: devMode,
-            modules: registry, mintParameters: mintParameters)
+            modules: registry, mintParameters: mintParameters, walletParameters: walletParameters)
     }
 
     /// As above with explicit ports: guardian i listens on `ports[i]`.
     public static func generateForTesting(
         host: String = "127.0.0.1", ports: [(p2p: Int, api: Int)], devMode: Bool,
-        modules registry: ModuleRegistry = .standard, mintParameters: JSONValue = .object([:])
+        modules registry: ModuleRegistry = .standard, mintParameters: JSONValue = .object([:]),
+        walletParameters: JSONValue = .object([:])
     ) throws -> [GuardianConfigs] {
         let n = ports.count
         guard n >= 1, n <= 64 else { throw ConfigError.invalid("a federation has 1 to 64 guardians, not \(n)") }
@@ -34,7 +37,7 @@ public enum TestingDealer {
             return try GuardianIdentity.generate(
                 name: "guardian-\(peer.rawValue)", p2pUrl: "fm://\(host):\(port.p2p)", apiUrl: "ws://\(host):\(port.api)/")
         }
-        let plan = FederationModulePlan.default(devMode: devMode, parameters: [MintServerInit().kind: mintParameters])
+        let plan = FederationModulePlan.default(devMode: devMode, parameters: [MintServerInit().kind: mintParameters, WalletServerInit().kind: walletParameters])
         var modules: [ConsensusConfig.Module] = []
         var privateModules: [PeerID: [PrivateConfig.Module]] = [:]
         for module in plan.modules {

@@ -17,6 +17,8 @@ public final class GuardianNode: Sendable {
     public let processor: TransactionProcessor
     public let network: PeerNetwork
     public let driver: ConsensusDriver
+    /// Signalled after every applied block; the API's long polls wait on it.
+    public let commits = CommitSignal()
     let logger: Logger
 
     /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
@@ -84,15 +86,64 @@ public final class GuardianNode: Sendable {
     /// Runs network, consensus and block processing until ``shutdown()``; throws if any of them fails (a halted
     /// guardian keeps its network and consensus running but applies no block: ``run()`` then keeps waiting).
     public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { outer in
+            // Module work (votes, background watchers) runs for as long as consensus does, then is cancelled.
+            outer.addTask { try await self.runModuleWork() }
+            outer.addTask {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await self.network.run() }
+                    group.addTask { try await self.driver.run() }
+                    group.addTask { try await self.processBlocks() }
+                    do {
+                        while try await group.next() != nil {}
+                    } catch {
+                        self.shutdown()
+                        throw error
+                    }
+                }
+            }
+            defer { outer.cancelAll() }
+            try await outer.next()
+        }
+    }
+
+    /// How often modules are asked for the consensus items they want to propose.
+    static let moduleProposalInterval = Duration.milliseconds(250)
+
+    /// Every module's background work (``BackgroundServerModule``) and the loop that submits the modules'
+    /// consensus proposals (block height and fee-rate votes, signature shares) to consensus. Runs until cancelled.
+    func runModuleWork() async throws {
+        let modules = processor.modules.values.sorted { $0.instance < $1.instance }
+        let database = processor.database
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.network.run() }
-            group.addTask { try await self.driver.run() }
-            group.addTask { try await self.processBlocks() }
-            do {
-                while try await group.next() != nil {}
-            } catch {
-                shutdown()
-                throw error
+            for case let module as any BackgroundServerModule in modules {
+                group.addTask {
+                    do { try await module.runBackground(database: database) } catch is CancellationError {} catch {
+                        self.logger.error("background work of module \(module.instance) (\(module.kind)) stopped: \(error)")
+                    }
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    for module in modules { await self.submitProposals(of: module) }
+                    try await Task.sleep(for: Self.moduleProposalInterval)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Submits what `module` proposes now; items already pending or just finalized are refused as duplicates.
+    func submitProposals(of module: any ServerModule) async {
+        let payloads: [[UInt8]]
+        do { payloads = try await processor.database.read { db in try module.consensusProposal(db: db) } } catch {
+            logger.warning("module \(module.instance) could not propose: \(error)")
+            return
+        }
+        for payload in payloads {
+            let item = FederationItem.module(ModuleItem(module: module.instance, payload: payload))
+            do { try await driver.submit(item: item.canonicalBytes) } catch {
+                if error == .notRunning { return }
             }
         }
     }
@@ -113,6 +164,7 @@ public final class GuardianNode: Sendable {
         for try await block in driver.finalizedBlocks(from: start) {
             let outcome = try await processor.apply(
                 height: block.header.height, proposer: block.header.proposer, items: block.items)
+            commits.notifyCommit()
             if outcome?.haltedReason != nil { return }
         }
     }
@@ -141,7 +193,11 @@ public final class GuardianNode: Sendable {
             rejectedPeerMessages: driverStatus.rejectedMessages, stalePeerMessages: driverStatus.staleMessages,
             consensusRunning: driverStatus.isRunning,
             peers: configs.consensus.peers.map { GuardianStatus.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) },
-            haltedReason: try await processor.haltReason())
+            haltedReason: try await processor.haltReason(),
+            modules: Dictionary(
+                processor.modules.values.compactMap { module in
+                    (module as? any BackgroundServerModule).map { (module.kind.rawValue, $0.backgroundStatus) }
+                }, uniquingKeysWith: { first, _ in first }))
     }
 }
 
@@ -169,6 +225,8 @@ public struct GuardianStatus: Codable, Hashable, Sendable {
     public var peers: [Peer]
     /// Set when the audit failed and the guardian stopped applying blocks.
     public var haltedReason: String?
+    /// Modules' background health by kind, e.g. `"wallet": "bitcoin node at height 812"`.
+    public var modules: [String: String]?
 }
 
 /// The version fm-node reports.

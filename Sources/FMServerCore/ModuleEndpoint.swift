@@ -1,0 +1,95 @@
+import FMCore
+import GRDB
+
+/// One client API method a module serves, reached as `<kind>/<name>` (e.g. `mint/spent_nonces`).
+///
+/// The guardian registers every module's endpoints into its JSON-RPC registry (FMRPC stays out of
+/// FMServerCore): it decodes the request's params into a ``JSONValue`` (absent params read as `{}`), calls
+/// ``handler`` inside a **read-only** database transaction on committed state, and sends the returned
+/// value as the result.
+///
+/// Errors: throw ``ModuleEndpointError/invalidParams(field:expected:)`` for params that do not fit (sent as
+/// JSON-RPC -32602 naming `params.<field>`), or any `FMCore.ReportableError` for a domain failure (sent as
+/// 1000 + its exit status, with its report). Any other error is a storage failure, sent as -32603.
+public struct ModuleEndpoint: Sendable {
+    public typealias Handler = @Sendable (JSONValue, Database) throws -> JSONValue
+
+    /// The method name below the module kind, snake_case.
+    public let name: String
+    /// One line for `rpc.methods` and the API documentation.
+    public let summary: String
+    public let handler: Handler
+
+    public init(name: String, summary: String, handler: @escaping Handler) {
+        precondition(!name.isEmpty && !name.contains("/"), "an endpoint name is one snake_case word")
+        self.name = name
+        self.summary = summary
+        self.handler = handler
+    }
+
+    /// An endpoint with typed params and result, (de)coded with fm's JSON conventions (snake_case).
+    /// A params object that does not decode is refused with ``ModuleEndpointError/invalidParams(field:expected:)``.
+    public static func typed<Params: Decodable, Result: Encodable>(
+        _ name: String, summary: String, _ handler: @escaping @Sendable (Params, Database) throws -> Result
+    ) -> ModuleEndpoint {
+        ModuleEndpoint(name: name, summary: summary) { params, db in
+            let decoded: Params
+            do { decoded = try params.decode(Params.self) } catch let error as DecodingError {
+                throw ModuleEndpointError(error)
+            }
+            return try JSONValue(try handler(decoded, db))
+        }
+    }
+}
+
+/// Why a module endpoint refused its params.
+public enum ModuleEndpointError: ReportableError, Equatable {
+    /// `field` (a snake_case path below `params`, empty for the params as a whole) is not what was `expected`.
+    case invalidParams(field: String, expected: String)
+
+    init(_ error: DecodingError) {
+        let keys: [any CodingKey]
+        let expected: String
+        switch error {
+        case .keyNotFound(let key, let context):
+            keys = context.codingPath + [key]
+            expected = "a value (the key is missing)"
+        case .typeMismatch(let type, let context):
+            keys = context.codingPath
+            expected = "a value of type \(type)"
+        case .valueNotFound(let type, let context):
+            keys = context.codingPath
+            expected = "a \(type), not null"
+        case .dataCorrupted(let context):
+            keys = context.codingPath
+            expected = context.debugDescription.isEmpty ? "a valid value" : context.debugDescription
+        @unknown default:
+            keys = []
+            expected = "a valid value"
+        }
+        let field = keys.map { key in key.intValue.map(String.init) ?? Self.snakeCase(key.stringValue) }
+        self = .invalidParams(field: field.joined(separator: "."), expected: expected)
+    }
+
+    private static func snakeCase(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase, !result.isEmpty { result.append("_") }
+            result.append(contentsOf: character.lowercased())
+        }
+        return result
+    }
+
+    public var category: FailureCategory { .badInput }
+    public var code: String { "invalid_params" }
+    public var field: String? {
+        switch self {
+        case .invalidParams(let field, _): field.isEmpty ? "params" : "params.\(field)"
+        }
+    }
+    public var description: String {
+        switch self {
+        case .invalidParams(_, let expected): "\(field ?? "params"): expected \(expected)"
+        }
+    }
+}

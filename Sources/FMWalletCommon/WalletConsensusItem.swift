@@ -1,0 +1,81 @@
+import FMBitcoin
+import FMCore
+import FMEncoding
+import FMSecp256k1
+
+/// What guardians propose to each other through consensus for the wallet (BRIEF §8).
+/// Canonical form: a versioned enum.
+///
+/// Votes name their voter: consensus orders opaque items and drops an item equal to one it recently ordered, so
+/// two guardians voting the same height must produce different bytes. The guardian accepts a vote only from the
+/// block's proposer named in it.
+public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
+    /// The voter's bitcoin node's tip height minus the finality delay: the highest block it counts as final.
+    case blockHeight(UInt32, voter: PeerID)
+    /// The voter's fee rate estimate, sat/kvB, made when the federation's consensus height was `atHeight` (so a
+    /// guardian can vote a rate again later).
+    case feeRate(UInt64, voter: PeerID, atHeight: UInt64)
+    /// The proposer's signatures over every input of a pending peg-out.
+    case pegOutSignatures(PegOutSignatureShare)
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        switch self {
+        case .blockHeight(let height, let voter):
+            encoder.writeVariant(0) {
+                $0.write(height)
+                $0.write(voter.rawValue)
+            }
+        case .feeRate(let rate, let voter, let atHeight):
+            encoder.writeVariant(1) {
+                $0.write(rate)
+                $0.write(voter.rawValue)
+                $0.write(atHeight)
+            }
+        case .pegOutSignatures(let share): encoder.writeVariant(2) { $0.write(share) }
+        }
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        var (index, body) = try decoder.readVariant()
+        switch index {
+        case 0: self = .blockHeight(try body.read(), voter: PeerID(try body.read(UInt16.self)))
+        case 1: self = .feeRate(try body.read(), voter: PeerID(try body.read(UInt16.self)), atHeight: try body.read())
+        case 2: self = .pegOutSignatures(try body.read())
+        default: throw .unknownVariant(index, type: "WalletConsensusItem")
+        }
+        try body.finish()
+    }
+}
+
+/// One guardian's ECDSA signatures (BIP-143, SIGHASH_ALL) over every input of the peg-out transaction `txid`,
+/// in input order, each with its tweaked peg-in key. Canonical form: the 32-byte txid, then a vector of
+/// 64-byte compact signatures.
+public struct PegOutSignatureShare: Hashable, Sendable, CanonicalCodable {
+    public let txid: FMBitcoin.Hash256
+    public let signatures: [ECDSASignature]
+
+    public init(txid: FMBitcoin.Hash256, signatures: [ECDSASignature]) {
+        self.txid = txid
+        self.signatures = signatures
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.writeFixed(txid.bytes)
+        encoder.writeVarint(UInt64(signatures.count))
+        for signature in signatures { encoder.writeFixed(signature.compactRepresentation) }
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        txid = try FMBitcoin.Hash256(unchecked32: decoder.readFixed(32))
+        let count = try decoder.readVarint()
+        guard count <= 1_000 else { throw .lengthExceedsLimit(claimed: count, limit: 1_000) }
+        var signatures: [ECDSASignature] = []
+        for _ in 0..<count {
+            let raw = try decoder.readFixed(64)
+            do { signatures.append(try ECDSASignature(compactRepresentation: raw)) } catch {
+                throw .invalidValue("ECDSA signature: \(error)")
+            }
+        }
+        self.signatures = signatures
+    }
+}

@@ -1,0 +1,57 @@
+import FMDatabase
+import GRDB
+
+/// The wallet's tables (prefix `wallet`). All of them are consensus state: written only while applying consensus
+/// items and transactions, so every guardian holds the same rows.
+///
+/// - `wallet_block_height_votes`, `wallet_fee_rate_votes`: each guardian's latest vote.
+/// - `wallet_state`: `consensus_height` (the median block height vote, never decreasing).
+/// - `wallet_block_hashes`: the hash of every block the federation counts as final (synced from this guardian's own
+///   node when the consensus height rises). Peg-in proofs must name one of these blocks.
+/// - `wallet_utxos`: **safety-critical.** Every claimed deposit and every peg-out change output, primary key
+///   outpoint: a row exists once a deposit is claimed, so it can never be claimed twice. `spent_by` is the peg-out
+///   transaction that spends it (NULL: spendable). Rows are never deleted.
+/// - `wallet_peg_outs`: every peg-out transaction, unsigned, and signed once t signature shares are in; with the
+///   e-cash out point whose outcome it is.
+/// - `wallet_peg_out_signatures`: each guardian's verified signature share per peg-out.
+///
+/// - Important: released migrations are never edited; append new ones.
+enum WalletSchema {
+    static let schema = SubsystemSchema(prefix: "wallet", migrations: [
+        SchemaMigration("1_create") { db in
+            try db.execute(sql: """
+                CREATE TABLE wallet_block_height_votes (peer INTEGER PRIMARY KEY NOT NULL, height INTEGER NOT NULL);
+                CREATE TABLE wallet_fee_rate_votes (peer INTEGER PRIMARY KEY NOT NULL, rate INTEGER NOT NULL);
+                CREATE TABLE wallet_state (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO wallet_state (name, value) VALUES ('consensus_height', 0);
+                CREATE TABLE wallet_block_hashes (
+                    height INTEGER PRIMARY KEY NOT NULL,
+                    hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32)
+                );
+                CREATE TABLE wallet_utxos (
+                    txid BLOB NOT NULL CHECK (length(txid) = 32),
+                    vout INTEGER NOT NULL,
+                    value INTEGER NOT NULL,
+                    tweak_key BLOB CHECK (tweak_key IS NULL OR length(tweak_key) = 33),
+                    spent_by BLOB,
+                    PRIMARY KEY (txid, vout)
+                ) WITHOUT ROWID;
+                CREATE TABLE wallet_peg_outs (
+                    txid BLOB PRIMARY KEY NOT NULL CHECK (length(txid) = 32),
+                    fm_txid BLOB NOT NULL,
+                    fm_out_index INTEGER NOT NULL,
+                    unsigned_tx BLOB NOT NULL,
+                    signed_tx BLOB,
+                    UNIQUE (fm_txid, fm_out_index)
+                );
+                CREATE TABLE wallet_peg_out_signatures (
+                    txid BLOB NOT NULL,
+                    peer INTEGER NOT NULL,
+                    share BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (txid, peer)
+                ) WITHOUT ROWID;
+                """)
+        },
+    ])
+}

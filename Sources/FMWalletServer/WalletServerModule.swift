@@ -1,0 +1,305 @@
+import FMBitcoin
+import FMCore
+import FMDatabase
+import FMEncoding
+import FMSecp256k1
+import FMServerCore
+import FMWalletCommon
+import Foundation
+import GRDB
+import Logging
+
+/// The guardian side of the wallet (BRIEF §8).
+///
+/// - Block height: each guardian votes its node's tip minus the finality delay; the consensus height is the
+///   median of the n latest votes (missing votes count as 0), never decreasing. When it rises, every guardian
+///   stores the hashes of the new final blocks from its own node (waiting for its node if it is behind, see
+///   ``ChainMonitor/blockHashWaiting(height:)``). Peg-in proofs must name one of these blocks.
+/// - Peg-in (input): the proof must verify (``PegInProof/verify(config:)``), name a final block and an outpoint not
+///   claimed before; the outpoint is recorded with its tweak key. Value = deposit − nothing, fee = peg-in fee, spend
+///   key = the tweak key.
+/// - Peg-out (output): the fee rate must be at least the consensus fee rate (median of fee votes, the config's
+///   default until someone votes); the bitcoin transaction is built by ``PegOutPlan`` from the spendable outputs
+///   and stored; its inputs are marked spent and its change recorded at once, so the next peg-out builds on it.
+///   The output's outcome is the bitcoin txid.
+/// - Signing: each guardian proposes its ECDSA signatures for every peg-out it has not signed; shares are verified
+///   when ordered; the t-th valid share finalizes the transaction. Background work broadcasts every signed peg-out
+///   until the node reports it confirmed. A peg-out is built once, so it is never re-broadcast with other inputs.
+public struct WalletServerModule: BackgroundServerModule {
+    public let instance: ModuleInstanceID
+    public let config: WalletConsensusConfig
+    public let ownPeer: PeerID
+    private let pegInKey: SecretKey
+    let monitor: ChainMonitor
+    let pollInterval: Duration
+
+    public var kind: ModuleKind { WalletKind.kind }
+    public var schema: SubsystemSchema { WalletSchema.schema }
+
+    /// The first consensus height syncs at most this many blocks below it.
+    static let initialSyncDepth: UInt64 = 1_000
+
+    public init(
+        instance: ModuleInstanceID, consensus: WalletConsensusConfig, private: WalletPrivateConfig, ownPeer: PeerID,
+        chain: (any WalletChainSource)?, pollInterval: Duration = .seconds(1), logger: Logger = Logger(label: "fm.wallet")
+    ) throws(WalletError) {
+        guard Int(ownPeer.rawValue) < consensus.peerCount else {
+            throw .invalidConfig("\(ownPeer) is not one of the config's \(consensus.peerCount) guardians")
+        }
+        guard `private`.pegInKey.publicKey == consensus.pegInKeys[Int(ownPeer.rawValue)] else {
+            throw .invalidConfig("the peg-in secret key does not match \(ownPeer)'s peg-in public key")
+        }
+        self.instance = instance
+        self.config = consensus
+        self.ownPeer = ownPeer
+        pegInKey = `private`.pegInKey
+        var logger = logger
+        logger[metadataKey: "peer"] = "\(ownPeer.rawValue)"
+        monitor = ChainMonitor(source: chain, logger: logger)
+        self.pollInterval = pollInterval
+    }
+
+    // MARK: Inputs
+
+    public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+        let (proof, output) = try checkedPegIn(payload, db: db)
+        return try meta(proof, output)
+    }
+
+    public func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+        let (proof, output) = try checkedPegIn(payload, db: db)
+        try WalletStore.insert(FederationUTXO(outPoint: proof.outPoint, value: output.value, tweakKey: proof.tweakKey), db: db)
+        return try meta(proof, output)
+    }
+
+    private func checkedPegIn(_ payload: [UInt8], db: Database) throws -> (PegInProof, TxOut) {
+        let input: WalletInput
+        do { input = try WalletInput(canonicalBytes: payload) } catch {
+            throw WalletError.malformed(what: "wallet input", reason: error.description).rejection
+        }
+        switch input {
+        case .pegIn(let proof):
+            let output: TxOut
+            do { output = try proof.verify(config: config) } catch { throw error.rejection }
+            guard try WalletStore.height(of: proof.blockHash, db: db) != nil else {
+                throw WalletError.unknownBlock(hash: proof.blockHash.displayHex).rejection
+            }
+            guard try !WalletStore.isKnown(proof.outPoint, db: db) else {
+                throw WalletError.alreadyClaimed(outPoint: proof.outPoint.description).rejection
+            }
+            guard output.value * 1000 > config.fees.pegIn.msats else {
+                throw WalletError.depositTooSmall(sats: output.value, feeMsat: config.fees.pegIn.msats).rejection
+            }
+            return (proof, output)
+        }
+    }
+
+    private func meta(_ proof: PegInProof, _ output: TxOut) throws -> InputMeta {
+        InputMeta(amount: Amount(msats: output.value * 1000), fee: config.fees.pegIn, spendKey: proof.tweakKey.xOnly.key)
+    }
+
+    // MARK: Outputs
+
+    public func processOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: Database) throws -> OutputMeta {
+        let output: WalletOutput
+        do { output = try WalletOutput(canonicalBytes: payload) } catch {
+            throw WalletError.malformed(what: "wallet output", reason: error.description).rejection
+        }
+        switch output {
+        case .pegOut(let pegOut):
+            let required = try consensusFeeRate(db)
+            guard pegOut.feeRate >= required else {
+                throw WalletError.feeRateTooLow(offered: pegOut.feeRate, required: required).rejection
+            }
+            let spendable = try WalletStore.spendable(db)
+            let plan: PegOutPlan
+            do { plan = try PegOutPlan(pegOut: pegOut, utxos: spendable, config: config) } catch { throw error.rejection }
+            let txid = plan.transaction.txid
+            for utxo in plan.inputs { try WalletStore.markSpent(utxo.outPoint, by: txid, db: db) }
+            if let change = plan.change { try WalletStore.insert(change, db: db) }
+            try WalletStore.insertPegOut(plan.transaction, outPoint: outPoint, db: db)
+            let value: Amount
+            do { value = try pegOut.value } catch { throw WalletError.malformed(what: "peg-out", reason: "amount overflows").rejection }
+            return OutputMeta(amount: value, fee: config.fees.pegOut)
+        }
+    }
+
+    public func outputOutcome(_ outPoint: FMCore.OutPoint, db: Database) throws -> [UInt8]? {
+        try WalletStore.pegOutTxid(at: outPoint, db: db).map { WalletOutputOutcome.pegOut(txid: $0).canonicalBytes }
+    }
+
+    // MARK: Consensus items
+
+    public func consensusProposal(db: Database) throws -> [[UInt8]] {
+        var items: [WalletConsensusItem] = []
+        let chain = monitor.snapshot
+        if let tip = chain.tipHeight, tip > UInt64(config.finalityDelay) {
+            let vote = min(tip - UInt64(config.finalityDelay), UInt64(UInt32.max))
+            if vote > (try WalletStore.heightVote(of: ownPeer, db: db) ?? 0) {
+                items.append(.blockHeight(UInt32(vote), voter: ownPeer))
+            }
+        }
+        if chain.tipHeight != nil {
+            let rate = max(chain.feeRate ?? config.defaultFeeRate, WalletConsensusConfig.minimumFeeRate)
+            if try WalletStore.feeRateVote(of: ownPeer, db: db) != rate {
+                items.append(.feeRate(rate, voter: ownPeer, atHeight: try WalletStore.consensusHeight(db)))
+            }
+        }
+        for pegOut in try WalletStore.unsignedPegOuts(db) where try !WalletStore.hasShare(pegOut.txid, from: ownPeer, db: db) {
+            let utxos = try inputs(of: pegOut.unsigned, db: db)
+            items.append(.pegOutSignatures(try PegOutSigning.sign(pegOut.unsigned, utxos: utxos, key: pegInKey, config: config)))
+        }
+        return items.map(\.canonicalBytes)
+    }
+
+    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+        let item: WalletConsensusItem
+        do { item = try WalletConsensusItem(canonicalBytes: payload) } catch {
+            throw WalletError.malformed(what: "wallet consensus item", reason: error.description).rejection
+        }
+        guard Int(peer.rawValue) < config.peerCount else {
+            throw WalletError.invalidConfig("\(peer) is not a guardian of this federation").rejection
+        }
+        switch item {
+        case .blockHeight(let height, let voter):
+            guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
+            try WalletStore.recordHeightVote(UInt64(height), of: peer, db: db)
+            try advanceConsensusHeight(db)
+        case .feeRate(let rate, let voter, _):
+            guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
+            try WalletStore.recordFeeRateVote(rate, of: peer, db: db)
+        case .pegOutSignatures(let share):
+            try processShare(share, from: peer, db: db)
+        }
+    }
+
+    /// The highest block height the federation counts as final (0 before the first votes).
+    public func consensusHeight(db: Database) throws -> UInt64 { try WalletStore.consensusHeight(db) }
+
+    /// The median of the n latest height votes (missing votes count as 0).
+    static func medianHeight(votes: [UInt64], peers: Int) -> UInt64 {
+        var all = votes + Array(repeating: 0, count: max(0, peers - votes.count))
+        all.sort()
+        return all[peers / 2]
+    }
+
+    private func advanceConsensusHeight(_ db: Database) throws {
+        let old = try WalletStore.consensusHeight(db)
+        let new = Self.medianHeight(votes: try WalletStore.heightVotes(db), peers: config.peerCount)
+        guard new > old else { return }
+        let first = old == 0 ? (new > Self.initialSyncDepth ? new - Self.initialSyncDepth : 0) : old + 1
+        for height in first...new {
+            try WalletStore.storeBlockHash(monitor.blockHashWaiting(height: height), height: height, db: db)
+        }
+        try WalletStore.setConsensusHeight(new, db: db)
+    }
+
+    /// The median of the guardians' fee rate votes, or the config's default before anyone voted.
+    func consensusFeeRate(_ db: Database) throws -> UInt64 {
+        let votes = try WalletStore.feeRateVotes(db).sorted()
+        return votes.isEmpty ? config.defaultFeeRate : votes[votes.count / 2]
+    }
+
+    private func processShare(_ share: PegOutSignatureShare, from peer: PeerID, db: Database) throws {
+        guard let pegOut = try WalletStore.pegOut(share.txid, db: db) else {
+            throw WalletError.invalidSignatureShare(peer: peer, reason: "no peg-out \(share.txid)").rejection
+        }
+        // Late shares (after t) and repeated ones change nothing.
+        guard pegOut.signed == nil, try !WalletStore.hasShare(share.txid, from: peer, db: db) else { return }
+        let utxos = try inputs(of: pegOut.unsigned, db: db)
+        do {
+            try PegOutSigning.verify(share, from: peer, transaction: pegOut.unsigned, utxos: utxos, config: config)
+        } catch let error as WalletError { throw error.rejection }
+        try WalletStore.insertShare(share, from: peer, db: db)
+        let shares = try WalletStore.shares(share.txid, db: db)
+        if shares.count == config.threshold {
+            let signed = try PegOutSigning.finalize(pegOut.unsigned, utxos: utxos, shares: shares, config: config)
+            try WalletStore.storeSigned(signed, db: db)
+            monitor.logger.info("peg-out \(share.txid) signed by \(shares.map(\.peer.rawValue)); broadcasting")
+        }
+    }
+
+    private func inputs(of transaction: FMBitcoin.Transaction, db: Database) throws -> [FederationUTXO] {
+        try transaction.inputs.map { input in
+            guard let utxo = try WalletStore.utxo(input.previousOutput, db: db) else {
+                throw WalletStorageError.utxoNotSpendable(input.previousOutput.description)
+            }
+            return utxo
+        }
+    }
+
+    // MARK: Client API
+
+    /// `wallet/block_height` (the consensus block height) and `wallet/peg_out_fees` (the fee rate and the fee a
+    /// peg-out needs now), both from committed consensus state, so t guardians give the same answer.
+    public var apiEndpoints: [ModuleEndpoint] {
+        [
+            .typed("block_height", summary: "The highest bitcoin block the federation counts as final.") {
+                (_: [String: String], db: Database) in
+                WalletBlockHeight(consensusBlockHeight: try WalletStore.consensusHeight(db))
+            },
+            .typed("peg_out_fees", summary: "The fee rate (sat/kvB) and fee (sat) a peg-out needs now.") {
+                (request: PegOutFeeRequest, db: Database) in
+                guard let address = try? SegwitAddress(request.address, network: config.network) else {
+                    throw WalletError.invalidAddress(request.address, network: config.network.rawValue)
+                }
+                let rate = max(request.feeRate ?? 0, try consensusFeeRate(db))
+                let fee = try PegOutPlan.quote(
+                    address: address, amount: request.amountSats, rate: rate, utxos: try WalletStore.spendable(db), config: config)
+                return PegOutFeeQuote(feeRate: rate, fee: fee)
+            },
+        ]
+    }
+
+    // MARK: Audit
+
+    /// Assets: the federation's spendable bitcoin (claimed deposits and peg-out change, in msat). Liabilities: none;
+    /// what the federation owes its users is the mint's notes, and a peg-out's payment left the assets when it was
+    /// accepted.
+    public func audit(db: Database) throws -> ModuleAudit {
+        ModuleAudit(assets: Amount(msats: try WalletStore.spendableTotal(db) * 1000), liabilities: .zero)
+    }
+
+    // MARK: Background
+
+    public func runBackground(database: SQLiteDatabase) async throws {
+        guard monitor.source != nil else { return }
+        while !Task.isCancelled {
+            await backgroundTick(database: database)
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// One round of background work: refresh the view of the bitcoin node (tip, fee rate), then send every signed
+    /// peg-out the node has not reported confirmed. ``runBackground(database:)`` does this every poll interval.
+    public func backgroundTick(database: SQLiteDatabase) async {
+        guard let source = monitor.source else { return }
+        await monitor.poll()
+        let signed = (try? await database.read { db in try WalletStore.signedPegOuts(db) }) ?? []
+        let confirmed = monitor.snapshot.confirmed
+        for pegOut in signed where !confirmed.contains(pegOut.txid) {
+            guard let transaction = pegOut.signed else { continue }
+            switch try? await source.broadcast(transaction) {
+            case .confirmed: monitor.markConfirmed(pegOut.txid)
+            case .rejected(let reason):
+                if monitor.firstRefusal(pegOut.txid) {
+                    monitor.logger.warning("bitcoin node refused peg-out \(pegOut.txid) (will retry): \(reason)")
+                }
+            case .accepted, nil: break
+            }
+        }
+    }
+
+    public var backgroundStatus: String {
+        guard monitor.source != nil else { return "no bitcoin node configured: the wallet does not vote" }
+        let chain = monitor.snapshot
+        if let error = chain.lastError { return "bitcoin node unreachable: \(error)" }
+        guard let tip = chain.tipHeight else { return "connecting to the bitcoin node" }
+        return "bitcoin node at height \(tip)"
+    }
+}
+
+extension WalletError {
+    /// This error as the reason a guardian gives for rejecting a transaction.
+    public var rejection: TransactionRejection { TransactionRejection(code: code, message: description) }
+}

@@ -1,0 +1,207 @@
+import FMBitcoin
+import FMCore
+import FMEncoding
+import FMSecp256k1
+import FMWalletCommon
+import Foundation
+import GRDB
+
+/// Reads and writes of the wallet's tables (``WalletSchema``), inside the caller's transaction.
+enum WalletStore {
+    // MARK: Votes and the consensus height
+
+    static func consensusHeight(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM wallet_state WHERE name = 'consensus_height'") ?? 0)
+    }
+
+    static func setConsensusHeight(_ height: UInt64, db: Database) throws {
+        try db.execute(sql: "UPDATE wallet_state SET value = ? WHERE name = 'consensus_height'", arguments: [Int64(height)])
+    }
+
+    static func heightVote(of peer: PeerID, db: Database) throws -> UInt64? {
+        try Int64.fetchOne(db, sql: "SELECT height FROM wallet_block_height_votes WHERE peer = ?", arguments: [Int64(peer.rawValue)])
+            .map(UInt64.init)
+    }
+
+    /// Keeps the higher of the stored and the new vote: a guardian's vote never goes down.
+    static func recordHeightVote(_ height: UInt64, of peer: PeerID, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO wallet_block_height_votes (peer, height) VALUES (?, ?)
+                ON CONFLICT (peer) DO UPDATE SET height = max(height, excluded.height)
+                """,
+            arguments: [Int64(peer.rawValue), Int64(height)])
+    }
+
+    static func heightVotes(_ db: Database) throws -> [UInt64] {
+        try Int64.fetchAll(db, sql: "SELECT height FROM wallet_block_height_votes").map(UInt64.init)
+    }
+
+    static func feeRateVote(of peer: PeerID, db: Database) throws -> UInt64? {
+        try Int64.fetchOne(db, sql: "SELECT rate FROM wallet_fee_rate_votes WHERE peer = ?", arguments: [Int64(peer.rawValue)])
+            .map(UInt64.init)
+    }
+
+    static func recordFeeRateVote(_ rate: UInt64, of peer: PeerID, db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO wallet_fee_rate_votes (peer, rate) VALUES (?, ?) ON CONFLICT (peer) DO UPDATE SET rate = excluded.rate",
+            arguments: [Int64(peer.rawValue), Int64(clamping: rate)])
+    }
+
+    static func feeRateVotes(_ db: Database) throws -> [UInt64] {
+        try Int64.fetchAll(db, sql: "SELECT rate FROM wallet_fee_rate_votes").map(UInt64.init)
+    }
+
+    // MARK: Block hashes
+
+    static func storeBlockHash(_ hash: FMBitcoin.Hash256, height: UInt64, db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO wallet_block_hashes (height, hash) VALUES (?, ?)",
+            arguments: [Int64(height), Data(hash.bytes)])
+    }
+
+    /// The height of `hash` if it is a block the federation counts as final.
+    static func height(of hash: FMBitcoin.Hash256, db: Database) throws -> UInt64? {
+        try Int64.fetchOne(db, sql: "SELECT height FROM wallet_block_hashes WHERE hash = ?", arguments: [Data(hash.bytes)])
+            .map(UInt64.init)
+    }
+
+    // MARK: UTXOs
+
+    static func isKnown(_ outPoint: FMBitcoin.OutPoint, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM wallet_utxos WHERE txid = ? AND vout = ?",
+            arguments: [Data(outPoint.txid.bytes), Int64(outPoint.index)]) ?? false
+    }
+
+    static func insert(_ utxo: FederationUTXO, db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO wallet_utxos (txid, vout, value, tweak_key) VALUES (?, ?, ?, ?)",
+            arguments: [
+                Data(utxo.outPoint.txid.bytes), Int64(utxo.outPoint.index), Int64(utxo.value),
+                utxo.tweakKey.map { Data($0.compressed) },
+            ])
+    }
+
+    static func spendable(_ db: Database) throws -> [FederationUTXO] {
+        try Row.fetchAll(db, sql: "SELECT txid, vout, value, tweak_key FROM wallet_utxos WHERE spent_by IS NULL").map(utxo(from:))
+    }
+
+    static func utxo(_ outPoint: FMBitcoin.OutPoint, db: Database) throws -> FederationUTXO? {
+        try Row.fetchOne(
+            db, sql: "SELECT txid, vout, value, tweak_key FROM wallet_utxos WHERE txid = ? AND vout = ?",
+            arguments: [Data(outPoint.txid.bytes), Int64(outPoint.index)]
+        ).map(utxo(from:))
+    }
+
+    static func markSpent(_ outPoint: FMBitcoin.OutPoint, by txid: FMBitcoin.Hash256, db: Database) throws {
+        try db.execute(
+            sql: "UPDATE wallet_utxos SET spent_by = ? WHERE txid = ? AND vout = ? AND spent_by IS NULL",
+            arguments: [Data(txid.bytes), Data(outPoint.txid.bytes), Int64(outPoint.index)])
+        guard db.changesCount == 1 else { throw WalletStorageError.utxoNotSpendable(outPoint.description) }
+    }
+
+    static func spendableTotal(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT coalesce(sum(value), 0) FROM wallet_utxos WHERE spent_by IS NULL") ?? 0)
+    }
+
+    private static func utxo(from row: Row) throws -> FederationUTXO {
+        let txid = try FMBitcoin.Hash256(bytes: [UInt8](row["txid"] as Data))
+        let tweak: Data? = row["tweak_key"]
+        return FederationUTXO(
+            outPoint: FMBitcoin.OutPoint(txid: txid, index: UInt32(row["vout"] as Int64)),
+            value: UInt64(row["value"] as Int64),
+            tweakKey: try tweak.map { try PublicKey(serialized: [UInt8]($0)) })
+    }
+
+    // MARK: Peg-outs
+
+    struct StoredPegOut: Sendable {
+        let txid: FMBitcoin.Hash256
+        let unsigned: FMBitcoin.Transaction
+        let signed: FMBitcoin.Transaction?
+    }
+
+    static func insertPegOut(_ transaction: FMBitcoin.Transaction, outPoint: FMCore.OutPoint, db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO wallet_peg_outs (txid, fm_txid, fm_out_index, unsigned_tx) VALUES (?, ?, ?, ?)",
+            arguments: [
+                Data(transaction.txid.bytes), Data(outPoint.txid.hash.bytes), Int64(outPoint.outIndex),
+                Data(transaction.serialized()),
+            ])
+    }
+
+    static func pegOut(_ txid: FMBitcoin.Hash256, db: Database) throws -> StoredPegOut? {
+        try Row.fetchOne(db, sql: "SELECT txid, unsigned_tx, signed_tx FROM wallet_peg_outs WHERE txid = ?", arguments: [Data(txid.bytes)])
+            .map(pegOut(from:))
+    }
+
+    static func pegOutTxid(at outPoint: FMCore.OutPoint, db: Database) throws -> FMBitcoin.Hash256? {
+        try Data.fetchOne(
+            db, sql: "SELECT txid FROM wallet_peg_outs WHERE fm_txid = ? AND fm_out_index = ?",
+            arguments: [Data(outPoint.txid.hash.bytes), Int64(outPoint.outIndex)]
+        ).map { try FMBitcoin.Hash256(bytes: [UInt8]($0)) }
+    }
+
+    /// Peg-outs still waiting for signatures, oldest first.
+    static func unsignedPegOuts(_ db: Database) throws -> [StoredPegOut] {
+        try Row.fetchAll(db, sql: "SELECT txid, unsigned_tx, signed_tx FROM wallet_peg_outs WHERE signed_tx IS NULL ORDER BY rowid")
+            .map(pegOut(from:))
+    }
+
+    /// Fully signed peg-outs, oldest first (what the guardian broadcasts).
+    static func signedPegOuts(_ db: Database) throws -> [StoredPegOut] {
+        try Row.fetchAll(db, sql: "SELECT txid, unsigned_tx, signed_tx FROM wallet_peg_outs WHERE signed_tx IS NOT NULL ORDER BY rowid")
+            .map(pegOut(from:))
+    }
+
+    static func storeSigned(_ transaction: FMBitcoin.Transaction, db: Database) throws {
+        try db.execute(
+            sql: "UPDATE wallet_peg_outs SET signed_tx = ? WHERE txid = ?",
+            arguments: [Data(transaction.serialized()), Data(transaction.txid.bytes)])
+    }
+
+    private static func pegOut(from row: Row) throws -> StoredPegOut {
+        let signed: Data? = row["signed_tx"]
+        return StoredPegOut(
+            txid: try FMBitcoin.Hash256(bytes: [UInt8](row["txid"] as Data)),
+            unsigned: try FMBitcoin.Transaction(serialized: [UInt8](row["unsigned_tx"] as Data)),
+            signed: try signed.map { try FMBitcoin.Transaction(serialized: [UInt8]($0)) })
+    }
+
+    // MARK: Signature shares
+
+    static func hasShare(_ txid: FMBitcoin.Hash256, from peer: PeerID, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM wallet_peg_out_signatures WHERE txid = ? AND peer = ?",
+            arguments: [Data(txid.bytes), Int64(peer.rawValue)]) ?? false
+    }
+
+    static func insertShare(_ share: PegOutSignatureShare, from peer: PeerID, db: Database) throws {
+        let seq = try Int64.fetchOne(
+            db, sql: "SELECT count(*) FROM wallet_peg_out_signatures WHERE txid = ?", arguments: [Data(share.txid.bytes)]) ?? 0
+        try db.execute(
+            sql: "INSERT INTO wallet_peg_out_signatures (txid, peer, share, seq) VALUES (?, ?, ?, ?)",
+            arguments: [Data(share.txid.bytes), Int64(peer.rawValue), Data(share.canonicalBytes), seq])
+    }
+
+    /// The shares of `txid` in the order consensus delivered them.
+    static func shares(_ txid: FMBitcoin.Hash256, db: Database) throws -> [(peer: PeerID, share: PegOutSignatureShare)] {
+        try Row.fetchAll(
+            db, sql: "SELECT peer, share FROM wallet_peg_out_signatures WHERE txid = ? ORDER BY seq", arguments: [Data(txid.bytes)]
+        ).map { row in
+            (PeerID(UInt16(row["peer"] as Int64)), try PegOutSignatureShare(canonicalBytes: [UInt8](row["share"] as Data)))
+        }
+    }
+}
+
+/// Wallet tables that contradict themselves: a bug or a damaged database, never a user's fault.
+enum WalletStorageError: Error, CustomStringConvertible {
+    case utxoNotSpendable(String)
+
+    var description: String {
+        switch self {
+        case .utxoNotSpendable(let outPoint): "wallet output \(outPoint) is not spendable although the peg-out plan selected it"
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import FMTesting
+import Foundation
+import Testing
+
+/// Bitcoin in and out of a 4-guardian federation of real fm-node processes following a real fm-regtest node.
+@Suite(.serialized) struct PegTests {
+    /// The user story of examples/peg-in-peg-out.sh: 100,000 sat deposited become notes (minus the peg-in and mint
+    /// fees); 40,000 sat pegged out are paid to the right address by a transaction the node confirms.
+    @Test func depositBecomesNotesAndPegOutConfirms() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (status, stdout, stderr) = try ExampleScript.run("peg-in-peg-out.sh", [dir.path, "18600"])
+        #expect(status == 0, "\(stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+        let claimed = try #require(summary["claimed_msat"] as? Int)
+        // 100,000,000 msat minus the 1,000 msat peg-in fee and 100 msat per issued note.
+        #expect(claimed > 99_990_000 && claimed < 99_999_000)
+        #expect(summary["paid_sats"] as? Int == 40_000)
+        #expect((summary["pegout_confirmations"] as? Int ?? 0) >= 1)
+        let audit = try #require(summary["audit"] as? [String: Any])
+        #expect(audit["solvent"] as? Bool == true)
+        // The wallet holds what was deposited minus what left on chain (the payment and its network fee).
+        let balance = try #require(summary["balance_msat"] as? Int)
+        #expect(balance < claimed - 40_000_000)
+    }
+
+    /// A guardian killed while a peg-out is being signed and restarted from its database ends with the same signed
+    /// transaction as the others, and the peg-out confirms. A second claim of an already claimed deposit (by a
+    /// client restored from the same mnemonic) is rejected by the federation.
+    @Test func guardianRestartedDuringPegOutAndDoubleClaimRejected() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("scenario.sh")
+        try Self.scenario.write(to: script, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script.path, dir.appendingPathComponent("run").path, "18650"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = ToolRunner.binDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = environment
+        let out = dir.appendingPathComponent("stdout"), err = dir.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        let stderr = try String(contentsOf: err, encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any], "\(stderr)")
+        #expect(summary["double_claim_status"] as? String == "failed")
+        #expect((summary["double_claim_failure"] as? String)?.contains("already claimed") == true)
+        #expect(summary["paid_sats"] as? Int == 30_000)
+        #expect((summary["confirmations"] as? Int ?? 0) >= 1)
+        let audits = try #require(summary["audits"] as? [[String: Any]])
+        #expect(audits.count == 4)
+        let assets = Set(audits.compactMap { $0["assets"] as? Int })
+        #expect(assets.count == 1, "guardians disagree after the restart: \(audits)")
+        try Self.replayInBitcoinCore(dir.appendingPathComponent("run/blocks.json"))
+    }
+
+    /// Replays the blocks fm-regtest mined (with the federation's deposit and its threshold-signed peg-out) into
+    /// libbitcoinkernel, Bitcoin Core's consensus code (py-bitcoinkernel, the oracle of Tests/FMRegtestTests): every
+    /// block must connect. Skipped when the oracle is not installed, unless FM_REQUIRE_ORACLES=1.
+    static func replayInBitcoinCore(_ blocks: URL) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let root = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
+        let venv = root.appendingPathComponent(".venv/bin/python3").path
+        let python = environment["FM_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3")
+        let script = root.appendingPathComponent("Tests/FMRegtestTests/oracle/replay_blocks.py").path
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let hasOracle = try run(["-c", "import pbk"]).0 == 0
+        guard environment["FM_REQUIRE_ORACLES"] == "1" || hasOracle else { return }
+        let (status, report) = try run([script, blocks.path])
+        #expect(status == 0, "libbitcoinkernel refused a block of the peg-in/peg-out run: \(report)")
+    }
+
+    @Test(arguments: [["fm-pegin"], ["fm-pegin", "address"], ["fm-pegin", "await"], ["fm-pegin", "claim"], ["fm-pegout"],
+                      ["fm-pegout", "await"]])
+    func helpShowsExamples(command: [String]) throws {
+        let result = try ToolRunner.run(command[0], Array(command.dropFirst()) + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Example"), "\(command.joined(separator: " ")) --help has no example")
+    }
+
+    @Test func badInputExitsTwoNamingTheField() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try ToolRunner.run("fm-pegin", ["claim", "not-a-txid", "--data-dir", dir.path])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("\"field\""))
+    }
+
+    /// DIR BASE_PORT. Uses FMTesting's PATH. Prints a JSON summary.
+    static let scenario = #"""
+    set -euo pipefail
+    dir=$1; base=$2
+    mkdir -p "$dir"
+    pids=()
+    cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+    trap cleanup EXIT INT TERM
+    FM_LOG_LEVEL=warning fm-regtest run --data-dir "$dir/btc" --rpc-port "$base" >"$dir/regtest.json" 2>"$dir/regtest.log" &
+    pids+=($!)
+    for _ in $(seq 1 100); do [ -s "$dir/regtest.json" ] && break; sleep 0.1; done
+    btc() { fm-regtest cli --data-dir "$dir/btc" "$@"; }
+    miner=$(btc getnewaddress | jq -r .)
+    btc generatetoaddress 101 "$miner" >/dev/null
+    export FM_BITCOIND_URL="http://127.0.0.1:$base" FM_BITCOIND_COOKIE="$dir/btc/.cookie"
+    fm-node dealer --peers 4 --dir "$dir/fed" --base-port "$((base + 1))" --network regtest >"$dir/dealer.json"
+    guardian=()
+    start() { FM_LOG_LEVEL=warning fm-node run --config-dir "$dir/fed/guardian-$1" 2>>"$dir/guardian-$1.log" & guardian[$1]=$!; pids+=($!); }
+    for i in 0 1 2 3; do start "$i"; done
+    for _ in $(seq 1 100); do fm-node status --api "ws://127.0.0.1:$((base + 2))/" >/dev/null 2>&1 && break; sleep 0.2; done
+    invite=$(jq -r .invite_code "$dir/dealer.json")
+    fm-mint join "$invite" --data-dir "$dir/alice" >/dev/null
+
+    fm-pegin address --data-dir "$dir/alice" >"$dir/address.json"
+    deposit=$(btc sendtoaddress "$(jq -r .address "$dir/address.json")" 0.001 | jq -r .)
+    btc generatetoaddress 3 "$miner" >/dev/null
+    fm-pegin await "$(jq -r .operation_id "$dir/address.json")" --data-dir "$dir/alice" >/dev/null 2>&1
+
+    # A client restored from alice's mnemonic derives the same deposit key and claims the same deposit again.
+    mkdir -p "$dir/restored"
+    cp "$dir/alice/mnemonic" "$dir/restored/mnemonic"
+    chmod 600 "$dir/restored/mnemonic"
+    fm-mint join "$invite" --data-dir "$dir/restored" >/dev/null
+    fm-pegin address --data-dir "$dir/restored" >/dev/null
+    fm-pegin claim "$deposit" --data-dir "$dir/restored" >"$dir/double.json" 2>/dev/null || true
+
+    # Peg-out while guardian 3 is killed mid-signing and restarted from its database.
+    destination=$(btc getnewaddress | jq -r .)
+    fm-pegout 30000 "$destination" --data-dir "$dir/alice" --no-wait >"$dir/pegout.json"
+    kill -9 "${guardian[3]}"
+    sleep 1
+    start 3
+    fm-pegout await "$(jq -r .operation_id "$dir/pegout.json")" --data-dir "$dir/alice" >"$dir/pegout-done.json"
+    txid=$(jq -r .txid "$dir/pegout-done.json")
+    for _ in $(seq 1 150); do btc getrawmempool | jq -e --arg t "$txid" 'index($t) != null' >/dev/null && break; sleep 0.2; done
+    btc generatetoaddress 1 "$miner" >/dev/null
+    btc getrawtransaction "$txid" true >"$dir/tx.json"
+    # Every guardian, the restarted one included, reaches the same state.
+    for _ in $(seq 1 100); do
+        h=$(for i in 0 1 2 3; do fm-node status --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" | jq .block_height; done | sort -u | wc -l)
+        [ "$h" = 1 ] && break; sleep 0.2
+    done
+    # Every block of the run (the deposit and the multisig peg-out among them) for Bitcoin Core's consensus code.
+    tip=$(btc getblockcount | jq -r .)
+    for h in $(seq 1 "$tip"); do btc getblock "$(btc getblockhash "$h" | jq -r .)" 0 | jq -r .; done |
+        jq -R . | jq -s '{valid: .}' >"$dir/blocks.json"
+    audits=$(for i in 0 1 2 3; do fm-node audit --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" | jq -c '.modules[] | select(.kind == "wallet")'; done | jq -s .)
+    jq -n --argjson double "$(head -n 1 "$dir/double.json")" --argjson tx "$(cat "$dir/tx.json")" --arg d "$destination" \
+        --argjson audits "$audits" \
+        '{double_claim_status: $double.status, double_claim_failure: $double.failure, confirmations: $tx.confirmations,
+          paid_sats: ([$tx.vout[] | select(.scriptPubKey.address == $d) | .value] | add * 100000000 | round),
+          audits: $audits}'
+    """#
+}

@@ -1,0 +1,90 @@
+import FMBitcoin
+import FMCore
+import FMDatabase
+import FMEncoding
+import FMSecp256k1
+import FMServerCore
+import FMWalletCommon
+import FMWalletServer
+import Foundation
+import GRDB
+
+/// n wallet modules with their own databases, fed the same consensus items and transactions in the same order,
+/// as consensus would.
+struct WalletFederation {
+    struct Guardian {
+        let peer: PeerID
+        let module: WalletServerModule
+        let database: SQLiteDatabase
+    }
+
+    let guardians: [Guardian]
+    let config: WalletConsensusConfig
+    let chain: FakeChain
+
+    init(peers n: Int, chain: FakeChain, seed: UInt64 = 7) throws {
+        var rng = SeededRandom(seed: seed)
+        let peers = (0..<n).map { PeerID(UInt16($0)) }
+        let initializer = WalletServerInit(chain: chain)
+        let configs = try initializer.dealerConfigs(
+            peers: peers, threshold: n - (n - 1) / 3, parameters: .object(["network": .string("regtest")]), using: &rng)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-wallet-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        guardians = try peers.map { peer in
+            let module = try initializer.module(
+                instance: WalletKind.defaultInstance, consensus: configs[peer]!.consensus, private: configs[peer]!.private,
+                ownPeer: peer) as! WalletServerModule
+            let database = try SQLiteDatabase(
+                path: directory.appendingPathComponent("g\(peer.rawValue).sqlite").path, schemas: [module.schema])
+            return Guardian(peer: peer, module: module, database: database)
+        }
+        config = try configs[peers[0]]!.consensus.decode(WalletConsensusConfig.self)
+        self.chain = chain
+    }
+
+    /// Applies `item` proposed by `peer` at every guardian (rolled back where it is rejected, as the processor does).
+    func apply(item: [UInt8], from peer: PeerID) throws {
+        for guardian in guardians {
+            try guardian.database.writeNow { db in
+                try db.inSavepoint {
+                    do {
+                        try guardian.module.processConsensusItem(item, from: peer, db: db)
+                        return .commit
+                    } catch is TransactionRejection { return .rollback }
+                }
+            }
+        }
+    }
+
+    /// Every guardian proposes what it wants now; the items are applied everywhere in peer order.
+    func roundOfProposals() async throws {
+        for guardian in guardians {
+            await guardian.module.backgroundTick(database: guardian.database)
+            let items = try guardian.database.readNow { try guardian.module.consensusProposal(db: $0) }
+            for item in items { try apply(item: item, from: guardian.peer) }
+        }
+    }
+
+    /// Processes one wallet input at every guardian; returns the metas (identical everywhere or it throws).
+    func processInput(_ input: WalletInput) throws -> InputMeta {
+        let metas = try guardians.map { guardian in
+            try guardian.database.writeNow { db in try guardian.module.processInput(input.canonicalBytes, db: db) }
+        }
+        precondition(Set(metas).count == 1)
+        return metas[0]
+    }
+
+    func processOutput(_ output: WalletOutput, at outPoint: FMCore.OutPoint) throws -> OutputMeta {
+        let metas = try guardians.map { guardian in
+            try guardian.database.writeNow { db in
+                try guardian.module.processOutput(output.canonicalBytes, outPoint: outPoint, db: db)
+            }
+        }
+        precondition(Set(metas).count == 1)
+        return metas[0]
+    }
+
+    func audits() throws -> [ModuleAudit] {
+        try guardians.map { guardian in try guardian.database.readNow { try guardian.module.audit(db: $0) } }
+    }
+}
