@@ -17,6 +17,25 @@ import Testing
         #expect(stderr.contains("refused (already spent)"))
     }
 
+    /// What bin/demo runs: fm-regtest, fm-keygen → fm-dkg → fm-node ×4, two peg-ins, notes through a pipe, a peg-out.
+    @Test func bitcoinFederationFromKeygenToPegOut() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (status, stdout, stderr) = try ExampleScript.run("bitcoin-federation.sh", [dir.path, "17500"])
+        #expect(status == 0, "\(stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+        #expect(summary["federation_id"] as? String == summary["consensus_config_hash"] as? String)
+        let pegout = try #require(summary["pegout"] as? [String: Any])
+        #expect(pegout["paid_sats"] as? Int == 120_000)
+        #expect(pegout["confirmations"] as? Int == 1)
+        // alice: 200,000 sat pegged in, less the peg-in fee, 50,000 sat sent and the change reissue's fee.
+        let alice = try #require(summary["alice_msat"] as? Int)
+        #expect(alice < 150_000_000 && alice > 149_900_000)
+        #expect((summary["guardians"] as? [Any])?.count == 4)
+        #expect((summary["audit"] as? [String: Any])?["solvent"] as? Bool == true)
+        #expect(stderr.contains("refused (already spent)"))
+    }
+
     @Test func setupCodesForFourGuardians() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
