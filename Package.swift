@@ -76,6 +76,12 @@ let targets: [Target] = [
         dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
     .target(
+        name: "FMDKG",
+        dependencies: [
+            "FMCore", "FMCrypto", "FMBLS12381", "FMEncoding", "FMPeerNetwork", "FMSecp256k1", "FMSetup", "FMServerCore",
+            logging,
+        ]),
+    .target(
         name: "FMRPC",
         dependencies: [
             "FMCore", hummingbird, hummingbirdWebSocket, webSocketClient, metrics, prometheus, serviceLifecycle,
@@ -121,6 +127,7 @@ let targets: [Target] = [
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
+    .executableTarget(name: "fm-dkg", dependencies: ["FMCLI", "FMDKG", "FMServer", "FMSetup", "FMCore", logging]),
     .executableTarget(
         name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
     .executableTarget(
@@ -148,6 +155,12 @@ let targets: [Target] = [
             "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
             "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
         ]),
+    .testTarget(
+        name: "FMDKGTests",
+        dependencies: [
+            "FMDKG", "FMServer", "FMServerCore", "FMSetup", "FMCrypto", "FMCore", "FMSecp256k1", "FMEncoding",
+            "FMTesting",
+        ]),
     .testTarget(name: "FMDatabaseTests", dependencies: ["FMDatabase", "FMTesting", grdb]),
     .testTarget(name: "FMRPCTests", dependencies: ["FMRPC", "FMTesting", webSocketClient, prometheus, serviceLifecycle]),
     .testTarget(
@@ -173,6 +186,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fm-keygen", targets: ["fm-keygen"]),
+        .executable(name: "fm-dkg", targets: ["fm-dkg"]),
         .executable(name: "fm-mint", targets: ["fm-mint"]),
         .executable(name: "fm-node", targets: ["fm-node"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),

@@ -2,7 +2,9 @@
 # shellcheck shell=bash
 
 FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq)
+FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv)
+# Independent implementations the tests check fm against (Tests only; fm itself never runs Python).
+FM_PYTHON_ORACLES=(py-bitcoinkernel==0.1.0a5 embit==0.8.0 python-bitcoinlib==0.12.2)
 
 fm_say() { printf 'fm: %s\n' "$*" >&2; }
 
@@ -26,4 +28,16 @@ fm_build_release() {
     fm_say "building release (the first build takes several minutes)"
     (cd "$FM_ROOT" && swift build -c release >&2)
     (cd "$FM_ROOT" && swift build -c release --show-bin-path)
+}
+
+# Creates .venv with the test oracles (pinned) if it is missing or incomplete, and exports FM_PYTHON, the
+# interpreter tests run oracle scripts with. Without network access the tests that need an oracle say so.
+fm_setup_python_oracles() {
+    local venv="$FM_ROOT/.venv"
+    if ! "$venv/bin/python" -c 'import pbk, embit, bitcoin' 2>/dev/null; then
+        fm_say "installing the Python test oracles into .venv: ${FM_PYTHON_ORACLES[*]}"
+        { python3 -m venv "$venv" && "$venv/bin/pip" install -q "${FM_PYTHON_ORACLES[@]}"; } >&2 ||
+            fm_say "could not install the Python oracles; oracle tests will report it"
+    fi
+    export FM_PYTHON="$venv/bin/python"
 }

@@ -36,7 +36,7 @@ extension FMKeygen {
                 """,
             discussion: """
                 Examples:
-                  FM_PASSPHRASE=correct-horse fm-keygen --dir g0 --name alice | jq .
+                  FM_PASSPHRASE=correct-horse-battery fm-keygen --dir g0 --name alice | jq .
                   fm-keygen --dir g1 --name bob --p2p-url fm://10.0.0.2:8173 --api-url ws://10.0.0.2:8174 \\
                       --passphrase-file pass.txt | tee bob-setup.json
                 """)
@@ -72,7 +72,8 @@ extension FMKeygen {
             abstract: "Unseal an identity and print its setup code (checks the passphrase).",
             discussion: """
                 Examples:
-                  FM_PASSPHRASE=correct-horse fm-keygen show --dir g0 | jq -r .consensus_public_key
+                  FM_PASSPHRASE=correct-horse-battery fm-keygen show --dir g0 | jq -r .consensus_public_key
+                  fm-keygen show --dir g1 --passphrase-file pass.txt > g1-setup.json
                 """)
 
         @Option(help: ArgumentHelp("Directory holding the identity.", valueName: "dir"))

@@ -14,7 +14,7 @@ extension FMMint {
 
                 Examples:
                   fm-mint await 9c1e...e4 | jq .result
-                  fm-mint list --running | jq -r '.operations[].id' | xargs -n1 fm-mint await
+                  fm-mint list --running | jq -r '.operations[].id' | xargs -r -n1 fm-mint await
                 """)
 
         @OptionGroup var options: ClientOptions

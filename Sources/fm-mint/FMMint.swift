@@ -14,6 +14,7 @@ struct FMMint: AsyncParsableCommand {
 
             Examples:
               fm-mint join fed1qqqs...
+              fm-mint dev-issue 100000          # dev-mode federations only, until peg-in
               fm-mint balance | jq .balance_msat
               fm-mint spend 50000 | jq -r .notes | ssh bob fm-mint reissue -
               fm-mint list | jq -c '.operations[] | {id, kind, status}'

@@ -33,7 +33,9 @@ extension FMNode {
             abstract: "Run the guardian until SIGTERM or SIGINT (then it shuts down cleanly).",
             discussion: """
                 Reads consensus.json, local.json and private.json from the config directory and opens (or creates) \
-                the guardian's SQLite database named in local.json. After a crash it resumes from that database.
+                the guardian's SQLite database named in local.json. After a crash it resumes from that database. \
+                A private.json sealed by fm-dkg needs its passphrase (--passphrase-file or FM_PASSPHRASE); a plain \
+                one (the test dealer's) does not.
 
                 Example:
                   fm-node run --config-dir fed/guardian-0
@@ -42,10 +44,12 @@ extension FMNode {
         @Option(help: ArgumentHelp("Directory with the guardian's configs.", valueName: "dir"))
         var configDir: String
 
+        @OptionGroup var passphrase: PassphraseOptions
+
         func run() async throws {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
-            let configs = try directory.load()
+            let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
             let environment = ProcessInfo.processInfo.environment
             for fault in GuardianTestFaults.active(in: environment) {
                 logger.critical("TEST FAULT \(fault) is on: this guardian misbehaves on purpose (dev federations only)")

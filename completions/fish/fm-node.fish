@@ -23,7 +23,7 @@ function __fm-node_parse_tokens -S
         __fm-node_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'run'
-            __fm-node_parse_subcommand 0 'config-dir=' 'version' 'h/help'
+            __fm-node_parse_subcommand 0 'config-dir=' 'passphrase-file=' 'version' 'h/help'
         case 'dealer'
             __fm-node_parse_subcommand 0 'peers=' 'dir=' 'base-port=' 'dev' 'version' 'h/help'
         case 'status'
@@ -93,6 +93,7 @@ complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'audit' -d 'Print a running guardian\'s audit: every module\'s assets and liabilities.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" config-dir' -l 'config-dir' -d 'Directory with the guardian\'s configs.' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" passphrase-file' -l 'passphrase-file' -d 'File whose first line is the passphrase (else $FM_PASSPHRASE).' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" version' -l 'version' -d 'Show the version.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node dealer" peers' -l 'peers' -d 'Number of guardians.' -rfka ''

@@ -9,8 +9,8 @@ import FMSetup
 ///   every module key share; whoever runs it could forge e-cash. Real federations use fm-dkg (issue 7).
 public enum TestingDealer {
     /// Every guardian's identity and configs for an n-guardian federation on `host`: guardian i listens for peers
-    /// on `basePort + 2i` and for clients on `basePort + 2i + 1`. Threshold t = n - floor((n-1)/3); one mint
-    /// instance (0) with default parameters; `devMode` enables dev-issue.
+    /// on `basePort + 2i` and for clients on `basePort + 2i + 1`. Threshold t = n - floor((n-1)/3); the modules
+    /// of ``FederationModulePlan/default(devMode:parameters:)``; `devMode` enables dev-issue.
     public static func generateForTesting(
         guardians n: Int, host: String = "127.0.0.1", basePort: Int, devMode: Bool,
         modules registry: ModuleRegistry = .standard, mintParameters: JSONValue = .object([:])
@@ -34,19 +34,20 @@ public enum TestingDealer {
             return try GuardianIdentity.generate(
                 name: "guardian-\(peer.rawValue)", p2pUrl: "fm://\(host):\(port.p2p)", apiUrl: "ws://\(host):\(port.api)/")
         }
-        var parameters = mintParameters
-        if case .object(var fields) = parameters {
-            fields["dev_mode"] = .bool(devMode)
-            parameters = .object(fields)
+        let plan = FederationModulePlan.default(devMode: devMode, parameters: [MintServerInit().kind: mintParameters])
+        var modules: [ConsensusConfig.Module] = []
+        var privateModules: [PeerID: [PrivateConfig.Module]] = [:]
+        for module in plan.modules {
+            guard let moduleInit = registry.moduleInit(for: module.kind) else { throw ConfigError.unknownModuleKind(module.kind) }
+            let configs = try moduleInit.dealerConfigs(peers: peers, threshold: threshold, parameters: module.parameters)
+            modules.append(ConsensusConfig.Module(instance: module.instance, kind: module.kind, config: configs[peers[0]]!.consensus))
+            for peer in peers {
+                privateModules[peer, default: []].append(PrivateConfig.Module(instance: module.instance, config: configs[peer]!.private))
+            }
         }
-        let mintInit = MintServerInit()
-        let mintConfigs = try mintInit.dealerConfigs(peers: peers, threshold: threshold, parameters: parameters)
-        let mintInstance = ModuleInstanceID(0)
         let consensus = ConsensusConfig(
             peers: zip(peers, identities).map { ConsensusConfig.Peer(peerId: $0, setupCode: $1.setupCode) },
-            threshold: threshold,
-            modules: [ConsensusConfig.Module(instance: mintInstance, kind: mintInit.kind, config: mintConfigs[peers[0]]!.consensus)],
-            devMode: devMode)
+            threshold: threshold, modules: modules, devMode: devMode)
         try consensus.validate(modules: registry)
         return zip(peers, identities).map { peer, identity in
             let port = ports[Int(peer.rawValue)]
@@ -56,7 +57,7 @@ public enum TestingDealer {
                 private: PrivateConfig(
                     consensusSecretKey: Hex.encode(identity.consensusKey.secretKey.rawRepresentation),
                     tlsPrivateKey: Hex.encode(identity.tls.privateKeyRawRepresentation),
-                    modules: [PrivateConfig.Module(instance: mintInstance, config: mintConfigs[peer]!.private)]))
+                    modules: privateModules[peer]!))
         }
     }
 }
