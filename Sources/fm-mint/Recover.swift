@@ -18,7 +18,7 @@ extension FMMint {
 
                 Examples:
                   fm-mint recover --data-dir restored --mnemonic-file words.txt fed1qqqs...
-                  fm-mint backup --show-mnemonic | jq -r .mnemonic | fm-mint recover --data-dir restored "$INVITE"
+                  fm-mint backup --show-mnemonic | jq -r .mnemonic | fm-mint recover --data-dir copy fed1qqqs...
                 """)
 
         @OptionGroup var options: ClientOptions

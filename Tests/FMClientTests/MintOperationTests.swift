@@ -67,7 +67,9 @@ final class FakeMintFederation: Sendable {
             case CoreAPI.awaitTransaction:
                 let request = try params.decode(CoreAPI.AwaitTransactionParams.self)
                 let known = ledger.withLock { $0.accepted[request.txid] != nil }
-                return try JSONValue(TransactionOutcome(status: known ? .accepted : .rejected, reason: known ? nil : "unknown"))
+                return try JSONValue(TransactionOutcome(
+                    status: known ? .accepted : .rejected,
+                    rejection: known ? nil : .init(code: "unknown_transaction", message: "unknown")))
             case CoreAPI.awaitOutputOutcome:
                 let request = try params.decode(CoreAPI.AwaitOutputOutcomeParams.self)
                 let transaction = ledger.withLock { $0.accepted[request.outPoint.txid] }!

@@ -55,6 +55,33 @@ import Testing
         #expect(error?.description.contains("peer 1, peer 2") == true)
     }
 
+    @Test func combiningFirstNamesALiarWhereverItsShareLands() throws {
+        let federation = try MintFederation()
+        let secret = federation.derivation.secret(denomination: Denomination(exponent: 5), index: 1)
+        let txid = MintFederation.randomTxid()
+        try federation.applyEverywhere(inputs: [], outputs: [secret.output], txid: txid)
+        let honest = try federation.outcomes(at: OutPoint(txid: txid, outIndex: 0))
+        let key = federation.config.keys(for: secret.denomination)!.aggregatePublicKey
+
+        let clean = try NoteIssuance.finalizeCombiningFirst(secret, outcomes: honest, config: federation.config)
+        #expect(clean.invalidSharePeers.isEmpty)
+        #expect(clean.note.note.isValid(under: key))
+        // The liar among the first t (peer 1): the combined note fails, every share is checked, the note is
+        // made from the others. The liar as the extra share (peer 3): the note verifies, the extra is checked.
+        for liar in [PeerID(1), PeerID(3)] {
+            var outcomes = honest
+            outcomes[liar] = honest[PeerID((liar.rawValue + 1) % 4)]
+            let result = try NoteIssuance.finalizeCombiningFirst(secret, outcomes: outcomes, config: federation.config)
+            #expect(result.invalidSharePeers == [liar])
+            #expect(result.note.note.isValid(under: key))
+        }
+        // Two liars among four: fewer than t valid shares.
+        var two = honest
+        two[PeerID(0)] = honest[PeerID(1)]
+        two[PeerID(2)] = [7]
+        #expect(throws: MintError.self) { try NoteIssuance.finalizeCombiningFirst(secret, outcomes: two, config: federation.config) }
+    }
+
     @Test func anyThresholdOfGuardiansIsEnough() throws {
         let federation = try MintFederation()
         let secret = federation.derivation.secret(denomination: Denomination(exponent: 1), index: 3)

@@ -15,8 +15,13 @@ final class EcashFederation: @unchecked Sendable {
     private var processes: [Int: Process] = [:]
 
     /// Deals the configs (`fm-node dealer --dev`) and starts every guardian; `environment` adds variables
-    /// to one guardian's process (test faults).
-    init(basePort: Int, peers: Int = 4, environment: [Int: [String: String]] = [:]) throws {
+    /// to one guardian's process (test faults). Uses the first block of 2n free ports from `basePort` on,
+    /// within this suite's range 18000–18199 (another checkout may be running the same tests).
+    init(basePort preferred: Int, peers: Int = 4, environment: [Int: [String: String]] = [:]) throws {
+        let width = 2 * peers
+        guard let basePort = stride(from: preferred, through: 18_200 - width, by: width + 2).first(where: { base in
+            (base..<base + width).allSatisfy(Self.isFree)
+        }) else { throw EcashFederationError("no \(width) free ports in 18000–18199") }
         directory = try ToolRunner.temporaryDirectory()
         self.basePort = basePort
         self.peers = peers
@@ -31,6 +36,24 @@ final class EcashFederation: @unchecked Sendable {
         self.invite = invite
         for peer in 0..<peers { try start(peer) }
         for peer in 0..<peers { try waitUntilServing(peer) }
+    }
+
+    /// Whether a listener could bind 127.0.0.1:`port` now.
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 
     func apiURL(_ peer: Int) -> String { "ws://127.0.0.1:\(basePort + 2 * peer + 1)/" }

@@ -68,6 +68,7 @@ import Testing
                 "fm-mint await": [join, "fm-mint dev-issue 1000 | jq -r .id > operation-id.txt"],
                 "fm-mint list": [join, devIssue],
                 "fm-mint backup": [join],
+                "fm-mint recover": [join, "fm-mint backup --show-mnemonic | jq -r .mnemonic > words.txt"],
                 "fm-mint dev-issue": [join, "fm-mint join --data-dir alice \"$FM_TEST_INVITE\" > /dev/null"],
             ]),
         // Each example is a 1-guardian DKG (peer port 19130; bob 19132), so it finishes without other guardians.
@@ -94,9 +95,6 @@ import Testing
     /// outside the help text. Each is recorded as a known issue; once fixed, the test reports that the issue is gone
     /// and the entry must be removed.
     static let knownIssues: [String: String] = [
-        "fm-mint spend: fm-mint spend 2sat | jq -r .notes > notes.txt":
-            "spend selects notes covering AMOUNT but not AMOUNT + reissue fees (NoteSelection in FMMintClient), so "
-            + "it fails with 'not enough e-cash' although the wallet holds enough",
     ]
 
     /// Runs `body`, expecting it to record an issue when `key` is a known issue.

@@ -1,20 +1,39 @@
 import FMCore
 import FMEncoding
 
-/// The federation's verdict on a transaction (`await_transaction`).
+/// The federation's verdict on a transaction (`await_transaction`): `{status, reason?: {code, message}}`, as
+/// fm-node sends it.
 public struct TransactionOutcome: Codable, Equatable, Sendable {
     public enum Status: String, Codable, Sendable {
         case accepted
         case rejected
     }
 
-    public var status: Status
-    /// Why the federation rejected it, for the user.
-    public var reason: String?
+    /// Why the federation rejected a transaction: a stable code (e.g. `note_already_spent`) and a message.
+    public struct Rejection: Codable, Equatable, Sendable {
+        public var code: String
+        public var message: String
 
-    public init(status: Status, reason: String? = nil) {
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    public var status: Status
+    public var rejection: Rejection?
+
+    /// Why the federation rejected it, for the user.
+    public var reason: String? { rejection?.message }
+
+    public init(status: Status, rejection: Rejection? = nil) {
         self.status = status
-        self.reason = reason
+        self.rejection = rejection
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case rejection = "reason"
     }
 }
 

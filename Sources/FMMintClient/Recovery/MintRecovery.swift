@@ -2,6 +2,7 @@ import FMClientCore
 import FMCore
 import FMDatabase
 import FMMintCommon
+import FMSecp256k1
 import GRDB
 
 /// Restores a wallet's notes from its mnemonic alone (BRIEF §7; the design is in docs/rpc.md, "Recovery").
@@ -54,12 +55,12 @@ public struct MintRecovery: Sendable {
     /// Runs the recovery and writes its result to `database` in one transaction.
     public func run(into database: SQLiteDatabase) async throws -> Summary {
         let (found, scanned) = try await scan()
-        var issued: [NoteIssuance.Result] = []
-        for output in found {
-            issued.append(try await api.awaitNote(output.secret, at: output.outPoint, config: config))
+        // The nonces follow from the secrets: ask which are spent before fetching any signature share.
+        let spent = try await spentFlags(found.map(\.secret.nonce))
+        var unspent: [NoteIssuance.Result] = []
+        for (output, isSpent) in zip(found, spent) where !isSpent {
+            unspent.append(try await api.awaitNote(output.secret, at: output.outPoint, config: config))
         }
-        let spent = try await spentFlags(issued.map { $0.note.note })
-        let unspent = zip(issued, spent).filter { !$0.1 }.map(\.0)
         var nextIndices: [Denomination: UInt64] = [:]
         for output in found {
             nextIndices[output.secret.denomination] = max(nextIndices[output.secret.denomination] ?? 0, output.secret.index + 1)
@@ -67,7 +68,7 @@ public struct MintRecovery: Sendable {
         let module = self.module
         let raisedIndices = nextIndices
         let notes = unspent.map { ($0.note.note, $0.note.note.denomination) }
-        let indexOf = Dictionary(uniqueKeysWithValues: found.map { ($0.secret.nonce, $0.secret.index) })
+        let indexOf = Dictionary(found.map { ($0.secret.nonce, $0.secret.index) }, uniquingKeysWith: { first, _ in first })
         try await database.write { db in
             for (note, _) in notes { try MintNoteStore.insert(note, index: indexOf[note.nonce]!, in: db) }
             for (denomination, next) in raisedIndices {
@@ -76,8 +77,8 @@ public struct MintRecovery: Sendable {
         }
         return Summary(
             recoveredMsat: try Amount.sum(unspent.map(\.note.amount)).msats, notes: unspent.count,
-            spentNotes: issued.count - unspent.count, scannedOutputs: scanned,
-            invalidSharePeers: Set(issued.flatMap(\.invalidSharePeers)).sorted())
+            spentNotes: spent.filter { $0 }.count, scannedOutputs: scanned,
+            invalidSharePeers: Set(unspent.flatMap(\.invalidSharePeers)).sorted())
     }
 
     /// Reads the whole issuance log and returns our outputs in it, and how many outputs were read.
@@ -91,7 +92,8 @@ public struct MintRecovery: Sendable {
                 guard config.keys(for: output.denomination) != nil else { continue }
                 var window = windows[output.denomination] ?? Window()
                 window.extend(to: gapLimit, denomination: output.denomination, derivation: derivation)
-                if let index = window.indexByBlindedMessage[output.blindedMessage] {
+                // A blinded message seen twice (a secret reused by a broken wallet) is one note: take the first.
+                if let index = window.indexByBlindedMessage.removeValue(forKey: output.blindedMessage) {
                     found.append(Found(
                         outPoint: output.outPoint, secret: derivation.secret(denomination: output.denomination, index: index)))
                     window.highestFound = max(window.highestFound ?? 0, index)
@@ -129,14 +131,14 @@ public struct MintRecovery: Sendable {
             MintAPI.issuedOutputs, params: MintAPI.IssuedOutputsParams(from: cursor), as: MintAPI.IssuedOutputsResult.self)
     }
 
-    /// Whether each note's nonce is spent, t guardians agreeing, in chunks the endpoint accepts.
-    func spentFlags(_ notes: [Note]) async throws -> [Bool] {
+    /// Whether each nonce is spent, t guardians agreeing, in chunks the endpoint accepts.
+    func spentFlags(_ nonces: [XOnlyPublicKey]) async throws -> [Bool] {
         var flags: [Bool] = []
         var start = 0
-        while start < notes.count {
-            let chunk = notes[start..<min(start + MintAPI.maxNoncesPerCall, notes.count)]
+        while start < nonces.count {
+            let chunk = nonces[start..<min(start + MintAPI.maxNoncesPerCall, nonces.count)]
             let answer = try await agreed(
-                MintAPI.spentNonces, params: MintAPI.SpentNoncesParams(nonces: chunk.map { Hex.encode($0.nonce.rawRepresentation) }),
+                MintAPI.spentNonces, params: MintAPI.SpentNoncesParams(nonces: chunk.map { Hex.encode($0.rawRepresentation) }),
                 as: MintAPI.SpentNoncesResult.self)
             guard answer.spent.count == chunk.count else {
                 throw FederationQueryError.rejected(

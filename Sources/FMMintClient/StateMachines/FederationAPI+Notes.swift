@@ -3,22 +3,33 @@ import FMCore
 import FMMintCommon
 
 extension FederationAPI {
-    /// The note issued for `secret` at `outPoint`: waits for the guardians' outcomes, checks every share
-    /// received against its guardian's public key share, and combines t valid ones.
+    /// The note issued for `secret` at `outPoint`: waits for the guardians' outcomes, combines t of them and
+    /// checks the note, and checks every further share received against its guardian's public key share
+    /// (``NoteIssuance/finalizeCombiningFirst(_:outcomes:config:)``).
     ///
     /// Guardians whose shares did not verify are named in the result's `invalidSharePeers` (the note is
-    /// still made from the honest ones); fewer than t valid shares throw.
+    /// still made from the honest ones). When the first answers did not hold t valid shares, the outcomes
+    /// are asked for again with every share checked as it arrives, until t valid ones are in; fewer throw.
     public func awaitNote(
         _ secret: NoteSecret, at outPoint: OutPoint, config: MintClientConfig
     ) async throws -> NoteIssuance.Result {
-        let keys = config.keys(for: secret.denomination)
-        let blinded = secret.blindedMessage
-        let outcomes = try await awaitOutputOutcomes(outPoint) { peer, bytes in
-            guard let keys, Int(peer.rawValue) < keys.publicKeyShares.count,
-                let outcome = try? MintOutputOutcome(canonicalBytes: bytes)
-            else { return false }
-            return keys.publicKeyShares[Int(peer.rawValue)].verify(outcome.blindSignatureShare, on: blinded)
+        let decodable = try await awaitOutputOutcomes(outPoint) { _, bytes in
+            (try? MintOutputOutcome(canonicalBytes: bytes)) != nil
         }
-        return try NoteIssuance.finalize(secret, outcomes: outcomes, config: config)
+        do {
+            return try NoteIssuance.finalizeCombiningFirst(secret, outcomes: decodable, config: config)
+        } catch .notEnoughValidShares(_, _, let invalidFrom) {
+            let keys = config.keys(for: secret.denomination)
+            let blinded = secret.blindedMessage
+            let checked = try await awaitOutputOutcomes(outPoint) { peer, bytes in
+                guard let keys, Int(peer.rawValue) < keys.publicKeyShares.count,
+                    let outcome = try? MintOutputOutcome(canonicalBytes: bytes)
+                else { return false }
+                return keys.publicKeyShares[Int(peer.rawValue)].verify(outcome.blindSignatureShare, on: blinded)
+            }
+            let result = try NoteIssuance.finalize(secret, outcomes: checked, config: config)
+            return NoteIssuance.Result(
+                note: result.note, invalidSharePeers: Array(Set(result.invalidSharePeers + invalidFrom)).sorted())
+        }
     }
 }
