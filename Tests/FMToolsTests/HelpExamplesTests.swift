@@ -94,8 +94,7 @@ import Testing
     /// Examples (`"page: example"`) or pages (`"page"`, for a page without examples) that fail for a known reason
     /// outside the help text. Each is recorded as a known issue; once fixed, the test reports that the issue is gone
     /// and the entry must be removed.
-    static let knownIssues: [String: String] = [
-    ]
+    static let knownIssues: [String: String] = [:]
 
     /// Runs `body`, expecting it to record an issue when `key` is a known issue.
     static func checking(_ key: String, _ body: () throws -> Void) rethrows {
