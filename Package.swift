@@ -104,7 +104,7 @@ let targets: [Target] = [
         name: "FMClient",
         dependencies: [
             "FMClientCore", "FMMintClient", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging,
-            "FMWalletClient", "FMBitcoinRPC",
+            "FMWalletClient", "FMBitcoinRPC", "FMMintCommon", "FMWalletCommon",
         ]),
 
     // MARK: Bitcoin

@@ -14,6 +14,7 @@ public struct MintServerInit: ServerModuleInit {
     }
 
     public var kind: ModuleKind { MintKind.kind }
+    public var configCodec: any ModuleConfigCodec { MintConfigCodec() }
 
     /// Deals one threshold key per denomination 2^0 … 2^k with FMCrypto's
     /// trusted dealer. `parameters` is a ``MintGenerationParameters`` in JSON
@@ -66,15 +67,6 @@ public struct MintServerInit: ServerModuleInit {
             threshold: session.threshold, denominations: denominations, fees: parameters.fees, devMode: parameters.devMode))
         return GeneratedModuleConfig(
             consensus: consensus, private: try JSONValue(MintPrivateConfig(secretKeyShares: keys.map(\.secretKeyShare))))
-    }
-
-    public func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8] {
-        try consensus.decode(MintConsensusConfig.self).canonicalBytes
-    }
-
-    /// The whole consensus config: it is public, and clients need all of it.
-    public func clientConfig(fromConsensus consensus: JSONValue) throws -> JSONValue {
-        try JSONValue(try consensus.decode(MintConsensusConfig.self))
     }
 
     public func module(

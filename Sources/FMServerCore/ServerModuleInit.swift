@@ -44,12 +44,8 @@ public protocol ServerModuleInit: Sendable {
     func distributedConfig(session: any DistributedConfigSession, parameters: JSONValue) async throws
         -> GeneratedModuleConfig
 
-    /// The canonical encoding of a consensus config, from which the federation id is hashed.
-    /// Throws if `consensus` is not a valid consensus config of this kind.
-    func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8]
-
-    /// The part of the consensus config that clients need, as served in `client_config`.
-    func clientConfig(fromConsensus consensus: JSONValue) throws -> JSONValue
+    /// The module's consensus config encoding, from its Common target (clients use the same one).
+    var configCodec: any ModuleConfigCodec { get }
 
     /// Builds this guardian's server module from its configs, checking that
     /// they belong together (the private keys match the public ones).
@@ -59,6 +55,16 @@ public protocol ServerModuleInit: Sendable {
 }
 
 extension ServerModuleInit {
+    /// The canonical encoding of a consensus config (``configCodec``), from which the federation id is hashed.
+    public func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8] {
+        try configCodec.canonicalConsensusBytes(consensus)
+    }
+
+    /// The part of the consensus config that clients need (``configCodec``), as served in `client_config`.
+    public func clientConfig(fromConsensus consensus: JSONValue) throws -> JSONValue {
+        try configCodec.clientConfig(fromConsensus: consensus)
+    }
+
     /// ``dealerConfigs(peers:threshold:parameters:using:)`` with the system's random generator.
     public func dealerConfigs(
         peers: [PeerID], threshold: Int, parameters: JSONValue

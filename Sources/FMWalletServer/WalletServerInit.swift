@@ -18,6 +18,7 @@ public struct WalletServerInit: ServerModuleInit {
     }
 
     public var kind: ModuleKind { WalletKind.kind }
+    public var configCodec: any ModuleConfigCodec { WalletConfigCodec() }
 
     /// One peg-in key per guardian. `parameters`: ``WalletGenerationParameters`` in JSON (`network`,
     /// `finality_delay`, `fees`, `default_fee_rate`; all optional).
@@ -61,14 +62,6 @@ public struct WalletServerInit: ServerModuleInit {
         try WalletConsensusConfig(
             network: parameters.network, threshold: threshold, pegInKeys: keys, finalityDelay: parameters.finalityDelay,
             fees: parameters.fees, defaultFeeRate: parameters.defaultFeeRate)
-    }
-
-    public func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8] {
-        try consensus.decode(WalletConsensusConfig.self).canonicalBytes
-    }
-
-    public func clientConfig(fromConsensus consensus: JSONValue) throws -> JSONValue {
-        try JSONValue(try consensus.decode(WalletConsensusConfig.self))
     }
 
     public func module(

@@ -1,36 +1,51 @@
 import FMClientCore
 import FMCore
 
-/// Fetching a federation's client config from an invite code without trusting any one guardian
-/// (BRIEF §4): the invite's guardian says who the guardians are; then t guardians must serve the very
-/// same config, naming the invite's federation id.
+/// Fetching a federation's config from an invite code without trusting any one guardian or the network
+/// (BRIEF §4): guardians serve the public consensus config, the client recomputes its federation id with the
+/// modules' own encodings (``ClientModules/configCodecs``) and refuses any config that does not hash to the invite's
+/// id; t guardians must serve that very config. The client config is derived from it, never taken on trust.
 public struct FederationJoin: Sendable {
     /// Makes the transport for a set of guardian API URLs (JSON-RPC in production, fakes in tests).
     public typealias Connect = @Sendable ([PeerID: String]) -> any GuardianTransport
 
+    public let codecs: ModuleConfigCodecs
     public let connect: Connect
 
-    public init(connect: @escaping Connect = { JSONRPCGuardianTransport(apiURLs: $0) }) {
+    public init(
+        codecs: ModuleConfigCodecs = ClientModules.configCodecs,
+        connect: @escaping Connect = { JSONRPCGuardianTransport(apiURLs: $0) }
+    ) {
+        self.codecs = codecs
         self.connect = connect
     }
 
-    /// The client config t guardians agree on.
+    /// The client config derived from the consensus config that hashes to the invite's federation id and that
+    /// t guardians serve.
     ///
-    /// - Throws: ``JoinError`` when the config names another federation or is malformed,
-    ///   ``FederationQueryError`` when guardians are unreachable (`.noQuorum`, exit 3) or disagree
-    ///   (`.noAgreement`, naming them).
+    /// - Throws: ``JoinError`` when the config hashes to another federation id (`.wrongFederation`, e.g. a
+    ///   substituted config) or is malformed, ``FederationQueryError`` when guardians are unreachable
+    ///   (`.noQuorum`, exit 3) or disagree (`.noAgreement`, naming them).
     public func fetchConfig(invite: InviteCode) async throws -> ClientConfig {
         let first = FederationAPI(
             peers: [invite.peer], threshold: 1, transport: connect([invite.peer: invite.apiUrl]))
-        let announced = try await first.consensus(CoreAPI.clientConfig, params: EmptyParams(), as: ClientConfig.self)
-        try Self.check(announced, invite: invite)
+        let announced = try await first.consensus(CoreAPI.consensusConfig, params: EmptyParams(), as: ConsensusConfig.self)
+        let config = try verify(announced, invite: invite)
 
-        let urls = Dictionary(uniqueKeysWithValues: announced.peers.map { ($0.peerId, $0.apiUrl) })
-        let federation = FederationAPI(config: announced, transport: connect(urls))
-        let agreed = try await federation.consensus(CoreAPI.clientConfig, params: EmptyParams(), as: ClientConfig.self)
-        try Self.check(agreed, invite: invite)
+        let urls = Dictionary(uniqueKeysWithValues: config.peers.map { ($0.peerId, $0.apiUrl) })
+        let federation = FederationAPI(config: config, transport: connect(urls))
+        let agreed = try await federation.consensus(CoreAPI.consensusConfig, params: EmptyParams(), as: ConsensusConfig.self)
         guard agreed == announced else { throw JoinError.inviteGuardianDisagrees(invite.peer) }
-        return agreed
+        return config
+    }
+
+    /// Recomputes the federation id of `consensus` and derives its client config; refuses it unless the id is the
+    /// invite's and the config is well formed.
+    func verify(_ consensus: ConsensusConfig, invite: InviteCode) throws(JoinError) -> ClientConfig {
+        let derived: ClientConfig
+        do { derived = try consensus.clientConfig(codecs: codecs) } catch { throw .malformedConfig("\(error)") }
+        try Self.check(derived, invite: invite)
+        return derived
     }
 
     static func check(_ config: ClientConfig, invite: InviteCode) throws(JoinError) {
@@ -74,7 +89,8 @@ public enum JoinError: ReportableError, Equatable {
     public var description: String {
         switch self {
         case .wrongFederation(let expected, let served):
-            "the guardians serve the config of federation \(served), but the invite names \(expected)"
+            "the consensus config served hashes to federation id \(served), not the invite's \(expected): "
+                + "it was altered or substituted"
         case .malformedConfig(let reason): "the federation's client config is malformed: \(reason)"
         case .inviteGuardianDisagrees(let peer):
             "the invite's guardian (\(peer)) served a config that the other guardians do not agree with"

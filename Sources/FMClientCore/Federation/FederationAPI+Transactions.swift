@@ -44,6 +44,8 @@ public enum CoreAPI {
     public static let awaitTransaction = "await_transaction"
     public static let awaitOutputOutcome = "await_output_outcome"
     public static let clientConfig = "client_config"
+    /// The public consensus config, whose canonical hash is the federation id (checked on join).
+    public static let consensusConfig = "consensus_config"
 
     public struct SubmitTransactionParams: Codable, Sendable, Equatable {
         /// Hex of the transaction's canonical encoding.

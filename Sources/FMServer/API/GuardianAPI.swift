@@ -9,7 +9,8 @@ import FMServerCore
 /// - `await_transaction {txid}` → `{status: "accepted"|"rejected", reason?: {code, message}}` (long poll).
 /// - `await_output_outcome {out_point: {txid, out_index}}` → `{outcome: hex}` (long poll).
 /// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
-/// - `session_count` → the number of blocks applied; `client_config`; `status`; `audit`.
+/// - `session_count` → the number of blocks applied; `client_config`; `consensus_config` (public: clients hash it
+///   to check the federation id on join); `status`; `audit`.
 /// - every module's own endpoints as `<kind>/<name>` (``registerModuleEndpoints(into:node:)``).
 public enum GuardianAPI {
     /// How long the long polls wait before answering `not_yet_processed`.
@@ -62,6 +63,11 @@ public enum GuardianAPI {
         registry.register("client_config", summary: "The federation's client config") {
             (_: NoParams, _) async throws -> ClientConfig in
             node.clientConfig
+        }
+        registry.register(
+            "consensus_config", summary: "The federation's consensus config, whose canonical hash is the federation id"
+        ) { (_: NoParams, _) async throws -> ConsensusConfig in
+            node.configs.consensus
         }
         registry.register("status", summary: "Peer id, block height, peers, consensus health, version") {
             (_: NoParams, _) async throws -> GuardianStatus in

@@ -20,4 +20,7 @@ public struct ModuleRegistry: Sendable {
     }
 
     public func moduleInit(for kind: ModuleKind) -> (any ServerModuleInit)? { inits[kind] }
+
+    /// The config codecs of these modules, for encoding a ``ConsensusConfig``.
+    public var configCodecs: ModuleConfigCodecs { ModuleConfigCodecs(inits.values.map(\.configCodec)) }
 }
