@@ -189,6 +189,7 @@ let targets: [Target] = [
         dependencies: [
             "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
             "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
+            "FMClient", "FMClientCore",
         ]),
     .testTarget(
         name: "FMDKGTests",

@@ -5,15 +5,24 @@ import Foundation
 import Testing
 
 @Suite struct FederationJoinTests {
-    static let federationId = FederationID(Hash256.sha256(Array("consensus config".utf8)))
-
-    static func config(n: Int = 4, id: FederationID = federationId, devMode: Bool = true) -> ClientConfig {
-        ClientConfig(
-            federationId: id, threshold: FederationSize(n).threshold,
-            peers: peers(n).map { ClientConfig.Peer(peerId: $0, name: "g\($0.rawValue)", apiUrl: "ws://127.0.0.1:\(9000 + Int($0.rawValue))/") },
-            modules: [ClientConfig.Module(instance: ModuleInstanceID(0), kind: "mint", config: .object(["fee": .integer(100)]))],
-            devMode: devMode)
+    /// A federation without modules (their codecs are tested in FMServerTests); the certificate and consensus key
+    /// only need to be hex for the federation id.
+    static func consensus(n: Int = 4, devMode: Bool = true) -> ConsensusConfig {
+        ConsensusConfig(
+            peers: peers(n).map {
+                ConsensusConfig.Peer(
+                    peerId: $0, name: "g\($0.rawValue)", p2pUrl: "fm://127.0.0.1:\(8000 + Int($0.rawValue))",
+                    apiUrl: "ws://127.0.0.1:\(9000 + Int($0.rawValue))/", tlsCertificate: "30\($0.rawValue)0",
+                    consensusPublicKey: "0\($0.rawValue)")
+            },
+            threshold: FederationSize(n).threshold, modules: [], devMode: devMode)
     }
+
+    static func config(n: Int = 4, devMode: Bool = true) -> ClientConfig {
+        try! consensus(n: n, devMode: devMode).clientConfig(codecs: ClientModules.configCodecs)
+    }
+
+    static let federationId = config().federationId
 
     static let invite = InviteCode(federationId: federationId, peer: PeerID(1), apiUrl: "ws://127.0.0.1:9001/")
 
@@ -23,23 +32,23 @@ import Testing
     }
 
     @Test func joinsWhenThresholdGuardiansServeTheSameConfig() async throws {
-        let good = FakeFederation.answering(Self.config())
+        let good = FakeFederation.answering(Self.consensus())
         let fake = FakeFederation([PeerID(0): good, PeerID(1): good, PeerID(2): FakeFederation.down, PeerID(3): good])
         let config = try await join(fake).fetchConfig(invite: Self.invite)
         #expect(config == Self.config())
     }
 
     @Test func refusesAConfigOfAnotherFederation() async throws {
-        let other = FederationID(Hash256.sha256(Array("other".utf8)))
-        let fake = FakeFederation([PeerID(1): FakeFederation.answering(Self.config(id: other))])
+        let other = Self.config(devMode: false).federationId
+        let fake = FakeFederation([PeerID(1): FakeFederation.answering(Self.consensus(devMode: false))])
         await #expect(throws: JoinError.wrongFederation(expected: Self.federationId, served: other)) {
             try await join(fake).fetchConfig(invite: Self.invite)
         }
     }
 
     @Test func namesTheGuardianServingADifferentConfig() async throws {
-        let good = FakeFederation.answering(Self.config())
-        let forged = FakeFederation.answering(Self.config(devMode: false))
+        let good = FakeFederation.answering(Self.consensus())
+        let forged = FakeFederation.answering(Self.consensus(devMode: false))
         let fake = FakeFederation([PeerID(0): good, PeerID(1): good, PeerID(2): forged, PeerID(3): forged])
         do {
             _ = try await join(fake).fetchConfig(invite: Self.invite)
@@ -52,17 +61,18 @@ import Testing
     }
 
     @Test func inviteGuardianLyingAloneIsCaught() async throws {
-        let good = FakeFederation.answering(Self.config())
+        let good = FakeFederation.answering(Self.consensus())
         let fake = FakeFederation([
-            PeerID(0): good, PeerID(1): FakeFederation.answering(Self.config(devMode: false)), PeerID(2): good, PeerID(3): good,
+            PeerID(0): good, PeerID(1): FakeFederation.answering(Self.consensus(devMode: false)), PeerID(2): good,
+            PeerID(3): good,
         ])
-        await #expect(throws: JoinError.inviteGuardianDisagrees(PeerID(1))) {
+        await #expect(throws: JoinError.wrongFederation(expected: Self.federationId, served: Self.config(devMode: false).federationId)) {
             try await join(fake).fetchConfig(invite: Self.invite)
         }
     }
 
     @Test func unreachableFederationExitsWithCategoryUnreachable() async throws {
-        let good = FakeFederation.answering(Self.config())
+        let good = FakeFederation.answering(Self.consensus())
         let fake = FakeFederation([PeerID(1): good, PeerID(0): FakeFederation.down, PeerID(2): FakeFederation.down])
         do {
             _ = try await join(fake).fetchConfig(invite: Self.invite)
@@ -74,7 +84,7 @@ import Testing
 
     @Test func joinCreatesDatabaseAndPrivateMnemonic() async throws {
         let directory = ClientDirectory(path: NSTemporaryDirectory() + "fm-join-\(UUID().uuidString)")
-        let good = FakeFederation.answering(Self.config())
+        let good = FakeFederation.answering(Self.consensus())
         let fake = FakeFederation([PeerID(0): good, PeerID(1): good, PeerID(2): good, PeerID(3): good])
         let client = try await FederationClient.join(invite: Self.invite, directory: directory, modules: [], join: join(fake))
         #expect(client.config == Self.config())
@@ -97,13 +107,14 @@ import Testing
 
     @Test func openRefusesAnotherMnemonic() async throws {
         let directory = ClientDirectory(path: NSTemporaryDirectory() + "fm-join-\(UUID().uuidString)")
-        let good = FakeFederation.answering(Self.config(n: 1))
-        let invite = InviteCode(federationId: Self.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:9000/")
+        let good = FakeFederation.answering(Self.consensus(n: 1))
+        let federationId = Self.config(n: 1).federationId
+        let invite = InviteCode(federationId: federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:9000/")
         _ = try await FederationClient.join(invite: invite, directory: directory, modules: [], join: FederationJoin { _ in FakeFederation([PeerID(0): good]) })
         try FileManager.default.removeItem(atPath: directory.mnemonicPath)
         try directory.storeMnemonic(try Mnemonic.generate())
-        #expect(throws: ClientDirectoryError.mnemonicMismatch(Self.federationId)) {
-            _ = try FederationClient.open(Self.federationId, directory: directory, modules: [])
+        #expect(throws: ClientDirectoryError.mnemonicMismatch(federationId)) {
+            _ = try FederationClient.open(federationId, directory: directory, modules: [])
         }
         #expect(throws: ClientDirectoryError.mnemonicExists(directory.mnemonicPath)) {
             try directory.storeMnemonic(try Mnemonic.generate())

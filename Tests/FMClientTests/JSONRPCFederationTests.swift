@@ -11,9 +11,9 @@ import Testing
 /// API with only the methods under test: join over WebSocket, and guardians' refusals compared
 /// across guardians.
 @Suite struct JSONRPCFederationTests {
-    /// Starts `count` servers whose `client_config` answer is `config(peer, ports)`, runs `body`, stops them.
+    /// Starts `count` servers whose `consensus_config` answer is `config(peer, ports)`, runs `body`, stops them.
     func withGuardians<T: Sendable>(
-        _ count: Int, config: @escaping @Sendable (PeerID, [Int]) -> ClientConfig,
+        _ count: Int, config: @escaping @Sendable (PeerID, [Int]) -> ConsensusConfig,
         _ body: @Sendable ([Int]) async throws -> T
     ) async throws -> T {
         let ports = Mutex<[Int]>([])
@@ -21,7 +21,7 @@ import Testing
         for index in 0..<count {
             var registry = RPCMethodRegistry()
             let peer = PeerID(UInt16(index))
-            registry.register(CoreAPI.clientConfig) { (_: NoParams, _) in config(peer, ports.withLock { $0 }) }
+            registry.register(CoreAPI.consensusConfig) { (_: NoParams, _) in config(peer, ports.withLock { $0 }) }
             registry.register(CoreAPI.submitTransaction) { (_: CoreAPI.SubmitTransactionParams, _) -> CoreAPI.SubmitTransactionResult in
                 throw JSONRPCError(.domain(.failed), "note_spent", "note 3f… was already spent")
             }
@@ -36,24 +36,33 @@ import Testing
         return try await body(bound)
     }
 
-    static func config(ports: [Int], devMode: Bool = true) -> ClientConfig {
-        ClientConfig(
-            federationId: FederationJoinTests.federationId, threshold: FederationSize(ports.count).threshold,
+    static func consensus(ports: [Int], devMode: Bool = true) -> ConsensusConfig {
+        ConsensusConfig(
             peers: ports.enumerated().map { index, port in
-                ClientConfig.Peer(peerId: PeerID(UInt16(index)), name: "g\(index)", apiUrl: "ws://127.0.0.1:\(port)/")
+                ConsensusConfig.Peer(
+                    peerId: PeerID(UInt16(index)), name: "g\(index)", p2pUrl: "fm://127.0.0.1:1", apiUrl: "ws://127.0.0.1:\(port)/",
+                    tlsCertificate: "30", consensusPublicKey: "0\(index)")
             },
-            modules: [], devMode: devMode)
+            threshold: FederationSize(ports.count).threshold, modules: [], devMode: devMode)
+    }
+
+    static func config(ports: [Int], devMode: Bool = true) -> ClientConfig {
+        try! consensus(ports: ports, devMode: devMode).clientConfig(codecs: ClientModules.configCodecs)
+    }
+
+    static func invite(ports: [Int]) -> InviteCode {
+        InviteCode(federationId: config(ports: ports).federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:\(ports[0])/")
     }
 
     @Test func joinsOverWebSocketAndNamesTheForger() async throws {
-        try await withGuardians(4, config: { peer, ports in Self.config(ports: ports, devMode: peer != PeerID(3)) }) { ports in
-            let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:\(ports[0])/")
+        try await withGuardians(4, config: { peer, ports in Self.consensus(ports: ports, devMode: peer != PeerID(3)) }) { ports in
+            let invite = Self.invite(ports: ports)
             let config = try await FederationJoin().fetchConfig(invite: invite)
             #expect(config == Self.config(ports: ports))
 
             // Two forgers of four: no three agree, and the error names who differs.
-            try await withGuardians(4, config: { peer, ports in Self.config(ports: ports, devMode: peer.rawValue < 2) }) { ports in
-                let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:\(ports[0])/")
+            try await withGuardians(4, config: { peer, ports in Self.consensus(ports: ports, devMode: peer.rawValue < 2) }) { ports in
+                let invite = Self.invite(ports: ports)
                 do {
                     _ = try await FederationJoin().fetchConfig(invite: invite)
                     Issue.record("expected disagreement")
@@ -66,7 +75,7 @@ import Testing
     }
 
     @Test func refusalsFromDifferentGuardiansAgree() async throws {
-        try await withGuardians(4, config: { _, ports in Self.config(ports: ports) }) { ports in
+        try await withGuardians(4, config: { _, ports in Self.consensus(ports: ports) }) { ports in
             let config = Self.config(ports: ports)
             let api = FederationAPI(config: config, transport: JSONRPCGuardianTransport(config: config))
             let transaction = Transaction(inputs: [], outputs: [], nonce: TransactionNonce(bytes: [1, 2, 3, 4, 5, 6, 7, 8])!)

@@ -47,6 +47,9 @@ struct FederationEndToEndTests {
         let clients = configs.map { JSONRPCClient(url: $0.consensus.peers[Int($0.local.peerId.rawValue)].apiUrl) }
         let clientConfig = try await clients[0].call("client_config", as: ClientConfig.self)
         #expect(clientConfig.federationId == nodes[0].federationID)
+        // The public consensus config is served as is; a client recomputes the federation id from it.
+        let consensus = try await clients[0].call("consensus_config", as: ConsensusConfig.self)
+        #expect(consensus == configs[0].consensus)
         let mintConfig = try clientConfig.modules[0].config.decode(MintClientConfig.self)
 
         // A dev-issue of one 1024 msat note (plus 200 msat fees), signed by its issuer.
