@@ -5,7 +5,7 @@
 # little traffic (a wallet joins and dev-issues e-cash), then every INTERVAL seconds (default 2)
 # scrapes every guardian's /metrics and prints one JSON line per round (ROUNDS, default 1):
 #   {"round":1,"guardians":[{"peer":0,"requests_ok":12,"requests_failed":0,"rejected":0,
-#     "connections":1,"requests_by_method":{"client_config":1,...},"block_height":7}, ...]}
+#     "connections":1,"requests_by_method":{"consensus_config":1,...},"block_height":7}, ...]}
 # The guardians are stopped on exit.
 #
 # TEST/DEV ONLY: the federation is made by the trusted dealer and e-cash by dev-issue.

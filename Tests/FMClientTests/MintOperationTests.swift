@@ -16,6 +16,7 @@ import Testing
 final class FakeMintFederation: Sendable {
     let keys: [TrustedDealer.Keys]  // one per denomination
     let config: MintClientConfig
+    let consensus: ConsensusConfig
     let clientConfig: ClientConfig
     private let ledger = Mutex<(accepted: [TransactionID: Transaction], spent: Set<[UInt8]>)>(([:], []))
     let liar: PeerID?
@@ -31,11 +32,15 @@ final class FakeMintFederation: Sendable {
                     publicKeyShares: keys.publicKeyShares)
             },
             fees: MintFees(perInput: Amount(msats: 1), perOutput: Amount(msats: 1)), devMode: true)
-        clientConfig = ClientConfig(
-            federationId: FederationJoinTests.federationId, threshold: 3,
-            peers: peers(4).map { ClientConfig.Peer(peerId: $0, name: "g\($0.rawValue)", apiUrl: "ws://127.0.0.1:1/") },
-            modules: [ClientConfig.Module(instance: ModuleInstanceID(0), kind: "mint", config: try JSONValue(config))],
+        consensus = ConsensusConfig(
+            peers: peers(4).map {
+                ConsensusConfig.Peer(
+                    peerId: $0, name: "g\($0.rawValue)", p2pUrl: "fm://127.0.0.1:1", apiUrl: "ws://127.0.0.1:1/",
+                    tlsCertificate: "30", consensusPublicKey: "0\($0.rawValue)")
+            },
+            threshold: 3, modules: [ConsensusConfig.Module(instance: ModuleInstanceID(0), kind: "mint", config: try JSONValue(config))],
             devMode: true)
+        clientConfig = try consensus.clientConfig(codecs: ClientModules.configCodecs)
         self.liar = liar
     }
 
@@ -46,8 +51,8 @@ final class FakeMintFederation: Sendable {
     func guardian(_ peer: PeerID) -> FakeFederation.Guardian {
         { [self] method, params in
             switch method {
-            case CoreAPI.clientConfig:
-                return try JSONValue(clientConfig)
+            case CoreAPI.consensusConfig:
+                return try JSONValue(consensus)
             case CoreAPI.submitTransaction:
                 let request = try params.decode(CoreAPI.SubmitTransactionParams.self)
                 let transaction = try Transaction(canonicalBytes: Hex.decode(request.transaction)!)
@@ -86,7 +91,7 @@ final class FakeMintFederation: Sendable {
     func joinClient() async throws -> (FederationClient, ClientDirectory) {
         let directory = ClientDirectory(path: NSTemporaryDirectory() + "fm-mint-client-\(UUID().uuidString)")
         let transport = self.transport
-        let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:1/")
+        let invite = InviteCode(federationId: clientConfig.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:1/")
         let client = try await FederationClient.join(
             invite: invite, directory: directory, modules: ClientModules.all, join: FederationJoin { _ in transport })
         return (client, directory)

@@ -58,9 +58,9 @@ import Testing
         #expect(guardians.map { $0["peer"] as? Int } == [0, 1, 2, 3])
         for guardian in guardians {
             let byMethod = try #require(guardian["requests_by_method"] as? [String: Int])
-            // Every guardian was asked for its status (the script waited for it) and for the client config (join).
+            // Every guardian was asked for its status (the script waited for it) and for the consensus config (join).
             #expect((byMethod["status"] ?? 0) >= 1, "\(guardian)")
-            #expect((byMethod["client_config"] ?? 0) >= 1, "\(guardian)")
+            #expect((byMethod["consensus_config"] ?? 0) >= 1, "\(guardian)")
             #expect((guardian["requests_ok"] as? Int ?? 0) >= 2)
             #expect((guardian["block_height"] as? Int ?? 0) >= 1)
         }
