@@ -1,5 +1,4 @@
 import FMCore
-import FMEncoding
 import FMSecp256k1
 import FMServerCore
 import FMSetup
