@@ -1,5 +1,6 @@
 import ArgumentParser
 import FMBitcoin
+import FMBitcoinRPC
 import FMCLI
 import FMClient
 import FMClientCore
@@ -41,23 +42,13 @@ struct PeginOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Federation id (or a unique prefix) when the client joined several.", valueName: "id"))
     var federation: String?
 
-    @Option(help: ArgumentHelp("The client's bitcoin node JSON-RPC URL (env FM_BITCOIND_URL).", valueName: "url"))
-    var bitcoindUrl: String?
-
-    @Option(help: ArgumentHelp("The node's cookie file (env FM_BITCOIND_COOKIE).", valueName: "path"))
-    var bitcoindCookie: String?
-
-    @Option(help: ArgumentHelp("RPC user (env FM_BITCOIND_USER).", valueName: "user"))
-    var bitcoindUser: String?
-
-    @Option(help: ArgumentHelp("RPC password (env FM_BITCOIND_PASSWORD).", valueName: "password"))
-    var bitcoindPassword: String?
+    @OptionGroup var bitcoind: BitcoindOptions
 
     func operations() throws -> WalletOperations {
         let directory = ClientDirectory.resolve(dataDir)
         let client = try FederationClient.open(
             try directory.selectFederation(federation), directory: directory, modules: ClientModules.all)
-        let bitcoin = try clientBitcoinRPC(url: bitcoindUrl, cookie: bitcoindCookie, user: bitcoindUser, password: bitcoindPassword)
+        let bitcoin = try bitcoind.rpcConfig()?.makeClient()
         return try client.walletOperations(bitcoin: bitcoin) { line in StandardError.writeLine(line) }
     }
 }
