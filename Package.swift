@@ -142,7 +142,7 @@ let targets: [Target] = [
         ]),
 
     // MARK: Command-line support
-    .target(name: "FMCLI", dependencies: ["FMCore", argumentParser, logging]),
+    .target(name: "FMCLI", dependencies: ["FMCore", "FMBitcoinRPC", argumentParser, logging]),
     .target(name: "FMBenchmarking", dependencies: []),
     .target(name: "FMTesting", dependencies: ["FMCore"], path: "Tests/FMTesting"),
 
@@ -152,11 +152,17 @@ let targets: [Target] = [
     .executableTarget(
         name: "fm-mint", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMMintClient", "FMCore", argumentParser]),
     .executableTarget(
-        name: "fm-pegin", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMBitcoin", "FMCore", argumentParser]),
+        name: "fm-pegin",
+        dependencies: [
+            "FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMBitcoin", "FMBitcoinRPC", "FMCore", argumentParser,
+        ]),
     .executableTarget(
         name: "fm-pegout", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMCore", argumentParser]),
     .executableTarget(
-        name: "fm-node", dependencies: ["FMCLI", "FMServer", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus]),
+        name: "fm-node",
+        dependencies: [
+            "FMCLI", "FMServer", "FMWalletServer", "FMBitcoinRPC", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus,
+        ]),
     .executableTarget(
         name: "fm-regtest",
         dependencies: ["FMCLI", "FMRegtest", "FMBitcoinRPC", "FMCore", argumentParser, logging, serviceLifecycle]),

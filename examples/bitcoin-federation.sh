@@ -89,9 +89,10 @@ for user in alice bob; do
     say "$user pegged in ${deposit[$user]} BTC: $(fm-mint balance --data-dir "$dir/$user" | jq .balance_msat) msat"
 done
 
-# 6. E-cash: alice pays bob 50,000 sat through a pipe; bob validates the notes offline, then reissues them.
-fm-mint spend 50000000 --data-dir "$dir/alice" | jq -r .notes >"$dir/notes.txt"
-fm-mint validate - --data-dir "$dir/bob" <"$dir/notes.txt" >"$dir/validate.json"
+# 6. E-cash: alice pays bob 50,000 sat through a pipe; bob validates the notes offline as they arrive, then
+#    reissues them (only then are they his: until the reissue, alice could still spend them).
+fm-mint spend 50000000 --data-dir "$dir/alice" | jq -r .notes | tee "$dir/notes.txt" |
+    fm-mint validate - --data-dir "$dir/bob" >"$dir/validate.json"
 say "bob validated the notes offline: $(jq -c . "$dir/validate.json")"
 fm-mint reissue - --data-dir "$dir/bob" <"$dir/notes.txt" >/dev/null
 if fm-mint reissue - --data-dir "$dir/alice" <"$dir/notes.txt" >/dev/null 2>&1; then

@@ -15,21 +15,3 @@ extension FederationClient {
         return WalletOperations(wallet: wallet, mint: mint, bitcoin: bitcoin, progress: progress)
     }
 }
-
-/// The client's bitcoin node from command-line values, falling back to `FM_BITCOIND_URL`, `FM_BITCOIND_COOKIE`,
-/// `FM_BITCOIND_USER` and `FM_BITCOIND_PASSWORD`; `nil` when no URL is given anywhere.
-public func clientBitcoinRPC(url: String?, cookie: String?, user: String?, password: String?) throws -> (any BitcoinRPC)? {
-    let environment = ProcessInfo.processInfo.environment
-    guard let url = url ?? environment["FM_BITCOIND_URL"] else { return nil }
-    let cookie = cookie ?? environment["FM_BITCOIND_COOKIE"]
-    let user = user ?? environment["FM_BITCOIND_USER"]
-    let password = password ?? environment["FM_BITCOIND_PASSWORD"]
-    let auth: BitcoinRPCAuth
-    switch (cookie, user, password) {
-    case (let cookie?, nil, nil): auth = .cookieFile(cookie)
-    case (nil, let user?, let password?): auth = .userPassword(user: user, password: password)
-    default:
-        throw InvalidInput(field: "bitcoind_cookie", expected: "either --bitcoind-cookie, or --bitcoind-user and --bitcoind-password")
-    }
-    return try BitcoinCoreRPCClient(url: url, auth: auth)
-}

@@ -29,7 +29,7 @@ public struct ModuleEndpoint: Sendable {
 
     /// An endpoint with typed params and result, (de)coded with fm's JSON conventions (snake_case).
     /// A params object that does not decode is refused with ``ModuleEndpointError/invalidParams(field:expected:)``.
-    public static func typed<Params: Decodable, Result: Encodable>(
+    public static func typed<Params: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, summary: String, _ handler: @escaping @Sendable (Params, Database) throws -> Result
     ) -> ModuleEndpoint {
         ModuleEndpoint(name: name, summary: summary) { params, db in
@@ -48,36 +48,7 @@ public enum ModuleEndpointError: ReportableError, Equatable {
     case invalidParams(field: String, expected: String)
 
     init(_ error: DecodingError) {
-        let keys: [any CodingKey]
-        let expected: String
-        switch error {
-        case .keyNotFound(let key, let context):
-            keys = context.codingPath + [key]
-            expected = "a value (the key is missing)"
-        case .typeMismatch(let type, let context):
-            keys = context.codingPath
-            expected = "a value of type \(type)"
-        case .valueNotFound(let type, let context):
-            keys = context.codingPath
-            expected = "a \(type), not null"
-        case .dataCorrupted(let context):
-            keys = context.codingPath
-            expected = context.debugDescription.isEmpty ? "a valid value" : context.debugDescription
-        @unknown default:
-            keys = []
-            expected = "a valid value"
-        }
-        let field = keys.map { key in key.intValue.map(String.init) ?? Self.snakeCase(key.stringValue) }
-        self = .invalidParams(field: field.joined(separator: "."), expected: expected)
-    }
-
-    private static func snakeCase(_ name: String) -> String {
-        var result = ""
-        for character in name {
-            if character.isUppercase, !result.isEmpty { result.append("_") }
-            result.append(contentsOf: character.lowercased())
-        }
-        return result
+        self = .invalidParams(field: error.jsonPath.joined(separator: "."), expected: error.expectation)
     }
 
     public var category: FailureCategory { .badInput }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import FMBitcoinRPC
 import FMCLI
 import FMCore
 import FMRPC
 import FMServer
+import FMWalletServer
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -53,33 +55,7 @@ extension FMNode {
 
         @OptionGroup var passphrase: PassphraseOptions
 
-        @Option(help: ArgumentHelp("The bitcoin node's JSON-RPC URL (env FM_BITCOIND_URL).", valueName: "url"))
-        var bitcoindUrl: String?
-
-        @Option(help: ArgumentHelp("The bitcoin node's cookie file (env FM_BITCOIND_COOKIE).", valueName: "path"))
-        var bitcoindCookie: String?
-
-        @Option(help: ArgumentHelp("RPC user, with --bitcoind-password (env FM_BITCOIND_USER).", valueName: "user"))
-        var bitcoindUser: String?
-
-        @Option(help: ArgumentHelp("RPC password (env FM_BITCOIND_PASSWORD).", valueName: "password"))
-        var bitcoindPassword: String?
-
-        /// The bitcoin node from the options, else the environment, else local.json.
-        func bitcoind(_ local: LocalConfig) throws -> BitcoindSettings? {
-            let environment = ProcessInfo.processInfo.environment
-            guard let url = bitcoindUrl ?? environment["FM_BITCOIND_URL"] else {
-                return local.bitcoind
-            }
-            let settings = BitcoindSettings(
-                url: url, cookieFile: bitcoindCookie ?? environment["FM_BITCOIND_COOKIE"],
-                user: bitcoindUser ?? environment["FM_BITCOIND_USER"],
-                password: bitcoindPassword ?? environment["FM_BITCOIND_PASSWORD"])
-            do { _ = try settings.rpcConfig() } catch {
-                throw InvalidInput(field: "--bitcoind-cookie", expected: "either a cookie file, or --bitcoind-user and --bitcoind-password")
-            }
-            return settings
-        }
+        @OptionGroup var bitcoindOptions: BitcoindOptions
 
         func run() async throws {
             let logger = LogSetup.logger()
@@ -89,10 +65,10 @@ extension FMNode {
             for fault in GuardianTestFaults.active(in: environment) {
                 logger.critical("TEST FAULT \(fault) is on: this guardian misbehaves on purpose (dev federations only)")
             }
-            let bitcoind = try bitcoind(configs.local)
+            let bitcoind = try bitcoindOptions.rpcConfig() ?? configs.local.bitcoind
             let node = try GuardianNode(
                 configs: configs, databasePath: directory.databasePath(configs.local),
-                registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind?.makeChainSource()),
+                registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind.map { BitcoinRPCChainSource(rpc: try $0.makeClient()) }),
                 logger: logger)
             if let bitcoind {
                 logger.info("wallet follows the bitcoin node at \(bitcoind.url)")

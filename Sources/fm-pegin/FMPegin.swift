@@ -1,5 +1,6 @@
 import ArgumentParser
 import FMBitcoin
+import FMBitcoinRPC
 import FMCLI
 import FMClient
 import FMClientCore
@@ -17,13 +18,14 @@ struct FMPegin: AsyncParsableCommand {
             deposit to confirm and for the federation to count its block as final (progress on stderr), then \
             claims the deposit as notes (minus the peg-in fee). `claim TXID` does the same for a known deposit \
             transaction. Reading the chain needs the client's bitcoin node: --bitcoind-url with --bitcoind-cookie \
-            (or --bitcoind-user/--bitcoind-password; or FM_BITCOIND_URL, FM_BITCOIND_COOKIE, ...).
+            (or --bitcoind-user/--bitcoind-password; or FM_BITCOIND_URL, FM_BITCOIND_COOKIE, ...). The examples use \
+            a regtest node in ./btc (fm-regtest), with FM_BITCOIND_URL and FM_BITCOIND_COOKIE pointing at it.
 
             Examples:
-              fm-pegin address | jq -r .address
-              fm-regtest cli sendtoaddress bcrt1q... 0.001
-              fm-pegin await 9c1e...e4 --bitcoind-url http://127.0.0.1:18443 --bitcoind-cookie btc/.cookie
-              fm-pegin claim 5f2a...c0 | jq .result.issued_msat
+              fm-pegin address > deposit.json
+              fm-regtest cli --data-dir btc sendtoaddress "$(jq -r .address deposit.json)" 0.001
+              fm-regtest cli --data-dir btc generatetoaddress 3 "$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)"
+              fm-pegin await "$(jq -r .operation_id deposit.json)" | jq .result.issued_msat
 
             Exit codes: 0 ok, 1 operation failed, 2 bad input, 3 federation or bitcoin node unreachable.
             """,
@@ -41,23 +43,13 @@ struct PeginOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Federation id (or a unique prefix) when the client joined several.", valueName: "id"))
     var federation: String?
 
-    @Option(help: ArgumentHelp("The client's bitcoin node JSON-RPC URL (env FM_BITCOIND_URL).", valueName: "url"))
-    var bitcoindUrl: String?
-
-    @Option(help: ArgumentHelp("The node's cookie file (env FM_BITCOIND_COOKIE).", valueName: "path"))
-    var bitcoindCookie: String?
-
-    @Option(help: ArgumentHelp("RPC user (env FM_BITCOIND_USER).", valueName: "user"))
-    var bitcoindUser: String?
-
-    @Option(help: ArgumentHelp("RPC password (env FM_BITCOIND_PASSWORD).", valueName: "password"))
-    var bitcoindPassword: String?
+    @OptionGroup var bitcoind: BitcoindOptions
 
     func operations() throws -> WalletOperations {
         let directory = ClientDirectory.resolve(dataDir)
         let client = try FederationClient.open(
             try directory.selectFederation(federation), directory: directory, modules: ClientModules.all)
-        let bitcoin = try clientBitcoinRPC(url: bitcoindUrl, cookie: bitcoindCookie, user: bitcoindUser, password: bitcoindPassword)
+        let bitcoin = try bitcoind.rpcConfig()?.makeClient()
         return try client.walletOperations(bitcoin: bitcoin) { line in StandardError.writeLine(line) }
     }
 }
@@ -84,7 +76,11 @@ extension FMPegin {
     struct Await: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Wait for the deposit, its finality and the claim; print the operation.",
-            discussion: "Example:\n  fm-pegin await 9c1e...e4 --bitcoind-url http://127.0.0.1:18443 --bitcoind-cookie btc/.cookie")
+            discussion: """
+                Example:
+                  fm-pegin await "$(jq -r .operation_id deposit.json)" --bitcoind-url http://127.0.0.1:18443 \\
+                      --bitcoind-cookie btc/.cookie
+                """)
 
         @OptionGroup var options: PeginOptions
 
@@ -101,7 +97,11 @@ extension FMPegin {
     struct Claim: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Claim the deposit made by bitcoin transaction TXID to one of this client's addresses.",
-            discussion: "Example:\n  fm-pegin claim 5f2a...c0 --bitcoind-url http://127.0.0.1:18443 --bitcoind-cookie btc/.cookie")
+            discussion: """
+                Example:
+                  fm-pegin claim "$(cat deposit-txid.txt)" --bitcoind-url http://127.0.0.1:18443 \\
+                      --bitcoind-cookie btc/.cookie
+                """)
 
         @OptionGroup var options: PeginOptions
 

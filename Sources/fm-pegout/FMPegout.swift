@@ -18,8 +18,8 @@ struct FMPegout: AsyncParsableCommand {
 
             Examples:
               fm-pegout 50000 bcrt1qxyz... | jq -r .txid
-              fm-pegout 50000 bcrt1qxyz... --fee-rate 5
-              fm-pegout await 9c1e...e4
+              fm-pegout 20000 bcrt1qxyz... --fee-rate 5 --no-wait | jq -r .operation_id > pegout-id.txt
+              fm-pegout await "$(cat pegout-id.txt)"
 
             Exit codes: 0 ok, 1 operation failed, 2 bad input, 3 federation unreachable or no quorum.
             """,
@@ -83,7 +83,7 @@ extension FMPegout {
 
     struct Await: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Wait for a peg-out's bitcoin txid and print it.", discussion: "Example:\n  fm-pegout await 9c1e...e4")
+            abstract: "Wait for a peg-out's bitcoin txid and print it.", discussion: "Example:\n  fm-pegout await \"$(cat pegout-id.txt)\"")
 
         @OptionGroup var options: PegoutOptions
 

@@ -66,6 +66,21 @@ import Testing
         }
     }
 
+    /// The wallet directory is deleted; the mnemonic alone brings back exactly its balance, and the wallet pays again.
+    @Test func recoverAWalletFromItsMnemonic() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try ExampleScript.run("recover-wallet.sh", [dir.appendingPathComponent("recover").path, "19040"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try Self.json(result.stdout)
+        let before = try #require(summary["balance_before_msat"] as? Int)
+        #expect(before > 0)
+        #expect(summary["recovered_msat"] as? Int == before)
+        #expect((summary["after_paying_again_msat"] as? Int ?? .max) < before - 5_000)
+        let mint = try #require((summary["recovery"] as? [[String: Any]])?.first { $0["kind"] as? String == "mint" })
+        #expect(((mint["recovered"] as? [String: Any])?["spent_notes"] as? Int ?? 0) > 0, "the paid-away notes were seen as spent")
+    }
+
     /// Every script in examples/ is run by some test: its file name appears in a test file under Tests/.
     @Test func everyExampleIsTested() throws {
         let root = ExampleScript.directory.deletingLastPathComponent()

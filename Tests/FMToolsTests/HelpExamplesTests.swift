@@ -13,13 +13,15 @@ import Testing
 /// - Placeholders a reader fills in are replaced as the table ``placeholders`` says (invite code, note string,
 ///   operation id, `ssh bob`, the ports of the examples). An example still containing `...` after that fails.
 /// - Pages that need a federation get one: a 1-guardian dev federation started by this test (peer port 19100,
-///   API 19101; `fm-node dealer` examples write configs for ports from 19110). `fm-node run` examples are run as
+///   API 19101; `fm-node dealer` examples write configs for ports from 19110), following a regtest node (fm-regtest,
+///   RPC port 19120) that the peg-in and peg-out examples use as ./btc. `fm-node run` examples are run as
 ///   a daemon: started, waited for until its API answers, stopped with SIGTERM, and must exit 0 (clean shutdown).
 /// - A page may need files first (a joined wallet, a note string): its ``Tool/preludes`` entry makes them.
 @Suite struct HelpExamplesTests {
     static let root = ExampleScript.directory.deletingLastPathComponent()
     static let federationPort = 19100
     static let scratchPort = 19110
+    static let bitcoinPort = 19120
 
     /// How the examples of one executable run.
     struct Tool {
@@ -85,10 +87,27 @@ import Testing
             ]),
         "fm-regtest": Tool(world: .offline),
         "fm-bench": Tool(world: .notRun(reason: "benchmarks are built in release by `swift run` and run for minutes")),
-        "fm-pegin": Tool(world: .notRun(
-            reason: "needs a bitcoin node and a federation following it; the same commands run end to end in PegTests")),
-        "fm-pegout": Tool(world: .notRun(
-            reason: "needs a federation holding bitcoin; the same commands run end to end in PegTests")),
+        // The test federation follows a regtest node; each page links it as ./btc (as the help texts assume).
+        "fm-pegin": Tool(
+            world: .federation,
+            preludes: [
+                "*": [linkBitcoin, join],
+                "fm-pegin await": [deposit, sendDeposit, mine],
+                "fm-pegin claim": [
+                    "fm-regtest cli --data-dir btc sendtoaddress \"$(fm-pegin address | jq -r .address)\" 0.001 "
+                        + "| jq -r . > deposit-txid.txt",
+                    mine,
+                ],
+            ]),
+        "fm-pegout": Tool(
+            world: .federation,
+            preludes: [
+                "*": [linkBitcoin, join, deposit, sendDeposit, mine, "fm-pegin await \"$(jq -r .operation_id deposit.json)\" > /dev/null"],
+                "fm-pegout await": [
+                    "fm-pegout 10000 \"$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)\" --no-wait "
+                        + "| jq -r .operation_id > pegout-id.txt"
+                ],
+            ]),
     ]
 
     /// Examples (`"page: example"`) or pages (`"page"`, for a page without examples) that fail for a known reason
@@ -108,6 +127,10 @@ import Testing
     static let join = "fm-mint join \"$FM_TEST_INVITE\" > /dev/null"
     static let joinBob = "FM_CLIENT_DIR=bob fm-mint join \"$FM_TEST_INVITE\" > /dev/null"
     static let devIssue = "fm-mint dev-issue 100000 > /dev/null"
+    static let linkBitcoin = "ln -s \"$FM_TEST_BITCOIN_DIR\" btc"
+    static let deposit = "fm-pegin address > deposit.json"
+    static let sendDeposit = "fm-regtest cli --data-dir btc sendtoaddress \"$(jq -r .address deposit.json)\" 0.002 > /dev/null"
+    static let mine = "fm-regtest cli --data-dir btc generatetoaddress 3 \"$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)\" > /dev/null"
 
     /// What a reader substitutes in an example, and what this test substitutes.
     static let placeholders: [(String, String)] = [
@@ -118,6 +141,8 @@ import Testing
         ("ssh bob ", "FM_CLIENT_DIR=bob "),
         ("ws://127.0.0.1:17001/", "\"$FM_TEST_API\""),
         ("--base-port 17000", "--base-port \(scratchPort)"),
+        ("http://127.0.0.1:18443", "\"$FM_BITCOIND_URL\""),
+        ("bcrt1qxyz...", "\"$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)\""),
     ]
 
     @Test func everyHelpExampleRuns() throws {
@@ -295,34 +320,53 @@ import Testing
 
 // MARK: - The test federation and daemons
 
-/// A 1-guardian dev federation made by the dealer and run by `fm-node run`, for the examples that need one.
+/// A 1-guardian dev federation made by the dealer and run by `fm-node run`, following a regtest node (fm-regtest,
+/// with 101 blocks mined so its wallet can fund deposits), for the examples that need one.
 struct Federation {
-    let daemon: Daemon
+    let daemons: [Daemon]
     let environment: [String: String]
 
     static func start(in directory: URL) throws -> Federation {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bitcoinDir = directory.appendingPathComponent("btc")
+        let bitcoind = try Daemon.start(
+            "fm-regtest run --data-dir btc --rpc-port \(HelpExamplesTests.bitcoinPort)", in: directory,
+            environment: ["FM_LOG_LEVEL": "warning"])
+        let bitcoin = [
+            "FM_BITCOIND_URL": "http://127.0.0.1:\(HelpExamplesTests.bitcoinPort)",
+            "FM_BITCOIND_COOKIE": bitcoinDir.appendingPathComponent(".cookie").path,
+            "FM_TEST_BITCOIN_DIR": bitcoinDir.path,
+        ]
+        let mined = try HelpExamplesTests.bash(
+            "fm-regtest cli --data-dir btc --rpc-wait generatetoaddress 101 "
+                + "\"$(fm-regtest cli --data-dir btc --rpc-wait getnewaddress | jq -r .)\" > /dev/null",
+            in: directory, environment: [:])
+        if mined.status != 0 { _ = bitcoind.stop() }
+        try #require(mined.status == 0, "the test's regtest node did not start: \(mined.stderr)")
         let dealer = try ToolRunner.run(
             "fm-node", ["dealer", "--peers", "1", "--dir", directory.appendingPathComponent("fed").path,
                         "--base-port", "\(HelpExamplesTests.federationPort)", "--dev"])
         try #require(dealer.status == 0, "\(dealer.stderr)")
         let summary = try dealer.json()
-        let daemon = try Daemon.start(
-            "fm-node run --config-dir fed/guardian-0", in: directory, environment: ["FM_LOG_LEVEL": "warning"])
-        let api = "ws://127.0.0.1:\(HelpExamplesTests.federationPort + 1)/"
-        let up = Daemon.waitUntil(seconds: 60) { (try? ToolRunner.run("fm-node", ["status", "--api", api]).status) == 0 }
-        if !up { _ = daemon.stop() }
-        try #require(up, "the test federation did not come up")
-        return Federation(
-            daemon: daemon,
-            environment: [
+        let guardian = try Daemon.start(
+            "fm-node run --config-dir fed/guardian-0", in: directory,
+            environment: bitcoin.merging(["FM_LOG_LEVEL": "warning"]) { $1 })
+        let federation = Federation(
+            daemons: [guardian, bitcoind],
+            environment: bitcoin.merging([
                 "FM_TEST_INVITE": try #require(summary["invite_code"] as? String),
                 "FM_TEST_FEDERATION_ID": try #require(summary["federation_id"] as? String),
-                "FM_TEST_API": api,
-            ])
+                "FM_TEST_API": "ws://127.0.0.1:\(HelpExamplesTests.federationPort + 1)/",
+            ]) { $1 })
+        let up = Daemon.waitUntil(seconds: 60) {
+            (try? ToolRunner.run("fm-node", ["status", "--api", federation.environment["FM_TEST_API"]!]).status) == 0
+        }
+        if !up { federation.stop() }
+        try #require(up, "the test federation did not come up")
+        return federation
     }
 
-    func stop() { _ = daemon.stop() }
+    func stop() { for daemon in daemons { _ = daemon.stop() } }
 }
 
 /// A background command (`exec`ed by bash, so SIGTERM reaches it), its output in files.

@@ -95,7 +95,7 @@ complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" config-dir' -l 'config-dir' -d 'Directory with the guardian\'s configs.' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" passphrase-file' -l 'passphrase-file' -d 'File whose first line is the passphrase (else $FM_PASSPHRASE).' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" bitcoind-url' -l 'bitcoind-url' -d 'The bitcoin node\'s JSON-RPC URL (env FM_BITCOIND_URL).' -rfka ''
-complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" bitcoind-cookie' -l 'bitcoind-cookie' -d 'The bitcoin node\'s cookie file (env FM_BITCOIND_COOKIE).' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" bitcoind-cookie' -l 'bitcoind-cookie' -d 'The node\'s cookie file (env FM_BITCOIND_COOKIE).' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" bitcoind-user' -l 'bitcoind-user' -d 'RPC user, with --bitcoind-password (env FM_BITCOIND_USER).' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" bitcoind-password' -l 'bitcoind-password' -d 'RPC password (env FM_BITCOIND_PASSWORD).' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" version' -l 'version' -d 'Show the version.'

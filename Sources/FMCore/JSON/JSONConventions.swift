@@ -29,7 +29,9 @@ public enum JSONConventions {
         do {
             return try decoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw InvalidInput(field: error.fieldPath ?? what, expected: error.expectation, code: "invalid_json")
+            let path = error.jsonPath
+            throw InvalidInput(
+                field: path.isEmpty ? what : path.joined(separator: "."), expected: error.expectation, code: "invalid_json")
         } catch {
             throw InvalidInput(field: what, expected: "valid JSON", code: "invalid_json")
         }
@@ -37,19 +39,20 @@ public enum JSONConventions {
 }
 
 extension DecodingError {
-    fileprivate var fieldPath: String? {
+    /// Where decoding failed, as fm's JSON spells the path: snake_case keys and array indices (empty: the top).
+    public var jsonPath: [String] {
         let path: [any CodingKey]
         switch self {
         case .keyNotFound(let key, let context): path = context.codingPath + [key]
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             path = context.codingPath
-        @unknown default: return nil
+        @unknown default: return []
         }
-        guard !path.isEmpty else { return nil }
-        return path.map { $0.intValue.map(String.init) ?? $0.stringValue.snakeCased }.joined(separator: ".")
+        return path.map { $0.intValue.map(String.init) ?? $0.stringValue.snakeCased }
     }
 
-    fileprivate var expectation: String {
+    /// What the decoder expected at ``jsonPath``, for a one-line error.
+    public var expectation: String {
         switch self {
         case .keyNotFound: "a value (the key is missing)"
         case .typeMismatch(let type, _): "a value of type \(type)"

@@ -29,42 +29,6 @@ enum RPCParamsDecoding {
 
     /// The failing path below `params`, in snake_case, and what was expected there.
     private static func describe(_ error: DecodingError, paramsWrapped: Bool) -> (String, String) {
-        let keys: [any CodingKey]
-        let expected: String
-        switch error {
-        case .keyNotFound(let key, let context):
-            keys = context.codingPath + [key]
-            expected = "a value (the key is missing)"
-        case .typeMismatch(let type, let context):
-            keys = context.codingPath
-            expected = "a value of type \(type)"
-        case .valueNotFound(let type, let context):
-            keys = context.codingPath
-            expected = "a \(type), not null"
-        case .dataCorrupted(let context):
-            keys = context.codingPath
-            expected = context.debugDescription.isEmpty ? "a valid value" : context.debugDescription
-        @unknown default:
-            keys = []
-            expected = "a valid value"
-        }
-        let path = keys.dropFirst(paramsWrapped ? 1 : 0).map { key in
-            key.intValue.map(String.init) ?? snakeCase(key.stringValue)
-        }
-        return (path.joined(separator: "."), expected)
-    }
-
-    /// The wire spelling of a Swift property name (the inverse of `convertFromSnakeCase`).
-    static func snakeCase(_ name: String) -> String {
-        var result = ""
-        for character in name {
-            if character.isUppercase {
-                if !result.isEmpty { result.append("_") }
-                result.append(contentsOf: character.lowercased())
-            } else {
-                result.append(character)
-            }
-        }
-        return result
+        (error.jsonPath.dropFirst(paramsWrapped ? 1 : 0).joined(separator: "."), error.expectation)
     }
 }
