@@ -46,6 +46,15 @@ import Testing
         }
     }
 
+    @Test func refusesAConfigWithAModuleItCannotEncode() async throws {
+        var consensus = Self.consensus()
+        consensus.modules = [ConsensusConfig.Module(instance: ModuleInstanceID(0), kind: "lottery", config: .object([:]))]
+        let fake = FakeFederation([PeerID(1): FakeFederation.answering(consensus)])
+        await #expect(throws: JoinError.malformedConfig(ConsensusConfigError.unknownModuleKind("lottery").description)) {
+            try await join(fake).fetchConfig(invite: Self.invite)
+        }
+    }
+
     @Test func namesTheGuardianServingADifferentConfig() async throws {
         let good = FakeFederation.answering(Self.consensus())
         let forged = FakeFederation.answering(Self.consensus(devMode: false))

@@ -91,7 +91,7 @@ public enum JoinError: ReportableError, Equatable {
         case .wrongFederation(let expected, let served):
             "the consensus config served hashes to federation id \(served), not the invite's \(expected): "
                 + "it was altered or substituted"
-        case .malformedConfig(let reason): "the federation's client config is malformed: \(reason)"
+        case .malformedConfig(let reason): "the federation's config is malformed: \(reason)"
         case .inviteGuardianDisagrees(let peer):
             "the invite's guardian (\(peer)) served a config that the other guardians do not agree with"
         case .alreadyJoined(let id): "this client already joined federation \(id)"
