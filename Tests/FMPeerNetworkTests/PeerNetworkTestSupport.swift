@@ -12,7 +12,7 @@ struct TestFederation {
 
     init(size: Int) async throws {
         identities = try (0..<size).map { try TLSIdentity.generate(name: "guardian-\($0)") }
-        ports = try await reserveLoopbackPorts(size)
+        ports = try await LoopbackPorts.reserve(size)
     }
 
     var peers: [PeerID] { (0..<identities.count).map { PeerID(UInt16($0)) } }
@@ -34,19 +34,6 @@ struct TestFederation {
     }
 }
 
-/// Binds `count` ephemeral ports on 127.0.0.1 at once (so they differ), then releases them for the test to use.
-func reserveLoopbackPorts(_ count: Int) async throws -> [Int] {
-    var channels: [any Channel] = []
-    for _ in 0..<count {
-        channels.append(
-            try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: "127.0.0.1", port: 0).get())
-    }
-    let ports = channels.map { $0.localAddress!.port! }
-    for channel in channels { try await channel.close() }
-    return ports
-}
 
 /// A peer network running in a background task, with everything it received collected.
 final class RunningNetwork: Sendable {

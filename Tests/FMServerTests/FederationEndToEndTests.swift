@@ -3,6 +3,7 @@ import FMCore
 import FMEncoding
 import FMMintClient
 import FMMintCommon
+import FMPeerNetwork
 import FMRPC
 import FMSecp256k1
 import FMServer
@@ -19,7 +20,7 @@ struct FederationEndToEndTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ports = try await reserveLoopbackPorts(8)
+        let ports = try await LoopbackPorts.reserve(8)
         let configs = try TestingDealer.generateForTesting(
             ports: (0..<4).map { (p2p: ports[2 * $0], api: ports[2 * $0 + 1]) }, devMode: true,
             mintParameters: .object(["max_exponent": .unsigned(12)]))
@@ -154,16 +155,3 @@ struct FederationEndToEndTests {
     }
 }
 
-/// Binds `count` ephemeral loopback ports and releases them (another process could take one meanwhile; tests only).
-func reserveLoopbackPorts(_ count: Int) async throws -> [Int] {
-    var channels: [any Channel] = []
-    for _ in 0..<count {
-        channels.append(
-            try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: "127.0.0.1", port: 0).get())
-    }
-    let ports = channels.map { $0.localAddress!.port! }
-    for channel in channels { try await channel.close() }
-    return ports
-}

@@ -30,7 +30,7 @@ public final class LoopbackFederation: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         identities = try (0..<size).map { try TLSIdentity.generate(name: "guardian-\($0)") }
         keypairs = (0..<size).map { _ in Keypair() }
-        ports = try await Self.reserveLoopbackPorts(size)
+        ports = try await LoopbackPorts.reserve(size)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -72,19 +72,6 @@ public final class LoopbackFederation: Sendable {
             signer: SchnorrConsensusSigner(peer: peer, keypair: keypairs[Int(peer.rawValue)]), verifier: verifier,
             transport: network, store: ConsensusStore(database: database))
         return try await LoopbackGuardian(peer: peer, network: network, driver: driver)
-    }
-
-    private static func reserveLoopbackPorts(_ count: Int) async throws -> [Int] {
-        var channels: [any Channel] = []
-        for _ in 0..<count {
-            channels.append(
-                try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .bind(host: "127.0.0.1", port: 0).get())
-        }
-        let ports = channels.map { $0.localAddress!.port! }
-        for channel in channels { try await channel.close() }
-        return ports
     }
 }
 
