@@ -19,7 +19,7 @@ public struct StoredIntegerError: Error, Hashable, Sendable, CustomStringConvert
     public var description: String { "\(field) \(value) is outside the storable range 0...\(Int64.max)" }
 }
 
-extension UInt64 {
+extension FixedWidthInteger where Self: UnsignedInteger {
     /// This value as the signed integer SQLite stores; throws if it is above `Int64.max`.
     @inlinable
     public func storedInteger(_ field: String) throws(StoredIntegerError) -> Int64 {
@@ -27,10 +27,10 @@ extension UInt64 {
         return stored
     }
 
-    /// A value read back from SQLite; throws if it is negative (a corrupt or foreign row).
+    /// A value read back from SQLite; throws if it is negative or does not fit `Self` (a corrupt or foreign row).
     @inlinable
     public init(storedInteger stored: Int64, _ field: String) throws(StoredIntegerError) {
-        guard let value = UInt64(exactly: stored) else { throw StoredIntegerError(field: field, value: "\(stored)") }
+        guard let value = Self(exactly: stored) else { throw StoredIntegerError(field: field, value: "\(stored)") }
         self = value
     }
 }

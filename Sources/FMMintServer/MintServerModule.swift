@@ -161,9 +161,9 @@ public struct MintServerModule: ServerModule {
     }
 
     private func denominationOf(_ outPoint: OutPoint, db: Database) throws -> UInt8 {
-        UInt8(try Int64.fetchOne(
+        try UInt8(storedInteger: Int64.fetchOne(
             db, sql: "SELECT denomination FROM mint_output_outcomes WHERE txid = ? AND out_index = ?",
-            arguments: [Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex)]) ?? 0)
+            arguments: [Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index")]) ?? 0, "denomination")
     }
 
     // MARK: API endpoints

@@ -1,5 +1,6 @@
 import FMCore
 import FMCrypto
+import FMDatabase
 import FMMintCommon
 import FMSecp256k1
 import Foundation
@@ -34,7 +35,7 @@ enum MintStore {
         try db.execute(
             sql: "INSERT INTO mint_output_outcomes (txid, out_index, denomination, share) VALUES (?, ?, ?, ?)",
             arguments: [
-                Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex), Int(denomination.exponent),
+                Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index"), Int(denomination.exponent),
                 Data(share.canonicalBytes),
             ])
     }
@@ -47,29 +48,30 @@ enum MintStore {
                 VALUES ((SELECT COALESCE(MAX(seq) + 1, 0) FROM mint_issued_outputs), ?, ?, ?, ?)
                 """,
             arguments: [
-                Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex), Int(output.denomination.exponent),
+                Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index"), Int(output.denomination.exponent),
                 Data(output.blindedMessage.canonicalBytes),
             ])
     }
 
     /// Up to `limit` logged outputs from sequence number `from` on, in order.
     static func issued(from: UInt64, limit: UInt32, db: Database) throws -> [MintAPI.IssuedOutput] {
-        try Row.fetchAll(
+        // A sequence number SQLite cannot hold has no logged output.
+        guard let from = try? from.storedInteger("from") else { return [] }
+        return try Row.fetchAll(
             db,
             sql: """
                 SELECT seq, txid, out_index, denomination, blinded_message FROM mint_issued_outputs
                 WHERE seq >= ? ORDER BY seq LIMIT ?
                 """,
-            arguments: [Int64(clamping: from), Int64(limit)]
+            arguments: [from, Int64(limit)]
         ).map { row in
             let txid: Data = row["txid"]
             let blinded: Data = row["blinded_message"]
+            guard let hash = Hash256(bytes: Array(txid)) else { throw MintStorageError.malformedRow("mint_issued_outputs.txid") }
             return MintAPI.IssuedOutput(
-                seq: UInt64(row["seq"] as Int64),
-                outPoint: OutPoint(
-                    txid: TransactionID(Hash256(bytes: Array(txid))!),
-                    outIndex: UInt64(bitPattern: row["out_index"] as Int64)),
-                denomination: Denomination(exponent: UInt8(row["denomination"] as Int64)),
+                seq: try UInt64(storedInteger: row["seq"], "seq"),
+                outPoint: OutPoint(txid: TransactionID(hash), outIndex: try UInt64(storedInteger: row["out_index"], "out_index")),
+                denomination: Denomination(exponent: try UInt8(storedInteger: row["denomination"], "denomination")),
                 blindedMessage: Hex.encode(Array(blinded)))
         }
     }
@@ -78,7 +80,7 @@ enum MintStore {
     static func blindedMessage(at outPoint: OutPoint, db: Database) throws -> BlindedMessage? {
         guard let raw = try Data.fetchOne(
             db, sql: "SELECT blinded_message FROM mint_issued_outputs WHERE txid = ? AND out_index = ?",
-            arguments: [Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex)])
+            arguments: [Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index")])
         else { return nil }
         return try BlindedMessage(canonicalBytes: Array(raw))
     }
@@ -86,7 +88,7 @@ enum MintStore {
     static func outcome(at outPoint: OutPoint, db: Database) throws -> BlindSignatureShare? {
         guard let raw = try Data.fetchOne(
             db, sql: "SELECT share FROM mint_output_outcomes WHERE txid = ? AND out_index = ?",
-            arguments: [Data(outPoint.txid.hash.bytes), Int64(bitPattern: outPoint.outIndex)])
+            arguments: [Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index")])
         else { return nil }
         return try BlindSignatureShare(canonicalBytes: Array(raw))
     }
@@ -94,27 +96,29 @@ enum MintStore {
     static func total(_ name: MintTotal, db: Database) throws -> Amount {
         guard let value = try Int64.fetchOne(db, sql: "SELECT msats FROM mint_totals WHERE name = ?", arguments: [name.rawValue])
         else { throw MintStorageError.missingTotal(name.rawValue) }
-        return Amount(msats: UInt64(bitPattern: value))
+        return Amount(msats: try UInt64(storedInteger: value, "mint total \(name.rawValue)"))
     }
 
-    /// Adds to a running total with overflow checking (msat are stored as the
-    /// bit pattern of a UInt64 and only ever summed here, not in SQL).
+    /// Adds to a running total with overflow checking (msat are only ever summed here, not in SQL; a total SQLite
+    /// cannot store is a thrown error, never a trap).
     static func add(_ amount: Amount, to name: MintTotal, db: Database) throws {
         let updated = try total(name, db: db).adding(amount)
         try db.execute(
             sql: "UPDATE mint_totals SET msats = ? WHERE name = ?",
-            arguments: [Int64(bitPattern: updated.msats), name.rawValue])
+            arguments: [updated.msats.storedInteger("mint total \(name.rawValue)"), name.rawValue])
     }
 }
 
 /// The mint's stored state is inconsistent; the guardian must stop, not guess.
 enum MintStorageError: Error, CustomStringConvertible {
     case missingTotal(String)
+    case malformedRow(String)
     case redeemedExceedsIssued(issued: Amount, redeemed: Amount)
 
     var description: String {
         switch self {
         case .missingTotal(let name): "mint database is missing its '\(name)' total"
+        case .malformedRow(let column): "mint database holds a malformed \(column)"
         case .redeemedExceedsIssued(let issued, let redeemed):
             "mint database says \(redeemed.msats) msat of notes were redeemed but only \(issued.msats) msat issued"
         }

@@ -74,7 +74,7 @@ public struct WalletClientModule: ClientModule {
             let address = try config.depositAddress(tweakKey: key.publicKey)
             try db.execute(
                 sql: "INSERT INTO wallet_deposits (derivation_index, address, operation_id) VALUES (?, ?, ?)",
-                arguments: [Int64(index), address.string, id.description])
+                arguments: [index.storedInteger("derivation_index"), address.string, id.description])
             try OperationLog.insert(
                 PegIn(operation: id, derivationIndex: index, address: address.string, scanHeight: height), id: id, in: db)
             return address

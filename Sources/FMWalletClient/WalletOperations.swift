@@ -36,7 +36,7 @@ public struct WalletOperations: Sendable {
     /// deposit starts at the current tip; without one it starts from the tip when the operation is first driven.
     public func newDepositAddress() async throws -> (operation: OperationID, address: SegwitAddress) {
         var tip: UInt64?
-        if let bitcoin { tip = UInt64(try await bitcoin.getBlockCount()) }
+        if let bitcoin { tip = UInt64(clamping: try await bitcoin.getBlockCount()) }
         return try await wallet.newDeposit(scanFrom: tip)
     }
 
@@ -92,7 +92,7 @@ public struct WalletOperations: Sendable {
         try await executor.log.database.write { db in
             try OperationLog.insert(
                 PegOutOperation(
-                    address: address.string, amountSats: amountSats, feeSats: quote.fee, feeRate: quote.feeRate,
+                    address: address.string, amountSats: amountSats, feeSats: quote.fee, dustSats: quote.dustSats, feeRate: quote.feeRate,
                     mintOperation: mintOperation, transaction: transaction, outIndex: outIndex),
                 id: id, in: db)
         }

@@ -26,9 +26,14 @@ public struct FederationUTXO: Hashable, Sendable {
 ///
 /// Rules: spendable outputs are taken largest value first (ties: ascending outpoint) until they cover
 /// amount + fee; inputs in that order, sequence 0xfffffffd, version 2, lock time 0; outputs: the destination,
-/// then the change to the federation's untweaked address unless the change is below ``dustLimit`` (then it is
-/// left to the miners). The transaction pays the request's fee (plus dust change, if any); the request is
-/// refused when that fee is below its fee rate times the signed transaction's estimated virtual size.
+/// then the change to the federation's untweaked address. The transaction pays exactly the request's fee, so the
+/// federation's bitcoin falls by exactly amount + fee, what the e-cash transaction burns. Refused (a rejection,
+/// never a trap):
+/// - a change between 1 sat and ``dustLimit`` − 1 (it could not be created, and giving it to the miners would take
+///   more bitcoin than the notes burned): the request must raise its fee by the change (``WalletError/dustChange``),
+///   as ``quote(address:amount:rate:utxos:config:)`` does;
+/// - more than ``maximumInputs`` inputs or a signed weight above ``maximumWeight`` (never signed or never relayed);
+/// - a fee below the request's fee rate times the signed transaction's estimated virtual size.
 public struct PegOutPlan: Hashable, Sendable {
     public let transaction: FMBitcoin.Transaction
     /// The spent outputs, in input order.
@@ -38,14 +43,19 @@ public struct PegOutPlan: Hashable, Sendable {
 
     /// Outputs below this many sat are not created (Bitcoin Core's dust limit for P2WSH is 330 sat).
     public static let dustLimit: UInt64 = 330
+    /// Bitcoin Core's standardness limit (`MAX_STANDARD_TX_WEIGHT`): a heavier transaction is never relayed.
+    public static let maximumWeight = 400_000
+    /// One guardian's signatures over every input travel in one ``PegOutSignatureShare``, which carries at most this
+    /// many: a transaction with more inputs could never be signed.
+    public static let maximumInputs = PegOutSignatureShare.maximumSignatures
 
     public init(pegOut: PegOut, utxos: [FederationUTXO], config: WalletConsensusConfig) throws(WalletError) {
         guard pegOut.amount >= Self.dustLimit else { throw .amountBelowDust(sats: pegOut.amount, dust: Self.dustLimit) }
         guard pegOut.address.hrp == config.network.bech32HRP else {
             throw .invalidAddress(pegOut.address.string, network: config.network.rawValue)
         }
-        let needed = pegOut.amount &+ pegOut.fee
-        guard needed >= pegOut.amount else { throw .insufficientFederationFunds(needed: .max, available: 0) }
+        try PegOut.checkBounds(amount: pegOut.amount, feeRate: pegOut.feeRate, fee: pegOut.fee)
+        let needed = try Self.sum(pegOut.amount, pegOut.fee, "peg-out amount + fee")
         let ordered = utxos.sorted { a, b in
             a.value != b.value ? a.value > b.value
                 : (a.outPoint.txid, a.outPoint.index) < (b.outPoint.txid, b.outPoint.index)
@@ -54,20 +64,25 @@ public struct PegOutPlan: Hashable, Sendable {
         var total: UInt64 = 0
         for utxo in ordered where total < needed {
             selected.append(utxo)
-            total += utxo.value
+            total = try Self.sum(total, utxo.value, "federation outputs")
         }
         guard total >= needed else {
-            throw .insufficientFederationFunds(needed: needed, available: ordered.reduce(0) { $0 + $1.value })
+            throw .insufficientFederationFunds(needed: needed, available: Self.saturatingTotal(ordered))
+        }
+        guard selected.count <= Self.maximumInputs else {
+            throw .pegOutTooLarge(inputs: selected.count, weight: nil)
+        }
+        let changeValue = total - needed
+        guard changeValue == 0 || changeValue >= Self.dustLimit else {
+            throw .dustChange(change: changeValue, requiredFee: pegOut.fee + changeValue, dust: Self.dustLimit)
         }
         var outputs = [TxOut(value: pegOut.amount, scriptPubKey: pegOut.address.scriptPubKey)]
-        let changeValue = total - needed
-        if changeValue >= Self.dustLimit {
-            outputs.append(TxOut(value: changeValue, scriptPubKey: config.descriptor.scriptPubKey))
-        }
+        if changeValue > 0 { outputs.append(TxOut(value: changeValue, scriptPubKey: config.descriptor.scriptPubKey)) }
         let transaction = FMBitcoin.Transaction(
             version: 2, inputs: selected.map { TxIn(previousOutput: $0.outPoint) }, outputs: outputs, lockTime: 0)
-        let size = Self.estimatedVirtualSize(of: transaction, config: config)
-        let required = Self.fee(rate: pegOut.feeRate, virtualSize: size)
+        let weight = Self.estimatedWeight(of: transaction, config: config)
+        guard weight <= Self.maximumWeight else { throw .pegOutTooLarge(inputs: selected.count, weight: weight) }
+        let required = try Self.fee(rate: pegOut.feeRate, virtualSize: (weight + 3) / 4)
         guard pegOut.fee >= required else { throw .feeTooLow(offered: pegOut.fee, required: required, inputs: selected.count) }
         self.transaction = transaction
         self.inputs = selected
@@ -76,49 +91,82 @@ public struct PegOutPlan: Hashable, Sendable {
             : nil
     }
 
-    /// ceil(rate × vsize / 1000): the fee in sat at `rate` sat/kvB.
-    public static func fee(rate: UInt64, virtualSize: Int) -> UInt64 {
-        (rate * UInt64(virtualSize) + 999) / 1000
+    /// ceil(rate × vsize / 1000): the fee in sat at `rate` sat/kvB; throws rather than overflow.
+    public static func fee(rate: UInt64, virtualSize: Int) throws(WalletError) -> UInt64 {
+        let (product, overflow) = rate.multipliedReportingOverflow(by: UInt64(clamping: virtualSize))
+        guard !overflow, product <= UInt64.max - 999 else {
+            throw .outOfRange(field: "fee_rate", value: "\(rate)", maximum: "\(PegOut.maximumFeeRate)")
+        }
+        return (product + 999) / 1000
     }
 
-    /// The virtual size of `transaction` once every input carries a complete `wsh(sortedmulti)` witness, counting
-    /// the largest possible DER signatures (73 bytes with the sighash byte).
-    public static func estimatedVirtualSize(of transaction: FMBitcoin.Transaction, config: WalletConsensusConfig) -> Int {
+    /// `a + b`, or ``WalletError/outOfRange(field:value:maximum:)`` naming `what` if it does not fit.
+    static func sum(_ a: UInt64, _ b: UInt64, _ what: String) throws(WalletError) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw .outOfRange(field: what, value: "\(a) + \(b)", maximum: "\(UInt64.max)") }
+        return sum
+    }
+
+    static func saturatingTotal(_ utxos: [FederationUTXO]) -> UInt64 {
+        utxos.reduce(0) { total, utxo in
+            let (sum, overflow) = total.addingReportingOverflow(utxo.value)
+            return overflow ? .max : sum
+        }
+    }
+
+    /// The weight of `transaction` once every input carries a complete `wsh(sortedmulti)` witness, counting the
+    /// largest possible DER signatures (73 bytes with the sighash byte).
+    public static func estimatedWeight(of transaction: FMBitcoin.Transaction, config: WalletConsensusConfig) -> Int {
         var signed = transaction
         let script = config.descriptor.witnessScript.bytes
         for index in signed.inputs.indices {
             signed.inputs[index].witness = [[]] + Array(repeating: [UInt8](repeating: 0, count: 73), count: config.threshold) + [script]
         }
-        return signed.virtualSize
+        return signed.weight
+    }
+
+    /// The virtual size of `transaction` once signed (``estimatedWeight(of:config:)`` / 4, rounded up).
+    public static func estimatedVirtualSize(of transaction: FMBitcoin.Transaction, config: WalletConsensusConfig) -> Int {
+        (estimatedWeight(of: transaction, config: config) + 3) / 4
     }
 
     /// The fee a client should offer for a peg-out to `address` at `rate`, assuming the federation spends one
     /// output and returns change (the usual case; a request that needs more inputs is refused with the fee needed).
-    public static func suggestedFee(address: SegwitAddress, amount: UInt64, rate: UInt64, config: WalletConsensusConfig) -> UInt64 {
+    public static func suggestedFee(
+        address: SegwitAddress, amount: UInt64, rate: UInt64, config: WalletConsensusConfig
+    ) throws(WalletError) -> UInt64 {
         let transaction = FMBitcoin.Transaction(
             version: 2, inputs: [TxIn(previousOutput: FMBitcoin.OutPoint(txid: .zero, index: 0))],
             outputs: [TxOut(value: amount, scriptPubKey: address.scriptPubKey),
                       TxOut(value: 0, scriptPubKey: config.descriptor.scriptPubKey)])
-        return fee(rate: rate, virtualSize: estimatedVirtualSize(of: transaction, config: config))
+        return try fee(rate: rate, virtualSize: estimatedVirtualSize(of: transaction, config: config))
     }
 }
 
 extension PegOutPlan {
-    /// The fee (sat) a peg-out of `amount` to `address` at `rate` needs for the transaction the federation would
-    /// build from `utxos` now: the fee for one input, raised until it also pays for the inputs it makes necessary.
+    /// What a peg-out of `amount` to `address` at `rate` must pay for the transaction the federation would build
+    /// from `utxos` now: the fee for one input, raised until it also pays for the inputs it makes necessary, and by
+    /// the change when that would be below the dust limit (then the transaction has no change output and the
+    /// miners get it, paid by the user: ``PegOutFeeQuote/dustSats``).
     public static func quote(
         address: SegwitAddress, amount: UInt64, rate: UInt64, utxos: [FederationUTXO], config: WalletConsensusConfig
-    ) throws(WalletError) -> UInt64 {
-        var fee = suggestedFee(address: address, amount: amount, rate: rate, config: config)
+    ) throws(WalletError) -> PegOutFeeQuote {
+        try PegOut.checkBounds(amount: amount, feeRate: rate, fee: 0)
+        var fee = try suggestedFee(address: address, amount: amount, rate: rate, config: config)
+        var dust: UInt64 = 0
         for _ in 0..<64 {
             do {
                 _ = try PegOutPlan(pegOut: PegOut(address: address, amount: amount, feeRate: rate, fee: fee), utxos: utxos, config: config)
-                return fee
+                return PegOutFeeQuote(feeRate: rate, fee: fee, dustSats: dust)
             } catch .feeTooLow(_, let required, _) {
                 fee = required
+                dust = 0
+            } catch .dustChange(let change, let required, _) {
+                fee = required
+                dust = change
             }
         }
-        throw .insufficientFederationFunds(needed: amount + fee, available: utxos.reduce(0) { $0 + $1.value })
+        throw .insufficientFederationFunds(needed: (try? sum(amount, fee, "")) ?? .max, available: saturatingTotal(utxos))
     }
 }
 
@@ -126,16 +174,21 @@ extension PegOutPlan {
 public struct PegOutFeeQuote: Codable, Hashable, Sendable {
     /// sat/kvB.
     public var feeRate: UInt64
-    /// sat.
+    /// sat: the whole network fee the peg-out pays (and the transaction pays exactly), `dustSats` included.
     public var fee: UInt64
+    /// sat: the part of `fee` that is change below the dust limit, left to the miners instead of a change output
+    /// (0 usually). Peg out less, or more, to avoid it.
+    public var dustSats: UInt64
 
-    public init(feeRate: UInt64, fee: UInt64) {
+    public init(feeRate: UInt64, fee: UInt64, dustSats: UInt64 = 0) {
         self.feeRate = feeRate
         self.fee = fee
+        self.dustSats = dustSats
     }
 }
 
-/// The params of `wallet/peg_out_fees`.
+/// The params of `wallet/peg_out_fees`. Decoding refuses an amount above ``PegOut/maximumAmount`` and a fee rate
+/// above ``PegOut/maximumFeeRate`` (naming the field).
 public struct PegOutFeeRequest: Codable, Hashable, Sendable {
     public var address: String
     public var amountSats: UInt64
@@ -146,6 +199,23 @@ public struct PegOutFeeRequest: Codable, Hashable, Sendable {
         self.address = address
         self.amountSats = amountSats
         self.feeRate = feeRate
+    }
+
+    enum CodingKeys: String, CodingKey { case address, amountSats, feeRate }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        address = try container.decode(String.self, forKey: .address)
+        amountSats = try container.decode(UInt64.self, forKey: .amountSats)
+        feeRate = try container.decodeIfPresent(UInt64.self, forKey: .feeRate)
+        guard amountSats <= PegOut.maximumAmount else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .amountSats, in: container, debugDescription: "an amount of at most \(PegOut.maximumAmount) sat")
+        }
+        guard (feeRate ?? 0) <= PegOut.maximumFeeRate else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .feeRate, in: container, debugDescription: "a fee rate of at most \(PegOut.maximumFeeRate) sat/kvB")
+        }
     }
 }
 

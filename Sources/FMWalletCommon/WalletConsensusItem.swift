@@ -12,7 +12,7 @@ import FMSecp256k1
 public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
     /// The voter's bitcoin node's tip height minus the finality delay: the highest block it counts as final.
     case blockHeight(UInt32, voter: PeerID)
-    /// The voter's fee rate estimate, sat/kvB, made when the federation's consensus height was `atHeight` (so a
+    /// The voter's fee rate estimate, sat/kvB (at most ``PegOut/maximumFeeRate``: decoding refuses more), made when the federation's consensus height was `atHeight` (so a
     /// guardian can vote a rate again later).
     case feeRate(UInt64, voter: PeerID, atHeight: UInt64)
     /// The proposer's signatures over every input of a pending peg-out.
@@ -39,7 +39,12 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
         var (index, body) = try decoder.readVariant()
         switch index {
         case 0: self = .blockHeight(try body.read(), voter: PeerID(try body.read(UInt16.self)))
-        case 1: self = .feeRate(try body.read(), voter: PeerID(try body.read(UInt16.self)), atHeight: try body.read())
+        case 1:
+            let rate: UInt64 = try body.read()
+            guard rate <= PegOut.maximumFeeRate else {
+                throw .invalidValue("fee rate vote \(rate) sat/kvB is above the maximum \(PegOut.maximumFeeRate)")
+            }
+            self = .feeRate(rate, voter: PeerID(try body.read(UInt16.self)), atHeight: try body.read())
         case 2: self = .pegOutSignatures(try body.read())
         default: throw .unknownVariant(index, type: "WalletConsensusItem")
         }
@@ -53,6 +58,10 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
 public struct PegOutSignatureShare: Hashable, Sendable, CanonicalCodable {
     public let txid: FMBitcoin.Hash256
     public let signatures: [ECDSASignature]
+
+    /// The most signatures (inputs) one share carries; a share this full still fits a module item
+    /// (`ModuleItem.maxPayloadLength`, checked by a test).
+    public static let maximumSignatures = 1_000
 
     public init(txid: FMBitcoin.Hash256, signatures: [ECDSASignature]) {
         self.txid = txid
@@ -68,7 +77,9 @@ public struct PegOutSignatureShare: Hashable, Sendable, CanonicalCodable {
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         txid = try FMBitcoin.Hash256(unchecked32: decoder.readFixed(32))
         let count = try decoder.readVarint()
-        guard count <= 1_000 else { throw .lengthExceedsLimit(claimed: count, limit: 1_000) }
+        guard count <= UInt64(Self.maximumSignatures) else {
+            throw .lengthExceedsLimit(claimed: count, limit: Self.maximumSignatures)
+        }
         var signatures: [ECDSASignature] = []
         for _ in 0..<count {
             let raw = try decoder.readFixed(64)

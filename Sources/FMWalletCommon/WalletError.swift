@@ -24,6 +24,13 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
     case feeRateTooLow(offered: UInt64, required: UInt64)
     /// The peg-out fee does not pay its fee rate for the transaction the federation builds.
     case feeTooLow(offered: UInt64, required: UInt64, inputs: Int)
+    /// The peg-out would leave change below the dust limit: it must pay `requiredFee` (the change goes to miners).
+    case dustChange(change: UInt64, requiredFee: UInt64, dust: UInt64)
+    /// The peg-out transaction would need more inputs than one signature share carries, or weigh more than
+    /// Bitcoin Core relays.
+    case pegOutTooLarge(inputs: Int, weight: Int?)
+    /// A value from a request or an item is above its documented maximum (or a sum of such values overflows).
+    case outOfRange(field: String, value: String, maximum: String)
     /// The federation's bitcoin cannot fund the peg-out.
     case insufficientFederationFunds(needed: UInt64, available: UInt64)
     /// A signature share does not verify.
@@ -46,6 +53,9 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
         case .amountBelowDust: "amount_below_dust"
         case .feeRateTooLow: "fee_rate_too_low"
         case .feeTooLow: "peg_out_fee_too_low"
+        case .dustChange: "peg_out_dust_change"
+        case .pegOutTooLarge: "peg_out_too_large"
+        case .outOfRange: "value_out_of_range"
         case .insufficientFederationFunds: "insufficient_federation_funds"
         case .invalidSignatureShare: "invalid_signature_share"
         case .voteNotFromProposer: "vote_not_from_proposer"
@@ -55,7 +65,7 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
 
     public var category: FailureCategory {
         switch self {
-        case .invalidAddress, .amountBelowDust: .badInput
+        case .invalidAddress, .amountBelowDust, .outOfRange: .badInput
         default: .failed
         }
     }
@@ -64,6 +74,7 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
         switch self {
         case .invalidAddress: "address"
         case .amountBelowDust: "amount"
+        case .outOfRange(let field, _, _): field
         default: nil
         }
     }
@@ -87,6 +98,12 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
             "fee rate \(offered) sat/kvB is below the federation's \(required) sat/kvB"
         case .feeTooLow(let offered, let required, let inputs):
             "peg-out fee of \(offered) sat is below the \(required) sat its fee rate needs for a transaction with \(inputs) input(s)"
+        case .dustChange(let change, let requiredFee, let dust):
+            "the peg-out would leave \(change) sat of change, below the dust limit of \(dust) sat; pay a fee of \(requiredFee) sat (the change goes to the miners) or change the amount"
+        case .pegOutTooLarge(let inputs, let weight):
+            "the peg-out transaction would spend \(inputs) federation outputs" + (weight.map { " and weigh \($0) WU" } ?? "")
+                + "; at most \(PegOutPlan.maximumInputs) inputs and \(PegOutPlan.maximumWeight) WU are signed and relayed: peg out less"
+        case .outOfRange(let field, let value, let maximum): "\(field) \(value) is above the maximum \(maximum)"
         case .insufficientFederationFunds(let needed, let available):
             "the federation holds \(available) sat in spendable outputs, \(needed) sat are needed"
         case .invalidSignatureShare(let peer, let reason): "invalid peg-out signature share from \(peer): \(reason)"

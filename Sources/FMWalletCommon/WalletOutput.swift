@@ -22,6 +22,21 @@ public struct PegOut: Hashable, Sendable, CanonicalCodable {
         self.fee = fee
     }
 
+    /// The highest fee rate a peg-out, a quote or a fee-rate vote may name: 10,000,000 sat/kvB (10,000 sat/vB, far
+    /// above any fee market so far). Bounding it where it is decoded keeps every fee computed from it (at most
+    /// ``PegOutPlan/maximumWeight`` / 4 vbytes) below 10^12 sat, far from overflow.
+    public static let maximumFeeRate: UInt64 = 10_000_000
+    /// The highest amount or fee a peg-out may name: Bitcoin Core's `MAX_MONEY`, 21 million BTC in sat.
+    public static let maximumAmount: UInt64 = BitcoinAmount.maxMoney
+
+    /// Refuses values above ``maximumAmount`` and ``maximumFeeRate``, naming the field.
+    public static func checkBounds(amount: UInt64, feeRate: UInt64, fee: UInt64) throws(WalletError) {
+        for (field, value, maximum) in [("amount", amount, maximumAmount), ("fee_rate", feeRate, maximumFeeRate), ("fee", fee, maximumAmount)]
+        where value > maximum {
+            throw .outOfRange(field: field, value: "\(value)", maximum: "\(maximum)")
+        }
+    }
+
     /// What the peg-out takes out of the e-cash transaction (amount + network fee), in msat.
     public var value: Amount {
         get throws(AmountError) { try Amount(msats: 1000).multiplied(by: amount) .adding(Amount(msats: 1000).multiplied(by: fee)) }
@@ -41,6 +56,7 @@ public struct PegOut: Hashable, Sendable, CanonicalCodable {
         amount = try decoder.read()
         feeRate = try decoder.read()
         fee = try decoder.read()
+        do { try Self.checkBounds(amount: amount, feeRate: feeRate, fee: fee) } catch { throw .invalidValue(error.description) }
     }
 }
 

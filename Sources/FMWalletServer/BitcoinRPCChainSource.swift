@@ -12,24 +12,34 @@ public struct BitcoinRPCChainSource: WalletChainSource {
         self.confirmationTarget = confirmationTarget
     }
 
-    public func blockCount() async throws -> UInt64 { UInt64(try await rpc.getBlockCount()) }
+    public func blockCount() async throws -> UInt64 {
+        let count = try await rpc.getBlockCount()
+        guard let height = UInt64(exactly: count) else {
+            throw BitcoinRPCError.malformedReply(method: "getblockcount", reason: "negative height \(count)")
+        }
+        return height
+    }
 
-    public func blockHash(height: UInt64) async throws -> FMBitcoin.Hash256 { try await rpc.getBlockHash(height: Int(height)) }
+    public func blockHash(height: UInt64) async throws -> FMBitcoin.Hash256 {
+        guard let height = Int(exactly: height) else {
+            throw BitcoinRPCError.rpc(code: .invalidParameter, message: "block height \(height) out of range")
+        }
+        return try await rpc.getBlockHash(height: height)
+    }
 
     public func feeRate() async throws -> UInt64? {
         try await rpc.estimateSmartFee(confirmationTarget: confirmationTarget).satsPerKvB
     }
 
-    /// `sendrawtransaction`; "already in chain" (-27) means confirmed; other refusals are reported, not thrown.
+    /// `sendrawtransaction`. Only Core's `RPC_VERIFY_ALREADY_IN_CHAIN` (-27: the outputs are in the UTXO set) means
+    /// confirmed; every other refusal (a mempool conflict, missing inputs, a fee too low, whatever its wording) is
+    /// reported and the transaction sent again later.
     public func broadcast(_ transaction: FMBitcoin.Transaction) async throws -> BroadcastResult {
         do {
             _ = try await rpc.sendRawTransaction(transaction)
             return .accepted
         } catch BitcoinRPCError.rpc(let code, let message) {
             if code == .verifyAlreadyInChain { return .confirmed }
-            // Core ≥ 0.21 reports a confirmed transaction's outputs as already in the UTXO set (-27 too), and one
-            // whose outputs were spent since as missing inputs: both mean it is in the chain.
-            if message.contains("already") { return .confirmed }
             return .rejected("\(code): \(message)")
         }
     }

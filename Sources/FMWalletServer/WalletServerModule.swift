@@ -87,7 +87,7 @@ public struct WalletServerModule: BackgroundServerModule {
             guard try !WalletStore.isKnown(proof.outPoint, db: db) else {
                 throw WalletError.alreadyClaimed(outPoint: proof.outPoint.description).rejection
             }
-            guard output.value * 1000 > config.fees.pegIn.msats else {
+            guard output.value <= PegOut.maximumAmount, try Self.msats(output.value) > config.fees.pegIn else {
                 throw WalletError.depositTooSmall(sats: output.value, feeMsat: config.fees.pegIn.msats).rejection
             }
             return (proof, output)
@@ -95,7 +95,14 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     private func meta(_ proof: PegInProof, _ output: TxOut) throws -> InputMeta {
-        InputMeta(amount: Amount(msats: output.value * 1000), fee: config.fees.pegIn, spendKey: proof.tweakKey.xOnly.key)
+        InputMeta(amount: try Self.msats(output.value), fee: config.fees.pegIn, spendKey: proof.tweakKey.xOnly.key)
+    }
+
+    /// `sats` as an amount in msat; a value whose msat do not fit is a rejection, never a trap.
+    static func msats(_ sats: UInt64) throws -> Amount {
+        do { return try Amount.sats(sats) } catch {
+            throw WalletError.outOfRange(field: "value", value: "\(sats) sat", maximum: "\(UInt64.max / 1000) sat").rejection
+        }
     }
 
     // MARK: Outputs
@@ -140,7 +147,8 @@ public struct WalletServerModule: BackgroundServerModule {
             }
         }
         if chain.tipHeight != nil {
-            let rate = max(chain.feeRate ?? config.defaultFeeRate, WalletConsensusConfig.minimumFeeRate)
+            let estimate = min(chain.feeRate ?? config.defaultFeeRate, PegOut.maximumFeeRate)
+            let rate = max(estimate, WalletConsensusConfig.minimumFeeRate)
             if try WalletStore.feeRateVote(of: ownPeer, db: db) != rate {
                 items.append(.feeRate(rate, voter: ownPeer, atHeight: try WalletStore.consensusHeight(db)))
             }
@@ -238,15 +246,14 @@ public struct WalletServerModule: BackgroundServerModule {
                 (_: [String: String], db: Database) in
                 WalletBlockHeight(consensusBlockHeight: try WalletStore.consensusHeight(db))
             },
-            .typed("peg_out_fees", summary: "The fee rate (sat/kvB) and fee (sat) a peg-out needs now.") {
+            .typed("peg_out_fees", summary: "The fee rate (sat/kvB), fee (sat) and dust given to miners (sat) a peg-out needs now.") {
                 (request: PegOutFeeRequest, db: Database) in
                 guard let address = try? SegwitAddress(request.address, network: config.network) else {
                     throw WalletError.invalidAddress(request.address, network: config.network.rawValue)
                 }
                 let rate = max(request.feeRate ?? 0, try consensusFeeRate(db))
-                let fee = try PegOutPlan.quote(
+                return try PegOutPlan.quote(
                     address: address, amount: request.amountSats, rate: rate, utxos: try WalletStore.spendable(db), config: config)
-                return PegOutFeeQuote(feeRate: rate, fee: fee)
             },
         ]
     }
@@ -257,7 +264,7 @@ public struct WalletServerModule: BackgroundServerModule {
     /// what the federation owes its users is the mint's notes, and a peg-out's payment left the assets when it was
     /// accepted.
     public func audit(db: Database) throws -> ModuleAudit {
-        ModuleAudit(assets: Amount(msats: try WalletStore.spendableTotal(db) * 1000), liabilities: .zero)
+        ModuleAudit(assets: try Self.msats(try WalletStore.spendableTotal(db)), liabilities: .zero)
     }
 
     // MARK: Background

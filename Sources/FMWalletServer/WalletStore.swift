@@ -1,5 +1,6 @@
 import FMBitcoin
 import FMCore
+import FMDatabase
 import FMEncoding
 import FMSecp256k1
 import FMWalletCommon
@@ -11,16 +12,16 @@ enum WalletStore {
     // MARK: Votes and the consensus height
 
     static func consensusHeight(_ db: Database) throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT value FROM wallet_state WHERE name = 'consensus_height'") ?? 0)
+        try UInt64(storedInteger: Int64.fetchOne(db, sql: "SELECT value FROM wallet_state WHERE name = 'consensus_height'") ?? 0, "consensus_height")
     }
 
     static func setConsensusHeight(_ height: UInt64, db: Database) throws {
-        try db.execute(sql: "UPDATE wallet_state SET value = ? WHERE name = 'consensus_height'", arguments: [Int64(height)])
+        try db.execute(sql: "UPDATE wallet_state SET value = ? WHERE name = 'consensus_height'", arguments: [height.storedInteger("consensus_height")])
     }
 
     static func heightVote(of peer: PeerID, db: Database) throws -> UInt64? {
         try Int64.fetchOne(db, sql: "SELECT height FROM wallet_block_height_votes WHERE peer = ?", arguments: [Int64(peer.rawValue)])
-            .map(UInt64.init)
+            .map { stored throws in try UInt64(storedInteger: stored, "height vote") }
     }
 
     /// Keeps the higher of the stored and the new vote: a guardian's vote never goes down.
@@ -30,26 +31,31 @@ enum WalletStore {
                 INSERT INTO wallet_block_height_votes (peer, height) VALUES (?, ?)
                 ON CONFLICT (peer) DO UPDATE SET height = max(height, excluded.height)
                 """,
-            arguments: [Int64(peer.rawValue), Int64(height)])
+            arguments: [Int64(peer.rawValue), height.storedInteger("height vote")])
     }
 
     static func heightVotes(_ db: Database) throws -> [UInt64] {
-        try Int64.fetchAll(db, sql: "SELECT height FROM wallet_block_height_votes").map(UInt64.init)
+        try Int64.fetchAll(db, sql: "SELECT height FROM wallet_block_height_votes").map { stored throws in
+            try UInt64(storedInteger: stored, "height vote")
+        }
     }
 
     static func feeRateVote(of peer: PeerID, db: Database) throws -> UInt64? {
         try Int64.fetchOne(db, sql: "SELECT rate FROM wallet_fee_rate_votes WHERE peer = ?", arguments: [Int64(peer.rawValue)])
-            .map(UInt64.init)
+            .map { stored throws in try UInt64(storedInteger: stored, "fee rate vote") }
     }
 
+    /// `rate` is bounded when the vote is decoded (``PegOut/maximumFeeRate``).
     static func recordFeeRateVote(_ rate: UInt64, of peer: PeerID, db: Database) throws {
         try db.execute(
             sql: "INSERT INTO wallet_fee_rate_votes (peer, rate) VALUES (?, ?) ON CONFLICT (peer) DO UPDATE SET rate = excluded.rate",
-            arguments: [Int64(peer.rawValue), Int64(clamping: rate)])
+            arguments: [Int64(peer.rawValue), rate.storedInteger("fee rate vote")])
     }
 
     static func feeRateVotes(_ db: Database) throws -> [UInt64] {
-        try Int64.fetchAll(db, sql: "SELECT rate FROM wallet_fee_rate_votes").map(UInt64.init)
+        try Int64.fetchAll(db, sql: "SELECT rate FROM wallet_fee_rate_votes").map { stored throws in
+            try UInt64(storedInteger: stored, "fee rate vote")
+        }
     }
 
     // MARK: Block hashes
@@ -57,13 +63,13 @@ enum WalletStore {
     static func storeBlockHash(_ hash: FMBitcoin.Hash256, height: UInt64, db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO wallet_block_hashes (height, hash) VALUES (?, ?)",
-            arguments: [Int64(height), Data(hash.bytes)])
+            arguments: [height.storedInteger("block height"), Data(hash.bytes)])
     }
 
     /// The height of `hash` if it is a block the federation counts as final.
     static func height(of hash: FMBitcoin.Hash256, db: Database) throws -> UInt64? {
         try Int64.fetchOne(db, sql: "SELECT height FROM wallet_block_hashes WHERE hash = ?", arguments: [Data(hash.bytes)])
-            .map(UInt64.init)
+            .map { stored throws in try UInt64(storedInteger: stored, "block height") }
     }
 
     // MARK: UTXOs
@@ -78,7 +84,7 @@ enum WalletStore {
         try db.execute(
             sql: "INSERT INTO wallet_utxos (txid, vout, value, tweak_key) VALUES (?, ?, ?, ?)",
             arguments: [
-                Data(utxo.outPoint.txid.bytes), Int64(utxo.outPoint.index), Int64(utxo.value),
+                Data(utxo.outPoint.txid.bytes), Int64(utxo.outPoint.index), utxo.value.storedInteger("output value"),
                 utxo.tweakKey.map { Data($0.compressed) },
             ])
     }
@@ -102,15 +108,17 @@ enum WalletStore {
     }
 
     static func spendableTotal(_ db: Database) throws -> UInt64 {
-        UInt64(try Int64.fetchOne(db, sql: "SELECT coalesce(sum(value), 0) FROM wallet_utxos WHERE spent_by IS NULL") ?? 0)
+        try UInt64(
+            storedInteger: Int64.fetchOne(db, sql: "SELECT coalesce(sum(value), 0) FROM wallet_utxos WHERE spent_by IS NULL") ?? 0,
+            "spendable total")
     }
 
     private static func utxo(from row: Row) throws -> FederationUTXO {
         let txid = try FMBitcoin.Hash256(bytes: [UInt8](row["txid"] as Data))
         let tweak: Data? = row["tweak_key"]
         return FederationUTXO(
-            outPoint: FMBitcoin.OutPoint(txid: txid, index: UInt32(row["vout"] as Int64)),
-            value: UInt64(row["value"] as Int64),
+            outPoint: FMBitcoin.OutPoint(txid: txid, index: try UInt32(storedInteger: row["vout"], "vout")),
+            value: try UInt64(storedInteger: row["value"], "output value"),
             tweakKey: try tweak.map { try PublicKey(serialized: [UInt8]($0)) })
     }
 
@@ -126,7 +134,7 @@ enum WalletStore {
         try db.execute(
             sql: "INSERT INTO wallet_peg_outs (txid, fm_txid, fm_out_index, unsigned_tx) VALUES (?, ?, ?, ?)",
             arguments: [
-                Data(transaction.txid.bytes), Data(outPoint.txid.hash.bytes), Int64(outPoint.outIndex),
+                Data(transaction.txid.bytes), Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index"),
                 Data(transaction.serialized()),
             ])
     }
@@ -136,10 +144,12 @@ enum WalletStore {
             .map(pegOut(from:))
     }
 
+    /// `nil` for an out index no peg-out can have (above what SQLite stores).
     static func pegOutTxid(at outPoint: FMCore.OutPoint, db: Database) throws -> FMBitcoin.Hash256? {
-        try Data.fetchOne(
+        guard let outIndex = try? outPoint.outIndex.storedInteger("out_index") else { return nil }
+        return try Data.fetchOne(
             db, sql: "SELECT txid FROM wallet_peg_outs WHERE fm_txid = ? AND fm_out_index = ?",
-            arguments: [Data(outPoint.txid.hash.bytes), Int64(outPoint.outIndex)]
+            arguments: [Data(outPoint.txid.hash.bytes), outIndex]
         ).map { try FMBitcoin.Hash256(bytes: [UInt8]($0)) }
     }
 
@@ -190,7 +200,7 @@ enum WalletStore {
         try Row.fetchAll(
             db, sql: "SELECT peer, share FROM wallet_peg_out_signatures WHERE txid = ? ORDER BY seq", arguments: [Data(txid.bytes)]
         ).map { row in
-            (PeerID(UInt16(row["peer"] as Int64)), try PegOutSignatureShare(canonicalBytes: [UInt8](row["share"] as Data)))
+            (PeerID(try UInt16(storedInteger: row["peer"], "peer")), try PegOutSignatureShare(canonicalBytes: [UInt8](row["share"] as Data)))
         }
     }
 }

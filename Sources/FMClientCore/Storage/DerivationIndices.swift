@@ -1,4 +1,5 @@
 import FMCore
+import FMDatabase
 public import GRDB
 
 /// The next unused derivation index per (module instance, purpose): each secret the client derives
@@ -11,7 +12,9 @@ public enum DerivationIndices {
         _ count: UInt64 = 1, module: ModuleInstanceID, purpose: String, in db: Database
     ) throws -> UInt64 {
         let first = try next(module: module, purpose: purpose, in: db)
-        try set(first + count, module: module, purpose: purpose, in: db)
+        let (end, overflow) = first.addingReportingOverflow(count)
+        guard !overflow else { throw StoredIntegerError(field: "next_index", value: "\(first) + \(count)") }
+        try set(end, module: module, purpose: purpose, in: db)
         return first
     }
 
@@ -20,7 +23,7 @@ public enum DerivationIndices {
         let value = try Int64.fetchOne(
             db, sql: "SELECT next_index FROM client_derivation_indices WHERE module = ? AND purpose = ?",
             arguments: [Int64(module.rawValue), purpose])
-        return UInt64(value ?? 0)
+        return try UInt64(storedInteger: value ?? 0, "next_index")
     }
 
     /// Moves the next index to `index` if it is below it (recovery found indices in use up to `index` − 1).
@@ -36,6 +39,6 @@ public enum DerivationIndices {
                 INSERT INTO client_derivation_indices (module, purpose, next_index) VALUES (?, ?, ?)
                 ON CONFLICT (module, purpose) DO UPDATE SET next_index = excluded.next_index
                 """,
-            arguments: [Int64(module.rawValue), purpose, Int64(index)])
+            arguments: [Int64(module.rawValue), purpose, index.storedInteger("next_index")])
     }
 }

@@ -90,6 +90,9 @@ public struct TransactionID: Hashable, Comparable, Sendable, Codable, CanonicalC
 }
 
 /// One output of one transaction: where issued e-cash, a peg-out or a contract is found.
+///
+/// Decoding (canonical and JSON) refuses an `outIndex` of ``Transaction/maxItems`` or more: no transaction has such an
+/// output, and bounding it where it enters keeps it far from every integer conversion downstream (SQLite's `Int64`).
 public struct OutPoint: Hashable, Comparable, Sendable, Codable, CanonicalCodable, CustomStringConvertible {
     public let txid: TransactionID
     public let outIndex: UInt64
@@ -109,5 +112,18 @@ public struct OutPoint: Hashable, Comparable, Sendable, Codable, CanonicalCodabl
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
         txid = try decoder.read()
         outIndex = try decoder.read()
+        guard outIndex < UInt64(Transaction.maxItems) else { throw .integerOutOfRange(outIndex, type: "out index") }
+    }
+
+    enum CodingKeys: String, CodingKey { case txid, outIndex }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        txid = try container.decode(TransactionID.self, forKey: .txid)
+        outIndex = try container.decode(UInt64.self, forKey: .outIndex)
+        guard outIndex < UInt64(Transaction.maxItems) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .outIndex, in: container, debugDescription: "an output index below \(Transaction.maxItems)")
+        }
     }
 }

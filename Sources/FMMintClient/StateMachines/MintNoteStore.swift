@@ -34,7 +34,7 @@ public enum MintNoteStore {
     public static func insert(_ note: Note, index: UInt64, in db: Database) throws {
         try db.execute(
             sql: "INSERT OR IGNORE INTO mint_notes (nonce, exponent, derivation_index, note) VALUES (?, ?, ?, ?)",
-            arguments: [Hex.encode(note.nonce.rawRepresentation), Int64(note.denomination.exponent), Int64(index), Data(note.canonicalBytes)])
+            arguments: [Hex.encode(note.nonce.rawRepresentation), Int64(note.denomination.exponent), index.storedInteger("derivation_index"), Data(note.canonicalBytes)])
     }
 
     /// Notes not reserved by an operation.
@@ -73,6 +73,6 @@ public enum MintNoteStore {
 
     private static func stored(from row: Row) throws -> StoredNote {
         let data: Data = row["note"]
-        return StoredNote(note: try Note(canonicalBytes: Array(data)), index: UInt64(row["derivation_index"] as Int64))
+        return StoredNote(note: try Note(canonicalBytes: Array(data)), index: try UInt64(storedInteger: row["derivation_index"], "derivation_index"))
     }
 }

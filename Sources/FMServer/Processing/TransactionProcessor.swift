@@ -102,7 +102,7 @@ public final class TransactionProcessor: Sendable {
             }
             try db.execute(
                 sql: "UPDATE server_cursor SET next_height = ?, halted_reason = ? WHERE id = 0",
-                arguments: [Int64(height + 1), haltedReason])
+                arguments: [(height + 1).storedInteger("next_height"), haltedReason])
             outcome.haltedReason = haltedReason
             return outcome
         }
@@ -222,7 +222,7 @@ public final class TransactionProcessor: Sendable {
 
     static func cursor(_ db: Database) throws -> Cursor {
         let row = try Row.fetchOne(db, sql: "SELECT next_height, halted_reason FROM server_cursor WHERE id = 0")!
-        return Cursor(nextHeight: UInt64(row["next_height"] as Int64), haltedReason: row["halted_reason"])
+        return Cursor(nextHeight: try UInt64(storedInteger: row["next_height"], "next_height"), haltedReason: row["halted_reason"])
     }
 
     static func recordedOutcome(_ txid: TransactionID, db: Database) throws -> TransactionOutcome? {
@@ -243,7 +243,7 @@ public final class TransactionProcessor: Sendable {
         }
         try db.execute(
             sql: "INSERT INTO server_transactions (txid, accepted, code, message, height) VALUES (?, ?, ?, ?, ?)",
-            arguments: [Data(txid.hash.bytes), outcome.isAccepted, code, message, Int64(height)])
+            arguments: [Data(txid.hash.bytes), outcome.isAccepted, code, message, height.storedInteger("height")])
     }
 }
 

@@ -47,7 +47,7 @@ public final class ConsensusStore: Sendable {
         let encoded = block.canonicalBytes
         try await database.write { db in
             let tip = try Row.fetchOne(db, sql: "SELECT height, hash FROM consensus_blocks ORDER BY height DESC LIMIT 1")
-            let expectedHeight: UInt64 = tip.map { UInt64($0["height"] as Int64) + 1 } ?? 0
+            let expectedHeight: UInt64 = try tip.map { try UInt64(storedInteger: $0["height"], "height") + 1 } ?? 0
             guard header.height == expectedHeight else {
                 throw ConsensusStoreError.notNextBlock(expectedHeight: expectedHeight, found: header.height)
             }
@@ -57,7 +57,7 @@ public final class ConsensusStore: Sendable {
             try db.execute(
                 sql: "INSERT INTO consensus_blocks (height, hash, iteration, encoded) VALUES (?, ?, ?, ?)",
                 arguments: [
-                    Int64(header.height), Data(header.hash.bytes), Int64(header.iteration), Data(encoded),
+                    header.height.storedInteger("height"), Data(header.hash.bytes), header.iteration.storedInteger("iteration"), Data(encoded),
                 ])
         }
     }
@@ -85,17 +85,18 @@ public final class ConsensusStore: Sendable {
     /// How many blocks are finalized (the height of the next one).
     public func finalizedCount() async throws -> UInt64 {
         try await database.read { db in
-            UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(height) + 1, 0) FROM consensus_blocks") ?? 0)
+            try UInt64(storedInteger: Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(height) + 1, 0) FROM consensus_blocks") ?? 0, "height")
         }
     }
 
     /// Up to `maxCount` consecutive blocks from `height` on, ascending (fewer at the end of the chain).
     public func blocks(from height: UInt64, maxCount: Int) async throws -> [FinalizedBlock] {
-        guard maxCount > 0, height <= UInt64(Int64.max) else { return [] }
+        // A height SQLite cannot hold has no block.
+        guard maxCount > 0, let height = try? height.storedInteger("height") else { return [] }
         let rows = try await database.read { db in
             try Data.fetchAll(
                 db, sql: "SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?",
-                arguments: [Int64(height), maxCount])
+                arguments: [height, maxCount])
         }
         return try rows.map { try FinalizedBlock(canonicalBytes: Array($0)) }
     }

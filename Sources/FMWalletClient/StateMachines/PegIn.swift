@@ -93,7 +93,7 @@ public struct PegIn: OperationStateMachine {
             guard let bitcoin = environment.bitcoin else { throw WalletClientError.noBitcoinNode }
             let script = try SegwitAddress(address).scriptPubKey
             if let txidHint { return try await findHinted(txidHint, script: script, bitcoin: bitcoin, environment: environment) }
-            let tip = UInt64(try await bitcoin.getBlockCount())
+            let tip = UInt64(clamping: try await bitcoin.getBlockCount())
             let from = scanHeight ?? tip
             guard from <= tip else {
                 environment.progress("waiting for a deposit to \(address) (chain at height \(tip))")
@@ -169,7 +169,7 @@ public struct PegIn: OperationStateMachine {
         guard let index = transaction.outputs.firstIndex(where: { $0.scriptPubKey == script }) else {
             return .failed("transaction \(txidText) does not pay \(address)")
         }
-        let tip = UInt64(try await bitcoin.getBlockCount())
+        let tip = UInt64(clamping: try await bitcoin.getBlockCount())
         var height = tip
         while true {
             if try await bitcoin.getBlockHash(height: Int(height)) == blockHash { break }

@@ -23,6 +23,9 @@ public struct PegOutOperation: OperationStateMachine {
     public var address: String
     public var amountSats: UInt64
     public var feeSats: UInt64
+    /// Of `feeSats`, the change below the dust limit the transaction leaves to the miners (absent in operations
+    /// stored before it was recorded).
+    public var dustSats: UInt64?
     public var feeRate: UInt64
     public var mintOperation: OperationID
     public var transaction: TransactionID
@@ -35,7 +38,7 @@ public struct PegOutOperation: OperationStateMachine {
         case .done:
             .succeeded(result: .object([
                 "txid": .string(bitcoinTxid ?? ""), "address": .string(address), "amount_sats": .unsigned(amountSats),
-                "fee_sats": .unsigned(feeSats), "fee_rate": .unsigned(feeRate),
+                "fee_sats": .unsigned(feeSats), "dust_sats": .unsigned(dustSats ?? 0), "fee_rate": .unsigned(feeRate),
             ]))
         case .failed: .failed(reason: failure ?? "failed")
         default: nil
