@@ -70,7 +70,7 @@ import Testing
         }
         let destination = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 9, count: 20))
         // In one transaction: claim 100,000 sat and peg out all of it but the fees (1,000 msat each way).
-        let fee = PegOutPlan.suggestedFee(address: destination, amount: 90_000, rate: 1_000, config: config)
+        let fee = try PegOutPlan.suggestedFee(address: destination, amount: 90_000, rate: 1_000, config: config)
         let pegOut = PegOut(address: destination, amount: 99_998 - fee, feeRate: 1_000, fee: fee)
         #expect(try await nodes[1].submit(try claim(orphan, in: orphanBlock, pegOut: pegOut)) == .rejected(
             WalletError.unknownBlock(hash: orphanBlock.hash.displayHex).rejection))

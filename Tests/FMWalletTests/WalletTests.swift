@@ -102,7 +102,7 @@ enum SeededRandomBox {
 
         // Peg-out 40,000 sat: every guardian builds the same transaction.
         let destination = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 3, count: 20))
-        let fee = PegOutPlan.suggestedFee(address: destination, amount: 40_000, rate: 1_000, config: federation.config)
+        let fee = try PegOutPlan.suggestedFee(address: destination, amount: 40_000, rate: 1_000, config: federation.config)
         let pegOut = PegOut(address: destination, amount: 40_000, feeRate: 1_000, fee: fee)
         let fmOutPoint = FMCore.OutPoint(txid: TransactionID(FMCore.Hash256.sha256([1])), outIndex: 2)
         let outputMeta = try federation.processOutput(.pegOut(pegOut), at: fmOutPoint)
