@@ -157,7 +157,8 @@ let targets: [Target] = [
             "FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMBitcoin", "FMBitcoinRPC", "FMCore", argumentParser,
         ]),
     .executableTarget(
-        name: "fm-pegout", dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMCore", argumentParser]),
+        name: "fm-pegout",
+        dependencies: ["FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMWalletCommon", "FMCore", argumentParser]),
     .executableTarget(
         name: "fm-node",
         dependencies: [

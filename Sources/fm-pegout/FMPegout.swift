@@ -4,6 +4,7 @@ import FMClient
 import FMClientCore
 import FMCore
 import FMWalletClient
+import FMWalletCommon
 
 @main
 struct FMPegout: AsyncParsableCommand {
@@ -48,6 +49,11 @@ struct PegoutResult: Codable {
     var operationId: OperationID
     var txid: String?
     var status: OperationStatus
+    /// Once done: what was paid, the whole network fee, and the part of it that is change below the dust limit
+    /// left to the miners (the user pays it: the federation never spends more bitcoin than the notes burned).
+    var amountSats: UInt64?
+    var feeSats: UInt64?
+    var dustSats: UInt64?
 }
 
 extension FMPegout {
@@ -71,8 +77,15 @@ extension FMPegout {
         var noWait = false
 
         func run() async throws {
+            let perKvB = try feeRate.map { rate in
+                let (perKvB, overflow) = rate.multipliedReportingOverflow(by: 1000)
+                guard !overflow, perKvB <= PegOut.maximumFeeRate else {
+                    throw InvalidInput(field: "fee-rate", expected: "at most \(PegOut.maximumFeeRate / 1000) sat/vB")
+                }
+                return perKvB
+            }
             let operations = try options.operations()
-            let id = try await operations.pegOut(address: address, amountSats: amount, feeRate: feeRate.map { $0 * 1000 })
+            let id = try await operations.pegOut(address: address, amountSats: amount, feeRate: perKvB)
             if noWait {
                 try StandardOutput.emit(PegoutResult(operationId: id, txid: nil, status: .running))
                 return
@@ -96,11 +109,14 @@ extension FMPegout {
     }
 }
 
-/// Prints `{operation_id, txid, status}`; a failed peg-out exits 1.
+/// Prints `{operation_id, txid, status, amount_sats, fee_sats, dust_sats}`; a failed peg-out exits 1.
 func emit(_ record: OperationRecord) throws {
-    var txid: String?
-    if case .object(let fields)? = record.result, case .string(let value)? = fields["txid"] { txid = value }
-    try StandardOutput.emit(PegoutResult(operationId: record.id, txid: txid, status: record.status))
+    struct Fields: Decodable { var txid: String?, amountSats: UInt64?, feeSats: UInt64?, dustSats: UInt64? }
+    let fields = try? record.result?.decode(Fields.self)
+    let result = PegoutResult(
+        operationId: record.id, txid: fields?.txid, status: record.status, amountSats: fields?.amountSats,
+        feeSats: fields?.feeSats, dustSats: fields?.dustSats)
+    try StandardOutput.emit(result)
     if record.status == .failed { throw PegOutFailed(record: record) }
 }
 

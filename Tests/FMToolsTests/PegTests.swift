@@ -30,11 +30,26 @@ import Testing
     @Test func guardianRestartedDuringPegOutAndDoubleClaimRejected() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
+        let summary = try Self.runScenario(Self.scenario, in: dir, basePort: 18650)
+        #expect(summary["double_claim_status"] as? String == "failed")
+        #expect((summary["double_claim_failure"] as? String)?.contains("already claimed") == true)
+        #expect(summary["paid_sats"] as? Int == 30_000)
+        #expect((summary["confirmations"] as? Int ?? 0) >= 1)
+        let audits = try #require(summary["audits"] as? [[String: Any]])
+        #expect(audits.count == 4)
+        let assets = Set(audits.compactMap { $0["assets"] as? Int })
+        #expect(assets.count == 1, "guardians disagree after the restart: \(audits)")
+        try Self.replayInBitcoinCore(dir.appendingPathComponent("run/blocks.json"))
+    }
+
+    /// Runs `script` (bash, arguments DIR/run BASE_PORT, fm-* on PATH) and returns its JSON summary from stdout,
+    /// recording a failure with its stderr if it exits non-zero.
+    static func runScenario(_ text: String, in dir: URL, basePort: Int) throws -> [String: Any] {
         let script = dir.appendingPathComponent("scenario.sh")
-        try Self.scenario.write(to: script, atomically: true, encoding: .utf8)
+        try text.write(to: script, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, dir.appendingPathComponent("run").path, "18650"]
+        process.arguments = [script.path, dir.appendingPathComponent("run").path, "\(basePort)"]
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = ToolRunner.binDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         process.environment = environment
@@ -47,17 +62,7 @@ import Testing
         process.waitUntilExit()
         let stderr = try String(contentsOf: err, encoding: .utf8)
         #expect(process.terminationStatus == 0, "\(stderr)")
-        let summary = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any], "\(stderr)")
-        #expect(summary["double_claim_status"] as? String == "failed")
-        #expect((summary["double_claim_failure"] as? String)?.contains("already claimed") == true)
-        #expect(summary["paid_sats"] as? Int == 30_000)
-        #expect((summary["confirmations"] as? Int ?? 0) >= 1)
-        let audits = try #require(summary["audits"] as? [[String: Any]])
-        #expect(audits.count == 4)
-        let assets = Set(audits.compactMap { $0["assets"] as? Int })
-        #expect(assets.count == 1, "guardians disagree after the restart: \(audits)")
-        try Self.replayInBitcoinCore(dir.appendingPathComponent("run/blocks.json"))
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any], "\(stderr)")
     }
 
     /// Replays the blocks fm-regtest mined (with the federation's deposit and its threshold-signed peg-out) into
