@@ -219,8 +219,8 @@ let targets: [Target] = [
     .testTarget(
         name: "FMWalletTests",
         dependencies: [
-            "FMWalletCommon", "FMWalletServer", "FMServerCore", "FMBitcoin", "FMSecp256k1", "FMCore", "FMEncoding",
-            "FMDatabase", "FMTesting", "FMServer", "FMConsensus", grdb,
+            "FMWalletCommon", "FMWalletServer", "FMServerCore", "FMBitcoin", "FMBitcoinRPC", "FMSecp256k1", "FMCore",
+            "FMEncoding", "FMDatabase", "FMTesting", "FMServer", "FMConsensus", grdb,
         ]),
     .testTarget(
         name: "FMMintTests",
