@@ -66,6 +66,9 @@ public struct WalletConsensusConfig: Hashable, Sendable, Codable, CanonicalEncod
         guard defaultFeeRate >= WalletConsensusConfig.minimumFeeRate else {
             throw .invalidConfig("default fee rate \(defaultFeeRate) sat/kvB is below the relay minimum of 1000")
         }
+        guard defaultFeeRate <= PegOut.maximumFeeRate else {
+            throw .invalidConfig("default fee rate \(defaultFeeRate) sat/kvB is above the maximum of \(PegOut.maximumFeeRate)")
+        }
     }
 
     /// Bitcoin Core's minimum relay fee rate (sat/kvB).

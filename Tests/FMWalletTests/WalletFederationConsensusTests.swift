@@ -23,7 +23,12 @@ import Testing
         let registry = ModuleRegistry.standard(walletChain: chain, pollInterval: .milliseconds(100))
         let configs = try TestingDealer.generateForTesting(
             ports: (0..<4).map { (p2p: 18760 + 2 * $0, api: 18761 + 2 * $0) }, devMode: true, modules: registry,
-            mintParameters: .object(["max_exponent": .unsigned(4)]), walletParameters: .object(["network": .string("regtest")]))
+            mintParameters: .object(["max_exponent": .unsigned(4)]), walletParameters: .object([
+                "network": .string("regtest"),
+                // No e-cash fees, so one claim can peg out the whole deposit without change (change below the dust
+                // limit is refused, and the 2 sat of default fees would be exactly that).
+                "fees": .object(["peg_in": .unsigned(0), "peg_out": .unsigned(0)]),
+            ]))
         let nodes = try configs.map { guardian in
             try GuardianNode(
                 configs: guardian, databasePath: directory.appendingPathComponent("g\(guardian.local.peerId.rawValue).sqlite").path,
@@ -69,9 +74,9 @@ import Testing
             return claim
         }
         let destination = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 9, count: 20))
-        // In one transaction: claim 100,000 sat and peg out all of it but the fees (1,000 msat each way).
+        // In one transaction: claim 100,000 sat and peg out all of it (the network fee included).
         let fee = try PegOutPlan.suggestedFee(address: destination, amount: 90_000, rate: 1_000, config: config)
-        let pegOut = PegOut(address: destination, amount: 99_998 - fee, feeRate: 1_000, fee: fee)
+        let pegOut = PegOut(address: destination, amount: 100_000 - fee, feeRate: 1_000, fee: fee)
         #expect(try await nodes[1].submit(try claim(orphan, in: orphanBlock, pegOut: pegOut)) == .rejected(
             WalletError.unknownBlock(hash: orphanBlock.hash.displayHex).rejection))
         let refused = try await nodes[2].submit(try claim(foreign, in: foreignBlock, pegOut: pegOut))
@@ -87,7 +92,7 @@ import Testing
         }
         try await Self.waitUntil { !chain.broadcasts.isEmpty }
         let signed = try #require(chain.broadcasts.first)
-        #expect(signed.outputs == [TxOut(value: 99_998 - fee, scriptPubKey: destination.scriptPubKey)])  // no change left
+        #expect(signed.outputs == [TxOut(value: 100_000 - fee, scriptPubKey: destination.scriptPubKey)])  // no change left
         #expect(signed.inputs.map(\.previousOutput) == [FMBitcoin.OutPoint(txid: deposit.txid, index: 0)])
 
         // The same deposit again (another nonce): already claimed.
