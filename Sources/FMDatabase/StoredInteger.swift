@@ -16,7 +16,7 @@ public struct StoredIntegerError: Error, Hashable, Sendable, CustomStringConvert
         self.value = value
     }
 
-    public var description: String { "\(field) \(value) is outside the storable range 0...\(Int64.max)" }
+    public var description: String { "\(field) \(value) is out of range (stored: 0...\(Int64.max), within the field's width)" }
 }
 
 extension FixedWidthInteger where Self: UnsignedInteger {
