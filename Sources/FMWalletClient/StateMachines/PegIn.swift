@@ -118,8 +118,11 @@ public struct PegIn: OperationStateMachine {
                 "wallet/block_height", params: [String: String](), as: WalletBlockHeight.self)
             if final.consensusBlockHeight >= deposit.blockHeight { return .final }
             var message = "deposit \(deposit.txid) in block \(deposit.blockHeight); federation final height \(final.consensusBlockHeight)"
-            if let tip = try? await environment.bitcoin?.getBlockCount() {
-                message += ", chain at \(tip) (\(UInt64(tip) + 1 - deposit.blockHeight) confirmations, "
+            if let count = try? await environment.bitcoin?.getBlockCount() {
+                // The node may be behind or have reorganized: never underflow.
+                let tip = UInt64(clamping: count)
+                let confirmations = tip >= deposit.blockHeight ? tip - deposit.blockHeight + 1 : 0
+                message += ", chain at \(tip) (\(confirmations) confirmations, "
                     + "\(environment.wallet.config.finalityDelay) more needed past the block)"
             }
             environment.progress(message)
