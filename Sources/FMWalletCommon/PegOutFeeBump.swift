@@ -28,12 +28,6 @@ public struct PegOutFeeBump: Hashable, Sendable {
             self.virtualSize = virtualSize
             self.builtAtHeight = builtAtHeight
         }
-
-        /// fee × 1000 / vsize, rounded down (sat/kvB): the rate it was built at.
-        public var feeRate: UInt64 {
-            let (product, overflow) = fee.multipliedReportingOverflow(by: 1000)
-            return overflow ? .max : product / UInt64(max(1, virtualSize))
-        }
     }
 
     /// Why no child is built.
