@@ -43,6 +43,41 @@ struct Mempool: Sendable {
         return entry
     }
 
+    /// `txid` and every mempool transaction that spends its outputs, directly or not.
+    func withDescendants(_ txid: FMBitcoin.Hash256) -> Set<FMBitcoin.Hash256> {
+        var found: Set<FMBitcoin.Hash256> = []
+        var pending = [txid]
+        while let next = pending.popLast() {
+            guard let entry = entries[next], found.insert(next).inserted else { continue }
+            for index in entry.transaction.outputs.indices {
+                if let child = spentBy[FMBitcoin.OutPoint(txid: next, index: UInt32(index))] { pending.append(child) }
+            }
+        }
+        return found
+    }
+
+    /// Core's descendant score: the higher of the entry's own fee rate and that of it with all its descendants
+    /// (sat/kvB) — what `TrimToSize` evicts by, lowest first, so a low parent with a paying child stays.
+    func descendantScore(_ txid: FMBitcoin.Hash256) -> UInt64 {
+        guard let entry = entries[txid] else { return 0 }
+        let package = withDescendants(txid).compactMap { entries[$0] }
+        let fee = package.reduce(UInt64(0)) { $0 + $1.fee }
+        let size = package.reduce(0) { $0 + $1.virtualSize }
+        return max(entry.fee * 1000 / UInt64(max(1, entry.virtualSize)), fee * 1000 / UInt64(max(1, size)))
+    }
+
+    /// The entry with the lowest descendant score below `minimum` (ties: the lower txid), if any.
+    func lowestScored(below minimum: UInt64) -> FMBitcoin.Hash256? {
+        var lowest: (txid: FMBitcoin.Hash256, score: UInt64)?
+        for txid in entries.keys {
+            let score = descendantScore(txid)
+            guard score < minimum else { continue }
+            if let current = lowest, (current.score, current.txid) <= (score, txid) { continue }
+            lowest = (txid, score)
+        }
+        return lowest?.txid
+    }
+
     mutating func remove(_ txid: FMBitcoin.Hash256) {
         guard let entry = entries.removeValue(forKey: txid) else { return }
         for input in entry.transaction.inputs where spentBy[input.previousOutput] == txid {

@@ -18,17 +18,23 @@ public actor RegtestNode: BitcoinRPC {
     private var mempool = Mempool()
     private var wallet: RegtestWallet
     private var medianFeeRates: [UInt64?] = []
+    /// The mempool's minimum fee rate (sat/kvB, never below ``RegtestParameters/minimumRelayFeeRate``): Core's
+    /// `mempoolminfee`, which rises when its mempool is full. Set at start (`--mempool-min-fee`) or by the
+    /// fm-regtest-only RPC `setmempoolminfee`; not persisted.
+    public private(set) var mempoolMinimumFeeRate: UInt64 = RegtestParameters.minimumRelayFeeRate
     private let clock: @Sendable () -> UInt32
 
     /// Opens (or creates) the node in `dataDirectory`: `regtest.sqlite` and the 0600 `wallet.seed`.
     /// - Parameter clock: block timestamps come from it (UNIX seconds); tests may pin it.
     public init(
-        dataDirectory: String, fallbackFeeRate: UInt64? = 1000,
+        dataDirectory: String, fallbackFeeRate: UInt64? = 1000, mempoolMinimumFeeRate: UInt64 = RegtestParameters.minimumRelayFeeRate,
         clock: @escaping @Sendable () -> UInt32 = { UInt32(Date().timeIntervalSince1970) }
     ) throws {
         try AtomicFile.createPrivateDirectory(dataDirectory)
         self.dataDirectory = dataDirectory
         self.fallbackFeeRate = fallbackFeeRate
+        self.mempoolMinimumFeeRate = min(
+            max(mempoolMinimumFeeRate, RegtestParameters.minimumRelayFeeRate), RegtestParameters.defaultMaximumFeeRate)
         self.clock = clock
         store = try RegtestStore(path: (dataDirectory as NSString).appendingPathComponent("regtest.sqlite"))
         let snapshot = try store.load()
@@ -160,7 +166,7 @@ public actor RegtestNode: BitcoinRPC {
         if mempool.contains(txid) { return txid }
         let fee: UInt64
         do throws(TransactionRejection) {
-            fee = try TransactionValidator(chain: chain, mempool: mempool).check(transaction)
+            fee = try TransactionValidator(chain: chain, mempool: mempool).check(transaction, mempoolMinimumFeeRate: mempoolMinimumFeeRate)
         } catch {
             throw error.rpcError
         }
@@ -172,6 +178,79 @@ public actor RegtestNode: BitcoinRPC {
         do { try store.addToMempool(entry) } catch { throw .rpc(code: .databaseError, message: "\(error)") }
         mempool = updated
         return txid
+    }
+
+    /// Raises (or lowers) the mempool minimum, then evicts as Core's `TrimToSize` does when its minimum rises:
+    /// the entry with the lowest descendant score below the minimum, with its descendants, until none is left.
+    /// Returns the evicted txids (they are gone, not refused: sending them again meets the new minimum).
+    public func setMempoolMinimumFeeRate(_ rate: UInt64) throws(BitcoinRPCError) -> [FMBitcoin.Hash256] {
+        guard rate <= RegtestParameters.defaultMaximumFeeRate else {
+            throw .rpc(code: .invalidParameter, message: "feerate above \(RegtestParameters.defaultMaximumFeeRate) sat/kvB")
+        }
+        let minimum = max(rate, RegtestParameters.minimumRelayFeeRate)
+        var updated = mempool
+        var evicted: [FMBitcoin.Hash256] = []
+        while let lowest = updated.lowestScored(below: minimum) {
+            for txid in updated.withDescendants(lowest) {
+                updated.remove(txid)
+                evicted.append(txid)
+            }
+        }
+        do { try store.removeFromMempool(evicted) } catch { throw .rpc(code: .databaseError, message: "\(error)") }
+        mempool = updated
+        mempoolMinimumFeeRate = minimum
+        return evicted
+    }
+
+    /// `submitpackage` (Core 28+, child with its unconfirmed parents): each new transaction must pass every check
+    /// but the mempool minimum, which the package's new transactions meet together (Σ fee / Σ vsize): package
+    /// CPFP, a child paying for a parent below the mempool minimum — never below the minimum relay fee, as in Core.
+    /// Transactions already in the mempool are skipped. All or nothing.
+    /// - Returns: each transaction's fee (sat), in package order (`nil`: it was already in the mempool).
+    public func submitPackage(_ transactions: [FMBitcoin.Transaction]) throws(BitcoinRPCError) -> [UInt64?] {
+        guard let child = transactions.last, transactions.count <= 25 else {
+            throw .rpc(code: .invalidParameter, message: "Array must contain between 1 and 25 transactions.")
+        }
+        let parents = transactions.dropLast().map(\.txid)
+        let spentByChild = Set(child.inputs.map(\.previousOutput.txid))
+        let parentsIndependent = transactions.dropLast().allSatisfy { parent in
+            parent.inputs.allSatisfy { !parents.contains($0.previousOutput.txid) }
+        }
+        guard Set(parents).count == parents.count, parents.allSatisfy(spentByChild.contains), parentsIndependent else {
+            throw .rpc(
+                code: .invalidParameter,
+                message: "package topology disallowed. not child-with-parents or parents depend on each other.")
+        }
+        var updated = mempool
+        var added: [MempoolEntry] = []
+        var fees: [UInt64?] = []
+        for transaction in transactions {
+            if updated.contains(transaction.txid) {
+                fees.append(nil)
+                continue
+            }
+            for index in transaction.outputs.indices
+            where chain.utxos[FMBitcoin.OutPoint(txid: transaction.txid, index: UInt32(index))] != nil {
+                throw TransactionRejection.alreadyInChain.rpcError
+            }
+            let fee: UInt64
+            do throws(TransactionRejection) {
+                fee = try TransactionValidator(chain: chain, mempool: updated).check(transaction)
+            } catch {
+                throw .rpc(code: .verifyRejected, message: "transaction failed: \(error.reason)")
+            }
+            added.append(updated.add(transaction, fee: fee))
+            fees.append(fee)
+        }
+        let fee = added.reduce(UInt64(0)) { $0 + $1.fee }
+        let size = added.reduce(0) { $0 + $1.virtualSize }
+        let required = TransactionValidator.fee(rate: mempoolMinimumFeeRate, virtualSize: size)
+        guard fee >= required else {
+            throw .rpc(code: .verifyRejected, message: "package-mempool-min-fee-not-met, \(fee) < \(required)")
+        }
+        do { try store.addToMempool(added) } catch { throw .rpc(code: .databaseError, message: "\(error)") }
+        mempool = updated
+        return fees
     }
 
     public func getRawMempool() -> [FMBitcoin.Hash256] { mempool.ordered.map(\.txid) }

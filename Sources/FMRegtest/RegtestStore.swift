@@ -115,11 +115,25 @@ final class RegtestStore: Sendable {
         }
     }
 
-    func addToMempool(_ entry: MempoolEntry) throws {
+    func addToMempool(_ entry: MempoolEntry) throws { try addToMempool([entry]) }
+
+    /// Adds every entry (a package) in one transaction.
+    func addToMempool(_ entries: [MempoolEntry]) throws {
         try database.writeNow { db in
-            try db.execute(
-                sql: "INSERT INTO regtest_mempool (sequence, txid, raw, fee) VALUES (?, ?, ?, ?)",
-                arguments: [entry.sequence, Data(entry.txid.bytes), Data(entry.transaction.serialized()), Int64(entry.fee)])
+            for entry in entries {
+                try db.execute(
+                    sql: "INSERT INTO regtest_mempool (sequence, txid, raw, fee) VALUES (?, ?, ?, ?)",
+                    arguments: [entry.sequence, Data(entry.txid.bytes), Data(entry.transaction.serialized()), Int64(entry.fee)])
+            }
+        }
+    }
+
+    /// Removes evicted mempool entries in one transaction.
+    func removeFromMempool(_ txids: [FMBitcoin.Hash256]) throws {
+        try database.writeNow { db in
+            for txid in txids {
+                try db.execute(sql: "DELETE FROM regtest_mempool WHERE txid = ?", arguments: [Data(txid.bytes)])
+            }
         }
     }
 

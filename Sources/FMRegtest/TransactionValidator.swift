@@ -10,7 +10,9 @@ struct TransactionValidator {
 
     /// The fee of `transaction` if a mempool on top of `chain` accepts it.
     /// - Throws: ``TransactionRejection`` with Bitcoin Core's code and reason.
-    func check(_ transaction: Transaction) throws(TransactionRejection) -> UInt64 {
+    /// - Parameter mempoolMinimumFeeRate: the mempool's minimum (sat/kvB) the transaction must pay on its own
+    ///   (Core's `CheckFeeRate`); `nil` inside a package, whose fee rate is checked as a whole.
+    func check(_ transaction: Transaction, mempoolMinimumFeeRate: UInt64? = nil) throws(TransactionRejection) -> UInt64 {
         try checkContextFree(transaction)
         guard !transaction.isCoinbase else { throw .rejected("coinbase") }
         try checkStandard(transaction)
@@ -51,6 +53,10 @@ struct TransactionValidator {
 
         for (input, coin) in zip(transaction.inputs, coins) where !isWitnessStandard(input, spending: coin.output) {
             throw .rejected("bad-witness-nonstandard")
+        }
+        if let mempoolMinimumFeeRate, mempoolMinimumFeeRate > RegtestParameters.minimumRelayFeeRate {
+            let minimumFee = Self.fee(rate: mempoolMinimumFeeRate, virtualSize: transaction.virtualSize)
+            guard fee >= minimumFee else { throw .rejected("mempool min fee not met", "\(fee) < \(minimumFee)") }
         }
         let minimumFee = Self.fee(rate: RegtestParameters.minimumRelayFeeRate, virtualSize: transaction.virtualSize)
         guard fee >= minimumFee else { throw .rejected("min relay fee not met", "\(fee) < \(minimumFee)") }

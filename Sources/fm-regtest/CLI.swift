@@ -101,6 +101,7 @@ extension FMRegtestCommand {
             "getblockhash": [0], "getblock": [1], "getblockheader": [1], "getrawtransaction": [1], "gettxoutproof": [0],
             "sendrawtransaction": [1, 2], "estimatesmartfee": [0], "generatetoaddress": [0, 2], "sendtoaddress": [1, 4, 5, 6, 8],
             "getbalance": [1, 2, 3], "getrawmempool": [0, 1], "gettxout": [1, 2], "generateblock": [1],
+            "submitpackage": [0, 1, 2], "setmempoolminfee": [0],
         ]
 
         static func parameter(_ text: String, method: String, index: Int) throws -> BitcoinJSON {

@@ -49,8 +49,18 @@ extension FMRegtestCommand {
                 valueName: "sat-per-kvb"))
         var fallbackFeeRate: UInt64 = 1000
 
+        @Option(
+            help: ArgumentHelp(
+                "The mempool's minimum fee rate (sat/kvB, at least 1000, at most 10000000): below it a transaction is "
+                    + "refused unless a package (submitpackage) pays for it; also settable with the setmempoolminfee RPC.",
+                valueName: "sat-per-kvb"))
+        var mempoolMinFee: UInt64 = 1000
+
         func validate() throws {
             guard (0...65535).contains(rpcPort) else { throw InvalidInput(field: "--rpc-port", expected: "a port from 0 to 65535") }
+            guard (RegtestParameters.minimumRelayFeeRate...RegtestParameters.defaultMaximumFeeRate).contains(mempoolMinFee) else {
+                throw InvalidInput(field: "--mempool-min-fee", expected: "a fee rate from 1000 to 10000000 sat/kvB")
+            }
             guard (rpcUser == nil) == (rpcPassword == nil) else {
                 throw InvalidInput(field: "--rpc-password", expected: "--rpc-user and --rpc-password together")
             }
@@ -71,7 +81,9 @@ extension FMRegtestCommand {
             let dataDir = URL(fileURLWithPath: self.dataDir).standardizedFileURL.path
             let node: RegtestNode
             do {
-                node = try RegtestNode(dataDirectory: dataDir, fallbackFeeRate: fallbackFeeRate == 0 ? nil : fallbackFeeRate)
+                node = try RegtestNode(
+                    dataDirectory: dataDir, fallbackFeeRate: fallbackFeeRate == 0 ? nil : fallbackFeeRate,
+                    mempoolMinimumFeeRate: mempoolMinFee)
             } catch let error as any ReportableError {
                 throw error
             } catch {

@@ -58,6 +58,37 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cookie))
     }
 
+    /// `--mempool-min-fee` at start, `setmempoolminfee` and `submitpackage` through the CLI (JSON parameters), and
+    /// the flag's bounds (exit 2 naming it).
+    @Test func mempoolMinimumFromTheFlagAndTheCLI() async throws {
+        let directory = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dataDir = directory.appendingPathComponent("btc").path
+        let refused = try ToolRunner.run("fm-regtest", ["run", "--data-dir", dataDir, "--mempool-min-fee", "999"])
+        #expect(refused.status == 2 && refused.stderr.contains("--mempool-min-fee"), "\(refused.stderr)")
+        let started = try ToolRunner.run(
+            "fm-regtest", ["run", "--data-dir", dataDir, "--rpc-port", "0", "--mempool-min-fee", "3000", "--daemon"])
+        #expect(started.status == 0, "\(started.stderr)")
+        defer { _ = try? ToolRunner.run("fm-regtest", ["cli", "--data-dir", dataDir, "stop"]) }
+        func cli(_ arguments: String...) throws -> ToolRunner.Result {
+            try ToolRunner.run("fm-regtest", ["cli", "--data-dir", dataDir] + arguments)
+        }
+        #expect(try cli("getmempoolinfo").json()["mempoolminfee"] as? Double == 0.00003)
+        let address = try #require(
+            try JSONSerialization.jsonObject(with: Data(try cli("getnewaddress").stdout.utf8), options: .fragmentsAllowed) as? String)
+        #expect(try cli("generatetoaddress", "101", address).status == 0)
+        // The wallet pays 2 sat/vB: below 3 sat/vB it is refused by the mempool minimum.
+        let low = try cli("sendtoaddress", address, "0.5")
+        #expect(low.status == 1 && low.stderr.contains("mempool min fee not met"), "\(low.stderr)")
+        let lowered = try cli("setmempoolminfee", "0.00001")
+        #expect(lowered.status == 0, "\(lowered.stderr)")
+        #expect(try lowered.json()["evicted"] as? [String] == [])
+        #expect(try cli("sendtoaddress", address, "0.5").status == 0)
+        // submitpackage's array parameter is parsed as JSON: an empty package is Core's -8.
+        let empty = try cli("submitpackage", "[]")
+        #expect(empty.status == 1 && empty.stderr.contains("between 1 and 25"), "\(empty.stderr)")
+    }
+
     /// Starts `fm-regtest run` on port 18410 and returns it with its ready line.
     static func startDaemon(dataDir: String) throws -> (Process, [String: Any]) {
         let daemon = Process()

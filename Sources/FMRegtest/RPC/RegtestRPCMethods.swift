@@ -12,7 +12,8 @@ public struct RegtestRPCMethods: Sendable {
     public static let names: [String] = [
         "estimatesmartfee", "generatetoaddress", "getbalance", "getbestblockhash", "getblock", "getblockchaininfo",
         "getblockcount", "getblockhash", "getblockheader", "getmempoolinfo", "getnewaddress", "getrawmempool",
-        "getrawtransaction", "gettxout", "gettxoutproof", "sendrawtransaction", "sendtoaddress", "stop",
+        "getrawtransaction", "gettxout", "gettxoutproof", "sendrawtransaction", "sendtoaddress", "setmempoolminfee", "stop",
+        "submitpackage",
     ]
 
     /// Runs one call.
@@ -101,6 +102,31 @@ public struct RegtestRPCMethods: Sendable {
             }
             let maximumFeeRate = params.optional(1) == nil ? RegtestParameters.defaultMaximumFeeRate : try params.amount(1, "maxfeerate")
             return .string(try await node.submit(transaction, maximumFeeRate: maximumFeeRate).displayHex)
+        case "submitpackage":
+            try params.expect(atMost: 3, usage: "[\"rawtx\",...] ( maxfeerate maxburnamount )")
+            let list = try params.required(0, "package")
+            guard let items = list.arrayValue else { throw RPCParameters.typeError("package", list, expected: "array") }
+            var transactions: [FMBitcoin.Transaction] = []
+            for item in items {
+                guard let hex = item.stringValue, let bytes = Hex.decode(hex), let transaction = try? FMBitcoin.Transaction(serialized: bytes)
+                else { throw .rpc(code: .deserializationError, message: "TX decode failed: \(item)") }
+                transactions.append(transaction)
+            }
+            let fees = try await node.submitPackage(transactions)
+            var results: [String: BitcoinJSON] = [:]
+            for (transaction, fee) in zip(transactions, fees) {
+                var result: [String: BitcoinJSON] = ["txid": .string(transaction.txid.displayHex), "vsize": .integer(transaction.virtualSize)]
+                if let fee { result["fees"] = .object(["base": .btc(satoshis: fee)]) }
+                results[transaction.wtxid.displayHex] = .object(result)
+            }
+            return .object(["package_msg": .string("success"), "tx-results": .object(results), "replaced-transactions": .array([])])
+        case "setmempoolminfee":
+            try params.expect(atMost: 1, usage: "feerate (BTC/kvB; fm-regtest only)")
+            let evicted = try await node.setMempoolMinimumFeeRate(try params.amount(0, "feerate"))
+            return .object([
+                "mempoolminfee": .btc(satoshis: await node.mempoolMinimumFeeRate),
+                "evicted": .array(evicted.map { .string($0.displayHex) }),
+            ])
         case "estimatesmartfee":
             try params.expect(atMost: 2, usage: "conf_target ( \"estimate_mode\" )")
             let target = try params.int(0, "conf_target")
@@ -152,7 +178,7 @@ public struct RegtestRPCMethods: Sendable {
             return .object([
                 "loaded": .bool(true), "size": .integer(entries.count), "bytes": .integer(bytes), "usage": .integer(bytes),
                 "total_fee": .btc(satoshis: entries.reduce(0) { $0 + $1.fee }), "maxmempool": .integer(300_000_000),
-                "mempoolminfee": .btc(satoshis: RegtestParameters.minimumRelayFeeRate),
+                "mempoolminfee": .btc(satoshis: await node.mempoolMinimumFeeRate),
                 "minrelaytxfee": .btc(satoshis: RegtestParameters.minimumRelayFeeRate), "unbroadcastcount": .integer(0),
             ])
         case "gettxout":

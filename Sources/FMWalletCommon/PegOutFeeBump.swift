@@ -1,0 +1,122 @@
+import FMBitcoin
+
+/// The consensus-agreed CPFP child of a stuck peg-out (issue 24 item 9; docs/wallet.md, "Fee bump").
+///
+/// - Important: not wired into consensus yet. These are the pure rules (trigger and child), unit tested; no
+///   guardian proposes, signs or broadcasts a child until the wallet module records the package, the surplus and
+///   the bump item in consensus state (see docs/wallet.md, "Known limits").
+///
+/// Why a child and not a replacement: the stuck transaction's txid is every client's outcome
+/// (`WalletOutputOutcome.pegOut(txid)`) and later peg-outs spend its change; replacing it changes both, a child
+/// changes neither.
+///
+/// The package: the unconfirmed peg-outs whose fees the child pays for, ending with the one whose change the child
+/// spends (that change must still be unspent in consensus state: once a later peg-out spends it, the later peg-out's
+/// change is the one to bump, with the whole chain as its package).
+public struct PegOutFeeBump: Hashable, Sendable {
+    /// One peg-out of the package, as consensus state records it when the peg-out is built.
+    public struct Ancestor: Hashable, Sendable {
+        /// The fee the transaction pays (inputs − outputs), sat.
+        public let fee: UInt64
+        /// Its estimated signed virtual size (``PegOutPlan/estimatedVirtualSize(of:config:)``).
+        public let virtualSize: Int
+        /// The federation's consensus block height when it was built.
+        public let builtAtHeight: UInt64
+
+        public init(fee: UInt64, virtualSize: Int, builtAtHeight: UInt64) {
+            self.fee = fee
+            self.virtualSize = virtualSize
+            self.builtAtHeight = builtAtHeight
+        }
+    }
+
+    /// Why no child is built.
+    public enum Refusal: Error, Hashable, Sendable {
+        /// The trigger does not hold (the consensus rate is not far enough above, or not for long enough).
+        case notDue
+        /// Paying the package's deficit would leave the child's output below the dust limit.
+        case changeTooSmall(change: UInt64, fee: UInt64)
+        /// The child's fee is more than the federation's fee surplus: bumping would make the audit insolvent.
+        case surplusTooSmall(fee: UInt64, surplus: UInt64)
+        /// A sum of package values overflows (only from a damaged state; never a trap).
+        case overflow
+    }
+
+    /// The consensus fee rate must be at least the package's rate × (100 + this) / 100.
+    public static let marginPercent: UInt64 = 25
+    /// … and the newest ancestor built at least this many consensus heights ago (the consensus height rises with
+    /// blocks, so a package that stays this long below the rate is very likely stuck; see docs/wallet.md).
+    public static let waitHeights: UInt64 = 3
+
+    /// The child: spends `input` (the package's last change), pays one output back to the federation's address.
+    public let transaction: FMBitcoin.Transaction
+    public let input: FederationUTXO
+    /// The child's output, the federation's new change (what later peg-outs spend).
+    public let change: FederationUTXO
+    /// What the child pays the miners, sat: the bitcoin the federation spends on the bump.
+    public let fee: UInt64
+
+    /// The package's fee rate: Σ fee × 1000 / Σ vsize (sat/kvB, rounded down), as miners select it.
+    public static func packageFeeRate(_ package: [Ancestor]) throws(Refusal) -> UInt64 {
+        let (fee, size) = try totals(package)
+        let (product, overflow) = fee.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { throw .overflow }
+        return product / UInt64(max(1, size))
+    }
+
+    /// Whether every guardian bumps `package` now: only consensus state enters (the consensus fee rate and
+    /// height, and what was recorded when each ancestor was built), so all reach the same verdict.
+    public static func isDue(package: [Ancestor], consensusFeeRate: UInt64, consensusHeight: UInt64) -> Bool {
+        guard let newest = package.map(\.builtAtHeight).max(), let rate = try? packageFeeRate(package) else { return false }
+        let (threshold, overflow) = rate.multipliedReportingOverflow(by: 100 + marginPercent)
+        let (scaled, scaledOverflow) = consensusFeeRate.multipliedReportingOverflow(by: 100)
+        guard !overflow, !scaledOverflow else { return false }
+        return scaled >= threshold && consensusHeight >= newest && consensusHeight - newest >= waitHeights
+    }
+
+    /// Builds the child deterministically: version 2, the one input with sequence 0xfffffffd, lock time 0, one
+    /// output to the federation's untweaked address worth the change minus the fee. The fee lifts the whole
+    /// package (ancestors + child) to `rate`: ⌈rate × (Σ vsize + child vsize) / 1000⌉ − Σ fee, and at least the
+    /// child's own fee at `rate`.
+    public init(
+        package: [Ancestor], spending input: FederationUTXO, rate: UInt64, consensusHeight: UInt64, surplus: UInt64,
+        config: WalletConsensusConfig
+    ) throws(Refusal) {
+        guard Self.isDue(package: package, consensusFeeRate: rate, consensusHeight: consensusHeight) else { throw .notDue }
+        let draft = Self.child(spending: input, value: input.value, config: config)
+        let childSize = PegOutPlan.estimatedVirtualSize(of: draft, config: config)
+        let (paid, size) = try Self.totals(package)
+        let (packageSize, sizeOverflow) = size.addingReportingOverflow(childSize)
+        guard !sizeOverflow, let whole = try? PegOutPlan.fee(rate: rate, virtualSize: packageSize),
+            let own = try? PegOutPlan.fee(rate: rate, virtualSize: childSize)
+        else { throw .overflow }
+        let fee = max(whole > paid ? whole - paid : 0, own)
+        guard fee <= surplus else { throw .surplusTooSmall(fee: fee, surplus: surplus) }
+        guard input.value >= fee, input.value - fee >= PegOutPlan.dustLimit else {
+            throw .changeTooSmall(change: input.value, fee: fee)
+        }
+        transaction = Self.child(spending: input, value: input.value - fee, config: config)
+        self.input = input
+        self.fee = fee
+        change = FederationUTXO(
+            outPoint: FMBitcoin.OutPoint(txid: transaction.txid, index: 0), value: input.value - fee, tweakKey: nil)
+    }
+
+    private static func child(spending input: FederationUTXO, value: UInt64, config: WalletConsensusConfig) -> FMBitcoin.Transaction {
+        FMBitcoin.Transaction(
+            version: 2, inputs: [TxIn(previousOutput: input.outPoint)],
+            outputs: [TxOut(value: value, scriptPubKey: config.descriptor.scriptPubKey)], lockTime: 0)
+    }
+
+    private static func totals(_ package: [Ancestor]) throws(Refusal) -> (fee: UInt64, size: Int) {
+        var fee: UInt64 = 0
+        var size = 0
+        for ancestor in package {
+            let (newFee, feeOverflow) = fee.addingReportingOverflow(ancestor.fee)
+            let (newSize, sizeOverflow) = size.addingReportingOverflow(max(0, ancestor.virtualSize))
+            guard !feeOverflow, !sizeOverflow else { throw .overflow }
+            (fee, size) = (newFee, newSize)
+        }
+        return (fee, size)
+    }
+}
