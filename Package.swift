@@ -86,7 +86,7 @@ let targets: [Target] = [
         name: "FMRPC",
         dependencies: [
             "FMCore", hummingbird, hummingbirdWebSocket, webSocketClient, metrics, prometheus, serviceLifecycle,
-            logging, nio, nioConcurrency,
+            logging, nio, nioConcurrency, nioHTTP1, .product(name: "HummingbirdCore", package: "hummingbird"),
         ]),
     .target(
         name: "FMServer",
@@ -211,7 +211,7 @@ let targets: [Target] = [
     .testTarget(
         name: "FMClientTests",
         dependencies: [
-            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
+            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
