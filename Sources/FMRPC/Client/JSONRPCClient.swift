@@ -1,4 +1,5 @@
 import FMCore
+import FMNetwork
 import Foundation
 internal import HummingbirdWSClient
 import Logging
@@ -216,7 +217,7 @@ public actor JSONRPCClient {
             throw CancellationError()
         } catch {
             if case .connecting(attemptGeneration, _, _) = state { state = .idle }
-            let failure = NetworkFailure(error)
+            let failure = NetworkFailure(webSocket: error)
             throw JSONRPCClientError.unreachable(url: url, reason: failure.reason, detail: failure.detail)
         }
     }
@@ -258,7 +259,7 @@ public actor JSONRPCClient {
             opened.complete(.failure(failure ?? ConnectionClosed()))
             sink.finish()
             await owner.value?.connectionEnded(
-                generation: generation, failure: failure.map(NetworkFailure.init)
+                generation: generation, failure: failure.map { NetworkFailure(webSocket: $0) }
                     ?? NetworkFailure(reason: "connection closed by the server", detail: "closed by the server"))
         }
         return Task {

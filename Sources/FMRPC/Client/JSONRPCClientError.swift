@@ -1,4 +1,5 @@
 import FMCore
+import FMNetwork
 
 /// Why a ``JSONRPCClient`` call failed.
 ///

@@ -3,11 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-internal import HummingbirdWSClient
-internal import NIOCore
-internal import NIOPosix
+import NIOCore
+import NIOPosix
 
-/// A network-layer failure said the way a person acts on it ("connection refused", "host name not found"),
+/// A network-layer failure (from the API client or the bitcoin RPC client) said the way a person acts on it ("connection refused", "host name not found"),
 /// with the transport's raw error kept apart as `detail` (shown under `--verbose` and in the JSON `detail`
 /// field, never in the one-line message).
 public struct NetworkFailure: Sendable, Equatable {
@@ -19,9 +18,11 @@ public struct NetworkFailure: Sendable, Equatable {
         self.detail = detail
     }
 
-    /// Classifies `error` from NIO or the WebSocket client; anything unknown is "connection failed".
-    public init(_ error: any Error) {
-        self.init(reason: Self.reason(for: error) ?? "connection failed", detail: String(describing: error))
+    /// Classifies `error` from NIO; `classify` may name errors of the caller's own layer first. Anything
+    /// unknown is "connection failed".
+    public init(_ error: any Error, classify: (any Error) -> String? = { _ in nil }) {
+        self.init(
+            reason: classify(error) ?? Self.reason(for: error) ?? "connection failed", detail: String(describing: error))
     }
 
     private static func reason(for error: any Error) -> String? {
@@ -40,10 +41,6 @@ public struct NetworkFailure: Sendable, Equatable {
             }
         case is SocketAddressError:
             return "host name not found"
-        case let webSocket as WebSocketClientError:
-            if webSocket == .webSocketUpgradeFailed { return "not an fm API endpoint (the WebSocket upgrade was refused)" }
-            if webSocket == .invalidURL { return "invalid API URL" }
-            return "WebSocket protocol error"
         default:
             return nil
         }
@@ -63,10 +60,8 @@ public struct NetworkFailure: Sendable, Equatable {
 }
 
 extension Duration {
-    init(_ amount: TimeAmount) { self = .nanoseconds(amount.nanoseconds) }
-
     /// `5 s`, `1.5 s`, `200 ms`: for messages people read.
-    var spoken: String {
+    public var spoken: String {
         let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
         if milliseconds < 1000 { return "\(milliseconds) ms" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000) s" }
