@@ -190,7 +190,8 @@ final class FakeMintFederation: Sendable {
             #expect(try await mint.await(reissue).status == .succeeded)
             attempt = try await mint.spend(Amount(msats: 300))
         }
-        let spent = try #require(try await reopened.operations.record(try #require(attempt.spent)))
+        let spentID = try #require(attempt.spent)
+        let spent = try #require(try await reopened.operations.record(spentID))
         #expect(spent.status == .succeeded, "\(spent.failure ?? "")")
         #expect(busy.refused > 0)
         // The notes given for the 300 msat are gone from the wallet, the change is in it.

@@ -126,7 +126,9 @@ public actor JSONRPCClient {
                     timeout: timeout)
                 if case .terminated = connection.outgoing.yield(request) {
                     // The connection ended and its end has not been processed yet.
-                    connectionEnded(generation: connection.generation, reason: "the connection was closed")
+                    connectionEnded(
+                        generation: connection.generation,
+                        failure: NetworkFailure(reason: "connection closed", detail: "the connection was closed"))
                 }
             }
         } onCancel: {
