@@ -86,7 +86,7 @@ let targets: [Target] = [
         name: "FMRPC",
         dependencies: [
             "FMCore", hummingbird, hummingbirdWebSocket, webSocketClient, metrics, prometheus, serviceLifecycle,
-            logging, nio, nioConcurrency,
+            logging, nio, nioConcurrency, nioHTTP1, .product(name: "HummingbirdCore", package: "hummingbird"), "FMNetwork",
         ]),
     .target(
         name: "FMServer",
@@ -109,7 +109,9 @@ let targets: [Target] = [
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
-    .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", nio, nioPosix, nioHTTP1, nioConcurrency]),
+    .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", "FMNetwork", nio, nioPosix, nioHTTP1, nioConcurrency]),
+    // Network-layer errors in words a person acts on (shared by the API client and the bitcoin RPC client).
+    .target(name: "FMNetwork", dependencies: [nio, nioPosix]),
     .target(
         name: "FMRegtest",
         dependencies: [
@@ -212,7 +214,7 @@ let targets: [Target] = [
     .testTarget(
         name: "FMClientTests",
         dependencies: [
-            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
+            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
