@@ -195,7 +195,7 @@ let targets: [Target] = [
         dependencies: [
             "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
             "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
-            "FMClient", "FMClientCore",
+            "FMClient", "FMClientCore", "FMWalletCommon", "FMWalletServer", "FMBitcoin",
         ]),
     .testTarget(
         name: "FMDKGTests",
