@@ -93,7 +93,7 @@ let targets: [Target] = [
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
-            prometheus, "FMWalletServer", "FMBitcoinRPC",
+            prometheus, "FMWalletServer", "FMBitcoinRPC", metrics,
         ]),
 
     // MARK: Client

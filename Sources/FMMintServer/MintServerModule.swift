@@ -111,9 +111,11 @@ public struct MintServerModule: ServerModule {
     public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
         let metas = try inputMetas(payloads)
         var seen = Set<[UInt8]>()
-        for (payload, meta) in zip(payloads, metas) where try MintInputClaim(canonicalBytes: payload).denomination != nil {
-            guard seen.insert(meta.spendKey.rawRepresentation).inserted, try !MintStore.isSpent(meta.spendKey, db: db) else {
-                throw MintError.noteAlreadySpent(nonce: meta.spendKey).rejection
+        for payload in payloads {
+            let claim = try MintInputClaim(canonicalBytes: payload)
+            guard claim.denomination != nil else { continue }
+            guard seen.insert(claim.spendKey.rawRepresentation).inserted, try !MintStore.isSpent(claim.spendKey, db: db) else {
+                throw MintError.noteAlreadySpent(nonce: claim.spendKey).rejection
             }
         }
         return metas

@@ -133,6 +133,14 @@ public protocol ServerModule: Sendable {
 
     /// The client API methods this module serves, served as `<kind>/<name>`. The default serves none.
     var apiEndpoints: [ModuleEndpoint] { get }
+
+    /// This module's part of the guardian's state digest, computed after every block and chained into it
+    /// (docs/architecture.md, "State digest"): a hash of what every honest guardian must hold identically (the
+    /// mint: its totals and the sizes of its spent set and issuance log; the wallet: votes, consensus height and
+    /// recent block hashes, unspent UTXOs, peg-outs). Cheap (it runs after every block), and without what differs
+    /// legitimately between guardians (the mint's own signature shares). ``StateDigestBuilder`` builds it. The
+    /// default contributes nothing.
+    func stateDigest(db: Database) throws -> [UInt8]
 }
 
 extension ServerModule {
@@ -149,6 +157,8 @@ extension ServerModule {
     public func consensusProposal(db: Database) throws -> [[UInt8]] { [] }
 
     public var apiEndpoints: [ModuleEndpoint] { [] }
+
+    public func stateDigest(db: Database) throws -> [UInt8] { [] }
 
     public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
         throw TransactionRejection.unsupported("consensus items", kind: kind)

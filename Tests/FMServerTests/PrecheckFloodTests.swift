@@ -133,6 +133,12 @@ struct PrecheckFloodTests {
         stop.store(true, ordering: .relaxed)
         for flooder in flooders { await flooder.value }
 
+        // Every guardian holds the same state digest at the last height all four applied, and none saw a mismatch.
+        let common = try await nodes.asyncMap { try await $0.processor.nextHeight() }.min() ?? 1
+        let digests = try await nodes.asyncMap { try await $0.processor.stateDigest(at: common - 1) }
+        #expect(Set(digests).count == 1 && digests[0] != nil)
+        for node in nodes { #expect(try await node.status().stateDigest?.mismatchCount == 0) }
+
         let (invalid, busy, other) = refused.withLock { ($0.invalid, $0.busy, $0.other) }
         print("flood: \(invalid) forged transactions verified and refused, \(busy) refused as busy; honest reissue latencies \(latencies); blocks finalized during the flood: \(finalizedAfter - finalizedBefore)")
         #expect(other.isEmpty, "unexpected answers to the flood: \(other.prefix(3))")

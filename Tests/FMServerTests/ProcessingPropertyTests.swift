@@ -106,6 +106,8 @@ struct PropertyRun {
         for (index, outcome) in outcomes.enumerated() {
             #expect(outcome.transactions == first.transactions, "guardian \(index) diverged at block \(height)")
             #expect(outcome.audit.total == first.audit.total, "guardian \(index)'s audit diverged at block \(height)")
+            #expect(outcome.stateDigest == first.stateDigest, "guardian \(index)'s state digest diverged at block \(height)")
+            #expect(outcome.digestMismatches == first.digestMismatches)
             #expect(outcome.haltedReason == nil, "guardian \(index) halted at block \(height): \(outcome.haltedReason ?? "")")
             #expect(outcome.audit.total.isSolvent)
         }
@@ -179,7 +181,11 @@ struct PropertyRun {
         case 11: return walletVote(proposer: proposer)
         case 12: return FederationItem.module(ModuleItem(module: randomModule(), payload: randomBytes())).canonicalBytes
         case 13: return randomBytes()
-        case 14: return item(Transaction(inputs: [], outputs: [], nonce: nonce()))
+        case 14:
+            if Bool.random(using: &rng) { return item(Transaction(inputs: [], outputs: [], nonce: nonce())) }
+            let digest = Hash256.sha256((0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            let report = StateDigestReport(peer: proposer, height: UInt64.random(in: 0...height, using: &rng), digest: digest)
+            return FederationItem.stateDigest(report).canonicalBytes
         default: return item(devIssue(extra: Int64.random(in: -200...200, using: &rng)))
         }
     }

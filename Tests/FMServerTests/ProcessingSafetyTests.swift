@@ -102,6 +102,26 @@ struct ProcessingSafetyTests {
         }
     }
 
+    @Test("state digests chain block by block, and a guardian's report that differs from ours is recorded (issue 16)")
+    func digestMismatchDetected() async throws {
+        var harness = try ProcessorHarness()
+        defer { harness.remove() }
+        let first = try #require(try await harness.applyBlock([harness.devIssue(harness.secrets([3]))]))
+        #expect(try await harness.processor.stateDigest(at: 0) == first.stateDigest)
+        let honest = StateDigestReport(peer: PeerID(0), height: 0, digest: first.stateDigest)
+        let lying = StateDigestReport(peer: PeerID(0), height: 0, digest: Hash256.sha256([1]))
+        let notProposer = StateDigestReport(peer: PeerID(1), height: 0, digest: Hash256.sha256([2]))
+        let second = try #require(
+            try await harness.applyItems([honest, lying, notProposer].map { FederationItem.stateDigest($0).canonicalBytes }))
+        #expect(second.digestMismatches.map(\.theirs) == [lying.digest.hex])
+        #expect(second.stateDigest != first.stateDigest)
+        let status = try await harness.processor.stateDigestStatus()
+        #expect(status.mismatchCount == 1)
+        #expect(status.height == 1)
+        #expect(status.digest == second.stateDigest.hex)
+        #expect(status.recentMismatches.first?.ours == first.stateDigest.hex)
+    }
+
     @Test("the pre-check of a 1,000-note transaction does not hold the writer (issue 16 item 1)")
     func precheckHoldsNoWriter() async throws {
         var harness = try ProcessorHarness()

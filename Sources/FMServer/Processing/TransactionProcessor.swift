@@ -94,6 +94,12 @@ public final class TransactionProcessor: Sendable {
                     try Self.forgetRejection(txid, db: db)
                     try Self.record(txid, result, height: height, db: db)
                     outcome.transactions.append(ProcessedTransaction(txid: txid, outcome: result, recorded: true))
+                case .stateDigest(let report):
+                    // A guardian reports only its own digest, in a block it proposes.
+                    guard report.peer == proposer, let mismatch = try StateDigests.compare(report, db: db) else { continue }
+                    logger.critical(
+                        "STATE DIVERGENCE: \(report.peer)'s state digest after block \(report.height) is \(mismatch.theirs), ours is \(mismatch.ours)")
+                    outcome.digestMismatches.append(mismatch)
                 case .module(let moduleItem):
                     guard let module = modules[moduleItem.module] else { continue }
                     try db.inSavepoint {
@@ -121,6 +127,8 @@ public final class TransactionProcessor: Sendable {
                 guard case .reject = ProcessingFailure.classify(error) else { throw error }
                 haltedReason = "audit failed after block \(height): \(error)"
             }
+            outcome.stateDigest = try StateDigests.record(
+                height: height, transactions: outcome.transactions, modules: modules, db: db)
             try db.execute(
                 sql: "UPDATE server_cursor SET next_height = ?, halted_reason = ? WHERE id = 0",
                 arguments: [Int64(height + 1), haltedReason])
@@ -217,6 +225,16 @@ public final class TransactionProcessor: Sendable {
             for module in modules { if let bytes = try module.outputOutcome(outPoint, db: db) { return bytes } }
             return nil
         }
+    }
+
+    /// This guardian's state digest after block `height`, if it has one.
+    public func stateDigest(at height: UInt64) async throws -> Hash256? {
+        try await database.read { db in try StateDigests.digest(at: height, db: db) }
+    }
+
+    /// The latest state digest and the mismatches reported so far.
+    public func stateDigestStatus() async throws -> StateDigestStatus {
+        try await database.read { db in try StateDigests.status(db) }
     }
 
     /// Every module's audit in the committed state and their total.
@@ -338,6 +356,10 @@ public struct BlockOutcome: Sendable {
     public var transactions: [ProcessedTransaction] = []
     public var audit = FederationAudit(modules: [], total: .empty)
     public var haltedReason: String?
+    /// The state digest after this block (``StateDigests``).
+    public var stateDigest = StateDigests.genesis
+    /// Reports in this block from guardians whose digest differs from ours.
+    public var digestMismatches: [DigestMismatch] = []
 
     init(height: UInt64) { self.height = height }
 }
