@@ -69,7 +69,7 @@ public struct MintServerModule: ServerModule {
         try payloads.map { payload throws(TransactionRejection) in
             let claim: MintInputClaim
             do { claim = try MintInputClaim(canonicalBytes: payload) } catch {
-                throw MintError.malformed(what: "mint input", reason: error.description).rejection
+                throw MintError.malformed(what: "mint input", reason: "\(error)").rejection
             }
             if let denomination = claim.denomination {
                 guard config.keys(for: denomination) != nil else { throw MintError.unknownDenomination(denomination).rejection }
@@ -142,7 +142,7 @@ public struct MintServerModule: ServerModule {
     private func decodedInputs(_ payloads: [[UInt8]]) throws(TransactionRejection) -> [MintInput] {
         try payloads.map { payload throws(TransactionRejection) in
             do { return try MintInput(canonicalBytes: payload) } catch {
-                throw MintError.malformed(what: "mint input", reason: error.description).rejection
+                throw MintError.malformed(what: "mint input", reason: "\(error)").rejection
             }
         }
     }

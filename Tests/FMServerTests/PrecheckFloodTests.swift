@@ -93,22 +93,21 @@ struct PrecheckFloodTests {
                 Note(denomination: Denomination(exponent: 10), nonce: key.xOnlyPublicKey, signature: notes[0].note.signature)))
         }
         let forged = signed(Transaction(inputs: forgedInputs, outputs: [], nonce: .random()), by: keys)
-        let stop = Atomic(false)
-        let refused = Mutex((invalid: 0, busy: 0, other: [String]()))
+        let flood = FloodTally()
         let flooders = (0..<8).map { _ in
-            Task {
-                while !stop.load(ordering: .relaxed) {
+            Task { [flood, forged, nodes] in
+                while !flood.stop.load(ordering: .relaxed) {
                     do {
                         switch try await nodes[0].submit(forged) {
-                        case .accepted: refused.withLock { $0.other.append("accepted") }
+                        case .accepted: flood.refused.withLock { $0.other.append("accepted") }
                         case .rejected(let why):
-                            refused.withLock { if why.code == "invalid_note_signature" { $0.invalid += 1 } else { $0.other.append(why.code) } }
+                            flood.refused.withLock { if why.code == "invalid_note_signature" { $0.invalid += 1 } else { $0.other.append(why.code) } }
                         }
                     } catch ProcessingError.busy {
-                        refused.withLock { $0.busy += 1 }
+                        flood.refused.withLock { $0.busy += 1 }
                         try? await Task.sleep(for: .milliseconds(10))
                     } catch {
-                        refused.withLock { $0.other.append("\(error)") }
+                        flood.refused.withLock { $0.other.append("\(error)") }
                     }
                 }
             }
@@ -130,7 +129,7 @@ struct PrecheckFloodTests {
             #expect(latency < Self.honestBound)
         }
         let finalizedAfter = nodes[1].driver.status.finalizedCount
-        stop.store(true, ordering: .relaxed)
+        flood.stop.store(true, ordering: .relaxed)
         for flooder in flooders { await flooder.value }
 
         // Every guardian holds the same state digest at the last height all four applied, and none saw a mismatch.
@@ -139,10 +138,16 @@ struct PrecheckFloodTests {
         #expect(Set(digests).count == 1 && digests[0] != nil)
         for node in nodes { #expect(try await node.status().stateDigest?.mismatchCount == 0) }
 
-        let (invalid, busy, other) = refused.withLock { ($0.invalid, $0.busy, $0.other) }
+        let (invalid, busy, other) = flood.refused.withLock { ($0.invalid, $0.busy, $0.other) }
         print("flood: \(invalid) forged transactions verified and refused, \(busy) refused as busy; honest reissue latencies \(latencies); blocks finalized during the flood: \(finalizedAfter - finalizedBefore)")
         #expect(other.isEmpty, "unexpected answers to the flood: \(other.prefix(3))")
         #expect(invalid > 0)
         #expect(finalizedAfter > finalizedBefore)
     }
+}
+
+/// What the flooders share: when to stop, and how their submissions were answered.
+final class FloodTally: Sendable {
+    let stop = Atomic(false)
+    let refused = Mutex((invalid: 0, busy: 0, other: [String]()))
 }

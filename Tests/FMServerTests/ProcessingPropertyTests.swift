@@ -13,6 +13,9 @@ import Foundation
 import GRDB
 import Testing
 
+private typealias Transaction = FMCore.Transaction
+private typealias OutPoint = FMCore.OutPoint
+
 /// The property test of issue 24 ("the mechanism") and issue 16 item 3: seeded random sequences of well-formed and
 /// malformed consensus items, applied block by block to four independent guardians' processors. After every block:
 /// no trap (the test process would die), every guardian reports the same outcome for every item, has the same
@@ -40,7 +43,7 @@ struct ProcessingPropertyTests {
 }
 
 /// One seeded run: the guardians, the generator's state and what it has seen.
-struct PropertyRun {
+private struct PropertyRun {
     struct Counts: CustomStringConvertible {
         var blocks = 0, items = 0, accepted = 0, rejected = 0, unauthorized = 0, moduleItems = 0, undecodable = 0
         mutating func add(_ other: Counts) {
@@ -73,7 +76,8 @@ struct PropertyRun {
 
     init(seed: UInt64) async throws {
         rng = SeededRandom(seed: seed)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-property-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-property-\(UUID().uuidString)")
+        self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configs = try TestingDealer.generateForTesting(
             guardians: 4, basePort: 41_000, devMode: true, mintParameters: .object(["max_exponent": .unsigned(12)]))
@@ -183,7 +187,7 @@ struct PropertyRun {
         case 13: return randomBytes()
         case 14:
             if Bool.random(using: &rng) { return item(Transaction(inputs: [], outputs: [], nonce: nonce())) }
-            let digest = Hash256.sha256((0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            let digest = FMCore.Hash256.sha256((0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
             let report = StateDigestReport(peer: proposer, height: UInt64.random(in: 0...height, using: &rng), digest: digest)
             return FederationItem.stateDigest(report).canonicalBytes
         default: return item(devIssue(extra: Int64.random(in: -200...200, using: &rng)))
