@@ -177,11 +177,11 @@ public final class TransactionProcessor: Sendable {
     /// Checks `transaction` against committed state without changing it: what `submit_transaction` answers at once.
     /// Returns `.accepted` at once if the txid was already accepted.
     ///
-    /// Holds no write transaction: the stateless checks run on a verification queue (refused with
+    /// The costly checks hold no transaction: the stateless checks run on a verification queue (refused with
     /// ``ProcessingError/busy(_:)`` when it is full), the stateful ones in a read transaction, which in WAL mode
-    /// runs beside the writer on a snapshot. (A rolled-back savepoint would not do: any write, even one undone
-    /// later, takes SQLite's single write lock.) Modules check statefully with their read-only forms
-    /// (``ServerModule/verifyInputs(_:db:)``, ``ServerModule/verifyOutput(_:outPoint:db:)``).
+    /// runs beside the writer on a snapshot (any write, even one rolled back later, would take SQLite's single
+    /// write lock). Modules check statefully with their read-only forms (``ServerModule/verifyInputs(_:db:)``,
+    /// ``ServerModule/verifyOutput(_:outPoint:db:)``); a rejection there is confirmed in a rolled-back savepoint.
     public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
         let modules = modules
         if try await outcome(of: transaction.txid) == .accepted { return .accepted }
@@ -191,15 +191,36 @@ public final class TransactionProcessor: Sendable {
         switch verdict {
         case .rejected(let rejection), .unauthorized(let rejection): return .rejected(rejection)
         case .verified(let metas):
-            return try await database.read { db in
-                do {
-                    try Self.checkStateful(transaction, inputMetas: metas, modules: modules, db: db, applying: false)
-                    return .accepted
-                } catch {
-                    guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
-                    return .rejected(rejection)
-                }
+            let readOnly = try await database.read { db in
+                try Self.statefulOutcome(transaction, inputMetas: metas, modules: modules, db: db, applying: false)
             }
+            guard case .rejected = readOnly else { return .accepted }
+            // A read-only check cannot see what a transaction's inputs do for its outputs (a peg-in funding a
+            // peg-out of the same transaction), so a rejection is confirmed by applying the stateful part in a
+            // savepoint that is rolled back. Only that part takes the writer (look-ups and a peg-out plan:
+            // milliseconds), and only for a transaction whose signatures and proofs all verified.
+            return try await database.write { db in
+                var outcome = TransactionOutcome.accepted
+                try db.inSavepoint {
+                    outcome = try Self.statefulOutcome(transaction, inputMetas: metas, modules: modules, db: db, applying: true)
+                    return .rollback
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// The stateful check's verdict; rethrows an environmental failure.
+    static func statefulOutcome(
+        _ transaction: Transaction, inputMetas: [InputMeta], modules: [ModuleInstanceID: any ServerModule], db: Database,
+        applying: Bool
+    ) throws -> TransactionOutcome {
+        do {
+            try checkStateful(transaction, inputMetas: inputMetas, modules: modules, db: db, applying: applying)
+            return .accepted
+        } catch {
+            guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
+            return .rejected(rejection)
         }
     }
 
