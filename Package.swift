@@ -93,7 +93,7 @@ let targets: [Target] = [
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
-            prometheus, "FMWalletServer", "FMBitcoinRPC",
+            prometheus, "FMWalletServer", "FMBitcoinRPC", metrics,
         ]),
 
     // MARK: Client
@@ -198,7 +198,7 @@ let targets: [Target] = [
         dependencies: [
             "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
             "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
-            "FMClient", "FMClientCore",
+            "FMClient", "FMClientCore", "FMWalletCommon", "FMWalletServer", "FMBitcoin",
         ]),
     .testTarget(
         name: "FMDKGTests",
