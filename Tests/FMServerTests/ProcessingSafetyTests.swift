@@ -41,8 +41,8 @@ struct ProcessingSafetyTests {
         #expect(try await harness.applyBlock([forged, genuine])?.transactions.isEmpty == true)
     }
 
-    @Test("a recorded rejection is replaced when a later copy is accepted")
-    func laterCopyReplacesRejection() async throws {
+    @Test("a recorded rejection of a signed copy is final: a later copy is skipped (its client released the notes)")
+    func recordedRejectionIsFinal() async throws {
         let faults = FaultyModule()
         var harness = try ProcessorHarness(extraModules: [faults])
         defer { harness.remove() }
@@ -52,8 +52,11 @@ struct ProcessingSafetyTests {
         #expect(first.transactions.map(\.recorded) == [true])
         #expect(try await harness.processor.outcome(of: transaction.txid)?.isAccepted == false)
         faults.armed.withLock { $0 = false }
-        #expect(try await harness.applyBlock([transaction])?.transactions.map(\.outcome) == [.accepted])
-        #expect(try await harness.processor.outcome(of: transaction.txid) == .accepted)
+        // The state now allows it, but a re-proposed copy must not be applied: the client took the rejection as
+        // final and released the notes.
+        #expect(try await harness.applyBlock([transaction])?.transactions.isEmpty == true)
+        #expect(try await harness.processor.outcome(of: transaction.txid)?.isAccepted == false)
+        #expect(try await harness.processor.precheck(transaction).isAccepted == false)
     }
 
     @Test("any deterministic module error rejects the transaction or skips the item; the block goes on (issue 16 item 3)")

@@ -206,7 +206,7 @@ public final class GuardianNode: Sendable {
     public func submit(_ transaction: Transaction) async throws -> TransactionOutcome {
         let verdict = try await processor.precheck(transaction)
         guard verdict == .accepted else { return verdict }
-        if try await processor.outcome(of: transaction.txid) == .accepted { return verdict }
+        if try await processor.outcome(of: transaction.txid) != nil { return verdict }
         do {
             try await driver.submit(item: FederationItem.transaction(transaction).canonicalBytes)
         } catch .rejected(.duplicate) {

@@ -3,8 +3,8 @@ import FMServerCore
 
 /// What became of a transaction, as recorded under its txid and reported by `await_transaction`.
 ///
-/// Only a copy whose signatures verify is recorded (``StatelessChecks/UnauthorizedCopy``), and a recorded rejection
-/// does not stop a later copy from being applied: the outcome is replaced when that copy is accepted.
+/// Only a copy whose signatures verify is recorded (``StatelessChecks/UnauthorizedCopy``), so a forged copy cannot
+/// shadow the genuine transaction. A recorded outcome is final: the client releases a rejected transaction's notes.
 public enum TransactionOutcome: Hashable, Sendable {
     case accepted
     case rejected(TransactionRejection)

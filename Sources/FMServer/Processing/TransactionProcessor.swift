@@ -14,8 +14,9 @@ import Logging
 ///   its transactions (signatures, pairings: ``StatelessChecks``) run before that transaction opens, on a
 ///   verification queue of their own. Each transaction then runs in a savepoint: when any check fails the savepoint
 ///   is rolled back (no module keeps anything it wrote) and the rejection is recorded under the txid, unless the
-///   copy's signatures did not verify (a copy its spenders did not sign says nothing about the txid). Only an
-///   accepted txid is skipped when it comes again. Whatever a module throws is a deterministic rejection except
+///   copy's signatures did not verify (a copy its spenders did not sign says nothing about the txid). A recorded
+///   outcome is final and its txid is skipped when it comes again: a rejection is recorded only for a copy its
+///   spenders signed, and its client releases the notes on that verdict, so a later copy must not spend them. Whatever a module throws is a deterministic rejection except
 ///   environmental failures, which abort the block so that it is applied again (``ProcessingFailure``). After each
 ///   block all modules are audited; if liabilities exceed assets the guardian halts: it records why, logs it at
 ///   critical level and applies no further block.
@@ -76,7 +77,7 @@ public final class TransactionProcessor: Sendable {
                     logger.warning("skipping an undecodable consensus item", metadata: ["height": "\(height)"])
                 case .transaction(let transaction):
                     let txid = transaction.txid
-                    if try Self.recordedOutcome(txid, db: db) == .accepted { continue }
+                    if try Self.recordedOutcome(txid, db: db) != nil { continue }
                     let result: TransactionOutcome
                     switch verdicts[index] {
                     case .unauthorized(let rejection):
@@ -91,7 +92,6 @@ public final class TransactionProcessor: Sendable {
                     case nil:
                         result = .rejected(ProcessingFailure.unexpected(ProcessingError.missingVerdict))
                     }
-                    try Self.forgetRejection(txid, db: db)
                     try Self.record(txid, result, height: height, db: db)
                     outcome.transactions.append(ProcessedTransaction(txid: txid, outcome: result, recorded: true))
                 case .stateDigest(let report):
@@ -184,7 +184,7 @@ public final class TransactionProcessor: Sendable {
     /// ``ServerModule/verifyOutput(_:outPoint:db:)``); a rejection there is confirmed in a rolled-back savepoint.
     public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
         let modules = modules
-        if try await outcome(of: transaction.txid) == .accepted { return .accepted }
+        if let recorded = try await outcome(of: transaction.txid) { return recorded }
         let verdict = try await queues.forSubmission(transaction).run {
             try Self.statelessVerdict(transaction, modules: modules)
         }
@@ -350,12 +350,6 @@ public final class TransactionProcessor: Sendable {
         else { return nil }
         if row["accepted"] as Bool { return .accepted }
         return .rejected(TransactionRejection(code: (row["code"] as String?) ?? "rejected", message: (row["message"] as String?) ?? ""))
-    }
-
-    /// Removes a recorded rejection of `txid` before a later copy's outcome is recorded.
-    static func forgetRejection(_ txid: TransactionID, db: Database) throws {
-        try db.execute(
-            sql: "DELETE FROM server_transactions WHERE txid = ? AND accepted = 0", arguments: [Data(txid.hash.bytes)])
     }
 
     static func record(_ txid: TransactionID, _ outcome: TransactionOutcome, height: UInt64, db: Database) throws {
