@@ -131,7 +131,7 @@ public struct MintServerModule: ServerModule {
                 guard try MintStore.markSpent(claim.spendKey, denomination: denomination, db: db) else {
                     throw MintError.noteAlreadySpent(nonce: claim.spendKey).rejection
                 }
-                try MintStore.add(meta.amount, to: .redeemed, db: db)
+                try MintStore.subtract(meta.amount, from: .outstanding, db: db)
             } else {
                 try MintStore.add(meta.amount, to: .devIssued, db: db)
             }
@@ -170,7 +170,7 @@ public struct MintServerModule: ServerModule {
         let share = secretKeyShares[Int(output.denomination.exponent)].sign(output.blindedMessage)
         try MintStore.storeOutcome(share, denomination: output.denomination, outPoint: outPoint, db: db)
         try MintStore.logIssued(output, outPoint: outPoint, db: db)
-        try MintStore.add(output.amount, to: .issued, db: db)
+        try MintStore.add(output.amount, to: .outstanding, db: db)
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
 
@@ -220,15 +220,12 @@ public struct MintServerModule: ServerModule {
 
     // MARK: Audit
 
-    /// Liabilities: notes issued minus notes redeemed. Assets: dev-issued
+    /// Liabilities: notes outstanding (issued, not yet redeemed). Assets: dev-issued
     /// amounts (dev mode only; the wallet module brings the real assets).
     public func audit(db: Database) throws -> ModuleAudit {
-        let issued = try MintStore.total(.issued, db: db)
-        let redeemed = try MintStore.total(.redeemed, db: db)
-        guard redeemed <= issued else { throw MintStorageError.redeemedExceedsIssued(issued: issued, redeemed: redeemed) }
-        return ModuleAudit(
+        ModuleAudit(
             assets: try MintStore.total(.devIssued, db: db),
-            liabilities: Amount(msats: issued.msats - redeemed.msats))
+            liabilities: try MintStore.total(.outstanding, db: db))
     }
 }
 
