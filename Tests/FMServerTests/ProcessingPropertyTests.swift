@@ -174,7 +174,9 @@ private struct PropertyRun {
         case 4: return item(reissue(notes: pick(notes, upTo: 1) + pick(notes, upTo: 1)))  // maybe a repeated note
         case 5: return history.isEmpty ? randomBytes() : item(history[Int.random(in: 0..<history.count, using: &rng)])
         case 6:
-            guard var copy = history.last else { return randomBytes() }
+            // A forged copy of a transaction no block has carried yet (its genuine copy stays in `history`, so a
+            // later replay can still apply it: the forgery must not have shadowed it).
+            var copy = Bool.random(using: &rng) ? devIssue(extra: nil) : reissue(notes: pick(notes, upTo: 2))
             copy.signatures = copy.signatures.map { _ in sign(copy, with: keypair()) }
             if Bool.random(using: &rng) { copy.signatures.removeLast() }
             return item(copy)
