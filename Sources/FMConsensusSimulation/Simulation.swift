@@ -192,7 +192,8 @@ public struct Simulation {
             if nodes[index].crashPending { crash(index) }
             if !nodes[index].isUp {
                 if index == lateJoiner?.index, lateJoiner?.target == nil {
-                    lateJoiner?.target = honestIndices.map { UInt64(nodes[$0].store.count) }.max()
+                    let target = honestIndices.map { UInt64(nodes[$0].store.count) }.max()
+                    lateJoiner = (index, target)
                 }
                 boot(index, restoring: true)
             }
@@ -369,6 +370,9 @@ public struct Simulation {
     private func isFinished() -> Bool {
         if let target = scenario.targetIteration {
             return honestIndices.allSatisfy { (nodes[$0].engine?.iteration ?? 0) >= target }
+        }
+        if let lateJoiner, lateJoiner.target.map({ UInt64(nodes[lateJoiner.index].store.count) < $0 }) ?? true {
+            return false  // the late guardian has not joined, or not caught up yet
         }
         let wanted = Set(submittedItems)
         guard wanted.count == scenario.items else { return false }

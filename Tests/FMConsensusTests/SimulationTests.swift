@@ -64,7 +64,7 @@ import Testing
         for seed in UInt64(7_000)..<7_004 {
             let scenario = SimulationScenario(
                 n: 4, seed: seed, byzantine: [.lieAboutProgress], items: 20, chaosDuration: 0, partitions: false,
-                crashes: false, lateJoinAt: 3_000)
+                crashes: false, lateJoinAt: 10_000)
             var simulation = Simulation(scenario)
             let report = simulation.run()
             #expect(report.passed, "\(report)\n\(report.violations.joined(separator: "\n"))\n\(report.replayHint)")
