@@ -11,9 +11,10 @@ import Testing
             #expect(try DKGFrame(canonicalBytes: frame.canonicalBytes) == frame)
             #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: frame.canonicalBytes + [0]) }
         }
-        #expect(DKGFrame.message(round: 1, step: .hello, payload: [7]).canonicalBytes == [1, 0, 4, 1, 0, 1, 7])
-        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [1, 0, 4, 1, 99, 1, 7]) }
-        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [2, 0, 4, 1, 0, 1, 7]) }
+        #expect(DKGFrame.message(round: 1, step: .hello, payload: [7]).canonicalBytes == [2, 0, 4, 1, 0, 1, 7])
+        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [2, 0, 4, 1, 99, 1, 7]) }
+        // Version 1 (no session id in signed statements) is refused.
+        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [1, 0, 4, 1, 0, 1, 7]) }
     }
 
     @Test func revealsAndSharesDemandTheAgreedSizes() throws {

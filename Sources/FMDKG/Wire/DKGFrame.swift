@@ -18,6 +18,8 @@ public enum DKGStep: UInt64, Sendable, CustomStringConvertible, CaseIterable {
     case publicValueEcho = 6
     /// This guardian has everything it needs and is about to leave.
     case done = 7
+    /// Everyone shows the session id it derived from the hello nonces (right after `hello`).
+    case session = 8
 
     public var description: String {
         switch self {
@@ -29,13 +31,14 @@ public enum DKGStep: UInt64, Sendable, CustomStringConvertible, CaseIterable {
         case .publicValue: "public-value"
         case .publicValueEcho: "public-value-echo"
         case .done: "done"
+        case .session: "session"
         }
     }
 }
 
 /// One frame on a DKG link.
 ///
-/// Encoding: `varint version (1)`, then an enum: variant 0 `message` with body
+/// Encoding: `varint version (2)`, then an enum: variant 0 `message` with body
 /// `varint round, varint step, bytes payload`; variant 1 `abort` with body `bytes code, bytes reason` (UTF-8: the
 /// sender's error code, e.g. `dkg_invalid_share`, and its message).
 public enum DKGFrame: Equatable, Sendable {
@@ -44,7 +47,8 @@ public enum DKGFrame: Equatable, Sendable {
     /// The sender stops the DKG with the error `code` (a ``DKGError`` code or another stable code), for `reason`.
     case abort(code: String, reason: String)
 
-    public static let version: UInt64 = 1
+    /// 2: hello carries a nonce, the `session` step exists and every signed statement names the session id.
+    public static let version: UInt64 = 2
     /// The longest abort reason accepted (longer ones are malformed).
     static let maxReasonBytes = 1024
     static let maxCodeBytes = 64

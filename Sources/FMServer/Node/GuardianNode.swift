@@ -70,10 +70,10 @@ public final class GuardianNode: Sendable {
         let identity = try TLSIdentity(privateKeyRawRepresentation: tlsKey, certificateDER: ownCertificate)
         network = try PeerNetwork(
             configuration: PeerNetworkConfiguration(
-                ourID: own, identity: identity, listenHost: configs.local.p2pBindHost,
+                ourID: own, networkID: federationID.hash, identity: identity, listenHost: configs.local.p2pBindHost,
                 listenPort: configs.local.p2pBindPort, peers: endpoints))
         var consensus = ConsensusConfiguration(
-            peers: configs.consensus.peerIDs, ownID: own, genesisHash: federationID.hash)
+            peers: configs.consensus.peerIDs, ownID: own, federationID: federationID)
         tuneConsensus(&consensus)
         driver = ConsensusDriver(
             configuration: consensus, signer: SchnorrConsensusSigner(peer: own, keypair: keypair),
