@@ -118,8 +118,10 @@ private func frames(of bytes: [UInt8], chunk: Int) -> [[UInt8]] {
     var offset = 0
     repeat {
         let end = min(bytes.count, offset + max(chunk, 1))
-        do { try channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end])) } catch { return out }
+        let failed = (try? channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end]))) == nil
+        // Frames decoded before an error (a frame above the limit) were delivered; the connection then closes.
         while let frame = try? channel.readInbound(as: ByteBuffer.self) { out.append([UInt8](buffer: frame)) }
+        if failed { return out }
         offset = end
     } while offset < bytes.count
     _ = try? channel.finish(acceptAlreadyClosed: true)
