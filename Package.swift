@@ -232,6 +232,18 @@ let targets: [Target] = [
         ]),
 ]
 
+// MARK: - Lightning, part 1 (branch lnwire): BOLT 11 invoices and the Core Lightning JSON-RPC client
+// (one block so that merges with other Lightning branches stay trivial)
+let lightningWireTargets: [Target] = [
+    .target(name: "FMBolt11", dependencies: ["FMSecp256k1", "FMBitcoin", crypto]),
+    .target(name: "FMLightningRPC", dependencies: [nio, nioPosix, nioConcurrency]),
+    .testTarget(
+        name: "FMBolt11Tests", dependencies: ["FMBolt11", "FMSecp256k1", "FMBitcoin", "FMTesting", crypto],
+        exclude: ["oracle"]),
+    .testTarget(name: "FMLightningRPCTests", dependencies: ["FMLightningRPC", "FMTesting", nio, nioPosix, nioConcurrency]),
+]
+// MARK: - end of Lightning part 1 block
+
 let package = Package(
     name: "fm",
     platforms: [.macOS(.v14)],
@@ -246,5 +258,5 @@ let package = Package(
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
     ],
     dependencies: dependencies,
-    targets: targets
+    targets: targets + lightningWireTargets
 )
