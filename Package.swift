@@ -227,7 +227,24 @@ let targets: [Target] = [
             "FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMCore", "FMCrypto", "FMEncoding",
             "FMSecp256k1", "FMDatabase", "FMTesting", grdb,
         ]),
+
 ]
+// MARK: - Lightning regtest node (issue 14, branch lnnode): fm-ln-regtest, a Core Lightning-compatible regtest node
+let lightningNodeTargets: [Target] = [
+    .target(
+        name: "FMLightningRegtest",
+        dependencies: [
+            "FMBitcoin", "FMBitcoinRPC", "FMCore", "FMDatabase", "FMSecp256k1", grdb, logging, nio, nioPosix,
+            nioConcurrency, crypto,
+        ]),
+    .executableTarget(
+        name: "fm-ln-regtest",
+        dependencies: ["FMCLI", "FMLightningRegtest", "FMCore", argumentParser, logging, nio, nioPosix]),
+    .testTarget(
+        name: "FMLightningRegtestTests",
+        dependencies: ["FMLightningRegtest", "FMSecp256k1", "FMTesting", crypto]),
+]
+// MARK: - end of Lightning regtest node block
 
 let package = Package(
     name: "fm",
@@ -241,7 +258,8 @@ let package = Package(
         .executable(name: "fm-pegout", targets: ["fm-pegout"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
+        .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
     ],
     dependencies: dependencies,
-    targets: targets
+    targets: targets + lightningNodeTargets
 )
