@@ -234,17 +234,29 @@ let lightningNodeTargets: [Target] = [
     .target(
         name: "FMLightningRegtest",
         dependencies: [
-            "FMBitcoin", "FMBitcoinRPC", "FMCore", "FMDatabase", "FMSecp256k1", grdb, logging, nio, nioPosix,
-            nioConcurrency, crypto,
+            "FMBitcoin", "FMBitcoinRPC", "FMBolt11", "FMCore", "FMDatabase", "FMSecp256k1", grdb, logging, nio,
+            nioPosix, nioConcurrency,
         ]),
     .executableTarget(
         name: "fm-ln-regtest",
-        dependencies: ["FMCLI", "FMLightningRegtest", "FMCore", argumentParser, logging, nio, nioPosix]),
+        dependencies: ["FMCLI", "FMLightningRegtest", "FMLightningRPC", "FMCore", argumentParser, logging, nio, nioPosix]),
     .testTarget(
         name: "FMLightningRegtestTests",
         dependencies: ["FMLightningRegtest", "FMSecp256k1", "FMTesting", crypto]),
 ]
 // MARK: - end of Lightning regtest node block
+
+// MARK: - Lightning, part 1 (branch lnwire): BOLT 11 invoices and the Core Lightning JSON-RPC client
+// (one block so that merges with other Lightning branches stay trivial)
+let lightningWireTargets: [Target] = [
+    .target(name: "FMBolt11", dependencies: ["FMSecp256k1", "FMBitcoin", crypto]),
+    .target(name: "FMLightningRPC", dependencies: [nio, nioPosix, nioConcurrency]),
+    .testTarget(
+        name: "FMBolt11Tests", dependencies: ["FMBolt11", "FMSecp256k1", "FMBitcoin", "FMTesting", crypto],
+        exclude: ["oracle"]),
+    .testTarget(name: "FMLightningRPCTests", dependencies: ["FMLightningRPC", "FMTesting", nio, nioPosix, nioConcurrency]),
+]
+// MARK: - end of Lightning part 1 block
 
 let package = Package(
     name: "fm",
@@ -261,5 +273,5 @@ let package = Package(
         .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
     ],
     dependencies: dependencies,
-    targets: targets + lightningNodeTargets
+    targets: targets + lightningWireTargets + lightningNodeTargets
 )

@@ -84,9 +84,8 @@ import Testing
         #expect(try network.cliError("a", "pay", short["bolt11"] as? String ?? "").code == 207)
 
         // Unknown invoice at the destination (a canceled hold invoice): C fails it, A reports 203.
-        let unknownHash = Self.sha256Hex(String(repeating: "11", count: 32))
-        let hold = try network.cli("c", "holdinvoice", "7000", "canceled", "3600", unknownHash)
-        try network.cli("c", "holdinvoicecancel", unknownHash)
+        let hold = try network.cli("c", "holdinvoice", "amount_msat=7000", "label=canceled", "description=gone", "cltv=18")
+        try network.cli("c", "holdinvoicecancel", hold["payment_hash"] as? String ?? "")
         #expect(try network.cliError("a", "pay", hold["bolt11"] as? String ?? "").code == 203)
         #expect(try network.checkInvariant())
 
@@ -126,7 +125,9 @@ import Testing
         let network = try Self.network()
         let preimage = String(repeating: "42", count: 32)
         let hash = Self.sha256Hex(preimage)
-        let hold = try network.cli("c", "holdinvoice", "50000", "held for the gateway", "3600", hash)
+        let hold = try network.cli(
+            "c", "holdinvoice", "amount_msat=50000", "label=held", "description=held for the gateway", "preimage=\(preimage)", "cltv=18")
+        #expect(hold["payment_hash"] as? String == hash)
         let bolt11 = try #require(hold["bolt11"] as? String)
 
         // A learns of B–C by gossip; wait for it before paying (a route must exist).
@@ -153,7 +154,7 @@ import Testing
         try network.kill9("b")
         #expect(pay.isRunning)
         try network.start("b", port: bPort)
-        try network.cli("c", "holdinvoicesettle", hash, preimage)
+        try network.cli("c", "holdinvoicesettle", hash)
         try network.waitUntil("A's pay to return") { !pay.isRunning }
         let result = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
         #expect(result?["payment_preimage"] as? String == preimage)

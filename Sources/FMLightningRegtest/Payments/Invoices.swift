@@ -5,8 +5,9 @@ import FMDatabase
 import Foundation
 import GRDB
 
-/// Invoices this node issues: real BOLT 11, signed by the node key, with a random preimage (or, for a hold
-/// invoice, only the payment hash the caller gives) stored in the database.
+/// Invoices this node issues: real BOLT 11, signed by the node key, with a random (or given) preimage stored in the
+/// database. A hold invoice (the holdinvoice plugin's `holdinvoice`) is the same, but its HTLCs wait for
+/// `holdinvoicesettle`/`holdinvoicecancel`.
 extension LightningNode {
     struct InvoiceRecord: Sendable {
         var createdIndex: Int64
@@ -48,13 +49,13 @@ extension LightningNode {
 
     static var unixNow: UInt64 { UInt64(Date().timeIntervalSince1970) }
 
-    /// `invoice` (a preimage is generated unless given) and `holdinvoice` (`paymentHash` given, no preimage).
+    /// `invoice` and `holdinvoice`: the preimage is generated unless given.
     func createInvoice(
         amountMsat: UInt64?, label: String, description: String, expiry: UInt64, preimage givenPreimage: [UInt8]?,
-        holdPaymentHash: [UInt8]?, cltv: UInt64?
+        hold: Bool, cltv: UInt64?
     ) throws(RPCError) -> InvoiceRecord {
-        let preimage: [UInt8]? = holdPaymentHash == nil ? (givenPreimage ?? Self.randomBytes(32)) : nil
-        guard let paymentHash = holdPaymentHash ?? preimage.map(sha256) else { throw RPCError.invalid("payment_hash", "32 bytes of hex") }
+        let preimage = givenPreimage ?? Self.randomBytes(32)
+        let paymentHash = sha256(preimage)
         let secret = Self.randomBytes(32)
         let now = Self.unixNow
         let minFinal = cltv ?? Invoice.defaultMinFinalCLTVExpiryDelta
@@ -84,7 +85,7 @@ extension LightningNode {
                     arguments: [
                         label, paymentHash, preimage, secret, try amountMsat.map { try $0.storedInteger("amount_msat") }, description,
                         bolt11, try checkedAdd(now, expiry).storedInteger("expiry"), try minFinal.storedInteger("cltv"),
-                        holdPaymentHash != nil,
+                        hold,
                     ])
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ln_invoices WHERE label = ?", arguments: [label]) else {
                     throw NodeError.corrupt("invoice \(label)")
@@ -158,10 +159,10 @@ extension LightningNode {
             arguments: [payIndex, try amount.storedInteger("amount_received_msat"), now(), preimage, label])
     }
 
-    /// `holdinvoicesettle`: the held HTLCs of the invoice are fulfilled with `preimage`.
-    func settleHold(paymentHash: [UInt8], preimage: [UInt8]) async throws(RPCError) {
-        guard sha256(preimage) == paymentHash else { throw RPCError.invalid("preimage", "the preimage of payment_hash") }
+    /// `holdinvoicesettle`: the held HTLCs of the invoice are fulfilled with its preimage.
+    func settleHold(paymentHash: [UInt8]) async throws(RPCError) {
         let peers = try holdTransition(paymentHash: paymentHash, from: ["accepted"]) { db, invoice, held in
+            guard let preimage = invoice.preimage else { throw NodeError.corrupt("hold invoice without preimage") }
             for htlc in held { try Self.fulfillIncoming(db, htlc, preimage: preimage) }
             let total = try held.reduce(UInt64(0)) { try checkedAdd($0, $1.amountMsat) }
             try Self.markPaid(db, label: invoice.label, amount: total, preimage: preimage)
@@ -189,10 +190,11 @@ extension LightningNode {
         do {
             return try database.writeNow { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ln_invoices WHERE payment_hash = ? AND hold = 1", arguments: [paymentHash])
-                else { throw RPCError(RPCError.invoiceNotFound, "Hold invoice not found") }
+                else { throw RPCError(RPCError.invalidParams, "Holdinvoice not found") }
                 let invoice = try InvoiceRecord(row, now: Self.unixNow)
                 guard states.contains(invoice.status) else {
-                    throw RPCError(RPCError.invoiceStatusUnexpected, "Hold invoice is \(Self.holdState(invoice.status))")
+                    // The plugin's message for a call in the wrong state.
+                    throw RPCError(RPCError.invalidParams, "Holdinvoice is in wrong state: '\(Self.holdState(invoice.status))'")
                 }
                 let held = try Row.fetchAll(
                     db, sql: "SELECT * FROM ln_htlcs WHERE direction = 'in' AND state = ? AND payment_hash = ?",

@@ -29,8 +29,9 @@ public final class LightningRPCMethods: Sendable {
         "listsendpays": ["bolt11", "payment_hash", "status", "index", "start", "limit"],
         "listpays": ["bolt11", "payment_hash", "status"],
         "decode": ["string"],
-        "holdinvoice": ["amount_msat", "description", "expiry", "payment_hash", "preimage", "cltv", "deschashonly"],
-        "holdinvoicelookup": ["payment_hash"], "holdinvoicesettle": ["payment_hash", "preimage"], "holdinvoicecancel": ["payment_hash"],
+        // daywalker90/holdinvoice: holdinvoice takes invoice's parameters (cltv required); the others a payment hash.
+        "holdinvoice": ["amount_msat", "label", "description", "expiry", "fallbacks", "preimage", "cltv", "deschashonly"],
+        "holdinvoicelookup": ["payment_hash"], "holdinvoicesettle": ["payment_hash"], "holdinvoicecancel": ["payment_hash"],
     ]
 
     /// One request in, one reply out (both JSON-RPC 2.0 objects as bytes).
@@ -102,9 +103,7 @@ public final class LightningRPCMethods: Sendable {
             case "decode": return try Self.decodeJSON(try params.required("string"))
             case "holdinvoicelookup": return try await holdLookup(try requiredHash(params, "payment_hash"))
             case "holdinvoicesettle":
-                let hash = try requiredHash(params, "payment_hash")
-                guard let preimage = try params.hash("preimage") else { throw RPCError(RPCError.invalidParams, "missing required parameter: preimage") }
-                try await node.settleHold(paymentHash: hash, preimage: preimage)
+                try await node.settleHold(paymentHash: try requiredHash(params, "payment_hash"))
                 return .object(["state": .string("SETTLED")])
             case "holdinvoicecancel":
                 try await node.cancelHold(paymentHash: try requiredHash(params, "payment_hash"))
@@ -164,17 +163,10 @@ public final class LightningRPCMethods: Sendable {
         guard expiry > 0, expiry < 1 << 32 else { throw RPCError.invalid("expiry", "a number of seconds below 2^32") }
         let cltv = try params.unsigned("cltv")
         if let cltv, cltv == 0 || cltv > 2016 { throw RPCError.invalid("cltv", "between 1 and 2016 blocks") }
-        let label: String
-        var paymentHash: [UInt8]?
-        if hold {
-            paymentHash = try requiredHash(params, "payment_hash")
-            label = "holdinvoice-" + Hex.encode(paymentHash ?? [])
-        } else {
-            label = try params.required("label")
-        }
+        if hold, cltv == nil { throw RPCError(RPCError.invalidParams, "missing required parameter: cltv") }
         let record = try await node.createInvoice(
-            amountMsat: amount, label: label, description: description, expiry: expiry, preimage: try params.hash("preimage"),
-            holdPaymentHash: paymentHash, cltv: cltv)
+            amountMsat: amount, label: try params.required("label"), description: description, expiry: expiry,
+            preimage: try params.hash("preimage"), hold: hold, cltv: cltv)
         return .object([
             "bolt11": .string(record.bolt11), "payment_hash": .string(Hex.encode(record.paymentHash)),
             "payment_secret": .string(Hex.encode(record.paymentSecret)), "expires_at": .unsigned(record.expiresAt),
@@ -234,14 +226,10 @@ public final class LightningRPCMethods: Sendable {
 
     private func holdLookup(_ hash: [UInt8]) async throws(RPCError) -> JSONValue {
         guard let invoice = try? await node.invoices(.init(paymentHash: hash, holdOnly: true)).first else {
-            throw RPCError(RPCError.invoiceNotFound, "Hold invoice not found")
+            throw RPCError(RPCError.invalidParams, "Holdinvoice not found")
         }
-        var object: [String: JSONValue] = [
-            "state": .string(LightningNode.holdState(invoice.status)), "bolt11": .string(invoice.bolt11),
-            "payment_hash": .string(Hex.encode(invoice.paymentHash)),
-        ]
-        if let expiry = await node.heldExpiry(hash) { object["htlc_expiry"] = .unsigned(expiry) }
-        if let amount = invoice.amountMsat { object["amount_msat"] = .unsigned(amount) }
+        var object: [String: JSONValue] = ["state": .string(LightningNode.holdState(invoice.status))]
+        if invoice.status == "accepted", let expiry = await node.heldExpiry(hash) { object["htlc_expiry"] = .unsigned(expiry) }
         return .object(object)
     }
 
