@@ -242,7 +242,7 @@ let lightningNodeTargets: [Target] = [
         dependencies: ["FMCLI", "FMLightningRegtest", "FMLightningRPC", "FMCore", argumentParser, logging, nio, nioPosix]),
     .testTarget(
         name: "FMLightningRegtestTests",
-        dependencies: ["FMLightningRegtest", "FMSecp256k1", "FMTesting", crypto]),
+        dependencies: ["FMLightningRegtest", "FMLightningRPC", "FMSecp256k1", "FMTesting", crypto]),
 ]
 // MARK: - end of Lightning regtest node block
 

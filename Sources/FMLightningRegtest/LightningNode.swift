@@ -58,6 +58,8 @@ public actor LightningNode {
     var nextFundingKeyIndex = 0
     /// Replies awaited by `fundchannel` (keyed by temporary channel id).
     var replyWaiters: [String: CheckedContinuation<PeerMessage, any Error>] = [:]
+    /// Replies that arrived before their waiter (the actor handles messages while `fundchannel` is sending).
+    var earlyReplies: [String: PeerMessage] = [:]
     /// Channel opens this node accepted and waits to see `funding_created` for.
     var acceptedOpens: [String: AcceptedOpen] = [:]
 
@@ -218,11 +220,16 @@ public actor LightningNode {
             await self.resumeReply(key, with: .failure(NodeError.peerProtocol("no reply from the peer")))
         }
         defer { timeout.cancel() }
+        if let early = earlyReplies.removeValue(forKey: key) { return early }
         return try await withCheckedThrowingContinuation { continuation in replyWaiters[key] = continuation }
     }
 
     func resumeReply(_ key: String, with result: Result<PeerMessage, any Error>) {
-        replyWaiters.removeValue(forKey: key)?.resume(with: result)
+        if let waiter = replyWaiters.removeValue(forKey: key) {
+            waiter.resume(with: result)
+        } else if case .success(let message) = result {
+            earlyReplies[key] = message
+        }
     }
 
     func handle(_ message: PeerMessage, from connection: PeerConnection) async {

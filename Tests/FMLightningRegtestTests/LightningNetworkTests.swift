@@ -1,4 +1,5 @@
 import Crypto
+import FMLightningRPC
 import FMTesting
 import Foundation
 import Testing
@@ -38,7 +39,7 @@ import Testing
         return try LightningNetwork.json(result)
     }
 
-    @Test func threeNodePaymentsAndFailures() throws {
+    @Test func threeNodePaymentsAndFailures() async throws {
         let network = try Self.network()
         let capacity = Self.channelSat * 1000
 
@@ -78,6 +79,17 @@ import Testing
         let withAmount = try network.cliError("a", "pay", bolt11, "100000")
         #expect(withAmount.status == 2 && withAmount.code == -32602)
 
+        // What the gateway sees: FMLightningRPC's client, with Core Lightning's request and response types.
+        let carol = try LightningRPCClient(socketPath: network.nodes["c"]!.directory + "/lightning-rpc")
+        let alice = try LightningRPCClient(socketPath: network.nodes["a"]!.directory + "/lightning-rpc")
+        let viaClient = try await carol.call(InvoiceRequest(amount_msat: .msat(20_000), label: "client", description: "via FMLightningRPC"))
+        let paidViaClient = try await alice.call(PayRequest(bolt11: viaClient.bolt11, maxfee: 5_000))
+        #expect(paidViaClient.status == .complete)
+        #expect(Self.sha256Hex(paidViaClient.payment_preimage) == viaClient.payment_hash)
+        #expect(paidViaClient.amount_sent_msat == 20_000 + 1000)
+        await carol.close()
+        await alice.close()
+
         // Expired invoice: refused by the payer (207) before anything is sent.
         let short = try Self.invoice(network, "c", msat: 5_000, label: "short", expiry: 1)
         Thread.sleep(forTimeInterval: 2)
@@ -114,21 +126,24 @@ import Testing
         #expect(badInvoice.status == 2 && badInvoice.stderr.contains("bolt11"))
         let badAmount = try network.cliResult("c", "invoice", "12abc", "bad", "bad amount")
         #expect(badAmount.status == 2 && badAmount.stderr.contains("amount_msat"))
-        let badSocket = try ToolRunner.run("fm-ln-regtest", ["cli", "--rpc-file", "/etc/hostname", "getinfo"])
+        let plainFile = network.root.appendingPathComponent("not-a-socket")
+        FileManager.default.createFile(atPath: plainFile.path, contents: Data("x".utf8))
+        let badSocket = try ToolRunner.run("fm-ln-regtest", ["cli", "--rpc-file", plainFile.path, "getinfo"])
         #expect(badSocket.status == 2 && badSocket.stderr.contains("--rpc-file"))
         #expect(try network.checkInvariant())
     }
 
     /// B is killed with SIGKILL while it forwards an HTLC that C holds (hold invoice); after B restarts, C settles,
     /// the preimage travels back through B to A and every channel balances.
-    @Test func intermediateNodeKilledMidPaymentResolvesAfterRestart() throws {
+    @Test func intermediateNodeKilledMidPaymentResolvesAfterRestart() async throws {
         let network = try Self.network()
         let preimage = String(repeating: "42", count: 32)
         let hash = Self.sha256Hex(preimage)
-        let hold = try network.cli(
-            "c", "holdinvoice", "amount_msat=50000", "label=held", "description=held for the gateway", "preimage=\(preimage)", "cltv=18")
-        #expect(hold["payment_hash"] as? String == hash)
-        let bolt11 = try #require(hold["bolt11"] as? String)
+        let carol = try LightningRPCClient(socketPath: network.nodes["c"]!.directory + "/lightning-rpc")
+        let hold = try await carol.call(
+            HoldinvoiceRequest(amount_msat: 50_000, label: "held", description: "held for the gateway", preimage: preimage, cltv: 18))
+        #expect(hold.payment_hash == hash)
+        let bolt11 = hold.bolt11
 
         // A learns of B–C by gossip; wait for it before paying (a route must exist).
         try network.waitUntil("A to know a route to C") {
@@ -150,11 +165,14 @@ import Testing
         try network.waitUntil("C to hold the HTLC") {
             try network.cli("c", "holdinvoicelookup", hash)["state"] as? String == "ACCEPTED"
         }
+        let held = try await carol.call(HoldinvoicelookupRequest(payment_hash: hash))
+        #expect(held.htlc_expiry != nil)
         let bPort = network.nodes["b"]!.port
         try network.kill9("b")
         #expect(pay.isRunning)
         try network.start("b", port: bPort)
-        try network.cli("c", "holdinvoicesettle", hash)
+        #expect(try await carol.call(HoldinvoicesettleRequest(payment_hash: hash)).state == .SETTLED)
+        await carol.close()
         try network.waitUntil("A's pay to return") { !pay.isRunning }
         let result = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
         #expect(result?["payment_preimage"] as? String == preimage)
