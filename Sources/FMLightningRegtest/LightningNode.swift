@@ -4,6 +4,7 @@ import FMCore
 import FMDatabase
 import FMSecp256k1
 import Foundation
+import GRDB
 import Logging
 import NIOCore
 

@@ -103,7 +103,7 @@ extension FMLnRegtestCommand {
                 _ = try await tasks.next()
                 try? FileManager.default.removeItem(atPath: rpcFile)
                 logger.info("fm-ln-regtest stopped")
-                exit(0)
+                Foundation.exit(0)
             }
         }
 
@@ -158,7 +158,9 @@ final class StopSignal: Sendable {
                 source.resume()
                 return source
             }
-            continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
+            // Dispatch sources are thread-safe; the closure only keeps them alive and cancels them.
+            nonisolated(unsafe) let retained = sources
+            continuation.onTermination = { _ in retained.forEach { $0.cancel() } }
         }
         for await _ in signals { return }
     }
