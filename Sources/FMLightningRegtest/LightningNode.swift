@@ -98,8 +98,8 @@ public actor LightningNode {
 
     /// Listens for peers and follows the chain until cancelled. `ready` gets the bound peer port.
     public func run(ready: @escaping @Sendable (Int) async -> Void) async throws {
-        blockHeight = try await bitcoin.getBlockCount()
-        try await scanChain()
+        // The chain is followed by the background loop below, which retries: a bitcoin node that is briefly
+        // unreachable (starting, or busy) does not stop this one from starting.
         let server = try await PeerWire.listen(host: configuration.peerHost, port: configuration.peerPort)
         listenPort = server.channel.localAddress?.port ?? configuration.peerPort
         logger.info("listening for peers", metadata: ["port": "\(listenPort)", "id": "\(id)"])
