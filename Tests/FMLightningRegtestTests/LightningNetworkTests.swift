@@ -92,7 +92,7 @@ import Testing
 
         // Expired invoice: refused by the payer (207) before anything is sent.
         let short = try Self.invoice(network, "c", msat: 5_000, label: "short", expiry: 1)
-        Thread.sleep(forTimeInterval: 2)
+        try await Task.sleep(nanoseconds: 2_000_000_000)
         #expect(try network.cliError("a", "pay", short["bolt11"] as? String ?? "").code == 207)
 
         // Unknown invoice at the destination (a canceled hold invoice): C fails it, A reports 203.
