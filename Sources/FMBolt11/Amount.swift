@@ -7,12 +7,16 @@ enum HRPAmount {
     /// Parses `2500u`, `20m`, `9678785340p`, `1` (whole bitcoin) into msat.
     static func parse(_ text: Substring) throws -> UInt64 {
         var digits = text
-        var multiplier: Character?
+        var isPico = false
+        var unit = msatPerBitcoin
         if let last = text.last, !(last.isASCII && last.isNumber) {
-            guard last == "p" || msatPerUnit[last] != nil else {
+            if last == "p" {
+                isPico = true
+            } else if let perUnit = msatPerUnit[last] {
+                unit = perUnit
+            } else {
                 throw Bolt11Error.invalidAmount("unknown multiplier '\(last)' in '\(text)' (expected m, u, n or p)")
             }
-            multiplier = last
             digits = text.dropLast()
         }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -20,14 +24,14 @@ enum HRPAmount {
         }
         guard digits.first != "0" else { throw Bolt11Error.invalidAmount("'\(text)' has a leading zero or is zero") }
         guard let value = UInt64(digits) else { throw Bolt11Error.invalidAmount("'\(text)' does not fit 64 bits") }
-        if multiplier == "p" {
+        if isPico {
             guard value % 10 == 0 else {
                 throw Bolt11Error.invalidAmount(
                     "'\(text)' is not a whole number of millisatoshi (p amounts must end in 0)")
             }
             return value / 10
         }
-        let (msat, overflow) = value.multipliedReportingOverflow(by: multiplier.map { msatPerUnit[$0]! } ?? msatPerBitcoin)
+        let (msat, overflow) = value.multipliedReportingOverflow(by: unit)
         guard !overflow else { throw Bolt11Error.invalidAmount("'\(text)' does not fit 64 bits of millisatoshi") }
         return msat
     }
@@ -36,8 +40,8 @@ enum HRPAmount {
     static func format(_ msat: UInt64) throws -> String {
         guard msat > 0 else { throw Bolt11Error.invalidAmount("0 msat: omit the amount instead") }
         if msat % msatPerBitcoin == 0 { return "\(msat / msatPerBitcoin)" }
-        for letter in ["m", "u", "n"] as [Character] where msat % msatPerUnit[letter]! == 0 {
-            return "\(msat / msatPerUnit[letter]!)\(letter)"
+        for (letter, unit) in [("m", msatPerUnit["m"]), ("u", msatPerUnit["u"]), ("n", msatPerUnit["n"])] {
+            if let unit, msat % unit == 0 { return "\(msat / unit)\(letter)" }
         }
         let (tenths, overflow) = msat.multipliedReportingOverflow(by: 10)
         guard !overflow else { throw Bolt11Error.invalidAmount("\(msat) msat does not fit the encoding") }

@@ -14,7 +14,7 @@ extension SignedInvoice {
         let signatureGroups = 104
         guard data.count >= 7 + signatureGroups else { throw Bolt11Error.truncated(field: "data (timestamp and signature)") }
         let body = Array(data[..<(data.count - signatureGroups)])
-        let timestamp = FiveBit.integer(body[0..<7])!
+        guard let timestamp = FiveBit.integer(body[0..<7]) else { throw Bolt11Error.truncated(field: "timestamp") }
 
         var fields = FieldReader(rule: options.wrongLengthFields)
         var index = 7
@@ -101,7 +101,8 @@ extension SignedInvoice {
 }
 
 /// Reads tagged fields into their typed values; the first valid field of each kind wins (BOLT 11: "use the first
-/// p field that it did NOT skip"), later duplicates and unknown fields are kept raw.
+/// p field that it did NOT skip"), later duplicates and unknown fields are kept raw. Lengths are checked on every
+/// p/h/s/n field, duplicates included.
 private struct FieldReader {
     let rule: SignedInvoice.WrongLengthRule
     var paymentHash: [UInt8]?
@@ -123,18 +124,18 @@ private struct FieldReader {
         let raw = Invoice.TaggedField(type: type, data: Array(data))
         switch type {
         case FieldType.paymentHash:
-            guard paymentHash == nil, let bytes = try fixed(data, 52, "p (payment_hash)") else { return keep(raw) }
+            guard let bytes = try fixed(data, 52, "p (payment_hash)"), paymentHash == nil else { return keep(raw) }
             paymentHash = bytes
         case FieldType.paymentSecret:
-            guard paymentSecret == nil, let bytes = try fixed(data, 52, "s (payment_secret)") else { return keep(raw) }
+            guard let bytes = try fixed(data, 52, "s (payment_secret)"), paymentSecret == nil else { return keep(raw) }
             paymentSecret = bytes
         case FieldType.descriptionHash:
-            guard descriptionHash == nil, let bytes = try fixed(data, 52, "h (description_hash)") else {
+            guard let bytes = try fixed(data, 52, "h (description_hash)"), descriptionHash == nil else {
                 return keep(raw)
             }
             descriptionHash = bytes
         case FieldType.payeeNodeKey:
-            guard payeeNodeKey == nil, let bytes = try fixed(data, 53, "n (payee node key)") else { return keep(raw) }
+            guard let bytes = try fixed(data, 53, "n (payee node key)"), payeeNodeKey == nil else { return keep(raw) }
             guard let key = try? PublicKey(serialized: bytes), bytes.count == 33 else {
                 throw Bolt11Error.invalidField(field: "n (payee node key)", reason: "not a compressed public key")
             }

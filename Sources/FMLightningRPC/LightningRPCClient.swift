@@ -109,10 +109,12 @@ public final class LightningRPCClient: Sendable {
         }
     }
 
+    /// At most a year: NIO adds the timeout to the current uptime, which must not overflow.
     static func timeAmount(_ duration: Duration) -> TimeAmount {
         let (seconds, attoseconds) = duration.components
         guard seconds >= 0 else { return .zero }
-        guard seconds < Int64.max / 1_000_000_000 - 1 else { return .nanoseconds(.max) }
+        let year: Int64 = 365 * 24 * 3600
+        guard seconds < year else { return .seconds(year) }
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 

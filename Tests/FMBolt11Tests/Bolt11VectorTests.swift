@@ -7,9 +7,9 @@ import Testing
 
 /// Every example of BOLT 11 (Tests/Vectors/bolt11_vectors.json, extracted at lightning/bolts a3772650).
 struct Bolt11VectorTests {
-    static let file = try! Fixtures.json("bolt11_vectors.json") as! [String: Any]
-    static let valid = file["valid"] as! [[String: Any]]
-    static let invalid = file["invalid"] as! [[String: Any]]
+    nonisolated(unsafe) static let file = try! Fixtures.json("bolt11_vectors.json") as! [String: Any]
+    nonisolated(unsafe) static let valid = file["valid"] as! [[String: Any]]
+    nonisolated(unsafe) static let invalid = file["invalid"] as! [[String: Any]]
     static let specKey = try! SecretKey(
         rawRepresentation: bytes(hex: "e126f68f7eafcc8b74f54d269fe206be715000f94dac067d1c04a8ca3b2db734"))
 

@@ -18,7 +18,7 @@ struct InvoiceTests {
         (UInt64(1), "lnbcrt10p1"), (100, "lnbcrt1n1"), (150_000, "lnbcrt1500n1"), (100_000, "lnbcrt1u1"),
         (250_000_000, "lnbcrt2500u1"), (2_000_000_000, "lnbcrt20m1"), (100_000_000_000, "lnbcrt11"),
         (967_878_534, "lnbcrt9678785340p1"), (21_000_000 * 100_000_000_000, "lnbcrt210000001"),
-    ])
+    ] as [(UInt64, String)])
     func amountsUseTheShortestMultiplier(msat: UInt64, prefix: String) throws {
         let signed = try Self.sample(amountMsat: msat).signed(by: Self.key)
         #expect(signed.string.hasPrefix(prefix))

@@ -101,7 +101,7 @@ struct ClientBehaviourTests {
         }
         let client = try LightningRPCClient(socketPath: path)
         let missing = try await #require(throws: LightningRPCError.self) { try await client.call(GetinfoRequest()) }
-        guard case .invalidResponse("getinfo", let reason) = missing else { return Issue.record("\(missing)") }
+        guard case .invalidResponse("getinfo", let reason) = missing else { Issue.record("\(missing)"); return }
         #expect(reason.contains("missing field result.color"))
         await #expect(throws: LightningRPCError.self) { try await client.call(ListpaysRequest()) }
         await #expect(throws: LightningRPCError.invalidResponse(method: "newaddr", reason: "neither result nor error")) {
@@ -116,7 +116,7 @@ struct ClientBehaviourTests {
         #expect(throws: LightningRPCError.invalidSocketPath(long)) { try LightningRPCClient(socketPath: long) }
         let client = try LightningRPCClient(socketPath: "/tmp/fm-no-such-dir/lightning-rpc")
         let error = try await #require(throws: LightningRPCError.self) { try await client.call(GetinfoRequest()) }
-        guard case .cannotConnect("/tmp/fm-no-such-dir/lightning-rpc", _) = error else { return Issue.record("\(error)") }
+        guard case .cannotConnect("/tmp/fm-no-such-dir/lightning-rpc", _) = error else { Issue.record("\(error)"); return }
         #expect("\(error)".hasPrefix("lightning-rpc socket /tmp/fm-no-such-dir/lightning-rpc: cannot connect"))
     }
 

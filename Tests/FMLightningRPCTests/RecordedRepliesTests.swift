@@ -7,8 +7,8 @@ import Testing
 /// doc/schemas/*.json at v26.06.6): every example reply decodes into the method's response type, and re-encoding
 /// it gives back the same values for every field fm models.
 struct RecordedRepliesTests {
-    static let fixture = try! Fixtures.json("cln_rpc_examples.json") as! [String: Any]
-    static let methods = fixture["methods"] as! [String: [[String: Any]]]
+    nonisolated(unsafe) static let fixture = try! Fixtures.json("cln_rpc_examples.json") as! [String: Any]
+    nonisolated(unsafe) static let methods = fixture["methods"] as! [String: [[String: Any]]]
 
     /// Serves the recorded reply of each example in turn and checks the typed result against it.
     @Test(arguments: methods.keys.sorted())
@@ -100,11 +100,12 @@ struct RecordedRepliesTests {
     static func compare(_ ours: Any, _ theirs: Any?, path: String) {
         switch ours {
         case let object as [String: Any]:
-            guard let other = theirs as? [String: Any] else { return Issue.record("\(path): not an object in the recording") }
+            guard let other = theirs as? [String: Any] else { Issue.record("\(path): not an object in the recording"); return }
             for (key, value) in object { compare(value, other[key], path: "\(path).\(key)") }
         case let array as [Any]:
             guard let other = theirs as? [Any], other.count == array.count else {
-                return Issue.record("\(path): array differs from the recording")
+                Issue.record("\(path): array differs from the recording")
+                return
             }
             for (index, value) in array.enumerated() { compare(value, other[index], path: "\(path)[\(index)]") }
         default:
