@@ -230,7 +230,24 @@ let targets: [Target] = [
             "FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMCore", "FMCrypto", "FMEncoding",
             "FMSecp256k1", "FMDatabase", "FMTesting", grdb,
         ]),
+
 ]
+// MARK: - Lightning regtest node (issue 14, branch lnnode): fm-ln-regtest, a Core Lightning-compatible regtest node
+let lightningNodeTargets: [Target] = [
+    .target(
+        name: "FMLightningRegtest",
+        dependencies: [
+            "FMBitcoin", "FMBitcoinRPC", "FMBolt11", "FMCore", "FMDatabase", "FMSecp256k1", grdb, logging, nio,
+            nioPosix, nioConcurrency,
+        ]),
+    .executableTarget(
+        name: "fm-ln-regtest",
+        dependencies: ["FMCLI", "FMLightningRegtest", "FMLightningRPC", "FMCore", argumentParser, logging, nio, nioPosix]),
+    .testTarget(
+        name: "FMLightningRegtestTests",
+        dependencies: ["FMLightningRegtest", "FMLightningRPC", "FMSecp256k1", "FMTesting", crypto]),
+]
+// MARK: - end of Lightning regtest node block
 
 // MARK: - Lightning, part 1 (branch lnwire): BOLT 11 invoices and the Core Lightning JSON-RPC client
 // (one block so that merges with other Lightning branches stay trivial)
@@ -256,7 +273,8 @@ let package = Package(
         .executable(name: "fm-pegout", targets: ["fm-pegout"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
+        .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
     ],
     dependencies: dependencies,
-    targets: targets + lightningWireTargets
+    targets: targets + lightningWireTargets + lightningNodeTargets
 )
