@@ -15,25 +15,10 @@ import FoundationNetworking
 /// JSON-RPC result or error, and the guardian must keep answering `status`.
 @Suite("The guardian's API under random and extreme params")
 struct GuardianAPIFuzzTests {
-    /// Requests that crash the guardian today, each named by the issue item whose fix removes it. Nothing else may be
-    /// skipped; the lead empties this list when the `wallet` branch (issue 24 items 1 and 3) is merged.
-    static let knownCrashes: [(issue: String, matches: @Sendable (_ method: String, _ params: FuzzJSON) -> Bool)] = [
-        (
-            "issue 24 item 1: PegOutPlan multiplies rate * vsize and adds amount + fee unchecked",
-            { method, params in
-                method == "wallet/peg_out_fees"
-                    && (params.member("fee_rate")?.isInteger(atLeast: 1 << 53) == true
-                        || params.member("amount_sats")?.isInteger(atLeast: 1 << 53) == true)
-            }
-        ),
-        (
-            "issue 24 item 3: WalletStore converts the out index with a trapping Int64(_:)",
-            { method, params in
-                method == "await_output_outcome"
-                    && params.member("out_point")?.member("out_index")?.isInteger(atLeast: 1 << 63) == true
-            }
-        ),
-    ]
+    /// Requests skipped because they crash the guardian, each named by the issue item whose fix removes it. Empty:
+    /// issue 24 items 1 and 3 (peg_out_fees with a huge fee rate or amount, await_output_outcome with an out index
+    /// of 2^63) are fixed, and this test now sends them.
+    static let knownCrashes: [(issue: String, matches: @Sendable (_ method: String, _ params: FuzzJSON) -> Bool)] = []
 
     static let seed: UInt64 = 0x0f0f_2024
     static let budget: Duration = .seconds(20)
