@@ -72,6 +72,26 @@ import Testing
         #expect(Self.requests(late.receive(.status(huge), from: 1)).isEmpty)
     }
 
+    @Test func anAnswerCutByBytesIsNotAStrike() throws {
+        // An honest peer serving large blocks fits fewer than a batch into its byte budget: that is a full answer.
+        // (Here the budget is made small instead of the blocks large.)
+        let blocks = finalizedBlocks()
+        try #require(blocks.count == 1)
+        var configuration = federation.configuration(for: federation.peers[3])
+        configuration.limits.maxBlockBytes = 1_000
+        configuration.limits.catchUpAnswerBytes = blocks[0].canonicalBytes.count + 1_000 + (64 << 10)
+        var late = ConsensusEngine(
+            configuration: configuration, signer: federation.keyring.signer(for: federation.peers[3]),
+            verifier: federation.keyring.verifier, restoring: nil, finalizedTail: [])
+        _ = late.handle(.start)
+        let ahead = ConsensusStatus(iteration: 2, finalizedCount: 1 << 40)
+        #expect(Self.requests(late.receive(.status(ahead), from: 1)) == [PeerID(1)])
+        #expect(late.receive(.blockResponse(blocks), from: 1).finalized == blocks)
+        // Not backed off: asked again at the next period.
+        let next = late.handle(.timerFired(.retransmit)) + late.receive(.status(ahead), from: 1)
+        #expect(Self.requests(next) == [PeerID(1)])
+    }
+
     @Test func silentPeerIsBackedOffLongerEachTime() {
         var late = federation.engine(3)
         _ = late.handle(.start)

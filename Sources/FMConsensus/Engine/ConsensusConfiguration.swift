@@ -85,13 +85,19 @@ public struct ConsensusLimits: Sendable, Equatable {
     public var iterationWindow: UInt64
     /// Most blocks sent in one catch-up response.
     public var catchUpBatch: Int
+    /// The bytes a server fills per catch-up answer (fm-node: the peer frame limit, 8 MiB). An answer whose blocks
+    /// come within ``maxBlockBytes`` + 64 KiB of it was cut by size, not withheld: it is a full answer even with fewer
+    /// than ``catchUpBatch`` blocks, so honest peers serving large blocks are never penalized as tricklers.
+    public var catchUpAnswerBytes: Int
     /// How many recently finalized item hashes are remembered to refuse proposals repeating them.
     public var recentItemMemory: Int
 
     public init(
         maxItemBytes: Int = 1 << 20, maxItemsPerBlock: Int = 1_000, maxBlockBytes: Int = 4 << 20, maxPendingItems: Int = 10_000,
-        iterationWindow: UInt64 = 64, catchUpBatch: Int = 128, recentItemMemory: Int = 100_000
+        iterationWindow: UInt64 = 64, catchUpBatch: Int = 128, recentItemMemory: Int = 100_000,
+        catchUpAnswerBytes: Int = 8 << 20
     ) {
+        self.catchUpAnswerBytes = catchUpAnswerBytes
         self.maxItemBytes = maxItemBytes
         self.maxItemsPerBlock = maxItemsPerBlock
         self.maxBlockBytes = maxBlockBytes

@@ -95,7 +95,10 @@ extension ConsensusEngine {
             rejection = .invalidHistory(error.description)
         }
         for block in fresh.prefix(provenFinal) { accept(block) }
-        let fullBatch = blocks.count >= configuration.limits.catchUpBatch
+        let limits = configuration.limits
+        let answerBytes = blocks.reduce(0) { $0 + $1.canonicalBytes.count }
+        let fullBatch = blocks.count >= limits.catchUpBatch
+            || answerBytes + limits.maxBlockBytes + (64 << 10) >= limits.catchUpAnswerBytes
         let reachedClaim = finalizedTip.count >= request.claimed
         if rejection == nil, provenFinal > 0, fullBatch || reachedClaim {
             catchUp.forgive(peer)
