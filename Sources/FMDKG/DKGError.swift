@@ -76,12 +76,13 @@ public enum DKGError: ReportableError, Equatable {
     /// The guardian this error blames, if it blames one.
     public var blamed: DKGGuardian? {
         switch self {
-        case .malformedMessage(let g, _), .unexpectedMessage(let g, _, _), .setupMismatch(let g, _), .sessionMismatch(let g),
+        case .malformedMessage(let g, _), .unexpectedMessage(let g, _, _), .setupMismatch(let g, _),
             .invalidSignature(let g, _), .equivocation(let g, _, _), .invalidEcho(let g, _, _),
             .commitmentMismatch(let g), .invalidShare(let g, _), .peerAborted(let g, _, _):
             g
         case .timedOut(_, let missing, _): missing.first
-        case .degenerateKey, .network: nil
+        // A session mismatch proves only that some guardian split its nonces, not which one.
+        case .degenerateKey, .network, .sessionMismatch: nil
         }
     }
 

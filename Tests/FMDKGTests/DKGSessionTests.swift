@@ -139,6 +139,7 @@ import Testing
             let error = try #require(dkgError(results[peer]))
             let stoppedAtSession = if case .sessionMismatch = error { true } else { false }
             #expect(stoppedAtSession || error.description.contains("another session id"), "\(error)")
+            if stoppedAtSession { #expect(error.blamed == nil, "nobody is proven at fault: \(error)") }
         }
     }
 

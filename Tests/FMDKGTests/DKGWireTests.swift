@@ -17,6 +17,18 @@ import Testing
         #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [1, 0, 4, 1, 0, 1, 7]) }
     }
 
+    /// Found by the dkg-frame fuzz target: abort texts were decoded lossily (two frames, one value) and the encoder cut
+    /// a long reason inside a character. Now: strict UTF-8, cut between characters.
+    @Test func abortTextsAreStrictUTF8AndCutBetweenCharacters() throws {
+        let valid = DKGFrame.abort(code: "x", reason: "y").canonicalBytes
+        var invalid = valid
+        invalid[invalid.count - 1] = 0xc3  // a lone lead byte
+        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: invalid) }
+        let long = String(repeating: "é", count: 600)  // 1,200 bytes of UTF-8, over the 1,024-byte limit
+        let decoded = try DKGFrame(canonicalBytes: DKGFrame.abort(code: "dkg_invalid_share", reason: long).canonicalBytes)
+        #expect(decoded == .abort(code: "dkg_invalid_share", reason: String(repeating: "é", count: 512)))
+    }
+
     @Test func revealsAndSharesDemandTheAgreedSizes() throws {
         var rng = SeededRandom(seed: 1)
         let polynomials = (0..<2).map { _ in Polynomial.random(threshold: 3, using: &rng) }

@@ -65,11 +65,22 @@ public enum DKGFrame: Equatable, Sendable {
             }
         case .abort(let code, let reason):
             encoder.writeVariant(1) { body in
-                body.writeBytes(Array(code.utf8.prefix(Self.maxCodeBytes)))
-                body.writeBytes(Array(reason.utf8.prefix(Self.maxReasonBytes)))
+                body.writeBytes(Self.utf8Prefix(code, maxBytes: Self.maxCodeBytes))
+                body.writeBytes(Self.utf8Prefix(reason, maxBytes: Self.maxReasonBytes))
             }
         }
         return encoder.bytes
+    }
+
+    /// The longest prefix of `text` whose UTF-8 fits `maxBytes`, cut between characters (never inside one).
+    static func utf8Prefix(_ text: String, maxBytes: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for character in text {
+            let encoded = Array(String(character).utf8)
+            guard bytes.count + encoded.count <= maxBytes else { break }
+            bytes += encoded
+        }
+        return bytes
     }
 
     public init(canonicalBytes bytes: [UInt8]) throws(DKGWireError) {
@@ -91,7 +102,11 @@ public enum DKGFrame: Equatable, Sendable {
                 let code = try body.readBytes(maxLength: Self.maxCodeBytes)
                 let reason = try body.readBytes(maxLength: Self.maxReasonBytes)
                 try body.finish()
-                self = .abort(code: String(decoding: code, as: UTF8.self), reason: String(decoding: reason, as: UTF8.self))
+                // Strict UTF-8: a lossy decoding would map different frames to one value (not canonical).
+                guard let codeText = String(validating: code, as: UTF8.self),
+                      let reasonText = String(validating: reason, as: UTF8.self)
+                else { throw DKGWireError("abort code or reason is not UTF-8") }
+                self = .abort(code: codeText, reason: reasonText)
             default:
                 throw DKGWireError("unknown frame variant \(variant)")
             }
