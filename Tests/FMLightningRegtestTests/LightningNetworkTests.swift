@@ -131,6 +131,25 @@ import Testing
         let badSocket = try ToolRunner.run("fm-ln-regtest", ["cli", "--rpc-file", plainFile.path, "getinfo"])
         #expect(badSocket.status == 2 && badSocket.stderr.contains("--rpc-file"))
         #expect(try network.checkInvariant())
+        try Self.replayIntoBitcoinCore(network)
+    }
+
+    /// Every block of this chain (the channels' funding transactions included) replayed into Bitcoin Core's own
+    /// consensus code (libbitcoinkernel): each must be accepted.
+    static func replayIntoBitcoinCore(_ network: LightningNetwork) throws {
+        guard PythonOracle.enabled("pbk") else { return }
+        let height = try #require(Int(try network.bitcoin("getblockcount").trimmingCharacters(in: .whitespacesAndNewlines)))
+        var blocks: [String] = []
+        for index in 1...height {
+            let hash = try network.bitcoin("getblockhash", "\(index)").trimmingCharacters(in: CharacterSet(charactersIn: "\"\n "))
+            blocks.append(try network.bitcoin("getblock", hash, "0").trimmingCharacters(in: CharacterSet(charactersIn: "\"\n ")))
+        }
+        let input = network.root.appendingPathComponent("kernel-replay.json")
+        try JSONSerialization.data(withJSONObject: ["valid": blocks]).write(to: input)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("FMRegtestTests/oracle/replay_blocks.py")
+        let replay = try ToolRunner.run(executable: PythonOracle.python, [script.path, input.path])
+        #expect(replay.status == 0, "libbitcoinkernel refused a block: \(replay.stdout) \(replay.stderr)")
     }
 
     /// B is killed with SIGKILL while it forwards an HTLC that C holds (hold invoice); after B restarts, C settles,
