@@ -23,7 +23,7 @@ function __fm-regtest_parse_tokens -S
         __fm-regtest_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'run'
-            __fm-regtest_parse_subcommand 0 'data-dir=' 'rpc-port=' 'rpc-bind=' 'rpc-user=' 'rpc-password=' 'fallback-fee-rate=' 'daemon' 'version' 'h/help'
+            __fm-regtest_parse_subcommand 0 'data-dir=' 'rpc-port=' 'rpc-bind=' 'rpc-user=' 'rpc-password=' 'fallback-fee-rate=' 'mempool-min-fee=' 'daemon' 'version' 'h/help'
         case 'cli'
             __fm-regtest_parse_subcommand -r 2 'data-dir=' 'rpc-url=' 'rpc-cookie=' 'rpc-user=' 'rpc-password=' 'rpc-wait' 'rpc-wait-timeout=' 'version' 'h/help'
         case 'help'
@@ -92,6 +92,7 @@ complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest run" rpc-user' -l 'rpc-user' -d 'Also accept this RPC user (with --rpc-password); the cookie always works.' -rfka ''
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest run" rpc-password' -l 'rpc-password' -d 'Password for --rpc-user.' -rfka ''
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest run" fallback-fee-rate' -l 'fallback-fee-rate' -d 'estimatesmartfee\'s answer (sat/kvB) while the last 10 blocks confirmed no transaction; 0 answers "Insufficient data" like a fresh bitcoind.' -rfka ''
+complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest run" mempool-min-fee' -l 'mempool-min-fee' -d 'The mempool\'s minimum fee rate (sat/kvB, at least 1000, at most 10000000): below it a transaction is refused unless a package (submitpackage) pays for it; also settable with the setmempoolminfee RPC.' -rfka ''
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest run" daemon' -l 'daemon' -d 'Start in the background and return once the node answers, printing the same line (plus pid); its log goes to DIR/debug.log.'
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest run" version' -l 'version' -d 'Show the version.'
 complete -c 'fm-regtest' -n '__fm-regtest_should_offer_completions_for_flags_or_options "fm-regtest run" h help' -s 'h' -l 'help' -d 'Show help information.'
