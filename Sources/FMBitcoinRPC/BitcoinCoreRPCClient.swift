@@ -149,6 +149,19 @@ public final class BitcoinCoreRPCClient: BitcoinRPC {
         try hash(try await call("sendrawtransaction", [.string(Hex.encode(transaction.serialized()))]), method: "sendrawtransaction")
     }
 
+    public func submitPackage(transactions: [Transaction]) async throws -> PackageSubmission {
+        let method = "submitpackage"
+        let result = try await call(method, [.array(transactions.map { .string(Hex.encode($0.serialized())) })])
+        guard let message = result["package_msg"]?.stringValue else {
+            throw BitcoinRPCError.malformedReply(method: method, reason: "no package_msg")
+        }
+        var errors: [String] = []
+        if case .object(let results) = result["tx-results"] ?? .null {
+            errors = results.values.compactMap { $0["error"]?.stringValue }
+        }
+        return PackageSubmission(message: message, errors: errors.sorted())
+    }
+
     public func estimateSmartFee(confirmationTarget: Int) async throws -> FeeEstimate {
         let method = "estimatesmartfee"
         let result = try await call(method, [.integer(confirmationTarget)])

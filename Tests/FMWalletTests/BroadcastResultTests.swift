@@ -22,6 +22,7 @@ private struct RefusingNode: BitcoinRPC {
     func sendToAddress(address: String, amountSats: UInt64) async throws -> FMBitcoin.Hash256 { throw error }
     func getBalance() async throws -> UInt64 { throw error }
     func getRawMempool() async throws -> [FMBitcoin.Hash256] { throw error }
+    func submitPackage(transactions: [Transaction]) async throws -> PackageSubmission { throw error }
 }
 
 /// A signed peg-out is "confirmed" (never sent again in this run) only on Core's RPC_VERIFY_ALREADY_IN_CHAIN (-27),
