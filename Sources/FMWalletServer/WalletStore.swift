@@ -167,6 +167,11 @@ enum WalletStore {
         ).map { try FMBitcoin.Hash256(bytes: [UInt8]($0)) }
     }
 
+    /// Every peg-out and bump, oldest first.
+    static func pegOuts(_ db: Database) throws -> [StoredPegOut] {
+        try Row.fetchAll(db, sql: "SELECT \(pegOutColumns) FROM wallet_peg_outs ORDER BY rowid").map(pegOut(from:))
+    }
+
     /// Peg-outs and bumps still waiting for signatures, oldest first.
     static func unsignedPegOuts(_ db: Database) throws -> [StoredPegOut] {
         try Row.fetchAll(db, sql: "SELECT \(pegOutColumns) FROM wallet_peg_outs WHERE signed_tx IS NULL ORDER BY rowid")
