@@ -239,8 +239,8 @@ import Testing
 
     # Fee estimates rise (no transaction in the last 10 blocks: the 20 sat/vB fallback); the minimum stays.
     kill "$node"; wait "$node" 2>/dev/null || true
-    regtest --fallback-fee 20000 --mempool-min-fee 10000
-    for _ in $(seq 1 100); do btc getblockcount >/dev/null 2>&1 && break; sleep 0.1; done
+    regtest --fallback-fee-rate 20000 --mempool-min-fee 10000
+    for _ in $(seq 1 300); do [ -s "$dir/regtest.json" ] && btc getblockcount >/dev/null 2>&1 && break; sleep 0.1; done
     btc generatetoaddress 10 "$miner" >/dev/null
     # The guardians vote the new rate, the bump comes due 3 consensus heights after the peg-out and is sent.
     child=""
