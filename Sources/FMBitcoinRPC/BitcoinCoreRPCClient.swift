@@ -152,14 +152,7 @@ public final class BitcoinCoreRPCClient: BitcoinRPC {
     public func submitPackage(transactions: [Transaction]) async throws -> PackageSubmission {
         let method = "submitpackage"
         let result = try await call(method, [.array(transactions.map { .string(Hex.encode($0.serialized())) })])
-        guard let message = result["package_msg"]?.stringValue else {
-            throw BitcoinRPCError.malformedReply(method: method, reason: "no package_msg")
-        }
-        var errors: [String] = []
-        if case .object(let results) = result["tx-results"] ?? .null {
-            errors = results.values.compactMap { $0["error"]?.stringValue }
-        }
-        return PackageSubmission(message: message, errors: errors.sorted())
+        return try PackageSubmission(reply: result)
     }
 
     public func estimateSmartFee(confirmationTarget: Int) async throws -> FeeEstimate {

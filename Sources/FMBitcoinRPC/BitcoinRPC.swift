@@ -100,6 +100,18 @@ public struct PackageSubmission: Sendable, Hashable {
     }
 
     public var accepted: Bool { message == "success" && errors.isEmpty }
+
+    /// Reads Core 28's reply: `{"package_msg": ..., "tx-results": {wtxid: {"txid", "error"?, ...}}, ...}`.
+    public init(reply: BitcoinJSON) throws(BitcoinRPCError) {
+        guard let message = reply["package_msg"]?.stringValue else {
+            throw .malformedReply(method: "submitpackage", reason: "no package_msg")
+        }
+        var errors: [String] = []
+        if case .object(let results) = reply["tx-results"] ?? .null {
+            errors = results.values.compactMap { $0["error"]?.stringValue }
+        }
+        self.init(message: message, errors: errors.sorted())
+    }
 }
 
 /// What `estimatesmartfee` reports.

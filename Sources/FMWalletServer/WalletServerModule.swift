@@ -24,7 +24,11 @@ import Logging
 ///   The output's outcome is the bitcoin txid.
 /// - Signing: each guardian proposes its ECDSA signatures for every peg-out it has not signed; shares are verified
 ///   when ordered; the t-th valid share finalizes the transaction. Background work broadcasts every signed peg-out
-///   until the node reports it confirmed. A peg-out is built once, so it is never re-broadcast with other inputs.
+///   until the final blocks show it. A peg-out is built once, so it is never re-broadcast with other inputs.
+/// - Confirmation and fee bumps: when the consensus height rises, each guardian reads the new final blocks from its
+///   node and records which federation transactions they confirm; after every fee-rate vote and height advance a
+///   stuck package gets a CPFP child (``PegOutFeeBump``), signed like a peg-out and sent with its parent as a
+///   package, paid from the fee surplus (docs/wallet.md, "Fee bump").
 public struct WalletServerModule: BackgroundServerModule {
     public let instance: ModuleInstanceID
     public let config: WalletConsensusConfig

@@ -1,5 +1,6 @@
 import FMBitcoin
 import FMCore
+import FMDatabase
 import FMSecp256k1
 import FMServerCore
 import FMWalletCommon
@@ -116,5 +117,35 @@ import Testing
         #expect(try Self.read(federation) { try WalletStore.consensusHeight($0) } == [15, 15, 15, 15])
         #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).filter(\.isBump).count } == [0, 0, 0, 0])
         #expect(try federation.audits().map(\.assets) == before)
+    }
+
+    /// Migration `2_fee_bump` keeps every peg-out (and its rowid, the broadcast order); one built before it has no
+    /// recorded fee, so its package is never bumped; the surplus starts at 0.
+    @Test func migrationKeepsPegOutsAndNeverBumpsTheUnrecordedOnes() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fm-wallet-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let txid = try FMBitcoin.Hash256(bytes: [UInt8](repeating: 1, count: 32))
+        let transaction = FMBitcoin.Transaction(
+            version: 2, inputs: [TxIn(previousOutput: FMBitcoin.OutPoint(txid: .zero, index: 0))],
+            outputs: [TxOut(value: 1_000, scriptPubKey: Script([0x51]))], lockTime: 0)
+        do {
+            let old = try SQLiteDatabase(
+                path: path, schemas: [SubsystemSchema(prefix: "wallet", migrations: [WalletSchema.schema.migrations[0]])])
+            try old.writeNow { db in
+                for (rowid, id) in [(5, txid), (9, transaction.txid)] {
+                    try db.execute(
+                        sql: "INSERT INTO wallet_peg_outs (rowid, txid, fm_txid, fm_out_index, unsigned_tx) VALUES (?, ?, ?, 0, ?)",
+                        arguments: [rowid, Data(id.bytes), Data(id.bytes), Data(transaction.serialized())])
+                }
+            }
+        }
+        let migrated = try SQLiteDatabase(path: path, schemas: [WalletSchema.schema])
+        try migrated.readNow { (db: Database) throws in
+            #expect(try Int64.fetchAll(db, sql: "SELECT rowid FROM wallet_peg_outs ORDER BY rowid") == [5, 9])
+            #expect(try WalletStore.pegOuts(db).map(\.isBump) == [false, false])
+            #expect(try WalletStore.hasUnconfirmed(db))
+            #expect(try WalletServerModule.package(endingWith: transaction.txid, db: db) == nil)
+            #expect(try WalletStore.feeSurplus(db) == 0)
+        }
     }
 }
