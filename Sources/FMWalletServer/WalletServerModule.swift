@@ -132,7 +132,7 @@ public struct WalletServerModule: BackgroundServerModule {
                 plan.transaction, outPoint: outPoint, fee: try Self.fee(of: plan),
                 virtualSize: PegOutPlan.estimatedVirtualSize(of: plan.transaction, config: config),
                 builtAt: try WalletStore.consensusHeight(db), db: db)
-            try WalletStore.setFeeSurplus(try Self.adding(config.fees.pegOut.msats, to: WalletStore.feeSurplus(db)), db: db)
+            try WalletStore.setFeeSurplus(Self.adding(config.fees.pegOut.msats, to: try WalletStore.feeSurplus(db)), db: db)
             let value: Amount
             do { value = try pegOut.value } catch { throw WalletError.malformed(what: "peg-out", reason: "amount overflows").rejection }
             return OutputMeta(amount: value, fee: config.fees.pegOut)
@@ -142,7 +142,7 @@ public struct WalletServerModule: BackgroundServerModule {
     /// What `plan`'s transaction pays the miners (its inputs minus its outputs), sat.
     static func fee(of plan: PegOutPlan) throws -> UInt64 {
         var total: UInt64 = 0
-        for input in plan.inputs { total = try adding(input.value, to: total) }
+        for input in plan.inputs { total = adding(input.value, to: total) }
         for output in plan.transaction.outputs {
             guard total >= output.value else { throw WalletError.malformed(what: "peg-out", reason: "outputs exceed inputs").rejection }
             total -= output.value
@@ -151,7 +151,7 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     /// `a + b`, at most `Int64.max` (what SQLite stores): a sum of fees never traps.
-    static func adding(_ a: UInt64, to b: UInt64) throws -> UInt64 {
+    static func adding(_ a: UInt64, to b: UInt64) -> UInt64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? UInt64(Int64.max) : min(sum, UInt64(Int64.max))
     }
