@@ -86,14 +86,14 @@ let targets: [Target] = [
         name: "FMRPC",
         dependencies: [
             "FMCore", hummingbird, hummingbirdWebSocket, webSocketClient, metrics, prometheus, serviceLifecycle,
-            logging, nio, nioConcurrency,
+            logging, nio, nioConcurrency, nioHTTP1, .product(name: "HummingbirdCore", package: "hummingbird"), "FMNetwork",
         ]),
     .target(
         name: "FMServer",
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
-            prometheus, "FMWalletServer", "FMBitcoinRPC",
+            prometheus, "FMWalletServer", "FMBitcoinRPC", metrics,
         ]),
 
     // MARK: Client
@@ -109,7 +109,9 @@ let targets: [Target] = [
 
     // MARK: Bitcoin
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
-    .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", nio, nioPosix, nioHTTP1, nioConcurrency]),
+    .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", "FMNetwork", nio, nioPosix, nioHTTP1, nioConcurrency]),
+    // Network-layer errors in words a person acts on (shared by the API client and the bitcoin RPC client).
+    .target(name: "FMNetwork", dependencies: [nio, nioPosix]),
     .target(
         name: "FMRegtest",
         dependencies: [
@@ -197,7 +199,7 @@ let targets: [Target] = [
         dependencies: [
             "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
             "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
-            "FMClient", "FMClientCore",
+            "FMClient", "FMClientCore", "FMWalletCommon", "FMWalletServer", "FMBitcoin",
         ]),
     .testTarget(
         name: "FMDKGTests",
@@ -213,7 +215,7 @@ let targets: [Target] = [
     .testTarget(
         name: "FMClientTests",
         dependencies: [
-            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
+            "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
     .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
@@ -229,7 +231,36 @@ let targets: [Target] = [
             "FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMCore", "FMCrypto", "FMEncoding",
             "FMSecp256k1", "FMDatabase", "FMTesting", grdb,
         ]),
+
 ]
+// MARK: - Lightning regtest node (issue 14, branch lnnode): fm-ln-regtest, a Core Lightning-compatible regtest node
+let lightningNodeTargets: [Target] = [
+    .target(
+        name: "FMLightningRegtest",
+        dependencies: [
+            "FMBitcoin", "FMBitcoinRPC", "FMBolt11", "FMCore", "FMDatabase", "FMSecp256k1", grdb, logging, nio,
+            nioPosix, nioConcurrency,
+        ]),
+    .executableTarget(
+        name: "fm-ln-regtest",
+        dependencies: ["FMCLI", "FMLightningRegtest", "FMLightningRPC", "FMCore", argumentParser, logging, nio, nioPosix]),
+    .testTarget(
+        name: "FMLightningRegtestTests",
+        dependencies: ["FMLightningRegtest", "FMLightningRPC", "FMSecp256k1", "FMTesting", crypto]),
+]
+// MARK: - end of Lightning regtest node block
+
+// MARK: - Lightning, part 1 (branch lnwire): BOLT 11 invoices and the Core Lightning JSON-RPC client
+// (one block so that merges with other Lightning branches stay trivial)
+let lightningWireTargets: [Target] = [
+    .target(name: "FMBolt11", dependencies: ["FMSecp256k1", "FMBitcoin", crypto]),
+    .target(name: "FMLightningRPC", dependencies: [nio, nioPosix, nioConcurrency]),
+    .testTarget(
+        name: "FMBolt11Tests", dependencies: ["FMBolt11", "FMSecp256k1", "FMBitcoin", "FMTesting", crypto],
+        exclude: ["oracle"]),
+    .testTarget(name: "FMLightningRPCTests", dependencies: ["FMLightningRPC", "FMTesting", nio, nioPosix, nioConcurrency]),
+]
+// MARK: - end of Lightning part 1 block
 
 let package = Package(
     name: "fm",
@@ -243,7 +274,8 @@ let package = Package(
         .executable(name: "fm-pegout", targets: ["fm-pegout"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
+        .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
     ],
     dependencies: dependencies,
-    targets: targets
+    targets: targets + lightningWireTargets + lightningNodeTargets
 )

@@ -233,6 +233,9 @@ public struct PSBT: Sendable, Hashable {
                 input.otherRecords.append(record)
             }
         }
+        // `serialized` writes the BIP-32 derivations (0x06) before the other unknown records; keep that order here
+        // so that decode(encode(x)) == x (found by the psbt fuzz target).
+        input.otherRecords = input.otherRecords.filter { $0.key[0] == 0x06 } + input.otherRecords.filter { $0.key[0] != 0x06 }
         return input
     }
 

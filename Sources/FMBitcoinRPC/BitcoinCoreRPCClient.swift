@@ -1,4 +1,5 @@
 import FMBitcoin
+import FMNetwork
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -26,7 +27,7 @@ public final class BitcoinCoreRPCClient: BitcoinRPC {
     public init(url: String, auth: BitcoinRPCAuth, timeoutSeconds: Int = 300) throws(BitcoinRPCError) {
         guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host,
             !host.isEmpty
-        else { throw .transport(url: url, detail: "expected an http://host:port URL") }
+        else { throw .transport(url: url, reason: "expected an http://host:port URL") }
         self.url = url
         self.auth = auth
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
@@ -80,7 +81,8 @@ public final class BitcoinCoreRPCClient: BitcoinRPC {
         do {
             return try await HTTPPost.send(host: host, port: port, path: path, headers: headers, body: body, timeout: timeout)
         } catch {
-            throw .transport(url: url, detail: String(describing: error))
+            let failure = NetworkFailure(error) { ($0 as? HTTPPostError)?.description }
+            throw .transport(url: url, reason: failure.reason, detail: failure.detail)
         }
     }
 

@@ -65,8 +65,9 @@ public struct BitcoinRPCErrorCode: RawRepresentable, Hashable, Sendable, CustomS
 
 /// Why a Bitcoin Core JSON-RPC call failed.
 public enum BitcoinRPCError: ReportableError, Equatable, Sendable {
-    /// The node could not be reached or the connection failed mid-call (`detail` says how).
-    case transport(url: String, detail: String)
+    /// The node could not be reached or the connection failed mid-call: `reason` in words
+    /// (``FMNetwork/NetworkFailure``), `detail` the transport's raw error (only for `--verbose` and JSON `detail`).
+    case transport(url: String, reason: String, detail: String? = nil)
     /// HTTP 401/403: the credentials (cookie file or user/password) were refused.
     case unauthorized(url: String)
     /// The node answered with a JSON-RPC error object.
@@ -97,12 +98,16 @@ public enum BitcoinRPCError: ReportableError, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case let .transport(url, detail): return "bitcoin node at \(url) unreachable: \(detail)"
+        case let .transport(url, reason, _): return "bitcoin node at \(url) unreachable: \(reason)"
         case let .unauthorized(url): return "bitcoin node at \(url) refused the RPC credentials (HTTP 401)"
         case let .rpc(code, message): return "bitcoin RPC error \(code): \(message)"
         case let .malformedReply(method, reason): return "bitcoin RPC \(method): malformed reply: \(reason)"
         case let .credentials(reason): return "bitcoin RPC credentials: \(reason)"
         }
+    }
+
+    public var detail: String? {
+        if case .transport(_, _, let detail) = self { detail } else { nil }
     }
 
     /// The RPC error code, when the node answered with one.

@@ -19,6 +19,7 @@ public enum CommandRunner {
             reportParseFailure(error, root: Root.self, tool: tool)
         }
         LogSetup.bootstrap(tool: tool)
+        let verbose = (arguments ?? Array(CommandLine.arguments.dropFirst())).contains(VerboseOption.flag)
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -28,7 +29,7 @@ public enum CommandRunner {
             }
             exit(ExitStatus.ok.rawValue)
         } catch let error as any ReportableError {
-            report(ErrorReport(error), tool: tool)
+            report(ErrorReport(error), tool: tool, verbose: verbose)
         } catch let exitCode as ExitCode {
             exit(exitCode.rawValue)
         } catch {
@@ -37,9 +38,11 @@ public enum CommandRunner {
         }
     }
 
-    /// Prints an error in both forms and exits with its category's code.
-    public static func report(_ report: ErrorReport, tool: String) -> Never {
+    /// Prints an error in both forms and exits with its category's code. The raw cause (`detail`) is
+    /// always in the JSON; on stderr only with `verbose` (``VerboseOption``), as a second line.
+    public static func report(_ report: ErrorReport, tool: String, verbose: Bool = false) -> Never {
         StandardError.writeLine("\(tool): error: \(report.message)")
+        if verbose, let detail = report.detail { StandardError.writeLine("\(tool): detail: \(detail)") }
         try? StandardOutput.emit(ErrorEnvelope(error: report))
         exit(ExitStatus(report.category).rawValue)
     }

@@ -50,8 +50,29 @@ extension Simulation {
             }
         case .coalitionSplit:
             out = coalitionOutput(message, from: index, to: peers)
+        case .lieAboutProgress:
+            let claim = ConsensusMessage.status(ConsensusStatus(iteration: nodes[index].engine?.iteration ?? 0, finalizedCount: Self.liedFinalizedCount)).encoded
+            for peer in peers {
+                switch message {
+                case .status, .blockResponse: break  // its own claim replaces them; requests are answered on arrival
+                default: out.append((peer, message.encoded))
+                }
+                out.append((peer, claim))
+            }
         }
         return out
+    }
+
+    static let liedFinalizedCount: UInt64 = 1 << 40
+
+    /// A `lieAboutProgress` guardian answers a block request at once with nothing, then claims
+    /// again to be far ahead. Returns whether `bytes` was such a request.
+    mutating func answerCatchUpWithLies(_ bytes: [UInt8], from peer: PeerID, at index: Int) -> Bool {
+        guard case .blockRequest = try? ConsensusMessage(decoding: bytes) else { return false }
+        let claim = ConsensusStatus(iteration: nodes[index].engine?.iteration ?? 0, finalizedCount: Self.liedFinalizedCount)
+        transmit(ConsensusMessage.blockResponse([]).encoded, from: index, to: Int(peer.rawValue))
+        transmit(ConsensusMessage.status(claim).encoded, from: index, to: Int(peer.rawValue))
+        return true
     }
 
     /// The same proposal with one more (random) item, signed by the same leader.
@@ -63,11 +84,13 @@ extension Simulation {
             height: old.height, iteration: old.iteration, proposer: old.proposer, parentHash: old.parentHash,
             itemsHash: Block.itemsHash(of: items))
         let statement = VoteStatement(kind: .notarize(header.hash), iteration: header.iteration)
-        return Proposal(block: Block(header: header, items: items), signature: signer.sign(digest: statement.signingDigest))
+        return Proposal(block: Block(header: header, items: items), signature: sign(statement, with: signer).signature.signature)
     }
 
+    /// A vote signed in this federation's domain (an adversary's own key, or a coalition member's).
     func sign(_ statement: VoteStatement, with signer: SimulatedSigner) -> Vote {
-        Vote(statement: statement, signature: PeerSignature(peer: signer.peer, signature: signer.sign(digest: statement.signingDigest)))
+        let domain = configurationTemplate[0].domain
+        return Vote(statement: statement, signature: PeerSignature(peer: signer.peer, signature: signer.sign(digest: statement.signingDigest(in: domain))))
     }
 
     private mutating func corruptSignatures(in message: ConsensusMessage) -> ConsensusMessage {

@@ -73,12 +73,13 @@ public struct Simulation {
         for i in stride(from: seats.count - 1, to: 0, by: -1) { seats.swapAt(i, Int(random.uniform(0...UInt64(i)))) }
         var behaviors = [ByzantineBehavior?](repeating: nil, count: scenario.n)
         for (index, behavior) in scenario.byzantine.enumerated() { behaviors[seats[index]] = behavior }
-        let genesis = Hash256.sha256(Array("fm simulation \(scenario.seed)".utf8))
+        let federation = FederationID(Hash256.sha256(Array("fm simulation \(scenario.seed)".utf8)))
         configurationTemplate = peers.map { peer in
             ConsensusConfiguration(
-                peers: peers, ownID: peer, genesisHash: genesis, iterationTimeout: .milliseconds(100),
+                peers: peers, ownID: peer, federationID: federation, iterationTimeout: .milliseconds(100),
                 idleProposalDelay: .milliseconds(5), retransmitInterval: .milliseconds(60),
-                limits: ConsensusLimits(maxPendingItems: 1_000, iterationWindow: 32, catchUpBatch: 32))
+                limits: ConsensusLimits(maxPendingItems: 1_000, iterationWindow: 32, catchUpBatch: 32),
+                catchUpSeed: scenario.seed ^ UInt64(peer.rawValue))
         }
         nodes = peers.map { Node(id: $0, behavior: behaviors[Int($0.rawValue)]) }
         self.random = random
@@ -109,8 +110,16 @@ public struct Simulation {
         return report
     }
 
+    /// The honest guardian that joins late (``SimulationScenario/lateJoinAt``), and the finalized
+    /// count it must reach: the most any honest guardian held when it joined.
+    var lateJoiner: (index: Int, target: UInt64?)?
+
     private mutating func setUp() {
-        for index in nodes.indices { boot(index, restoring: false) }
+        if let at = scenario.lateJoinAt, let index = honestIndices.last {
+            lateJoiner = (index, nil)
+            queue.schedule(.restart(nodes[index].id), at: at)
+        }
+        for index in nodes.indices where index != lateJoiner?.index { boot(index, restoring: false) }
         // Items: submitted over the chaos period and shortly after it.
         let submissionEnd = stableTime + 500
         for number in 0..<scenario.items {
@@ -119,7 +128,7 @@ public struct Simulation {
         }
         if scenario.crashes && scenario.chaosDuration > 400 {
             for _ in 0..<Int(random.uniform(1...3)) {
-                let honest = honestIndices
+                let honest = honestIndices.filter { $0 != lateJoiner?.index }
                 let victim = nodes[random.element(of: honest)].id
                 let at = random.uniform(0...(scenario.chaosDuration - 400))
                 queue.schedule(.crash(victim), at: at)
@@ -128,7 +137,7 @@ public struct Simulation {
         }
         if scenario.wholeFederationRestart {
             let at = scenario.chaosDuration / 2
-            for index in honestIndices {
+            for index in honestIndices where index != lateJoiner?.index {
                 queue.schedule(.crash(nodes[index].id), at: at)
                 queue.schedule(.restart(nodes[index].id), at: at + random.uniform(20...200))
             }
@@ -154,6 +163,7 @@ public struct Simulation {
             let index = Int(to.rawValue)
             guard nodes[index].isUp else { return }
             report.messagesDelivered += 1
+            if nodes[index].behavior == .lieAboutProgress, answerCatchUpWithLies(bytes, from: from, at: index) { return }
             if nodes[index].behavior == .replay, nodes[index].heard.count < 256 { nodes[index].heard.append(bytes) }
             handle(index, .received(from: from, bytes: bytes))
         case .timer(let peer, let timer, let generation):
@@ -180,7 +190,13 @@ public struct Simulation {
         case .restart(let peer):
             let index = Int(peer.rawValue)
             if nodes[index].crashPending { crash(index) }
-            if !nodes[index].isUp { boot(index, restoring: true) }
+            if !nodes[index].isUp {
+                if index == lateJoiner?.index, lateJoiner?.target == nil {
+                    let target = honestIndices.map { UInt64(nodes[$0].store.count) }.max()
+                    lateJoiner = (index, target)
+                }
+                boot(index, restoring: true)
+            }
         case .repartition:
             if now >= stableTime {
                 partition = []
@@ -268,6 +284,10 @@ public struct Simulation {
             violation("\(nodes[index].id) finalized height \(height) after \(nodes[index].store.count) blocks")
         }
         nodes[index].store.append(block)
+        if index == lateJoiner?.index, let target = lateJoiner?.target, report.lateJoinerCatchUpTime == nil,
+            UInt64(nodes[index].store.count) >= target, let joined = scenario.lateJoinAt {
+            report.lateJoinerCatchUpTime = now - joined
+        }
         guard nodes[index].isHonest else { return }
         let hash = block.header.hash
         if height < referenceChain.count {
@@ -351,6 +371,9 @@ public struct Simulation {
         if let target = scenario.targetIteration {
             return honestIndices.allSatisfy { (nodes[$0].engine?.iteration ?? 0) >= target }
         }
+        if let lateJoiner, lateJoiner.target.map({ UInt64(nodes[lateJoiner.index].store.count) < $0 }) ?? true {
+            return false  // the late guardian has not joined, or not caught up yet
+        }
         let wanted = Set(submittedItems)
         guard wanted.count == scenario.items else { return false }
         return honestIndices.allSatisfy { index in
@@ -372,7 +395,7 @@ public struct Simulation {
             do {
                 let proven = try ConsensusHistory.verify(
                     store, after: .genesis(configuration.genesisHash), peers: configuration.peers,
-                    quorum: configuration.quorum, verifier: keyring.verifier)
+                    quorum: configuration.quorum, domain: configuration.domain, verifier: keyring.verifier)
                 if proven != store.count {
                     violation("\(nodes[index].id): only \(proven) of \(store.count) finalized blocks are proven final")
                 }

@@ -16,6 +16,10 @@ public enum ByzantineBehavior: String, Sendable, CaseIterable, CustomStringConve
     /// shows one block to half of the honest guardians and another to the other half, and the
     /// whole coalition votes and finalizes both. Safe only while the coalition is at most f.
     case coalitionSplit
+    /// Votes honestly but lies to guardians that are behind: every message it sends comes with a
+    /// status claiming a huge finalized count, and it answers every block request at once with an
+    /// empty response, trying to keep a lagging guardian asking it instead of an honest peer.
+    case lieAboutProgress
 
     public var description: String { rawValue }
 
@@ -53,12 +57,16 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
     /// Stop once every honest guardian reached this iteration (throughput measurement) instead
     /// of when all items are finalized.
     public var targetIteration: UInt64?
+    /// One honest guardian stays down from the start until this time, then joins with an empty
+    /// store: it can only catch up through finalized-block requests.
+    public var lateJoinAt: UInt64?
 
     public init(
         n: Int, seed: UInt64, byzantine: [ByzantineBehavior] = [], items: Int = 12, chaosDuration: UInt64 = 1_500,
         dropRate: Double = 0.1, duplicateRate: Double = 0.05, maxChaosDelay: UInt64 = 150, stableDelay: UInt64 = 10,
         partitions: Bool = true, crashes: Bool = true, splitHonestGuardians: Bool = false,
-        wholeFederationRestart: Bool = false, livenessDeadline: UInt64 = 30_000, targetIteration: UInt64? = nil
+        wholeFederationRestart: Bool = false, livenessDeadline: UInt64 = 30_000, targetIteration: UInt64? = nil,
+        lateJoinAt: UInt64? = nil
     ) {
         self.n = n
         self.seed = seed
@@ -75,6 +83,7 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         self.wholeFederationRestart = wholeFederationRestart
         self.livenessDeadline = livenessDeadline
         self.targetIteration = targetIteration
+        self.lateJoinAt = lateJoinAt
     }
 
     /// A scenario with f Byzantine guardians drawn from the seed (the standard CI scenario).
@@ -99,7 +108,7 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "n=\(n) seed=\(seed) byzantine=\(byzantine) items=\(items) chaos=\(chaosDuration)ms drop=\(dropRate) dup=\(duplicateRate) partitions=\(partitions) crashes=\(crashes) split=\(splitHonestGuardians) restartAll=\(wholeFederationRestart)"
+        "n=\(n) seed=\(seed) byzantine=\(byzantine) items=\(items) chaos=\(chaosDuration)ms drop=\(dropRate) dup=\(duplicateRate) partitions=\(partitions) crashes=\(crashes) split=\(splitHonestGuardians) restartAll=\(wholeFederationRestart) lateJoin=\(lateJoinAt.map(String.init) ?? "-")"
     }
 }
 
@@ -119,6 +128,9 @@ public struct SimulationReport: Sendable, CustomStringConvertible {
     public var messagesDelivered = 0
     public var messagesRejected = 0
     public var crashes = 0
+    /// With ``SimulationScenario/lateJoinAt``: how long after joining the late guardian first held
+    /// as many finalized blocks as the honest guardian ahead had when it joined (nil: never).
+    public var lateJoinerCatchUpTime: UInt64?
 
     public var passed: Bool { violations.isEmpty }
 

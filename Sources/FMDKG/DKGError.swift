@@ -24,6 +24,9 @@ public enum DKGError: ReportableError, Equatable {
     case unexpectedMessage(DKGGuardian, expected: DKGStep, got: String)
     /// `guardian` runs with other setup codes, or other parameters (`--dev`, module parameters), than this one.
     case setupMismatch(DKGGuardian, what: String)
+    /// `guardian` derived another session id from the hello nonces than this guardian: some guardian (not
+    /// necessarily this one) sent different nonces to different guardians. Nobody is proven at fault.
+    case sessionMismatch(DKGGuardian)
     /// `guardian`'s signature on its broadcast does not verify under its consensus key.
     case invalidSignature(DKGGuardian, step: DKGStep)
     /// `guardian` signed two different messages for the same broadcast round (shown by `witness`'s echo).
@@ -58,6 +61,7 @@ public enum DKGError: ReportableError, Equatable {
         case .malformedMessage: "dkg_malformed_message"
         case .unexpectedMessage: "dkg_unexpected_message"
         case .setupMismatch: "dkg_setup_mismatch"
+        case .sessionMismatch: "dkg_session_mismatch"
         case .invalidSignature: "dkg_invalid_signature"
         case .equivocation: "dkg_equivocation"
         case .invalidEcho: "dkg_invalid_echo"
@@ -77,7 +81,8 @@ public enum DKGError: ReportableError, Equatable {
             .commitmentMismatch(let g), .invalidShare(let g, _), .peerAborted(let g, _, _):
             g
         case .timedOut(_, let missing, _): missing.first
-        case .degenerateKey, .network: nil
+        // A session mismatch proves only that some guardian split its nonces, not which one.
+        case .degenerateKey, .network, .sessionMismatch: nil
         }
     }
 
@@ -90,6 +95,9 @@ public enum DKGError: ReportableError, Equatable {
         case .unexpectedMessage(let g, let expected, let got):
             "\(g) sent \(got) while this guardian expected step \(expected): it runs a different protocol sequence"
         case .setupMismatch(let g, let what): "\(g) runs the DKG with different \(what)"
+        case .sessionMismatch(let g):
+            "\(g) derived another session id from the hello nonces: a guardian sent different nonces to different "
+                + "guardians; run the DKG again"
         case .invalidSignature(let g, let step): "\(g)'s signature on its \(step) broadcast does not verify"
         case .equivocation(let g, let step, let witness):
             "\(g) equivocated: it signed different \(step) broadcasts for this guardian and for \(witness)"

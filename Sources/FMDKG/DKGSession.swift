@@ -14,14 +14,21 @@ public final class DKGSession: DistributedConfigSession {
     public let ownPeer: PeerID
     public var peers: [PeerID] { participants.peers }
     public var threshold: Int { participants.threshold }
+    /// This run's id, agreed in ``open(rounds:parametersDigest:logger:)`` from every guardian's hello nonce; every
+    /// signed statement names it, so a message of another run never verifies in this one.
+    public let sessionID: Hash256
 
     let rounds: RoundExchange
     private let signingKey: Keypair
     private let logger: Logger
 
-    init(participants: DKGParticipants, ownPeer: PeerID, signingKey: Keypair, rounds: RoundExchange, logger: Logger) {
+    init(
+        participants: DKGParticipants, ownPeer: PeerID, sessionID: Hash256, signingKey: Keypair, rounds: RoundExchange,
+        logger: Logger
+    ) {
         self.participants = participants
         self.ownPeer = ownPeer
+        self.sessionID = sessionID
         self.signingKey = signingKey
         self.rounds = rounds
         self.logger = logger
@@ -29,25 +36,40 @@ public final class DKGSession: DistributedConfigSession {
 
     private func guardian(_ peer: PeerID) -> DKGGuardian { participants.guardian(peer) }
 
-    // MARK: - Hello and done
+    // MARK: - Hello, session and done
 
-    /// Round `hello`: every guardian must hold the same setup codes and parameters.
-    func hello(parametersDigest: Hash256) async throws(DKGError) {
-        let own = HelloPayload(setupDigest: participants.digest, parametersDigest: parametersDigest)
+    /// Round `hello`: every guardian must hold the same setup codes and parameters, and brings a fresh nonce.
+    /// Round `session`: every guardian shows the session id it derived from all the nonces; they must agree
+    /// (a guardian that sent different nonces to different guardians makes the run stop here, before anything is
+    /// signed, instead of making honest signatures fail later). Returns the agreed session id.
+    static func open(rounds: RoundExchange, parametersDigest: Hash256, logger: Logger) async throws(DKGError) -> Hash256 {
+        let participants = rounds.participants
+        var nonce = [UInt8](repeating: 0, count: HelloPayload.nonceBytes)
+        var rng = SystemRandomNumberGenerator()
+        for index in nonce.indices { nonce[index] = UInt8.random(in: 0...255, using: &rng) }
+        let own = HelloPayload(setupDigest: participants.digest, parametersDigest: parametersDigest, nonce: nonce)
+        var hellos: [PeerID: HelloPayload] = [rounds.ownPeer: own]
         let received = try await rounds.exchange(.hello) { _ in own.canonicalBytes }
         for (peer, bytes) in received.sorted(by: { $0.key < $1.key }) {
             let hello: HelloPayload
             do { hello = try HelloPayload(canonicalBytes: bytes) } catch {
-                throw .malformedMessage(guardian(peer), error.description)
+                throw .malformedMessage(participants.guardian(peer), error.description)
             }
             guard hello.setupDigest == own.setupDigest else {
-                throw .setupMismatch(guardian(peer), what: "setup codes (compare the lists of setup codes)")
+                throw .setupMismatch(participants.guardian(peer), what: "setup codes (compare the lists of setup codes)")
             }
             guard hello.parametersDigest == own.parametersDigest else {
-                throw .setupMismatch(guardian(peer), what: "parameters (--dev and module parameters must be equal)")
+                throw .setupMismatch(
+                    participants.guardian(peer), what: "parameters (--dev and module parameters must be equal)")
             }
+            hellos[peer] = hello
         }
-        logger.info("all \(participants.count) guardians are connected and agree on the setup")
+        let sessionID = HelloPayload.sessionID(of: participants.peers.map { hellos[$0]! })
+        for (peer, bytes) in try await rounds.exchange(.session, { _ in sessionID.bytes }).sorted(by: { $0.key < $1.key }) {
+            guard bytes == sessionID.bytes else { throw .sessionMismatch(participants.guardian(peer)) }
+        }
+        logger.info("all \(participants.count) guardians are connected and agree on the setup", metadata: ["session": "\(sessionID.hex)"])
+        return sessionID
     }
 
     /// Round `done`: everyone has everything it needs, so nobody leaves while a peer still waits for it.
@@ -80,7 +102,7 @@ public final class DKGSession: DistributedConfigSession {
         let ownReveal = deal.reveal
         let ownCommit = CommitBody(
             keyCount: count, threshold: t,
-            commitmentHash: ownReveal.commitmentHash(setupDigest: participants.digest, sender: ownPeer))
+            commitmentHash: ownReveal.commitmentHash(sessionID: sessionID, sender: ownPeer))
 
         // (a) Hash commitments, signed and echoed: nobody can pick its polynomial after seeing another's.
         let commitBodies = try await echoedBroadcast(ownCommit.canonicalBytes, step: .commit, echoStep: .commitEcho)
@@ -106,7 +128,7 @@ public final class DKGSession: DistributedConfigSession {
             do { reveal = try RevealPayload(canonicalBytes: bytes, keyCount: count, threshold: t) } catch {
                 throw .malformedMessage(guardian(peer), error.description)
             }
-            guard reveal.commitmentHash(setupDigest: participants.digest, sender: peer) == commits[peer]?.commitmentHash
+            guard reveal.commitmentHash(sessionID: sessionID, sender: peer) == commits[peer]?.commitmentHash
             else { throw .commitmentMismatch(guardian(peer)) }
             reveals[peer] = reveal
         }
@@ -138,7 +160,7 @@ public final class DKGSession: DistributedConfigSession {
     /// An echo that disagrees is resolved by its signature: if the sender signed the other body too, the sender
     /// equivocated; if not, the echoer lied.
     func echoedBroadcast(_ body: [UInt8], step: DKGStep, echoStep: DKGStep) async throws(DKGError) -> [PeerID: [UInt8]] {
-        let context = BroadcastContext(setupDigest: participants.digest, round: await rounds.currentRound, step: step)
+        let context = BroadcastContext(sessionID: sessionID, round: await rounds.currentRound, step: step)
         let own = SignedBroadcast.sign(body, context: context, sender: ownPeer, with: signingKey)
         var entries: [PeerID: EchoPayload.Entry] = [
             ownPeer: EchoPayload.Entry(bodyHash: Hash256.sha256(body), signature: own.signature)

@@ -68,10 +68,11 @@ public enum DistributedKeyGeneration {
         let rounds = RoundExchange(
             participants: participants, ownPeer: ownPeer, transport: transport, timeout: timeout, logger: logger)
         await rounds.start()
-        let session = DKGSession(
-            participants: participants, ownPeer: ownPeer, signingKey: signingKey, rounds: rounds, logger: logger)
         do {
-            try await session.hello(parametersDigest: parametersDigest)
+            let sessionID = try await DKGSession.open(rounds: rounds, parametersDigest: parametersDigest, logger: logger)
+            let session = DKGSession(
+                participants: participants, ownPeer: ownPeer, sessionID: sessionID, signingKey: signingKey,
+                rounds: rounds, logger: logger)
             let result = try await body(session)
             try await session.finish()
             await rounds.flush()
@@ -97,7 +98,8 @@ public enum DistributedKeyGeneration {
         }
         let own = participants.guardians[Int(ownPeer.rawValue)].p2p
         var configuration = PeerNetworkConfiguration(
-            ourID: ownPeer, identity: identity.tls, listenHost: bindHost ?? own.host, listenPort: own.port, peers: peers)
+            ourID: ownPeer, networkID: participants.digest, identity: identity.tls, listenHost: bindHost ?? own.host,
+            listenPort: own.port, peers: peers)
         // Guardians start fm-dkg by hand, minutes apart: retry often so the last one is seen at once.
         configuration.reconnectBackoff = ReconnectBackoff(initial: .milliseconds(100), maximum: .seconds(1))
         return configuration

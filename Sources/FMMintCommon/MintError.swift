@@ -8,6 +8,9 @@ public enum MintError: Error, Hashable, Sendable, ReportableError {
     case unknownDenomination(Denomination)
     /// The note's signature does not verify under its denomination's key: forged, damaged or from another federation.
     case invalidNoteSignature(nonce: XOnlyPublicKey, denomination: Denomination)
+    /// At least one of `count` notes of one denomination has a signature that does not verify (a guardian stops at
+    /// the failed batch check and does not search for which one: only the verdict matters to it).
+    case invalidNoteSignatureInBatch(denomination: Denomination, count: Int)
     /// The note was redeemed before; a note can be spent once, ever.
     case noteAlreadySpent(nonce: XOnlyPublicKey)
     /// A dev-issue input reached a federation that is not in dev mode.
@@ -32,7 +35,7 @@ public enum MintError: Error, Hashable, Sendable, ReportableError {
     public var code: String {
         switch self {
         case .unknownDenomination: "unknown_denomination"
-        case .invalidNoteSignature: "invalid_note_signature"
+        case .invalidNoteSignature, .invalidNoteSignatureInBatch: "invalid_note_signature"
         case .noteAlreadySpent: "note_already_spent"
         case .devIssueDisabled: "dev_issue_disabled"
         case .malformed: "malformed_mint_item"
@@ -67,6 +70,8 @@ public enum MintError: Error, Hashable, Sendable, ReportableError {
             "this federation issues no notes of \(denomination)"
         case .invalidNoteSignature(let nonce, let denomination):
             "note \(nonce) (\(denomination)) has an invalid signature: it was not issued by this federation or is damaged"
+        case .invalidNoteSignatureInBatch(let denomination, let count):
+            "at least one of the transaction's \(count) notes of \(denomination) has an invalid signature: it was not issued by this federation or is damaged"
         case .noteAlreadySpent(let nonce):
             "note \(nonce) was already spent; a note can be spent only once"
         case .devIssueDisabled:

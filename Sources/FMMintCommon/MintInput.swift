@@ -68,3 +68,39 @@ public enum MintInput: Hashable, Sendable, CanonicalCodable {
         try body.finish()
     }
 }
+
+/// What a mint input claims, read without validating the note's signature point (the costly part of decoding a
+/// note): its amount, spend key and denomination.
+///
+/// A guardian reads this first and checks the transaction's Schnorr signature by `spendKey` over the txid before
+/// it decodes the note in full and verifies the note's signature with a pairing: a transaction that its spender did
+/// not sign costs it a hash and a Schnorr verification per input, not a pairing.
+public struct MintInputClaim: Hashable, Sendable {
+    public let amount: Amount
+    public let spendKey: XOnlyPublicKey
+    /// The note's denomination; `nil` for a dev-issue.
+    public let denomination: Denomination?
+
+    /// Reads the claim; throws what ``MintInput``'s decoder would for the same bytes, except that a note's
+    /// signature bytes are not checked to be a valid point.
+    public init(canonicalBytes: [UInt8]) throws(CanonicalDecodingError) {
+        var decoder = CanonicalDecoder(canonicalBytes)
+        var (index, body) = try decoder.readVariant()
+        switch index {
+        case 0:
+            let denomination: Denomination = try body.read()
+            spendKey = try body.readXOnlyPublicKey()
+            _ = try body.readFixed(48)
+            amount = denomination.amount
+            self.denomination = denomination
+        case 1:
+            amount = try body.read()
+            spendKey = try body.readXOnlyPublicKey()
+            denomination = nil
+        default:
+            throw .unknownVariant(index, type: "MintInput")
+        }
+        try body.finish()
+        try decoder.finish()
+    }
+}

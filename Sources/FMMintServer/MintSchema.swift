@@ -12,8 +12,12 @@ import GRDB
 ///   of issuance (`seq` 0, 1, 2, … without gaps: rows of a rejected
 ///   transaction roll back with its savepoint), served to recovering clients
 ///   (`mint/issued_outputs`).
-/// - `mint_totals`: running totals for the audit (`issued`, `redeemed`,
-///   `dev_issued`, in msat), updated in the same transaction as the items.
+/// - `mint_totals`: the audit's figures in msat, updated in the same
+///   transaction as the items: `outstanding` (notes issued and not yet
+///   redeemed: the liability, bounded by what the federation holds) and
+///   `dev_issued` (dev mode only). Until migration 3 the mint kept cumulative
+///   `issued` and `redeemed` totals, which a long-lived federation's turnover
+///   could push past what SQLite stores (2^63 msat), bricking issuance.
 ///
 /// - Important: released migrations are never edited; append new ones.
 enum MintSchema {
@@ -52,10 +56,17 @@ enum MintSchema {
                 );
                 """)
         },
+        SchemaMigration("3_outstanding_total") { db in
+            try db.execute(sql: """
+                INSERT INTO mint_totals (name, msats) VALUES ('outstanding',
+                    (SELECT msats FROM mint_totals WHERE name = 'issued') - (SELECT msats FROM mint_totals WHERE name = 'redeemed'));
+                DELETE FROM mint_totals WHERE name IN ('issued', 'redeemed');
+                """)
+        },
     ])
 }
 
 /// The running totals the audit reads.
 enum MintTotal: String {
-    case issued, redeemed, devIssued = "dev_issued"
+    case outstanding, devIssued = "dev_issued"
 }

@@ -14,8 +14,9 @@ import GRDB
 /// denomination as soon as they are processed; the share is the output's
 /// outcome, stored by out point. Inputs: a note is accepted if its signature
 /// verifies under its denomination's aggregate key (all notes of one
-/// transaction are batch-verified with one multi-pairing per denomination)
-/// and its nonce is not in the spent set; processing inserts the nonce.
+/// transaction are batch-verified with one multi-pairing per denomination,
+/// in ``verifyInputProofs(_:)``, outside the block's write transaction) and
+/// its nonce is not in the spent set; processing inserts the nonce.
 ///
 /// - Important: a nonce can be spent once, ever. The spent set is the table
 ///   `mint_spent_nonces` with the nonce as primary key, written in the block's
@@ -62,6 +63,42 @@ public struct MintServerModule: ServerModule {
 
     // MARK: Inputs
 
+    /// Cheap and stateless: what each input claims (amount, spend key), known denominations and dev mode. The
+    /// notes' signature points are not decoded here (``MintInputClaim``).
+    public func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] {
+        try payloads.map { payload throws(TransactionRejection) in
+            let claim: MintInputClaim
+            do { claim = try MintInputClaim(canonicalBytes: payload) } catch {
+                throw MintError.malformed(what: "mint input", reason: "\(error)").rejection
+            }
+            if let denomination = claim.denomination {
+                guard config.keys(for: denomination) != nil else { throw MintError.unknownDenomination(denomination).rejection }
+            } else {
+                guard config.devMode else { throw MintError.devIssueDisabled.rejection }
+            }
+            return InputMeta(amount: claim.amount, fee: config.fees.perInput, spendKey: claim.spendKey)
+        }
+    }
+
+    /// Decodes the notes in full and batch-verifies their signatures, one multi-pairing per denomination. A failed
+    /// batch rejects the transaction at once, without searching for the bad note (a guardian needs only the
+    /// verdict; a client that wants to know which note is bad checks its notes itself).
+    public func verifyInputProofs(_ payloads: [[UInt8]]) throws {
+        var notesByDenomination: [Denomination: [Note]] = [:]
+        for input in try decodedInputs(payloads) {
+            guard case .note(let note) = input else { continue }
+            notesByDenomination[note.denomination, default: []].append(note)
+        }
+        for (denomination, notes) in notesByDenomination.sorted(by: { $0.key < $1.key }) {
+            guard let keys = config.keys(for: denomination) else {
+                throw MintError.unknownDenomination(denomination).rejection
+            }
+            guard keys.aggregatePublicKey.verifyBatch(notes.map { (message: $0.message, signature: $0.signature) }) else {
+                throw MintError.invalidNoteSignatureInBatch(denomination: denomination, count: notes.count).rejection
+            }
+        }
+    }
+
     public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
         try verifyInputs([payload], db: db)[0]
     }
@@ -70,73 +107,54 @@ public struct MintServerModule: ServerModule {
         try processInputs([payload], db: db)[0]
     }
 
+    /// Stateful check, read-only: no nonce spent before or twice in this transaction.
     public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
-        let inputs = try checkedInputs(payloads)
+        let metas = try inputMetas(payloads)
         var seen = Set<[UInt8]>()
-        for case .note(let note) in inputs {
-            guard seen.insert(note.nonce.rawRepresentation).inserted, try !MintStore.isSpent(note.nonce, db: db) else {
-                throw MintError.noteAlreadySpent(nonce: note.nonce).rejection
-            }
-        }
-        return inputs.map(meta)
-    }
-
-    public func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
-        let inputs = try checkedInputs(payloads)
-        for input in inputs {
-            switch input {
-            case .note(let note):
-                guard try MintStore.markSpent(note.nonce, denomination: note.denomination, db: db) else {
-                    throw MintError.noteAlreadySpent(nonce: note.nonce).rejection
-                }
-                try MintStore.add(note.amount, to: .redeemed, db: db)
-            case .devIssue(let issue):
-                try MintStore.add(issue.amount, to: .devIssued, db: db)
-            }
-        }
-        return inputs.map(meta)
-    }
-
-    private func meta(_ input: MintInput) -> InputMeta {
-        InputMeta(amount: input.amount, fee: config.fees.perInput, spendKey: input.spendKey)
-    }
-
-    /// Decodes the inputs and checks everything that does not depend on state:
-    /// known denominations, dev mode, and every note signature (batch-verified
-    /// per denomination; on failure the first bad note is named).
-    private func checkedInputs(_ payloads: [[UInt8]]) throws(TransactionRejection) -> [MintInput] {
-        var inputs: [MintInput] = []
-        var notesByDenomination: [Denomination: [Note]] = [:]
         for payload in payloads {
-            let input: MintInput
-            do { input = try MintInput(canonicalBytes: payload) } catch {
-                throw MintError.malformed(what: "mint input", reason: error.description).rejection
+            let claim = try MintInputClaim(canonicalBytes: payload)
+            guard claim.denomination != nil else { continue }
+            guard seen.insert(claim.spendKey.rawRepresentation).inserted, try !MintStore.isSpent(claim.spendKey, db: db) else {
+                throw MintError.noteAlreadySpent(nonce: claim.spendKey).rejection
             }
-            switch input {
-            case .note(let note):
-                guard config.keys(for: note.denomination) != nil else {
-                    throw MintError.unknownDenomination(note.denomination).rejection
+        }
+        return metas
+    }
+
+    /// Applies the inputs: marks each note's nonce spent (rejecting a spent one) and adds to the running totals.
+    /// The note signatures were verified by ``verifyInputProofs(_:)`` before the block's write transaction began.
+    public func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+        let metas = try inputMetas(payloads)
+        for (payload, meta) in zip(payloads, metas) {
+            let claim = try MintInputClaim(canonicalBytes: payload)
+            if let denomination = claim.denomination {
+                guard try MintStore.markSpent(claim.spendKey, denomination: denomination, db: db) else {
+                    throw MintError.noteAlreadySpent(nonce: claim.spendKey).rejection
                 }
-                notesByDenomination[note.denomination, default: []].append(note)
-            case .devIssue:
-                guard config.devMode else { throw MintError.devIssueDisabled.rejection }
-            }
-            inputs.append(input)
-        }
-        for (denomination, notes) in notesByDenomination.sorted(by: { $0.key < $1.key }) {
-            let key = config.keys(for: denomination)!.aggregatePublicKey
-            let batch = notes.map { (message: $0.message, signature: $0.signature) }
-            guard key.verifyBatch(batch) else {
-                let bad = key.invalidSignatures(in: batch).first ?? 0
-                throw MintError.invalidNoteSignature(nonce: notes[bad].nonce, denomination: denomination).rejection
+                try MintStore.subtract(meta.amount, from: .outstanding, db: db)
+            } else {
+                try MintStore.add(meta.amount, to: .devIssued, db: db)
             }
         }
-        return inputs
+        return metas
+    }
+
+    private func decodedInputs(_ payloads: [[UInt8]]) throws(TransactionRejection) -> [MintInput] {
+        try payloads.map { payload throws(TransactionRejection) in
+            do { return try MintInput(canonicalBytes: payload) } catch {
+                throw MintError.malformed(what: "mint input", reason: "\(error)").rejection
+            }
+        }
     }
 
     // MARK: Outputs
 
-    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+        let output = try checkedOutput(payload)
+        return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
+    }
+
+    private func checkedOutput(_ payload: [UInt8]) throws(TransactionRejection) -> MintOutput {
         let output: MintOutput
         do { output = try MintOutput(canonicalBytes: payload) } catch {
             throw MintError.malformed(what: "mint output", reason: error.description).rejection
@@ -144,10 +162,15 @@ public struct MintServerModule: ServerModule {
         guard config.keys(for: output.denomination) != nil else {
             throw MintError.unknownDenomination(output.denomination).rejection
         }
+        return output
+    }
+
+    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+        let output = try checkedOutput(payload)
         let share = secretKeyShares[Int(output.denomination.exponent)].sign(output.blindedMessage)
         try MintStore.storeOutcome(share, denomination: output.denomination, outPoint: outPoint, db: db)
         try MintStore.logIssued(output, outPoint: outPoint, db: db)
-        try MintStore.add(output.amount, to: .issued, db: db)
+        try MintStore.add(output.amount, to: .outstanding, db: db)
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
 
@@ -197,15 +220,12 @@ public struct MintServerModule: ServerModule {
 
     // MARK: Audit
 
-    /// Liabilities: notes issued minus notes redeemed. Assets: dev-issued
+    /// Liabilities: notes outstanding (issued, not yet redeemed). Assets: dev-issued
     /// amounts (dev mode only; the wallet module brings the real assets).
     public func audit(db: Database) throws -> ModuleAudit {
-        let issued = try MintStore.total(.issued, db: db)
-        let redeemed = try MintStore.total(.redeemed, db: db)
-        guard redeemed <= issued else { throw MintStorageError.redeemedExceedsIssued(issued: issued, redeemed: redeemed) }
-        return ModuleAudit(
+        ModuleAudit(
             assets: try MintStore.total(.devIssued, db: db),
-            liabilities: Amount(msats: issued.msats - redeemed.msats))
+            liabilities: try MintStore.total(.outstanding, db: db))
     }
 }
 

@@ -102,10 +102,20 @@ enum MintStore {
     /// Adds to a running total with overflow checking (msat are only ever summed here, not in SQL; a total SQLite
     /// cannot store is a thrown error, never a trap).
     static func add(_ amount: Amount, to name: MintTotal, db: Database) throws {
-        let updated = try total(name, db: db).adding(amount)
+        try store(try total(name, db: db).adding(amount), as: name, db: db)
+    }
+
+    /// Subtracts from a running total; going below zero means the stored state is inconsistent.
+    static func subtract(_ amount: Amount, from name: MintTotal, db: Database) throws {
+        let current = try total(name, db: db)
+        guard amount <= current else { throw MintStorageError.totalBelowZero(name.rawValue, total: current, subtracting: amount) }
+        try store(Amount(msats: current.msats - amount.msats), as: name, db: db)
+    }
+
+    private static func store(_ value: Amount, as name: MintTotal, db: Database) throws {
         try db.execute(
             sql: "UPDATE mint_totals SET msats = ? WHERE name = ?",
-            arguments: [updated.msats.storedInteger("mint total \(name.rawValue)"), name.rawValue])
+            arguments: [value.msats.storedInteger("mint total \(name.rawValue)"), name.rawValue])
     }
 }
 
@@ -113,14 +123,14 @@ enum MintStore {
 enum MintStorageError: Error, CustomStringConvertible {
     case missingTotal(String)
     case malformedRow(String)
-    case redeemedExceedsIssued(issued: Amount, redeemed: Amount)
+    case totalBelowZero(String, total: Amount, subtracting: Amount)
 
     var description: String {
         switch self {
         case .missingTotal(let name): "mint database is missing its '\(name)' total"
         case .malformedRow(let column): "mint database holds a malformed \(column)"
-        case .redeemedExceedsIssued(let issued, let redeemed):
-            "mint database says \(redeemed.msats) msat of notes were redeemed but only \(issued.msats) msat issued"
+        case .totalBelowZero(let name, let total, let subtracting):
+            "mint total '\(name)' is \(total.msats) msat, cannot take \(subtracting.msats) msat from it"
         }
     }
 }

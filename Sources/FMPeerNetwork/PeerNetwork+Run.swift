@@ -143,7 +143,7 @@ extension PeerNetwork {
         try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)))
         let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
             wrappingChannelSynchronously: channel,
-            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
+            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: PeerNetworkConfiguration.channelBufferedFrames)))
         let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.handshakeTimeout)) {
             channel.close(promise: nil)
         }
@@ -216,7 +216,7 @@ extension PeerNetwork {
         defer { releasePendingSlot() }
         do {
             try await connection.channel.executeThenClose { inboundFrames, outboundFrames in
-                try await outboundFrames.write(FrameEncoder.frame(Hello(peer: ourID).bytes, allocator: channel.allocator))
+                try await outboundFrames.write(FrameEncoder.frame(Hello(peer: ourID, networkID: configuration.networkID).bytes, allocator: channel.allocator))
                 var frames = inboundFrames.makeAsyncIterator()
                 guard let first = try await frames.next() else { throw PeerNetworkError.handshakeTimedOut }
                 let hello = try Hello(bytes: Array(buffer: first))
@@ -225,6 +225,7 @@ extension PeerNetwork {
                 guard let authenticated, authenticated == hello.peer, dialed == nil || dialed == authenticated else {
                     throw PeerNetworkError.helloDoesNotMatchCertificate(claimed: hello.peer, authenticated: authenticated)
                 }
+                guard hello.networkID == configuration.networkID else { throw PeerNetworkError.otherNetwork(authenticated) }
                 connection.deadline.cancel()
                 releasePendingSlot()
                 authenticatedPeer = authenticated

@@ -16,11 +16,20 @@ public struct PeerEndpoint: Sendable, Hashable {
 /// Everything a guardian's peer network needs: who we are, where we listen, who the others are, and the bounds
 /// that keep a slow or malicious peer from costing us unbounded memory.
 ///
-/// Memory per peer is bounded by about `(inboundQueueBytes + outboundQueueBytes + 2 × maxFrameSize)`, whatever
-/// the peer does.
+/// Memory per peer is bounded, whatever the peer does, by about
+/// `inboundQueueBytes + outboundQueueBytes + (channelBufferedFrames + 4) × maxFrameSize`: the two queues, the frames
+/// NIO buffers between the socket and the inbound queue (``channelBufferedFrames``), the frame being handed to the
+/// queue, the frame decoder's partial frame, and the frame being written (docs/consensus.md, "Memory").
 public struct PeerNetworkConfiguration: Sendable {
+    /// Frames NIO keeps decoded per connection before it stops reading the socket (the async channel's high
+    /// watermark); each may be `maxFrameSize`.
+    public static let channelBufferedFrames = 8
+
     /// Our own peer id.
     public var ourID: PeerID
+    /// Which network this is: the federation id for guardians, the setup-code digest for a DKG. A peer whose hello
+    /// names another is refused (``PeerNetworkError/otherNetwork(_:)``).
+    public var networkID: Hash256
     /// Our TLS key and certificate.
     public var identity: TLSIdentity
     /// The address to listen on, e.g. "0.0.0.0" or "127.0.0.1".
@@ -46,9 +55,11 @@ public struct PeerNetworkConfiguration: Sendable {
     public var reconnectBackoff: ReconnectBackoff = .init()
 
     public init(
-        ourID: PeerID, identity: TLSIdentity, listenHost: String, listenPort: Int, peers: [PeerID: PeerEndpoint]
+        ourID: PeerID, networkID: Hash256, identity: TLSIdentity, listenHost: String, listenPort: Int,
+        peers: [PeerID: PeerEndpoint]
     ) {
         self.ourID = ourID
+        self.networkID = networkID
         self.identity = identity
         self.listenHost = listenHost
         self.listenPort = listenPort

@@ -8,6 +8,8 @@ public enum PeerNetworkError: Error, Equatable, CustomStringConvertible {
     case badHello(String)
     /// The hello named a different peer than the pinned certificate the handshake verified.
     case helloDoesNotMatchCertificate(claimed: PeerID, authenticated: PeerID?)
+    /// An authenticated peer's hello names another network (another federation, or another DKG).
+    case otherNetwork(PeerID)
     /// A peer connected although by the dialing rule it should not (only lower ids dial higher ones).
     case unexpectedDialer(PeerID)
     /// The configuration is inconsistent (e.g. our own id among the peers, a peer without certificate).
@@ -23,6 +25,8 @@ public enum PeerNetworkError: Error, Equatable, CustomStringConvertible {
         case .badHello(let why): "malformed hello from peer: \(why)"
         case .helloDoesNotMatchCertificate(let claimed, let authenticated):
             "hello claims \(claimed) but the TLS certificate is \(authenticated.map { "\($0)'s" } ?? "no known peer's")"
+        case .otherNetwork(let peer):
+            "\(peer) runs another federation or DKG (its hello names another network id); check its configuration"
         case .unexpectedDialer(let peer): "\(peer) dialed us, but only lower peer ids dial higher ones"
         case .invalidConfiguration(let why): "invalid peer network configuration: \(why)"
         case .alreadyRunning: "the peer network is already running or was shut down"

@@ -12,9 +12,26 @@ import GRDB
 /// transaction is rejected, the savepoint is rolled back and nothing the
 /// module wrote for that transaction remains.
 ///
-/// Errors: a ``TransactionRejection`` says the transaction is invalid (it is
-/// rejected whole, with that reason). Any other error is a storage failure:
-/// the guardian aborts the block rather than decide on incomplete information.
+/// Checks run in three phases, cheapest first (docs/architecture.md,
+/// "Processing"): ``inputMetas(_:)`` decodes the inputs and names their spend
+/// keys (cheap, stateless); the guardian then verifies the transaction's
+/// Schnorr signatures over the txid; ``verifyInputProofs(_:)`` does the
+/// expensive stateless work (the mint's pairings). These run outside any
+/// database transaction. Only then do the stateful forms run: the read-only
+/// ``verifyInputs(_:db:)``/``verifyOutput(_:outPoint:db:)`` for
+/// `submit_transaction`, and ``processInputs(_:db:)``/``processOutput(_:outPoint:db:)``
+/// inside the block's write transaction. A stateful form may assume that the
+/// stateless phases accepted the same payloads.
+///
+/// Errors (``ProcessingFailure``): whatever a module throws while a
+/// transaction or consensus item is applied is a deterministic rejection of
+/// that transaction (the item is skipped), because every guardian runs the
+/// same code on the same state and item, except an ``EnvironmentalError`` or
+/// an SQLite failure of the machine (I/O, disk full, locked, out of memory),
+/// for which the guardian aborts the block and applies it again later. A
+/// module whose answer depends on something outside the database (its bitcoin
+/// node) must throw an ``EnvironmentalError`` when that is unavailable, never
+/// a rejection.
 ///
 /// - Important: the double-spend invariants live here. ``processInput(_:db:)``
 ///   must consume what the input spends (for the mint: insert the note's nonce
@@ -39,6 +56,28 @@ public protocol ServerModule: Sendable {
     /// and evolved only by appending migrations.
     var schema: SubsystemSchema { get }
 
+    /// Decodes this module's inputs of one transaction and returns their
+    /// metas (amount, fee, spend key) in order, checking only what is cheap
+    /// and needs no state.
+    ///
+    /// Runs outside any database transaction and before the transaction's
+    /// signatures are checked against the spend keys it returns, so its cost
+    /// per input must be small: no pairings, and no point validation that
+    /// ``verifyInputProofs(_:)`` can do later.
+    func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta]
+
+    /// The expensive stateless checks of this module's inputs of one
+    /// transaction (the mint: note signatures), run after ``inputMetas(_:)``
+    /// and the transaction's signatures passed, outside any database
+    /// transaction. Only a verdict is needed: stop at the first failure. The
+    /// default checks nothing.
+    func verifyInputProofs(_ payloads: [[UInt8]]) throws
+
+    /// Checks an output against committed state in a read-only transaction,
+    /// without changing anything (`submit_transaction`); returns what
+    /// ``processOutput(_:outPoint:db:)`` would.
+    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta
+
     /// Checks an input against committed state, without changing anything.
     ///
     /// Called before a transaction is proposed (`submit_transaction`), so that
@@ -57,8 +96,9 @@ public protocol ServerModule: Sendable {
     /// state, in order; returns their metas in the same order.
     ///
     /// The default calls ``verifyInput(_:db:)`` for each input; a module
-    /// overrides it to check many inputs at once (the mint batch-verifies note
-    /// signatures). Guardians call this form.
+    /// overrides it to check many inputs at once (the mint rejects a nonce
+    /// repeated within the transaction). Guardians call this form, in a
+    /// read-only transaction, after the stateless phases passed.
     func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta]
 
     /// Validates and applies all of this module's inputs of one transaction,
@@ -93,9 +133,19 @@ public protocol ServerModule: Sendable {
 
     /// The client API methods this module serves, served as `<kind>/<name>`. The default serves none.
     var apiEndpoints: [ModuleEndpoint] { get }
+
+    /// This module's part of the guardian's state digest, computed after every block and chained into it
+    /// (docs/architecture.md, "State digest"): a hash of what every honest guardian must hold identically (the
+    /// mint: its totals and the sizes of its spent set and issuance log; the wallet: votes, consensus height and
+    /// recent block hashes, unspent UTXOs, peg-outs). Cheap (it runs after every block), and without what differs
+    /// legitimately between guardians (the mint's own signature shares). ``StateDigestBuilder`` builds it. The
+    /// default contributes nothing.
+    func stateDigest(db: Database) throws -> [UInt8]
 }
 
 extension ServerModule {
+    public func verifyInputProofs(_ payloads: [[UInt8]]) throws {}
+
     public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
         try payloads.map { try verifyInput($0, db: db) }
     }
@@ -107,6 +157,8 @@ extension ServerModule {
     public func consensusProposal(db: Database) throws -> [[UInt8]] { [] }
 
     public var apiEndpoints: [ModuleEndpoint] { [] }
+
+    public func stateDigest(db: Database) throws -> [UInt8] { [] }
 
     public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
         throw TransactionRejection.unsupported("consensus items", kind: kind)

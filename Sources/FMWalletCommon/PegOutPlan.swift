@@ -41,8 +41,19 @@ public struct PegOutPlan: Hashable, Sendable {
     /// The change output back to the federation, if any (output 1).
     public let change: FederationUTXO?
 
-    /// Outputs below this many sat are not created (Bitcoin Core's dust limit for P2WSH is 330 sat).
+    /// The federation's change (P2WSH) below this many sat is not created: ``dustThreshold(of:)`` of its script.
     public static let dustLimit: UInt64 = 330
+
+    /// Bitcoin Core's dust threshold (`GetDustThreshold` at the default `-dustrelayfee` of 3,000 sat/kvB) for an
+    /// output paying `scriptPubKey`, a witness program: 3 × (the output's serialized size + 67, the size of the input
+    /// that would spend it, witness discounted). 294 sat for P2WPKH, 330 for P2WSH and P2TR, up to 354 for a 40-byte
+    /// witness program. An output below it is never relayed, so a peg-out paying less would burn notes for a
+    /// transaction that never confirms (and would block every later peg-out spending its change).
+    public static func dustThreshold(of scriptPubKey: [UInt8]) -> UInt64 {
+        let length = UInt64(scriptPubKey.count)
+        let lengthPrefix: UInt64 = length < 0xfd ? 1 : 3
+        return 3 * (8 + lengthPrefix + length + 67)
+    }
     /// Bitcoin Core's standardness limit (`MAX_STANDARD_TX_WEIGHT`): a heavier transaction is never relayed.
     public static let maximumWeight = 400_000
     /// One guardian's signatures over every input travel in one ``PegOutSignatureShare``, which carries at most this
@@ -50,7 +61,8 @@ public struct PegOutPlan: Hashable, Sendable {
     public static let maximumInputs = PegOutSignatureShare.maximumSignatures
 
     public init(pegOut: PegOut, utxos: [FederationUTXO], config: WalletConsensusConfig) throws(WalletError) {
-        guard pegOut.amount >= Self.dustLimit else { throw .amountBelowDust(sats: pegOut.amount, dust: Self.dustLimit) }
+        let destinationDust = Self.dustThreshold(of: pegOut.address.scriptPubKey.bytes)
+        guard pegOut.amount >= destinationDust else { throw .amountBelowDust(sats: pegOut.amount, dust: destinationDust) }
         guard pegOut.address.hrp == config.network.bech32HRP else {
             throw .invalidAddress(pegOut.address.string, network: config.network.rawValue)
         }

@@ -65,6 +65,14 @@ public struct WalletServerModule: BackgroundServerModule {
 
     // MARK: Inputs
 
+    /// Stateless: decodes each peg-in and verifies its proof (hashes and one key tweak, no state).
+    public func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] {
+        try payloads.map { payload in
+            let (proof, output) = try verifiedPegIn(payload)
+            return try meta(proof, output)
+        }
+    }
+
     public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
         let (proof, output) = try checkedPegIn(payload, db: db)
         return try meta(proof, output)
@@ -77,6 +85,17 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     private func checkedPegIn(_ payload: [UInt8], db: Database) throws -> (PegInProof, TxOut) {
+        let (proof, output) = try verifiedPegIn(payload)
+        guard try WalletStore.height(of: proof.blockHash, db: db) != nil else {
+            throw WalletError.unknownBlock(hash: proof.blockHash.displayHex).rejection
+        }
+        guard try !WalletStore.isKnown(proof.outPoint, db: db) else {
+            throw WalletError.alreadyClaimed(outPoint: proof.outPoint.description).rejection
+        }
+        return (proof, output)
+    }
+
+    private func verifiedPegIn(_ payload: [UInt8]) throws -> (PegInProof, TxOut) {
         let input: WalletInput
         do { input = try WalletInput(canonicalBytes: payload) } catch {
             throw WalletError.malformed(what: "wallet input", reason: error.description).rejection
@@ -85,12 +104,6 @@ public struct WalletServerModule: BackgroundServerModule {
         case .pegIn(let proof):
             let output: TxOut
             do { output = try proof.verify(config: config) } catch { throw error.rejection }
-            guard try WalletStore.height(of: proof.blockHash, db: db) != nil else {
-                throw WalletError.unknownBlock(hash: proof.blockHash.displayHex).rejection
-            }
-            guard try !WalletStore.isKnown(proof.outPoint, db: db) else {
-                throw WalletError.alreadyClaimed(outPoint: proof.outPoint.description).rejection
-            }
             guard output.value <= PegOut.maximumAmount, try Self.msats(output.value) > config.fees.pegIn else {
                 throw WalletError.depositTooSmall(sats: output.value, feeMsat: config.fees.pegIn.msats).rejection
             }
@@ -111,7 +124,25 @@ public struct WalletServerModule: BackgroundServerModule {
 
     // MARK: Outputs
 
+    /// Read-only: plans the peg-out against the committed UTXOs without recording anything.
+    public func verifyOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: Database) throws -> OutputMeta {
+        try plannedPegOut(payload, db: db).meta
+    }
+
     public func processOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: Database) throws -> OutputMeta {
+        let (plan, meta) = try plannedPegOut(payload, db: db)
+        let txid = plan.transaction.txid
+        for utxo in plan.inputs { try WalletStore.markSpent(utxo.outPoint, by: txid, db: db) }
+        if let change = plan.change { try WalletStore.insert(change, db: db) }
+        try WalletStore.insertPegOut(
+            plan.transaction, outPoint: outPoint, fee: try Self.fee(of: plan),
+            virtualSize: PegOutPlan.estimatedVirtualSize(of: plan.transaction, config: config),
+            builtAt: try WalletStore.consensusHeight(db), db: db)
+        try WalletStore.setFeeSurplus(Self.adding(config.fees.pegOut.msats, to: try WalletStore.feeSurplus(db)), db: db)
+        return meta
+    }
+
+    private func plannedPegOut(_ payload: [UInt8], db: Database) throws -> (plan: PegOutPlan, meta: OutputMeta) {
         let output: WalletOutput
         do { output = try WalletOutput(canonicalBytes: payload) } catch {
             throw WalletError.malformed(what: "wallet output", reason: error.description).rejection
@@ -125,17 +156,9 @@ public struct WalletServerModule: BackgroundServerModule {
             let spendable = try WalletStore.spendable(db)
             let plan: PegOutPlan
             do { plan = try PegOutPlan(pegOut: pegOut, utxos: spendable, config: config) } catch { throw error.rejection }
-            let txid = plan.transaction.txid
-            for utxo in plan.inputs { try WalletStore.markSpent(utxo.outPoint, by: txid, db: db) }
-            if let change = plan.change { try WalletStore.insert(change, db: db) }
-            try WalletStore.insertPegOut(
-                plan.transaction, outPoint: outPoint, fee: try Self.fee(of: plan),
-                virtualSize: PegOutPlan.estimatedVirtualSize(of: plan.transaction, config: config),
-                builtAt: try WalletStore.consensusHeight(db), db: db)
-            try WalletStore.setFeeSurplus(Self.adding(config.fees.pegOut.msats, to: try WalletStore.feeSurplus(db)), db: db)
             let value: Amount
             do { value = try pegOut.value } catch { throw WalletError.malformed(what: "peg-out", reason: "amount overflows").rejection }
-            return OutputMeta(amount: value, fee: config.fees.pegOut)
+            return (plan, OutputMeta(amount: value, fee: config.fees.pegOut))
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FMCLI
 import FMClient
 import FMCore
 
@@ -9,6 +10,8 @@ struct ClientOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Federation id (or a unique prefix) when the client joined several.", valueName: "id"))
     var federation: String?
+
+    @OptionGroup var verbosity: VerboseOption
 
     var directory: ClientDirectory { ClientDirectory.resolve(dataDir) }
 

@@ -43,6 +43,8 @@ struct PeginOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Federation id (or a unique prefix) when the client joined several.", valueName: "id"))
     var federation: String?
 
+    @OptionGroup var verbosity: VerboseOption
+
     @OptionGroup var bitcoind: BitcoindOptions
 
     func operations() throws -> WalletOperations {

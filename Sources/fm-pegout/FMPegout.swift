@@ -37,6 +37,8 @@ struct PegoutOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Federation id (or a unique prefix) when the client joined several.", valueName: "id"))
     var federation: String?
 
+    @OptionGroup var verbosity: VerboseOption
+
     func operations() throws -> WalletOperations {
         let directory = ClientDirectory.resolve(dataDir)
         let client = try FederationClient.open(

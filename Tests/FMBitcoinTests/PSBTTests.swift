@@ -27,6 +27,26 @@ struct PSBTTests {
         }
     }
 
+    /// Found by the psbt fuzz target: an unknown input record (type 0xea) before a BIP-32 derivation (0x06).
+    /// Encoding writes derivations first, so decoding kept another order and decode(encode(x)) != x.
+    @Test func unknownRecordBeforeADerivationRoundTrips() throws {
+        let hex = "70736274ff0100550200000001279a2323a5dfb51fc45f220fa58b0fc13e1e3342792a85d7e36cd6333b5cbc390000000000" +
+            "ffffffff01a05aea0b000000001976a914ffe9c0061097cc3b636f2cb0460fa4fc427d2b4588ac0000000000010120955eea" +
+            "0b0000000017a9146345200f68d1892c2c2c2c2c2c2c2ce1adc0df1c4d16ea8f14c0dbeb87220203b1341ccba7683b6af4f1" +
+            "238cd6e97e7167d569fac47f1e48d47541844355bd4646304302200424b58effaaa694e1559ea5c93bbfd4a89064224055cd" +
+            "f070b6771469442d07021f5c8eb0fea6516d60b8acb33ad64ede60e8785bfb3aa94b99bdf86151db9a9a010104220020771f" +
+            "d18ad459666dd49f3d564e3dbc42f4c84774e360ada16816a8ed488d5681010547522103b1381ccbfffffffff4f1238cd6e9" +
+            "7e7167d56bfac47f1e48d47541844355bd462103de55d1e1dac8f4f1238cd6e97e7167d569fac47f1e48d47541844355bd46" +
+            "10b4a6ba67000000800000008004000080220603de55d1e1dac805e3f8a58c1fbf9b94c02f3dbaafe127fefca4995f26f820" +
+            "83bd10b4a6ba670000008000000080050000800000"
+        let bytes = stride(from: 0, to: hex.count, by: 2).map { offset -> UInt8 in
+            let start = hex.index(hex.startIndex, offsetBy: offset)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        }
+        let psbt = try PSBT(serialized: bytes)
+        #expect(try PSBT(serialized: psbt.serialized) == psbt)
+    }
+
     /// Every PSBT of the BIP's creator → updater → signer → combiner → finalizer walk-through
     /// parses and re-serializes byte for byte.
     @Test func roleWalkthroughRoundTrips() throws {

@@ -1,4 +1,9 @@
+import FMBLS12381
 import FMCore
+import FMCrypto
+import FMMintClient
+import FMMintCommon
+import FMSecp256k1
 import FMTesting
 import Foundation
 import Testing
@@ -49,6 +54,29 @@ import Testing
         #expect(result.status == 3)
         #expect((try result.json()["error"] as? [String: Any])?["category"] as? String == "unreachable")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("mnemonic").path))
+    }
+
+    /// One 1,024 msat note listed four times: `validate` used to report `note_count` 4 and 4,096 msat, and
+    /// `reissue` to try it and fail as "already spent". Both refuse the string at parsing now, naming it.
+    @Test func noteStringRepeatingANoteIsBadInput() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keypair = Keypair(secretKey: try SecretKey(rawRepresentation: [UInt8](repeating: 7, count: 32)))
+        let note = Note(
+            denomination: Denomination(exponent: 10), nonce: keypair.xOnlyPublicKey, signature: Signature(G1Point.generator))
+        let spendable = SpendableNote(note: note, spendKey: keypair)
+        let repeated = NoteString(
+            federationId: FederationJoinTests.federationId, notes: Array(repeating: spendable, count: 4)
+        ).description
+        for command in ["validate", "reissue"] {
+            let result = try run([command, repeated], dataDir: dir)
+            #expect(result.status == 2, "\(command): \(result.stdout)")
+            let error = try #require(try result.json()["error"] as? [String: Any])
+            #expect(error["code"] as? String == "malformed_note_string")
+            #expect(error["field"] as? String == "notes")
+            #expect(result.stderr.contains("note 1 repeats note 0"), "\(command): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+        }
     }
 
     @Test func malformedOperationIdIsBadInput() throws {

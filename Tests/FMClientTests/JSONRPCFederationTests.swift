@@ -25,6 +25,14 @@ import Testing
             registry.register(CoreAPI.submitTransaction) { (_: CoreAPI.SubmitTransactionParams, _) -> CoreAPI.SubmitTransactionResult in
                 throw JSONRPCError(.domain(.failed), "note_spent", "note 3f… was already spent")
             }
+            // Says "try again" (its rate limit) twice, then answers: a retryable answer, never a verdict.
+            let busy = Mutex(2)
+            registry.register("busy_count") { (_: NoParams, _) -> Int in
+                if busy.withLock({ left in defer { left -= 1 }; return left > 0 }) {
+                    throw JSONRPCError.rateLimited(perSecond: 1)
+                }
+                return 5
+            }
             servers.append(RPCServer(
                 registry: registry, configuration: .init(host: "127.0.0.1", port: 0), logger: Logger(label: "test.guardian.\(index)")))
         }
@@ -88,6 +96,15 @@ import Testing
         }
     }
 
+    @Test func rateLimitedAnswersOverTheWireAreRetriedNotRefusals() async throws {
+        try await withGuardians(4, config: { _, ports in Self.consensus(ports: ports) }) { ports in
+            let config = Self.config(ports: ports)
+            let api = FederationAPI(config: config, transport: JSONRPCGuardianTransport(config: config))
+            let count = try await api.consensus("busy_count", params: [String: String](), as: Int.self)
+            #expect(count == 5)
+        }
+    }
+
     @Test func unreachableGuardiansGiveNoQuorum() async throws {
         // Port 1 on loopback refuses connections.
         let invite = InviteCode(federationId: FederationJoinTests.federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:1/")
@@ -96,6 +113,9 @@ import Testing
             Issue.record("expected unreachable")
         } catch let error as FederationQueryError {
             #expect(error.category == .unreachable)
+            // One line in words; NIO's own error values only in the detail.
+            #expect(error.description == "1 of 1 guardians unreachable, 1 needed: guardian 0 (127.0.0.1:1) connection refused")
+            #expect(error.detail?.contains("guardian 0: ") == true)
         }
     }
 }

@@ -162,6 +162,44 @@ final class FakeMintFederation: Sendable {
         #expect(try await reopened.balance() > .zero)
     }
 
+    /// Every guardian answers `rate_limited` to the first submissions and `not_yet_processed` to the first
+    /// status question: "try again", not "no". The operations used to fail on the first such answer and put
+    /// the reserved notes back although the transaction could still be accepted; now they are retried within
+    /// the deadline, complete, and the notes spent stay spent.
+    @Test func tryAgainAnswersAreRetriedNotTakenAsRejections() async throws {
+        let federation = try FakeMintFederation()
+        let (alice, directory) = try await federation.joinClient()
+        let issued = try await alice.module(MintClientModule.self)!.await(
+            try await alice.module(MintClientModule.self)!.devIssue(Amount(msats: 1000)))
+        #expect(issued.status == .succeeded)
+        let before = try await alice.balance()
+
+        let busy = BusyGuardians(
+            federation.transport,
+            refusals: [
+                CoreAPI.submitTransaction: GuardianRejection(
+                    code: "rate_limited", message: "rate limit exceeded", category: .unreachable),
+                CoreAPI.awaitTransaction: GuardianRejection(
+                    code: "not_yet_processed", message: "not processed yet; ask again", category: .unreachable),
+            ], times: 2)
+        let reopened = try FederationClient.open(
+            alice.config.federationId, directory: directory, modules: ClientModules.all, transport: busy)
+        let mint = try #require(reopened.module(MintClientModule.self))
+        var attempt = try await mint.spend(Amount(msats: 300))
+        if let reissue = attempt.reissue {
+            #expect(try await mint.await(reissue).status == .succeeded)
+            attempt = try await mint.spend(Amount(msats: 300))
+        }
+        let spentID = try #require(attempt.spent)
+        let spent = try #require(try await reopened.operations.record(spentID))
+        #expect(spent.status == .succeeded, "\(spent.failure ?? "")")
+        #expect(busy.refused > 0)
+        // The notes given for the 300 msat are gone from the wallet, the change is in it.
+        let after = try await reopened.balance()
+        #expect(after.msats < before.msats - 300 && after.msats >= before.msats - 300 - 10)
+        #expect(try await reopened.operations.running().isEmpty)
+    }
+
     @Test func foreignNotesAreRefusedOffline() async throws {
         let federation = try FakeMintFederation()
         let (alice, _) = try await federation.joinClient()
@@ -170,5 +208,41 @@ final class FakeMintFederation: Sendable {
         await #expect(throws: MintClientError.otherFederation(other)) {
             _ = try await mint.reissue(NoteString(federationId: other, notes: []))
         }
+    }
+}
+
+/// Guardians that first answer "try again" (`times` times per guardian and method), then pass the call on.
+final class BusyGuardians: GuardianTransport {
+    private let inner: any GuardianTransport
+    private let refusals: [String: GuardianRejection]
+    private let remaining: Mutex<[String: Int]>
+    private let count = Mutex(0)
+
+    init(_ inner: any GuardianTransport, refusals: [String: GuardianRejection], times: Int) {
+        self.inner = inner
+        self.refusals = refusals
+        self.remaining = Mutex([:])
+        self.times = times
+    }
+
+    private let times: Int
+
+    /// How many "try again" answers were given.
+    var refused: Int { count.withLock { $0 } }
+
+    func call(_ peer: PeerID, method: String, params: JSONValue, timeout: Duration?) async throws -> JSONValue {
+        if let refusal = refusals[method] {
+            let refuse = remaining.withLock { remaining in
+                let key = "\(peer) \(method)"
+                let left = remaining[key, default: times]
+                remaining[key] = max(0, left - 1)
+                return left > 0
+            }
+            if refuse {
+                count.withLock { $0 += 1 }
+                throw refusal
+            }
+        }
+        return try await inner.call(peer, method: method, params: params, timeout: timeout)
     }
 }

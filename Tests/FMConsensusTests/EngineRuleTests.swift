@@ -40,7 +40,7 @@ import Testing
         #expect(block.items == [[7]])
         #expect(block.finalization?.signatures.count == 3)
         #expect(engine.finalizedTip == ChainTip(after: proposal.block.header))
-        let proven = try? ConsensusHistory.verify([block], after: .genesis(federation.genesis), peers: federation.peers, quorum: 3, verifier: federation.keyring.verifier)
+        let proven = try? ConsensusHistory.verify([block], after: .genesis(federation.genesis), peers: federation.peers, quorum: 3, domain: federation.domain, verifier: federation.keyring.verifier)
         #expect(proven == 1)
     }
 
@@ -211,7 +211,7 @@ import Testing
         limits.maxPendingItems = 10
         limits.maxItemBytes = 16
         let configuration = ConsensusConfiguration(
-            peers: federation.peers, ownID: PeerID(0), genesisHash: federation.genesis, limits: limits)
+            peers: federation.peers, ownID: PeerID(0), federationID: federation.federationID, limits: limits)
         var engine = ConsensusEngine(configuration: configuration, signer: federation.keyring.signer(for: PeerID(0)), verifier: federation.keyring.verifier)
         var rejected: [ItemRejection] = []
         for number in 0..<20 {

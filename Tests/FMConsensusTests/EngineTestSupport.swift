@@ -6,17 +6,21 @@ import FMCore
 struct TestFederation {
     let peers: [PeerID]
     let keyring: SimulatedKeyring
-    let genesis = Hash256.sha256(Array("test genesis".utf8))
+    let federationID: FederationID
+    var genesis: Hash256 { federationID.hash }
+    var domain: ConsensusDomain { ConsensusDomain(federationID: federationID) }
 
-    init(n: Int = 4) {
+    /// `name` picks the federation; federations of the same size share the guardians' keys (identity reuse).
+    init(n: Int = 4, name: String = "test genesis") {
         peers = (0..<n).map { PeerID(UInt16($0)) }
+        federationID = FederationID(Hash256.sha256(Array(name.utf8)))
         keyring = SimulatedKeyring(peers: peers, seed: 42)
     }
 
     func configuration(for peer: PeerID) -> ConsensusConfiguration {
         ConsensusConfiguration(
-            peers: peers, ownID: peer, genesisHash: genesis, iterationTimeout: .milliseconds(100),
-            idleProposalDelay: .milliseconds(10), retransmitInterval: .milliseconds(50))
+            peers: peers, ownID: peer, federationID: federationID, iterationTimeout: .milliseconds(100),
+            idleProposalDelay: .milliseconds(10), retransmitInterval: .milliseconds(50), catchUpSeed: 7)
     }
 
     func engine(_ peer: Int, restoring checkpoint: ConsensusCheckpoint? = nil, tail: [FinalizedBlock] = []) -> ConsensusEngine {
@@ -28,7 +32,7 @@ struct TestFederation {
     func vote(_ kind: VoteKind, iteration: UInt64, by peer: Int) -> Vote {
         let statement = VoteStatement(kind: kind, iteration: iteration)
         let signer = keyring.signer(for: peers[peer])
-        return Vote(statement: statement, signature: PeerSignature(peer: peers[peer], signature: signer.sign(digest: statement.signingDigest)))
+        return Vote(statement: statement, signature: PeerSignature(peer: peers[peer], signature: signer.sign(digest: statement.signingDigest(in: domain))))
     }
 
     func proposal(iteration: UInt64, height: UInt64 = 0, parent: Hash256? = nil, items: [[UInt8]]) -> Proposal {
@@ -37,7 +41,7 @@ struct TestFederation {
             height: height, iteration: iteration, proposer: leader, parentHash: parent ?? genesis,
             itemsHash: Block.itemsHash(of: items))
         let statement = VoteStatement(kind: .notarize(header.hash), iteration: iteration)
-        return Proposal(block: Block(header: header, items: items), signature: keyring.signer(for: leader).sign(digest: statement.signingDigest))
+        return Proposal(block: Block(header: header, items: items), signature: keyring.signer(for: leader).sign(digest: statement.signingDigest(in: domain)))
     }
 }
 

@@ -8,11 +8,12 @@ import Testing
     @Test func signerAndVerifierAgree() {
         let signer = SchnorrConsensusSigner(peer: PeerID(0), keypair: Keypair())
         let verifier = SchnorrConsensusVerifier(publicKeys: [PeerID(0): signer.publicKey])
-        let digest = VoteStatement(kind: .skip, iteration: 4).signingDigest
+        let domain = ConsensusDomain(federationID: FederationID(Hash256.sha256([1])))
+        let digest = VoteStatement(kind: .skip, iteration: 4).signingDigest(in: domain)
         let signature = signer.sign(digest: digest)
         #expect(signature.count == 64)
         #expect(verifier.isValidSignature(signature, of: digest, by: PeerID(0)))
-        #expect(!verifier.isValidSignature(signature, of: VoteStatement(kind: .skip, iteration: 5).signingDigest, by: PeerID(0)))
+        #expect(!verifier.isValidSignature(signature, of: VoteStatement(kind: .skip, iteration: 5).signingDigest(in: domain), by: PeerID(0)))
         #expect(!verifier.isValidSignature(signature, of: digest, by: PeerID(1)))
         #expect(!verifier.isValidSignature(Array(signature.prefix(63)), of: digest, by: PeerID(0)))
     }
@@ -21,10 +22,10 @@ import Testing
         let peers = (0..<4).map { PeerID(UInt16($0)) }
         let signers = peers.map { SchnorrConsensusSigner(peer: $0, keypair: Keypair()) }
         let verifier = SchnorrConsensusVerifier(publicKeys: Dictionary(uniqueKeysWithValues: zip(peers, signers.map(\.publicKey))))
-        let genesis = Hash256.sha256(Array("schnorr federation".utf8))
+        let federation = FederationID(Hash256.sha256(Array("schnorr federation".utf8)))
         var engines = peers.indices.map { index in
             ConsensusEngine(
-                configuration: ConsensusConfiguration(peers: peers, ownID: peers[index], genesisHash: genesis, idleProposalDelay: .zero),
+                configuration: ConsensusConfiguration(peers: peers, ownID: peers[index], federationID: federation, idleProposalDelay: .zero),
                 signer: signers[index], verifier: verifier)
         }
         var stores: [[FinalizedBlock]] = Array(repeating: [], count: 4)
@@ -52,7 +53,9 @@ import Testing
         }
         for store in stores {
             #expect(Set(store.flatMap(\.items)) == [[1], [2], [3], [4], [5, 5]])
-            let proven = try ConsensusHistory.verify(store, after: .genesis(genesis), peers: peers, quorum: 3, verifier: verifier)
+            let proven = try ConsensusHistory.verify(
+                store, after: .genesis(federation.hash), peers: peers, quorum: 3,
+                domain: ConsensusDomain(federationID: federation), verifier: verifier)
             #expect(proven == store.count)
             let common = min(store.count, stores[0].count)
             #expect(store.prefix(common).map(\.header) == stores[0].prefix(common).map(\.header))

@@ -56,3 +56,22 @@ import Testing
         #expect(a.messagesDelivered > 0)
     }
 }
+
+/// Issue 24 item 7 in the simulator: a Byzantine guardian claiming a huge finalized count and
+/// answering every block request with nothing cannot stall an honest guardian that joins late.
+@Suite struct LyingCatchUpSimulationTests {
+    @Test func lyingPeerAheadCannotStallALateGuardian() {
+        for seed in UInt64(7_000)..<7_004 {
+            let scenario = SimulationScenario(
+                n: 4, seed: seed, byzantine: [.lieAboutProgress], items: 20, chaosDuration: 0, partitions: false,
+                crashes: false, lateJoinAt: 10_000)
+            var simulation = Simulation(scenario)
+            let report = simulation.run()
+            #expect(report.passed, "\(report)\n\(report.violations.joined(separator: "\n"))\n\(report.replayHint)")
+            let caughtUp = report.lateJoinerCatchUpTime
+            // 60 ms periods, 32-block batches: ~200 blocks behind, the honest peers serve the backlog in ~0.5 s.
+            #expect(caughtUp != nil && caughtUp! <= 1_000, "late guardian caught up after \(caughtUp.map(String.init) ?? "never") ms: \(report)")
+            print("late joiner caught up in \(caughtUp.map(String.init) ?? "never") ms: \(report)")
+        }
+    }
+}

@@ -5,6 +5,7 @@ import FMDKG
 import FMSecp256k1
 import FMServerCore
 import Foundation
+import Synchronization
 import Testing
 
 /// The DKG between sessions in one process: keys that work, and every kind of cheating named and aborted.
@@ -70,15 +71,17 @@ import Testing
         let guardians = try TestGuardians(4)
         let cheater = PeerID(3)
         let key = guardians.identities[3].consensusKey
-        let digest = guardians.participants.digest
+        let hellos = HelloRecorder(count: 4)
         // Guardian 3 shows guardian 0 another (validly signed) commit than the others see.
         let results = await runInMemory(guardians, intercept: { from, to, bytes in
+            hellos.observe(from: from, bytes)
             guard from == cheater, to == PeerID(0),
-                case .message(let round, .commit, _)? = try? DKGFrame(canonicalBytes: bytes)
+                case .message(let round, .commit, _)? = try? DKGFrame(canonicalBytes: bytes),
+                let session = hellos.sessionID
             else { return bytes }
             let body = CommitBody(keyCount: 1, threshold: 3, commitmentHash: Hash256.sha256([42])).canonicalBytes
             let signed = SignedBroadcast.sign(
-                body, context: BroadcastContext(setupDigest: digest, round: round, step: .commit), sender: cheater, with: key)
+                body, context: BroadcastContext(sessionID: session, round: round, step: .commit), sender: cheater, with: key)
             return DKGFrame.message(round: round, step: .commit, payload: signed.canonicalBytes).canonicalBytes
         }) { session in try await session.generateThresholdKeys(count: 1) }
         var named = 0
@@ -92,6 +95,52 @@ import Testing
             }
         }
         #expect(named >= 1)
+    }
+
+    /// Issue 24 item 6: a commit that guardian 2 signed in an earlier run, echoed by a cheating guardian 3 in a
+    /// later run of the same guardians, must not frame guardian 2 as an equivocator: it does not verify in the new
+    /// session, so the echo is what is refused.
+    @Test func aBroadcastReplayedFromAnEarlierRunFramesNobody() async throws {
+        let guardians = try TestGuardians(4)
+        let recorded = Mutex<SignedBroadcast?>(nil)
+        let first = await runInMemory(guardians, intercept: { from, to, bytes in
+            if from == PeerID(2), to == PeerID(0), case .message(_, .commit, let payload)? = try? DKGFrame(canonicalBytes: bytes) {
+                recorded.withLock { $0 = try? SignedBroadcast(canonicalBytes: payload) }
+            }
+            return bytes
+        }) { session in try await session.generateThresholdKeys(count: 1) }
+        #expect(first.values.allSatisfy { if case .success = $0 { true } else { false } })
+        let old = try #require(recorded.withLock { $0 })
+
+        let second = await runInMemory(guardians, intercept: { from, to, bytes in
+            guard from == PeerID(3), to == PeerID(0), case .message(let round, .commitEcho, let payload)? = try? DKGFrame(canonicalBytes: bytes),
+                var echo = try? EchoPayload(canonicalBytes: payload, guardians: 4)
+            else { return bytes }
+            echo.entries[2] = EchoPayload.Entry(bodyHash: Hash256.sha256(old.body), signature: old.signature)
+            return DKGFrame.message(round: round, step: .commitEcho, payload: echo.canonicalBytes).canonicalBytes
+        }) { session in try await session.generateThresholdKeys(count: 1) }
+        #expect(dkgError(second[0]) == .invalidEcho(guardians.participants.guardian(3), step: .commit, about: guardians.participants.guardian(2)))
+        for result in second.values {
+            if case .equivocation? = dkgError(result) { Issue.record("an honest guardian was blamed: \(result)") }
+            if let error = dkgError(result) { #expect(!error.description.contains("equivocated"), "\(error)") }
+        }
+    }
+
+    /// A guardian that sends different hello nonces to different guardians splits the session id: the run stops at
+    /// the session round, before anything is signed, and no signature or equivocation is blamed on anyone.
+    @Test func differentHelloNoncesStopTheRunBeforeAnythingIsSigned() async throws {
+        let guardians = try TestGuardians(4)
+        let results = await runInMemory(guardians, intercept: tamper(step: .hello, from: 3, to: [0]) { payload in
+            var hello = try! HelloPayload(canonicalBytes: payload)
+            hello.nonce[0] ^= 1
+            return hello.canonicalBytes
+        }) { session in try await session.generateThresholdKeys(count: 1) }
+        for peer in guardians.peers {
+            let error = try #require(dkgError(results[peer]))
+            let stoppedAtSession = if case .sessionMismatch = error { true } else { false }
+            #expect(stoppedAtSession || error.description.contains("another session id"), "\(error)")
+            if stoppedAtSession { #expect(error.blamed == nil, "nobody is proven at fault: \(error)") }
+        }
     }
 
     @Test func aForgedSignatureIsNamed() async throws {

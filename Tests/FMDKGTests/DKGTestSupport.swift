@@ -5,6 +5,7 @@ import FMSecp256k1
 import FMServerCore
 import FMSetup
 import Foundation
+import Synchronization
 import Testing
 
 /// n guardian identities on loopback and the participants they form.
@@ -124,4 +125,28 @@ func tamper(
 
 extension PeerID: ExpressibleByIntegerLiteral {
     public init(integerLiteral value: UInt16) { self.init(value) }
+}
+
+/// Watches the hello frames on an in-memory network (each guardian sends the same hello to everyone) and derives
+/// the session id from them, as a cheating guardian that saw every hello could.
+final class HelloRecorder: Sendable {
+    private let hellos = Mutex<[PeerID: HelloPayload]>([:])
+    let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func observe(from sender: PeerID, _ bytes: [UInt8]) {
+        guard case .message(_, .hello, let payload)? = try? DKGFrame(canonicalBytes: bytes),
+            let hello = try? HelloPayload(canonicalBytes: payload)
+        else { return }
+        hellos.withLock { $0[sender] = hello }
+    }
+
+    /// The session id, once every guardian's hello went by.
+    var sessionID: Hash256? {
+        hellos.withLock { hellos in
+            let ordered = (0..<count).compactMap { hellos[PeerID(UInt16($0))] }
+            return ordered.count == count ? HelloPayload.sessionID(of: ordered) : nil
+        }
+    }
 }

@@ -11,9 +11,22 @@ import Testing
             #expect(try DKGFrame(canonicalBytes: frame.canonicalBytes) == frame)
             #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: frame.canonicalBytes + [0]) }
         }
-        #expect(DKGFrame.message(round: 1, step: .hello, payload: [7]).canonicalBytes == [1, 0, 4, 1, 0, 1, 7])
-        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [1, 0, 4, 1, 99, 1, 7]) }
-        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [2, 0, 4, 1, 0, 1, 7]) }
+        #expect(DKGFrame.message(round: 1, step: .hello, payload: [7]).canonicalBytes == [2, 0, 4, 1, 0, 1, 7])
+        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [2, 0, 4, 1, 99, 1, 7]) }
+        // Version 1 (no session id in signed statements) is refused.
+        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: [1, 0, 4, 1, 0, 1, 7]) }
+    }
+
+    /// Found by the dkg-frame fuzz target: abort texts were decoded lossily (two frames, one value) and the encoder cut
+    /// a long reason inside a character. Now: strict UTF-8, cut between characters.
+    @Test func abortTextsAreStrictUTF8AndCutBetweenCharacters() throws {
+        let valid = DKGFrame.abort(code: "x", reason: "y").canonicalBytes
+        var invalid = valid
+        invalid[invalid.count - 1] = 0xc3  // a lone lead byte
+        #expect(throws: DKGWireError.self) { try DKGFrame(canonicalBytes: invalid) }
+        let long = String(repeating: "é", count: 600)  // 1,200 bytes of UTF-8, over the 1,024-byte limit
+        let decoded = try DKGFrame(canonicalBytes: DKGFrame.abort(code: "dkg_invalid_share", reason: long).canonicalBytes)
+        #expect(decoded == .abort(code: "dkg_invalid_share", reason: String(repeating: "é", count: 512)))
     }
 
     @Test func revealsAndSharesDemandTheAgreedSizes() throws {

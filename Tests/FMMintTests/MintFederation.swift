@@ -12,8 +12,9 @@ import Testing
 
 /// Four mint guardians (dealer-generated keys, t = 3), each with its own
 /// SQLite file, and the client-side config they publish. Stands in for the
-/// guardian's transaction processing: each transaction is applied in one
-/// write transaction, rolled back whole if any item is rejected.
+/// guardian's transaction processing: each transaction's stateless checks
+/// run first, then it is applied in one write transaction, rolled back whole
+/// if any item is rejected.
 final class MintFederation: Sendable {
     struct Guardian: Sendable {
         let peer: PeerID
@@ -80,8 +81,12 @@ final class MintFederation: Sendable {
     func apply(
         at guardian: Guardian, inputs: [MintInput], outputs: [MintOutput], txid: TransactionID = randomTxid()
     ) throws -> (inputs: [InputMeta], outputs: [OutputMeta]) {
-        try guardian.database.writeNow { db in
-            let inputMetas = try guardian.module.processInputs(inputs.map(\.canonicalBytes), db: db)
+        // The stateless phases first, outside the write transaction, as the guardian's processor runs them.
+        let payloads = inputs.map(\.canonicalBytes)
+        _ = try guardian.module.inputMetas(payloads)
+        try guardian.module.verifyInputProofs(payloads)
+        return try guardian.database.writeNow { db in
+            let inputMetas = try guardian.module.processInputs(payloads, db: db)
             let outputMetas = try outputs.enumerated().map { index, output in
                 try guardian.module.processOutput(
                     output.canonicalBytes, outPoint: OutPoint(txid: txid, outIndex: UInt64(index)), db: db)

@@ -9,6 +9,7 @@ import NIOPosix
 struct TestFederation {
     let identities: [TLSIdentity]
     let ports: [Int]
+    let networkID = Hash256.sha256(Array("peer network tests".utf8))
 
     init(size: Int) async throws {
         identities = try (0..<size).map { try TLSIdentity.generate(name: "guardian-\($0)") }
@@ -22,11 +23,12 @@ struct TestFederation {
     }
 
     /// The configuration of `peer`, with short backoff so tests reconnect quickly.
-    func configuration(_ peer: PeerID, identity: TLSIdentity? = nil) -> PeerNetworkConfiguration {
+    func configuration(_ peer: PeerID, identity: TLSIdentity? = nil, networkID: Hash256? = nil) -> PeerNetworkConfiguration {
         var endpoints: [PeerID: PeerEndpoint] = [:]
         for other in peers where other != peer { endpoints[other] = endpoint(other) }
         var configuration = PeerNetworkConfiguration(
-            ourID: peer, identity: identity ?? identities[Int(peer.rawValue)], listenHost: "127.0.0.1",
+            ourID: peer, networkID: networkID ?? self.networkID, identity: identity ?? identities[Int(peer.rawValue)],
+            listenHost: "127.0.0.1",
             listenPort: ports[Int(peer.rawValue)], peers: endpoints)
         configuration.reconnectBackoff = ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))
         configuration.handshakeTimeout = .seconds(5)

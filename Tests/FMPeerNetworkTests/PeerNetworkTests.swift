@@ -54,6 +54,25 @@ import Testing
         try await listener.stop()
     }
 
+    /// Issue 24 item 5: the same guardians (same pinned TLS identities) running another federation cannot link to
+    /// this one: the hello names the network, and both sides refuse the other's.
+    @Test func peersOfAnotherNetworkWithTheSameIdentitiesAreRefused() async throws {
+        let federation = try await TestFederation(size: 2)
+        let listener = try await RunningNetwork(try PeerNetwork(configuration: federation.configuration(PeerID(1))))
+        let other = try await RunningNetwork(
+            try PeerNetwork(configuration: federation.configuration(PeerID(0), networkID: Hash256.sha256(Array("another federation".utf8)))))
+        try other.network.send(frame("a vote of another federation"), to: PeerID(1))
+        try await eventually("the listener refused several attempts") {
+            listener.network.statistics().refusedConnections >= 2
+        }
+        #expect(!listener.network.isConnected(to: PeerID(0)))
+        #expect(!other.network.isConnected(to: PeerID(1)))
+        #expect(listener.received.isEmpty)
+        #expect(listener.network.statistics().peers[PeerID(0)]?.connectionsEstablished == 0)
+        try await other.stop()
+        try await listener.stop()
+    }
+
     @Test func dialerRefusesAnImpostorListener() async throws {
         let federation = try await TestFederation(size: 2)
         // Listens on peer 1's port with a certificate peer 0 did not pin for peer 1.

@@ -151,7 +151,7 @@ struct ServerTests {
         try await withServer { port in
             let client = JSONRPCClient(url: webSocketURL(port))
             let methods = try await client.call("rpc.methods", as: [RPCMethodDescription].self)
-            #expect(methods.map(\.name) == ["count", "crash", "echo", "hang", "reject_amount", "rpc.methods", "sleep"])
+            #expect(methods.map(\.name) == ["count", "crash", "echo", "hang", "reject_amount", "rpc.methods", "sleep", "submit"])
             let echo = try #require(methods.first { $0.name == "echo" })
             #expect(echo.summary == "Repeats text")
             #expect(echo.params.hasSuffix("Echo"))

@@ -45,6 +45,7 @@ enum TestMethods {
             return Slept(tag: params.tag, connectionId: context.connectionID)
         }
         registry.register("count") { (_: NoParams, _) -> Int in 42 }
+        registry.register("submit", cost: 10) { (_: NoParams, _) -> Int in 7 }
         registry.register("reject_amount") { (_: NoParams, _) -> Int in
             throw InvalidInput(field: "amount", expected: "a positive amount of msat")
         }

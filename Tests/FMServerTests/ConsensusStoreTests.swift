@@ -62,6 +62,24 @@ import Testing
         #expect(try await store.tail(count: 3) == Array(blocks[7...]))
     }
 
+    /// Issue 24 item 7: serving a catch-up request reads stored encodings up to a byte budget, and the response
+    /// built from them is exactly the canonical `.blockResponse` of those blocks.
+    @Test func servesStoredEncodingsWithinAByteBudget() async throws {
+        let store = try openStore()
+        let blocks = chain(10)
+        for block in blocks { try await store.append(block) }
+        let sizes = blocks.map(\.canonicalBytes.count)
+        let all = try await store.encodedBlocks(from: 0, maxCount: 100, maxBytes: .max)
+        #expect(all == blocks.map(\.canonicalBytes))
+        #expect(ConsensusMessage.blockResponseBytes(encodedBlocks: all) == ConsensusMessage.blockResponse(blocks).encoded)
+        let budget = sizes[2] + sizes[3] + sizes[4] + sizes[5] / 2
+        #expect(try await store.encodedBlocks(from: 2, maxCount: 100, maxBytes: budget) == blocks[2..<5].map(\.canonicalBytes))
+        #expect(try await store.encodedBlocks(from: 2, maxCount: 2, maxBytes: .max).count == 2)
+        #expect(try await store.encodedBlocks(from: 0, maxCount: 100, maxBytes: sizes[0] - 1).isEmpty)
+        let response = ConsensusMessage.blockResponseBytes(encodedBlocks: all)
+        #expect(response.count <= all.reduce(0) { $0 + $1.count } + ConsensusMessage.blockResponseOverhead)
+    }
+
     @Test func refusesBlocksThatDoNotContinueTheChain() async throws {
         let store = try openStore()
         let blocks = chain(3)

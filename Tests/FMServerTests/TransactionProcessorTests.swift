@@ -138,6 +138,12 @@ private struct InsolventModule: ServerModule {
     var kind: ModuleKind { "insolvent-test" }
     var instance: ModuleInstanceID { ModuleInstanceID(9) }
     var schema: SubsystemSchema { SubsystemSchema(prefix: "insolvent", migrations: []) }
+    func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] {
+        throw TransactionRejection.unsupported("inputs", kind: kind)
+    }
+    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+        throw TransactionRejection.unsupported("outputs", kind: kind)
+    }
     func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
         throw TransactionRejection.unsupported("inputs", kind: kind)
     }

@@ -31,8 +31,18 @@ public struct ToolRunner: Sendable {
         _ tool: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
         currentDirectory: URL? = nil
     ) throws -> Result {
+        try run(
+            executable: binDirectory.appendingPathComponent(tool), arguments, environment: environment, stdin: stdin,
+            currentDirectory: currentDirectory)
+    }
+
+    /// Runs any executable (an oracle's interpreter, a script) with the same pipe handling.
+    public static func run(
+        executable: URL, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+        currentDirectory: URL? = nil
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent(tool)
+        process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "FM_PASSPHRASE")

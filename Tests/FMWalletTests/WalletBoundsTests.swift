@@ -111,6 +111,27 @@ import Testing
         #expect(kept == PegOutFeeQuote(feeRate: 1_000, fee: fee, dustSats: 0))
     }
 
+    /// The destination's dust threshold is Bitcoin Core's for its script, not the change's 330 sat: a peg-out of
+    /// 340 sat to a 40-byte witness program (dust below 354) would be signed but never relayed, and every later
+    /// peg-out spending its change would be stuck behind it.
+    @Test func destinationBelowItsOwnDustThresholdIsRefused() throws {
+        let federation = try WalletFederation(peers: 4, chain: FakeChain(height: 0))
+        let config = federation.config
+        let utxos = Self.utxos(1, value: 100_000)
+        let wide = try SegwitAddress(network: .regtest, version: 1, program: [UInt8](repeating: 7, count: 40))
+        #expect(PegOutPlan.dustThreshold(of: wide.scriptPubKey.bytes) == 354)
+        #expect(PegOutPlan.dustThreshold(of: config.descriptor.scriptPubKey.bytes) == PegOutPlan.dustLimit)
+        let wpkh = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 7, count: 20))
+        #expect(PegOutPlan.dustThreshold(of: wpkh.scriptPubKey.bytes) == 294)
+        let fee = try PegOutPlan.suggestedFee(address: wide, amount: 340, rate: 1_000, config: config)
+        let refused = #expect(throws: WalletError.self) {
+            try PegOutPlan(pegOut: PegOut(address: wide, amount: 340, feeRate: 1_000, fee: fee), utxos: utxos, config: config)
+        }
+        #expect(refused == .amountBelowDust(sats: 340, dust: 354))
+        let quote = try PegOutPlan.quote(address: wide, amount: 354, rate: 1_000, utxos: utxos, config: config)
+        _ = try PegOutPlan(pegOut: PegOut(address: wide, amount: 354, feeRate: 1_000, fee: quote.fee), utxos: utxos, config: config)
+    }
+
     /// Many small outputs: a peg-out that would need more inputs than one signature share carries, or weigh more
     /// than Core relays, is refused when the output is processed (before the notes are burned), not built.
     @Test func pegOutInputsAndWeightAreCapped() throws {

@@ -5,8 +5,9 @@ import FMRPC
 /// ``GuardianTransport`` over JSON-RPC 2.0 / WebSocket: one ``JSONRPCClient`` per guardian API URL.
 ///
 /// Connection failures and timeouts stay `.unreachable`; a guardian's JSON-RPC error becomes a
-/// ``GuardianRejection`` carrying only the guardian's own code and message, so equal refusals from
-/// different guardians compare equal.
+/// ``GuardianRejection`` carrying only the guardian's own code, message and category, so equal refusals from
+/// different guardians compare equal, and "try again" answers (category `.unreachable`: `rate_limited`,
+/// `too_many_in_flight`, `timeout`, `not_yet_processed`, `cancelled`) stay retryable.
 public struct JSONRPCGuardianTransport: GuardianTransport {
     private let clients: [PeerID: JSONRPCClient]
 
@@ -26,7 +27,8 @@ public struct JSONRPCGuardianTransport: GuardianTransport {
             return try await client.call(method, params: params, as: JSONValue.self, timeout: timeout)
         } catch let error as JSONRPCClientError {
             if let server = error.serverError {
-                throw GuardianRejection(code: server.reportCode, message: server.data?.message ?? server.message)
+                throw GuardianRejection(
+                    code: server.reportCode, message: server.data?.message ?? server.message, category: server.category)
             }
             throw error
         }

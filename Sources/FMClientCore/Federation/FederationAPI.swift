@@ -9,16 +9,19 @@ public struct FederationAPI: Sendable {
     public let peers: [PeerID]
     public let threshold: Int
     public let transport: any GuardianTransport
+    /// How guardians answering "try again" are asked again (``RetryPolicy``).
+    public let retry: RetryPolicy
 
-    public init(peers: [PeerID], threshold: Int, transport: any GuardianTransport) {
+    public init(peers: [PeerID], threshold: Int, transport: any GuardianTransport, retry: RetryPolicy = RetryPolicy()) {
         precondition(threshold >= 1 && threshold <= peers.count, "threshold must be in 1...n")
         self.peers = peers
         self.threshold = threshold
         self.transport = transport
+        self.retry = retry
     }
 
-    public init(config: ClientConfig, transport: any GuardianTransport) {
-        self.init(peers: config.peers.map(\.peerId), threshold: config.threshold, transport: transport)
+    public init(config: ClientConfig, transport: any GuardianTransport, retry: RetryPolicy = RetryPolicy()) {
+        self.init(peers: config.peers.map(\.peerId), threshold: config.threshold, transport: transport, retry: retry)
     }
 
     /// The answer t guardians agree on.
@@ -141,7 +144,7 @@ public struct FederationAPI: Sendable {
     }
 
     struct CollectionOutcome {
-        var unreachable: [PeerID: String] = [:]
+        var unreachable: [PeerID: UnreachableGuardian] = [:]
     }
 
     /// Asks every guardian concurrently and feeds each answer to `accept` as it arrives, until `accept`
@@ -157,18 +160,23 @@ public struct FederationAPI: Sendable {
         let encoded: JSONValue
         do { encoded = try JSONValue(params) } catch {
             // Encoding our own params cannot fail for the types the client sends; treat it as every guardian failing.
-            for peer in peers { outcome.unreachable[peer] = "cannot encode the request: \(error)" }
+            for peer in peers { outcome.unreachable[peer] = UnreachableGuardian(reason: "cannot encode the request: \(error)") }
             return outcome
         }
         let transport = self.transport
+        let retry = self.retry
         let started = ContinuousClock.now
+        let deadline = started + (timeout ?? retry.window)
         await withTaskGroup(of: Reply.self) { group in
             var enough = false
             var pending = peers.count
             for peer in peers {
                 group.addTask {
-                    do { return Reply(peer: peer, result: .success(try await transport.call(peer, method: method, params: encoded, timeout: timeout))) }
-                    catch { return Reply(peer: peer, result: .failure(error)) }
+                    Reply(
+                        peer: peer,
+                        result: await Self.ask(
+                            peer, method: method, params: encoded, timeout: timeout, transport: transport, retry: retry,
+                            until: deadline))
                 }
             }
             for await reply in group {
@@ -181,12 +189,12 @@ public struct FederationAPI: Sendable {
                     do { received = .success(.value(try json.decode(Value.self))) }
                     catch { received = .failure(UnreadableAnswer(description: "unreadable answer: \(error)")) }
                 case .failure(let error as any ReportableError) where error.category == .unreachable:
-                    outcome.unreachable[peer] = error.description
+                    outcome.unreachable[peer] = UnreachableGuardian(error)
                     continue
                 case .failure(let error as any ReportableError):
                     received = .success(.error(code: error.code, message: error.description))
                 case .failure(let error):
-                    if error is CancellationError { outcome.unreachable[peer] = "cancelled"; continue }
+                    if error is CancellationError { outcome.unreachable[peer] = UnreachableGuardian(error); continue }
                     received = .success(.error(code: "error", message: "\(error)"))
                 }
                 let satisfied = accept(peer, received)
@@ -205,5 +213,26 @@ public struct FederationAPI: Sendable {
             group.cancelAll()
         }
         return outcome
+    }
+
+    /// One guardian's answer to `method`, asking again while it answers "try again" (a retryable
+    /// ``GuardianRejection``) and the next attempt can start before `deadline`; after that its last
+    /// "try again" is the result (category `.unreachable`: the guardian did not answer).
+    private static func ask(
+        _ peer: PeerID, method: String, params: JSONValue, timeout: Duration?, transport: any GuardianTransport,
+        retry: RetryPolicy, until deadline: ContinuousClock.Instant
+    ) async -> Swift.Result<JSONValue, any Error> {
+        var delay = retry.initialDelay
+        while true {
+            do {
+                return .success(try await transport.call(peer, method: method, params: params, timeout: timeout))
+            } catch let rejection as GuardianRejection where rejection.isRetryable {
+                guard ContinuousClock.now + delay < deadline else { return .failure(rejection) }
+                do { try await Task.sleep(for: delay) } catch { return .failure(error) }
+                delay = retry.next(after: delay)
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 }

@@ -2,16 +2,17 @@ import FMCore
 
 /// Static parameters of one guardian's consensus engine.
 ///
-/// All guardians of a federation must use the same `peers`, `genesisHash` and limits; the timing
+/// All guardians of a federation must use the same `peers`, `federationID` and limits; the timing
 /// values are local (they only affect liveness, never safety).
 public struct ConsensusConfiguration: Sendable, Equatable {
     /// Every guardian, in ascending order; `n = peers.count`.
     public let peers: [PeerID]
     /// The guardian running this engine; must be one of `peers`.
     public let ownID: PeerID
-    /// Stands in for the hash of the (virtual) block before the first one, so that chains of
-    /// different federations can never be confused (use e.g. the federation id).
-    public let genesisHash: Hash256
+    /// The federation this engine orders items for (FMCore computes it from the consensus config). Every
+    /// signed statement is bound to it (``domain``), and it stands in for the hash of the (virtual) block
+    /// before the first one (``genesisHash``), so votes and chains of different federations never mix.
+    public let federationID: FederationID
     /// Simplex's per-iteration timer (3Δ in the paper): when it fires before the iteration ended,
     /// this guardian votes for the dummy block ⊥.
     public var iterationTimeout: Duration
@@ -22,24 +23,36 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     public var retransmitInterval: Duration
     /// Bounds that keep memory finite whatever peers send.
     public var limits: ConsensusLimits
+    /// Seeds the choice of which peer ahead to ask for missing blocks: fresh randomness by default,
+    /// so a lying peer cannot predict when it is asked; the simulator and tests pass a fixed seed so
+    /// a run replays exactly. Local: it never affects safety.
+    public var catchUpSeed: UInt64
 
     /// - Precondition: `peers` is non-empty, sorted, without duplicates, and contains `ownID`.
     public init(
-        peers: [PeerID], ownID: PeerID, genesisHash: Hash256,
+        peers: [PeerID], ownID: PeerID, federationID: FederationID,
         iterationTimeout: Duration = .seconds(4), idleProposalDelay: Duration = .milliseconds(500),
-        retransmitInterval: Duration = .seconds(2), limits: ConsensusLimits = ConsensusLimits()
+        retransmitInterval: Duration = .seconds(2), limits: ConsensusLimits = ConsensusLimits(),
+        catchUpSeed: UInt64 = .random(in: .min ... .max)
     ) {
         precondition(!peers.isEmpty, "a federation has at least one guardian")
         precondition(zip(peers, peers.dropFirst()).allSatisfy { $0 < $1 }, "peers must be sorted and unique")
         precondition(peers.contains(ownID), "ownID must be one of the peers")
         self.peers = peers
         self.ownID = ownID
-        self.genesisHash = genesisHash
+        self.federationID = federationID
         self.iterationTimeout = iterationTimeout
         self.idleProposalDelay = idleProposalDelay
         self.retransmitInterval = retransmitInterval
         self.limits = limits
+        self.catchUpSeed = catchUpSeed
     }
+
+    /// What every signature of this federation's consensus is bound to.
+    public var domain: ConsensusDomain { ConsensusDomain(federationID: federationID) }
+
+    /// The parent hash of the first block: the federation id.
+    public var genesisHash: Hash256 { federationID.hash }
 
     /// Number of guardians.
     public var n: Int { peers.count }
@@ -72,13 +85,19 @@ public struct ConsensusLimits: Sendable, Equatable {
     public var iterationWindow: UInt64
     /// Most blocks sent in one catch-up response.
     public var catchUpBatch: Int
+    /// The bytes a server fills per catch-up answer (fm-node: the peer frame limit, 8 MiB). An answer whose blocks
+    /// come within ``maxBlockBytes`` + 64 KiB of it was cut by size, not withheld: it is a full answer even with fewer
+    /// than ``catchUpBatch`` blocks, so honest peers serving large blocks are never penalized as tricklers.
+    public var catchUpAnswerBytes: Int
     /// How many recently finalized item hashes are remembered to refuse proposals repeating them.
     public var recentItemMemory: Int
 
     public init(
         maxItemBytes: Int = 1 << 20, maxItemsPerBlock: Int = 1_000, maxBlockBytes: Int = 4 << 20, maxPendingItems: Int = 10_000,
-        iterationWindow: UInt64 = 64, catchUpBatch: Int = 128, recentItemMemory: Int = 100_000
+        iterationWindow: UInt64 = 64, catchUpBatch: Int = 128, recentItemMemory: Int = 100_000,
+        catchUpAnswerBytes: Int = 8 << 20
     ) {
+        self.catchUpAnswerBytes = catchUpAnswerBytes
         self.maxItemBytes = maxItemBytes
         self.maxItemsPerBlock = maxItemsPerBlock
         self.maxBlockBytes = maxBlockBytes

@@ -8,11 +8,12 @@ extension ConsensusEngine {
     mutating func retransmit() {
         epoch += 1
         output.append(.setTimer(.retransmit, after: configuration.retransmitInterval))
-        if let request = catchUpRequest, request.epoch + 1 < epoch {
-            // No answer within a full period: ask someone else next time.
-            catchUpRequest = nil
-            distrustForCatchUp(request.peer)
+        if let request = catchUp.request, request.epoch + 1 < epoch {
+            // No answer within a full period: a strike, and someone else may be asked.
+            catchUp.request = nil
+            catchUp.penalize(request.peer, at: epoch)
         }
+        requestBlocksIfBehind()
         broadcast(.status(ConsensusStatus(iteration: iteration, finalizedCount: finalizedTip.count)))
         guard let state = rounds[iteration] else { return }
         if let proposal = state.proposal, proposal.block.header.proposer == configuration.ownID {
@@ -29,9 +30,8 @@ extension ConsensusEngine {
     /// A peer's status: fetch finalized blocks it has and this guardian lacks; send it the
     /// certificates of unfinalized iterations it may lack (at most once per period per peer).
     mutating func receiveStatus(_ status: ConsensusStatus, from peer: PeerID) -> MessageRejection? {
-        if status.finalizedCount > finalizedTip.count, catchUpRequest == nil, !isDistrustedForCatchUp(peer) {
-            requestBlocks(from: peer)
-        }
+        catchUp.claims[peer] = status.finalizedCount
+        requestBlocksIfBehind()
         guard status.iteration <= iteration, statusServedEpoch[peer] != epoch else { return nil }
         statusServedEpoch[peer] = epoch
         let window = configuration.limits.iterationWindow
@@ -51,19 +51,16 @@ extension ConsensusEngine {
         return nil
     }
 
-    /// A peer whose catch-up answer was missing, invalid or useless is not asked for the next
-    /// two periods, so a lying peer cannot monopolize catch-up (nor be shut out forever).
-    private mutating func distrustForCatchUp(_ peer: PeerID) {
-        unhelpfulPeer = (peer, epoch + 2)
+    /// Asks one peer that claims to be ahead for the next blocks, unless a request is outstanding.
+    /// The peer is drawn at random among those not backed off (``CatchUpState``).
+    mutating func requestBlocksIfBehind() {
+        guard catchUp.request == nil, let peer = catchUp.choosePeer(ahead: finalizedTip.count, at: epoch) else { return }
+        requestBlocks(from: peer)
     }
 
-    private func isDistrustedForCatchUp(_ peer: PeerID) -> Bool {
-        guard let unhelpfulPeer else { return false }
-        return unhelpfulPeer.peer == peer && epoch < unhelpfulPeer.untilEpoch
-    }
-
-    mutating func requestBlocks(from peer: PeerID) {
-        catchUpRequest = (peer, epoch)
+    private mutating func requestBlocks(from peer: PeerID) {
+        catchUp.request = (peer, epoch, catchUp.claims[peer] ?? 0)
+        catchUp.askedEpoch[peer] = epoch
         send(.blockRequest(fromHeight: finalizedTip.count), to: peer)
     }
 
@@ -78,26 +75,37 @@ extension ConsensusEngine {
 
     /// Accepts served finalized blocks that continue this guardian's chain and whose
     /// certificates verify; blocks after the last finalization certificate wait for more.
+    ///
+    /// An answer that leaves this guardian short of both a full batch and the count the peer
+    /// claimed (empty, stale, unproven, invalid or trickling) is a strike against the peer, and
+    /// another peer is drawn at once. After a full batch the next request waits for the next
+    /// period (the server answers once per period).
     mutating func receiveBlocks(_ blocks: [FinalizedBlock], from peer: PeerID) -> MessageRejection? {
-        guard let request = catchUpRequest, request.peer == peer else { return .unsolicited }
-        catchUpRequest = nil
+        guard let request = catchUp.request, request.peer == peer else { return .unsolicited }
+        catchUp.request = nil
         let firstNew = blocks.firstIndex { $0.header.height >= finalizedTip.count } ?? blocks.endIndex
         let fresh = Array(blocks[firstNew...])
-        guard !fresh.isEmpty else { return nil }
-        let provenFinal: Int
+        var provenFinal = 0
+        var rejection: MessageRejection?
         do {
             provenFinal = try ConsensusHistory.verify(
                 fresh, after: finalizedTip, peers: configuration.peers, quorum: configuration.quorum,
-                verifier: verifier)
+                domain: configuration.domain, verifier: verifier)
         } catch {
-            distrustForCatchUp(peer)
-            return .invalidHistory(error.description)
+            rejection = .invalidHistory(error.description)
         }
-        if provenFinal == 0 { distrustForCatchUp(peer) }
         for block in fresh.prefix(provenFinal) { accept(block) }
-        if provenFinal > 0, blocks.count >= configuration.limits.catchUpBatch {
-            requestBlocks(from: peer)  // there may be more
+        let limits = configuration.limits
+        let answerBytes = blocks.reduce(0) { $0 + $1.canonicalBytes.count }
+        let fullBatch = blocks.count >= limits.catchUpBatch
+            || answerBytes + limits.maxBlockBytes + (64 << 10) >= limits.catchUpAnswerBytes
+        let reachedClaim = finalizedTip.count >= request.claimed
+        if rejection == nil, provenFinal > 0, fullBatch || reachedClaim {
+            catchUp.forgive(peer)
+        } else {
+            catchUp.penalize(peer, at: epoch)
+            requestBlocksIfBehind()
         }
-        return nil
+        return rejection
     }
 }

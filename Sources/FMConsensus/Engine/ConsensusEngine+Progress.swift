@@ -159,8 +159,8 @@ extension ConsensusEngine {
             parentHash: parent.hash, itemsHash: Block.itemsHash(of: items))
         let block = Block(header: header, items: items)
         let hash = header.hash
-        let statement = VoteStatement(kind: .notarize(hash), iteration: iteration)
-        let proposal = Proposal(block: block, signature: signer.sign(digest: statement.signingDigest))
+        let leaderVote = signedVote(VoteStatement(kind: .notarize(hash), iteration: iteration))
+        let proposal = Proposal(block: block, signature: leaderVote.signature.signature)
         notarizeVote = hash
         persistIfChanged()
         rounds[iteration, default: IterationState()].proposal = proposal
@@ -195,10 +195,7 @@ extension ConsensusEngine {
 
     /// Signs and sends one of this guardian's votes, persisting the checkpoint first.
     mutating func castVote(_ kind: VoteKind, iteration votedIteration: UInt64) {
-        let statement = VoteStatement(kind: kind, iteration: votedIteration)
-        let vote = Vote(
-            statement: statement,
-            signature: PeerSignature(peer: configuration.ownID, signature: signer.sign(digest: statement.signingDigest)))
+        let vote = signedVote(VoteStatement(kind: kind, iteration: votedIteration))
         switch kind {
         case .notarize(let hash): notarizeVote = hash
         case .skip: skipVote = true

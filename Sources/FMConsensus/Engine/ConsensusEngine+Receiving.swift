@@ -91,10 +91,6 @@ extension ConsensusEngine {
         return nil
     }
 
-    func isValid(_ vote: Vote) -> Bool {
-        verifier.isValidSignature(vote.signature.signature, of: vote.statement.signingDigest, by: vote.voter)
-    }
-
     /// Stores a verified vote (the first of its kind per voter and iteration) and assembles the
     /// certificate it may complete.
     mutating func record(_ vote: Vote) {
@@ -164,7 +160,8 @@ extension ConsensusEngine {
         if rounds[k]?.notarized != nil { return nil }
         if let problem = blockProblem(notarized.block) { return .invalidBlock(problem) }
         do {
-            try notarized.verify(peers: configuration.peers, quorum: configuration.quorum, verifier: verifier)
+            try notarized.verify(
+                peers: configuration.peers, quorum: configuration.quorum, domain: configuration.domain, verifier: verifier)
         } catch {
             return .invalidCertificate(error.description)
         }
@@ -183,7 +180,8 @@ extension ConsensusEngine {
         guard isInWindow(k) else { return .outsideWindow(iteration: k) }
         if rounds[k]?.skipCertificate != nil { return nil }
         do {
-            try certificate.verify(peers: configuration.peers, quorum: configuration.quorum, verifier: verifier)
+            try certificate.verify(
+                peers: configuration.peers, quorum: configuration.quorum, domain: configuration.domain, verifier: verifier)
         } catch {
             return .invalidCertificate(error.description)
         }

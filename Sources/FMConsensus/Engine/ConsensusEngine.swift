@@ -51,11 +51,8 @@ public struct ConsensusEngine: Sendable {
     var epoch: UInt64 = 0
     var statusServedEpoch: [PeerID: UInt64] = [:]
     var blocksServedEpoch: [PeerID: UInt64] = [:]
-    /// The outstanding catch-up request: asked peer and the epoch it was sent in.
-    var catchUpRequest: (peer: PeerID, epoch: UInt64)?
-    /// The last peer whose catch-up answer was missing, invalid or useless, and until when it
-    /// is not asked again.
-    var unhelpfulPeer: (peer: PeerID, untilEpoch: UInt64)?
+    /// Catch-up: who claims to be ahead, who is outstanding, who is distrusted (CatchUpState.swift).
+    var catchUp: CatchUpState
 
     /// Actions produced by the event being handled.
     var output: [ConsensusAction] = []
@@ -74,6 +71,7 @@ public struct ConsensusEngine: Sendable {
         self.signer = signer
         self.verifier = verifier
         self.recentItems = RecentItems(capacity: configuration.limits.recentItemMemory)
+        self.catchUp = CatchUpState(seed: configuration.catchUpSeed)
         let tip = finalizedTail.last.map { ChainTip(after: $0.header) } ?? .genesis(configuration.genesisHash)
         self.finalizedTip = tip
         for block in finalizedTail {
@@ -186,12 +184,23 @@ public struct ConsensusEngine: Sendable {
     }
 
     private mutating func resend(_ kind: VoteKind) {
-        let statement = VoteStatement(kind: kind, iteration: iteration)
-        let vote = Vote(
-            statement: statement,
-            signature: PeerSignature(peer: configuration.ownID, signature: signer.sign(digest: statement.signingDigest)))
+        let vote = signedVote(VoteStatement(kind: kind, iteration: iteration))
         record(vote)
         broadcast(.vote(vote))
+    }
+
+    // MARK: Signatures
+
+    /// This guardian's signature on `statement`, bound to the federation and protocol version.
+    func signedVote(_ statement: VoteStatement) -> Vote {
+        Vote(
+            statement: statement,
+            signature: PeerSignature(peer: configuration.ownID, signature: signer.sign(digest: statement.signingDigest(in: configuration.domain))))
+    }
+
+    /// Whether a peer's vote carries its valid signature in this federation.
+    func isValid(_ vote: Vote) -> Bool {
+        verifier.isValidSignature(vote.signature.signature, of: vote.statement.signingDigest(in: configuration.domain), by: vote.voter)
     }
 
     // MARK: Output helpers

@@ -82,6 +82,20 @@ public enum ConsensusMessage: Hashable, Sendable, CanonicalCodable {
     /// The canonical wire bytes of the message.
     public var encoded: [UInt8] { canonicalBytes }
 
+    /// Most bytes ``blockResponseBytes(encodedBlocks:)`` adds to the blocks: variant index, body length, count.
+    public static let blockResponseOverhead = 1 + 10 + 10
+
+    /// The wire bytes of ``blockResponse(_:)`` built from blocks already in their canonical encoding (as a guardian
+    /// stores them), equal to `.blockResponse(blocks).encoded` without decoding or re-encoding any block.
+    public static func blockResponseBytes(encodedBlocks: [[UInt8]]) -> [UInt8] {
+        var encoder = CanonicalEncoder()
+        encoder.writeVariant(6) { body in
+            body.writeVarint(UInt64(encodedBlocks.count))
+            for block in encodedBlocks { body.writeFixed(block) }
+        }
+        return encoder.bytes
+    }
+
     /// Decodes wire bytes strictly (no trailing bytes, minimal integers, bounded lengths).
     public init(decoding bytes: some Collection<UInt8>) throws(CanonicalDecodingError) {
         try self.init(canonicalBytes: bytes)

@@ -13,12 +13,14 @@ public struct NotarizedBlock: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Checks that the certificate is a valid notarization of exactly this block.
-    public func verify(peers: [PeerID], quorum: Int, verifier: some ConsensusVerifier) throws(CertificateError) {
+    public func verify(
+        peers: [PeerID], quorum: Int, domain: ConsensusDomain, verifier: some ConsensusVerifier
+    ) throws(CertificateError) {
         let expected = VoteStatement(kind: .notarize(block.hash), iteration: block.header.iteration)
         guard notarization.statement == expected else {
             throw .wrongStatement(expected: expected, found: notarization.statement)
         }
-        try notarization.verify(peers: peers, quorum: quorum, verifier: verifier)
+        try notarization.verify(peers: peers, quorum: quorum, domain: domain, verifier: verifier)
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
@@ -38,7 +40,7 @@ public struct NotarizedBlock: Hashable, Sendable, CanonicalCodable {
 /// header, i.e. over (height, hash of the ordered items, hash of the previous block, iteration).
 /// In Simplex a block is final once it or a descendant has t finalize votes; the block that was
 /// finalized directly carries that `finalization` certificate too, the ancestors it finalized
-/// carry `nil`. ``ConsensusHistory/verify(_:after:peers:quorum:verifier:)`` checks a downloaded
+/// carry `nil`. ``ConsensusHistory/verify(_:after:peers:quorum:domain:verifier:)`` checks a downloaded
 /// history end to end.
 public struct FinalizedBlock: Hashable, Sendable, CanonicalCodable {
     public let notarized: NotarizedBlock
@@ -112,7 +114,7 @@ public enum ConsensusHistory {
     ///   finalization certificate are linked and notarized, but not yet proven final).
     /// - Throws: ``HistoryError`` at the first block that does not verify.
     public static func verify(
-        _ blocks: [FinalizedBlock], after tip: ChainTip, peers: [PeerID], quorum: Int,
+        _ blocks: [FinalizedBlock], after tip: ChainTip, peers: [PeerID], quorum: Int, domain: ConsensusDomain,
         verifier: some ConsensusVerifier
     ) throws(HistoryError) -> Int {
         var previous = tip
@@ -126,7 +128,7 @@ public enum ConsensusHistory {
             guard header.iteration > previous.iteration else { throw .iterationNotIncreasing(height: header.height) }
             guard finalized.block.itemsMatchHeader else { throw .itemsHashMismatch(height: header.height) }
             do {
-                try finalized.notarized.verify(peers: peers, quorum: quorum, verifier: verifier)
+                try finalized.notarized.verify(peers: peers, quorum: quorum, domain: domain, verifier: verifier)
             } catch {
                 throw .badNotarization(height: header.height, error)
             }
@@ -136,7 +138,7 @@ public enum ConsensusHistory {
                     throw .badFinalization(height: header.height, .wrongStatement(expected: expected, found: finalization.statement))
                 }
                 do {
-                    try finalization.verify(peers: peers, quorum: quorum, verifier: verifier)
+                    try finalization.verify(peers: peers, quorum: quorum, domain: domain, verifier: verifier)
                 } catch {
                     throw .badFinalization(height: header.height, error)
                 }

@@ -18,11 +18,13 @@ public struct QuorumCertificate: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Verifies that the certificate carries valid signatures of at least `quorum` distinct
-    /// members of `peers` on `statement`.
+    /// members of `peers` on `statement` in `domain`.
     /// - Throws: ``CertificateError`` naming what is wrong.
-    public func verify(peers: [PeerID], quorum: Int, verifier: some ConsensusVerifier) throws(CertificateError) {
+    public func verify(
+        peers: [PeerID], quorum: Int, domain: ConsensusDomain, verifier: some ConsensusVerifier
+    ) throws(CertificateError) {
         var seen = Set<PeerID>()
-        let digest = statement.signingDigest
+        let digest = statement.signingDigest(in: domain)
         for signature in signatures {
             guard peers.contains(signature.peer) else { throw .unknownSigner(signature.peer) }
             guard seen.insert(signature.peer).inserted else { throw .duplicateSigner(signature.peer) }

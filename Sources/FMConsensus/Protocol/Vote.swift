@@ -20,7 +20,23 @@ public enum VoteKind: Hashable, Sendable {
     }
 }
 
-/// The signed content of a vote: a kind and an iteration.
+/// What every consensus signature is bound to besides its statement: the federation and the version of this
+/// protocol. A vote or certificate made for one federation (or one protocol version) never verifies in another,
+/// even when guardians reuse their consensus keys across federations (docs/consensus.md, "Signed statements").
+public struct ConsensusDomain: Hashable, Sendable {
+    /// Bumped whenever the meaning or encoding of a signed statement changes.
+    public static let currentProtocolVersion: UInt64 = 1
+
+    public let federationID: FederationID
+    public let protocolVersion: UInt64
+
+    public init(federationID: FederationID, protocolVersion: UInt64 = Self.currentProtocolVersion) {
+        self.federationID = federationID
+        self.protocolVersion = protocolVersion
+    }
+}
+
+/// The signed content of a vote: a kind and an iteration (signed within a ``ConsensusDomain``).
 public struct VoteStatement: Hashable, Sendable, CanonicalCodable {
     public let kind: VoteKind
     public let iteration: UInt64
@@ -30,10 +46,13 @@ public struct VoteStatement: Hashable, Sendable, CanonicalCodable {
         self.iteration = iteration
     }
 
-    /// The 32-byte digest a guardian signs: SHA-256 over a domain tag and the canonical statement.
-    public var signingDigest: Hash256 {
+    /// The 32-byte digest a guardian signs: SHA-256 over a tag, the protocol version, the federation id and the
+    /// canonical statement.
+    public func signingDigest(in domain: ConsensusDomain) -> Hash256 {
         var encoder = CanonicalEncoder()
-        encoder.writeFixed(Array("fm/consensus/vote/v0".utf8))
+        encoder.writeFixed(Array("fm/consensus/vote".utf8))
+        encoder.writeVarint(domain.protocolVersion)
+        encoder.write(domain.federationID)
         encoder.write(self)
         return Hash256.sha256(encoder.bytes)
     }

@@ -4,7 +4,7 @@ import FMCore
 public protocol ConsensusSigner: Sendable {
     /// The guardian whose key signs.
     var peer: PeerID { get }
-    /// Signs a 32-byte digest (``VoteStatement/signingDigest``).
+    /// Signs a 32-byte digest (``VoteStatement/signingDigest(in:)``).
     func sign(digest: Hash256) -> [UInt8]
 }
 

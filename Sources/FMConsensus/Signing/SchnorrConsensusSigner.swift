@@ -2,7 +2,7 @@ import FMCore
 import FMSecp256k1
 
 /// Signs consensus votes with a guardian's secp256k1 consensus key (BIP-340 Schnorr over the
-/// 32-byte ``VoteStatement/signingDigest``).
+/// 32-byte ``VoteStatement/signingDigest(in:)``).
 public struct SchnorrConsensusSigner: ConsensusSigner {
     public let peer: PeerID
     private let keypair: Keypair

@@ -18,10 +18,21 @@ public protocol ReportableError: Error, CustomStringConvertible {
     var code: String { get }
     /// The input field (flag, argument or JSON key) at fault, when there is one.
     var field: String? { get }
+    /// The raw cause behind the one-line description (e.g. the transport's own error values), for
+    /// `--verbose` and the JSON `detail` field; never part of the description.
+    var detail: String? { get }
 }
 
 extension ReportableError {
     public var field: String? { nil }
+    public var detail: String? { nil }
+}
+
+/// A remote endpoint that could not be reached or did not answer: where (`host:port`) and why, in a
+/// few words a person acts on ("connection refused", "timed out after 5 s"); the raw cause in ``detail``.
+public protocol EndpointFailure: ReportableError {
+    var endpoint: String { get }
+    var reason: String { get }
 }
 
 /// The JSON form of an error, printed on stdout as `{"error": {...}}`.
@@ -30,16 +41,21 @@ public struct ErrorReport: Codable, Equatable, Sendable {
     public var category: FailureCategory
     public var message: String
     public var field: String?
+    /// The raw cause (``ReportableError/detail``), when there is one.
+    public var detail: String?
 
-    public init(code: String, category: FailureCategory, message: String, field: String? = nil) {
+    public init(code: String, category: FailureCategory, message: String, field: String? = nil, detail: String? = nil) {
         self.code = code
         self.category = category
         self.message = message
         self.field = field
+        self.detail = detail
     }
 
     public init(_ error: some ReportableError) {
-        self.init(code: error.code, category: error.category, message: error.description, field: error.field)
+        self.init(
+            code: error.code, category: error.category, message: error.description, field: error.field,
+            detail: error.detail)
     }
 }
 

@@ -18,6 +18,8 @@ public enum DKGStep: UInt64, Sendable, CustomStringConvertible, CaseIterable {
     case publicValueEcho = 6
     /// This guardian has everything it needs and is about to leave.
     case done = 7
+    /// Everyone shows the session id it derived from the hello nonces (right after `hello`).
+    case session = 8
 
     public var description: String {
         switch self {
@@ -29,13 +31,14 @@ public enum DKGStep: UInt64, Sendable, CustomStringConvertible, CaseIterable {
         case .publicValue: "public-value"
         case .publicValueEcho: "public-value-echo"
         case .done: "done"
+        case .session: "session"
         }
     }
 }
 
 /// One frame on a DKG link.
 ///
-/// Encoding: `varint version (1)`, then an enum: variant 0 `message` with body
+/// Encoding: `varint version (2)`, then an enum: variant 0 `message` with body
 /// `varint round, varint step, bytes payload`; variant 1 `abort` with body `bytes code, bytes reason` (UTF-8: the
 /// sender's error code, e.g. `dkg_invalid_share`, and its message).
 public enum DKGFrame: Equatable, Sendable {
@@ -44,7 +47,8 @@ public enum DKGFrame: Equatable, Sendable {
     /// The sender stops the DKG with the error `code` (a ``DKGError`` code or another stable code), for `reason`.
     case abort(code: String, reason: String)
 
-    public static let version: UInt64 = 1
+    /// 2: hello carries a nonce, the `session` step exists and every signed statement names the session id.
+    public static let version: UInt64 = 2
     /// The longest abort reason accepted (longer ones are malformed).
     static let maxReasonBytes = 1024
     static let maxCodeBytes = 64
@@ -61,11 +65,22 @@ public enum DKGFrame: Equatable, Sendable {
             }
         case .abort(let code, let reason):
             encoder.writeVariant(1) { body in
-                body.writeBytes(Array(code.utf8.prefix(Self.maxCodeBytes)))
-                body.writeBytes(Array(reason.utf8.prefix(Self.maxReasonBytes)))
+                body.writeBytes(Self.utf8Prefix(code, maxBytes: Self.maxCodeBytes))
+                body.writeBytes(Self.utf8Prefix(reason, maxBytes: Self.maxReasonBytes))
             }
         }
         return encoder.bytes
+    }
+
+    /// The longest prefix of `text` whose UTF-8 fits `maxBytes`, cut between characters (never inside one).
+    static func utf8Prefix(_ text: String, maxBytes: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for character in text {
+            let encoded = Array(String(character).utf8)
+            guard bytes.count + encoded.count <= maxBytes else { break }
+            bytes += encoded
+        }
+        return bytes
     }
 
     public init(canonicalBytes bytes: [UInt8]) throws(DKGWireError) {
@@ -87,7 +102,11 @@ public enum DKGFrame: Equatable, Sendable {
                 let code = try body.readBytes(maxLength: Self.maxCodeBytes)
                 let reason = try body.readBytes(maxLength: Self.maxReasonBytes)
                 try body.finish()
-                self = .abort(code: String(decoding: code, as: UTF8.self), reason: String(decoding: reason, as: UTF8.self))
+                // Strict UTF-8: a lossy decoding would map different frames to one value (not canonical).
+                guard let codeText = String(validating: code, as: UTF8.self),
+                      let reasonText = String(validating: reason, as: UTF8.self)
+                else { throw DKGWireError("abort code or reason is not UTF-8") }
+                self = .abort(code: codeText, reason: reasonText)
             default:
                 throw DKGWireError("unknown frame variant \(variant)")
             }

@@ -6,31 +6,50 @@ import FMSecp256k1
 // The payloads carried by `DKGFrame.message`, one type per step. Each has exactly one canonical encoding;
 // decoders reject trailing bytes and any value of the wrong size or count (docs/dkg.md lists them all).
 
-/// `hello`: `fixed32 setup digest, fixed32 parameters digest`.
+/// `hello`: `fixed32 setup digest, fixed32 parameters digest, fixed32 nonce`.
 public struct HelloPayload: Equatable, Sendable {
     /// Hash of every guardian's setup code, in peer order (``DKGParticipants/digest``).
     public var setupDigest: Hash256
     /// Hash of everything else that must be equal everywhere (dev mode, module parameters).
     public var parametersDigest: Hash256
+    /// Fresh randomness of the sender for this run: every guardian's nonce goes into the session id.
+    public var nonce: [UInt8]
 
-    public init(setupDigest: Hash256, parametersDigest: Hash256) {
+    public static let nonceBytes = 32
+
+    public init(setupDigest: Hash256, parametersDigest: Hash256, nonce: [UInt8]) {
+        precondition(nonce.count == Self.nonceBytes, "a hello nonce has 32 bytes")
         self.setupDigest = setupDigest
         self.parametersDigest = parametersDigest
+        self.nonce = nonce
     }
 
-    public var canonicalBytes: [UInt8] { setupDigest.bytes + parametersDigest.bytes }
+    public var canonicalBytes: [UInt8] { setupDigest.bytes + parametersDigest.bytes + nonce }
 
     public init(canonicalBytes bytes: [UInt8]) throws(DKGWireError) {
-        guard bytes.count == 64 else { throw DKGWireError("hello of \(bytes.count) bytes, expected 64") }
+        guard bytes.count == 96 else { throw DKGWireError("hello of \(bytes.count) bytes, expected 96") }
         setupDigest = Hash256(bytes: bytes[0..<32])!
         parametersDigest = Hash256(bytes: bytes[32..<64])!
+        nonce = Array(bytes[64..<96])
+    }
+
+    /// The id of the run these hellos open (one per guardian, in peer order, all with the same digests):
+    /// `TaggedHash("fm-dkg/session/v1", setup digest ‖ parameters digest ‖ varint n ‖ n × nonce)`. Every signed
+    /// statement of the run names it, so nothing signed in one run counts in another.
+    public static func sessionID(of hellos: [HelloPayload]) -> Hash256 {
+        var encoder = CanonicalEncoder()
+        encoder.writeFixed(hellos.first?.setupDigest.bytes ?? [])
+        encoder.writeFixed(hellos.first?.parametersDigest.bytes ?? [])
+        encoder.writeVarint(UInt64(hellos.count))
+        for hello in hellos { encoder.writeFixed(hello.nonce) }
+        return Hash256(bytes: TaggedHash.sha256(tag: "fm-dkg/session/v1", encoder.bytes))!
     }
 }
 
 /// A broadcast signed with the sender's consensus key, so that an echo of it proves what the sender said.
 ///
 /// Encoding: `bytes body, fixed64 BIP-340 signature`. The signature is over the statement
-/// `TaggedHash("fm-dkg/broadcast/v1", setup digest ‖ varint round ‖ varint step ‖ sender ‖ SHA-256(body))`.
+/// `TaggedHash("fm-dkg/broadcast/v2", session id ‖ varint round ‖ varint step ‖ sender ‖ SHA-256(body))`.
 public struct SignedBroadcast: Equatable, Sendable {
     public var body: [UInt8]
     public var signature: SchnorrSignature
@@ -67,14 +86,15 @@ public struct SignedBroadcast: Equatable, Sendable {
     }
 }
 
-/// What a broadcast signature binds besides the body: which DKG, which round, which step.
+/// What a broadcast signature binds besides the body: which run of which DKG (the session id, which commits to
+/// the setup codes, the parameters and every guardian's fresh hello nonce), which round, which step.
 public struct BroadcastContext: Sendable {
-    public let setupDigest: Hash256
+    public let sessionID: Hash256
     public let round: UInt64
     public let step: DKGStep
 
-    public init(setupDigest: Hash256, round: UInt64, step: DKGStep) {
-        self.setupDigest = setupDigest
+    public init(sessionID: Hash256, round: UInt64, step: DKGStep) {
+        self.sessionID = sessionID
         self.round = round
         self.step = step
     }
@@ -82,12 +102,12 @@ public struct BroadcastContext: Sendable {
     /// The 32-byte message that the sender signs.
     public func statement(sender: PeerID, bodyHash: Hash256) -> [UInt8] {
         var encoder = CanonicalEncoder()
-        encoder.writeFixed(setupDigest.bytes)
+        encoder.writeFixed(sessionID.bytes)
         encoder.writeVarint(round)
         encoder.writeVarint(step.rawValue)
         encoder.write(sender)
         encoder.writeFixed(bodyHash.bytes)
-        return TaggedHash.sha256(tag: "fm-dkg/broadcast/v1", encoder.bytes)
+        return TaggedHash.sha256(tag: "fm-dkg/broadcast/v2", encoder.bytes)
     }
 }
 
@@ -141,7 +161,7 @@ public struct EchoPayload: Equatable, Sendable {
 public struct CommitBody: Equatable, Sendable {
     public var keyCount: Int
     public var threshold: Int
-    /// ``RevealPayload/commitmentHash(setupDigest:sender:)`` of the commitments to be revealed.
+    /// ``RevealPayload/commitmentHash(sessionID:sender:)`` of the commitments to be revealed.
     public var commitmentHash: Hash256
 
     public init(keyCount: Int, threshold: Int, commitmentHash: Hash256) {
@@ -208,13 +228,13 @@ public struct RevealPayload: Equatable, Sendable {
     }
 
     /// The hash a guardian commits to before revealing:
-    /// `TaggedHash("fm-dkg/commitments/v1", setup digest ‖ sender ‖ canonical reveal)`.
-    public func commitmentHash(setupDigest: Hash256, sender: PeerID) -> Hash256 {
+    /// `TaggedHash("fm-dkg/commitments/v2", session id ‖ sender ‖ canonical reveal)`.
+    public func commitmentHash(sessionID: Hash256, sender: PeerID) -> Hash256 {
         var encoder = CanonicalEncoder()
-        encoder.writeFixed(setupDigest.bytes)
+        encoder.writeFixed(sessionID.bytes)
         encoder.write(sender)
         encoder.writeFixed(canonicalBytes)
-        return Hash256(bytes: TaggedHash.sha256(tag: "fm-dkg/commitments/v1", encoder.bytes))!
+        return Hash256(bytes: TaggedHash.sha256(tag: "fm-dkg/commitments/v2", encoder.bytes))!
     }
 }
 

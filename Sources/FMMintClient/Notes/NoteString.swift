@@ -103,6 +103,8 @@ public struct NoteString: Sendable, Equatable, CanonicalCodable, CustomStringCon
             throw .lengthExceedsInput(claimed: count, remaining: decoder.remainingCount)
         }
         var notes: [SpendableNote] = []
+        // A note listed twice would be counted twice in the total, then refused as spent by the federation.
+        var positions: [XOnlyPublicKey: Int] = [:]
         for position in 0..<Int(count) {
             let denomination = try decoder.read(Denomination.self)
             guard let secretKey = try? SecretKey(rawRepresentation: try decoder.readFixed(32)) else {
@@ -113,6 +115,9 @@ public struct NoteString: Sendable, Equatable, CanonicalCodable, CustomStringCon
                 throw .invalidValue("note \(position): the signature is not a valid BLS12-381 G1 point")
             }
             let keypair = secretKey.keypair
+            if let first = positions.updateValue(position, forKey: keypair.xOnlyPublicKey) {
+                throw .invalidValue("note \(position) repeats note \(first) (the same nonce); each note may appear once")
+            }
             let note = Note(denomination: denomination, nonce: keypair.xOnlyPublicKey, signature: signature)
             notes.append(SpendableNote(note: note, spendKey: keypair))
         }

@@ -1,4 +1,5 @@
 import FMCore
+import FMNetwork
 import Foundation
 internal import HummingbirdWSClient
 import Logging
@@ -125,7 +126,9 @@ public actor JSONRPCClient {
                     timeout: timeout)
                 if case .terminated = connection.outgoing.yield(request) {
                     // The connection ended and its end has not been processed yet.
-                    connectionEnded(generation: connection.generation, reason: "the connection was closed")
+                    connectionEnded(
+                        generation: connection.generation,
+                        failure: NetworkFailure(reason: "connection closed", detail: "the connection was closed"))
                 }
             }
         } onCancel: {
@@ -216,7 +219,8 @@ public actor JSONRPCClient {
             throw CancellationError()
         } catch {
             if case .connecting(attemptGeneration, _, _) = state { state = .idle }
-            throw JSONRPCClientError.unreachable(url: url, reason: Self.describe(error))
+            let failure = NetworkFailure(webSocket: error)
+            throw JSONRPCClientError.unreachable(url: url, reason: failure.reason, detail: failure.detail)
         }
     }
 
@@ -257,7 +261,8 @@ public actor JSONRPCClient {
             opened.complete(.failure(failure ?? ConnectionClosed()))
             sink.finish()
             await owner.value?.connectionEnded(
-                generation: generation, reason: failure.map(Self.describe) ?? "closed by the server")
+                generation: generation, failure: failure.map { NetworkFailure(webSocket: $0) }
+                    ?? NetworkFailure(reason: "connection closed by the server", detail: "closed by the server"))
         }
         return Task {
             try await opened.wait()
@@ -265,13 +270,13 @@ public actor JSONRPCClient {
         }
     }
 
-    private func connectionEnded(generation: UInt64, reason: String) {
+    private func connectionEnded(generation: UInt64, failure: NetworkFailure) {
         switch state {
         case .open(let connection) where connection.generation == generation: state = .idle
         case .connecting(generation, _, _): state = .idle
         default: break
         }
-        failPending(generation: generation, reason: "connection lost: \(reason)")
+        failPending(generation: generation, reason: "connection lost: \(failure.reason)", detail: failure.detail)
     }
 
     private func disconnect(reason: String) {
@@ -288,12 +293,12 @@ public actor JSONRPCClient {
         state = .idle
     }
 
-    private func failPending(generation: UInt64, reason: String) {
+    private func failPending(generation: UInt64, reason: String, detail: String? = nil) {
         let failed = pending.filter { $0.value.generation == generation }
         for (id, call) in failed {
             pending[id] = nil
             call.timer.cancel()
-            call.continuation.resume(throwing: JSONRPCClientError.unreachable(url: url, reason: reason))
+            call.continuation.resume(throwing: JSONRPCClientError.unreachable(url: url, reason: reason, detail: detail))
         }
     }
 
@@ -309,9 +314,6 @@ public actor JSONRPCClient {
         var description: String { "the connection closed before it was established" }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        String(describing: error)
-    }
 }
 
 private final class WeakReference<Object: AnyObject & Sendable>: Sendable {

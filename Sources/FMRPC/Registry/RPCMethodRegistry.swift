@@ -28,8 +28,13 @@ public struct RPCMethodRegistry: Sendable {
     struct Method: Sendable {
         let description: RPCMethodDescription
         let timeout: Duration?
+        /// Units of the client's cost budget one call takes (``RPCServer/Configuration/clientBudget``).
+        let cost: Int
         let handler: Handler
     }
+
+    /// The cost fm-node gives `submit_transaction`: it checks signatures and spends CPU a query does not.
+    public static let submitCost = 10
 
     private(set) var methods: [String: Method] = [:]
 
@@ -43,6 +48,8 @@ public struct RPCMethodRegistry: Sendable {
     ///   - summary: One line for the generated API documentation.
     ///   - timeout: Overrides the server's request timeout; long polls such as `await_transaction`
     ///     set a longer one.
+    ///   - cost: Units of the calling client's cost budget one call takes (1 for a query; more for
+    ///     methods that cost the server real work, such as `submit_transaction`).
     ///   - handler: Called with the decoded params. It must honour task cancellation: it is
     ///     cancelled when its timeout passes or its connection closes.
     /// - Precondition: `name` is not yet registered and does not start with `rpc.`.
@@ -50,14 +57,16 @@ public struct RPCMethodRegistry: Sendable {
         _ name: String,
         summary: String = "",
         timeout: Duration? = nil,
+        cost: Int = 1,
         _ handler: @escaping @Sendable (Params, RPCRequestContext) async throws -> Result
     ) {
+        precondition(cost >= 1, "a method costs at least one unit")
         precondition(!name.isEmpty && !name.hasPrefix("rpc."), "JSON-RPC method names must not be empty or start with rpc.")
         precondition(methods[name] == nil, "JSON-RPC method \(name) is registered twice")
         let description = RPCMethodDescription(
             name: name, summary: summary, params: Self.typeName(Params.self), result: Self.typeName(Result.self),
             timeoutSeconds: timeout.map(\.seconds))
-        methods[name] = Method(description: description, timeout: timeout) { request, context in
+        methods[name] = Method(description: description, timeout: timeout, cost: cost) { request, context in
             let params = try RPCParamsDecoding.decode(Params.self, from: request)
             let result = try await handler(params, context)
             return try JSONConventions.encoder().encode(result)

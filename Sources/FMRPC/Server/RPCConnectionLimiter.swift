@@ -1,7 +1,8 @@
 internal import NIOConcurrencyHelpers
 
-/// The limits one connection's requests pass through: a token bucket for the request rate and a
-/// cap on requests being handled at once. Every message takes a token, valid or not.
+/// The limits one connection's requests pass through (for HTTP: one client address's requests): a
+/// token bucket for the request rate, a cap on requests being handled at once, and the client address's
+/// cost budget. Every message takes a rate token, valid or not, and its method's cost from the budget.
 final class RPCConnectionLimiter: Sendable {
     enum Admission: Sendable {
         case admitted
@@ -15,18 +16,22 @@ final class RPCConnectionLimiter: Sendable {
 
     private let state: NIOLockedValueBox<State>
     private let maxInFlight: Int
+    private let budget: RPCClientBudget?
 
-    init(rateLimit: RPCServer.RateLimit, maxInFlight: Int) {
+    init(rateLimit: RPCServer.RateLimit, maxInFlight: Int, budget: RPCClientBudget? = nil) {
         self.state = NIOLockedValueBox(
             State(bucket: TokenBucket(capacity: Double(rateLimit.burst), refillPerSecond: rateLimit.perSecond)))
         self.maxInFlight = maxInFlight
+        self.budget = budget
     }
 
-    /// Admits one request; when admitted, the caller must call ``release()`` once it has been answered.
-    func admit() -> Admission {
+    /// Admits one request costing `cost` budget units; when admitted, the caller must call ``release()``
+    /// once it has been answered.
+    func admit(cost: Int = 1) -> Admission {
         state.withLockedValue { state in
             guard state.bucket.take() else { return .rejected(.rateLimited(perSecond: state.bucket.refillPerSecond)) }
             guard state.inFlight < maxInFlight else { return .rejected(.tooManyInFlight(limit: maxInFlight)) }
+            if let budget, !budget.take(cost) { return .rejected(.budgetExceeded(perSecond: budget.perSecond)) }
             state.inFlight += 1
             return .admitted
         }

@@ -5,7 +5,7 @@ import Foundation
 import Logging
 
 /// Turns one request message into its response, independent of the transport: strict envelope
-/// checks, admission (rate limit and in-flight cap), method lookup, params decoding, the
+/// checks, admission (rate limit, in-flight cap, the client's cost budget), method lookup, params decoding, the
 /// per-request timeout, and the mapping of thrown errors to JSON-RPC error objects.
 struct RPCDispatcher: Sendable {
     let registry: RPCMethodRegistry
@@ -24,7 +24,11 @@ struct RPCDispatcher: Sendable {
         case .success(let request): request.responseID
         case .failure(let rejection): rejection.id
         }
-        switch limiter.admit() {
+        let cost: Int = switch parsed {
+        case .success(let request): registry.methods[request.method]?.cost ?? 1
+        case .failure: 1
+        }
+        switch limiter.admit(cost: cost) {
         case .admitted: break
         case .rejected(let error):
             metrics.rejected(error.code)

@@ -12,10 +12,23 @@ extension RPCServer {
         /// get error -32001 and the connection stays open; a single WebSocket frame larger than
         /// twice this closes the connection with close code 1009 (message too big).
         public var maxRequestBytes: Int
-        /// Per-connection request rate (all HTTP `POST /rpc` requests share one bucket).
+        /// Request rate per WebSocket connection, and per client address for HTTP `POST /rpc` (all HTTP
+        /// requests from one address share one bucket; other addresses are not affected).
         public var rateLimit: RateLimit
-        /// Requests a connection may have in flight at once; more get error -32003.
+        /// Requests a connection (for HTTP: a client address) may have in flight at once; more get error -32003.
         public var maxInFlightPerConnection: Int
+        /// Cost units one client address may spend over all its connections, WebSocket and HTTP; each
+        /// request costs its method's cost (1 unless registered higher; fm-node's `submit_transaction`
+        /// costs ``RPCMethodRegistry/submitCost``). Over budget: error -32002 `rate_limited`.
+        public var clientBudget: RateLimit
+        /// Open connections one remote address may hold; more are answered `429 Too Many Requests` and closed.
+        public var maxConnectionsPerAddress: Int
+        /// A connection that reads and writes nothing for this long is closed (idle keep-alive, half-open,
+        /// an unfinished request). Must exceed the longest method timeout (fm-node's long polls: 55 s);
+        /// WebSockets stay busy with the server's pings every 30 s.
+        public var idleTimeout: Duration
+        /// How long a closing connection is drained of the peer's unread input before it is closed anyway.
+        public var lingerTimeout: Duration
         /// Time a handler gets before the request fails with -32004, unless its method sets its own.
         public var requestTimeout: Duration
         /// Sent in the HTTP `Server` header.
@@ -27,6 +40,10 @@ extension RPCServer {
             maxRequestBytes: Int = 1 << 20,
             rateLimit: RateLimit = RateLimit(burst: 200, perSecond: 100),
             maxInFlightPerConnection: Int = 64,
+            clientBudget: RateLimit = RateLimit(burst: 400, perSecond: 200),
+            maxConnectionsPerAddress: Int = 32,
+            idleTimeout: Duration = .seconds(120),
+            lingerTimeout: Duration = .seconds(2),
             requestTimeout: Duration = .seconds(60),
             serverName: String = "fm"
         ) {
@@ -35,6 +52,10 @@ extension RPCServer {
             self.maxRequestBytes = maxRequestBytes
             self.rateLimit = rateLimit
             self.maxInFlightPerConnection = maxInFlightPerConnection
+            self.clientBudget = clientBudget
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.idleTimeout = idleTimeout
+            self.lingerTimeout = lingerTimeout
             self.requestTimeout = requestTimeout
             self.serverName = serverName
         }

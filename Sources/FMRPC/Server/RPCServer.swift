@@ -2,6 +2,7 @@ import CoreMetrics
 import FMCore
 import Foundation
 internal import Hummingbird
+internal import HummingbirdCore
 internal import HummingbirdWebSocket
 import Logging
 internal import NIOConcurrencyHelpers
@@ -18,6 +19,10 @@ import ServiceLifecycle
 /// - `GET /` — the status page the host supplies.
 /// - `GET /metrics` — Prometheus text from the host's registry (404 when none was given).
 ///
+/// Every connection first passes ``ConnectionGuardHandler`` (per-address cap, idle timeout, `400` for
+/// input that is not HTTP, lingering close); requests are limited per WebSocket connection, per client
+/// address for HTTP, and by the client address's cost budget (``RPCClientTable``).
+///
 /// It is a swift-service-lifecycle `Service`: run it in the host's `ServiceGroup`; on graceful
 /// shutdown it stops accepting connections, closes WebSockets with code 1000 and returns.
 public final class RPCServer: Service, Sendable {
@@ -29,8 +34,8 @@ public final class RPCServer: Service, Sendable {
     private let logger: Logger
     private let port = Promise<Int>()
     private let connectionCounter = NIOLockedValueBox<UInt64>(0)
-    /// The one limiter all HTTP `POST /rpc` requests share.
-    private let httpLimiter: RPCConnectionLimiter
+    /// Per client address: connections, the HTTP limiter, the cost budget.
+    private let clients: RPCClientTable
 
     /// - Parameters:
     ///   - registry: The methods to serve.
@@ -57,8 +62,7 @@ public final class RPCServer: Service, Sendable {
         self.dispatcher = RPCDispatcher(
             registry: registry, requestTimeout: configuration.requestTimeout, logger: logger,
             metrics: RPCServerMetrics(factory: metricsFactory ?? MetricsSystem.factory))
-        self.httpLimiter = RPCConnectionLimiter(
-            rateLimit: configuration.rateLimit, maxInFlight: configuration.maxInFlightPerConnection)
+        self.clients = RPCClientTable(configuration: configuration)
     }
 
     /// The bound port, once the server listens (useful with port 0). Throws if the server failed
@@ -81,7 +85,7 @@ public final class RPCServer: Service, Sendable {
     // MARK: - Application
 
     private func makeApplication() -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: RPCHTTPContext.self)
         router.get("/") { [statusPage] _, _ -> Response in
             let page = await statusPage()
             return Self.response(.ok, contentType: page.contentType, body: page.body)
@@ -93,21 +97,32 @@ public final class RPCServer: Service, Sendable {
             return Self.response(
                 .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Data(prometheus.emitToBuffer()))
         }
-        router.post("/rpc") { [self] request, _ -> Response in
-            await self.serveHTTP(request)
+        router.post("/rpc") { [self] request, context -> Response in
+            await self.serveHTTP(request, limiter: clients.httpLimiter(context.client))
         }
 
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: RPCWebSocketContext.self)
         webSocketRouter.ws("/") { [self] inbound, outbound, context in
-            await self.serveWebSocket(inbound: inbound, outbound: outbound, logger: context.logger)
+            await self.serveWebSocket(
+                inbound: inbound, outbound: outbound, limiter: clients.connectionLimiter(context.requestContext.client),
+                logger: context.logger)
         }
 
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)),
             closeTimeout: .seconds(5))
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let timeouts = ConnectionGuardHandler.Timeouts(
+            idle: TimeAmount(configuration.idleTimeout), linger: TimeAmount(configuration.lingerTimeout))
+        let server = HTTPServerBuilder { [clients] responder in
+            GuardedChildChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder, configuration: .init(ws: webSocket)),
+                clients: clients, timeouts: timeouts)
+        }
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: webSocket)),
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
             onServerRunning: { [port, logger] channel in
@@ -120,13 +135,13 @@ public final class RPCServer: Service, Sendable {
 
     // MARK: - WebSocket
 
-    private func serveWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+    private func serveWebSocket(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, limiter: RPCConnectionLimiter, logger: Logger
+    ) async {
         let connectionID = connectionCounter.withLockedValue { counter in
             counter += 1
             return counter
         }
-        let limiter = RPCConnectionLimiter(
-            rateLimit: configuration.rateLimit, maxInFlight: configuration.maxInFlightPerConnection)
         dispatcher.metrics.connectionOpened()
         defer { dispatcher.metrics.connectionClosed() }
 
@@ -195,7 +210,7 @@ public final class RPCServer: Service, Sendable {
 
     // MARK: - HTTP POST /rpc
 
-    private func serveHTTP(_ request: Request) async -> Response {
+    private func serveHTTP(_ request: Request, limiter: RPCConnectionLimiter) async -> Response {
         let limit = configuration.maxRequestBytes
         let body: ByteBuffer
         do {
@@ -208,7 +223,7 @@ public final class RPCServer: Service, Sendable {
         }
         guard
             let response = await dispatcher.handle(
-                Data(body.readableBytesView), connectionID: 0, transport: .http, limiter: httpLimiter)
+                Data(body.readableBytesView), connectionID: 0, transport: .http, limiter: limiter)
         else {
             return Response(status: .noContent)
         }
@@ -219,6 +234,30 @@ public final class RPCServer: Service, Sendable {
         Response(
             status: status, headers: [.contentType: contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// The HTTP request context, with the client address the per-address limits key on.
+struct RPCHTTPContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let client: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        client = RPCClientTable.address(of: source.channel.remoteAddress)
+    }
+}
+
+/// The WebSocket upgrade's request context, with the client address.
+struct RPCWebSocketContext: RequestContext, WebSocketRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<Self>
+    let client: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        client = RPCClientTable.address(of: source.channel.remoteAddress)
     }
 }
 

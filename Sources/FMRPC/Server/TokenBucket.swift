@@ -16,14 +16,14 @@ public struct TokenBucket: Sendable {
         self.updated = now
     }
 
-    /// Takes one token if there is one.
-    public mutating func take(now: ContinuousClock.Instant = .now) -> Bool {
+    /// Takes `count` tokens (one request, or a request's cost) if there are that many.
+    public mutating func take(_ count: Double = 1, now: ContinuousClock.Instant = .now) -> Bool {
         if now > updated {
             tokens = min(capacity, tokens + (now - updated).seconds * refillPerSecond)
             updated = now
         }
-        guard tokens >= 1 else { return false }
-        tokens -= 1
+        guard tokens >= count else { return false }
+        tokens -= count
         return true
     }
 }

@@ -74,12 +74,21 @@ extension JSONRPCError {
         Self(.rateLimited, "rate_limited", "rate limit exceeded (\(perSecond) requests per second per connection)")
     }
 
+    /// The client address spent its cost budget (all its connections together); same code as a rate limit.
+    public static func budgetExceeded(perSecond: Double) -> Self {
+        Self(
+            .rateLimited, "rate_limited",
+            "request budget of this client address exceeded (\(perSecond) cost units per second; submit_transaction costs more than a query)")
+    }
+
     public static func tooManyInFlight(limit: Int) -> Self {
         Self(.tooManyInFlight, "too_many_in_flight", "too many requests in flight on this connection (limit \(limit))")
     }
 
     public static func cancelled(method: String) -> Self {
-        Self(.internalError, "cancelled", "\"\(method)\" was cancelled (connection closed or server stopping)")
+        Self(
+            .internalError, "cancelled", "\"\(method)\" was cancelled (connection closed or server stopping)",
+            category: .unreachable)
     }
 
     public static func timeout(method: String, after: Duration) -> Self {

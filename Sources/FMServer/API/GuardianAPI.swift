@@ -17,7 +17,10 @@ public enum GuardianAPI {
     public static let longPoll: Duration = .seconds(50)
 
     public static func register(into registry: inout RPCMethodRegistry, node: GuardianNode) {
-        registry.register("submit_transaction", summary: "Checks a transaction and submits it to consensus") {
+        registry.register(
+            "submit_transaction", summary: "Checks a transaction and submits it to consensus",
+            cost: RPCMethodRegistry.submitCost
+        ) {
             (params: SubmitTransactionParams, _) async throws -> SubmitTransactionResult in
             guard let bytes = Hex.decode(params.transaction), let transaction = try? Transaction(canonicalBytes: bytes) else {
                 throw JSONRPCError.invalidParams(field: "transaction", expected: "a canonically encoded transaction as hex")

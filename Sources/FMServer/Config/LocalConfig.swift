@@ -16,6 +16,30 @@ public struct LocalConfig: Codable, Hashable, Sendable {
     /// `"bitcoind": {"url": ..., "cookie_file": ...}` (or `user` and `password`); `nil`: the wallet does not vote
     /// (e-cash still works).
     public var bitcoind: BitcoinRPCConfig?
+    /// Overrides of the client API's per-address limits, in local.json as `"api_limits": {...}`; absent: the
+    /// defaults of docs/rpc.md.
+    public var apiLimits: APILimits?
+
+    /// Per-client-address limits of the client API (docs/rpc.md, "Limits"); each absent field keeps its default.
+    public struct APILimits: Codable, Hashable, Sendable {
+        /// Open connections per remote IP address (default 32).
+        public var maxConnectionsPerAddress: Int?
+        /// Seconds without traffic before a connection is closed (default 120; must exceed 55, the long polls).
+        public var idleTimeoutSeconds: Int?
+        /// The cost budget per address: burst and units per second (defaults 400 and 200).
+        public var clientBudgetBurst: Int?
+        public var clientBudgetPerSecond: Int?
+
+        public init(
+            maxConnectionsPerAddress: Int? = nil, idleTimeoutSeconds: Int? = nil, clientBudgetBurst: Int? = nil,
+            clientBudgetPerSecond: Int? = nil
+        ) {
+            self.maxConnectionsPerAddress = maxConnectionsPerAddress
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.clientBudgetBurst = clientBudgetBurst
+            self.clientBudgetPerSecond = clientBudgetPerSecond
+        }
+    }
 
     public init(peerId: PeerID, p2pBindHost: String, p2pBindPort: Int, apiBindHost: String, apiBindPort: Int,
                 databasePath: String = "guardian.sqlite", bitcoind: BitcoinRPCConfig? = nil) {

@@ -144,7 +144,10 @@ extension ConsensusDriver {
     }
 
     private func transmit(_ message: ConsensusMessage, to peer: PeerID?) {
-        let bytes = message.encoded
+        transmit(message.encoded, to: peer)
+    }
+
+    private func transmit(_ bytes: [UInt8], to peer: PeerID?) {
         do {
             if let peer { try transport.send(bytes, to: peer) } else { try transport.broadcast(bytes) }
         } catch {
@@ -152,18 +155,16 @@ extension ConsensusDriver {
         }
     }
 
-    /// Answers a catch-up request with as many stored blocks as fit in one frame.
+    /// Answers a catch-up request with as many stored blocks as fit in one frame, sent as stored (the engine asks
+    /// at most once per retransmission period per peer, so this is one bounded read per peer and period).
     private func serveBlocks(to peer: PeerID, from height: UInt64, maxCount: Int) async throws {
-        var blocks = try await store.blocks(from: height, maxCount: maxCount)
-        while !blocks.isEmpty {
-            let message = ConsensusMessage.blockResponse(blocks).encoded
-            if message.count <= transport.maxFrameSize {
-                transmit(.blockResponse(blocks), to: peer)
-                return
-            }
-            blocks.removeLast((blocks.count + 1) / 2)
+        let budget = transport.maxFrameSize - ConsensusMessage.blockResponseOverhead
+        let blocks = try await store.encodedBlocks(from: height, maxCount: maxCount, maxBytes: budget)
+        guard !blocks.isEmpty else {
+            logger.error("a finalized block is larger than the peer frame limit", metadata: ["height": "\(height)"])
+            return
         }
-        logger.error("a finalized block is larger than the peer frame limit", metadata: ["height": "\(height)"])
+        transmit(ConsensusMessage.blockResponseBytes(encodedBlocks: blocks), to: peer)
     }
 
     // MARK: - Finalized block subscribers

@@ -19,7 +19,7 @@ public final class LoopbackFederation: Sendable {
     public let identities: [TLSIdentity]
     public let keypairs: [Keypair]
     public let ports: [Int]
-    public let genesis = Hash256.sha256(Array("fm loopback federation".utf8))
+    public let federationID = FederationID(Hash256.sha256(Array("fm loopback federation".utf8)))
     /// Applied to every guardian's consensus configuration (timeouts, limits).
     public let tuneConsensus: @Sendable (inout ConsensusConfiguration) -> Void
 
@@ -42,7 +42,7 @@ public final class LoopbackFederation: Sendable {
     /// Loopback-friendly timing: short timeouts so tests and benchmarks move fast; then `tuneConsensus`.
     public func consensusConfiguration(_ peer: PeerID) -> ConsensusConfiguration {
         var configuration = ConsensusConfiguration(
-            peers: peers, ownID: peer, genesisHash: genesis, iterationTimeout: .seconds(2),
+            peers: peers, ownID: peer, federationID: federationID, iterationTimeout: .seconds(2),
             idleProposalDelay: .milliseconds(20), retransmitInterval: .milliseconds(300))
         tuneConsensus(&configuration)
         return configuration
@@ -55,7 +55,7 @@ public final class LoopbackFederation: Sendable {
             endpoints[other] = PeerEndpoint(host: "127.0.0.1", port: ports[index], certificate: identities[index].certificate)
         }
         var configuration = PeerNetworkConfiguration(
-            ourID: peer, identity: identities[Int(peer.rawValue)], listenHost: "127.0.0.1",
+            ourID: peer, networkID: federationID.hash, identity: identities[Int(peer.rawValue)], listenHost: "127.0.0.1",
             listenPort: ports[Int(peer.rawValue)], peers: endpoints)
         configuration.reconnectBackoff = ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(300))
         return configuration

@@ -70,10 +70,10 @@ public final class GuardianNode: Sendable {
         let identity = try TLSIdentity(privateKeyRawRepresentation: tlsKey, certificateDER: ownCertificate)
         network = try PeerNetwork(
             configuration: PeerNetworkConfiguration(
-                ourID: own, identity: identity, listenHost: configs.local.p2pBindHost,
+                ourID: own, networkID: federationID.hash, identity: identity, listenHost: configs.local.p2pBindHost,
                 listenPort: configs.local.p2pBindPort, peers: endpoints))
         var consensus = ConsensusConfiguration(
-            peers: configs.consensus.peerIDs, ownID: own, genesisHash: federationID.hash)
+            peers: configs.consensus.peerIDs, ownID: own, federationID: federationID)
         tuneConsensus(&consensus)
         driver = ConsensusDriver(
             configuration: consensus, signer: SchnorrConsensusSigner(peer: own, keypair: keypair),
@@ -162,10 +162,42 @@ public final class GuardianNode: Sendable {
         }
         let start = try await processor.nextHeight()
         for try await block in driver.finalizedBlocks(from: start) {
-            let outcome = try await processor.apply(
-                height: block.header.height, proposer: block.header.proposer, items: block.items)
+            let outcome = try await applyRetrying(block)
             commits.notifyCommit()
+            if let outcome { await reportStateDigest(outcome) }
             if outcome?.haltedReason != nil { return }
+        }
+    }
+
+    /// Updates the digest metrics and, every ``StateDigests/reportInterval`` blocks, proposes this guardian's digest
+    /// for the others to compare.
+    func reportStateDigest(_ outcome: BlockOutcome) async {
+        DigestMetrics.shared.record(outcome)
+        guard outcome.height % StateDigests.reportInterval == 0 else { return }
+        let report = StateDigestReport(peer: peerID, height: outcome.height, digest: outcome.stateDigest)
+        do { try await driver.submit(item: FederationItem.stateDigest(report).canonicalBytes) } catch {
+            logger.debug("state digest of block \(outcome.height) not submitted: \(error)")
+        }
+    }
+
+    /// Applies `block`, retrying with backoff while applying it fails for an environmental reason (disk I/O, disk
+    /// full, a module's unavailable dependency: ``ProcessingFailure``), since nothing of a failed attempt is kept
+    /// and every other failure of an item is a rejection. A halted guardian or a block out of order is an error.
+    func applyRetrying(_ block: FinalizedBlock) async throws -> BlockOutcome? {
+        var delay = Duration.milliseconds(500)
+        while true {
+            do {
+                return try await processor.apply(
+                    height: block.header.height, proposer: block.header.proposer, items: block.items)
+            } catch let error as ProcessingError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.error("could not apply block \(block.header.height), retrying in \(delay): \(error)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
+            }
         }
     }
 
@@ -194,6 +226,7 @@ public final class GuardianNode: Sendable {
             consensusRunning: driverStatus.isRunning,
             peers: configs.consensus.peers.map { GuardianStatus.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) },
             haltedReason: try await processor.haltReason(),
+            stateDigest: try await processor.stateDigestStatus(),
             modules: Dictionary(
                 processor.modules.values.compactMap { module in
                     (module as? any BackgroundServerModule).map { (module.kind.rawValue, $0.backgroundStatus) }
@@ -225,6 +258,8 @@ public struct GuardianStatus: Codable, Hashable, Sendable {
     public var peers: [Peer]
     /// Set when the audit failed and the guardian stopped applying blocks.
     public var haltedReason: String?
+    /// The state digest after the last applied block and the other guardians' digests that differed from ours.
+    public var stateDigest: StateDigestStatus?
     /// Modules' background health by kind, e.g. `"wallet": "bitcoin node at height 812"`.
     public var modules: [String: String]?
 }

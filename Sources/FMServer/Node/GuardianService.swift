@@ -31,6 +31,13 @@ extension GuardianNode {
         configuration.host = host ?? configs.local.apiBindHost
         configuration.port = port ?? configs.local.apiBindPort
         configuration.serverName = "fm-node"
+        if let limits = configs.local.apiLimits {
+            if let value = limits.maxConnectionsPerAddress { configuration.maxConnectionsPerAddress = max(1, value) }
+            if let value = limits.idleTimeoutSeconds { configuration.idleTimeout = .seconds(max(60, value)) }
+            if let burst = limits.clientBudgetBurst, let rate = limits.clientBudgetPerSecond {
+                configuration.clientBudget = .init(burst: max(RPCMethodRegistry.submitCost, burst), perSecond: Double(max(1, rate)))
+            }
+        }
         return RPCServer(
             registry: registry, configuration: configuration,
             statusPage: { [self] in

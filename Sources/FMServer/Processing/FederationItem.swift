@@ -7,11 +7,14 @@ import FMEncoding
 public enum FederationItem: Hashable, Sendable, CanonicalCodable {
     case transaction(Transaction)
     case module(ModuleItem)
+    /// A guardian's state digest after an earlier block, compared by every other guardian when applied.
+    case stateDigest(StateDigestReport)
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
         case .transaction(let transaction): encoder.writeVariant(0) { $0.write(transaction) }
         case .module(let item): encoder.writeVariant(1) { $0.write(item) }
+        case .stateDigest(let report): encoder.writeVariant(2) { $0.write(report) }
         }
     }
 
@@ -20,8 +23,34 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
         switch index {
         case 0: self = .transaction(try body.read())
         case 1: self = .module(try body.read())
+        case 2: self = .stateDigest(try body.read())
         default: throw .invalidValue("unknown consensus item variant \(index)")
         }
         try body.finish()
+    }
+}
+
+/// `peer`'s state digest after applying block `height` (docs/architecture.md, "State digest").
+public struct StateDigestReport: Hashable, Sendable, CanonicalCodable {
+    public let peer: PeerID
+    public let height: UInt64
+    public let digest: Hash256
+
+    public init(peer: PeerID, height: UInt64, digest: Hash256) {
+        self.peer = peer
+        self.height = height
+        self.digest = digest
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(peer)
+        encoder.write(height)
+        encoder.write(digest)
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        peer = try decoder.read()
+        height = try decoder.read()
+        digest = try decoder.read()
     }
 }

@@ -1,7 +1,8 @@
 import FMDatabase
 import GRDB
 
-/// The guardian's own tables: the outcome of every transaction it processed and its processing cursor.
+/// The guardian's own tables: the outcome of every transaction it processed, its processing cursor, the state
+/// digest after every block and the other guardians' digests that differed from it.
 enum ProcessingSchema {
     static let schema = SubsystemSchema(
         prefix: "server",
@@ -23,6 +24,22 @@ enum ProcessingSchema {
                         );
                         INSERT INTO server_cursor (id, next_height, halted_reason) VALUES (0, 0, NULL);
                         """)
-            }
+            },
+            SchemaMigration("v2 state digests") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE server_state_digests (
+                            height INTEGER PRIMARY KEY NOT NULL,
+                            digest BLOB NOT NULL CHECK (length(digest) = 32)
+                        );
+                        CREATE TABLE server_digest_mismatches (
+                            height INTEGER NOT NULL,
+                            peer INTEGER NOT NULL,
+                            digest BLOB NOT NULL,
+                            ours BLOB NOT NULL,
+                            PRIMARY KEY (height, peer)
+                        ) WITHOUT ROWID;
+                        """)
+            },
         ])
 }

@@ -2,6 +2,9 @@ import FMCore
 import FMServerCore
 
 /// What became of a transaction, as recorded under its txid and reported by `await_transaction`.
+///
+/// Only a copy whose signatures verify is recorded (``StatelessChecks/UnauthorizedCopy``), so a forged copy cannot
+/// shadow the genuine transaction. A recorded outcome is final: the client releases a rejected transaction's notes.
 public enum TransactionOutcome: Hashable, Sendable {
     case accepted
     case rejected(TransactionRejection)
@@ -30,6 +33,10 @@ enum TransactionCheck {
         TransactionRejection(
             code: "unbalanced",
             message: "inputs total \(inputs) but outputs plus fees total \(outputs) + \(fees); they must be equal")
+    }
+
+    static func missingMeta(input: Int) -> TransactionRejection {
+        TransactionRejection(code: "processing_failed", message: "the module of input \(input) returned no meta for it")
     }
 
     static let overflow = TransactionRejection(code: "amount_overflow", message: "the transaction's amounts overflow")

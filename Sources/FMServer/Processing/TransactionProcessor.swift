@@ -10,15 +10,21 @@ import Logging
 /// Applies finalized blocks to the guardian's state through the module servers (BRIEF §2, §6).
 ///
 /// - Important: one block is applied in ONE database write transaction, together with the advance of the
-///   processing cursor, so a crash leaves either the whole block applied or none of it. Each transaction of the
-///   block runs in a savepoint: when any check fails the savepoint is rolled back (no module keeps anything it
-///   wrote) and the rejection is recorded under the txid. A txid already recorded is skipped. After each block all
-///   modules are audited; if liabilities exceed assets the guardian halts: it records why, logs it at critical
-///   level and applies no further block.
+///   processing cursor, so a crash leaves either the whole block applied or none of it. The stateless checks of
+///   its transactions (signatures, pairings: ``StatelessChecks``) run before that transaction opens, on a
+///   verification queue of their own. Each transaction then runs in a savepoint: when any check fails the savepoint
+///   is rolled back (no module keeps anything it wrote) and the rejection is recorded under the txid, unless the
+///   copy's signatures did not verify (a copy its spenders did not sign says nothing about the txid). A recorded
+///   outcome is final and its txid is skipped when it comes again: a rejection is recorded only for a copy its
+///   spenders signed, and its client releases the notes on that verdict, so a later copy must not spend them. Whatever a module throws is a deterministic rejection except
+///   environmental failures, which abort the block so that it is applied again (``ProcessingFailure``). After each
+///   block all modules are audited; if liabilities exceed assets the guardian halts: it records why, logs it at
+///   critical level and applies no further block.
 public final class TransactionProcessor: Sendable {
     public let database: SQLiteDatabase
     public let modules: [ModuleInstanceID: any ServerModule]
     let logger: Logger
+    let queues = VerificationQueues()
 
     /// The schemas the guardian's database must be opened with: the processor's and every module's.
     public static func schemas(for modules: [any ServerModule]) -> [SubsystemSchema] {
@@ -48,11 +54,15 @@ public final class TransactionProcessor: Sendable {
     ///
     /// A block below the cursor was already applied and is ignored (returns `nil`); a block above it is an error
     /// (blocks must be applied in order, without gaps). Items that are not valid consensus items are skipped.
-    /// Throws ``ProcessingError/halted(_:)`` once the audit has failed.
+    /// Throws ``ProcessingError/halted(_:)`` once the audit has failed, and any environmental failure
+    /// (``ProcessingFailure``), after which nothing of the block is kept and it can be applied again.
     @discardableResult
     public func apply(height: UInt64, proposer: PeerID, items: [[UInt8]]) async throws -> BlockOutcome? {
         let modules = modules
         let logger = logger
+        if try await nextHeight() > height { return nil }
+        let decoded = items.map { try? FederationItem(canonicalBytes: $0) }
+        let verdicts = try await queues.blocks.run { try Self.statelessVerdicts(decoded, modules: modules) }
         let outcome: BlockOutcome? = try await database.write { db in
             let cursor = try Self.cursor(db)
             if let reason = cursor.haltedReason { throw ProcessingError.halted(reason) }
@@ -61,45 +71,64 @@ public final class TransactionProcessor: Sendable {
                 throw ProcessingError.outOfOrder(expected: cursor.nextHeight, found: height)
             }
             var outcome = BlockOutcome(height: height)
-            for raw in items {
-                guard let item = try? FederationItem(canonicalBytes: raw) else {
-                    logger.warning("skipping an undecodable consensus item", metadata: ["height": "\(height)"])
-                    continue
-                }
+            for (index, item) in decoded.enumerated() {
                 switch item {
+                case nil:
+                    logger.warning("skipping an undecodable consensus item", metadata: ["height": "\(height)"])
                 case .transaction(let transaction):
                     let txid = transaction.txid
                     if try Self.recordedOutcome(txid, db: db) != nil { continue }
-                    var result = TransactionOutcome.accepted
-                    try db.inSavepoint {
-                        do {
-                            try Self.process(transaction, modules: modules, db: db)
-                            return .commit
-                        } catch let rejection as TransactionRejection {
-                            result = .rejected(rejection)
-                            return .rollback
-                        }
+                    let result: TransactionOutcome
+                    switch verdicts[index] {
+                    case .unauthorized(let rejection):
+                        logger.warning(
+                            "block \(height) proposed by \(proposer) carries a copy of \(txid) that its spenders did not sign (\(rejection.message)); not recorded")
+                        outcome.transactions.append(ProcessedTransaction(txid: txid, outcome: .rejected(rejection), recorded: false))
+                        continue
+                    case .rejected(let rejection):
+                        result = .rejected(rejection)
+                    case .verified(let metas):
+                        result = try Self.applyStateful(transaction, inputMetas: metas, modules: modules, db: db)
+                    case nil:
+                        result = .rejected(ProcessingFailure.unexpected(ProcessingError.missingVerdict))
                     }
                     try Self.record(txid, result, height: height, db: db)
-                    outcome.transactions.append(ProcessedTransaction(txid: txid, outcome: result))
+                    outcome.transactions.append(ProcessedTransaction(txid: txid, outcome: result, recorded: true))
+                case .stateDigest(let report):
+                    // A guardian reports only its own digest, in a block it proposes.
+                    guard report.peer == proposer, let mismatch = try StateDigests.compare(report, db: db) else { continue }
+                    logger.critical(
+                        "STATE DIVERGENCE: \(report.peer)'s state digest after block \(report.height) is \(mismatch.theirs), ours is \(mismatch.ours)")
+                    outcome.digestMismatches.append(mismatch)
                 case .module(let moduleItem):
                     guard let module = modules[moduleItem.module] else { continue }
                     try db.inSavepoint {
                         do {
                             try module.processConsensusItem(moduleItem.payload, from: proposer, db: db)
                             return .commit
-                        } catch is TransactionRejection {
+                        } catch {
+                            guard case .reject(let why) = ProcessingFailure.classify(error) else { throw error }
+                            if why.code == ProcessingFailure.unexpectedCode {
+                                logger.warning("skipping a consensus item of module \(moduleItem.module) from \(proposer): \(why.message)")
+                            }
                             return .rollback
                         }
                     }
                 }
             }
-            let audit = try Self.audit(modules: modules, db: db)
-            outcome.audit = audit
             var haltedReason: String? = nil
-            if !audit.total.isSolvent {
-                haltedReason = "audit failed after block \(height): liabilities \(audit.total.liabilities) exceed assets \(audit.total.assets)"
+            do {
+                let audit = try Self.audit(modules: modules, db: db)
+                outcome.audit = audit
+                if !audit.total.isSolvent {
+                    haltedReason = "audit failed after block \(height): liabilities \(audit.total.liabilities) exceed assets \(audit.total.assets)"
+                }
+            } catch {
+                guard case .reject = ProcessingFailure.classify(error) else { throw error }
+                haltedReason = "audit failed after block \(height): \(error)"
             }
+            outcome.stateDigest = try StateDigests.record(
+                height: height, transactions: outcome.transactions, modules: modules, db: db)
             try db.execute(
                 sql: "UPDATE server_cursor SET next_height = ?, halted_reason = ? WHERE id = 0",
                 arguments: [(height + 1).storedInteger("next_height"), haltedReason])
@@ -112,26 +141,90 @@ public final class TransactionProcessor: Sendable {
         return outcome
     }
 
-    // MARK: - Transactions
+    /// What the stateless checks said about one item of a block.
+    enum StatelessVerdict: Sendable {
+        case verified([InputMeta])
+        case rejected(TransactionRejection)
+        case unauthorized(TransactionRejection)
+    }
 
-    /// Checks `transaction` against committed state without changing it: what `submit_transaction` answers at once.
-    /// Returns the recorded outcome if the transaction was already processed.
-    public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
-        let modules = modules
-        return try await database.write { db in
-            if let recorded = try Self.recordedOutcome(transaction.txid, db: db) { return recorded }
-            var result = TransactionOutcome.accepted
-            try db.inSavepoint {
-                do { try Self.process(transaction, modules: modules, db: db) } catch let rejection as TransactionRejection {
-                    result = .rejected(rejection)
-                }
-                return .rollback
-            }
-            return result
+    /// The stateless verdict of every transaction among `items` (by index; `nil` for other items). Throws only an
+    /// environmental failure.
+    static func statelessVerdicts(
+        _ items: [FederationItem?], modules: [ModuleInstanceID: any ServerModule]
+    ) throws -> [StatelessVerdict?] {
+        try items.map { item in
+            guard case .transaction(let transaction) = item else { return nil }
+            return try statelessVerdict(transaction, modules: modules)
         }
     }
 
-    /// The recorded outcome of `txid`, or `nil` if it has not been processed.
+    static func statelessVerdict(
+        _ transaction: Transaction, modules: [ModuleInstanceID: any ServerModule]
+    ) throws -> StatelessVerdict {
+        do {
+            return .verified(try StatelessChecks.verify(transaction, modules: modules))
+        } catch let copy as StatelessChecks.UnauthorizedCopy {
+            return .unauthorized(copy.rejection)
+        } catch {
+            guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
+            return .rejected(rejection)
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Checks `transaction` against committed state without changing it: what `submit_transaction` answers at once.
+    /// Returns `.accepted` at once if the txid was already accepted.
+    ///
+    /// The costly checks hold no transaction: the stateless checks run on a verification queue (refused with
+    /// ``ProcessingError/busy(_:)`` when it is full), the stateful ones in a read transaction, which in WAL mode
+    /// runs beside the writer on a snapshot (any write, even one rolled back later, would take SQLite's single
+    /// write lock). Modules check statefully with their read-only forms (``ServerModule/verifyInputs(_:db:)``,
+    /// ``ServerModule/verifyOutput(_:outPoint:db:)``); a rejection there is confirmed in a rolled-back savepoint.
+    public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
+        let modules = modules
+        if let recorded = try await outcome(of: transaction.txid) { return recorded }
+        let verdict = try await queues.forSubmission(transaction).run {
+            try Self.statelessVerdict(transaction, modules: modules)
+        }
+        switch verdict {
+        case .rejected(let rejection), .unauthorized(let rejection): return .rejected(rejection)
+        case .verified(let metas):
+            let readOnly = try await database.read { db in
+                try Self.statefulOutcome(transaction, inputMetas: metas, modules: modules, db: db, applying: false)
+            }
+            guard case .rejected = readOnly else { return .accepted }
+            // A read-only check cannot see what a transaction's inputs do for its outputs (a peg-in funding a
+            // peg-out of the same transaction), so a rejection is confirmed by applying the stateful part in a
+            // savepoint that is rolled back. Only that part takes the writer (look-ups and a peg-out plan:
+            // milliseconds), and only for a transaction whose signatures and proofs all verified.
+            return try await database.write { db in
+                var outcome = TransactionOutcome.accepted
+                try db.inSavepoint {
+                    outcome = try Self.statefulOutcome(transaction, inputMetas: metas, modules: modules, db: db, applying: true)
+                    return .rollback
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// The stateful check's verdict; rethrows an environmental failure.
+    static func statefulOutcome(
+        _ transaction: Transaction, inputMetas: [InputMeta], modules: [ModuleInstanceID: any ServerModule], db: Database,
+        applying: Bool
+    ) throws -> TransactionOutcome {
+        do {
+            try checkStateful(transaction, inputMetas: inputMetas, modules: modules, db: db, applying: applying)
+            return .accepted
+        } catch {
+            guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
+            return .rejected(rejection)
+        }
+    }
+
+    /// The recorded outcome of `txid`, or `nil` if no copy its spenders signed has been processed.
     public func outcome(of txid: TransactionID) async throws -> TransactionOutcome? {
         try await database.read { db in try Self.recordedOutcome(txid, db: db) }
     }
@@ -155,44 +248,69 @@ public final class TransactionProcessor: Sendable {
         }
     }
 
+    /// This guardian's state digest after block `height`, if it has one.
+    public func stateDigest(at height: UInt64) async throws -> Hash256? {
+        try await database.read { db in try StateDigests.digest(at: height, db: db) }
+    }
+
+    /// The latest state digest and the mismatches reported so far.
+    public func stateDigestStatus() async throws -> StateDigestStatus {
+        try await database.read { db in try StateDigests.status(db) }
+    }
+
     /// Every module's audit in the committed state and their total.
     public func audit() async throws -> FederationAudit {
         let modules = modules
         return try await database.read { db in try Self.audit(modules: modules, db: db) }
     }
 
-    /// Validates and applies one transaction in `db`; throws a ``TransactionRejection`` if it is invalid.
-    static func process(_ transaction: Transaction, modules: [ModuleInstanceID: any ServerModule], db: Database) throws {
-        guard !transaction.inputs.isEmpty else { throw TransactionCheck.empty }
-        guard transaction.signatures.count == transaction.inputs.count else {
-            throw TransactionCheck.signatureCountMismatch(transaction.signatures.count, inputs: transaction.inputs.count)
+    /// Applies a statelessly verified transaction in a savepoint of `db`: its outcome, with nothing of it kept if it
+    /// is rejected. Rethrows an environmental failure (the block must be aborted).
+    static func applyStateful(
+        _ transaction: Transaction, inputMetas: [InputMeta], modules: [ModuleInstanceID: any ServerModule], db: Database
+    ) throws -> TransactionOutcome {
+        var result = TransactionOutcome.accepted
+        try db.inSavepoint {
+            do {
+                try checkStateful(transaction, inputMetas: inputMetas, modules: modules, db: db, applying: true)
+                return .commit
+            } catch {
+                guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
+                result = .rejected(rejection)
+                return .rollback
+            }
         }
+        return result
+    }
+
+    /// The stateful part of checking a transaction whose stateless checks passed (`inputMetas` came from them):
+    /// the modules' state checks (`applying`: and their writes) of inputs and outputs, then the balance.
+    static func checkStateful(
+        _ transaction: Transaction, inputMetas: [InputMeta], modules: [ModuleInstanceID: any ServerModule], db: Database,
+        applying: Bool
+    ) throws {
         let txid = transaction.txid
-        // Inputs go to their modules grouped by instance (so a module can batch-verify), metas back in input order.
-        var inputMetas = [InputMeta?](repeating: nil, count: transaction.inputs.count)
-        var indicesByModule: [ModuleInstanceID: [Int]] = [:]
-        for (index, input) in transaction.inputs.enumerated() { indicesByModule[input.module, default: []].append(index) }
-        for instance in indicesByModule.keys.sorted() {
-            guard let module = modules[instance] else { throw TransactionCheck.unknownModule(instance) }
-            let indices = indicesByModule[instance]!
-            let metas = try module.processInputs(indices.map { transaction.inputs[$0].payload }, db: db)
-            for (index, meta) in zip(indices, metas) { inputMetas[index] = meta }
+        for group in try StatelessChecks.inputGroups(transaction, modules: modules) {
+            if applying {
+                _ = try group.module.processInputs(group.payloads, db: db)
+            } else {
+                _ = try group.module.verifyInputs(group.payloads, db: db)
+            }
         }
         var inputTotal = Amount.zero
         var fees = Amount.zero
         var outputTotal = Amount.zero
         do {
-            for (index, meta) in inputMetas.enumerated() {
-                let meta = meta!
-                guard meta.spendKey.isValidSchnorrSignature(transaction.signatures[index], for: txid.hash.bytes) else {
-                    throw TransactionCheck.invalidSignature(input: index)
-                }
+            for meta in inputMetas {
                 inputTotal = try inputTotal.adding(meta.amount)
                 fees = try fees.adding(meta.fee)
             }
             for (index, output) in transaction.outputs.enumerated() {
                 guard let module = modules[output.module] else { throw TransactionCheck.unknownModule(output.module) }
-                let meta = try module.processOutput(output.payload, outPoint: OutPoint(txid: txid, outIndex: UInt64(index)), db: db)
+                let outPoint = OutPoint(txid: txid, outIndex: UInt64(index))
+                let meta = try applying
+                    ? module.processOutput(output.payload, outPoint: outPoint, db: db)
+                    : module.verifyOutput(output.payload, outPoint: outPoint, db: db)
                 outputTotal = try outputTotal.adding(meta.amount)
                 fees = try fees.adding(meta.fee)
             }
@@ -253,6 +371,10 @@ public struct BlockOutcome: Sendable {
     public var transactions: [ProcessedTransaction] = []
     public var audit = FederationAudit(modules: [], total: .empty)
     public var haltedReason: String?
+    /// The state digest after this block (``StateDigests``).
+    public var stateDigest = StateDigests.genesis
+    /// Reports in this block from guardians whose digest differs from ours.
+    public var digestMismatches: [DigestMismatch] = []
 
     init(height: UInt64) { self.height = height }
 }
@@ -261,6 +383,8 @@ public struct BlockOutcome: Sendable {
 public struct ProcessedTransaction: Hashable, Sendable {
     public let txid: TransactionID
     public let outcome: TransactionOutcome
+    /// False for a copy whose signatures did not verify: its rejection is not the txid's outcome.
+    public let recorded: Bool
 }
 
 /// Every module's balance sheet and the federation's total.
@@ -279,18 +403,31 @@ public struct FederationAudit: Hashable, Sendable {
 public enum ProcessingError: ReportableError, Equatable {
     case halted(String)
     case outOfOrder(expected: UInt64, found: UInt64)
+    /// A verification queue is full (``VerificationQueue``): try again shortly.
+    case busy(String)
+    /// A transaction of a block had no stateless verdict (a bug; rejects the transaction deterministically).
+    case missingVerdict
 
-    public var category: FailureCategory { .failed }
+    public var category: FailureCategory {
+        switch self {
+        case .busy: .unreachable
+        default: .failed
+        }
+    }
     public var code: String {
         switch self {
         case .halted: "guardian_halted"
         case .outOfOrder: "block_out_of_order"
+        case .busy: "guardian_busy"
+        case .missingVerdict: "processing_failed"
         }
     }
     public var description: String {
         switch self {
         case .halted(let reason): "processing is halted: \(reason)"
         case .outOfOrder(let expected, let found): "block \(found) arrived but block \(expected) is next"
+        case .busy(let queue): "the guardian's \(queue) verification queue is full; try again shortly"
+        case .missingVerdict: "the transaction was not verified before it was applied"
         }
     }
 }

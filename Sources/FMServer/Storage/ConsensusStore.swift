@@ -101,6 +101,26 @@ public final class ConsensusStore: Sendable {
         return try rows.map { try FinalizedBlock(canonicalBytes: Array($0)) }
     }
 
+    /// The stored encodings of up to `maxCount` consecutive blocks from `height` on, as many as fit in `maxBytes`
+    /// together. Nothing is decoded or re-encoded and at most one block beyond the budget is read, so serving a
+    /// catch-up request costs one bounded read whatever the blocks' size.
+    public func encodedBlocks(from height: UInt64, maxCount: Int, maxBytes: Int) async throws -> [[UInt8]] {
+        guard maxCount > 0, height <= UInt64(Int64.max) else { return [] }
+        return try await database.read { db in
+            let rows = try Data.fetchCursor(
+                db, sql: "SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?",
+                arguments: [Int64(height), maxCount])
+            var blocks: [[UInt8]] = []
+            var total = 0
+            while let encoded = try rows.next() {
+                total += encoded.count
+                guard total <= maxBytes else { break }
+                blocks.append(Array(encoded))
+            }
+            return blocks
+        }
+    }
+
     /// The last `count` blocks, ascending: what the engine needs to resume.
     public func tail(count: Int) async throws -> [FinalizedBlock] {
         let total = try await finalizedCount()

@@ -1,0 +1,103 @@
+import FMCore
+import FMDatabase
+import FMEncoding
+import FMServerCore
+import Foundation
+import GRDB
+
+/// The state digest (issue 16): after every block, a hash chained over the previous block's digest, the block's
+/// recorded transaction outcomes and every module's ``ServerModule/stateDigest(db:)``. Honest guardians applying
+/// the same blocks hold the same digest at every height; each proposes its digest every ``reportInterval`` blocks
+/// (``FederationItem/stateDigest(_:)``) and every guardian compares the reports it applies with its own. A
+/// mismatch is logged at critical level, stored, counted in `/metrics` and shown in `status`: divergence is
+/// detected within a few blocks instead of by a failing audit or signature much later.
+enum StateDigests {
+    /// Every how many blocks a guardian reports its digest.
+    static let reportInterval: UInt64 = 8
+
+    static let genesis = Hash256(bytes: [UInt8](repeating: 0, count: 32))!
+
+    /// Computes and stores the digest after block `height`.
+    static func record(
+        height: UInt64, transactions: [ProcessedTransaction], modules: [ModuleInstanceID: any ServerModule], db: Database
+    ) throws -> Hash256 {
+        var encoder = CanonicalEncoder()
+        encoder.write(height == 0 ? genesis : try digest(at: height - 1, db: db) ?? genesis)
+        encoder.write(height)
+        for entry in transactions where entry.recorded {
+            encoder.write(entry.txid)
+            switch entry.outcome {
+            case .accepted: encoder.writeVarint(0)
+            case .rejected(let rejection):
+                encoder.writeVarint(1)
+                encoder.write(rejection.code)
+            }
+        }
+        for instance in modules.keys.sorted() {
+            guard let module = modules[instance] else { continue }
+            encoder.write(instance)
+            encoder.writeBytes(try module.stateDigest(db: db))
+        }
+        let digest = Hash256.sha256(encoder.bytes)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO server_state_digests (height, digest) VALUES (?, ?)",
+            arguments: [try height.storedInteger("height"), Data(digest.bytes)])
+        return digest
+    }
+
+    static func digest(at height: UInt64, db: Database) throws -> Hash256? {
+        guard let stored = Int64(exactly: height),
+            let raw = try Data.fetchOne(db, sql: "SELECT digest FROM server_state_digests WHERE height = ?", arguments: [stored])
+        else { return nil }
+        return Hash256(bytes: raw)
+    }
+
+    /// Compares another guardian's report with this guardian's digest at that height; stores and returns a
+    /// mismatch. A report for a height this guardian has no digest for (from before digests existed) is ignored.
+    static func compare(_ report: StateDigestReport, db: Database) throws -> DigestMismatch? {
+        guard let ours = try digest(at: report.height, db: db), ours != report.digest else { return nil }
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO server_digest_mismatches (height, peer, digest, ours) VALUES (?, ?, ?, ?)",
+            arguments: [
+                try report.height.storedInteger("height"), Int64(report.peer.rawValue), Data(report.digest.bytes),
+                Data(ours.bytes),
+            ])
+        return DigestMismatch(peer: report.peer, height: report.height, theirs: report.digest.hex, ours: ours.hex)
+    }
+
+    /// The latest digest, the number of mismatches recorded and the latest few of them.
+    static func status(_ db: Database) throws -> StateDigestStatus {
+        let latest = try Row.fetchOne(db, sql: "SELECT height, digest FROM server_state_digests ORDER BY height DESC LIMIT 1")
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM server_digest_mismatches") ?? 0
+        let recent = try Row.fetchAll(
+            db, sql: "SELECT height, peer, digest, ours FROM server_digest_mismatches ORDER BY height DESC, peer LIMIT 10"
+        ).map { row in
+            DigestMismatch(
+                peer: PeerID(UInt16(clamping: row["peer"] as Int64)), height: UInt64(clamping: row["height"] as Int64),
+                theirs: Hex.encode(Array(row["digest"] as Data)), ours: Hex.encode(Array(row["ours"] as Data)))
+        }
+        return StateDigestStatus(
+            height: latest.map { UInt64(clamping: $0["height"] as Int64) },
+            digest: latest.map { Hex.encode(Array($0["digest"] as Data)) }, mismatchCount: count, recentMismatches: recent)
+    }
+}
+
+/// Another guardian reported a different state digest for a height than this guardian holds.
+public struct DigestMismatch: Hashable, Sendable, Codable {
+    public var peer: PeerID
+    public var height: UInt64
+    /// Hex of the digest the peer reported.
+    public var theirs: String
+    /// Hex of this guardian's digest at that height.
+    public var ours: String
+}
+
+/// What `status` reports about the state digest.
+public struct StateDigestStatus: Hashable, Sendable, Codable {
+    /// The last block with a digest, and that digest (hex).
+    public var height: UInt64?
+    public var digest: String?
+    /// How many reports from other guardians differed from this guardian's digest (0 on a healthy federation).
+    public var mismatchCount: Int
+    public var recentMismatches: [DigestMismatch]
+}

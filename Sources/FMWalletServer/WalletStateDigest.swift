@@ -1,0 +1,28 @@
+import FMServerCore
+import GRDB
+
+extension WalletServerModule {
+    /// Votes, consensus height, the block hashes of the last ``initialSyncDepth`` heights (each guardian takes them
+    /// from its own node, so this is where a reorg below the consensus height shows: issue 24 item 12), the unspent
+    /// UTXOs and the peg-outs with their signing state.
+    public func stateDigest(db: Database) throws -> [UInt8] {
+        var builder = StateDigestBuilder()
+        try builder.add("state", rowsOf: "SELECT name, value FROM wallet_state ORDER BY name", db: db)
+        try builder.add("height votes", rowsOf: "SELECT peer, height FROM wallet_block_height_votes ORDER BY peer", db: db)
+        try builder.add("fee votes", rowsOf: "SELECT peer, rate FROM wallet_fee_rate_votes ORDER BY peer", db: db)
+        try builder.add(
+            "block hashes",
+            rowsOf: """
+                SELECT height, hash FROM wallet_block_hashes
+                WHERE height > (SELECT coalesce(max(height), 0) FROM wallet_block_hashes) - ? ORDER BY height
+                """,
+            arguments: [Int64(Self.initialSyncDepth)], db: db)
+        try builder.add(
+            "utxos", rowsOf: "SELECT txid, vout, value, tweak_key FROM wallet_utxos WHERE spent_by IS NULL ORDER BY txid, vout",
+            db: db)
+        try builder.add(
+            "peg-outs", rowsOf: "SELECT txid, fm_txid, fm_out_index, signed_tx IS NOT NULL FROM wallet_peg_outs ORDER BY txid",
+            db: db)
+        return builder.digest
+    }
+}
