@@ -164,7 +164,8 @@ let targets: [Target] = [
     .executableTarget(
         name: "fm-node",
         dependencies: [
-            "FMCLI", "FMServer", "FMWalletServer", "FMBitcoinRPC", "FMCore", "FMRPC", logging, serviceLifecycle, prometheus,
+            "FMCLI", "FMServer", "FMWalletServer", "FMWalletCommon", "FMBitcoinRPC", "FMCore", "FMRPC", logging, serviceLifecycle,
+            prometheus,
         ]),
     .executableTarget(
         name: "fm-regtest",

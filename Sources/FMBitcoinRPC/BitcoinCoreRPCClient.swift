@@ -151,6 +151,12 @@ public final class BitcoinCoreRPCClient: BitcoinRPC {
         try hash(try await call("sendrawtransaction", [.string(Hex.encode(transaction.serialized()))]), method: "sendrawtransaction")
     }
 
+    public func submitPackage(transactions: [Transaction]) async throws -> PackageSubmission {
+        let method = "submitpackage"
+        let result = try await call(method, [.array(transactions.map { .string(Hex.encode($0.serialized())) })])
+        return try PackageSubmission(reply: result)
+    }
+
     public func estimateSmartFee(confirmationTarget: Int) async throws -> FeeEstimate {
         let method = "estimatesmartfee"
         let result = try await call(method, [.integer(confirmationTarget)])

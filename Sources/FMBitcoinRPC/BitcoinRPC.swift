@@ -29,6 +29,10 @@ public protocol BitcoinRPC: Sendable {
     func sendRawTransaction(_ transaction: Transaction) async throws -> FMBitcoin.Hash256
     /// `estimatesmartfee target`.
     func estimateSmartFee(confirmationTarget: Int) async throws -> FeeEstimate
+    /// `submitpackage [rawtx,...]` (Bitcoin Core 28+): a child with its unconfirmed parents, last; the package's fee
+    /// rate counts against the mempool minimum (package CPFP). A refused package is `.rpc(...)` or a reply whose
+    /// ``PackageSubmission/message`` is not "success", as Core 28 answers depending on the failure.
+    func submitPackage(transactions: [Transaction]) async throws -> PackageSubmission
 
     // MARK: Regtest and wallet helpers (tests, scripts, the demo)
 
@@ -80,6 +84,33 @@ public struct BlockchainInfo: Sendable, Hashable, Codable {
         case "regtest": return .regtest
         default: return nil
         }
+    }
+}
+
+/// What `submitpackage` reports (Core 28: `package_msg`, and the `error` of each entry of `tx-results`).
+public struct PackageSubmission: Sendable, Hashable {
+    /// "success", or why the package was refused.
+    public var message: String
+    /// The per-transaction errors, when a transaction of the package failed.
+    public var errors: [String]
+
+    public init(message: String, errors: [String] = []) {
+        self.message = message
+        self.errors = errors
+    }
+
+    public var accepted: Bool { message == "success" && errors.isEmpty }
+
+    /// Reads Core 28's reply: `{"package_msg": ..., "tx-results": {wtxid: {"txid", "error"?, ...}}, ...}`.
+    public init(reply: BitcoinJSON) throws(BitcoinRPCError) {
+        guard let message = reply["package_msg"]?.stringValue else {
+            throw .malformedReply(method: "submitpackage", reason: "no package_msg")
+        }
+        var errors: [String] = []
+        if case .object(let results) = reply["tx-results"] ?? .null {
+            errors = results.values.compactMap { $0["error"]?.stringValue }
+        }
+        self.init(message: message, errors: errors.sorted())
     }
 }
 

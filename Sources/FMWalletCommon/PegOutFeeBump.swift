@@ -2,9 +2,8 @@ import FMBitcoin
 
 /// The consensus-agreed CPFP child of a stuck peg-out (issue 24 item 9; docs/wallet.md, "Fee bump").
 ///
-/// - Important: not wired into consensus yet. These are the pure rules (trigger and child), unit tested; no
-///   guardian proposes, signs or broadcasts a child until the wallet module records the package, the surplus and
-///   the bump item in consensus state (see docs/wallet.md, "Known limits").
+/// The wallet module runs these rules after every fee-rate vote and height advance
+/// (`WalletServerModule.bumpStuckPegOuts`), from consensus state only.
 ///
 /// Why a child and not a replacement: the stuck transaction's txid is every client's outcome
 /// (`WalletOutputOutcome.pegOut(txid)`) and later peg-outs spend its change; replacing it changes both, a child

@@ -27,6 +27,10 @@ public struct BitcoinRPCChainSource: WalletChainSource {
         return try await rpc.getBlockHash(height: height)
     }
 
+    public func block(hash: FMBitcoin.Hash256) async throws -> FMBitcoin.Block {
+        try await rpc.getBlock(hash: hash)
+    }
+
     public func feeRate() async throws -> UInt64? {
         try await rpc.estimateSmartFee(confirmationTarget: confirmationTarget).satsPerKvB
     }
@@ -40,6 +44,18 @@ public struct BitcoinRPCChainSource: WalletChainSource {
             return .accepted
         } catch BitcoinRPCError.rpc(let code, let message) {
             if code == .verifyAlreadyInChain { return .confirmed }
+            return .rejected("\(code): \(message)")
+        }
+    }
+
+    /// `submitpackage`: accepted only on Core's "success"; any refusal (thrown or reported in the reply) is
+    /// reported and the package sent again later. Confirmation is not read from it: the federation learns it from
+    /// the final blocks.
+    public func broadcastPackage(_ transactions: [FMBitcoin.Transaction]) async throws -> BroadcastResult {
+        do {
+            let result = try await rpc.submitPackage(transactions: transactions)
+            return result.accepted ? .accepted : .rejected(([result.message] + result.errors).joined(separator: "; "))
+        } catch BitcoinRPCError.rpc(let code, let message) {
             return .rejected("\(code): \(message)")
         }
     }

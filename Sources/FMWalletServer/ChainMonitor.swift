@@ -56,22 +56,40 @@ final class ChainMonitor: Sendable {
     ///   catches up once its node does. A guardian without a configured node waits until one is configured
     ///   (the federation's consensus height only rises when guardians with nodes vote).
     func blockHashWaiting(height: UInt64) -> FMBitcoin.Hash256 {
+        waiting(for: "block \(height)") { source in try await source.blockHash(height: height) }
+    }
+
+    /// The block `hash` (a final block) from this guardian's node, waiting as ``blockHashWaiting(height:)`` does.
+    /// A reply that is not that block (another hash, transactions that do not match the merkle root) is retried.
+    func blockWaiting(hash: FMBitcoin.Hash256) -> FMBitcoin.Block {
+        waiting(for: "block \(hash.displayHex)") { source in
+            let block = try await source.block(hash: hash)
+            guard block.hash == hash, block.header.merkleRoot == block.computedMerkleRoot else {
+                throw ChainMonitorError.wrongBlock(hash.displayHex)
+            }
+            return block
+        }
+    }
+
+    private func waiting<T: Sendable>(for what: String, _ body: @escaping @Sendable (any WalletChainSource) async throws -> T) -> T {
         var attempt = 0
         while true {
             if let source {
-                let result = Blocking.run { try await source.blockHash(height: height) }
-                if case .success(let hash) = result { return hash }
+                let result = Blocking.run { try await body(source) }
+                if case .success(let value) = result { return value }
                 if attempt % 20 == 0 {
-                    logger.warning("waiting for this guardian's bitcoin node to reach block \(height) the federation agreed on: \(result)")
+                    logger.warning("waiting for this guardian's bitcoin node to serve \(what) the federation agreed on: \(result)")
                 }
             } else if attempt % 60 == 0 {
-                logger.error("the federation's consensus block height needs block \(height) but no bitcoin node is configured; waiting")
+                logger.error("the federation's consensus block height needs \(what) but no bitcoin node is configured; waiting")
             }
             attempt += 1
             Thread.sleep(forTimeInterval: 0.5)
         }
     }
 }
+
+enum ChainMonitorError: Error { case wrongBlock(String) }
 
 /// Runs async work from a synchronous context that is not on the concurrency thread pool (the database writer).
 enum Blocking {

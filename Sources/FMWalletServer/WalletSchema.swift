@@ -15,6 +15,12 @@ import GRDB
 ///   e-cash out point whose outcome it is.
 /// - `wallet_peg_out_signatures`: each guardian's verified signature share per peg-out.
 ///
+/// Since `2_fee_bump` (docs/wallet.md, "Fee bump"): `wallet_peg_outs` also holds the federation's CPFP children
+/// (`fm_txid`/`fm_out_index` NULL: no e-cash outcome), each row's fee (sat), estimated vsize and the consensus
+/// height it was built at (NULL for rows built before the migration: never part of a bumped package), and the
+/// consensus height of the final block that confirmed it (`confirmed_at`, NULL: not seen in a final block);
+/// `wallet_state` holds `fee_surplus_msat` (peg-out fees collected minus bump fees spent).
+///
 /// - Important: released migrations are never edited; append new ones.
 enum WalletSchema {
     static let schema = SubsystemSchema(prefix: "wallet", migrations: [
@@ -51,6 +57,29 @@ enum WalletSchema {
                     seq INTEGER NOT NULL,
                     PRIMARY KEY (txid, peer)
                 ) WITHOUT ROWID;
+                """)
+        },
+        SchemaMigration("2_fee_bump") { db in
+            // SQLite cannot drop NOT NULL in place: rebuild the table, keeping each row's rowid (broadcast order).
+            try db.execute(sql: """
+                CREATE TABLE wallet_peg_outs_v2 (
+                    txid BLOB PRIMARY KEY NOT NULL CHECK (length(txid) = 32),
+                    fm_txid BLOB,
+                    fm_out_index INTEGER,
+                    unsigned_tx BLOB NOT NULL,
+                    signed_tx BLOB,
+                    fee INTEGER,
+                    vsize INTEGER,
+                    built_at INTEGER,
+                    confirmed_at INTEGER,
+                    UNIQUE (fm_txid, fm_out_index),
+                    CHECK ((fm_txid IS NULL) = (fm_out_index IS NULL))
+                );
+                INSERT INTO wallet_peg_outs_v2 (rowid, txid, fm_txid, fm_out_index, unsigned_tx, signed_tx)
+                    SELECT rowid, txid, fm_txid, fm_out_index, unsigned_tx, signed_tx FROM wallet_peg_outs;
+                DROP TABLE wallet_peg_outs;
+                ALTER TABLE wallet_peg_outs_v2 RENAME TO wallet_peg_outs;
+                INSERT INTO wallet_state (name, value) VALUES ('fee_surplus_msat', 0);
                 """)
         },
     ])

@@ -24,7 +24,11 @@ import Logging
 ///   The output's outcome is the bitcoin txid.
 /// - Signing: each guardian proposes its ECDSA signatures for every peg-out it has not signed; shares are verified
 ///   when ordered; the t-th valid share finalizes the transaction. Background work broadcasts every signed peg-out
-///   until the node reports it confirmed. A peg-out is built once, so it is never re-broadcast with other inputs.
+///   until the final blocks show it. A peg-out is built once, so it is never re-broadcast with other inputs.
+/// - Confirmation and fee bumps: when the consensus height rises, each guardian reads the new final blocks from its
+///   node and records which federation transactions they confirm; after every fee-rate vote and height advance a
+///   stuck package gets a CPFP child (``PegOutFeeBump``), signed like a peg-out and sent with its parent as a
+///   package, paid from the fee surplus (docs/wallet.md, "Fee bump").
 public struct WalletServerModule: BackgroundServerModule {
     public let instance: ModuleInstanceID
     public let config: WalletConsensusConfig
@@ -130,7 +134,11 @@ public struct WalletServerModule: BackgroundServerModule {
         let txid = plan.transaction.txid
         for utxo in plan.inputs { try WalletStore.markSpent(utxo.outPoint, by: txid, db: db) }
         if let change = plan.change { try WalletStore.insert(change, db: db) }
-        try WalletStore.insertPegOut(plan.transaction, outPoint: outPoint, db: db)
+        try WalletStore.insertPegOut(
+            plan.transaction, outPoint: outPoint, fee: try Self.fee(of: plan),
+            virtualSize: PegOutPlan.estimatedVirtualSize(of: plan.transaction, config: config),
+            builtAt: try WalletStore.consensusHeight(db), db: db)
+        try WalletStore.setFeeSurplus(Self.adding(config.fees.pegOut.msats, to: try WalletStore.feeSurplus(db)), db: db)
         return meta
     }
 
@@ -152,6 +160,23 @@ public struct WalletServerModule: BackgroundServerModule {
             do { value = try pegOut.value } catch { throw WalletError.malformed(what: "peg-out", reason: "amount overflows").rejection }
             return (plan, OutputMeta(amount: value, fee: config.fees.pegOut))
         }
+    }
+
+    /// What `plan`'s transaction pays the miners (its inputs minus its outputs), sat.
+    static func fee(of plan: PegOutPlan) throws -> UInt64 {
+        var total: UInt64 = 0
+        for input in plan.inputs { total = adding(input.value, to: total) }
+        for output in plan.transaction.outputs {
+            guard total >= output.value else { throw WalletError.malformed(what: "peg-out", reason: "outputs exceed inputs").rejection }
+            total -= output.value
+        }
+        return total
+    }
+
+    /// `a + b`, at most `Int64.max` (what SQLite stores): a sum of fees never traps.
+    static func adding(_ a: UInt64, to b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? UInt64(Int64.max) : min(sum, UInt64(Int64.max))
     }
 
     public func outputOutcome(_ outPoint: FMCore.OutPoint, db: Database) throws -> [UInt8]? {
@@ -199,6 +224,7 @@ public struct WalletServerModule: BackgroundServerModule {
         case .feeRate(let rate, let voter, _):
             guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
             try WalletStore.recordFeeRateVote(rate, of: peer, db: db)
+            try bumpStuckPegOuts(db)
         case .pegOutSignatures(let share):
             try processShare(share, from: peer, db: db)
         }
@@ -220,9 +246,64 @@ public struct WalletServerModule: BackgroundServerModule {
         guard new > old else { return }
         let first = old == 0 ? (new > Self.initialSyncDepth ? new - Self.initialSyncDepth : 0) : old + 1
         for height in first...new {
-            try WalletStore.storeBlockHash(monitor.blockHashWaiting(height: height), height: height, db: db)
+            let hash = monitor.blockHashWaiting(height: height)
+            try WalletStore.storeBlockHash(hash, height: height, db: db)
+            // Only blocks that can hold an unconfirmed federation transaction are read (none during the first sync).
+            if try WalletStore.hasUnconfirmed(db) {
+                try WalletStore.markConfirmed(monitor.blockWaiting(hash: hash).transactions.map(\.txid), height: height, db: db)
+            }
         }
         try WalletStore.setConsensusHeight(new, db: db)
+        try bumpStuckPegOuts(db)
+    }
+
+    /// Builds the CPFP child of every unconfirmed package whose trigger holds (``PegOutFeeBump``; docs/wallet.md,
+    /// "Fee bump"). Runs after each fee-rate vote and height advance, from consensus state only, so every guardian
+    /// builds the same children. The child spends the package's change and its output becomes the spendable change;
+    /// its fee leaves the assets and the fee surplus. It is then signed like a peg-out.
+    private func bumpStuckPegOuts(_ db: Database) throws {
+        let rate = try consensusFeeRate(db)
+        let height = try WalletStore.consensusHeight(db)
+        for change in try WalletStore.unconfirmedChanges(db) where change.tweakKey == nil {
+            guard let package = try Self.package(endingWith: change.outPoint.txid, db: db) else { continue }
+            let surplus = try WalletStore.feeSurplus(db)
+            let bump: PegOutFeeBump
+            do {
+                bump = try PegOutFeeBump(
+                    package: package, spending: change, rate: rate, consensusHeight: height, surplus: surplus / 1000, config: config)
+            } catch .notDue {
+                continue
+            } catch {
+                monitor.logger.warning("peg-out \(change.outPoint.txid) is due a fee bump but none is built: \(error)")
+                continue
+            }
+            try WalletStore.markSpent(change.outPoint, by: bump.transaction.txid, db: db)
+            try WalletStore.insert(bump.change, db: db)
+            try WalletStore.insertPegOut(
+                bump.transaction, outPoint: nil, fee: bump.fee,
+                virtualSize: PegOutPlan.estimatedVirtualSize(of: bump.transaction, config: config), builtAt: height, db: db)
+            try WalletStore.setFeeSurplus(surplus - bump.fee * 1000, db: db)
+            monitor.logger.info("fee bump \(bump.transaction.txid) of \(bump.fee) sat for peg-out \(change.outPoint.txid) at \(rate) sat/kvB")
+        }
+    }
+
+    /// The unconfirmed federation transactions `txid` descends from, itself last; `nil` if one of them was built
+    /// before fees and sizes were recorded (such a package is never bumped).
+    static func package(endingWith txid: FMBitcoin.Hash256, db: Database) throws -> [PegOutFeeBump.Ancestor]? {
+        var package: [PegOutFeeBump.Ancestor] = []
+        var seen: Set<FMBitcoin.Hash256> = []
+        var pending = [txid]
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            switch try WalletStore.packageMember(next, db: db) {
+            case .confirmedOrForeign: continue
+            case .unknown: return nil
+            case .member(let ancestor, let transaction):
+                package.insert(ancestor, at: 0)
+                pending += transaction.inputs.map(\.previousOutput.txid)
+            }
+        }
+        return package
     }
 
     /// The median of the guardians' fee rate votes, or the config's default before anyone voted.
@@ -309,7 +390,7 @@ public struct WalletServerModule: BackgroundServerModule {
         let confirmed = monitor.snapshot.confirmed
         for pegOut in signed where !confirmed.contains(pegOut.txid) {
             guard let transaction = pegOut.signed else { continue }
-            switch try? await source.broadcast(transaction) {
+            switch try? await send(transaction, isBump: pegOut.isBump, signed: signed, source: source) {
             case .confirmed: monitor.markConfirmed(pegOut.txid)
             case .rejected(let reason):
                 if monitor.firstRefusal(pegOut.txid) {
@@ -318,6 +399,19 @@ public struct WalletServerModule: BackgroundServerModule {
             case .accepted, nil: break
             }
         }
+    }
+
+    /// A bump goes with its parent as a package (`submitpackage`): the parent may be below the mempool minimum,
+    /// so it cannot enter alone. Its earlier ancestors were sent before it (rowid order); Core accepts only a child
+    /// with direct parents, so a chain of several stuck ancestors confirms as far as each reaches the mempool.
+    private func send(
+        _ transaction: FMBitcoin.Transaction, isBump: Bool, signed: [WalletStore.StoredPegOut], source: any WalletChainSource
+    ) async throws -> BroadcastResult {
+        guard isBump, let parentTxid = transaction.inputs.first?.previousOutput.txid,
+            let parent = signed.first(where: { $0.txid == parentTxid })?.signed,
+            !monitor.snapshot.confirmed.contains(parentTxid)
+        else { return try await source.broadcast(transaction) }
+        return try await source.broadcastPackage([parent, transaction])
     }
 
     public var backgroundStatus: String {

@@ -4,7 +4,8 @@ import GRDB
 extension WalletServerModule {
     /// Votes, consensus height, the block hashes of the last ``initialSyncDepth`` heights (each guardian takes them
     /// from its own node, so this is where a reorg below the consensus height shows: issue 24 item 12), the unspent
-    /// UTXOs and the peg-outs with their signing state.
+    /// UTXOs and the peg-outs and fee bumps with their signing state, fee bookkeeping and confirmation height (read
+    /// from each guardian's own node, like the block hashes). The fee surplus is in `wallet_state`.
     public func stateDigest(db: Database) throws -> [UInt8] {
         var builder = StateDigestBuilder()
         try builder.add("state", rowsOf: "SELECT name, value FROM wallet_state ORDER BY name", db: db)
@@ -21,7 +22,10 @@ extension WalletServerModule {
             "utxos", rowsOf: "SELECT txid, vout, value, tweak_key FROM wallet_utxos WHERE spent_by IS NULL ORDER BY txid, vout",
             db: db)
         try builder.add(
-            "peg-outs", rowsOf: "SELECT txid, fm_txid, fm_out_index, signed_tx IS NOT NULL FROM wallet_peg_outs ORDER BY txid",
+            "peg-outs", rowsOf: """
+                SELECT txid, fm_txid, fm_out_index, signed_tx IS NOT NULL, fee, vsize, built_at, confirmed_at
+                FROM wallet_peg_outs ORDER BY txid
+                """,
             db: db)
         return builder.digest
     }

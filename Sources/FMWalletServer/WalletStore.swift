@@ -122,25 +122,39 @@ enum WalletStore {
             tweakKey: try tweak.map { try PublicKey(serialized: [UInt8]($0)) })
     }
 
-    // MARK: Peg-outs
+    // MARK: Peg-outs and fee bumps
 
     struct StoredPegOut: Sendable {
         let txid: FMBitcoin.Hash256
         let unsigned: FMBitcoin.Transaction
         let signed: FMBitcoin.Transaction?
+        /// A CPFP child (no e-cash outcome), not a peg-out.
+        let isBump: Bool
+        /// The consensus height of the final block that confirmed it.
+        let confirmedAt: UInt64?
     }
 
-    static func insertPegOut(_ transaction: FMBitcoin.Transaction, outPoint: FMCore.OutPoint, db: Database) throws {
+    private static let pegOutColumns = "txid, unsigned_tx, signed_tx, fm_txid IS NULL AS is_bump, confirmed_at"
+
+    /// Records a peg-out (`outPoint`: its e-cash outcome) or a fee bump (`nil`) with what the bump trigger needs.
+    static func insertPegOut(
+        _ transaction: FMBitcoin.Transaction, outPoint: FMCore.OutPoint?, fee: UInt64, virtualSize: Int, builtAt: UInt64,
+        db: Database
+    ) throws {
         try db.execute(
-            sql: "INSERT INTO wallet_peg_outs (txid, fm_txid, fm_out_index, unsigned_tx) VALUES (?, ?, ?, ?)",
+            sql: """
+                INSERT INTO wallet_peg_outs (txid, fm_txid, fm_out_index, unsigned_tx, fee, vsize, built_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
             arguments: [
-                Data(transaction.txid.bytes), Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index"),
-                Data(transaction.serialized()),
+                Data(transaction.txid.bytes), outPoint.map { Data($0.txid.hash.bytes) },
+                try outPoint.map { try $0.outIndex.storedInteger("out_index") }, Data(transaction.serialized()),
+                fee.storedInteger("fee"), Int64(virtualSize), builtAt.storedInteger("built_at"),
             ])
     }
 
     static func pegOut(_ txid: FMBitcoin.Hash256, db: Database) throws -> StoredPegOut? {
-        try Row.fetchOne(db, sql: "SELECT txid, unsigned_tx, signed_tx FROM wallet_peg_outs WHERE txid = ?", arguments: [Data(txid.bytes)])
+        try Row.fetchOne(db, sql: "SELECT \(pegOutColumns) FROM wallet_peg_outs WHERE txid = ?", arguments: [Data(txid.bytes)])
             .map(pegOut(from:))
     }
 
@@ -153,16 +167,22 @@ enum WalletStore {
         ).map { try FMBitcoin.Hash256(bytes: [UInt8]($0)) }
     }
 
-    /// Peg-outs still waiting for signatures, oldest first.
+    /// Every peg-out and bump, oldest first.
+    static func pegOuts(_ db: Database) throws -> [StoredPegOut] {
+        try Row.fetchAll(db, sql: "SELECT \(pegOutColumns) FROM wallet_peg_outs ORDER BY rowid").map(pegOut(from:))
+    }
+
+    /// Peg-outs and bumps still waiting for signatures, oldest first.
     static func unsignedPegOuts(_ db: Database) throws -> [StoredPegOut] {
-        try Row.fetchAll(db, sql: "SELECT txid, unsigned_tx, signed_tx FROM wallet_peg_outs WHERE signed_tx IS NULL ORDER BY rowid")
+        try Row.fetchAll(db, sql: "SELECT \(pegOutColumns) FROM wallet_peg_outs WHERE signed_tx IS NULL ORDER BY rowid")
             .map(pegOut(from:))
     }
 
-    /// Fully signed peg-outs, oldest first (what the guardian broadcasts).
+    /// Fully signed peg-outs and bumps not seen in a final block, oldest first (what the guardian broadcasts).
     static func signedPegOuts(_ db: Database) throws -> [StoredPegOut] {
-        try Row.fetchAll(db, sql: "SELECT txid, unsigned_tx, signed_tx FROM wallet_peg_outs WHERE signed_tx IS NOT NULL ORDER BY rowid")
-            .map(pegOut(from:))
+        try Row.fetchAll(
+            db, sql: "SELECT \(pegOutColumns) FROM wallet_peg_outs WHERE signed_tx IS NOT NULL AND confirmed_at IS NULL ORDER BY rowid"
+        ).map(pegOut(from:))
     }
 
     static func storeSigned(_ transaction: FMBitcoin.Transaction, db: Database) throws {
@@ -171,12 +191,77 @@ enum WalletStore {
             arguments: [Data(transaction.serialized()), Data(transaction.txid.bytes)])
     }
 
+    /// Whether any peg-out or bump is not yet seen in a final block (only then are final blocks read).
+    static func hasUnconfirmed(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM wallet_peg_outs WHERE confirmed_at IS NULL LIMIT 1") ?? false
+    }
+
+    /// Marks those of `txids` that are unconfirmed federation transactions as confirmed at `height`.
+    static func markConfirmed(_ txids: [FMBitcoin.Hash256], height: UInt64, db: Database) throws {
+        for txid in txids {
+            try db.execute(
+                sql: "UPDATE wallet_peg_outs SET confirmed_at = ? WHERE txid = ? AND confirmed_at IS NULL",
+                arguments: [height.storedInteger("confirmed_at"), Data(txid.bytes)])
+        }
+    }
+
+    /// Spendable outputs created by an unconfirmed peg-out or bump (the changes a bump may spend), oldest first.
+    static func unconfirmedChanges(_ db: Database) throws -> [FederationUTXO] {
+        try Row.fetchAll(
+            db, sql: """
+                SELECT u.txid, u.vout, u.value, u.tweak_key FROM wallet_utxos u JOIN wallet_peg_outs p ON p.txid = u.txid
+                WHERE u.spent_by IS NULL AND p.confirmed_at IS NULL ORDER BY p.rowid, u.vout
+                """
+        ).map(utxo(from:))
+    }
+
+    /// `txid` as a member of a bump package, if it is an unconfirmed federation transaction; `.unknown` when it was
+    /// built before fee, vsize and height were recorded.
+    enum PackageMember {
+        case confirmedOrForeign
+        case unknown
+        case member(PegOutFeeBump.Ancestor, FMBitcoin.Transaction)
+    }
+
+    static func packageMember(_ txid: FMBitcoin.Hash256, db: Database) throws -> PackageMember {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT unsigned_tx, fee, vsize, built_at FROM wallet_peg_outs WHERE txid = ? AND confirmed_at IS NULL",
+            arguments: [Data(txid.bytes)])
+        else { return .confirmedOrForeign }
+        let fee: Int64? = row["fee"]
+        let size: Int64? = row["vsize"]
+        let built: Int64? = row["built_at"]
+        guard let fee, let size, let built, let virtualSize = Int(exactly: size) else { return .unknown }
+        return .member(
+            PegOutFeeBump.Ancestor(
+                fee: try UInt64(storedInteger: fee, "fee"), virtualSize: virtualSize,
+                builtAtHeight: try UInt64(storedInteger: built, "built_at")),
+            try FMBitcoin.Transaction(serialized: [UInt8](row["unsigned_tx"] as Data)))
+    }
+
     private static func pegOut(from row: Row) throws -> StoredPegOut {
         let signed: Data? = row["signed_tx"]
+        let confirmed: Int64? = row["confirmed_at"]
         return StoredPegOut(
             txid: try FMBitcoin.Hash256(bytes: [UInt8](row["txid"] as Data)),
             unsigned: try FMBitcoin.Transaction(serialized: [UInt8](row["unsigned_tx"] as Data)),
-            signed: try signed.map { try FMBitcoin.Transaction(serialized: [UInt8]($0)) })
+            signed: try signed.map { try FMBitcoin.Transaction(serialized: [UInt8]($0)) },
+            isBump: row["is_bump"], confirmedAt: try confirmed.map { try UInt64(storedInteger: $0, "confirmed_at") })
+    }
+
+    // MARK: Fee surplus
+
+    /// Peg-out fees collected minus bump fees spent, msat: what a bump may spend without the audit going short.
+    static func feeSurplus(_ db: Database) throws -> UInt64 {
+        try UInt64(
+            storedInteger: Int64.fetchOne(db, sql: "SELECT value FROM wallet_state WHERE name = 'fee_surplus_msat'") ?? 0,
+            "fee_surplus_msat")
+    }
+
+    static func setFeeSurplus(_ msat: UInt64, db: Database) throws {
+        try db.execute(
+            sql: "UPDATE wallet_state SET value = ? WHERE name = 'fee_surplus_msat'",
+            arguments: [msat.storedInteger("fee_surplus_msat")])
     }
 
     // MARK: Signature shares

@@ -4,6 +4,7 @@ import FMCLI
 import FMCore
 import FMRPC
 import FMServer
+import FMWalletCommon
 import FMWalletServer
 import Foundation
 import Logging
@@ -119,6 +120,12 @@ extension FMNode {
         @Option(help: ArgumentHelp("Blocks a deposit waits past its block (default: 10 on mainnet, 2 otherwise).", valueName: "blocks"))
         var finalityDelay: UInt32?
 
+        @Option(
+            help: ArgumentHelp(
+                "The e-cash fee of each peg-out (msat, default 1000); it also funds the federation's fee bumps.",
+                valueName: "msat"))
+        var pegOutFee: UInt64?
+
         func run() async throws {
             guard (1...64).contains(peers) else {
                 throw InvalidInput(field: "--peers", expected: "a number of guardians from 1 to 64")
@@ -132,6 +139,10 @@ extension FMNode {
             }
             var wallet: [String: JSONValue] = ["network": .string(network)]
             if let finalityDelay { wallet["finality_delay"] = .unsigned(UInt64(finalityDelay)) }
+            if let pegOutFee {
+                guard pegOutFee <= UInt64(Int64.max) else { throw InvalidInput(field: "--peg-out-fee", expected: "at most \(Int64.max) msat") }
+                wallet["fees"] = .object(["peg_in": .unsigned(WalletFees.default.pegIn.msats), "peg_out": .unsigned(pegOutFee)])
+            }
             let all = try TestingDealer.generateForTesting(
                 guardians: peers, basePort: basePort, devMode: dev, walletParameters: .object(wallet))
             try AtomicFile.createPrivateDirectory(dir)

@@ -321,9 +321,15 @@ struct InstantChain: WalletChainSource {
     func blockHash(height: UInt64) async throws -> FMBitcoin.Hash256 {
         try FMBitcoin.Hash256(bytes: FMCore.Hash256.sha256(Array("block \(height)".utf8)).bytes)
     }
+    /// No block bodies behind the derived hashes. Never asked for: final blocks are read only while a peg-out is
+    /// unconfirmed, and no peg-in (so no peg-out) can be proven against these hashes.
+    func block(hash: FMBitcoin.Hash256) async throws -> FMBitcoin.Block { throw InstantChainError.noBlockBodies }
     func feeRate() async throws -> UInt64? { nil }
     func broadcast(_ transaction: FMBitcoin.Transaction) async throws -> BroadcastResult { .accepted }
+    func broadcastPackage(_ transactions: [FMBitcoin.Transaction]) async throws -> BroadcastResult { .accepted }
 }
+
+enum InstantChainError: Error { case noBlockBodies }
 
 extension Array {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {

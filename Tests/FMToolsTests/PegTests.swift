@@ -42,6 +42,32 @@ import Testing
         try Self.replayInBitcoinCore(dir.appendingPathComponent("run/blocks.json"))
     }
 
+    /// Issue 24 item 9: a peg-out the node's mempool evicts (its minimum fee rose after the broadcast) is stuck until
+    /// the federation bumps it. Once the nodes' fee estimates rise, every guardian builds the same CPFP child from
+    /// consensus state, signs it with the peg-out signature items and sends it with the peg-out as a package
+    /// (`submitpackage`); both confirm, a later peg-out spends the child's change, and the audit stays solvent.
+    @Test func stuckPegOutIsBumpedByTheFederationAndConfirms() throws {
+        let dir = try ToolRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summary = try Self.runScenario(Self.feeBumpScenario, in: dir, basePort: 18700)
+        let evicted = try #require(summary["evicted"] as? [String])
+        let stuck = try #require(summary["stuck_txid"] as? String)
+        #expect(evicted.contains(stuck), "the peg-out was not evicted: \(summary)")
+        #expect(summary["stuck_in_block"] as? Bool == false)
+        #expect((summary["stuck_confirmations"] as? Int ?? 0) >= 1)
+        // The child spends the stuck peg-out's change and confirms; the next peg-out spends the child's output.
+        #expect(summary["child_parent"] as? String == stuck)
+        #expect((summary["child_confirmations"] as? Int ?? 0) >= 1)
+        #expect(summary["next_spends"] as? String == summary["child_txid"] as? String)
+        #expect((summary["next_confirmations"] as? Int ?? 0) >= 1)
+        #expect(summary["next_paid_sats"] as? Int == 10_000)
+        let audits = try #require(summary["audits"] as? [[String: Any]])
+        #expect(audits.count == 4)
+        #expect(Set(audits.compactMap { $0["solvent"] as? Bool }) == [true], "\(audits)")
+        #expect(Set(audits.compactMap { $0["wallet_assets"] as? Int }).count == 1, "guardians disagree: \(audits)")
+        try Self.replayInBitcoinCore(dir.appendingPathComponent("run/blocks.json"))
+    }
+
     /// Runs `script` (bash, arguments DIR/run BASE_PORT, fm-* on PATH) and returns its JSON summary from stdout,
     /// recording a failure with its stderr if it exits non-zero.
     static func runScenario(_ text: String, in dir: URL, basePort: Int) throws -> [String: Any] {
@@ -170,6 +196,88 @@ import Testing
         --argjson audits "$audits" \
         '{double_claim_status: $double.status, double_claim_failure: $double.failure, confirmations: $tx.confirmations,
           paid_sats: ([$tx.vout[] | select(.scriptPubKey.address == $d) | .value] | add * 100000000 | round),
+          audits: $audits}'
+    """#
+
+    /// DIR BASE_PORT. A peg-out at the consensus rate (the deposit's 2 sat/vB) is evicted when fm-regtest's mempool
+    /// minimum rises to 10 sat/vB; fm-regtest restarts (keeping the chain, the minimum passed again) with a 20 sat/vB
+    /// estimate, which the guardians vote; the federation's bump is the only way the peg-out re-enters the mempool.
+    static let feeBumpScenario = #"""
+    set -euo pipefail
+    dir=$1; base=$2
+    mkdir -p "$dir"
+    pids=()
+    cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+    trap cleanup EXIT INT TERM
+    regtest() { FM_LOG_LEVEL=warning fm-regtest run --data-dir "$dir/btc" --rpc-port "$base" "$@" >"$dir/regtest.json" 2>>"$dir/regtest.log" & node=$!; pids+=($!); }
+    regtest
+    for _ in $(seq 1 100); do [ -s "$dir/regtest.json" ] && break; sleep 0.1; done
+    btc() { fm-regtest cli --data-dir "$dir/btc" "$@"; }
+    miner=$(btc getnewaddress | jq -r .)
+    btc generatetoaddress 101 "$miner" >/dev/null
+    export FM_BITCOIND_URL="http://127.0.0.1:$base" FM_BITCOIND_COOKIE="$dir/btc/.cookie"
+    # 20,000 sat of e-cash fee per peg-out: what the federation may spend on bumps.
+    fm-node dealer --peers 4 --dir "$dir/fed" --base-port "$((base + 1))" --network regtest --peg-out-fee 20000000 >"$dir/dealer.json"
+    for i in 0 1 2 3; do FM_LOG_LEVEL=warning fm-node run --config-dir "$dir/fed/guardian-$i" 2>>"$dir/guardian-$i.log" & pids+=($!); done
+    api() { echo "ws://127.0.0.1:$((base + 2 + 2 * $1))/"; }
+    for _ in $(seq 1 100); do fm-node status --api "$(api 0)" >/dev/null 2>&1 && break; sleep 0.2; done
+    fm-mint join "$(jq -r .invite_code "$dir/dealer.json")" --data-dir "$dir/alice" >/dev/null
+    fm-pegin address --data-dir "$dir/alice" >"$dir/address.json"
+    btc sendtoaddress "$(jq -r .address "$dir/address.json")" 0.001 >/dev/null
+    btc generatetoaddress 3 "$miner" >/dev/null
+    fm-pegin await "$(jq -r .operation_id "$dir/address.json")" --data-dir "$dir/alice" >/dev/null 2>&1
+    in_mempool() { btc getrawmempool | jq -e --arg t "$1" 'index($t) != null' >/dev/null; }
+
+    # The peg-out enters the mempool at the consensus rate; the minimum rises to 10 sat/vB and evicts it.
+    fm-pegout 30000 "$(btc getnewaddress | jq -r .)" --data-dir "$dir/alice" >"$dir/pegout.json"
+    stuck=$(jq -r .txid "$dir/pegout.json")
+    for _ in $(seq 1 150); do in_mempool "$stuck" && break; sleep 0.2; done
+    in_mempool "$stuck"
+    btc setmempoolminfee 0.0001 >"$dir/evicted.json"
+    btc generatetoaddress 1 "$miner" >/dev/null
+    stuck_in_block=$(btc getblock "$(btc getbestblockhash | jq -r .)" 1 | jq --arg t "$stuck" '.tx | index($t) != null')
+
+    # Fee estimates rise (no transaction in the last 10 blocks: the 20 sat/vB fallback); the minimum stays.
+    kill "$node"; wait "$node" 2>/dev/null || true
+    regtest --fallback-fee-rate 20000 --mempool-min-fee 10000
+    for _ in $(seq 1 300); do [ -s "$dir/regtest.json" ] && btc getblockcount >/dev/null 2>&1 && break; sleep 0.1; done
+    btc generatetoaddress 10 "$miner" >/dev/null
+    # The guardians vote the new rate, the bump comes due 3 consensus heights after the peg-out and is sent.
+    child=""
+    for _ in $(seq 1 300); do
+        child=$(btc getrawmempool | jq -r --arg t "$stuck" 'map(select(. != $t)) | .[0] // empty')
+        [ -n "$child" ] && in_mempool "$stuck" && break
+        sleep 0.2
+    done
+    [ -n "$child" ]
+    btc generatetoaddress 3 "$miner" >/dev/null
+    btc getrawtransaction "$stuck" true >"$dir/stuck.json"
+    btc getrawtransaction "$child" true >"$dir/child.json"
+
+    # A later peg-out builds on the child's output.
+    destination=$(btc getnewaddress | jq -r .)
+    fm-pegout 10000 "$destination" --data-dir "$dir/alice" >"$dir/next.json"
+    next=$(jq -r .txid "$dir/next.json")
+    for _ in $(seq 1 150); do in_mempool "$next" && break; sleep 0.2; done
+    btc generatetoaddress 3 "$miner" >/dev/null
+    btc getrawtransaction "$next" true >"$dir/next-tx.json"
+    for _ in $(seq 1 100); do
+        h=$(for i in 0 1 2 3; do fm-node status --api "$(api $i)" | jq .block_height; done | sort -u | wc -l)
+        [ "$h" = 1 ] && break; sleep 0.2
+    done
+    tip=$(btc getblockcount | jq -r .)
+    for h in $(seq 1 "$tip"); do btc getblock "$(btc getblockhash "$h" | jq -r .)" 0 | jq -r .; done |
+        jq -R . | jq -s '{valid: .}' >"$dir/blocks.json"
+    audits=$(for i in 0 1 2 3; do
+        fm-node audit --api "$(api $i)" | jq -c '{solvent, wallet_assets: [.modules[] | select(.kind == "wallet") | .assets][0]}'
+    done | jq -s .)
+    jq -n --arg stuck "$stuck" --argjson evicted "$(jq .evicted "$dir/evicted.json")" --argjson in_block "$stuck_in_block" \
+        --argjson s "$(cat "$dir/stuck.json")" --argjson c "$(cat "$dir/child.json")" --argjson n "$(cat "$dir/next-tx.json")" \
+        --arg d "$destination" --argjson audits "$audits" \
+        '{stuck_txid: $stuck, evicted: $evicted, stuck_in_block: $in_block, stuck_confirmations: $s.confirmations,
+          child_txid: $c.txid, child_parent: $c.vin[0].txid, child_confirmations: $c.confirmations,
+          next_spends: $n.vin[0].txid, next_confirmations: $n.confirmations,
+          next_paid_sats: ([$n.vout[] | select(.scriptPubKey.address == $d) | .value] | add * 100000000 | round),
           audits: $audits}'
     """#
 }

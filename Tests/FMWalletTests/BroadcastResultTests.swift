@@ -22,6 +22,7 @@ private struct RefusingNode: BitcoinRPC {
     func sendToAddress(address: String, amountSats: UInt64) async throws -> FMBitcoin.Hash256 { throw error }
     func getBalance() async throws -> UInt64 { throw error }
     func getRawMempool() async throws -> [FMBitcoin.Hash256] { throw error }
+    func submitPackage(transactions: [Transaction]) async throws -> PackageSubmission { throw error }
 }
 
 /// A signed peg-out is "confirmed" (never sent again in this run) only on Core's RPC_VERIFY_ALREADY_IN_CHAIN (-27),
@@ -42,5 +43,27 @@ private struct RefusingNode: BitcoinRPC {
         guard case .rejected = feeTooLow else { Issue.record("a fee refusal was taken as confirmed: \(feeTooLow)"); return }
         let missing = try await Self.broadcast(.verifyError, "bad-txns-inputs-missingorspent")
         guard case .rejected = missing else { Issue.record("missing inputs were taken as confirmed: \(missing)"); return }
+    }
+
+    /// `submitpackage` (the fee bump's broadcast) is accepted only on Core 28's "success" without per-transaction
+    /// errors; a failed package (reported in the reply or thrown) is a refusal to retry, never "confirmed".
+    @Test func packageIsAcceptedOnlyOnSuccess() async throws {
+        let failed = try PackageSubmission(reply: .object([
+            "package_msg": .string("transaction failed"),
+            "tx-results": .object([
+                "aa": .object(["txid": .string("bb"), "error": .string("mempool min fee not met, 434 < 2160")]),
+                "cc": .object(["txid": .string("dd"), "vsize": .integer(150)]),
+            ]),
+            "replaced-transactions": .array([]),
+        ]))
+        #expect(!failed.accepted)
+        #expect(failed.errors == ["mempool min fee not met, 434 < 2160"])
+        #expect(try PackageSubmission(reply: .object(["package_msg": .string("success"), "tx-results": .object([:])])).accepted)
+        #expect(throws: BitcoinRPCError.self) { try PackageSubmission(reply: .object(["tx-results": .object([:])])) }
+        let source = BitcoinRPCChainSource(rpc: RefusingNode(error: .rpc(code: .verifyAlreadyInChain, message: "already")))
+        guard case .rejected = try await source.broadcastPackage([Self.transaction, Self.transaction]) else {
+            Issue.record("a refused package was not reported as refused")
+            return
+        }
     }
 }

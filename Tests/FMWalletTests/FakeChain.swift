@@ -9,6 +9,10 @@ final class FakeChain: WalletChainSource {
         var blocks: [Block] = []
         var broadcasts: [FMBitcoin.Transaction] = []
         var outputs: [FMBitcoin.OutPoint: TxOut] = [:]
+        /// Packages handed to `broadcastPackage` (child last).
+        var packages: [[FMBitcoin.Transaction]] = []
+        /// What `feeRate()` answers (sat/kvB).
+        var feeRate: UInt64?
     }
 
     let state = Mutex(State())
@@ -53,20 +57,52 @@ final class FakeChain: WalletChainSource {
         }
     }
 
-    func feeRate() async throws -> UInt64? { nil }
+    var packages: [[FMBitcoin.Transaction]] { state.withLock { $0.packages } }
+
+    func setFeeRate(_ rate: UInt64?) { state.withLock { $0.feeRate = rate } }
+
+    func block(hash: FMBitcoin.Hash256) async throws -> FMBitcoin.Block {
+        try state.withLock { state in
+            guard let block = state.blocks.first(where: { $0.hash == hash }) else { throw FakeChainError.noBlockHash(hash) }
+            return block
+        }
+    }
+
+    func feeRate() async throws -> UInt64? { state.withLock { $0.feeRate } }
 
     func broadcast(_ transaction: FMBitcoin.Transaction) async throws -> BroadcastResult {
         state.withLock { state in
-            for index in transaction.inputs.indices {
-                guard let spent = state.outputs[transaction.inputs[index].previousOutput] else {
-                    return .rejected("missing input")
-                }
-                do { try transaction.verifySegwitInput(index, spending: spent) } catch { return .rejected("\(error)") }
-            }
+            if let refusal = Self.check(transaction, spending: state.outputs) { return .rejected(refusal) }
             state.broadcasts.append(transaction)
             return .accepted
         }
     }
+
+    /// Checks every transaction's scripts against mined outputs and the package's earlier transactions' outputs.
+    func broadcastPackage(_ transactions: [FMBitcoin.Transaction]) async throws -> BroadcastResult {
+        state.withLock { state in
+            var outputs = state.outputs
+            for transaction in transactions {
+                if let refusal = Self.check(transaction, spending: outputs) { return .rejected(refusal) }
+                for (index, output) in transaction.outputs.enumerated() {
+                    outputs[FMBitcoin.OutPoint(txid: transaction.txid, index: UInt32(index))] = output
+                }
+            }
+            state.packages.append(transactions)
+            return .accepted
+        }
+    }
+
+    private static func check(_ transaction: FMBitcoin.Transaction, spending outputs: [FMBitcoin.OutPoint: TxOut]) -> String? {
+        for index in transaction.inputs.indices {
+            guard let spent = outputs[transaction.inputs[index].previousOutput] else { return "missing input" }
+            do { try transaction.verifySegwitInput(index, spending: spent) } catch { return "\(error)" }
+        }
+        return nil
+    }
 }
 
-enum FakeChainError: Error { case noBlock(UInt64) }
+enum FakeChainError: Error {
+    case noBlock(UInt64)
+    case noBlockHash(FMBitcoin.Hash256)
+}

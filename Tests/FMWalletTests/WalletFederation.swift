@@ -22,12 +22,14 @@ struct WalletFederation {
     let config: WalletConsensusConfig
     let chain: FakeChain
 
-    init(peers n: Int, chain: FakeChain, seed: UInt64 = 7) throws {
+    init(
+        peers n: Int, chain: FakeChain, seed: UInt64 = 7, parameters: JSONValue = .object(["network": .string("regtest")])
+    ) throws {
         var rng = SeededRandom(seed: seed)
         let peers = (0..<n).map { PeerID(UInt16($0)) }
         let initializer = WalletServerInit(chain: chain)
         let configs = try initializer.dealerConfigs(
-            peers: peers, threshold: n - (n - 1) / 3, parameters: .object(["network": .string("regtest")]), using: &rng)
+            peers: peers, threshold: n - (n - 1) / 3, parameters: parameters, using: &rng)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-wallet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guardians = try peers.map { peer in

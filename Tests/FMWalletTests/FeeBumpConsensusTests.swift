@@ -1,0 +1,151 @@
+import FMBitcoin
+import FMCore
+import FMDatabase
+import FMSecp256k1
+import FMServerCore
+import FMWalletCommon
+@testable import FMWalletServer
+import Foundation
+import GRDB
+import Testing
+
+/// The CPFP fee bump in consensus (issue 24 item 9): four guardians fed the same items in the same order build the
+/// same child for a stuck peg-out, sign it with the peg-out signature items, send it with its parent as a package,
+/// learn the confirmation from the final blocks, and the next peg-out spends the child's change.
+@Suite struct FeeBumpConsensusTests {
+    /// Peg-out fees of 5,000 sat each, so one peg-out's fee pays for a bump.
+    static let parameters: JSONValue = .object([
+        "network": .string("regtest"), "fees": .object(["peg_in": .unsigned(0), "peg_out": .unsigned(5_000_000)]),
+    ])
+
+    static func read<T>(_ federation: WalletFederation, _ body: (Database) throws -> T) throws -> [T] {
+        try federation.guardians.map { guardian in try guardian.database.readNow { try body($0) } }
+    }
+
+    @Test func aStuckPegOutIsBumpedConfirmedAndTheNextPegOutSpendsTheChildsChange() async throws {
+        let chain = FakeChain(height: 10)
+        let federation = try WalletFederation(peers: 4, chain: chain, parameters: Self.parameters)
+        let config = federation.config
+        let proof = try WalletModuleTests().deposit(100_000, federation: federation, tweak: Keypair(using: &SeededRandomBox.rng))
+        for _ in 0..<2 { chain.mine([]) }  // tip 13: votes 11
+        try await federation.roundOfProposals()
+        _ = try federation.processInput(.pegIn(proof))
+
+        // A peg-out at the consensus rate; signed, broadcast, never mined (stuck).
+        let rate = try federation.guardians[0].database.readNow { try federation.guardians[0].module.consensusFeeRate($0) }
+        let destination = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 3, count: 20))
+        let fee = try PegOutPlan.suggestedFee(address: destination, amount: 40_000, rate: rate, config: config)
+        let fmTxid = TransactionID(FMCore.Hash256.sha256([2]))
+        _ = try federation.processOutput(
+            .pegOut(PegOut(address: destination, amount: 40_000, feeRate: rate, fee: fee)), at: FMCore.OutPoint(txid: fmTxid, outIndex: 0))
+        try await federation.roundOfProposals()
+        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        let parent = try #require(chain.broadcasts.first)
+        #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: 5_000_000, count: 4))
+
+        // The nodes' fee estimates rise to 4× the peg-out's rate: not due until 3 heights after it was built.
+        chain.setFeeRate(rate * 4)
+        try await federation.roundOfProposals()
+        #expect(try Self.read(federation) { try WalletServerModule.package(endingWith: parent.txid, db: $0)?.count } == [1, 1, 1, 1])
+        #expect(try Self.read(federation) { try WalletStore.unsignedPegOuts($0).count } == [0, 0, 0, 0])
+        for _ in 0..<3 { chain.mine([]) }  // tip 16: votes 14
+        try await federation.roundOfProposals()
+
+        // Every guardian built the same child from consensus state: it spends the change, pays to the federation.
+        let bumps = try Self.read(federation) { db in try WalletStore.pegOuts(db).filter(\.isBump).map(\.unsigned) }
+        #expect(Set(bumps.map(\.count)) == [1])
+        let child = try #require(bumps.first?.first)
+        #expect(Set(bumps.map(\.first)) == [child])
+        #expect(child.inputs.map(\.previousOutput) == [FMBitcoin.OutPoint(txid: parent.txid, index: 1)])
+        #expect(child.outputs.map(\.scriptPubKey) == [config.descriptor.scriptPubKey])
+        let bumpFee = parent.outputs[1].value - child.outputs[0].value
+        let packageRate = (fee + bumpFee) * 1000 / UInt64(parent.virtualSize + PegOutPlan.estimatedVirtualSize(of: child, config: config))
+        #expect(packageRate >= rate * 4 * 99 / 100)  // the package now pays about the consensus rate
+        // The assets fell by the child's fee, taken from the fee surplus; the child's output is the only spendable.
+        let assets = (100_000 - 40_000 - fee - bumpFee) * 1000
+        #expect(try federation.audits().allSatisfy { $0.assets == Amount(msats: assets) })
+        #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: 5_000_000 - bumpFee * 1000, count: 4))
+        #expect(try Self.read(federation) { try WalletStore.spendable($0).map(\.outPoint) }
+            == Array(repeating: [FMBitcoin.OutPoint(txid: child.txid, index: 0)], count: 4))
+
+        // Signed through the existing signature items, then sent with its parent as one package; scripts verify.
+        try await federation.roundOfProposals()
+        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        let package = try #require(chain.packages.last)
+        #expect(package.map(\.txid) == [parent.txid, child.txid])
+
+        // Mined; once final, every guardian records both as confirmed and stops sending them.
+        chain.mine(package)  // block 17
+        for _ in 0..<2 { chain.mine([]) }  // tip 19: votes 17
+        try await federation.roundOfProposals()
+        #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).map(\.confirmedAt) } == Array(repeating: [17, 17], count: 4))
+        #expect(try Self.read(federation) { try WalletStore.signedPegOuts($0).count } == [0, 0, 0, 0])
+        let sent = chain.broadcasts.count + chain.packages.count
+        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        #expect(chain.broadcasts.count + chain.packages.count == sent)
+
+        // The next peg-out spends the child's change; the audit follows it.
+        let nextFee = try PegOutPlan.suggestedFee(address: destination, amount: 10_000, rate: rate * 4, config: config)
+        _ = try federation.processOutput(
+            .pegOut(PegOut(address: destination, amount: 10_000, feeRate: rate * 4, fee: nextFee)),
+            at: FMCore.OutPoint(txid: fmTxid, outIndex: 1))
+        let next = try Self.read(federation) { db in try WalletStore.unsignedPegOuts(db).map(\.unsigned) }
+        #expect(Set(next).count == 1)
+        #expect(next[0].first?.inputs.map(\.previousOutput) == [FMBitcoin.OutPoint(txid: child.txid, index: 0)])
+        #expect(try federation.audits().allSatisfy { $0.assets == Amount(msats: assets - (10_000 + nextFee) * 1000) })
+    }
+
+    @Test func noBumpWithoutTheSurplusToPayIt() async throws {
+        // The default peg-out fee (1 sat) cannot pay a child: the peg-out stays as it is, the audit unchanged.
+        let chain = FakeChain(height: 10)
+        let federation = try WalletFederation(peers: 4, chain: chain)
+        let config = federation.config
+        let proof = try WalletModuleTests().deposit(100_000, federation: federation, tweak: Keypair(using: &SeededRandomBox.rng))
+        for _ in 0..<2 { chain.mine([]) }
+        try await federation.roundOfProposals()
+        _ = try federation.processInput(.pegIn(proof))
+        let rate = try federation.guardians[0].database.readNow { try federation.guardians[0].module.consensusFeeRate($0) }
+        let destination = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 3, count: 20))
+        let fee = try PegOutPlan.suggestedFee(address: destination, amount: 40_000, rate: rate, config: config)
+        _ = try federation.processOutput(
+            .pegOut(PegOut(address: destination, amount: 40_000, feeRate: rate, fee: fee)),
+            at: FMCore.OutPoint(txid: TransactionID(FMCore.Hash256.sha256([3])), outIndex: 0))
+        let before = try federation.audits().map(\.assets)
+        chain.setFeeRate(rate * 4)
+        for _ in 0..<4 { chain.mine([]) }
+        try await federation.roundOfProposals()
+        #expect(try Self.read(federation) { try WalletStore.consensusHeight($0) } == [15, 15, 15, 15])
+        #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).filter(\.isBump).count } == [0, 0, 0, 0])
+        #expect(try federation.audits().map(\.assets) == before)
+    }
+
+    /// Migration `2_fee_bump` keeps every peg-out (and its rowid, the broadcast order); one built before it has no
+    /// recorded fee, so its package is never bumped; the surplus starts at 0.
+    @Test func migrationKeepsPegOutsAndNeverBumpsTheUnrecordedOnes() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fm-wallet-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let txid = try FMBitcoin.Hash256(bytes: [UInt8](repeating: 1, count: 32))
+        let transaction = FMBitcoin.Transaction(
+            version: 2, inputs: [TxIn(previousOutput: FMBitcoin.OutPoint(txid: .zero, index: 0))],
+            outputs: [TxOut(value: 1_000, scriptPubKey: Script([0x51]))], lockTime: 0)
+        do {
+            let old = try SQLiteDatabase(
+                path: path, schemas: [SubsystemSchema(prefix: "wallet", migrations: [WalletSchema.schema.migrations[0]])])
+            try old.writeNow { db in
+                for (rowid, id) in [(5, txid), (9, transaction.txid)] {
+                    try db.execute(
+                        sql: "INSERT INTO wallet_peg_outs (rowid, txid, fm_txid, fm_out_index, unsigned_tx) VALUES (?, ?, ?, 0, ?)",
+                        arguments: [rowid, Data(id.bytes), Data(id.bytes), Data(transaction.serialized())])
+                }
+            }
+        }
+        let migrated = try SQLiteDatabase(path: path, schemas: [WalletSchema.schema])
+        try migrated.readNow { (db: Database) throws in
+            #expect(try Int64.fetchAll(db, sql: "SELECT rowid FROM wallet_peg_outs ORDER BY rowid") == [5, 9])
+            #expect(try WalletStore.pegOuts(db).map(\.isBump) == [false, false])
+            #expect(try WalletStore.hasUnconfirmed(db))
+            #expect(try WalletServerModule.package(endingWith: transaction.txid, db: db) == nil)
+            #expect(try WalletStore.feeSurplus(db) == 0)
+        }
+    }
+}
