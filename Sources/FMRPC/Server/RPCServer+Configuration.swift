@@ -33,6 +33,9 @@ extension RPCServer {
         public var requestTimeout: Duration
         /// Sent in the HTTP `Server` header.
         public var serverName: String
+        /// Answers a WebSocket client has not read yet, in bytes; a client that keeps sending without reading is
+        /// disconnected beyond this (otherwise its queued answers would grow without bound: a memory exhaustion).
+        public var maxUnsentResponseBytes: Int = 8 << 20
 
         public init(
             host: String = "127.0.0.1",

@@ -147,12 +147,21 @@ public final class RPCServer: Service, Sendable {
 
         // One writer, so that fragmented responses never interleave.
         let (responses, sink) = AsyncStream.makeStream(of: Data.self)
-        async let written: Void = Self.write(responses, to: outbound)
+        let unsent = NIOLockedValueBox(0)
+        let enqueue: @Sendable (Data) -> Void = { response in
+            unsent.withLockedValue { $0 += response.count }
+            sink.yield(response)
+        }
+        async let written: Void = Self.write(responses, to: outbound, unsent: unsent)
 
         await withDiscardingTaskGroup { requests in
             var assembler = MessageAssembler(limit: configuration.maxRequestBytes)
             do {
                 for try await frame in inbound {
+                    guard unsent.withLockedValue({ $0 }) <= configuration.maxUnsentResponseBytes else {
+                        logger.warning("closing a WebSocket client that does not read its answers")
+                        break
+                    }
                     let kind: MessageAssembler.Kind = switch frame.opcode {
                     case .text: .text
                     case .binary: .binary
@@ -166,12 +175,12 @@ public final class RPCServer: Service, Sendable {
                             let response = await dispatcher.handle(
                                 Data(message.readableBytesView), connectionID: connectionID, transport: .webSocket,
                                 limiter: limiter)
-                            if let response { sink.yield(response) }
+                            if let response { enqueue(response) }
                         }
                     case .binary:
-                        sink.yield(reject(.invalidRequest("binary messages are not accepted; send JSON as text"), limiter))
+                        enqueue(reject(.invalidRequest("binary messages are not accepted; send JSON as text"), limiter))
                     case .tooLarge(let size):
-                        sink.yield(reject(.requestTooLarge(size: size, limit: configuration.maxRequestBytes), limiter))
+                        enqueue(reject(.requestTooLarge(size: size, limit: configuration.maxRequestBytes), limiter))
                     }
                 }
             } catch {
@@ -197,9 +206,13 @@ public final class RPCServer: Service, Sendable {
         }
     }
 
-    private static func write(_ responses: AsyncStream<Data>, to outbound: WebSocketOutboundWriter) async {
+    private static func write(
+        _ responses: AsyncStream<Data>, to outbound: WebSocketOutboundWriter, unsent: NIOLockedValueBox<Int>
+    ) async {
         var open = true
-        for await response in responses where open {
+        for await response in responses {
+            defer { unsent.withLockedValue { $0 -= response.count } }
+            guard open else { continue }
             do {
                 try await outbound.writeTextMessage(String(decoding: response, as: UTF8.self))
             } catch {
