@@ -26,7 +26,7 @@ let networkTargets: [FuzzTarget] = [
             }
         },
         seeds: {
-            let payloads = [Hello(peer: PeerID(2)).bytes] + Samples.consensusMessages.prefix(3).map(\.canonicalBytes)
+            let payloads = [Hello(peer: PeerID(2), networkID: Samples.hash("network")).bytes] + Samples.consensusMessages.prefix(3).map(\.canonicalBytes)
                 + [DKGFrame.message(round: 1, step: .publicValue, payload: [1, 2, 3]).canonicalBytes]
             let stream = payloads.flatMap { [UInt8](buffer: FrameEncoder.frame($0, allocator: ByteBufferAllocator())) }
             return [stream, Array(stream.prefix(40)), [0, 0, 0, 0]]
@@ -37,7 +37,8 @@ let networkTargets: [FuzzTarget] = [
         seeds: {
             [
                 DKGFrame.message(round: 0, step: .publicValue, payload: HelloPayload(
-                    setupDigest: Samples.hash("setup"), parametersDigest: Samples.hash("parameters")).canonicalBytes).canonicalBytes,
+                    setupDigest: Samples.hash("setup"), parametersDigest: Samples.hash("parameters"),
+                    nonce: Samples.hash("nonce").bytes).canonicalBytes).canonicalBytes,
                 DKGFrame.message(round: 2, step: .publicValueEcho, payload: SignedBroadcast(
                     body: [9, 9, 9], signature: Samples.key(5).signSchnorr(message: Samples.hash("body").bytes)).canonicalBytes).canonicalBytes,
                 DKGFrame.abort(code: "bad_share", reason: "peer 2 sent a share that does not verify").canonicalBytes,
