@@ -43,8 +43,9 @@ public struct PegOutFeeBump: Hashable, Sendable {
 
     /// The consensus fee rate must be at least the package's rate × (100 + this) / 100.
     public static let marginPercent: UInt64 = 25
-    /// … and the newest ancestor built at least this many consensus heights ago (the consensus height rises with
-    /// blocks, so a package that stays this long below the rate is very likely stuck; see docs/wallet.md).
+    /// … and the newest ancestor built at least the finality delay + this many consensus heights ago: a confirmation
+    /// enters consensus state only once the consensus height passes its block (finality delay + 1 heights after the
+    /// build at the earliest), so a shorter wait would bump peg-outs that were mined at once (see docs/wallet.md).
     public static let waitHeights: UInt64 = 3
 
     /// The child: spends `input` (the package's last change), pays one output back to the federation's address.
@@ -65,12 +66,14 @@ public struct PegOutFeeBump: Hashable, Sendable {
 
     /// Whether every guardian bumps `package` now: only consensus state enters (the consensus fee rate and
     /// height, and what was recorded when each ancestor was built), so all reach the same verdict.
-    public static func isDue(package: [Ancestor], consensusFeeRate: UInt64, consensusHeight: UInt64) -> Bool {
+    public static func isDue(
+        package: [Ancestor], consensusFeeRate: UInt64, consensusHeight: UInt64, finalityDelay: UInt64
+    ) -> Bool {
         guard let newest = package.map(\.builtAtHeight).max(), let rate = try? packageFeeRate(package) else { return false }
         let (threshold, overflow) = rate.multipliedReportingOverflow(by: 100 + marginPercent)
         let (scaled, scaledOverflow) = consensusFeeRate.multipliedReportingOverflow(by: 100)
         guard !overflow, !scaledOverflow else { return false }
-        return scaled >= threshold && consensusHeight >= newest && consensusHeight - newest >= waitHeights
+        return scaled >= threshold && consensusHeight >= newest && consensusHeight - newest >= waitHeights + finalityDelay
     }
 
     /// Builds the child deterministically: version 2, the one input with sequence 0xfffffffd, lock time 0, one
@@ -81,7 +84,10 @@ public struct PegOutFeeBump: Hashable, Sendable {
         package: [Ancestor], spending input: FederationUTXO, rate: UInt64, consensusHeight: UInt64, surplus: UInt64,
         config: WalletConsensusConfig
     ) throws(Refusal) {
-        guard Self.isDue(package: package, consensusFeeRate: rate, consensusHeight: consensusHeight) else { throw .notDue }
+        guard Self.isDue(
+            package: package, consensusFeeRate: rate, consensusHeight: consensusHeight,
+            finalityDelay: UInt64(config.finalityDelay))
+        else { throw .notDue }
         let draft = Self.child(spending: input, value: input.value, config: config)
         let childSize = PegOutPlan.estimatedVirtualSize(of: draft, config: config)
         let (paid, size) = try Self.totals(package)

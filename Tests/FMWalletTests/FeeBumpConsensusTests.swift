@@ -43,12 +43,12 @@ import Testing
         let parent = try #require(chain.broadcasts.first)
         #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: 5_000_000, count: 4))
 
-        // The nodes' fee estimates rise to 4× the peg-out's rate: not due until 3 heights after it was built.
+        // The nodes' fee estimates rise to 4× the peg-out's rate: not due until finality delay (2) + 3 heights after it was built.
         chain.setFeeRate(rate * 4)
         try await federation.roundOfProposals()
         #expect(try Self.read(federation) { try WalletServerModule.package(endingWith: parent.txid, db: $0)?.count } == [1, 1, 1, 1])
         #expect(try Self.read(federation) { try WalletStore.unsignedPegOuts($0).count } == [0, 0, 0, 0])
-        for _ in 0..<3 { chain.mine([]) }  // tip 16: votes 14
+        for _ in 0..<5 { chain.mine([]) }  // tip 18: votes 16
         try await federation.roundOfProposals()
 
         // Every guardian built the same child from consensus state: it spends the change, pays to the federation.
@@ -75,10 +75,10 @@ import Testing
         #expect(package.map(\.txid) == [parent.txid, child.txid])
 
         // Mined; once final, every guardian records both as confirmed and stops sending them.
-        chain.mine(package)  // block 17
-        for _ in 0..<2 { chain.mine([]) }  // tip 19: votes 17
+        chain.mine(package)  // block 19
+        for _ in 0..<2 { chain.mine([]) }  // tip 21: votes 19
         try await federation.roundOfProposals()
-        #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).map(\.confirmedAt) } == Array(repeating: [17, 17], count: 4))
+        #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).map(\.confirmedAt) } == Array(repeating: [19, 19], count: 4))
         #expect(try Self.read(federation) { try WalletStore.signedPegOuts($0).count } == [0, 0, 0, 0])
         let sent = chain.broadcasts.count + chain.packages.count
         for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
@@ -112,9 +112,9 @@ import Testing
             at: FMCore.OutPoint(txid: TransactionID(FMCore.Hash256.sha256([3])), outIndex: 0))
         let before = try federation.audits().map(\.assets)
         chain.setFeeRate(rate * 4)
-        for _ in 0..<4 { chain.mine([]) }
+        for _ in 0..<6 { chain.mine([]) }  // past the finality delay + 3 heights: due, but unaffordable
         try await federation.roundOfProposals()
-        #expect(try Self.read(federation) { try WalletStore.consensusHeight($0) } == [15, 15, 15, 15])
+        #expect(try Self.read(federation) { try WalletStore.consensusHeight($0) } == [17, 17, 17, 17])
         #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).filter(\.isBump).count } == [0, 0, 0, 0])
         #expect(try federation.audits().map(\.assets) == before)
     }

@@ -24,19 +24,22 @@ import Testing
         #expect(rate >= 1_000 && rate < 1_010)
         let due = rate * (100 + PegOutFeeBump.marginPercent) / 100 + 1
         let height = 10 + PegOutFeeBump.waitHeights
-        #expect(PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: height))
+        #expect(PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: height, finalityDelay: 0))
         // Below the margin, or too soon after the newest ancestor was built: not due.
-        #expect(!PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: rate * 124 / 100, consensusHeight: height))
-        #expect(!PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: height - 1))
+        #expect(!PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: rate * 124 / 100, consensusHeight: height, finalityDelay: 0))
+        #expect(!PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: height - 1, finalityDelay: 0))
+        // The wait counts the finality delay too: a confirmation is visible in consensus state only after it.
+        #expect(!PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: height, finalityDelay: 2))
+        #expect(PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: height + 2, finalityDelay: 2))
         // The newest ancestor counts: a package whose last peg-out is recent waits.
         let recent = PegOutFeeBump.Ancestor(fee: ancestor.fee, virtualSize: ancestor.virtualSize, builtAtHeight: height)
-        #expect(!PegOutFeeBump.isDue(package: [ancestor, recent], consensusFeeRate: due, consensusHeight: height))
+        #expect(!PegOutFeeBump.isDue(package: [ancestor, recent], consensusFeeRate: due, consensusHeight: height, finalityDelay: 0))
         // A consensus height below the build height (never in consensus state) and an empty package: never due.
-        #expect(!PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: 5))
-        #expect(!PegOutFeeBump.isDue(package: [], consensusFeeRate: .max, consensusHeight: .max))
+        #expect(!PegOutFeeBump.isDue(package: [ancestor], consensusFeeRate: due, consensusHeight: 5, finalityDelay: 0))
+        #expect(!PegOutFeeBump.isDue(package: [], consensusFeeRate: .max, consensusHeight: .max, finalityDelay: 0))
         // Extreme values do not trap.
         let huge = PegOutFeeBump.Ancestor(fee: .max, virtualSize: 1, builtAtHeight: 0)
-        #expect(!PegOutFeeBump.isDue(package: [huge, huge], consensusFeeRate: .max, consensusHeight: .max))
+        #expect(!PegOutFeeBump.isDue(package: [huge, huge], consensusFeeRate: .max, consensusHeight: .max, finalityDelay: 0))
     }
 
     @Test func childSpendsTheChangeAndLiftsThePackageToTheConsensusRate() throws {
@@ -44,7 +47,7 @@ import Testing
         let (plan, ancestor) = try Self.parent(config: config)
         let change = try #require(plan.change)
         let bump = try PegOutFeeBump(
-            package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13, surplus: 100_000, config: config)
+            package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13 + UInt64(config.finalityDelay), surplus: 100_000, config: config)
         #expect(bump.transaction.version == 2 && bump.transaction.lockTime == 0)
         #expect(bump.transaction.inputs.map(\.previousOutput) == [change.outPoint])
         #expect(bump.transaction.inputs[0].sequence == 0xffff_fffd)
@@ -58,7 +61,7 @@ import Testing
         #expect((ancestor.fee + bump.fee) * 1000 / packageSize >= 5_000)
         // Every guardian builds the very same child.
         let again = try PegOutFeeBump(
-            package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13, surplus: 100_000, config: config)
+            package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13 + UInt64(config.finalityDelay), surplus: 100_000, config: config)
         #expect(again == bump)
     }
 
@@ -67,20 +70,20 @@ import Testing
         let (plan, ancestor) = try Self.parent(config: config)
         let change = try #require(plan.change)
         let fee = try PegOutFeeBump(
-            package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13, surplus: .max, config: config
+            package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13 + UInt64(config.finalityDelay), surplus: .max, config: config
         ).fee
         // The surplus must cover the whole fee: one sat less and the audit would lose it, so no child.
-        _ = try PegOutFeeBump(package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13, surplus: fee, config: config)
+        _ = try PegOutFeeBump(package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13 + UInt64(config.finalityDelay), surplus: fee, config: config)
         #expect(throws: PegOutFeeBump.Refusal.surplusTooSmall(fee: fee, surplus: fee - 1)) {
-            try PegOutFeeBump(package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13, surplus: fee - 1, config: config)
+            try PegOutFeeBump(package: [ancestor], spending: change, rate: 5_000, consensusHeight: 13 + UInt64(config.finalityDelay), surplus: fee - 1, config: config)
         }
         // A change that cannot pay the fee and keep a non-dust output.
         let small = FederationUTXO(outPoint: change.outPoint, value: fee + PegOutPlan.dustLimit - 1, tweakKey: nil)
         #expect(throws: PegOutFeeBump.Refusal.changeTooSmall(change: small.value, fee: fee)) {
-            try PegOutFeeBump(package: [ancestor], spending: small, rate: 5_000, consensusHeight: 13, surplus: .max, config: config)
+            try PegOutFeeBump(package: [ancestor], spending: small, rate: 5_000, consensusHeight: 13 + UInt64(config.finalityDelay), surplus: .max, config: config)
         }
         #expect(throws: PegOutFeeBump.Refusal.notDue) {
-            try PegOutFeeBump(package: [ancestor], spending: change, rate: 1_200, consensusHeight: 13, surplus: .max, config: config)
+            try PegOutFeeBump(package: [ancestor], spending: change, rate: 1_200, consensusHeight: 13 + UInt64(config.finalityDelay), surplus: .max, config: config)
         }
     }
 }
