@@ -64,10 +64,7 @@ extension FMLnRegtestCommand {
             if daemon {
                 return try await DaemonStart.start(arguments: CommandLine.arguments, directory: directory, rpcFile: rpcFile)
             }
-            if ProcessInfo.processInfo.environment[DaemonStart.childVariable] == "1" {
-                signal(SIGHUP, SIG_IGN)
-                DaemonStart.closeInheritedDescriptors()
-            }
+            DetachedDaemon.detachIfChild(DaemonStart.childVariable)
             let bitcoin = try bitcoinConfig()
             let logger = LogSetup.logger()
             let node: LightningNode

@@ -71,11 +71,8 @@ extension FMRegtestCommand {
 
         func run() async throws {
             if daemon { return try await Detach.start(arguments: CommandLine.arguments, dataDir: dataDir) }
-            if ProcessInfo.processInfo.environment[Detach.childVariable] == "1" {
-                // The detached daemon (its own process group already): outlive the terminal, hold nothing of the starter's.
-                signal(SIGHUP, SIG_IGN)
-                InheritedDescriptors.close()
-            }
+            // The detached daemon: outlive the terminal, hold nothing of the starter's.
+            DetachedDaemon.detachIfChild(Detach.childVariable)
             let logger = LogSetup.logger()
             // Absolute, so that rpc.json and the ready line work from any directory.
             let dataDir = URL(fileURLWithPath: self.dataDir).standardizedFileURL.path
