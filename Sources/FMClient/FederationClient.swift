@@ -106,6 +106,19 @@ public final class FederationClient: Sendable {
         }
     }
 
+    /// The spendable balance and what unfinished operations move in or out, read in one transaction so that an
+    /// operation finishing meanwhile is counted either as pending or as spendable, never as both or neither.
+    public func balanceSheet() async throws -> (spendable: Amount, inFlight: [InFlight]) {
+        let modules = self.modules
+        return try await database.read { db in
+            let spendable = try Amount.sum(modules.map { try $0.balance(in: db) })
+            let inFlight = try OperationLog.running(in: db).compactMap { record in
+                try modules.first { type(of: $0).operationKinds.contains(record.kind) }?.inFlight(record, in: db)
+            }
+            return (spendable, inFlight)
+        }
+    }
+
     /// Drives operation `id` to its end (resuming it wherever a previous process left it).
     public func awaitOperation(_ id: OperationID) async throws -> OperationRecord {
         guard let record = try await operations.record(id) else { throw OperationError.unknown(id) }

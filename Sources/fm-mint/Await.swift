@@ -10,7 +10,8 @@ extension FMMint {
             abstract: "Drive an operation to its end (resuming it after a crash) and print it.",
             discussion: """
                 Exits 0 when the operation succeeded, 1 when it failed, 3 when the federation cannot be reached \
-                (the operation stays resumable).
+                (the operation stays resumable). Mint operations show the fees they paid (`fee_msat`). Then \
+                reclaims the out-of-band spends whose reclaim time has passed (see `fm-mint spend`).
 
                 Examples:
                   fm-mint await 9c1e...e4 | jq .result
@@ -26,7 +27,8 @@ extension FMMint {
             let id = try OperationID(parsing: operationId)
             let client = try await options.open(resume: false)
             let record = try await client.awaitOperation(id)
-            try StandardOutput.emit(record)
+            await client.reclaimDueAndLog()
+            try StandardOutput.emit(OperationOutput(record: record))
             if record.status == .failed { throw OperationFailed(record: record) }
         }
     }

@@ -30,7 +30,7 @@ extension FMMint {
             let mint = try client.mintModule()
             LogSetup.logger().warning("dev-issue: creating test e-cash; this only works in a dev-mode federation")
             let record = try await mint.await(try await mint.devIssue(amount))
-            try StandardOutput.emit(record)
+            try StandardOutput.emit(OperationOutput(record: record))
             if record.status == .failed { throw OperationFailed(record: record) }
         }
     }

@@ -15,7 +15,7 @@ struct FMMint: AsyncParsableCommand {
             Examples:
               fm-mint join fed1qqqs...
               fm-mint dev-issue 100000          # dev-mode federations only, until peg-in
-              fm-mint balance | jq .balance_msat
+              fm-mint balance | jq .total_msat
               fm-mint spend 50000 | jq -r .notes | ssh bob fm-mint reissue -
               fm-mint list | jq -c '.operations[] | {id, kind, status}'
 
@@ -23,8 +23,8 @@ struct FMMint: AsyncParsableCommand {
             """,
         version: FMVersion.current,
         subcommands: [
-            Join.self, Info.self, Balance.self, Spend.self, Reissue.self, Validate.self, Await.self, List.self,
-            Backup.self, Recover.self, DevIssue.self,
+            Join.self, Info.self, Keys.self, Balance.self, Spend.self, Reissue.self, Reclaim.self, Validate.self,
+            Await.self, List.self, Backup.self, Recover.self, DevIssue.self,
         ])
 
     static func main() async { await CommandRunner.main(Self.self) }

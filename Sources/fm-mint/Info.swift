@@ -5,10 +5,14 @@ import FMClient
 extension FMMint {
     struct Info: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show the joined federation: id, guardians, threshold, modules (offline).",
+            abstract: "Show the joined federation: id, guardians, threshold, modules, mint fees and keys (offline).",
             discussion: """
+                `mint.fees` is the fee schedule (msat per note redeemed and per note issued); `mint.keys` \
+                the mint's public keys, as `fm-mint keys` prints them.
+
                 Examples:
                   fm-mint info | jq '.peers[].api_url'
+                  fm-mint info | jq .mint.fees
                   fm-mint info --federation 3f2a
                 """)
 

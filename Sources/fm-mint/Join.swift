@@ -2,6 +2,7 @@ import ArgumentParser
 import FMCLI
 import FMClient
 import FMCore
+import FMMintClient
 
 extension FMMint {
     struct Join: AsyncParsableCommand {
@@ -49,6 +50,19 @@ struct FederationSummary: Encodable {
     var peers: [Peer]
     var modules: [Module]
     var devMode: Bool
+    /// The mint's fee schedule and public keys, when the federation has a mint this client can use.
+    var mint: Mint?
+
+    struct Mint: Encodable {
+        struct Fees: Encodable {
+            var perInputMsat: Amount
+            var perOutputMsat: Amount
+            var note: String
+        }
+
+        var fees: Fees
+        var keys: MintKeys
+    }
 
     init(_ client: FederationClient) {
         let config = client.config
@@ -59,5 +73,12 @@ struct FederationSummary: Encodable {
             Module(instance: module.instance, kind: module.kind, supported: client.modules.contains { $0.instance == module.instance })
         }
         devMode = config.devMode
+        mint = client.module(MintClientModule.self).map { module in
+            Mint(
+                fees: .init(
+                    perInputMsat: module.config.fees.perInput, perOutputMsat: module.config.fees.perOutput,
+                    note: "every note redeemed costs per_input_msat and every note issued per_output_msat"),
+                keys: MintKeys(federationId: config.federationId, config: module.config))
+        }
     }
 }

@@ -62,6 +62,9 @@ import Testing
                 "fm-mint": [joinBob],
                 "fm-mint join": ["printf '%s\\n' \"$FM_TEST_INVITE\" > invite.txt"],
                 "fm-mint info": [join],
+                "fm-mint keys": [join],
+                // A 512 msat note out of band, not redeemed: the reclaim takes it back.
+                "fm-mint reclaim": [join, devIssue, "fm-mint spend 512 | jq -r .operation_id > operation-id.txt"],
                 "fm-mint balance": [join],
                 "fm-mint spend": [join, devIssue, joinBob],
                 // 512 msat: a note the dev-issue made, so no reissue for change is needed.

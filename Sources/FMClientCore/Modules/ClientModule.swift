@@ -49,10 +49,19 @@ public protocol ClientModule: Sendable {
     /// The spendable balance held in the module's tables.
     func balance(in db: Database) throws -> Amount
 
+    /// What the unfinished operation `record` of this module is moving into or out of the wallet, if anything
+    /// (read inside the same transaction as ``balance(in:)``, so nothing is counted twice).
+    func inFlight(_ record: OperationRecord, in db: Database) throws -> InFlight?
+
     /// Drives an unfinished operation of this module to its end and returns its final record.
     func resume(_ operation: OperationRecord) async throws -> OperationRecord
 
     /// Rebuilds the module's state from the federation's history and the root secret alone, and
     /// returns a short summary (e.g. restored amount).
     func recover() async throws -> JSONValue
+}
+
+extension ClientModule {
+    /// Modules whose operations move no value of their own report nothing in flight.
+    public func inFlight(_ record: OperationRecord, in db: Database) throws -> InFlight? { nil }
 }

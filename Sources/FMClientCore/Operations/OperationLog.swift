@@ -41,11 +41,7 @@ public struct OperationLog: Sendable {
 
     /// The operations that have not ended, oldest first (what the next command resumes).
     public func running() async throws -> [OperationRecord] {
-        try await database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM client_operations WHERE status = 'running' ORDER BY created_at, id"
-            ).map(Self.record(from:))
-        }
+        try await database.read { db in try Self.running(in: db) }
     }
 
     // MARK: - Rows
@@ -89,7 +85,7 @@ public struct OperationLog: Sendable {
         }
     }
 
-    private static func record(from row: Row) throws -> OperationRecord {
+    static func record(from row: Row) throws -> OperationRecord {
         let decoder = JSONConventions.decoder()
         let result: String? = row["result"]
         return OperationRecord(

@@ -57,20 +57,38 @@ public struct MintClientModule: ClientModule {
     // MARK: - Starting operations
 
     /// Receives a note string: validates it offline against the federation's keys, then reissues every
-    /// note into fresh notes of this client at once, so the sender can no longer spend them.
-    public func reissue(_ notes: NoteString) async throws -> OperationID {
+    /// note into fresh notes of this client at once, so the sender can no longer spend them. Refused, with
+    /// nothing spent, when the fees would take all of the value or more than `maxFee`.
+    public func reissue(_ notes: NoteString, maxFee: FeeLimit? = nil) async throws -> OperationID {
         guard notes.federationId == context.federation.federationId else {
             throw MintClientError.otherFederation(notes.federationId)
         }
         let invalid = try notes.invalidNotes(federationId: context.federation.federationId, config: config)
         guard invalid.isEmpty else { throw MintClientError.invalidNotes(invalid) }
-        let inputs = notes.notes.map { note in
-            ClientInput(
-                item: ModuleItem(module: instance, encoding: MintInput.note(note.note)), amount: note.amount,
-                fee: config.fees.perInput, spendKey: note.spendKey)
+        let plan = try receivePlan(value: notes.total, noteCount: notes.notes.count, maxFee: maxFee)
+        return try await start(inputs: notes.notes.map(input(_:)), outputs: plan.changeOutputs, reserving: [])
+    }
+
+    /// The plan that reissues notes worth `value` into this wallet (what a receiver, or a reclaim, pays): refused
+    /// when the fees would leave nothing or exceed `maxFee`.
+    public func receivePlan(value: Amount, noteCount: Int, maxFee: FeeLimit? = nil) throws -> ReissuePlan {
+        let plan: ReissuePlan
+        do { plan = try ReissuePlan(inputTotal: value, inputCount: noteCount, target: .zero, config: config) } catch {
+            guard case .insufficientNotes(_, let need) = error else { throw error }
+            throw MintClientError.feesTakeAll(value: value, fee: need)
         }
-        let plan = try ReissuePlan(inputTotal: notes.total, inputCount: inputs.count, target: .zero, config: config)
-        return try await start(inputs: inputs, outputs: plan.changeOutputs, reserving: [])
+        guard plan.fee < value else { throw MintClientError.feesTakeAll(value: value, fee: plan.fee) }
+        if let maxFee, plan.fee > maxFee.limit(on: value) {
+            throw MintClientError.feeAboveLimit(value: value, fee: plan.fee, limit: maxFee)
+        }
+        return plan
+    }
+
+    /// The input that spends `note`.
+    func input(_ note: SpendableNote) -> ClientInput {
+        ClientInput(
+            item: ModuleItem(module: instance, encoding: MintInput.note(note.note)), amount: note.amount,
+            fee: config.fees.perInput, spendKey: note.spendKey)
     }
 
     /// **Development only**: creates `amount` of e-cash from nothing (minus fees); a federation accepts
@@ -91,17 +109,27 @@ public struct MintClientModule: ClientModule {
     /// Spends `amount` out of band. When the wallet's notes add up to it exactly, they leave the wallet at
     /// once as a note string (the ``MintSpend`` operation's result, `spent` = its id). Otherwise
     /// `reissue` = the id of a reissue that makes exact change; await it and spend again.
-    public func spend(_ amount: Amount) async throws -> (spent: OperationID?, reissue: OperationID?) {
+    ///
+    /// Notes are chosen largest first (``NoteSelection``): the fewest notes, so the fewest input fees for the
+    /// receiver, whose reissue fee the spend records (all of the amount when the fees would take it all; such
+    /// a string cannot be reclaimed either, so it gets no reclaim time). With `reclaimAt`, the spend stays
+    /// reclaimable (``MintOutstandingSpends``) and comes back to this wallet if still unredeemed at that time.
+    public func spend(_ amount: Amount, reclaimAt: Date? = nil) async throws -> (spent: OperationID?, reissue: OperationID?) {
         let spendable = try await context.database.read { db in try MintNoteStore.spendable(in: db) }
         var selection = try NoteSelection.select(from: spendable, target: amount) { $0.note.denomination }
         if selection.isExact {
             let id = OperationID.random()
             let notes = selection.selected.map(spendableNote(_:))
+            let receiver = try? receivePlan(value: amount, noteCount: notes.count)
+            let reclaimAt = receiver == nil ? nil : reclaimAt
             let string = NoteString(federationId: context.federation.federationId, notes: notes)
             try await context.database.write { db in
                 try MintNoteStore.reserve(notes.map(\.note), for: id, in: db)
                 try MintNoteStore.removeReserved(id, in: db)
-                try OperationLog.insert(MintSpend(amount: amount, notes: string.description), id: id, in: db)
+                try OperationLog.insert(
+                    MintSpend(amount: amount, notes: string.description, receiverFee: receiver?.fee ?? amount, reclaimAfter: reclaimAt),
+                    id: id, in: db)
+                if let reclaimAt { try MintOutstandingSpends.insert(id, amount: amount, reclaimAt: reclaimAt, in: db) }
             }
             return (id, nil)
         }
@@ -118,11 +146,7 @@ public struct MintClientModule: ClientModule {
             guard case .insufficientNotes(_, let need) = failure, need > selection.total else { throw failure }
             selection = try NoteSelection.select(from: spendable, target: need) { $0.note.denomination }
         }
-        let inputs = selection.selected.map { stored in
-            ClientInput(
-                item: ModuleItem(module: instance, encoding: MintInput.note(stored.note)), amount: stored.note.amount,
-                fee: config.fees.perInput, spendKey: spendableNote(stored).spendKey)
-        }
+        let inputs = selection.selected.map { input(spendableNote($0)) }
         let plan = fitting!
         let reissue = try await start(
             inputs: inputs, outputs: plan.targetOutputs + plan.changeOutputs, reserving: selection.selected.map(\.note))
@@ -141,10 +165,12 @@ public struct MintClientModule: ClientModule {
     }
 
     /// Reserves derivation indices for `outputs`, signs the transaction and persists the operation, all in
-    /// one database transaction. `extraOutputs` (another module's, e.g. a peg-out) follow the notes.
+    /// one database transaction, with whatever `alsoInTransaction` records (e.g. the spend a reclaim settles).
+    /// `extraOutputs` (another module's, e.g. a peg-out) follow the notes.
     func start(
         inputs: [ClientInput], outputs denominations: [Denomination], reserving notes: [Note],
-        id: OperationID = .random(), extraOutputs: [ClientOutput] = []
+        id: OperationID = .random(), extraOutputs: [ClientOutput] = [],
+        alsoInTransaction: @escaping @Sendable (Database) throws -> Void = { _ in }
     ) async throws -> OperationID {
         let instance = self.instance
         let derivation = self.derivation
@@ -158,64 +184,28 @@ public struct MintClientModule: ClientModule {
                 planned.append(.init(outIndex: UInt64(position), denomination: denomination, derivationIndex: index))
                 outputs.append(ClientOutput(item: ModuleItem(module: instance, encoding: secret.output), amount: denomination.amount, fee: fee))
             }
-            let transaction = try TransactionBuilder(inputs: inputs, outputs: outputs + extraOutputs).build()
+            let builder = TransactionBuilder(inputs: inputs, outputs: outputs + extraOutputs)
+            let transaction = try builder.build()
+            // Balanced, so everything the inputs bring beyond the outputs' value is fee (in and out, every module's).
+            let paid = try Amount.sum(builder.outputs.map(\.fee)).adding(try Amount.sum(inputs.map(\.fee)))
             try MintNoteStore.reserve(notes, for: id, in: db)
             let machine = MintIssuance(
                 operation: id, phase: .submitting, transaction: Hex.encode(transaction.canonicalBytes), txid: transaction.txid,
-                outputs: planned, failure: nil, result: nil, invalidSharePeers: [])
+                outputs: planned, failure: nil, result: nil, invalidSharePeers: [], fee: paid)
             try OperationLog.insert(machine, id: id, in: db)
+            try alsoInTransaction(db)
         }
         return id
     }
-}
 
-/// An out-of-band spend: ended as soon as it is recorded; its result is the note string, kept in the
-/// operation log so a lost terminal never loses the money.
-public struct MintSpend: OperationStateMachine {
-    public static let kind: OperationKind = "mint-spend"
-    public var amount: Amount
-    public var notes: String
-
-    public var ending: OperationEnding? {
-        .succeeded(result: .object(["amount_msat": .unsigned(amount.msats), "notes": .string(notes)]))
-    }
-
-    public func trigger(in environment: Void) async throws -> Never {
-        preconditionFailure("a spend ends when it is recorded")
-    }
-
-    public func transition(on event: Never, in database: Database) throws -> MintSpend { switch event {} }
-}
-
-public enum MintClientError: ReportableError, Equatable {
-    case otherFederation(FederationID)
-    case invalidNotes([Int])
-    case notDevMode
-    case noteUnavailable(String)
-
-    public var category: FailureCategory {
-        switch self {
-        case .otherFederation, .invalidNotes, .notDevMode: .badInput
-        case .noteUnavailable: .failed
-        }
-    }
-
-    public var code: String {
-        switch self {
-        case .otherFederation: "wrong_federation"
-        case .invalidNotes: "invalid_notes"
-        case .notDevMode: "not_dev_mode"
-        case .noteUnavailable: "note_unavailable"
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .otherFederation(let id): "the notes belong to federation \(id), not to the one this client joined"
-        case .invalidNotes(let indices):
-            "notes at positions \(indices.map(String.init).joined(separator: ", ")) do not carry a valid federation signature"
-        case .notDevMode: "dev-issue works only with a federation started in dev mode"
-        case .noteUnavailable(let nonce): "note \(nonce) is already used by another operation"
-        }
+    /// A running mint operation brings its planned notes in (change, a reissue, a claim, a reclaim); the notes it
+    /// spends are reserved meanwhile, so they are in neither the spendable balance nor here.
+    public func inFlight(_ record: OperationRecord, in db: Database) throws -> InFlight? {
+        guard record.kind == MintIssuance.kind else { return nil }
+        let issuance = try record.state.decode(MintIssuance.self)
+        return InFlight(
+            operationId: record.id, kind: record.kind, direction: .incoming,
+            amountMsat: try Amount.sum(issuance.outputs.map(\.denomination.amount)), stage: issuance.phase.rawValue)
     }
 }
+

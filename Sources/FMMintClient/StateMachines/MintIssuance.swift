@@ -49,6 +49,8 @@ public struct MintIssuance: OperationStateMachine {
     public var result: JSONValue?
     /// Guardians that served invalid signature shares (named for the user, never trusted).
     public var invalidSharePeers: [PeerID]
+    /// Every fee the transaction pays (absent in operations stored before it was recorded).
+    public var fee: Amount?
 
     public var ending: OperationEnding? {
         switch phase {
@@ -129,6 +131,7 @@ public struct MintIssuance: OperationStateMachine {
         case .rejected(let reason):
             // Our own notes that were inputs were not spent: they are ours again.
             try MintNoteStore.release(operation, in: db)
+            try MintOutstandingSpends.settle(reclaim: operation, issued: false, rejection: reason, in: db)
             next.phase = .failed
             next.failure = reason
         case .accepted:
@@ -145,7 +148,9 @@ public struct MintIssuance: OperationStateMachine {
             if !invalidSharePeers.isEmpty {
                 result["invalid_share_peers"] = .array(invalidSharePeers.map { .unsigned(UInt64($0.rawValue)) })
             }
+            if let fee { result["fee_msat"] = .unsigned(fee.msats) }
             if spend != nil { result["spend_pending"] = .bool(true) }
+            try MintOutstandingSpends.settle(reclaim: operation, issued: true, rejection: nil, in: db)
             next.result = .object(result)
         }
         return next

@@ -23,6 +23,7 @@ public enum MintNoteStore {
                 CREATE INDEX mint_notes_by_denomination ON mint_notes (exponent, derivation_index);
                 """)
         },
+        MintOutstandingSpends.migration,
     ])
 
     /// A stored note and the index its secrets derive from.
