@@ -34,6 +34,8 @@ import Testing
         #expect(summary["double_claim_status"] as? String == "failed")
         #expect((summary["double_claim_failure"] as? String)?.contains("already claimed") == true)
         #expect(summary["paid_sats"] as? Int == 30_000)
+        // While the peg-out was on its way, `fm-mint balance` showed it as outgoing, by operation (issue 20).
+        #expect(summary["outgoing_msat"] as? Int == 30_000_000 && summary["outgoing_listed"] as? Int == 1, "\(summary)")
         #expect((summary["confirmations"] as? Int ?? 0) >= 1)
         let audits = try #require(summary["audits"] as? [[String: Any]])
         #expect(audits.count == 4)
@@ -174,6 +176,7 @@ import Testing
     # Peg-out while guardian 3 is killed mid-signing and restarted from its database.
     destination=$(btc getnewaddress | jq -r .)
     fm-pegout 30000 "$destination" --data-dir "$dir/alice" --no-wait >"$dir/pegout.json"
+    fm-mint balance --offline --data-dir "$dir/alice" >"$dir/inflight.json"
     kill -9 "${guardian[3]}"
     sleep 1
     start 3
@@ -193,8 +196,11 @@ import Testing
         jq -R . | jq -s '{valid: .}' >"$dir/blocks.json"
     audits=$(for i in 0 1 2 3; do fm-node audit --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" | jq -c '.modules[] | select(.kind == "wallet")'; done | jq -s .)
     jq -n --argjson double "$(head -n 1 "$dir/double.json")" --argjson tx "$(cat "$dir/tx.json")" --arg d "$destination" \
-        --argjson audits "$audits" \
+        --argjson audits "$audits" --argjson inflight "$(cat "$dir/inflight.json")" \
+        --arg pegout "$(jq -r .operation_id "$dir/pegout.json")" \
         '{double_claim_status: $double.status, double_claim_failure: $double.failure, confirmations: $tx.confirmations,
+          outgoing_msat: $inflight.outgoing_msat,
+          outgoing_listed: ([$inflight.pending[] | select(.operation_id == $pegout and .direction == "outgoing")] | length),
           paid_sats: ([$tx.vout[] | select(.scriptPubKey.address == $d) | .value] | add * 100000000 | round),
           audits: $audits}'
     """#
