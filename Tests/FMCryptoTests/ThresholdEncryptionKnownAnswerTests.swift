@@ -1,8 +1,9 @@
 import FMBLS12381
-@testable import FMCrypto
 import FMTesting
 import Foundation
 import Testing
+
+@testable import FMCrypto
 
 /// Known answers written by the independent py_ecc implementation (Tests/FMCryptoTests/oracle/threshold_encryption.py
 /// --kat): a fixed 2-of-3 key and fixed r, with every intermediate value.
@@ -14,7 +15,9 @@ import Testing
 
     init() throws {
         file = try object(Fixtures.json("threshold_encryption_kat.json"))
-        secretShares = try array(file["secret_shares"]).map { try DecryptionKeyShare(canonicalBytes: bytes(hex: string($0))) }
+        secretShares = try array(file["secret_shares"]).map {
+            try DecryptionKeyShare(canonicalBytes: bytes(hex: string($0)))
+        }
         let publicList = try array(file["public_key_shares"]).map {
             try DecryptionPublicKeyShare(canonicalBytes: bytes(hex: string($0)))
         }
@@ -49,14 +52,16 @@ import Testing
             }
             var shares: [(peer: Int, share: DecryptionShare)] = []
             for (peer, secret) in secretShares.enumerated() {
-                let share = try #require(ThresholdEncryption.decryptionShare(for: ciphertext, associatedData: aad, with: secret))
+                let share = try #require(
+                    ThresholdEncryption.decryptionShare(for: ciphertext, associatedData: aad, with: secret))
                 #expect(share == expectedShares[peer])
                 #expect(ThresholdEncryption.verify(share, for: ciphertext, from: publicShares[peer]!))
                 shares.append((peer, share))
             }
             for pair in [[0, 1], [1, 2], [2, 0]] {
                 let chosen = pair.map { shares[$0] }
-                #expect(try ThresholdEncryption.combine(chosen, for: ciphertext, publicShares: publicShares) == preimage)
+                #expect(
+                    try ThresholdEncryption.combine(chosen, for: ciphertext, publicShares: publicShares) == preimage)
             }
         }
     }
@@ -74,13 +79,16 @@ struct ThresholdEncryptionOracleTests {
         var rng = SeededRandom(seed: 31)
         let keys = TrustedDealer.dealKeysForTesting(threshold: 3, peers: 4, using: &rng)
         let key = EncryptionPublicKey(keys.aggregatePublicKey)
-        let publicShares = Dictionary(uniqueKeysWithValues: keys.publicKeyShares.enumerated().map {
-            ($0, DecryptionPublicKeyShare($1))
-        })
+        let publicShares = Dictionary(
+            uniqueKeysWithValues: keys.publicKeyShares.enumerated().map {
+                ($0, DecryptionPublicKeyShare($1))
+            })
         let cases: [(preimage: [UInt8], aad: [UInt8], r: SecretScalar)] = (0..<2).map { index in
             (rng.bytes(32), Array("contract \(index)".utf8) + rng.bytes(index * 40), SecretScalar.random(using: &rng))
         }
-        let ours = cases.map { ThresholdEncryption.encrypt($0.preimage, to: key, associatedData: $0.aad, ephemeralSecret: $0.r) }
+        let ours = cases.map {
+            ThresholdEncryption.encrypt($0.preimage, to: key, associatedData: $0.aad, ephemeralSecret: $0.r)
+        }
         let theirPreimages = (0..<2).map { _ in rng.bytes(32) }
         let theirAAD = Array("python's contract".utf8)
         var tampered = ours[0].canonicalBytes
@@ -88,9 +96,14 @@ struct ThresholdEncryptionOracleTests {
 
         let request: [String: Any] = [
             "keys": ["secret_shares": keys.secretKeyShares.map { hex($0.canonicalBytes) }, "threshold": 3],
-            "recompute": cases.map { ["preimage": hex($0.preimage), "aad": hex($0.aad), "r": hex($0.r.canonicalBytes)] },
+            "recompute": cases.map {
+                ["preimage": hex($0.preimage), "aad": hex($0.aad), "r": hex($0.r.canonicalBytes)]
+            },
             "decrypt": zip(ours, cases).enumerated().map { index, pair in
-                ["ciphertext": hex(pair.0.canonicalBytes), "aad": hex(pair.1.aad), "peers": index == 0 ? [0, 1, 3] : [3, 2, 1]]
+                [
+                    "ciphertext": hex(pair.0.canonicalBytes), "aad": hex(pair.1.aad),
+                    "peers": index == 0 ? [0, 1, 3] : [3, 2, 1],
+                ]
             },
             "encrypt": theirPreimages.map { ["preimage": hex($0), "aad": hex(theirAAD)] },
             "validity": [
@@ -99,7 +112,8 @@ struct ThresholdEncryptionOracleTests {
             ],
         ]
         let input = String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self)
-        let answer = try object(JSONSerialization.jsonObject(with: Data(PythonOracle.run(script: Self.script, stdin: input).utf8)))
+        let answer = try object(
+            JSONSerialization.jsonObject(with: Data(PythonOracle.run(script: Self.script, stdin: input).utf8)))
 
         #expect(try string(answer["public_key"]) == hex(key.canonicalBytes))
         #expect(try array(answer["recompute"]).map { try string($0) } == ours.map { hex($0.canonicalBytes) })
@@ -109,7 +123,9 @@ struct ThresholdEncryptionOracleTests {
             #expect(try string(decrypted["preimage"]) == hex(cases[index].preimage))
             for (peer, shareHex) in try object(decrypted["shares"]) {
                 let secret = DecryptionKeyShare(keys.secretKeyShares[try #require(Int(peer))])
-                let share = try #require(ThresholdEncryption.decryptionShare(for: ours[index], associatedData: cases[index].aad, with: secret))
+                let share = try #require(
+                    ThresholdEncryption.decryptionShare(
+                        for: ours[index], associatedData: cases[index].aad, with: secret))
                 #expect(try string(shareHex) == hex(share.canonicalBytes))
             }
         }
@@ -117,10 +133,15 @@ struct ThresholdEncryptionOracleTests {
             let ciphertext = try ThresholdCiphertext(canonicalBytes: bytes(hex: string(item)))
             #expect(ciphertext.isValid(associatedData: theirAAD))
             let shares = [2, 0, 1].map { peer in
-                (peer: peer, share: ThresholdEncryption.decryptionShare(
-                    for: ciphertext, associatedData: theirAAD, with: DecryptionKeyShare(keys.secretKeyShares[peer]))!)
+                (
+                    peer: peer,
+                    share: ThresholdEncryption.decryptionShare(
+                        for: ciphertext, associatedData: theirAAD, with: DecryptionKeyShare(keys.secretKeyShares[peer]))!
+                )
             }
-            #expect(try ThresholdEncryption.combine(shares, for: ciphertext, publicShares: publicShares) == theirPreimages[index])
+            #expect(
+                try ThresholdEncryption.combine(shares, for: ciphertext, publicShares: publicShares)
+                    == theirPreimages[index])
         }
         #expect(answer["validity"] as? [Bool] == [false, false])
     }

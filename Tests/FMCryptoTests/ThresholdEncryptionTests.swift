@@ -1,7 +1,8 @@
 import FMBLS12381
-@testable import FMCrypto
 import FMTesting
 import Testing
+
+@testable import FMCrypto
 
 /// Keys from the dealer (the same shape the DKG hands out), one preimage encrypted to them.
 struct EncryptionFixture {
@@ -38,10 +39,14 @@ struct EncryptionFixture {
     @Test func everyThresholdSubsetDecrypts() throws {
         let fixture = EncryptionFixture(threshold: 3, peers: 5, seed: 1)
         var subsets = 0
-        for a in 0..<5 { for b in (a + 1)..<5 { for c in (b + 1)..<5 {
-            #expect(try fixture.combine([a, b, c]) == fixture.preimage, "peers \(a), \(b), \(c)")
-            subsets += 1
-        } } }
+        for a in 0..<5 {
+            for b in (a + 1)..<5 {
+                for c in (b + 1)..<5 {
+                    #expect(try fixture.combine([a, b, c]) == fixture.preimage, "peers \(a), \(b), \(c)")
+                    subsets += 1
+                }
+            }
+        }
         #expect(subsets == 10)
         // More than t valid shares decrypt as well.
         #expect(try fixture.combine([4, 0, 2, 1]) == fixture.preimage)
@@ -84,15 +89,23 @@ struct EncryptionFixture {
         }
         let error = ThresholdEncryptionError.invalidShares(peers: [1, 3])
         #expect(error.description == "cannot decrypt: invalid decryption shares from peers 1, 3")
-        let honest = shares.filter { ThresholdEncryption.verify($0.share, for: fixture.ciphertext, from: fixture.publicShares[$0.peer]!) }
+        #expect(
+            ThresholdEncryptionError.invalidShares(peers: [2]).description
+                == "cannot decrypt: invalid decryption share from peer 2")
+        let honest = shares.filter {
+            ThresholdEncryption.verify($0.share, for: fixture.ciphertext, from: fixture.publicShares[$0.peer]!)
+        }
         #expect(honest.map(\.peer) == [0, 2])
-        #expect(try ThresholdEncryption.combine(honest, for: fixture.ciphertext, publicShares: fixture.publicShares)
-            == fixture.preimage)
+        #expect(
+            try ThresholdEncryption.combine(honest, for: fixture.ciphertext, publicShares: fixture.publicShares)
+                == fixture.preimage)
     }
 
     @Test func identityShareNeverVerifies() {
         let fixture = EncryptionFixture(threshold: 1, peers: 1, seed: 5)
-        #expect(!ThresholdEncryption.verify(DecryptionShare(.identity), for: fixture.ciphertext, from: fixture.publicShares[0]!))
+        #expect(
+            !ThresholdEncryption.verify(
+                DecryptionShare(.identity), for: fixture.ciphertext, from: fixture.publicShares[0]!))
     }
 
     @Test func combineRejectsUnknownDuplicateAndNegativePeers() {
@@ -116,7 +129,9 @@ struct EncryptionFixture {
         #expect(!fixture.ciphertext.isValid(associatedData: fixture.contract + [0]))
         #expect(!fixture.ciphertext.isValid(associatedData: []))
         let key = DecryptionKeyShare(fixture.keys.secretKeyShares[0])
-        #expect(ThresholdEncryption.decryptionShare(for: fixture.ciphertext, associatedData: Array("other".utf8), with: key) == nil)
+        #expect(
+            ThresholdEncryption.decryptionShare(for: fixture.ciphertext, associatedData: Array("other".utf8), with: key)
+                == nil)
     }
 
     /// Every component swapped or altered makes the ciphertext invalid, so no guardian decrypts it.
@@ -128,14 +143,43 @@ struct EncryptionFixture {
         var flipped = ct.maskedPreimage
         flipped[0] ^= 1
         let tampered: [(String, ThresholdCiphertext)] = [
-            ("V flipped", .init(ephemeralKey: ct.ephemeralKey, maskedPreimage: flipped, proof: ct.proof, associatedDataDigest: digest)),
-            ("U replaced", .init(ephemeralKey: other.ciphertext.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: ct.proof, associatedDataDigest: digest)),
-            ("W replaced", .init(ephemeralKey: ct.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: other.ciphertext.proof, associatedDataDigest: digest)),
-            ("W doubled", .init(ephemeralKey: ct.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: ct.proof.doubled(), associatedDataDigest: digest)),
-            ("U identity", .init(ephemeralKey: .identity, maskedPreimage: ct.maskedPreimage, proof: .identity, associatedDataDigest: digest)),
+            (
+                "V flipped",
+                .init(
+                    ephemeralKey: ct.ephemeralKey, maskedPreimage: flipped, proof: ct.proof,
+                    associatedDataDigest: digest)
+            ),
+            (
+                "U replaced",
+                .init(
+                    ephemeralKey: other.ciphertext.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: ct.proof,
+                    associatedDataDigest: digest)
+            ),
+            (
+                "W replaced",
+                .init(
+                    ephemeralKey: ct.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: other.ciphertext.proof,
+                    associatedDataDigest: digest)
+            ),
+            (
+                "W doubled",
+                .init(
+                    ephemeralKey: ct.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: ct.proof.doubled(),
+                    associatedDataDigest: digest)
+            ),
+            (
+                "U identity",
+                .init(
+                    ephemeralKey: .identity, maskedPreimage: ct.maskedPreimage, proof: .identity,
+                    associatedDataDigest: digest)
+            ),
             // Re-binding: the proof was made for the other contract's digest.
-            ("A of other contract", .init(ephemeralKey: ct.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: ct.proof,
-                associatedDataDigest: other.ciphertext.associatedDataDigest)),
+            (
+                "A of other contract",
+                .init(
+                    ephemeralKey: ct.ephemeralKey, maskedPreimage: ct.maskedPreimage, proof: ct.proof,
+                    associatedDataDigest: other.ciphertext.associatedDataDigest)
+            ),
         ]
         for (what, ciphertext) in tampered {
             #expect(!ciphertext.isValid(associatedData: fixture.contract), "\(what)")

@@ -38,13 +38,15 @@ public struct ThresholdCiphertext: CanonicalBytesRepresentable, Hashable {
 
     /// H = hash_to_G1(U ‖ V ‖ A) (RFC 9380), under ``DomainTags/thresholdEncryptionHash``.
     var hashPoint: G1Point {
-        ThresholdCiphertext.hashPoint(ephemeralKey: ephemeralKey, maskedPreimage: maskedPreimage,
-                                      associatedDataDigest: associatedDataDigest)
+        ThresholdCiphertext.hashPoint(
+            ephemeralKey: ephemeralKey, maskedPreimage: maskedPreimage,
+            associatedDataDigest: associatedDataDigest)
     }
 
     static func hashPoint(ephemeralKey: G2Point, maskedPreimage: [UInt8], associatedDataDigest: [UInt8]) -> G1Point {
-        HashToG1.hash(ephemeralKey.compressed + maskedPreimage + associatedDataDigest,
-                      domain: DomainTags.thresholdEncryptionHash)
+        HashToG1.hash(
+            ephemeralKey.compressed + maskedPreimage + associatedDataDigest,
+            domain: DomainTags.thresholdEncryptionHash)
     }
 
     static func digest(associatedData: [UInt8]) -> [UInt8] {
@@ -58,7 +60,9 @@ public struct ThresholdCiphertext: CanonicalBytesRepresentable, Hashable {
     }
 
     /// 208 bytes: U (96, compressed G2) ‖ V (32) ‖ W (48, compressed G1) ‖ A (32).
-    public var canonicalBytes: [UInt8] { ephemeralKey.compressed + maskedPreimage + proof.compressed + associatedDataDigest }
+    public var canonicalBytes: [UInt8] {
+        ephemeralKey.compressed + maskedPreimage + proof.compressed + associatedDataDigest
+    }
 
     /// Rejects wrong lengths, invalid points and an identity U. Decoding does not check the proof: call
     /// ``isValid(associatedData:)``.
@@ -75,7 +79,8 @@ public struct ThresholdCiphertext: CanonicalBytesRepresentable, Hashable {
     }
 }
 
-/// Guardian i's decryption share D_i = sk_i·U of one ciphertext, checked with ``ThresholdEncryption/verify(_:for:from:)``.
+/// Guardian i's decryption share D_i = sk_i·U of one ciphertext,
+/// checked with ``ThresholdEncryption/verify(_:for:from:)``.
 public struct DecryptionShare: CanonicalBytesRepresentable, Hashable {
     public let point: G2Point
 

@@ -15,8 +15,10 @@ public enum ThresholdEncryptionError: Error, Equatable, CustomStringConvertible 
         case .invalidCiphertext:
             "cannot decrypt: the ciphertext is not well formed"
         case .invalidShares(let peers):
-            "cannot decrypt: invalid decryption share from peer\(peers.count == 1 ? "" : "s") "
-                + peers.map(String.init).joined(separator: ", ")
+            peers.count == 1
+                ? "cannot decrypt: invalid decryption share from peer \(peers[0])"
+                : "cannot decrypt: invalid decryption shares from peers "
+                    + peers.map(String.init).joined(separator: ", ")
         case .unknownPeer(let peer):
             "cannot decrypt: decryption share from peer \(peer), which has no public key share"
         case .duplicatePeer(let peer):
