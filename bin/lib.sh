@@ -4,8 +4,10 @@
 FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv)
 # Independent implementations the tests check fm against (Tests only; fm itself never runs Python).
-# bolt11 (BOLT 11 decoder) needs bitstring < 4.3.
-FM_PYTHON_ORACLES=(py-bitcoinkernel==0.1.0a5 embit==0.8.0 python-bitcoinlib==0.12.2 bolt11==2.2.0 bitstring==4.2.3 py_ecc==8.0.0 coincurve==21.0.0)
+# bolt11 (BOLT 11 decoder) needs bitstring < 4.3; py_ecc (BLS12-381) checks notes (docs/protocol.md's snippet) and
+# the threshold encryption; coincurve (secp256k1) the snippet's spend keys.
+FM_PYTHON_ORACLES=(py-bitcoinkernel==0.1.0a5 embit==0.8.0 python-bitcoinlib==0.12.2 bolt11==2.2.0 bitstring==4.2.3
+    py_ecc==8.0.0 coincurve==21.0.0)
 
 fm_say() { printf 'fm: %s\n' "$*" >&2; }
 
