@@ -392,7 +392,7 @@ public struct WalletServerModule: BackgroundServerModule {
                 (_: [String: String], db: Database) in
                 WalletBlockHeight(consensusBlockHeight: try Self.agreedHeight(db))
             },
-            .typed("peg_out_fees", summary: "The fee rate (sat/kvB), fee (sat) and dust given to miners (sat) a peg-out needs now.") {
+            .typed("peg_out_fees", summary: "The fee rate (sat/kvB), fee (sat), dust given to miners (sat) and bump reserve (sat) a peg-out needs now.") {
                 (request: PegOutFeeRequest, db: Database) in
                 guard let address = try? SegwitAddress(request.address, network: config.network) else {
                     throw WalletError.invalidAddress(request.address, network: config.network.rawValue)

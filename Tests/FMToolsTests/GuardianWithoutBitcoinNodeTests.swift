@@ -2,8 +2,7 @@ import FMTesting
 import Foundation
 import Testing
 
-/// Issue 16 item 2: one guardian of four cannot reach its bitcoin node (its local config names a port nothing
-/// listens on). Before, it waited for its node inside block application as soon as the federation's block height
+/// Issue 16 item 2: one guardian of four cannot reach its bitcoin node (it is given a port nothing listens on). Before, it waited for its node inside block application as soon as the federation's block height
 /// rose, and stopped applying blocks for good. Now chain facts are agreed from the other guardians' votes: it keeps
 /// applying blocks with the same state digest, e-cash reissues complete, and a peg-in is claimed.
 @Suite(.serialized) struct GuardianWithoutBitcoinNodeTests {
@@ -19,7 +18,7 @@ import Testing
             #expect(status["halted_reason"] == nil || status["halted_reason"] is NSNull, "\(status)")
             #expect((status["state_digest"] as? [String: Any])?["mismatch_count"] as? Int == 0, "\(status)")
         }
-        #expect((statuses[3]["modules"] as? [String: Any])?["wallet"] as? String ?? "" != "", "\(statuses[3])")
+        #expect(((statuses[3]["modules"] as? [String: Any])?["wallet"] as? String ?? "").contains("unreachable"), "\(statuses[3])")
         // Guardian 3 applied the blocks that carried the peg-in and the reissue, with the others' state.
         let same = try #require(summary["same_digest"] as? [String: Any], "\(summary)")
         #expect((same["height"] as? Int ?? 0) >= (summary["reissue_height"] as? Int ?? .max), "\(summary)")
@@ -41,12 +40,10 @@ import Testing
     btc generatetoaddress 101 "$miner" >/dev/null
     export FM_BITCOIND_URL="http://127.0.0.1:$base" FM_BITCOIND_COOKIE="$dir/btc/.cookie"
     fm-node dealer --peers 4 --dir "$dir/fed" --base-port "$((base + 1))" --network regtest >"$dir/dealer.json"
-    # Guardian 3's bitcoin node is unreachable: nothing listens on the port its local config names.
-    local3="$dir/fed/guardian-3/local.json"
-    jq --arg u "http://127.0.0.1:$((base + 30))" '.bitcoind.url = $u' "$local3" >"$local3.new"
-    mv "$local3.new" "$local3"
-    chmod 600 "$local3"
-    for i in 0 1 2 3; do FM_LOG_LEVEL=warning fm-node run --config-dir "$dir/fed/guardian-$i" 2>>"$dir/guardian-$i.log" & pids+=($!); done
+    for i in 0 1 2; do FM_LOG_LEVEL=warning fm-node run --config-dir "$dir/fed/guardian-$i" 2>>"$dir/guardian-$i.log" & pids+=($!); done
+    # Guardian 3's bitcoin node is unreachable: nothing listens on the port it is given.
+    FM_BITCOIND_URL="http://127.0.0.1:$((base + 30))" FM_LOG_LEVEL=warning fm-node run --config-dir "$dir/fed/guardian-3" \
+        2>>"$dir/guardian-3.log" & pids+=($!)
     api() { echo "ws://127.0.0.1:$((base + 2 + 2 * $1))/"; }
     for _ in $(seq 1 100); do fm-node status --api "$(api 0)" >/dev/null 2>&1 && break; sleep 0.2; done
     invite=$(jq -r .invite_code "$dir/dealer.json")
