@@ -73,7 +73,8 @@ public struct WalletOperations: Sendable {
     }
 
     /// Pegs out `amountSats` to `address` at the federation's fee rate (or `feeRate` sat/kvB if higher): asks the
-    /// federation for the fee, pays amount + fee + fees with notes, and returns the operation id.
+    /// federation for the fee, pays amount + fee + the federation's fee (peg-out fee and bump reserve) with notes,
+    /// and returns the operation id.
     public func pegOut(address text: String, amountSats: UInt64, feeRate: UInt64? = nil) async throws -> OperationID {
         guard let address = try? SegwitAddress(text, network: wallet.config.network) else {
             throw WalletClientError.invalidAddress(text, network: wallet.config.network.rawValue)
@@ -84,7 +85,8 @@ public struct WalletOperations: Sendable {
         let pegOut = PegOut(address: address, amount: amountSats, feeRate: quote.feeRate, fee: quote.fee)
         let output = ClientOutput(
             item: ModuleItem(module: wallet.instance, encoding: WalletOutput.pegOut(pegOut)), amount: try pegOut.value,
-            fee: wallet.config.fees.pegOut)
+            fee: try pegOut.federationFee(config: wallet.config))
+        let reserve = try PegOutFeeBump.reserve(fee: quote.fee, feeRate: quote.feeRate, config: wallet.config)
         let id = OperationID.random()
         let mintOperation = OperationID(FMCore.Hash256.sha256(id.hash.bytes + Array("fm/wallet/peg-out-funding".utf8)))
         _ = try await mint.fund([output], operation: mintOperation)
@@ -92,7 +94,8 @@ public struct WalletOperations: Sendable {
         try await executor.log.database.write { db in
             try OperationLog.insert(
                 PegOutOperation(
-                    address: address.string, amountSats: amountSats, feeSats: quote.fee, dustSats: quote.dustSats, feeRate: quote.feeRate,
+                    address: address.string, amountSats: amountSats, feeSats: quote.fee, dustSats: quote.dustSats,
+                    bumpReserveSats: reserve, feeRate: quote.feeRate,
                     mintOperation: mintOperation, transaction: transaction, outIndex: outIndex),
                 id: id, in: db)
         }

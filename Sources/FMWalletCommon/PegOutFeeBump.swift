@@ -1,4 +1,5 @@
 import FMBitcoin
+import FMCore
 
 /// The consensus-agreed CPFP child of a stuck peg-out (issue 24 item 9; docs/wallet.md, "Fee bump").
 ///
@@ -107,6 +108,22 @@ public struct PegOutFeeBump: Hashable, Sendable {
             outPoint: FMBitcoin.OutPoint(txid: transaction.txid, index: 0), value: input.value - fee, tweakKey: nil)
     }
 
+    /// The bump reserve makes a bump to this multiple of a peg-out's own fee rate affordable from its own charge.
+    public static let reserveRateMultiple: UInt64 = 2
+
+    /// The bump reserve a peg-out pays into the fee surplus, sat (issue 24 item 9 (a); docs/wallet.md, "Fee bump"):
+    /// its fee plus the fee of a one-input child at twice its rate. A child lifting the package (the peg-out, vsize
+    /// V, fee ≥ rate × V) to R ≤ 2 × rate costs at most R × (V + child) − fee ≤ fee + 2 × rate × child, so the
+    /// peg-out funds its own bump up to twice its rate; bumps of peg-outs whose charge did not cover them draw on
+    /// the pooled surplus. Computed from the request alone, so the client knows it before it pays.
+    public static func reserve(fee: UInt64, feeRate: UInt64, config: WalletConsensusConfig) throws(WalletError) -> UInt64 {
+        let (rate, overflow) = feeRate.multipliedReportingOverflow(by: reserveRateMultiple)
+        guard !overflow else { throw .outOfRange(field: "fee_rate", value: "\(feeRate)", maximum: "\(PegOut.maximumFeeRate)") }
+        let draft = child(spending: FederationUTXO(outPoint: FMBitcoin.OutPoint(txid: .zero, index: 0), value: 0, tweakKey: nil), value: 0, config: config)
+        let own = try PegOutPlan.fee(rate: rate, virtualSize: PegOutPlan.estimatedVirtualSize(of: draft, config: config))
+        return try PegOutPlan.sum(fee, own, "bump reserve")
+    }
+
     private static func child(spending input: FederationUTXO, value: UInt64, config: WalletConsensusConfig) -> FMBitcoin.Transaction {
         FMBitcoin.Transaction(
             version: 2, inputs: [TxIn(previousOutput: input.outPoint)],
@@ -123,5 +140,17 @@ public struct PegOutFeeBump: Hashable, Sendable {
             (fee, size) = (newFee, newSize)
         }
         return (fee, size)
+    }
+}
+
+extension PegOut {
+    /// The e-cash fee of this peg-out, beyond its amount and network fee: the federation's peg-out fee plus the bump
+    /// reserve (``PegOutFeeBump/reserve(fee:feeRate:config:)``), both into the fee surplus. The guardians charge it
+    /// as the output's fee and the client pays it.
+    public func federationFee(config: WalletConsensusConfig) throws(WalletError) -> Amount {
+        let reserve = try PegOutFeeBump.reserve(fee: fee, feeRate: feeRate, config: config)
+        do { return try config.fees.pegOut.adding(Amount.sats(reserve)) } catch {
+            throw .outOfRange(field: "fee", value: "\(fee) sat", maximum: "\(PegOut.maximumAmount) sat")
+        }
     }
 }

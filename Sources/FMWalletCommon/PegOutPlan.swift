@@ -169,7 +169,9 @@ extension PegOutPlan {
         for _ in 0..<64 {
             do {
                 _ = try PegOutPlan(pegOut: PegOut(address: address, amount: amount, feeRate: rate, fee: fee), utxos: utxos, config: config)
-                return PegOutFeeQuote(feeRate: rate, fee: fee, dustSats: dust)
+                return PegOutFeeQuote(
+                    feeRate: rate, fee: fee, dustSats: dust,
+                    bumpReserveSats: try PegOutFeeBump.reserve(fee: fee, feeRate: rate, config: config))
             } catch .feeTooLow(_, let required, _) {
                 fee = required
                 dust = 0
@@ -182,7 +184,8 @@ extension PegOutPlan {
     }
 }
 
-/// What `wallet/peg_out_fees` answers: the fee rate the federation requires now and the fee a peg-out pays at it.
+/// What `wallet/peg_out_fees` answers: the fee rate the federation requires now, the network fee a peg-out pays at
+/// it, and the bump reserve it pays the federation.
 public struct PegOutFeeQuote: Codable, Hashable, Sendable {
     /// sat/kvB.
     public var feeRate: UInt64
@@ -191,11 +194,15 @@ public struct PegOutFeeQuote: Codable, Hashable, Sendable {
     /// sat: the part of `fee` that is change below the dust limit, left to the miners instead of a change output
     /// (0 usually). Peg out less, or more, to avoid it.
     public var dustSats: UInt64
+    /// sat: the bump reserve the peg-out pays in e-cash on top of `fee` and the peg-out fee, kept by the
+    /// federation to bump the transaction if it gets stuck (``PegOutFeeBump/reserve(fee:feeRate:config:)``).
+    public var bumpReserveSats: UInt64
 
-    public init(feeRate: UInt64, fee: UInt64, dustSats: UInt64 = 0) {
+    public init(feeRate: UInt64, fee: UInt64, dustSats: UInt64 = 0, bumpReserveSats: UInt64) {
         self.feeRate = feeRate
         self.fee = fee
         self.dustSats = dustSats
+        self.bumpReserveSats = bumpReserveSats
     }
 }
 

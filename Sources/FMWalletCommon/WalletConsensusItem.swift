@@ -17,6 +17,15 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
     case feeRate(UInt64, voter: PeerID, atHeight: UInt64)
     /// The proposer's signatures over every input of a pending peg-out.
     case pegOutSignatures(PegOutSignatureShare)
+    /// The voter's node's hashes of the final blocks `first`, `first` + 1, … (1 to ``maximumChainVotes``): chain
+    /// facts that enter consensus state once t guardians voted the same hash (docs/wallet.md, "Chain facts").
+    case blockHashes(first: UInt64, hashes: [FMBitcoin.Hash256], voter: PeerID)
+    /// The final heights whose blocks (by their agreed hashes) hold these unconfirmed federation transactions, as
+    /// the voter's node shows them (1 to ``maximumChainVotes``, distinct txids).
+    case confirmations([TransactionConfirmation], voter: PeerID)
+
+    /// The most chain facts one item votes: a full item is about 5 KiB, far below a module item's limit.
+    public static let maximumChainVotes = 128
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
@@ -32,6 +41,22 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
                 $0.write(atHeight)
             }
         case .pegOutSignatures(let share): encoder.writeVariant(2) { $0.write(share) }
+        case .blockHashes(let first, let hashes, let voter):
+            encoder.writeVariant(3) {
+                $0.write(first)
+                $0.writeVarint(UInt64(hashes.count))
+                for hash in hashes { $0.writeFixed(hash.bytes) }
+                $0.write(voter.rawValue)
+            }
+        case .confirmations(let confirmations, let voter):
+            encoder.writeVariant(4) {
+                $0.writeVarint(UInt64(confirmations.count))
+                for confirmation in confirmations {
+                    $0.writeFixed(confirmation.txid.bytes)
+                    $0.write(confirmation.height)
+                }
+                $0.write(voter.rawValue)
+            }
         }
     }
 
@@ -46,9 +71,50 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
             }
             self = .feeRate(rate, voter: PeerID(try body.read(UInt16.self)), atHeight: try body.read())
         case 2: self = .pegOutSignatures(try body.read())
+        case 3:
+            let first: UInt64 = try body.read()
+            let count = try Self.chainVoteCount(&body)
+            var hashes: [FMBitcoin.Hash256] = []
+            for _ in 0..<count { hashes.append(try FMBitcoin.Hash256(unchecked32: body.readFixed(32))) }
+            guard first <= UInt64(Int64.max) - UInt64(count) else { throw .invalidValue("block height \(first) out of range") }
+            self = .blockHashes(first: first, hashes: hashes, voter: PeerID(try body.read(UInt16.self)))
+        case 4:
+            let count = try Self.chainVoteCount(&body)
+            var confirmations: [TransactionConfirmation] = []
+            for _ in 0..<count {
+                let txid = try FMBitcoin.Hash256(unchecked32: body.readFixed(32))
+                let height: UInt64 = try body.read()
+                guard height <= UInt64(Int64.max) else { throw .invalidValue("block height \(height) out of range") }
+                confirmations.append(TransactionConfirmation(txid: txid, height: height))
+            }
+            guard Set(confirmations.map(\.txid)).count == confirmations.count else {
+                throw .invalidValue("a confirmation vote names a transaction twice")
+            }
+            self = .confirmations(confirmations, voter: PeerID(try body.read(UInt16.self)))
         default: throw .unknownVariant(index, type: "WalletConsensusItem")
         }
         try body.finish()
+    }
+
+    /// The vote count of a chain-fact item: 1 to ``maximumChainVotes``.
+    private static func chainVoteCount(_ body: inout CanonicalDecoder) throws(CanonicalDecodingError) -> Int {
+        let count = try body.readVarint()
+        guard count >= 1, count <= UInt64(maximumChainVotes) else {
+            throw .lengthExceedsLimit(claimed: count, limit: maximumChainVotes)
+        }
+        return Int(count)
+    }
+}
+
+/// A vote that the final block at `height` holds the federation transaction `txid`. Canonical form (inside
+/// ``WalletConsensusItem/confirmations(_:voter:)``): the 32-byte txid, then the height.
+public struct TransactionConfirmation: Hashable, Sendable {
+    public let txid: FMBitcoin.Hash256
+    public let height: UInt64
+
+    public init(txid: FMBitcoin.Hash256, height: UInt64) {
+        self.txid = txid
+        self.height = height
     }
 }
 

@@ -37,6 +37,9 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
     case invalidSignatureShare(peer: PeerID, reason: String)
     /// A vote names another guardian than the one that proposed it.
     case voteNotFromProposer(voter: PeerID, proposer: PeerID)
+    /// A chain-fact vote that contradicts an agreed fact or lies outside the heights or transactions votes are
+    /// taken for (docs/wallet.md, "Chain facts"); the whole item is refused.
+    case chainVoteRefused(peer: PeerID, reason: String)
     /// A wallet config that is inconsistent or does not belong to this guardian.
     case invalidConfig(String)
 
@@ -59,6 +62,7 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
         case .insufficientFederationFunds: "insufficient_federation_funds"
         case .invalidSignatureShare: "invalid_signature_share"
         case .voteNotFromProposer: "vote_not_from_proposer"
+        case .chainVoteRefused: "chain_vote_refused"
         case .invalidConfig: "invalid_wallet_config"
         }
     }
@@ -108,6 +112,7 @@ public enum WalletError: Error, Hashable, Sendable, ReportableError {
             "the federation holds \(available) sat in spendable outputs, \(needed) sat are needed"
         case .invalidSignatureShare(let peer, let reason): "invalid peg-out signature share from \(peer): \(reason)"
         case .voteNotFromProposer(let voter, let proposer): "a vote of \(voter) was proposed by \(proposer)"
+        case .chainVoteRefused(let peer, let reason): "chain-fact vote of \(peer) refused: \(reason)"
         case .invalidConfig(let reason): "invalid wallet config: \(reason)"
         }
     }

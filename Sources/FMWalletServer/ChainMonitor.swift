@@ -1,11 +1,10 @@
 import FMBitcoin
-import Foundation
 import Logging
 import Synchronization
 
-/// This guardian's view of its own bitcoin node: the latest tip height and fee rate estimate (polled in the
-/// background, read when the guardian proposes its votes) and blocking look-ups of block hashes for consensus
-/// processing.
+/// This guardian's view of its own bitcoin node: the latest tip height and fee rate estimate and the chain facts it
+/// votes (polled in the background with timeouts, read when the guardian proposes its votes). Consensus processing
+/// never reads the node.
 final class ChainMonitor: Sendable {
     struct Snapshot: Sendable {
         var tipHeight: UInt64?
@@ -15,6 +14,12 @@ final class ChainMonitor: Sendable {
         var confirmed: Set<FMBitcoin.Hash256> = []
         /// Peg-outs whose refusal was logged (logged once per run, retried silently).
         var refusalLogged: Set<FMBitcoin.Hash256> = []
+        /// The node's hashes of the heights whose hash votes are taken (read on the last poll).
+        var hashes: [UInt64: FMBitcoin.Hash256] = [:]
+        /// Unconfirmed federation transactions found in agreed final blocks, with the block's height.
+        var found: [FMBitcoin.Hash256: UInt64] = [:]
+        /// The highest agreed final block read for confirmations in this run.
+        var scannedThrough: UInt64?
     }
 
     let source: (any WalletChainSource)?
@@ -32,8 +37,8 @@ final class ChainMonitor: Sendable {
     func poll() async {
         guard let source else { return }
         do {
-            let tip = try await source.blockCount()
-            let rate = try? await source.feeRate()
+            let tip = try await Self.bounded(Self.readTimeout) { try await source.blockCount() }
+            let rate = try? await Self.bounded(Self.readTimeout) { try await source.feeRate() }
             state.withLock {
                 $0.tipHeight = tip
                 $0.feeRate = rate
@@ -49,63 +54,80 @@ final class ChainMonitor: Sendable {
     /// True the first time `txid`'s refusal is reported in this run.
     func firstRefusal(_ txid: FMBitcoin.Hash256) -> Bool { state.withLock { $0.refusalLogged.insert(txid).inserted } }
 
-    /// The hash of the block at `height` on this guardian's node, waiting (and retrying) for as long as it takes.
-    ///
-    /// - Important: called while a consensus block is applied. Every guardian must reach the same verdicts, so a
-    ///   guardian whose node is behind (or down) waits here rather than apply the block with a different view; it
-    ///   catches up once its node does. A guardian without a configured node waits until one is configured
-    ///   (the federation's consensus height only rises when guardians with nodes vote).
-    func blockHashWaiting(height: UInt64) -> FMBitcoin.Hash256 {
-        waiting(for: "block \(height)") { source in try await source.blockHash(height: height) }
-    }
-
-    /// The block `hash` (a final block) from this guardian's node, waiting as ``blockHashWaiting(height:)`` does.
-    /// A reply that is not that block (another hash, transactions that do not match the merkle root) is retried.
-    func blockWaiting(hash: FMBitcoin.Hash256) -> FMBitcoin.Block {
-        waiting(for: "block \(hash.displayHex)") { source in
-            let block = try await source.block(hash: hash)
-            guard block.hash == hash, block.header.merkleRoot == block.computedMerkleRoot else {
-                throw ChainMonitorError.wrongBlock(hash.displayHex)
-            }
-            return block
+    /// Reads what this guardian votes as chain facts (``ChainFacts``) from its node, outside any database
+    /// transaction, each call bounded by ``readTimeout``: the hashes of the heights in `window`, and the final
+    /// blocks from `scan` (agreed heights and hashes, ascending) that hold one of `unconfirmed`. A height the node
+    /// cannot serve (down, behind, reorged off the agreed block) ends the read; it is tried again on the next poll.
+    func readChainFacts(window: ClosedRange<UInt64>?, scan: [(height: UInt64, hash: FMBitcoin.Hash256)], unconfirmed: Set<FMBitcoin.Hash256>) async {
+        guard let source else { return }
+        var hashes: [UInt64: FMBitcoin.Hash256] = [:]
+        for height in window.map(Array.init) ?? [] {
+            guard let hash = try? await Self.bounded(Self.readTimeout, { try await source.blockHash(height: height) }) else { break }
+            hashes[height] = hash
+        }
+        var found: [FMBitcoin.Hash256: UInt64] = [:]
+        var scanned: UInt64?
+        for (height, hash) in scan {
+            guard let block = try? await Self.bounded(Self.readTimeout, { try await source.block(hash: hash) }),
+                block.hash == hash, block.header.merkleRoot == block.computedMerkleRoot
+            else { break }
+            for transaction in block.transactions where unconfirmed.contains(transaction.txid) { found[transaction.txid] = height }
+            scanned = height
+        }
+        state.withLock { state in
+            state.hashes = hashes
+            state.found = state.found.filter { unconfirmed.contains($0.key) }.merging(found) { _, new in new }
+            if let scanned { state.scannedThrough = scanned }
         }
     }
 
-    private func waiting<T: Sendable>(for what: String, _ body: @escaping @Sendable (any WalletChainSource) async throws -> T) -> T {
-        var attempt = 0
-        while true {
-            if let source {
-                let result = Blocking.run { try await body(source) }
-                if case .success(let value) = result { return value }
-                if attempt % 20 == 0 {
-                    logger.warning("waiting for this guardian's bitcoin node to serve \(what) the federation agreed on: \(result)")
-                }
-            } else if attempt % 60 == 0 {
-                logger.error("the federation's consensus block height needs \(what) but no bitcoin node is configured; waiting")
+    /// How long one read of a chain fact may take before this poll gives up on it.
+    static let readTimeout: Duration = .seconds(5)
+    /// The most final blocks read per poll to find confirmations.
+    static let blocksPerPoll = 32
+
+    /// `body`'s result, or ``ChainMonitorError/timedOut`` after `limit` (the call itself is cancelled and left to
+    /// finish: a node that ignores cancellation costs a task, never the caller's time).
+    static func bounded<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let race = Race<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            race.start(continuation)
+            let work = Task {
+                do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
             }
-            attempt += 1
-            Thread.sleep(forTimeInterval: 0.5)
+            race.setTimer(Task {
+                try? await Task.sleep(for: limit)
+                guard !Task.isCancelled else { return }
+                race.finish(.failure(ChainMonitorError.timedOut))
+                work.cancel()
+            })
+        }
+    }
+
+    /// The first of a call's result and its timeout resumes the caller; the other finds nothing left to resume.
+    private final class Race<T: Sendable>: Sendable {
+        private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, timer: Task<Void, Never>?, done: Bool)>((nil, nil, false))
+
+        func start(_ continuation: CheckedContinuation<T, any Error>) { state.withLock { $0.continuation = continuation } }
+
+        func setTimer(_ timer: Task<Void, Never>) {
+            let cancel = state.withLock { state in
+                state.timer = timer
+                return state.done
+            }
+            if cancel { timer.cancel() }
+        }
+
+        func finish(_ result: Result<T, any Error>) {
+            let (continuation, timer) = state.withLock { state in
+                state.done = true
+                defer { (state.continuation, state.timer) = (nil, nil) }
+                return (state.continuation, state.timer)
+            }
+            timer?.cancel()
+            continuation?.resume(with: result)
         }
     }
 }
 
-enum ChainMonitorError: Error { case wrongBlock(String) }
-
-/// Runs async work from a synchronous context that is not on the concurrency thread pool (the database writer).
-enum Blocking {
-    private final class Box<T>: @unchecked Sendable {
-        // Written before the semaphore is signalled, read after it is waited on.
-        var result: Result<T, any Error>?
-    }
-
-    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
-        let box = Box<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return box.result!
-    }
-}
+enum ChainMonitorError: Error { case timedOut }

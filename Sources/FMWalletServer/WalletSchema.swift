@@ -6,8 +6,8 @@ import GRDB
 ///
 /// - `wallet_block_height_votes`, `wallet_fee_rate_votes`: each guardian's latest vote.
 /// - `wallet_state`: `consensus_height` (the median block height vote, never decreasing).
-/// - `wallet_block_hashes`: the hash of every block the federation counts as final (synced from this guardian's own
-///   node when the consensus height rises). Peg-in proofs must name one of these blocks.
+/// - `wallet_block_hashes`: the agreed hash of every final block (since `3_chain_facts`; before, each guardian's own
+///   node's). Peg-in proofs must name one of these blocks.
 /// - `wallet_utxos`: **safety-critical.** Every claimed deposit and every peg-out change output, primary key
 ///   outpoint: a row exists once a deposit is claimed, so it can never be claimed twice. `spent_by` is the peg-out
 ///   transaction that spends it (NULL: spendable). Rows are never deleted.
@@ -20,6 +20,13 @@ import GRDB
 /// height it was built at (NULL for rows built before the migration: never part of a bumped package), and the
 /// consensus height of the final block that confirmed it (`confirmed_at`, NULL: not seen in a final block);
 /// `wallet_state` holds `fee_surplus_msat` (peg-out fees collected minus bump fees spent).
+///
+/// Since `3_chain_facts` (docs/wallet.md, "Chain facts"): `wallet_block_hashes` and `confirmed_at` hold only facts
+/// that t guardians voted alike; `wallet_block_hash_votes` (one row per guardian per height) and
+/// `wallet_confirmation_votes` (one row per guardian per unconfirmed federation transaction) hold the votes not yet
+/// agreed, deleted once their fact is; `wallet_state` holds `next_hash_height`, the lowest final height whose hash
+/// is not agreed (hash votes are taken for at most ``ChainFacts/window`` heights from it). Rows written before the
+/// migration stay as they are.
 ///
 /// - Important: released migrations are never edited; append new ones.
 enum WalletSchema {
@@ -80,6 +87,24 @@ enum WalletSchema {
                 DROP TABLE wallet_peg_outs;
                 ALTER TABLE wallet_peg_outs_v2 RENAME TO wallet_peg_outs;
                 INSERT INTO wallet_state (name, value) VALUES ('fee_surplus_msat', 0);
+                """)
+        },
+        SchemaMigration("3_chain_facts") { db in
+            try db.execute(sql: """
+                CREATE TABLE wallet_block_hash_votes (
+                    height INTEGER NOT NULL,
+                    peer INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (height, peer)
+                ) WITHOUT ROWID;
+                CREATE TABLE wallet_confirmation_votes (
+                    txid BLOB NOT NULL CHECK (length(txid) = 32),
+                    peer INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    PRIMARY KEY (txid, peer)
+                ) WITHOUT ROWID;
+                INSERT INTO wallet_state (name, value)
+                    SELECT 'next_hash_height', coalesce(max(height) + 1, 0) FROM wallet_block_hashes;
                 """)
         },
     ])

@@ -12,9 +12,11 @@ import Logging
 /// The guardian side of the wallet (BRIEF §8).
 ///
 /// - Block height: each guardian votes its node's tip minus the finality delay; the consensus height is the
-///   median of the n latest votes (missing votes count as 0), never decreasing. When it rises, every guardian
-///   stores the hashes of the new final blocks from its own node (waiting for its node if it is behind, see
-///   ``ChainMonitor/blockHashWaiting(height:)``). Peg-in proofs must name one of these blocks.
+///   median of the n latest votes (missing votes count as 0), never decreasing.
+/// - Chain facts (``ChainFacts``): each guardian votes the hashes of the final blocks and the final heights that
+///   confirm federation transactions, as its own node shows them (read in the background, never while a block is
+///   applied); a fact enters consensus state when t guardians voted it. Peg-in proofs must name a block with an
+///   agreed hash. A guardian whose node is down or behind applies blocks like the others and votes no facts.
 /// - Peg-in (input): the proof must verify (``PegInProof/verify(config:)``), name a final block and an outpoint not
 ///   claimed before; the outpoint is recorded with its tweak key. Value = deposit − nothing, fee = peg-in fee, spend
 ///   key = the tweak key.
@@ -25,8 +27,7 @@ import Logging
 /// - Signing: each guardian proposes its ECDSA signatures for every peg-out it has not signed; shares are verified
 ///   when ordered; the t-th valid share finalizes the transaction. Background work broadcasts every signed peg-out
 ///   until the final blocks show it. A peg-out is built once, so it is never re-broadcast with other inputs.
-/// - Confirmation and fee bumps: when the consensus height rises, each guardian reads the new final blocks from its
-///   node and records which federation transactions they confirm; after every fee-rate vote and height advance a
+/// - Confirmation and fee bumps: confirmations are agreed chain facts; after every fee-rate vote and height advance a
 ///   stuck package gets a CPFP child (``PegOutFeeBump``), signed like a peg-out and sent with its parent as a
 ///   package, paid from the fee surplus (docs/wallet.md, "Fee bump").
 public struct WalletServerModule: BackgroundServerModule {
@@ -138,7 +139,7 @@ public struct WalletServerModule: BackgroundServerModule {
             plan.transaction, outPoint: outPoint, fee: try Self.fee(of: plan),
             virtualSize: PegOutPlan.estimatedVirtualSize(of: plan.transaction, config: config),
             builtAt: try WalletStore.consensusHeight(db), db: db)
-        try WalletStore.setFeeSurplus(Self.adding(config.fees.pegOut.msats, to: try WalletStore.feeSurplus(db)), db: db)
+        try WalletStore.setFeeSurplus(Self.adding(meta.fee.msats, to: try WalletStore.feeSurplus(db)), db: db)
         return meta
     }
 
@@ -158,7 +159,9 @@ public struct WalletServerModule: BackgroundServerModule {
             do { plan = try PegOutPlan(pegOut: pegOut, utxos: spendable, config: config) } catch { throw error.rejection }
             let value: Amount
             do { value = try pegOut.value } catch { throw WalletError.malformed(what: "peg-out", reason: "amount overflows").rejection }
-            return (plan, OutputMeta(amount: value, fee: config.fees.pegOut))
+            let fee: Amount
+            do { fee = try pegOut.federationFee(config: config) } catch { throw error.rejection }
+            return (plan, OutputMeta(amount: value, fee: fee))
         }
     }
 
@@ -201,6 +204,7 @@ public struct WalletServerModule: BackgroundServerModule {
                 items.append(.feeRate(rate, voter: ownPeer, atHeight: try WalletStore.consensusHeight(db)))
             }
         }
+        items += try chainFactVotes(chain, db: db)
         for pegOut in try WalletStore.unsignedPegOuts(db) where try !WalletStore.hasShare(pegOut.txid, from: ownPeer, db: db) {
             let utxos = try inputs(of: pegOut.unsigned, db: db)
             items.append(.pegOutSignatures(try PegOutSigning.sign(pegOut.unsigned, utxos: utxos, key: pegInKey, config: config)))
@@ -227,7 +231,43 @@ public struct WalletServerModule: BackgroundServerModule {
             try bumpStuckPegOuts(db)
         case .pegOutSignatures(let share):
             try processShare(share, from: peer, db: db)
+        case .blockHashes(let first, let hashes, let voter):
+            guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
+            try ChainFacts.recordHashVotes(first: first, hashes: hashes, from: peer, threshold: config.threshold, db: db)
+        case .confirmations(let confirmations, let voter):
+            guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
+            try ChainFacts.recordConfirmationVotes(confirmations, from: peer, threshold: config.threshold, db: db)
         }
+    }
+
+    /// This guardian's chain-fact votes (``ChainFacts``) that consensus state does not hold yet: what its node
+    /// showed on the last background poll for the heights and transactions votes are taken for.
+    private func chainFactVotes(_ chain: ChainMonitor.Snapshot, db: Database) throws -> [WalletConsensusItem] {
+        var items: [WalletConsensusItem] = []
+        if let window = try ChainFacts.hashWindow(db) {
+            let mine = try WalletStore.hashVotes(of: ownPeer, db: db)
+            var run: (first: UInt64, hashes: [FMBitcoin.Hash256])?
+            for height in window {
+                guard let hash = chain.hashes[height], mine[height] != hash, try WalletStore.blockHash(at: height, db: db) == nil else {
+                    if let done = run { items.append(.blockHashes(first: done.first, hashes: done.hashes, voter: ownPeer)) }
+                    run = nil
+                    continue
+                }
+                if run == nil { run = (height, []) }
+                run?.hashes.append(hash)
+            }
+            if let done = run { items.append(.blockHashes(first: done.first, hashes: done.hashes, voter: ownPeer)) }
+        }
+        let mine = try WalletStore.confirmationVotes(of: ownPeer, db: db)
+        var confirmations: [TransactionConfirmation] = []
+        for (txid, height) in chain.found.sorted(by: { $0.key < $1.key }) where mine[txid] != height {
+            guard confirmations.count < WalletConsensusItem.maximumChainVotes,
+                try WalletStore.confirmation(of: txid, db: db) == .some(nil), try WalletStore.blockHash(at: height, db: db) != nil
+            else { continue }
+            confirmations.append(TransactionConfirmation(txid: txid, height: height))
+        }
+        if !confirmations.isEmpty { items.append(.confirmations(confirmations, voter: ownPeer)) }
+        return items
     }
 
     /// The highest block height the federation counts as final (0 before the first votes).
@@ -240,21 +280,22 @@ public struct WalletServerModule: BackgroundServerModule {
         return all[peers / 2]
     }
 
+    /// Raises the consensus height to the median vote; reads nothing from any node (the new final heights' hashes
+    /// arrive as chain-fact votes). The first rise fixes where hash agreement starts.
     private func advanceConsensusHeight(_ db: Database) throws {
         let old = try WalletStore.consensusHeight(db)
         let new = Self.medianHeight(votes: try WalletStore.heightVotes(db), peers: config.peerCount)
         guard new > old else { return }
-        let first = old == 0 ? (new > Self.initialSyncDepth ? new - Self.initialSyncDepth : 0) : old + 1
-        for height in first...new {
-            let hash = monitor.blockHashWaiting(height: height)
-            try WalletStore.storeBlockHash(hash, height: height, db: db)
-            // Only blocks that can hold an unconfirmed federation transaction are read (none during the first sync).
-            if try WalletStore.hasUnconfirmed(db) {
-                try WalletStore.markConfirmed(monitor.blockWaiting(hash: hash).transactions.map(\.txid), height: height, db: db)
-            }
-        }
+        if old == 0 { try ChainFacts.startSync(consensusHeight: new, depth: Self.initialSyncDepth, db: db) }
         try WalletStore.setConsensusHeight(new, db: db)
         try bumpStuckPegOuts(db)
+    }
+
+    /// The highest final height below which every hash is agreed (what `wallet/block_height` answers: a deposit
+    /// at or below it can be claimed).
+    static func agreedHeight(_ db: Database) throws -> UInt64 {
+        let next = try WalletStore.nextHashHeight(db)
+        return min(try WalletStore.consensusHeight(db), next > 0 ? next - 1 : 0)
     }
 
     /// Builds the CPFP child of every unconfirmed package whose trigger holds (``PegOutFeeBump``; docs/wallet.md,
@@ -342,15 +383,16 @@ public struct WalletServerModule: BackgroundServerModule {
 
     // MARK: Client API
 
-    /// `wallet/block_height` (the consensus block height) and `wallet/peg_out_fees` (the fee rate and the fee a
-    /// peg-out needs now), both from committed consensus state, so t guardians give the same answer.
+    /// `wallet/block_height` (the highest final height whose hash, and every one below it, is agreed:
+    /// ``agreedHeight(_:)``) and `wallet/peg_out_fees` (the fee rate and the fee a peg-out needs now), both from
+    /// committed consensus state, so t guardians give the same answer.
     public var apiEndpoints: [ModuleEndpoint] {
         [
             .typed("block_height", summary: "The highest bitcoin block the federation counts as final.") {
                 (_: [String: String], db: Database) in
-                WalletBlockHeight(consensusBlockHeight: try WalletStore.consensusHeight(db))
+                WalletBlockHeight(consensusBlockHeight: try Self.agreedHeight(db))
             },
-            .typed("peg_out_fees", summary: "The fee rate (sat/kvB), fee (sat) and dust given to miners (sat) a peg-out needs now.") {
+            .typed("peg_out_fees", summary: "The fee rate (sat/kvB), fee (sat), dust given to miners (sat) and bump reserve (sat) a peg-out needs now.") {
                 (request: PegOutFeeRequest, db: Database) in
                 guard let address = try? SegwitAddress(request.address, network: config.network) else {
                     throw WalletError.invalidAddress(request.address, network: config.network.rawValue)
@@ -381,11 +423,15 @@ public struct WalletServerModule: BackgroundServerModule {
         }
     }
 
-    /// One round of background work: refresh the view of the bitcoin node (tip, fee rate), then send every signed
-    /// peg-out the node has not reported confirmed. ``runBackground(database:)`` does this every poll interval.
+    /// One round of background work: refresh the view of the bitcoin node (tip, fee rate, the chain facts this
+    /// guardian votes), then send every signed peg-out the node has not reported confirmed.
+    /// ``runBackground(database:)`` does this every poll interval.
     public func backgroundTick(database: SQLiteDatabase) async {
         guard let source = monitor.source else { return }
         await monitor.poll()
+        if let reads = try? await database.read({ db in try chainFactReads(db) }) {
+            await monitor.readChainFacts(window: reads.window, scan: reads.scan, unconfirmed: reads.unconfirmed)
+        }
         let signed = (try? await database.read { db in try WalletStore.signedPegOuts(db) }) ?? []
         let confirmed = monitor.snapshot.confirmed
         for pegOut in signed where !confirmed.contains(pegOut.txid) {
@@ -412,6 +458,28 @@ public struct WalletServerModule: BackgroundServerModule {
             !monitor.snapshot.confirmed.contains(parentTxid)
         else { return try await source.broadcast(transaction) }
         return try await source.broadcastPackage([parent, transaction])
+    }
+
+    /// What the next chain-fact read covers, from committed state: the hash window, and the agreed final blocks
+    /// (at most ``ChainMonitor/blocksPerPoll``) above those already read in this run that may hold an unconfirmed
+    /// federation transaction (none is mined at or below the consensus height it was built at).
+    private func chainFactReads(_ db: Database) throws
+        -> (window: ClosedRange<UInt64>?, scan: [(height: UInt64, hash: FMBitcoin.Hash256)], unconfirmed: Set<FMBitcoin.Hash256>)
+    {
+        let window = try ChainFacts.hashWindow(db)
+        let unconfirmed = try WalletStore.unconfirmedTransactions(db)
+        guard !unconfirmed.isEmpty, let lowest = try WalletStore.lowestAgreedHeight(db) else { return (window, [], []) }
+        let built = unconfirmed.map { $0.builtAt ?? 0 }.min() ?? 0
+        var from = max(lowest, built)
+        if let scanned = monitor.snapshot.scannedThrough { from = max(from, scanned + 1) }
+        let next = try WalletStore.nextHashHeight(db)
+        var scan: [(height: UInt64, hash: FMBitcoin.Hash256)] = []
+        var height = from
+        while height < next, scan.count < ChainMonitor.blocksPerPoll, let hash = try WalletStore.blockHash(at: height, db: db) {
+            scan.append((height, hash))
+            height += 1
+        }
+        return (window, scan, Set(unconfirmed.map(\.txid)))
     }
 
     public var backgroundStatus: String {

@@ -2,15 +2,20 @@ import FMServerCore
 import GRDB
 
 extension WalletServerModule {
-    /// Votes, consensus height, the block hashes of the last ``initialSyncDepth`` heights (each guardian takes them
-    /// from its own node, so this is where a reorg below the consensus height shows: issue 24 item 12), the unspent
-    /// UTXOs and the peg-outs and fee bumps with their signing state, fee bookkeeping and confirmation height (read
-    /// from each guardian's own node, like the block hashes). The fee surplus is in `wallet_state`.
+    /// Votes (height, fee rate and the chain-fact votes not yet agreed), consensus height, the agreed block hashes of
+    /// the last ``initialSyncDepth`` heights, the unspent UTXOs and the peg-outs and fee bumps with their signing
+    /// state, fee bookkeeping and agreed confirmation height. The fee surplus and `next_hash_height` are in
+    /// `wallet_state`. Chain facts are agreed by consensus (``ChainFacts``), so a guardian whose node reorged or is
+    /// down has the same digest as the others.
     public func stateDigest(db: Database) throws -> [UInt8] {
         var builder = StateDigestBuilder()
         try builder.add("state", rowsOf: "SELECT name, value FROM wallet_state ORDER BY name", db: db)
         try builder.add("height votes", rowsOf: "SELECT peer, height FROM wallet_block_height_votes ORDER BY peer", db: db)
         try builder.add("fee votes", rowsOf: "SELECT peer, rate FROM wallet_fee_rate_votes ORDER BY peer", db: db)
+        try builder.add(
+            "block hash votes", rowsOf: "SELECT height, peer, hash FROM wallet_block_hash_votes ORDER BY height, peer", db: db)
+        try builder.add(
+            "confirmation votes", rowsOf: "SELECT txid, peer, height FROM wallet_confirmation_votes ORDER BY txid, peer", db: db)
         try builder.add(
             "block hashes",
             rowsOf: """

@@ -58,18 +58,110 @@ enum WalletStore {
         }
     }
 
-    // MARK: Block hashes
+    // MARK: Chain facts (``ChainFacts``)
 
-    static func storeBlockHash(_ hash: FMBitcoin.Hash256, height: UInt64, db: Database) throws {
+    static func nextHashHeight(_ db: Database) throws -> UInt64 {
+        try UInt64(storedInteger: Int64.fetchOne(db, sql: "SELECT value FROM wallet_state WHERE name = 'next_hash_height'") ?? 0, "next_hash_height")
+    }
+
+    static func setNextHashHeight(_ height: UInt64, db: Database) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO wallet_block_hashes (height, hash) VALUES (?, ?)",
-            arguments: [height.storedInteger("block height"), Data(hash.bytes)])
+            sql: "UPDATE wallet_state SET value = ? WHERE name = 'next_hash_height'", arguments: [height.storedInteger("next_hash_height")])
+    }
+
+    /// The agreed hash of the final block at `height`.
+    static func blockHash(at height: UInt64, db: Database) throws -> FMBitcoin.Hash256? {
+        try Data.fetchOne(db, sql: "SELECT hash FROM wallet_block_hashes WHERE height = ?", arguments: [height.storedInteger("block height")])
+            .map { try FMBitcoin.Hash256(bytes: [UInt8]($0)) }
     }
 
     /// The height of `hash` if it is a block the federation counts as final.
     static func height(of hash: FMBitcoin.Hash256, db: Database) throws -> UInt64? {
         try Int64.fetchOne(db, sql: "SELECT height FROM wallet_block_hashes WHERE hash = ?", arguments: [Data(hash.bytes)])
             .map { stored throws in try UInt64(storedInteger: stored, "block height") }
+    }
+
+    /// The lowest height with an agreed hash.
+    static func lowestAgreedHeight(_ db: Database) throws -> UInt64? {
+        try Int64.fetchOne(db, sql: "SELECT min(height) FROM wallet_block_hashes")
+            .map { stored throws in try UInt64(storedInteger: stored, "block height") }
+    }
+
+    /// Replaces `peer`'s vote for `height`; returns how many guardians now vote `hash` there.
+    static func recordHashVote(_ hash: FMBitcoin.Hash256, height: UInt64, of peer: PeerID, db: Database) throws -> Int {
+        let stored = try height.storedInteger("block height")
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO wallet_block_hash_votes (height, peer, hash) VALUES (?, ?, ?)",
+            arguments: [stored, Int64(peer.rawValue), Data(hash.bytes)])
+        return try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM wallet_block_hash_votes WHERE height = ? AND hash = ?", arguments: [stored, Data(hash.bytes)]) ?? 0
+    }
+
+    static func agreeBlockHash(_ hash: FMBitcoin.Hash256, height: UInt64, db: Database) throws {
+        let stored = try height.storedInteger("block height")
+        try db.execute(sql: "INSERT INTO wallet_block_hashes (height, hash) VALUES (?, ?)", arguments: [stored, Data(hash.bytes)])
+        try db.execute(sql: "DELETE FROM wallet_block_hash_votes WHERE height = ?", arguments: [stored])
+    }
+
+    /// Moves `next_hash_height` past every agreed height and drops the votes below it.
+    static func advanceNextHashHeight(_ db: Database) throws {
+        var next = try nextHashHeight(db)
+        while try blockHash(at: next, db: db) != nil { next += 1 }
+        try setNextHashHeight(next, db: db)
+        try db.execute(sql: "DELETE FROM wallet_block_hash_votes WHERE height < ?", arguments: [next.storedInteger("block height")])
+    }
+
+    /// `peer`'s hash votes not yet agreed, by height.
+    static func hashVotes(of peer: PeerID, db: Database) throws -> [UInt64: FMBitcoin.Hash256] {
+        var votes: [UInt64: FMBitcoin.Hash256] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT height, hash FROM wallet_block_hash_votes WHERE peer = ?", arguments: [Int64(peer.rawValue)]) {
+            votes[try UInt64(storedInteger: row["height"], "block height")] = try FMBitcoin.Hash256(bytes: [UInt8](row["hash"] as Data))
+        }
+        return votes
+    }
+
+    /// `nil`: no federation transaction; `.some(nil)`: unconfirmed; else the agreed height of its final block.
+    static func confirmation(of txid: FMBitcoin.Hash256, db: Database) throws -> UInt64?? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT confirmed_at FROM wallet_peg_outs WHERE txid = ?", arguments: [Data(txid.bytes)])
+        else { return nil }
+        let confirmed: Int64? = row["confirmed_at"]
+        return .some(try confirmed.map { try UInt64(storedInteger: $0, "confirmed_at") })
+    }
+
+    /// Replaces `peer`'s vote for `vote.txid`; returns how many guardians now vote its height.
+    static func recordConfirmationVote(_ vote: TransactionConfirmation, of peer: PeerID, db: Database) throws -> Int {
+        let height = try vote.height.storedInteger("block height")
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO wallet_confirmation_votes (txid, peer, height) VALUES (?, ?, ?)",
+            arguments: [Data(vote.txid.bytes), Int64(peer.rawValue), height])
+        return try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM wallet_confirmation_votes WHERE txid = ? AND height = ?",
+            arguments: [Data(vote.txid.bytes), height]) ?? 0
+    }
+
+    static func agreeConfirmation(_ vote: TransactionConfirmation, db: Database) throws {
+        try db.execute(
+            sql: "UPDATE wallet_peg_outs SET confirmed_at = ? WHERE txid = ? AND confirmed_at IS NULL",
+            arguments: [vote.height.storedInteger("confirmed_at"), Data(vote.txid.bytes)])
+        try db.execute(sql: "DELETE FROM wallet_confirmation_votes WHERE txid = ?", arguments: [Data(vote.txid.bytes)])
+    }
+
+    /// `peer`'s confirmation votes not yet agreed, by txid.
+    static func confirmationVotes(of peer: PeerID, db: Database) throws -> [FMBitcoin.Hash256: UInt64] {
+        var votes: [FMBitcoin.Hash256: UInt64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT txid, height FROM wallet_confirmation_votes WHERE peer = ?", arguments: [Int64(peer.rawValue)]) {
+            votes[try FMBitcoin.Hash256(bytes: [UInt8](row["txid"] as Data))] = try UInt64(storedInteger: row["height"], "block height")
+        }
+        return votes
+    }
+
+    /// Every federation transaction not yet agreed confirmed, with the consensus height it was built at (`nil`:
+    /// built before that was recorded).
+    static func unconfirmedTransactions(_ db: Database) throws -> [(txid: FMBitcoin.Hash256, builtAt: UInt64?)] {
+        try Row.fetchAll(db, sql: "SELECT txid, built_at FROM wallet_peg_outs WHERE confirmed_at IS NULL").map { row in
+            let built: Int64? = row["built_at"]
+            return (try FMBitcoin.Hash256(bytes: [UInt8](row["txid"] as Data)), try built.map { try UInt64(storedInteger: $0, "built_at") })
+        }
     }
 
     // MARK: UTXOs
@@ -189,20 +281,6 @@ enum WalletStore {
         try db.execute(
             sql: "UPDATE wallet_peg_outs SET signed_tx = ? WHERE txid = ?",
             arguments: [Data(transaction.serialized()), Data(transaction.txid.bytes)])
-    }
-
-    /// Whether any peg-out or bump is not yet seen in a final block (only then are final blocks read).
-    static func hasUnconfirmed(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM wallet_peg_outs WHERE confirmed_at IS NULL LIMIT 1") ?? false
-    }
-
-    /// Marks those of `txids` that are unconfirmed federation transactions as confirmed at `height`.
-    static func markConfirmed(_ txids: [FMBitcoin.Hash256], height: UInt64, db: Database) throws {
-        for txid in txids {
-            try db.execute(
-                sql: "UPDATE wallet_peg_outs SET confirmed_at = ? WHERE txid = ? AND confirmed_at IS NULL",
-                arguments: [height.storedInteger("confirmed_at"), Data(txid.bytes)])
-        }
     }
 
     /// Spendable outputs created by an unconfirmed peg-out or bump (the changes a bump may spend), oldest first.

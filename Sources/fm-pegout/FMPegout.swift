@@ -56,6 +56,8 @@ struct PegoutResult: Codable {
     var amountSats: UInt64?
     var feeSats: UInt64?
     var dustSats: UInt64?
+    /// The bump reserve paid in e-cash on top (kept by the federation to bump the transaction if it gets stuck).
+    var bumpReserveSats: UInt64?
 }
 
 extension FMPegout {
@@ -111,13 +113,14 @@ extension FMPegout {
     }
 }
 
-/// Prints `{operation_id, txid, status, amount_sats, fee_sats, dust_sats}`; a failed peg-out exits 1.
+/// Prints `{operation_id, txid, status, amount_sats, fee_sats, dust_sats, bump_reserve_sats}`; a failed peg-out
+/// exits 1.
 func emit(_ record: OperationRecord) throws {
-    struct Fields: Decodable { var txid: String?, amountSats: UInt64?, feeSats: UInt64?, dustSats: UInt64? }
+    struct Fields: Decodable { var txid: String?, amountSats: UInt64?, feeSats: UInt64?, dustSats: UInt64?, bumpReserveSats: UInt64? }
     let fields = try? record.result?.decode(Fields.self)
     let result = PegoutResult(
         operationId: record.id, txid: fields?.txid, status: record.status, amountSats: fields?.amountSats,
-        feeSats: fields?.feeSats, dustSats: fields?.dustSats)
+        feeSats: fields?.feeSats, dustSats: fields?.dustSats, bumpReserveSats: fields?.bumpReserveSats)
     try StandardOutput.emit(result)
     if record.status == .failed { throw PegOutFailed(record: record) }
 }

@@ -138,8 +138,8 @@ private struct PropertyRun {
     /// blind signature shares are its own).
     static let consensusTables = [
         "server_transactions", "mint_spent_nonces", "mint_totals", "mint_issued_outputs", "wallet_state",
-        "wallet_block_height_votes", "wallet_fee_rate_votes", "wallet_block_hashes", "wallet_utxos", "wallet_peg_outs",
-        "wallet_peg_out_signatures",
+        "wallet_block_height_votes", "wallet_fee_rate_votes", "wallet_block_hashes", "wallet_block_hash_votes",
+        "wallet_confirmation_votes", "wallet_utxos", "wallet_peg_outs", "wallet_peg_out_signatures",
     ]
 
     static func consensusState(_ database: SQLiteDatabase) async throws -> String {
@@ -300,16 +300,25 @@ private struct PropertyRun {
             by: [key])
     }
 
-    /// A wallet vote: height votes rise in small steps (each step stores one block hash per height), fee-rate votes
-    /// take any value; the voter is sometimes not the proposer.
+    /// A wallet vote: height votes rise in small steps, fee-rate votes take any value, chain-fact votes name one of
+    /// two hashes at heights around (and far from) the window, or transactions that mostly are not the
+    /// federation's; the voter is sometimes not the proposer.
     mutating func walletVote(proposer: PeerID) -> [UInt8] {
         let voter = Int.random(in: 0..<5, using: &rng) == 0 ? PeerID(UInt16.random(in: 0...5, using: &rng)) : proposer
+        let hash = { (rng: inout SeededRandom) in
+            try! FMBitcoin.Hash256(bytes: [UInt8](repeating: UInt8.random(in: 1...2, using: &rng), count: 32))
+        }
         let vote: WalletConsensusItem
-        if Bool.random(using: &rng) {
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0:
             heightVote += UInt32.random(in: 0...20, using: &rng)
             vote = .blockHeight(heightVote, voter: voter)
-        } else {
-            vote = .feeRate(extremeAmount(), voter: voter, atHeight: extremeAmount())
+        case 1: vote = .feeRate(extremeAmount(), voter: voter, atHeight: extremeAmount())
+        case 2:
+            let first = Bool.random(using: &rng) ? UInt64.random(in: 0...UInt64(heightVote) + 2, using: &rng) : extremeAmount()
+            vote = .blockHashes(first: first, hashes: (0..<Int.random(in: 1...3, using: &rng)).map { _ in hash(&rng) }, voter: voter)
+        default:
+            vote = .confirmations([TransactionConfirmation(txid: hash(&rng), height: extremeAmount())], voter: voter)
         }
         return FederationItem.module(ModuleItem(module: ModuleInstanceID(1), encoding: vote)).canonicalBytes
     }

@@ -48,6 +48,8 @@ import Testing
     /// the federation bumps it. Once the nodes' fee estimates rise, every guardian builds the same CPFP child from
     /// consensus state, signs it with the peg-out signature items and sends it with the peg-out as a package
     /// (`submitpackage`); both confirm, a later peg-out spends the child's change, and the audit stays solvent.
+    /// With the default fees (item 9 (a)): the peg-out's bump reserve pays the child (before, the 1,000-msat
+    /// peg-out fee was all the surplus held, and the bump was refused).
     @Test func stuckPegOutIsBumpedByTheFederationAndConfirms() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -67,6 +69,9 @@ import Testing
         #expect(audits.count == 4)
         #expect(Set(audits.compactMap { $0["solvent"] as? Bool }) == [true], "\(audits)")
         #expect(Set(audits.compactMap { $0["wallet_assets"] as? Int }).count == 1, "guardians disagree: \(audits)")
+        // fm-pegout shows the bump reserve the peg-out paid (more than its network fee: see PegOutFeeBump.reserve).
+        let pegOut = try #require(summary["pegout"] as? [String: Any])
+        #expect((pegOut["bump_reserve_sats"] as? Int ?? 0) > (pegOut["fee_sats"] as? Int ?? .max), "\(pegOut)")
         try Self.replayInBitcoinCore(dir.appendingPathComponent("run/blocks.json"))
     }
 
@@ -205,9 +210,10 @@ import Testing
           audits: $audits}'
     """#
 
-    /// DIR BASE_PORT. A peg-out at the consensus rate (the deposit's 2 sat/vB) is evicted when fm-regtest's mempool
-    /// minimum rises to 10 sat/vB; fm-regtest restarts (keeping the chain, the minimum passed again) with a 20 sat/vB
-    /// estimate, which the guardians vote; the federation's bump is the only way the peg-out re-enters the mempool.
+    /// DIR BASE_PORT. A federation with the default fees. A peg-out at the consensus rate (the deposit's 2 sat/vB)
+    /// is evicted when fm-regtest's mempool minimum rises to 3 sat/vB; fm-regtest restarts (keeping the chain, the
+    /// minimum passed again) with a 4 sat/vB estimate, which the guardians vote; the federation's bump, paid by the
+    /// peg-out's bump reserve, is the only way the peg-out re-enters the mempool.
     static let feeBumpScenario = #"""
     set -euo pipefail
     dir=$1; base=$2
@@ -222,8 +228,7 @@ import Testing
     miner=$(btc getnewaddress | jq -r .)
     btc generatetoaddress 101 "$miner" >/dev/null
     export FM_BITCOIND_URL="http://127.0.0.1:$base" FM_BITCOIND_COOKIE="$dir/btc/.cookie"
-    # 20,000 sat of e-cash fee per peg-out: what the federation may spend on bumps.
-    fm-node dealer --peers 4 --dir "$dir/fed" --base-port "$((base + 1))" --network regtest --peg-out-fee 20000000 >"$dir/dealer.json"
+    fm-node dealer --peers 4 --dir "$dir/fed" --base-port "$((base + 1))" --network regtest >"$dir/dealer.json"
     for i in 0 1 2 3; do FM_LOG_LEVEL=warning fm-node run --config-dir "$dir/fed/guardian-$i" 2>>"$dir/guardian-$i.log" & pids+=($!); done
     api() { echo "ws://127.0.0.1:$((base + 2 + 2 * $1))/"; }
     for _ in $(seq 1 100); do fm-node status --api "$(api 0)" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -234,18 +239,18 @@ import Testing
     fm-pegin await "$(jq -r .operation_id "$dir/address.json")" --data-dir "$dir/alice" >/dev/null 2>&1
     in_mempool() { btc getrawmempool | jq -e --arg t "$1" 'index($t) != null' >/dev/null; }
 
-    # The peg-out enters the mempool at the consensus rate; the minimum rises to 10 sat/vB and evicts it.
+    # The peg-out enters the mempool at the consensus rate; the minimum rises to 3 sat/vB and evicts it.
     fm-pegout 30000 "$(btc getnewaddress | jq -r .)" --data-dir "$dir/alice" >"$dir/pegout.json"
     stuck=$(jq -r .txid "$dir/pegout.json")
     for _ in $(seq 1 150); do in_mempool "$stuck" && break; sleep 0.2; done
     in_mempool "$stuck"
-    btc setmempoolminfee 0.0001 >"$dir/evicted.json"
+    btc setmempoolminfee 0.00003 >"$dir/evicted.json"
     btc generatetoaddress 1 "$miner" >/dev/null
     stuck_in_block=$(btc getblock "$(btc getbestblockhash | jq -r .)" 1 | jq --arg t "$stuck" '.tx | index($t) != null')
 
-    # Fee estimates rise (no transaction in the last 10 blocks: the 20 sat/vB fallback); the minimum stays.
+    # Fee estimates double (no transaction in the last 10 blocks: the 4 sat/vB fallback); the minimum stays.
     kill "$node"; wait "$node" 2>/dev/null || true
-    regtest --fallback-fee-rate 20000 --mempool-min-fee 10000
+    regtest --fallback-fee-rate 4000 --mempool-min-fee 3000
     for _ in $(seq 1 300); do [ -s "$dir/regtest.json" ] && btc getblockcount >/dev/null 2>&1 && break; sleep 0.1; done
     btc generatetoaddress 10 "$miner" >/dev/null
     # The guardians vote the new rate, the bump comes due 3 consensus heights after the peg-out and is sent.
@@ -277,13 +282,13 @@ import Testing
     audits=$(for i in 0 1 2 3; do
         fm-node audit --api "$(api $i)" | jq -c '{solvent, wallet_assets: [.modules[] | select(.kind == "wallet") | .assets][0]}'
     done | jq -s .)
-    jq -n --arg stuck "$stuck" --argjson evicted "$(jq .evicted "$dir/evicted.json")" --argjson in_block "$stuck_in_block" \
+    jq -n --argjson pegout "$(cat "$dir/pegout.json")" --arg stuck "$stuck" --argjson evicted "$(jq .evicted "$dir/evicted.json")" --argjson in_block "$stuck_in_block" \
         --argjson s "$(cat "$dir/stuck.json")" --argjson c "$(cat "$dir/child.json")" --argjson n "$(cat "$dir/next-tx.json")" \
         --arg d "$destination" --argjson audits "$audits" \
         '{stuck_txid: $stuck, evicted: $evicted, stuck_in_block: $in_block, stuck_confirmations: $s.confirmations,
           child_txid: $c.txid, child_parent: $c.vin[0].txid, child_confirmations: $c.confirmations,
           next_spends: $n.vin[0].txid, next_confirmations: $n.confirmations,
           next_paid_sats: ([$n.vout[] | select(.scriptPubKey.address == $d) | .value] | add * 100000000 | round),
-          audits: $audits}'
+          audits: $audits, pegout: $pegout}'
     """#
 }

@@ -41,7 +41,8 @@ import Testing
         try await federation.roundOfProposals()
         for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
         let parent = try #require(chain.broadcasts.first)
-        #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: 5_000_000, count: 4))
+        let collected = 5_000_000 + (try PegOutFeeBump.reserve(fee: fee, feeRate: rate, config: config)) * 1000
+        #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: collected, count: 4))
 
         // The nodes' fee estimates rise to 4× the peg-out's rate: not due until finality delay (2) + 3 heights after it was built.
         chain.setFeeRate(rate * 4)
@@ -64,7 +65,7 @@ import Testing
         // The assets fell by the child's fee, taken from the fee surplus; the child's output is the only spendable.
         let assets = (100_000 - 40_000 - fee - bumpFee) * 1000
         #expect(try federation.audits().allSatisfy { $0.assets == Amount(msats: assets) })
-        #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: 5_000_000 - bumpFee * 1000, count: 4))
+        #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: collected - bumpFee * 1000, count: 4))
         #expect(try Self.read(federation) { try WalletStore.spendable($0).map(\.outPoint) }
             == Array(repeating: [FMBitcoin.OutPoint(txid: child.txid, index: 0)], count: 4))
 
@@ -93,6 +94,44 @@ import Testing
         #expect(Set(next).count == 1)
         #expect(next[0].first?.inputs.map(\.previousOutput) == [FMBitcoin.OutPoint(txid: child.txid, index: 0)])
         #expect(try federation.audits().allSatisfy { $0.assets == Amount(msats: assets - (10_000 + nextFee) * 1000) })
+    }
+
+    /// Issue 24 item 9 (a): with the default fees (1,000 msat per peg-out) the surplus never paid a bump; now each
+    /// peg-out pays a bump reserve (its fee plus a child's fee at twice its rate), so a default federation bumps a
+    /// peg-out stuck below twice its rate from that peg-out's own charge, and the audit stays solvent.
+    @Test func defaultFeesFundABumpToTwiceThePegOutsRate() async throws {
+        let chain = FakeChain(height: 10)
+        let federation = try WalletFederation(peers: 4, chain: chain)
+        let config = federation.config
+        #expect(config.fees == .default)
+        let proof = try WalletModuleTests().deposit(100_000, federation: federation, tweak: Keypair(using: &SeededRandomBox.rng))
+        for _ in 0..<2 { chain.mine([]) }
+        try await federation.roundOfProposals()
+        _ = try federation.processInput(.pegIn(proof))
+        let rate = try federation.guardians[0].database.readNow { try federation.guardians[0].module.consensusFeeRate($0) }
+        let destination = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 3, count: 20))
+        let fee = try PegOutPlan.suggestedFee(address: destination, amount: 40_000, rate: rate, config: config)
+        let pegOut = PegOut(address: destination, amount: 40_000, feeRate: rate, fee: fee)
+        let meta = try federation.processOutput(.pegOut(pegOut), at: FMCore.OutPoint(txid: TransactionID(FMCore.Hash256.sha256([4])), outIndex: 0))
+        let reserve = try PegOutFeeBump.reserve(fee: fee, feeRate: rate, config: config)
+        #expect(reserve > fee)
+        #expect(meta.fee == Amount(msats: 1_000 + reserve * 1_000))
+        #expect(try pegOut.federationFee(config: config) == meta.fee)  // what the client pays
+        #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: 1_000 + reserve * 1_000, count: 4))
+        let quote = try federation.guardians[0].database.readNow { db in
+            try PegOutPlan.quote(address: destination, amount: 10_000, rate: rate, utxos: try WalletStore.spendable(db), config: config)
+        }
+        #expect(quote.bumpReserveSats == (try PegOutFeeBump.reserve(fee: quote.fee, feeRate: rate, config: config)))
+        try await federation.roundOfProposals()
+
+        // The rate doubles; past the wait every guardian builds the same child, paid from the reserve.
+        chain.setFeeRate(rate * 2)
+        for _ in 0..<6 { chain.mine([]) }
+        try await federation.roundOfProposals()
+        let bumps = try Self.read(federation) { db in try WalletStore.pegOuts(db).filter(\.isBump).map(\.txid) }
+        #expect(Set(bumps).count == 1 && bumps[0].count == 1, "no bump: \(bumps)")
+        let surplus = try Self.read(federation) { try WalletStore.feeSurplus($0) }
+        #expect(Set(surplus).count == 1 && surplus[0] >= 1_000 && surplus[0] < 1_000 + reserve * 1_000)
     }
 
     @Test func noBumpWithoutTheSurplusToPayIt() async throws {
@@ -143,7 +182,7 @@ import Testing
         try migrated.readNow { (db: Database) throws in
             #expect(try Int64.fetchAll(db, sql: "SELECT rowid FROM wallet_peg_outs ORDER BY rowid") == [5, 9])
             #expect(try WalletStore.pegOuts(db).map(\.isBump) == [false, false])
-            #expect(try WalletStore.hasUnconfirmed(db))
+            #expect(try WalletStore.unconfirmedTransactions(db).count == 2)
             #expect(try WalletServerModule.package(endingWith: transaction.txid, db: db) == nil)
             #expect(try WalletStore.feeSurplus(db) == 0)
         }

@@ -108,7 +108,8 @@ import Testing
         #expect(100_000 - plan.transaction.outputs.map(\.value).reduce(0, +) == quote.fee)
         // Change at the dust limit is kept; an ordinary quote has no dust.
         let kept = try PegOutPlan.quote(address: Self.destination, amount: 100_000 - fee - 330, rate: 1_000, utxos: utxos, config: config)
-        #expect(kept == PegOutFeeQuote(feeRate: 1_000, fee: fee, dustSats: 0))
+        #expect(kept == PegOutFeeQuote(
+            feeRate: 1_000, fee: fee, dustSats: 0, bumpReserveSats: try PegOutFeeBump.reserve(fee: fee, feeRate: 1_000, config: config)))
     }
 
     /// The destination's dust threshold is Bitcoin Core's for its script, not the change's 330 sat: a peg-out of

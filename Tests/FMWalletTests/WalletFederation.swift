@@ -22,8 +22,10 @@ struct WalletFederation {
     let config: WalletConsensusConfig
     let chain: FakeChain
 
+    /// `nodes` gives some guardians another chain source than `chain` (a forked or unreachable node).
     init(
-        peers n: Int, chain: FakeChain, seed: UInt64 = 7, parameters: JSONValue = .object(["network": .string("regtest")])
+        peers n: Int, chain: FakeChain, seed: UInt64 = 7, parameters: JSONValue = .object(["network": .string("regtest")]),
+        nodes: [PeerID: any WalletChainSource] = [:]
     ) throws {
         var rng = SeededRandom(seed: seed)
         let peers = (0..<n).map { PeerID(UInt16($0)) }
@@ -33,7 +35,7 @@ struct WalletFederation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-wallet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guardians = try peers.map { peer in
-            let module = try initializer.module(
+            let module = try (nodes[peer].map { WalletServerInit(chain: $0) } ?? initializer).module(
                 instance: WalletKind.defaultInstance, consensus: configs[peer]!.consensus, private: configs[peer]!.private,
                 ownPeer: peer) as! WalletServerModule
             let database = try SQLiteDatabase(
@@ -58,12 +60,19 @@ struct WalletFederation {
         }
     }
 
-    /// Every guardian proposes what it wants now; the items are applied everywhere in peer order.
+    /// Every guardian polls its node and proposes what it wants now, the items applied everywhere in peer order,
+    /// until no guardian proposes anything (a height vote is followed by the new final heights' hash votes, and
+    /// those by confirmation votes).
     func roundOfProposals() async throws {
-        for guardian in guardians {
-            await guardian.module.backgroundTick(database: guardian.database)
-            let items = try guardian.database.readNow { try guardian.module.consensusProposal(db: $0) }
-            for item in items { try apply(item: item, from: guardian.peer) }
+        for _ in 0..<8 {
+            var proposed = false
+            for guardian in guardians {
+                await guardian.module.backgroundTick(database: guardian.database)
+                let items = try guardian.database.readNow { try guardian.module.consensusProposal(db: $0) }
+                for item in items { try apply(item: item, from: guardian.peer) }
+                proposed = proposed || !items.isEmpty
+            }
+            if !proposed { return }
         }
     }
 
@@ -84,6 +93,10 @@ struct WalletFederation {
         }
         precondition(Set(metas).count == 1)
         return metas[0]
+    }
+
+    func stateDigests() throws -> [[UInt8]] {
+        try guardians.map { guardian in try guardian.database.readNow { try guardian.module.stateDigest(db: $0) } }
     }
 
     func audits() throws -> [ModuleAudit] {

@@ -25,8 +25,7 @@ import Testing
             ports: (0..<4).map { (p2p: 18760 + 2 * $0, api: 18761 + 2 * $0) }, devMode: true, modules: registry,
             mintParameters: .object(["max_exponent": .unsigned(4)]), walletParameters: .object([
                 "network": .string("regtest"),
-                // No e-cash fees, so one claim can peg out the whole deposit without change (change below the dust
-                // limit is refused, and the 2 sat of default fees would be exactly that).
+                // No e-cash fees: one claim pegs out the deposit minus the bump reserve, which stays as change.
                 "fees": .object(["peg_in": .unsigned(0), "peg_out": .unsigned(0)]),
             ]))
         let nodes = try configs.map { guardian in
@@ -58,9 +57,9 @@ import Testing
         var orphanBlock = block
         orphanBlock.transactions = [block.transactions[0], orphan]
         orphanBlock.header.merkleRoot = orphanBlock.computedMerkleRoot
-        chain.mine([])  // tip 13: votes 11, the deposit's block is final
+        chain.mine([])  // tip 13: votes 11, the deposit's block is final once t guardians agreed its hash
 
-        try await Self.waitUntil { try await Self.heights(nodes, wallets).allSatisfy { $0 >= 11 } }
+        try await Self.waitUntil { try await Self.heights(nodes).allSatisfy { $0 >= 11 } }
 
         // Proofs for a block not in the agreed chain and for another federation's address are refused.
         func claim(_ transaction: FMBitcoin.Transaction, in block: FMBitcoin.Block, pegOut: PegOut) throws -> FMCore.Transaction {
@@ -74,9 +73,10 @@ import Testing
             return claim
         }
         let destination = try SegwitAddress(network: .regtest, version: 0, program: [UInt8](repeating: 9, count: 20))
-        // In one transaction: claim 100,000 sat and peg out all of it (the network fee included).
+        // In one transaction: claim 100,000 sat and peg out all of it but the network fee and the bump reserve.
         let fee = try PegOutPlan.suggestedFee(address: destination, amount: 90_000, rate: 1_000, config: config)
-        let pegOut = PegOut(address: destination, amount: 100_000 - fee, feeRate: 1_000, fee: fee)
+        let reserve = try PegOutFeeBump.reserve(fee: fee, feeRate: 1_000, config: config)
+        let pegOut = PegOut(address: destination, amount: 100_000 - fee - reserve, feeRate: 1_000, fee: fee)
         #expect(try await nodes[1].submit(try claim(orphan, in: orphanBlock, pegOut: pegOut)) == .rejected(
             WalletError.unknownBlock(hash: orphanBlock.hash.displayHex).rejection))
         let refused = try await nodes[2].submit(try claim(foreign, in: foreignBlock, pegOut: pegOut))
@@ -92,7 +92,10 @@ import Testing
         }
         try await Self.waitUntil { !chain.broadcasts.isEmpty }
         let signed = try #require(chain.broadcasts.first)
-        #expect(signed.outputs == [TxOut(value: 100_000 - fee, scriptPubKey: destination.scriptPubKey)])  // no change left
+        #expect(signed.outputs == [
+            TxOut(value: 100_000 - fee - reserve, scriptPubKey: destination.scriptPubKey),
+            TxOut(value: reserve, scriptPubKey: config.descriptor.scriptPubKey),
+        ])
         #expect(signed.inputs.map(\.previousOutput) == [FMBitcoin.OutPoint(txid: deposit.txid, index: 0)])
 
         // The same deposit again (another nonce): already claimed.
@@ -107,10 +110,11 @@ import Testing
             outputs: [TxOut(value: value, scriptPubKey: address.scriptPubKey)])
     }
 
-    static func heights(_ nodes: [GuardianNode], _ wallets: [WalletServerModule]) async throws -> [UInt64] {
+    /// Each guardian's highest final height with every hash up to it agreed (what `wallet/block_height` answers).
+    static func heights(_ nodes: [GuardianNode]) async throws -> [UInt64] {
         var heights: [UInt64] = []
-        for (node, wallet) in zip(nodes, wallets) {
-            heights.append(try await node.processor.database.read { db in try wallet.consensusHeight(db: db) })
+        for node in nodes {
+            heights.append(try await node.processor.database.read { db in try WalletServerModule.agreedHeight(db) })
         }
         return heights
     }

@@ -35,6 +35,9 @@ enum Samples {
         .pegOutSignatures(PegOutSignatureShare(
             txid: bitcoinTransaction.txid,
             signatures: [try! key(4).secretKey.signECDSA(messageHash: Array(hash("sighash").bytes))])),
+        .blockHashes(
+            first: 810, hashes: ["block 810", "block 811"].map { try! FMBitcoin.Hash256(bytes: hash($0).bytes) }, voter: PeerID(3)),
+        .confirmations([TransactionConfirmation(txid: bitcoinTransaction.txid, height: 811)], voter: PeerID(0)),
     ]
 
     static let moduleItems: [ModuleItem] = {

@@ -26,6 +26,9 @@ public struct PegOutOperation: OperationStateMachine {
     /// Of `feeSats`, the change below the dust limit the transaction leaves to the miners (absent in operations
     /// stored before it was recorded).
     public var dustSats: UInt64?
+    /// The bump reserve paid in e-cash for the federation's fee surplus (absent in operations stored before it
+    /// was charged).
+    public var bumpReserveSats: UInt64?
     public var feeRate: UInt64
     public var mintOperation: OperationID
     public var transaction: TransactionID
@@ -39,6 +42,7 @@ public struct PegOutOperation: OperationStateMachine {
             .succeeded(result: .object([
                 "txid": .string(bitcoinTxid ?? ""), "address": .string(address), "amount_sats": .unsigned(amountSats),
                 "fee_sats": .unsigned(feeSats), "dust_sats": .unsigned(dustSats ?? 0), "fee_rate": .unsigned(feeRate),
+                "bump_reserve_sats": .unsigned(bumpReserveSats ?? 0),
             ]))
         case .failed: .failed(reason: failure ?? "failed")
         default: nil
