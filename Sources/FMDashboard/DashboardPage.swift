@@ -77,7 +77,7 @@ enum DashboardPage: String, CaseIterable, Sendable {
         }
         let down = snapshot.unreachablePeers
         if !down.isEmpty {
-            let names = down.map { "guardian \($0.peerId.rawValue) (\($0.name))" }.joined(separator: ", ")
+            let names = down.map { peer -> String in "guardian \(peer.peerId.rawValue) (\(peer.name))" }.joined(separator: ", ")
             let connected = snapshot.peers.count - down.count
             let consequence = snapshot.hasQuorum
                 ? "consensus continues with \(connected) of \(snapshot.peers.count) (needs \(snapshot.threshold))"
@@ -86,14 +86,15 @@ enum DashboardPage: String, CaseIterable, Sendable {
         }
         guard !alerts.isEmpty else { return "" }
         return "<section class=\"alerts\" role=\"alert\" id=\"alerts\">"
-            + alerts.map { "<p>\(HTML.escape($0))</p>" }.joined() + "</section>"
+            + alerts.map { alert -> String in "<p>\(HTML.escape(alert))</p>" }.joined() + "</section>"
     }
 }
 
 /// The layout around every page, and the login page.
 enum DashboardLayout {
     static func page(_ page: DashboardPage, live: String, guardian: String, csrfToken: String) -> String {
-        let links = DashboardPage.allCases.map { item in
+        // `-> String`: GRDB's SQL is also built from string interpolations, and its `joined()` would win.
+        let links = DashboardPage.allCases.map { item -> String in
             let current = item == page ? " aria-current=\"page\"" : ""
             return "<li><a href=\"\(item.path)\"\(current)>\(HTML.escape(item.title))</a></li>"
         }.joined()

@@ -85,20 +85,22 @@ public final class DashboardServer: Service, Sendable {
     private func loginPage(message: String?, status: HTTPResponse.Status, request: Request) -> Response {
         let token = DashboardSessions.randomToken()
         var response = Self.html(status, DashboardLayout.login(message: message, csrfToken: token))
-        response.headers.append(HTTPField(name: .setCookie, value: Self.cookie(Self.loginCookie, token, path: "/login")))
+        response.headers[values: .setCookie].append(Self.cookie(Self.loginCookie, token, path: "/login"))
         return response
     }
 
     private func login(_ request: Request, client: String) async throws -> Response {
-        guard throttle.admit(client) else {
-            logger.warning("dashboard: login refused, too many attempts", metadata: ["client": "\(client)"])
-            return loginPage(message: "Too many login attempts. Wait a minute, then try again.", status: .tooManyRequests, request: request)
-        }
+        // The CSRF check comes first: a form posted from another site (no SameSite=Strict cookie) fails here and
+        // cannot use up the operator's login attempts.
         let form = try await Self.form(request)
-        guard let token = form["csrf"], let expected = request.cookies[Self.loginCookie]?.value,
+        guard let token = form["csrf"], let expected = request.cookies[Self.loginCookie]?.value, !expected.isEmpty,
             constantTimeEqual(token, expected)
         else {
             return loginPage(message: "The login form expired. Try again.", status: .forbidden, request: request)
+        }
+        guard throttle.admit(client) else {
+            logger.warning("dashboard: login refused, too many attempts", metadata: ["client": "\(client)"])
+            return loginPage(message: "Too many login attempts. Wait a minute, then try again.", status: .tooManyRequests, request: request)
         }
         let password = form["password"] ?? ""
         let hash = configuration.password
@@ -112,8 +114,8 @@ public final class DashboardServer: Service, Sendable {
         let session = sessions.create()
         logger.notice("dashboard: operator logged in", metadata: ["client": "\(client)"])
         var response = Self.redirect("/")
-        response.headers.append(HTTPField(name: .setCookie, value: Self.cookie(Self.sessionCookie, session.id, path: "/")))
-        response.headers.append(HTTPField(name: .setCookie, value: Self.cookie(Self.loginCookie, "", path: "/login", expire: true)))
+        response.headers[values: .setCookie].append(Self.cookie(Self.sessionCookie, session.id, path: "/"))
+        response.headers[values: .setCookie].append(Self.cookie(Self.loginCookie, "", path: "/login", expire: true))
         return response
     }
 
@@ -124,7 +126,7 @@ public final class DashboardServer: Service, Sendable {
         else { return Self.text(.forbidden, "forbidden: no session or a bad CSRF token") }
         sessions.end(id)
         var response = Self.redirect("/login")
-        response.headers.append(HTTPField(name: .setCookie, value: Self.cookie(Self.sessionCookie, "", path: "/", expire: true)))
+        response.headers[values: .setCookie].append(Self.cookie(Self.sessionCookie, "", path: "/", expire: true))
         return response
     }
 
@@ -158,7 +160,7 @@ public final class DashboardServer: Service, Sendable {
                 try await Task.sleep(for: GuardianSampler.interval)
                 guard let input = await input() else { continue }
                 let lines = page.renderLive(input).split(separator: "\n", omittingEmptySubsequences: false)
-                let event = "event: page\n" + lines.map { "data: \($0)\n" }.joined() + "\n"
+                let event = "event: page\n" + lines.map { line -> String in "data: \(line)\n" }.joined() + "\n"
                 try await writer.write(ByteBuffer(string: event))
             }
             try await writer.finish(nil)
@@ -232,8 +234,8 @@ struct SecurityHeaders: RouterMiddleware {
             form-action 'self'; frame-ancestors 'none'; base-uri 'none'
             """
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.xFrameOptions] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

@@ -12,6 +12,7 @@ extension WalletServerModule: ModuleDashboardReporting {
         let chain = monitor.snapshot
         let utxos = try WalletStore.spendable(db)
         let pegOuts = try WalletStore.pegOuts(db)
+        let feeRate = try consensusFeeRate(db)
         let votes = try Row.fetchAll(
             db,
             sql: """
@@ -25,8 +26,9 @@ extension WalletServerModule: ModuleDashboardReporting {
             let rate: Int64? = row["rate"]
             return [
                 .text("guardian \(try UInt64(storedInteger: row["peer"], "peer"))"),
-                try height.map { .count(try UInt64(storedInteger: $0, "height vote")) } ?? .text("none"),
-                try rate.map { .text("\(try UInt64(storedInteger: $0, "fee rate vote")) sat/kvB") } ?? .text("none"),
+                try height.map { ModuleDashboardValue.count(try UInt64(storedInteger: $0, "height vote")) } ?? .text("none"),
+                try rate.map { ModuleDashboardValue.text("\(try UInt64(storedInteger: $0, "fee rate vote")) sat/kvB") }
+                    ?? .text("none"),
             ]
         }
         let facts: [ModuleDashboardReport.Fact] = [
@@ -34,7 +36,7 @@ extension WalletServerModule: ModuleDashboardReporting {
             .init("node-height", "Node height", chain.tipHeight.map { .count($0) } ?? .text("unknown")),
             .init("finality", "Finality delay (blocks)", .count(UInt64(config.finalityDelay))),
             .init("consensus-height", "Consensus height", .count(try WalletStore.consensusHeight(db))),
-            .init("fee-rate", "Consensus fee rate", .text("\(try consensusFeeRate(db)) sat/kvB")),
+            .init("fee-rate", "Consensus fee rate", .text("\(feeRate) sat/kvB")),
             .init("assets", "Spendable (assets)", .sats(try WalletStore.spendableTotal(db))),
             .init("utxos", "UTXOs", .count(UInt64(utxos.count))),
         ]

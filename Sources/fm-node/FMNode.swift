@@ -46,6 +46,9 @@ extension FMNode {
                 FM_BITCOIND_USER, FM_BITCOIND_PASSWORD; or "bitcoind" in local.json). Without one the guardian runs \
                 e-cash only: its wallet does not vote (status shows it).
 
+                With --dashboard-password-file (a hash written by fm-node dashboard-password) it also serves the \
+                operator dashboard, a password-protected web page, on --dashboard-bind (default 127.0.0.1:8175).
+
                 Examples:
                   fm-node run --config-dir fed/guardian-0
                   fm-node run --config-dir fed/guardian-0 --bitcoind-url http://127.0.0.1:18443 \\

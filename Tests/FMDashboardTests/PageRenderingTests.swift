@@ -56,7 +56,10 @@ import Testing
             let html = Self.render(page, snapshot, logs: logs)
             #expect(!html.contains("<script>alert"), "\(page)")
             #expect(!html.contains("\"'&"), "\(page)")
+            #expect(!html.contains("GRDB"), "\(page): a string built as SQL")
+            #expect(html.contains(#"<a href="\#(page.path)" aria-current="page">\#(page.title)</a>"#))
         }
+        #expect(Self.render(.overview, snapshot).contains(#"<li><a href="/audit">Audit</a></li>"#))
         #expect(Self.render(.overview, snapshot).contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
         #expect(Self.render(.logs, snapshot, logs: logs).contains("&lt;script&gt;"))
     }

@@ -39,8 +39,10 @@ def login(driver, base, password):
 
 
 def figures(driver):
-    return {element.get_attribute("id"): element.get_attribute("data-value")
-            for element in driver.find_elements(By.CSS_SELECTOR, "[data-value][id]")}
+    # In one script: live updates replace <main> every second, so elements found earlier may be gone.
+    return driver.execute_script(
+        "var o = {}; document.querySelectorAll('[data-value][id]')"
+        ".forEach(function (e) { o[e.id] = e.getAttribute('data-value'); }); return o;")
 
 
 def full_screenshot(driver, path):
@@ -114,24 +116,20 @@ def peer_down(base, password, pid, peer, out):
         driver.get(base + "/")
         element_id = f"peer-{peer}-state"
         time.sleep(1.5)
-        before = driver.find_element(By.ID, element_id).get_attribute("data-value")
+        before = figures(driver).get(element_id)
         driver.execute_script("window.fmNotReloaded = true;")
         os.kill(pid, signal.SIGKILL)
         start = time.monotonic()
         after = before
         while time.monotonic() - start < 20:
-            try:
-                after = driver.find_element(By.ID, element_id).get_attribute("data-value")
-            except Exception:  # replaced between find and read
-                continue
+            after = figures(driver).get(element_id)
             if after == "down":
                 break
             time.sleep(0.2)
         seconds = time.monotonic() - start
-        alert = driver.find_elements(By.ID, "alerts")
+        alert = driver.execute_script("var a = document.getElementById('alerts'); return a ? a.textContent : null;")
         result = {"before": before, "after": after, "seconds": seconds,
-                  "not_reloaded": driver.execute_script("return window.fmNotReloaded === true;"),
-                  "alert": alert[0].text if alert else None}
+                  "not_reloaded": driver.execute_script("return window.fmNotReloaded === true;"), "alert": alert}
         full_screenshot(driver, os.path.join(out, "overview-peer-down.png"))
         return result
     finally:
