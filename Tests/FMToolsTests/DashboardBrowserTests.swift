@@ -138,6 +138,9 @@ import Testing
         let secrets = Self.strings(in: try JSONSerialization.jsonObject(with: Data(contentsOf: privateConfig)))
             .filter { $0.count >= 16 }
         #expect(!secrets.isEmpty, "found no secret in private.json to look for")
+        // The logs page shows this guardian's own warnings (the in-memory ring), here the missing bitcoin node.
+        let logs = try String(contentsOf: Self.screenshots.appendingPathComponent("logs.html"), encoding: .utf8)
+        #expect(logs.contains("no bitcoin node configured"))
         for page in ["overview", "audit", "ecash", "bitcoin", "logs"] {
             let html = try String(contentsOf: Self.screenshots.appendingPathComponent("\(page).html"), encoding: .utf8)
             for secret in secrets + [Self.password, hashLine] {

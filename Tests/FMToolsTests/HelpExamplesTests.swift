@@ -59,7 +59,9 @@ import Testing
                     "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
                     "fm-node dashboard-password --out fed/guardian-0/dashboard.hash < password.txt > /dev/null",
                 ],
-                "fm-node dashboard-password": ["mkdir -p fed/guardian-0", dashboardPassword],
+                "fm-node dashboard-password": [
+                    "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
+                ],
             ]),
         "fm-mint": Tool(
             world: .federation,
