@@ -13,7 +13,7 @@ final class GuardianSampler: Sendable {
         var latest: DashboardSnapshot?
         var history = DashboardHistory()
         /// Per peer: frames received at the last sample, and when that count last changed.
-        var lastFrames: [PeerID: (count: UInt64, changed: Date)] = [:]
+        var lastFrames: [PeerID: (count: UInt64, changed: Date?)] = [:]
     }
 
     let node: GuardianNode
@@ -48,9 +48,9 @@ final class GuardianSampler: Sendable {
                 var lastReceived: Date?
                 if let link {
                     let previous = state.lastFrames[peer.peerId]
-                    let changed = previous == nil || previous!.count != link.framesReceived
-                    let when = changed && link.framesReceived > 0 ? now : previous?.changed
-                    state.lastFrames[peer.peerId] = (link.framesReceived, when ?? .distantPast)
+                    let changed = previous.map { $0.count != link.framesReceived } ?? true
+                    let when = changed && link.framesReceived > 0 ? now : previous?.changed ?? nil
+                    state.lastFrames[peer.peerId] = (link.framesReceived, when)
                     lastReceived = when
                 }
                 return DashboardSnapshot.PeerView(
