@@ -96,6 +96,14 @@ let targets: [Target] = [
             prometheus, "FMWalletServer", "FMBitcoinRPC", metrics,
         ]),
 
+    // The operator dashboard (issue 18): web pages on their own address, served by fm-node.
+    .target(
+        name: "FMDashboard",
+        dependencies: [
+            "FMServer", "FMServerCore", "FMCore", "FMRPC", hummingbird, .product(name: "HummingbirdCore", package: "hummingbird"),
+            crypto, cryptoExtras, logging, nio, nioConcurrency, serviceLifecycle,
+        ]),
+
     // MARK: Client
     .target(
         name: "FMClientCore",
@@ -165,7 +173,7 @@ let targets: [Target] = [
         name: "fm-node",
         dependencies: [
             "FMCLI", "FMServer", "FMWalletServer", "FMWalletCommon", "FMBitcoinRPC", "FMCore", "FMRPC", logging, serviceLifecycle,
-            prometheus,
+            prometheus, "FMDashboard",
         ]),
     .executableTarget(
         name: "fm-regtest",
@@ -219,7 +227,8 @@ let targets: [Target] = [
             "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
-    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
+    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"], exclude: ["dashboard"]),
+    .testTarget(name: "FMDashboardTests", dependencies: ["FMDashboard", "FMServerCore", "FMCore", "FMTesting"]),
     .testTarget(
         name: "FMWalletTests",
         dependencies: [

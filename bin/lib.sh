@@ -3,11 +3,14 @@
 
 FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv)
+# The dashboard's browser tests (Tests/FMToolsTests/DashboardBrowserTests.swift): headless chromium, its driver.
+FM_SYSTEM_PACKAGES+=(chromium chromium-driver)
 # Independent implementations the tests check fm against (Tests only; fm itself never runs Python).
 # bolt11 (BOLT 11 decoder) needs bitstring < 4.3; py_ecc (BLS12-381) checks notes (docs/protocol.md's snippet) and
-# the threshold encryption; coincurve (secp256k1) the snippet's spend keys.
+# the threshold encryption; coincurve (secp256k1) the snippet's spend keys; selenium drives chromium for the
+# dashboard's browser tests.
 FM_PYTHON_ORACLES=(py-bitcoinkernel==0.1.0a5 embit==0.8.0 python-bitcoinlib==0.12.2 bolt11==2.2.0 bitstring==4.2.3
-    py_ecc==8.0.0 coincurve==21.0.0)
+    py_ecc==8.0.0 coincurve==21.0.0 selenium==4.51.0)
 
 fm_say() { printf 'fm: %s\n' "$*" >&2; }
 
@@ -37,7 +40,7 @@ fm_build_release() {
 # interpreter tests run oracle scripts with. Without network access the tests that need an oracle say so.
 fm_setup_python_oracles() {
     local venv="$FM_ROOT/.venv"
-    if ! "$venv/bin/python" -c 'import pbk, embit, bitcoin, bolt11, py_ecc, coincurve' 2>/dev/null; then
+    if ! "$venv/bin/python" -c 'import pbk, embit, bitcoin, bolt11, py_ecc, coincurve, selenium' 2>/dev/null; then
         fm_say "installing the Python test oracles into .venv: ${FM_PYTHON_ORACLES[*]}"
         { python3 -m venv "$venv" && "$venv/bin/pip" install -q "${FM_PYTHON_ORACLES[@]}"; } >&2 ||
             fm_say "could not install the Python oracles; oracle tests will report it"

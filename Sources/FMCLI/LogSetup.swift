@@ -41,6 +41,7 @@ struct StderrLogHandler: LogHandler {
         let fields = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         let prefix = event.level >= .warning ? "\(event.level): " : ""
         StandardError.writeLine("\(label): \(prefix)\(event.message)\(fields)")
+        RecentLogs.record(level: event.level, label: label, message: "\(event.message)\(fields)")
     }
 }
 
@@ -51,4 +52,5 @@ final class LockedValue<Value: Sendable>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
     func get() -> Value { lock.withLock { value } }
     func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    func update(_ body: (inout Value) -> Void) { lock.withLock { body(&value) } }
 }

@@ -21,11 +21,12 @@ struct FMNode: AsyncParsableCommand {
               fm-node run --config-dir fed/guardian-0 &
               fm-node status --api ws://127.0.0.1:17001/ | jq .block_height
               fm-node audit --api ws://127.0.0.1:17001/
+              fm-node dashboard-password --out fed/guardian-0/dashboard.hash < password.txt
 
             Exit codes: 0 ok, 1 failed, 2 bad input, 3 guardian unreachable.
             """,
         version: FMVersion.current,
-        subcommands: [Run.self, Dealer.self, Status.self, Audit.self])
+        subcommands: [Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self])
 
     static func main() async { await CommandRunner.main(Self.self) }
 }
@@ -45,10 +46,15 @@ extension FMNode {
                 FM_BITCOIND_USER, FM_BITCOIND_PASSWORD; or "bitcoind" in local.json). Without one the guardian runs \
                 e-cash only: its wallet does not vote (status shows it).
 
+                With --dashboard-password-file (a hash written by fm-node dashboard-password) it also serves the \
+                operator dashboard, a password-protected web page, on --dashboard-bind (default 127.0.0.1:8175).
+
                 Examples:
                   fm-node run --config-dir fed/guardian-0
                   fm-node run --config-dir fed/guardian-0 --bitcoind-url http://127.0.0.1:18443 \\
                       --bitcoind-cookie btc/regtest/.cookie
+                  fm-node run --config-dir fed/guardian-0 --dashboard-password-file fed/guardian-0/dashboard.hash \\
+                      --dashboard-bind 127.0.0.1:8175
                 """)
 
         @Option(help: ArgumentHelp("Directory with the guardian's configs.", valueName: "dir"))
@@ -57,6 +63,8 @@ extension FMNode {
         @OptionGroup var passphrase: PassphraseOptions
 
         @OptionGroup var bitcoindOptions: BitcoindOptions
+
+        @OptionGroup var dashboard: DashboardOptions
 
         func run() async throws {
             let logger = LogSetup.logger()
@@ -81,8 +89,10 @@ extension FMNode {
                 metadata: ["p2p": "\(configs.local.p2pBindHost):\(configs.local.p2pBindPort)",
                            "api": "\(configs.local.apiBindHost):\(configs.local.apiBindPort)"])
             let prometheus = RPCMetricsBootstrap.bootstrapPrometheus()
+            var services: [any Service] = [GuardianService(node: node), node.makeAPIServer(prometheus: prometheus)]
+            if let dashboard = try dashboard.makeServer(node: node, logger: logger) { services.append(dashboard) }
             let group = ServiceGroup(
-                services: [GuardianService(node: node), node.makeAPIServer(prometheus: prometheus)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
             logger.info("guardian stopped")

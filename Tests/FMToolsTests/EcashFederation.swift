@@ -11,13 +11,17 @@ final class EcashFederation: @unchecked Sendable {
     let peers: Int
     let invite: String
     private let environment: [Int: [String: String]]
+    private let arguments: [Int: [String]]
     private let lock = NSLock()
     private var processes: [Int: Process] = [:]
 
     /// Deals the configs (`fm-node dealer --dev`) and starts every guardian; `environment` adds variables
-    /// to one guardian's process (test faults). Uses the first block of 2n free ports from `basePort` on,
+    /// to one guardian's process (test faults), `arguments` options to its `fm-node run` (the dashboard's). Uses the first block of 2n free ports from `basePort` on,
     /// within this suite's range 18000–18199 (another checkout may be running the same tests).
-    init(basePort preferred: Int, peers: Int = 4, environment: [Int: [String: String]] = [:]) throws {
+    init(
+        basePort preferred: Int, peers: Int = 4, environment: [Int: [String: String]] = [:],
+        arguments: [Int: [String]] = [:]
+    ) throws {
         let width = 2 * peers
         guard let basePort = stride(from: preferred, through: 18_200 - width, by: width + 2).first(where: { base in
             (base..<base + width).allSatisfy(Self.isFree)
@@ -26,6 +30,7 @@ final class EcashFederation: @unchecked Sendable {
         self.basePort = basePort
         self.peers = peers
         self.environment = environment
+        self.arguments = arguments
         let dealer = try ToolRunner.run("fm-node", [
             "dealer", "--peers", "\(peers)", "--dir", directory.appendingPathComponent("fed").path,
             "--base-port", "\(basePort)", "--dev",
@@ -64,6 +69,7 @@ final class EcashFederation: @unchecked Sendable {
         let process = Process()
         process.executableURL = ToolRunner.binDirectory.appendingPathComponent("fm-node")
         process.arguments = ["run", "--config-dir", directory.appendingPathComponent("fed/guardian-\(peer)").path]
+            + (arguments[peer] ?? [])
         var env = ProcessInfo.processInfo.environment
         env["FM_LOG_LEVEL"] = "warning"
         for (key, value) in environment[peer] ?? [:] { env[key] = value }
@@ -78,6 +84,9 @@ final class EcashFederation: @unchecked Sendable {
         try process.run()
         lock.withLock { processes[peer] = process }
     }
+
+    /// The process id of guardian `peer`, while this harness runs it.
+    func processID(_ peer: Int) -> Int32? { lock.withLock { processes[peer]?.processIdentifier } }
 
     /// Sends `signal` to guardian `peer` and waits until it is gone.
     func kill(_ peer: Int, signal: Int32) {

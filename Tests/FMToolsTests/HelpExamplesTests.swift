@@ -54,7 +54,14 @@ import Testing
         "fm-node": Tool(
             world: .federation,
             preludes: [
-                "fm-node run": ["fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null"]
+                "fm-node": [dashboardPassword],
+                "fm-node run": [
+                    "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
+                    "fm-node dashboard-password --out fed/guardian-0/dashboard.hash < password.txt > /dev/null",
+                ],
+                "fm-node dashboard-password": [
+                    "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
+                ],
             ]),
         "fm-mint": Tool(
             world: .federation,
@@ -129,6 +136,7 @@ import Testing
         }
     }
 
+    static let dashboardPassword = "printf 'operator-password-1\\n' > password.txt"
     static let join = "fm-mint join \"$FM_TEST_INVITE\" > /dev/null"
     static let joinBob = "FM_CLIENT_DIR=bob fm-mint join \"$FM_TEST_INVITE\" > /dev/null"
     static let devIssue = "fm-mint dev-issue 100000 > /dev/null"
