@@ -218,7 +218,7 @@ let targets: [Target] = [
             "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
-    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"]),
+    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting", "FMCore"]),
     .testTarget(
         name: "FMWalletTests",
         dependencies: [

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv)
+FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv iproute2)
 # Independent implementations the tests check fm against (Tests only; fm itself never runs Python).
 # bolt11 (BOLT 11 decoder) needs bitstring < 4.3.
 FM_PYTHON_ORACLES=(py-bitcoinkernel==0.1.0a5 embit==0.8.0 python-bitcoinlib==0.12.2 bolt11==2.2.0 bitstring==4.2.3)
