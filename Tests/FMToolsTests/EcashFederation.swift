@@ -233,9 +233,17 @@ final class EcashFederation: @unchecked Sendable {
     }
 
     /// Runs a client command (`fm-mint`, `fm-pegin`, `fm-pegout`) with `--data-dir DIR/wallet`.
-    func client(_ tool: String, _ wallet: String, _ arguments: [String], stdin: String? = nil) throws -> ToolRunner.Result {
-        try ToolRunner.run(
-            tool, arguments + ["--data-dir", directory.appendingPathComponent(wallet).path], stdin: stdin)
+    /// `timeout` (seconds) bounds commands that wait on the chain (`coreutils timeout`; exit 124 when it fires).
+    func client(
+        _ tool: String, _ wallet: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+        timeout: Int? = nil
+    ) throws -> ToolRunner.Result {
+        let arguments = arguments + ["--data-dir", directory.appendingPathComponent(wallet).path]
+        guard let timeout else { return try ToolRunner.run(tool, arguments, environment: environment, stdin: stdin) }
+        return try ToolRunner.run(
+            executable: URL(fileURLWithPath: "/usr/bin/env"),
+            ["timeout", "\(timeout)", ToolRunner.binDirectory.appendingPathComponent(tool).path] + arguments,
+            environment: environment, stdin: stdin)
     }
 
     /// `fm-mint join` for each wallet.

@@ -32,7 +32,7 @@ struct GuardianSoakTests {
                 var random = SeededRandom(seed: seed &+ UInt64(index))
                 while Date() < deadline {
                     let choice = Int.random(in: 0..<10, using: &random)
-                    let amount = Int.random(in: 100...5_000, using: &random)
+                    let amount = ProcessFaultTests.payment(Int.random(in: 0..<3, using: &random))
                     do {
                         if choice < 2 || (try? federation.balance(wallet)) ?? 0 < 6_000 {
                             let result = try federation.mint(wallet, ["dev-issue", "\(amount * 4)"])
@@ -42,12 +42,7 @@ struct GuardianSoakTests {
                             let notes = try federation.spend(wallet, amount)
                             // A payment to another wallet, or (one in five) the sender takes its spend back.
                             let receiver = choice == 9 ? wallet : wallets[(index + 1 + choice % 3) % wallets.count]
-                            var received = false
-                            for _ in 0..<120 where !received && Date() < deadline.addingTimeInterval(120) {
-                                let result = try federation.mint(receiver, ["reissue", notes])
-                                received = result.status == 0 || result.stdout.contains("already spent")
-                                if !received { counts.add(failed: 1); Thread.sleep(forTimeInterval: 0.5) }
-                            }
+                            let received = try ProcessFaultTests.receive(federation, receiver, notes, attempts: 240) != nil
                             counts.add(transfers: received ? 1 : 0, lost: received ? 0 : 1)
                         }
                     } catch {
