@@ -227,7 +227,7 @@ let targets: [Target] = [
             "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
-    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting"], exclude: ["dashboard"]),
+    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting", "FMCore"], exclude: ["dashboard"]),
     .testTarget(name: "FMDashboardTests", dependencies: ["FMDashboard", "FMServerCore", "FMCore", "FMTesting"]),
     .testTarget(
         name: "FMWalletTests",

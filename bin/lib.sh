@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv)
+FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv iproute2)
 # The dashboard's browser tests (Tests/FMToolsTests/DashboardBrowserTests.swift): headless chromium, its driver.
 FM_SYSTEM_PACKAGES+=(chromium chromium-driver)
 # Independent implementations the tests check fm against (Tests only; fm itself never runs Python).

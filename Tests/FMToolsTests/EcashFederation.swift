@@ -1,3 +1,4 @@
+import FMCore
 import FMTesting
 import Foundation
 import Testing
@@ -9,18 +10,29 @@ final class EcashFederation: @unchecked Sendable {
     let directory: URL
     let basePort: Int
     let peers: Int
-    let invite: String
+    private(set) var invite: String
     private let environment: [Int: [String: String]]
     private let arguments: [Int: [String]]
+    private let placement: Placement?
     private let lock = NSLock()
     private var processes: [Int: Process] = [:]
 
+    /// Where guardians run when not all on 127.0.0.1 (e.g. one network namespace each): guardian i listens on
+    /// `hosts[i]` and is started through `launcher(i)` (a command prefix such as `ip netns exec NS`). The dealt
+    /// configs are rewritten to these addresses before any guardian starts (which changes the federation id, so
+    /// the invite code is rebuilt from guardian 0's status).
+    struct Placement {
+        let hosts: [String]
+        let launcher: @Sendable (Int) -> [String]
+    }
+
     /// Deals the configs (`fm-node dealer --dev`) and starts every guardian; `environment` adds variables
-    /// to one guardian's process (test faults), `arguments` options to its `fm-node run` (the dashboard's). Uses the first block of 2n free ports from `basePort` on,
-    /// within this suite's range 18000–18199 (another checkout may be running the same tests).
+    /// to one guardian's process (test faults), `everyGuardian` to all of them, `arguments` options to one guardian's
+    /// `fm-node run` (the dashboard's). Uses the first block of 2n free ports from `basePort` on, within this suite's
+    /// range 18000–18199 (another checkout may be running the same tests).
     init(
         basePort preferred: Int, peers: Int = 4, environment: [Int: [String: String]] = [:],
-        arguments: [Int: [String]] = [:]
+        arguments: [Int: [String]] = [:], everyGuardian: [String: String] = [:], placement: Placement? = nil
     ) throws {
         let width = 2 * peers
         guard let basePort = stride(from: preferred, through: 18_200 - width, by: width + 2).first(where: { base in
@@ -29,8 +41,11 @@ final class EcashFederation: @unchecked Sendable {
         directory = try ToolRunner.temporaryDirectory()
         self.basePort = basePort
         self.peers = peers
-        self.environment = environment
+        self.environment = Dictionary(uniqueKeysWithValues: (0..<peers).map { peer in
+            (peer, everyGuardian.merging(environment[peer] ?? [:]) { _, own in own })
+        })
         self.arguments = arguments
+        self.placement = placement
         let dealer = try ToolRunner.run("fm-node", [
             "dealer", "--peers", "\(peers)", "--dir", directory.appendingPathComponent("fed").path,
             "--base-port", "\(basePort)", "--dev",
@@ -39,9 +54,38 @@ final class EcashFederation: @unchecked Sendable {
             throw EcashFederationError("dealer failed: \(dealer.stderr)")
         }
         self.invite = invite
+        if let placement { try relocate(placement) }
         for peer in 0..<peers { try start(peer) }
         for peer in 0..<peers { try waitUntilServing(peer) }
+        if placement != nil {
+            let status = try status(0)
+            guard let id = status["federation_id"] as? String, let bytes = Hex.decode(id), let hash = Hash256(bytes: bytes)
+            else { throw EcashFederationError("no federation id in \(status)") }
+            self.invite = InviteCode(federationId: FederationID(hash), peer: PeerID(0), apiUrl: apiURL(0)).description
+        }
     }
+
+    /// Rewrites every guardian's configs from 127.0.0.1 to the placement's hosts (same ports).
+    private func relocate(_ placement: Placement) throws {
+        for guardian in 0..<peers {
+            let folder = directory.appendingPathComponent("fed/guardian-\(guardian)")
+            for file in ["consensus.json", "client.json", "local.json"] {
+                let url = folder.appendingPathComponent(file)
+                var text = try String(contentsOf: url, encoding: .utf8)
+                for peer in 0..<peers {
+                    for port in [basePort + 2 * peer, basePort + 2 * peer + 1] {
+                        text = text.replacingOccurrences(of: "127.0.0.1:\(port)", with: "\(placement.hosts[peer]):\(port)")
+                    }
+                }
+                if file == "local.json" {
+                    text = text.replacingOccurrences(of: "\"127.0.0.1\"", with: "\"\(placement.hosts[guardian])\"")
+                }
+                try text.write(to: url, atomically: true, encoding: .utf8)
+            }
+        }
+    }
+
+    private func host(_ peer: Int) -> String { placement?.hosts[peer] ?? "127.0.0.1" }
 
     /// Whether a listener could bind 127.0.0.1:`port` now.
     static func isFree(_ port: Int) -> Bool {
@@ -61,15 +105,18 @@ final class EcashFederation: @unchecked Sendable {
         }
     }
 
-    func apiURL(_ peer: Int) -> String { "ws://127.0.0.1:\(basePort + 2 * peer + 1)/" }
-    func rpcURL(_ peer: Int) -> URL { URL(string: "http://127.0.0.1:\(basePort + 2 * peer + 1)/rpc")! }
+    func apiURL(_ peer: Int) -> String { "ws://\(host(peer)):\(basePort + 2 * peer + 1)/" }
+    func rpcURL(_ peer: Int) -> URL { URL(string: "http://\(host(peer)):\(basePort + 2 * peer + 1)/rpc")! }
 
     /// Starts guardian `peer` from its config directory (and database, if it ran before).
     func start(_ peer: Int) throws {
         let process = Process()
-        process.executableURL = ToolRunner.binDirectory.appendingPathComponent("fm-node")
-        process.arguments = ["run", "--config-dir", directory.appendingPathComponent("fed/guardian-\(peer)").path]
-            + (arguments[peer] ?? [])
+        let node = ToolRunner.binDirectory.appendingPathComponent("fm-node").path
+        let command = (placement?.launcher(peer) ?? []) + [
+            node, "run", "--config-dir", directory.appendingPathComponent("fed/guardian-\(peer)").path,
+        ] + (arguments[peer] ?? [])
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         env["FM_LOG_LEVEL"] = "warning"
         for (key, value) in environment[peer] ?? [:] { env[key] = value }
@@ -85,8 +132,11 @@ final class EcashFederation: @unchecked Sendable {
         lock.withLock { processes[peer] = process }
     }
 
-    /// The process id of guardian `peer`, while this harness runs it.
+    /// The process id of guardian `peer` while it runs.
     func processID(_ peer: Int) -> Int32? { lock.withLock { processes[peer]?.processIdentifier } }
+
+    /// Whether guardian `peer` was started and not stopped since.
+    func isRunning(_ peer: Int) -> Bool { lock.withLock { processes[peer] != nil } }
 
     /// Sends `signal` to guardian `peer` and waits until it is gone.
     func kill(_ peer: Int, signal: Int32) {
@@ -126,10 +176,76 @@ final class EcashFederation: @unchecked Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("guardian-\(peer).log"), encoding: .utf8)) ?? ""
     }
 
+    /// Guardian `peer`'s state digest after block `height` (lowercase hex), read from its database while it runs
+    /// (a WAL reader does not disturb the guardian); nil if it has not applied that block.
+    func stateDigest(_ peer: Int, at height: Int) throws -> String? {
+        let database = directory.appendingPathComponent("fed/guardian-\(peer)/guardian.sqlite").path
+        let script = """
+            import sqlite3, sys
+            row = sqlite3.connect(sys.argv[1], timeout=20).execute(
+                "SELECT hex(digest) FROM server_state_digests WHERE height = ?", (int(sys.argv[2]),)).fetchone()
+            print(row[0].lower() if row else "")
+            """
+        let result = try ToolRunner.run(
+            executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, database, "\(height)"])
+        guard result.status == 0 else { throw EcashFederationError("digest of guardian \(peer): \(result.stderr)") }
+        let digest = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return digest.isEmpty ? nil : digest
+    }
+
+    /// Waits (up to `timeout` seconds) until every guardian in `guardians` has applied block `height` or later, then
+    /// returns the highest block all have applied and each one's state digest there. Also returns each guardian's
+    /// count of digest mismatches it saw reported (the federation's own cross-check; 0 when healthy).
+    func digests(
+        reaching height: Int, of guardians: [Int]? = nil, timeout: Double = 90
+    ) throws -> (height: Int, digests: [Int: String], mismatches: [Int: Int]) {
+        let guardians = guardians ?? Array(0..<peers)
+        let deadline = Date().addingTimeInterval(timeout)
+        var heights: [Int: Int] = [:]
+        var mismatches: [Int: Int] = [:]
+        repeat {
+            for peer in guardians {
+                guard let digest = (try? status(peer))?["state_digest"] as? [String: Any] else { continue }
+                heights[peer] = digest["height"] as? Int
+                mismatches[peer] = digest["mismatch_count"] as? Int
+            }
+            if heights.count == guardians.count, heights.values.allSatisfy({ $0 >= height }) { break }
+            Thread.sleep(forTimeInterval: 0.3)
+        } while Date() < deadline
+        guard heights.count == guardians.count, let common = heights.values.min(), common >= height else {
+            throw EcashFederationError("guardians did not all reach block \(height): \(heights)")
+        }
+        var digests: [Int: String] = [:]
+        for peer in guardians { digests[peer] = try stateDigest(peer, at: common) }
+        return (common, digests, mismatches)
+    }
+
+    /// `fm-mint list --running` of `wallet`: the ids of its operations that have not ended.
+    func runningOperations(_ wallet: String) throws -> [String] {
+        let result = try mint(wallet, ["list", "--running"])
+        guard result.status == 0, let operations = try result.json()["operations"] as? [[String: Any]] else {
+            throw EcashFederationError("operations of \(wallet): \(result.stderr)")
+        }
+        return operations.compactMap { $0["id"] as? String }
+    }
+
     /// Runs `fm-mint ARGS --data-dir DIR/wallet`.
     func mint(_ wallet: String, _ arguments: [String], stdin: String? = nil) throws -> ToolRunner.Result {
-        try ToolRunner.run(
-            "fm-mint", arguments + ["--data-dir", directory.appendingPathComponent(wallet).path], stdin: stdin)
+        try client("fm-mint", wallet, arguments, stdin: stdin)
+    }
+
+    /// Runs a client command (`fm-mint`, `fm-pegin`, `fm-pegout`) with `--data-dir DIR/wallet`.
+    /// `timeout` (seconds) bounds commands that wait on the chain (`coreutils timeout`; exit 124 when it fires).
+    func client(
+        _ tool: String, _ wallet: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+        timeout: Int? = nil
+    ) throws -> ToolRunner.Result {
+        let arguments = arguments + ["--data-dir", directory.appendingPathComponent(wallet).path]
+        guard let timeout else { return try ToolRunner.run(tool, arguments, environment: environment, stdin: stdin) }
+        return try ToolRunner.run(
+            executable: URL(fileURLWithPath: "/usr/bin/env"),
+            ["timeout", "\(timeout)", ToolRunner.binDirectory.appendingPathComponent(tool).path] + arguments,
+            environment: environment, stdin: stdin)
     }
 
     /// `fm-mint join` for each wallet.

@@ -125,8 +125,13 @@ extension ConsensusDriver {
             case .rejected(_, .outsideWindow(let iteration)) where iteration < engine.iteration:
                 state.withLockedValue { $0.status.staleMessages += 1 }
             case .rejected(let peer, let why):
-                state.withLockedValue { $0.status.rejectedMessages += 1 }
-                logger.debug("refused a peer message", metadata: ["from": "\(peer.rawValue)", "why": "\(why)"])
+                let first = state.withLockedValue { state in
+                    state.status.rejectedMessages += 1
+                    return PeerFaults.record(why, from: peer, in: &state.status.rejectedByPeer)
+                }
+                logger.log(
+                    level: first ? .warning : .debug, "refused a consensus message from guardian \(peer.rawValue): \(why)",
+                    metadata: ["from": "\(peer.rawValue)", "reason": "\(PeerFaults.reason(why))"])
             case .itemRejected(let hash, let why):
                 if let submission, submission.hash == hash {
                     submission.reply.resume(.failure(.rejected(why)))

@@ -105,6 +105,8 @@ public struct ConsensusDriverStatus: Sendable, Hashable {
     public var pendingItems = 0
     /// Peer messages the engine refused (garbage, bad signatures, equivocation, ...): a sign of a faulty peer.
     public var rejectedMessages: UInt64 = 0
+    /// ``rejectedMessages`` by sender and kind (``PeerFaults/reason(_:)``): names the guardian that lies or is broken.
+    public var rejectedByPeer: [PeerID: [String: UInt64]] = [:]
     /// Votes and proposals for iterations this guardian had already left: normal whenever a peer is a step
     /// behind, so they are counted apart from ``rejectedMessages``.
     public var staleMessages: UInt64 = 0

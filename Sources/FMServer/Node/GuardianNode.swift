@@ -22,10 +22,11 @@ public final class GuardianNode: Sendable {
     let logger: Logger
 
     /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
-    /// `tuneConsensus` adjusts timeouts (tests use short ones).
+    /// `tuneConsensus` adjusts timeouts (tests use short ones). `byzantineForTesting` makes this guardian lie to its
+    /// peers (``GuardianTestFaults/byzantineConsensusVariable``; refused unless the federation is in dev mode).
     public init(
         configs: GuardianConfigs, databasePath: String, registry: ModuleRegistry = .standard,
-        tuneConsensus: (inout ConsensusConfiguration) -> Void = { _ in },
+        tuneConsensus: (inout ConsensusConfiguration) -> Void = { _ in }, byzantineForTesting: Bool = false,
         logger: Logger = Logger(label: "fm.node")
     ) throws {
         try configs.consensus.validate(modules: registry)
@@ -75,10 +76,15 @@ public final class GuardianNode: Sendable {
         var consensus = ConsensusConfiguration(
             peers: configs.consensus.peerIDs, ownID: own, federationID: federationID)
         tuneConsensus(&consensus)
+        let signer = SchnorrConsensusSigner(peer: own, keypair: keypair)
+        guard !byzantineForTesting || configs.consensus.devMode else {
+            throw ConfigError.invalid("the Byzantine consensus test fault is allowed only on dev federations")
+        }
+        let transport: any ConsensusTransport =
+            byzantineForTesting ? ByzantineTransport(wrapping: network, signer: signer, domain: consensus.domain) : network
         driver = ConsensusDriver(
-            configuration: consensus, signer: SchnorrConsensusSigner(peer: own, keypair: keypair),
-            verifier: SchnorrConsensusVerifier(publicKeys: keys), transport: network, store: ConsensusStore(database: database),
-            logger: logger)
+            configuration: consensus, signer: signer, verifier: SchnorrConsensusVerifier(publicKeys: keys),
+            transport: transport, store: ConsensusStore(database: database), logger: logger)
     }
 
     public var peerID: PeerID { configs.local.peerId }
@@ -222,7 +228,9 @@ public final class GuardianNode: Sendable {
             peerId: peerID, federationId: federationID, version: FMServerVersion.current,
             blockHeight: try await processor.nextHeight(), finalizedBlocks: driverStatus.finalizedCount,
             consensusIteration: driverStatus.iteration, pendingItems: driverStatus.pendingItems,
-            rejectedPeerMessages: driverStatus.rejectedMessages, stalePeerMessages: driverStatus.staleMessages,
+            rejectedPeerMessages: driverStatus.rejectedMessages,
+            peerFaults: Dictionary(uniqueKeysWithValues: driverStatus.rejectedByPeer.map { ("\($0.key.rawValue)", $0.value) }),
+            stalePeerMessages: driverStatus.staleMessages,
             consensusRunning: driverStatus.isRunning,
             peers: configs.consensus.peers.map { GuardianStatus.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) },
             haltedReason: try await processor.haltReason(),
@@ -252,6 +260,9 @@ public struct GuardianStatus: Codable, Hashable, Sendable {
     public var consensusIteration: UInt64
     public var pendingItems: Int
     public var rejectedPeerMessages: UInt64
+    /// ``rejectedPeerMessages`` by the sending guardian's id and the kind of fault (`equivocation`,
+    /// `invalid_signature`, `undecodable`, ...): the guardians that lie or are broken, by name.
+    public var peerFaults: [String: [String: UInt64]]?
     /// Late votes for iterations already left (normal; see ``ConsensusDriverStatus/staleMessages``).
     public var stalePeerMessages: UInt64
     public var consensusRunning: Bool

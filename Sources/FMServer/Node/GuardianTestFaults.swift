@@ -2,11 +2,21 @@ import FMMintServer
 import FMWalletServer
 
 /// TEST ONLY: faults a test can switch on in a real `fm-node` process through its environment, to check
-/// that clients survive a misbehaving guardian. Every fault is refused unless the federation runs in dev
-/// mode (its mint config says `dev_mode: true`), so a production federation cannot be put in one.
+/// that clients and the other guardians survive a misbehaving guardian. Every fault is refused unless the
+/// federation runs in dev mode (its consensus config says `dev_mode: true`, which changes the federation id), so a
+/// production federation cannot be put in one: the guardian refuses to start.
 public enum GuardianTestFaults {
     /// `FM_TEST_MINT_INVALID_SHARES=1`: this guardian serves well-formed but wrong blind signature shares.
     public static let invalidSharesVariable = "FM_TEST_MINT_INVALID_SHARES"
+
+    /// `FM_TEST_BYZANTINE_CONSENSUS=1`: this guardian equivocates, sends votes with forged signatures and garbage
+    /// frames to its peers, next to its honest messages (``ByzantineTransport``).
+    public static let byzantineConsensusVariable = "FM_TEST_BYZANTINE_CONSENSUS"
+
+    /// Whether `environment` makes this guardian lie to its peers.
+    public static func byzantineConsensus(in environment: [String: String]) -> Bool {
+        environment[byzantineConsensusVariable] == "1"
+    }
 
     /// The module registry for a guardian started with `environment`: ``ModuleRegistry/standard`` unless a
     /// test fault is switched on.
@@ -17,6 +27,6 @@ public enum GuardianTestFaults {
 
     /// The faults switched on in `environment`, to be logged loudly.
     public static func active(in environment: [String: String]) -> [String] {
-        environment[invalidSharesVariable] == "1" ? [invalidSharesVariable] : []
+        [invalidSharesVariable, byzantineConsensusVariable].filter { environment[$0] == "1" }
     }
 }
