@@ -1,5 +1,6 @@
 import FMClientCore
 import FMCore
+import FMLightningCommon
 import FMMintClient
 import FMMintCommon
 import FMWalletClient
@@ -11,5 +12,5 @@ public enum ClientModules {
 
     /// The consensus config encodings of those modules (from their Common targets, the same the guardians use),
     /// so a joining client can recompute the federation id.
-    public static let configCodecs = ModuleConfigCodecs([MintConfigCodec(), WalletConfigCodec()])
+    public static let configCodecs = ModuleConfigCodecs([MintConfigCodec(), WalletConfigCodec(), LightningConfigCodec()])
 }
