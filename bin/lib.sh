@@ -4,8 +4,9 @@
 FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv)
 # Independent implementations the tests check fm against (Tests only; fm itself never runs Python).
-# bolt11 (BOLT 11 decoder) needs bitstring < 4.3.
-FM_PYTHON_ORACLES=(py-bitcoinkernel==0.1.0a5 embit==0.8.0 python-bitcoinlib==0.12.2 bolt11==2.2.0 bitstring==4.2.3)
+# bolt11 (BOLT 11 decoder) needs bitstring < 4.3; py_ecc (BLS12-381) checks the threshold encryption.
+FM_PYTHON_ORACLES=(py-bitcoinkernel==0.1.0a5 embit==0.8.0 python-bitcoinlib==0.12.2 bolt11==2.2.0 bitstring==4.2.3
+    py_ecc==8.0.0)
 
 fm_say() { printf 'fm: %s\n' "$*" >&2; }
 
@@ -35,7 +36,7 @@ fm_build_release() {
 # interpreter tests run oracle scripts with. Without network access the tests that need an oracle say so.
 fm_setup_python_oracles() {
     local venv="$FM_ROOT/.venv"
-    if ! "$venv/bin/python" -c 'import pbk, embit, bitcoin, bolt11' 2>/dev/null; then
+    if ! "$venv/bin/python" -c 'import pbk, embit, bitcoin, bolt11, py_ecc' 2>/dev/null; then
         fm_say "installing the Python test oracles into .venv: ${FM_PYTHON_ORACLES[*]}"
         { python3 -m venv "$venv" && "$venv/bin/pip" install -q "${FM_PYTHON_ORACLES[@]}"; } >&2 ||
             fm_say "could not install the Python oracles; oracle tests will report it"

@@ -64,6 +64,36 @@ struct BLSBenchmarkSuite {
         precondition(keys.aggregatePublicKey.verify(signature, on: message), "benchmark note does not verify")
         report.add(bench("verify note", 200).run { keys.aggregatePublicKey.verify(signature, on: message) })
 
+        // Threshold encryption of a Lightning preimage to the same 3-of-4 key (docs/threshold-encryption.md).
+        let encryptionKey = EncryptionPublicKey(keys.aggregatePublicKey)
+        let preimage = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let contract = Array("incoming contract".utf8)
+        report.add(bench("tpe encrypt", 100).run {
+            ThresholdEncryption.encrypt(preimage, to: encryptionKey, associatedData: contract)
+        })
+        let ciphertext = ThresholdEncryption.encrypt(preimage, to: encryptionKey, associatedData: contract)
+        report.add(bench("tpe ciphertext valid", 100).run { ciphertext.isValid(associatedData: contract) })
+        let decryptionKeys = keys.secretKeyShares.map(DecryptionKeyShare.init)
+        let publicShares = Dictionary(uniqueKeysWithValues: keys.publicKeyShares.enumerated().map {
+            ($0, DecryptionPublicKeyShare($1))
+        })
+        report.add(bench("tpe decryption share", 100).run {
+            ThresholdEncryption.decryptionShare(for: ciphertext, associatedData: contract, with: decryptionKeys[0])
+        })
+        let decryptionShares = [3, 0, 2].map { peer in
+            (peer: peer, share: ThresholdEncryption.decryptionShare(
+                for: ciphertext, associatedData: contract, with: decryptionKeys[peer])!)
+        }
+        report.add(bench("tpe share verify", 100).run {
+            ThresholdEncryption.verify(decryptionShares[0].share, for: ciphertext, from: publicShares[3]!)
+        })
+        precondition(
+            (try? ThresholdEncryption.combine(decryptionShares, for: ciphertext, publicShares: publicShares)) == preimage,
+            "benchmark preimage does not decrypt")
+        report.add(bench("tpe combine 3 of 4 (checks all)", 50).run {
+            try! ThresholdEncryption.combine(decryptionShares, for: ciphertext, publicShares: publicShares)
+        })
+
         // 100 notes: one batch (random linear combination + one multi-pairing) vs one by one.
         let secret = TrustedDealer.dealKeysForTesting(threshold: 1, peers: 1, using: &rng)
         let notes = (0..<100).map { i -> (message: Message, signature: Signature) in
