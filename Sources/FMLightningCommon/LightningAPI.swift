@@ -6,7 +6,11 @@ public enum LightningAPI {
     public static let consensusTime = "consensus_time"
     /// `ln/contract`: a contract's state by id.
     public static let contract = "contract"
-    /// `ln/contracts_by_key`: the contracts whose user key (an outgoing contract's refund key) is one of the given.
+    /// `ln/decryption_share`: this guardian's decryption share of a funded incoming contract (LNv2-style: served on
+    /// request, not agreed in consensus).
+    public static let decryptionShare = "decryption_share"
+    /// `ln/contracts_by_key`: the contracts whose user key (an outgoing contract's refund key, an incoming one's claim
+    /// key) is one of the given.
     public static let contractsByKey = "contracts_by_key"
     /// At most this many keys per `ln/contracts_by_key` call.
     public static let maxKeysPerCall = 100
@@ -41,6 +45,12 @@ public enum LightningAPI {
         }
     }
 
+    public struct DecryptionShareResult: Codable, Sendable, Equatable {
+        /// Hex of the 96-byte G2 share.
+        public let share: String
+        public init(share: String) { self.share = share }
+    }
+
     public struct ContractsByKeyParams: Codable, Sendable {
         /// Hex of x-only keys.
         public let keys: [String]
@@ -48,7 +58,7 @@ public enum LightningAPI {
     }
 
     public struct KeyedContract: Codable, Sendable, Equatable {
-        /// Hex of the contract's canonical bytes (an ``OutgoingContract``).
+        /// Hex of the contract's canonical bytes (an ``OutgoingContract`` or an ``IncomingContract``).
         public let contract: String
         public let state: ContractState
         public init(contract: String, state: ContractState) {

@@ -15,10 +15,17 @@ public enum LightningInput: Hashable, Sendable, CanonicalCodable {
     /// only once consensus time has reached the timelock; with the gateway's signature over
     /// ``OutgoingContract/cancellationMessage``, at once.
     case outgoingRefund(OutgoingContract, cancellation: SchnorrSignature?)
+    /// Variant 2: the receiver takes an incoming contract; the t decryption shares decrypt its ciphertext to the
+    /// preimage of its payment hash. Signed by the receiver claim key.
+    case incomingClaim(IncomingContract, shares: [PeerDecryptionShare])
+    /// Variant 3: the gateway takes an incoming contract back; the t decryption shares decrypt its ciphertext to
+    /// something that is not the preimage of its payment hash (the receiver lied). Signed by the gateway refund key.
+    case incomingRefund(IncomingContract, shares: [PeerDecryptionShare])
 
     public var contractID: ContractID {
         switch self {
         case .outgoingClaim(let contract, _), .outgoingRefund(let contract, _): contract.id
+        case .incomingClaim(let contract, _), .incomingRefund(let contract, _): contract.id
         }
     }
 
@@ -26,6 +33,7 @@ public enum LightningInput: Hashable, Sendable, CanonicalCodable {
     public var amount: Amount {
         switch self {
         case .outgoingClaim(let contract, _), .outgoingRefund(let contract, _): contract.amount
+        case .incomingClaim(let contract, _), .incomingRefund(let contract, _): contract.amount
         }
     }
 
@@ -34,6 +42,31 @@ public enum LightningInput: Hashable, Sendable, CanonicalCodable {
         switch self {
         case .outgoingClaim(let contract, _): contract.gatewayClaimKey
         case .outgoingRefund(let contract, _): contract.userRefundKey
+        case .incomingClaim(let contract, _): contract.terms.receiverClaimKey
+        case .incomingRefund(let contract, _): contract.terms.gatewayRefundKey
+        }
+    }
+
+    /// The expensive stateless check of an incoming input (pairings): its shares decrypt the ciphertext, and the
+    /// plaintext decides the branch: the receiver's if it is the preimage of the payment hash, the gateway's if not.
+    /// Returns the decrypted preimage of a claim; nothing for other inputs.
+    @discardableResult
+    public func checkDecryption(config: LightningConsensusConfig) throws(LightningError) -> Preimage? {
+        switch self {
+        case .outgoingClaim, .outgoingRefund:
+            return nil
+        case .incomingClaim(let contract, let shares):
+            let plaintext = try contract.decrypt(shares, config: config)
+            guard let preimage = Preimage(bytes: plaintext), preimage.paymentHash == contract.terms.paymentHash else {
+                throw .wrongBranch("contract \(contract.id) decrypts to no preimage of its payment hash: only the gateway's refund is valid")
+            }
+            return preimage
+        case .incomingRefund(let contract, let shares):
+            let plaintext = try contract.decrypt(shares, config: config)
+            guard Hash256.sha256(plaintext) != contract.terms.paymentHash else {
+                throw .wrongBranch("contract \(contract.id) decrypts to the preimage of its payment hash: it is the receiver's")
+            }
+            return nil
         }
     }
 
@@ -49,8 +82,15 @@ public enum LightningInput: Hashable, Sendable, CanonicalCodable {
             }
         case .outgoingRefund(_, nil):
             break
+        case .incomingClaim(_, let shares), .incomingRefund(_, let shares):
+            guard Set(shares.map(\.peer)).count == shares.count else {
+                throw .invalidDecryption("two decryption shares from one guardian")
+            }
         }
     }
+
+    /// At most one share per guardian of the largest federation (64).
+    static let maxShares = 64
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
@@ -65,6 +105,16 @@ public enum LightningInput: Hashable, Sendable, CanonicalCodable {
                 body.write(cancellation != nil)
                 if let cancellation { body.writeFixed(cancellation.rawRepresentation) }
             }
+        case .incomingClaim(let contract, let shares):
+            encoder.writeVariant(2) { body in
+                body.write(contract)
+                body.writeVector(shares)
+            }
+        case .incomingRefund(let contract, let shares):
+            encoder.writeVariant(3) { body in
+                body.write(contract)
+                body.writeVector(shares)
+            }
         }
     }
 
@@ -77,6 +127,10 @@ public enum LightningInput: Hashable, Sendable, CanonicalCodable {
             let contract: OutgoingContract = try body.read()
             let cancellation = try body.read(Bool.self) ? try body.readSchnorrSignature() : nil
             self = .outgoingRefund(contract, cancellation: cancellation)
+        case 2:
+            self = .incomingClaim(try body.read(), shares: try body.readVector(maxCount: Self.maxShares))
+        case 3:
+            self = .incomingRefund(try body.read(), shares: try body.readVector(maxCount: Self.maxShares))
         default:
             throw .unknownVariant(index, type: "LightningInput")
         }

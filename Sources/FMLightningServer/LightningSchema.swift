@@ -7,7 +7,10 @@ import GRDB
 ///   canonical bytes, amount and state (`funded` → `claimed` | `refunded`, never back: a contract is spent once).
 ///   A partial unique index allows one live (funded or claimed) outgoing contract per payment hash, so the same
 ///   invoice is paid once. `user_key` is the key a user's wallet derived for the contract (the refund key of an
-///   outgoing contract), by which recovery from the mnemonic finds it (`ln/contracts_by_key`).
+///   outgoing contract, the claim key of an incoming one), by which recovery from the mnemonic finds it
+///   (`ln/contracts_by_key`). `decryption_share`: this guardian's share of an incoming contract's ciphertext, made
+///   when the contract is funded (never before) and served by `ln/decryption_share`; it differs between guardians,
+///   so it stays out of the state digest.
 /// - `ln_used_preimages`: every payment hash whose preimage claimed a contract (primary key): a preimage opens one
 ///   contract, ever.
 /// - `ln_time_votes`: each guardian's latest clock vote (unix seconds); consensus time is their median.
@@ -27,6 +30,7 @@ enum LightningSchema {
                     preimage BLOB CHECK (preimage IS NULL OR length(preimage) = 32),
                     contract BLOB NOT NULL,
                     user_key BLOB NOT NULL CHECK (length(user_key) = 32),
+                    decryption_share BLOB CHECK (decryption_share IS NULL OR length(decryption_share) = 96),
                     txid BLOB NOT NULL,
                     out_index INTEGER NOT NULL,
                     UNIQUE (txid, out_index)

@@ -62,6 +62,15 @@ public struct LightningServerModule: ServerModule {
         }
     }
 
+    /// The pairings: an incoming input's decryption shares are checked and combined, and the plaintext must fit the
+    /// branch (the receiver's claim: the preimage of the payment hash; the gateway's refund: anything else).
+    public func verifyInputProofs(_ payloads: [[UInt8]]) throws {
+        for payload in payloads {
+            let input = try Self.decodeInput(payload)
+            do throws(LightningError) { try input.checkDecryption(config: config) } catch { throw error.rejection }
+        }
+    }
+
     public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try verifyInputs([payload], db: db)[0] }
     public func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try processInputs([payload], db: db)[0] }
 
@@ -94,7 +103,13 @@ public struct LightningServerModule: ServerModule {
                 guard try LightningStore.spend(id, to: .claimed, preimage: preimage.bytes, db: db) else {
                     throw LightningError.contractSpent(id, state: "spent in this transaction").rejection
                 }
-            case .outgoingRefund:
+            case .incomingClaim:
+                // The preimage is not stored: the shares in the input reveal it to whoever needs it (the gateway
+                // decrypts from the guardians' shares itself).
+                guard try LightningStore.spend(id, to: .claimed, preimage: nil, db: db) else {
+                    throw LightningError.contractSpent(id, state: "spent in this transaction").rejection
+                }
+            case .outgoingRefund, .incomingRefund:
                 guard try LightningStore.spend(id, to: .refunded, preimage: nil, db: db) else {
                     throw LightningError.contractSpent(id, state: "spent in this transaction").rejection
                 }
@@ -126,7 +141,8 @@ public struct LightningServerModule: ServerModule {
             guard now >= contract.timelock else {
                 throw LightningError.timelockNotExpired(contract: id, timelock: contract.timelock, consensusTime: now).rejection
             }
-        case .outgoingRefund(_, .some):
+        case .outgoingRefund(_, .some), .incomingClaim, .incomingRefund:
+            // Incoming inputs: the branch was decided by the decryption (``verifyInputProofs(_:)``).
             break
         }
     }
@@ -151,6 +167,17 @@ public struct LightningServerModule: ServerModule {
             try LightningStore.insertFunded(
                 id: contract.id, direction: "outgoing", paymentHash: contract.paymentHash, amount: contract.amount,
                 contract: contract.canonicalBytes, userKey: contract.userRefundKey, outPoint: outPoint, db: db)
+        case .incoming(let contract):
+            // Funded: only now does this guardian make its decryption share (the ciphertext was checked valid for
+            // these terms by ``checkFundable(_:db:)``).
+            guard let share = ThresholdEncryption.decryptionShare(
+                for: contract.ciphertext, associatedData: contract.terms.associatedData,
+                with: DecryptionKeyShare(encryptionKeyShare))
+            else { throw LightningError.invalidContract("the ciphertext is not valid for the contract's terms").rejection }
+            try LightningStore.insertFunded(
+                id: contract.id, direction: "incoming", paymentHash: contract.terms.paymentHash, amount: contract.amount,
+                contract: contract.canonicalBytes, userKey: contract.terms.receiverClaimKey,
+                decryptionShare: share.canonicalBytes, outPoint: outPoint, db: db)
         }
         return meta
     }
@@ -174,6 +201,15 @@ public struct LightningServerModule: ServerModule {
             if try LightningStore.hasLiveOutgoing(contract.paymentHash, db: db) {
                 throw LightningError.invoiceInFlight(paymentHash: contract.paymentHash).rejection
             }
+        case .incoming(let contract):
+            let now = try LightningStore.consensusTime(peerCount: config.peerCount, db: db)
+            guard now > 0 else { throw LightningError.noConsensusTime.rejection }
+            guard now < contract.terms.expiration else {
+                throw LightningError.invalidContract("it expired at consensus time \(contract.terms.expiration), it is \(now)").rejection
+            }
+            guard contract.isValid else {
+                throw LightningError.invalidContract("the encrypted preimage is not valid for the contract's terms").rejection
+            }
         }
         return OutputMeta(amount: output.amount, fee: config.fees.contractOutput)
     }
@@ -185,8 +221,9 @@ public struct LightningServerModule: ServerModule {
     }
 
     public func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? {
-        guard let id = try LightningStore.contract(at: outPoint, db: db) else { return nil }
-        return LightningOutputOutcome.outgoingFunded(id).canonicalBytes
+        guard let (id, share) = try LightningStore.contract(at: outPoint, db: db) else { return nil }
+        guard let share else { return LightningOutputOutcome.outgoingFunded(id).canonicalBytes }
+        return LightningOutputOutcome.incomingFunded(id, share: try DecryptionShare(canonicalBytes: share)).canonicalBytes
     }
 
     // MARK: Consensus items
@@ -248,6 +285,13 @@ public struct LightningServerModule: ServerModule {
                 return LightningAPI.ContractResult(
                     contractId: stored.id, state: stored.state, amountMsat: stored.amount.msats,
                     preimage: stored.preimage.map { Hex.encode($0) })
+            },
+            .typed(LightningAPI.decryptionShare, summary: "This guardian's decryption share of a funded incoming contract") {
+                (params: LightningAPI.ContractParams, db) -> LightningAPI.DecryptionShareResult in
+                guard let share = try LightningStore.decryptionShare(params.contractId, db: db) else {
+                    throw LightningError.unknownContract(params.contractId)
+                }
+                return LightningAPI.DecryptionShareResult(share: Hex.encode(share))
             },
             .typed(LightningAPI.contractsByKey, summary: "The contracts whose user key is one of these (recovery)") {
                 (params: LightningAPI.ContractsByKeyParams, db) -> LightningAPI.ContractsByKeyResult in

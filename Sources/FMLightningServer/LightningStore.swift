@@ -46,11 +46,23 @@ enum LightningStore {
         }
     }
 
-    static func contract(at outPoint: OutPoint, db: Database) throws -> ContractID? {
+    /// The contract funded at `outPoint` and this guardian's decryption share of it (incoming contracts).
+    static func contract(at outPoint: OutPoint, db: Database) throws -> (id: ContractID, share: [UInt8]?)? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT contract_id, decryption_share FROM ln_contracts WHERE txid = ? AND out_index = ?",
+            arguments: [Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index")])
+        else { return nil }
+        let id: Data = row["contract_id"]
+        let share: Data? = row["decryption_share"]
+        return Hash256(bytes: id).map { ($0, share.map { Array($0) }) }
+    }
+
+    /// This guardian's decryption share of incoming contract `id`, if it is funded (or was).
+    static func decryptionShare(_ id: ContractID, db: Database) throws -> [UInt8]? {
         try Data.fetchOne(
-            db, sql: "SELECT contract_id FROM ln_contracts WHERE txid = ? AND out_index = ?",
-            arguments: [Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index")]
-        ).flatMap { Hash256(bytes: $0) }
+            db, sql: "SELECT decryption_share FROM ln_contracts WHERE contract_id = ? AND direction = 'incoming'",
+            arguments: [Data(id.bytes)]
+        ).map { Array($0) }
     }
 
     /// Whether `paymentHash` has a funded or claimed outgoing contract.
@@ -71,17 +83,18 @@ enum LightningStore {
 
     static func insertFunded(
         id: ContractID, direction: String, paymentHash: Hash256, amount: Amount, contract: [UInt8], userKey: XOnlyPublicKey,
-        outPoint: OutPoint, db: Database
+        decryptionShare: [UInt8]? = nil, outPoint: OutPoint, db: Database
     ) throws {
         try db.execute(
             sql: """
-                INSERT INTO ln_contracts (contract_id, direction, payment_hash, amount, state, contract, user_key, txid, out_index)
-                VALUES (?, ?, ?, ?, 'funded', ?, ?, ?, ?)
+                INSERT INTO ln_contracts (
+                    contract_id, direction, payment_hash, amount, state, contract, user_key, decryption_share, txid, out_index)
+                VALUES (?, ?, ?, ?, 'funded', ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 Data(id.bytes), direction, Data(paymentHash.bytes), amount.msats.storedInteger("amount"), Data(contract),
-                Data(userKey.rawRepresentation),
-                Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index"),
+                Data(userKey.rawRepresentation), decryptionShare.map { Data($0) }, Data(outPoint.txid.hash.bytes),
+                outPoint.outIndex.storedInteger("out_index"),
             ])
         try add(amount, db: db)
     }
