@@ -279,8 +279,8 @@ let lightningModuleTargets: [Target] = [
         name: "FMLightningTests",
         dependencies: [
             "FMLightningCommon", "FMLightningServer", "FMLightningClient", "FMServer", "FMServerCore", "FMMintClient", "FMMintServer", "FMWalletServer",
-            "FMMintCommon", "FMClientCore", "FMBolt11", "FMCore", "FMCrypto", "FMSecp256k1", "FMDatabase", "FMEncoding",
-            "FMTesting", grdb,
+            "FMMintCommon", "FMClientCore", "FMClient", "FMRPC", "FMPeerNetwork", "FMBolt11", "FMCore", "FMCrypto", "FMSecp256k1", "FMDatabase",
+            "FMEncoding", "FMTesting", grdb,
         ]),
 ]
 // MARK: - end of Lightning part 2 block

@@ -78,7 +78,8 @@ public struct LightningOperations: Sendable {
         return (try await fund(contract, refundIndex: index, invoiceAmount: amount), contract)
     }
 
-    /// Funds `contract` with notes and records its payment operation (idempotent per contract).
+    /// Funds `contract` with notes, records its payment operation (idempotent per contract) and drives the funding
+    /// transaction until the federation accepted or refused it.
     func fund(_ contract: OutgoingContract, refundIndex: UInt64, invoiceAmount: Amount) async throws -> OperationID {
         let id = OperationID(Hash256.sha256(contract.id.bytes + Array("fm/ln/pay".utf8)))
         if try await executor.log.record(id) != nil { return id }
@@ -92,6 +93,9 @@ public struct LightningOperations: Sendable {
                 LightningPay(contract: contract, refundIndex: refundIndex, fundingOperation: funding, invoiceAmount: invoiceAmount),
                 id: id, in: db)
         }
+        // Submit the funding now, so the contract is funded (or refused) before the gateway is asked to pay; the
+        // payment operation reads the funding's outcome from the mint operation.
+        _ = try await mint.await(funding)
         return id
     }
 
