@@ -41,8 +41,12 @@ public struct LightningClientModule: ClientModule {
         throw LightningOperationsNeeded(kind: operation.kind)
     }
 
-    /// Contracts are found again through ``LightningOperations/recover(gapLimit:)``, which has the mint at hand.
-    public func recover() async throws -> JSONValue { .object(["recovered_msat": .unsigned(0)]) }
+    /// Finds this mnemonic's contracts again (``recoverContracts(gapLimit:)``); the funded outgoing ones become payment
+    /// operations that refund when due once driven (`LightningOperations.await`).
+    public func recover() async throws -> JSONValue {
+        let (contracts, funded) = try await recoverContracts()
+        return .object(["contracts": .unsigned(UInt64(contracts)), "funded_msat": .unsigned(funded)])
+    }
 
     /// The refund key of the payment at derivation `index`.
     public func refundKey(index: UInt64) -> Keypair {

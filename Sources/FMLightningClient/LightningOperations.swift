@@ -81,9 +81,9 @@ public struct LightningOperations: Sendable {
     /// Funds `contract` with notes, records its payment operation (idempotent per contract) and drives the funding
     /// transaction until the federation accepted or refused it.
     func fund(_ contract: OutgoingContract, refundIndex: UInt64, invoiceAmount: Amount) async throws -> OperationID {
-        let id = OperationID(Hash256.sha256(contract.id.bytes + Array("fm/ln/pay".utf8)))
+        let id = LightningPay.operationID(for: contract)
         if try await executor.log.record(id) != nil { return id }
-        let funding = OperationID(Hash256.sha256(contract.id.bytes + Array("fm/ln/pay-funding".utf8)))
+        let funding = LightningPay.fundingOperationID(for: contract)
         let output = ClientOutput(
             item: ModuleItem(module: ln.instance, encoding: LightningOutput.outgoing(contract)), amount: contract.amount,
             fee: ln.config.fees.contractOutput)
@@ -160,52 +160,8 @@ public struct LightningOperations: Sendable {
 
     // MARK: Recovery
 
-    /// Finds this mnemonic's outgoing contracts again: asks the federation for contracts by the refund keys at
-    /// indices 0, 1, … until `gapLimit` consecutive keys have none, and resumes a payment operation for each funded
-    /// one (which refunds it once it is due). Returns how many contracts were found and how much they hold.
+    /// ``LightningClientModule/recoverContracts(gapLimit:)``: finds this mnemonic's contracts again.
     public func recover(gapLimit: UInt64 = 20) async throws -> (contracts: Int, fundedMsat: UInt64) {
-        var index: UInt64 = 0
-        var lastUsed: UInt64? = nil
-        var found = 0
-        var funded = Amount.zero
-        while index < (lastUsed.map { $0 + 1 } ?? 0) + gapLimit {
-            let batch = (index..<index + gapLimit).map { ($0, ln.refundKey(index: $0)) }
-            let result = try await ln.api.consensus(
-                "\(LightningClientModule.kind)/\(LightningAPI.contractsByKey)",
-                params: LightningAPI.ContractsByKeyParams(keys: batch.map { Hex.encode($0.1.xOnlyPublicKey.rawRepresentation) }),
-                as: LightningAPI.ContractsByKeyResult.self)
-            for keyed in result.contracts {
-                guard let raw = Hex.decode(keyed.contract), let contract = try? OutgoingContract(canonicalBytes: raw),
-                    let position = batch.first(where: { $0.1.xOnlyPublicKey == contract.userRefundKey })?.0
-                else { throw LightningClientError.malformedAnswer("a contract that none of the asked keys refunds") }
-                lastUsed = max(lastUsed ?? 0, position)
-                found += 1
-                guard keyed.state == .funded else { continue }
-                funded = try funded.adding(contract.amount)
-                try await adoptFunded(contract, refundIndex: position)
-            }
-            index += gapLimit
-        }
-        if let lastUsed {
-            let instance = ln.instance
-            try await ln.context.database.write { db in
-                try DerivationIndices.raise(to: lastUsed + 1, module: instance, purpose: LightningClientModule.refundPurpose, in: db)
-            }
-        }
-        return (found, funded.msats)
-    }
-
-    /// Records a payment operation, already past funding, for a funded contract found by recovery.
-    func adoptFunded(_ contract: OutgoingContract, refundIndex: UInt64) async throws {
-        let id = OperationID(Hash256.sha256(contract.id.bytes + Array("fm/ln/pay".utf8)))
-        try await executor.log.database.write { db in
-            guard try OperationLog.state(id, as: LightningPay.self, in: db) == nil else { return }
-            var state = LightningPay(
-                contract: contract, refundIndex: refundIndex,
-                fundingOperation: OperationID(Hash256.sha256(contract.id.bytes + Array("fm/ln/pay-funding".utf8))),
-                invoiceAmount: contract.amount)
-            state.phase = .awaitingOutcome
-            try OperationLog.insert(state, id: id, in: db)
-        }
+        try await ln.recoverContracts(gapLimit: gapLimit)
     }
 }

@@ -22,6 +22,16 @@ public struct LightningPay: OperationStateMachine {
 
     static let maxRefundAttempts: UInt64 = 5
 
+    /// The payment operation of `contract` (one per contract, so a retried start or a recovery finds it).
+    static func operationID(for contract: OutgoingContract) -> OperationID {
+        OperationID(Hash256.sha256(contract.id.bytes + Array("fm/ln/pay".utf8)))
+    }
+
+    /// The mint operation that funds `contract`.
+    static func fundingOperationID(for contract: OutgoingContract) -> OperationID {
+        OperationID(Hash256.sha256(contract.id.bytes + Array("fm/ln/pay-funding".utf8)))
+    }
+
     public var phase: Phase = .funding
     /// Hex of the ``OutgoingContract``'s canonical bytes.
     public var contract: String

@@ -121,8 +121,15 @@ import Testing
         let third = Preimage(bytes: [UInt8](repeating: 0x63, count: 32))!
         let (_, contract3) = try await user.pay(try invoice(third, msats: 5_000), gateway: announced)
         try await awaitFunded(contract3)
-        let recovered = try await user.recover()
-        #expect(recovered.contracts == 3 && recovered.fundedMsat == 6_000)
-        _ = gatewayClient
+        let mnemonic = try #require(try ClientDirectory(path: directory.appendingPathComponent("alice").path).loadMnemonic())
+        let restored = try await FederationClient.recover(
+            invite: invite, mnemonic: mnemonic, directory: ClientDirectory(path: directory.appendingPathComponent("alice-restored").path),
+            modules: ClientModules.all)
+        let summary = try #require(restored.modules.first { $0.kind == LightningKind.kind }?.summary)
+        #expect(summary == .object(["contracts": .unsigned(3), "funded_msat": .unsigned(6_000)]))
+        // The funded contract is a payment operation again, waiting for its outcome (and its refund when due).
+        let running = try await restored.client.executor.log.running().filter { $0.kind == LightningPay.kind }
+        #expect(running.count == 1)
+        _ = (userClient, gatewayClient)
     }
 }
