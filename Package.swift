@@ -93,7 +93,7 @@ let targets: [Target] = [
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
-            prometheus, "FMWalletServer", "FMBitcoinRPC", metrics,
+            prometheus, "FMWalletServer", "FMBitcoinRPC", metrics, "FMLightningServer",
         ]),
 
     // The operator dashboard (issue 18): web pages on their own address, served by fm-node.
@@ -112,7 +112,7 @@ let targets: [Target] = [
         name: "FMClient",
         dependencies: [
             "FMClientCore", "FMMintClient", "FMCore", "FMDatabase", "FMRPC", grdb, crypto, cryptoExtras, logging,
-            "FMWalletClient", "FMBitcoinRPC", "FMMintCommon", "FMWalletCommon",
+            "FMWalletClient", "FMBitcoinRPC", "FMMintCommon", "FMWalletCommon", "FMLightningCommon", "FMLightningClient",
         ]),
 
     // MARK: Bitcoin
@@ -272,6 +272,28 @@ let lightningWireTargets: [Target] = [
 ]
 // MARK: - end of Lightning part 1 block
 
+// MARK: - Lightning, part 2 (branch lnmodule): the LN module, split like the mint and the wallet
+let lightningModuleTargets: [Target] = [
+    .target(name: "FMLightningCommon", dependencies: ["FMCore", "FMCrypto", "FMEncoding", "FMSecp256k1"]),
+    .target(
+        name: "FMLightningServer",
+        dependencies: ["FMLightningCommon", "FMServerCore", "FMCore", "FMCrypto", "FMDatabase", "FMEncoding", "FMSecp256k1", grdb]),
+    .target(
+        name: "FMLightningClient",
+        dependencies: [
+            "FMLightningCommon", "FMClientCore", "FMMintClient", "FMBolt11", "FMCore", "FMCrypto", "FMDatabase", "FMEncoding",
+            "FMSecp256k1", grdb,
+        ]),
+    .testTarget(
+        name: "FMLightningTests",
+        dependencies: [
+            "FMLightningCommon", "FMLightningServer", "FMLightningClient", "FMServer", "FMServerCore", "FMMintClient", "FMMintServer", "FMWalletServer",
+            "FMMintCommon", "FMClientCore", "FMClient", "FMRPC", "FMPeerNetwork", "FMBolt11", "FMCore", "FMCrypto", "FMSecp256k1", "FMDatabase",
+            "FMEncoding", "FMTesting", grdb,
+        ]),
+]
+// MARK: - end of Lightning part 2 block
+
 let package = Package(
     name: "fm",
     platforms: [.macOS(.v14)],
@@ -287,5 +309,5 @@ let package = Package(
         .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
     ],
     dependencies: dependencies,
-    targets: targets + lightningWireTargets + lightningNodeTargets
+    targets: targets + lightningWireTargets + lightningNodeTargets + lightningModuleTargets
 )

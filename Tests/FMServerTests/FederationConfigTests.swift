@@ -45,7 +45,7 @@ struct FederationConfigTests {
         let client = try consensus.clientConfig(modules: .standard)
         #expect(client.federationId == id)
         #expect(client.peers.map(\.apiUrl) == consensus.peers.map(\.apiUrl))
-        #expect(client.modules.map(\.kind) == ["mint", "wallet"])
+        #expect(client.modules.map(\.kind) == ["mint", "wallet", "ln"])
     }
 
     @Test("an unknown module kind or a bad threshold is refused")

@@ -34,7 +34,7 @@ struct JoinConfigVerificationTests {
 
     @Test("the client's federation id and client config equal the guardians' for a dealt mint + wallet config")
     func clientComputesTheGuardiansID() throws {
-        #expect(Set(Self.consensus.modules.map(\.kind)) == ["mint", "wallet"])
+        #expect(Set(Self.consensus.modules.map(\.kind)) == ["mint", "wallet", "ln"])
         #expect(try Self.consensus.canonicalBytes(codecs: ClientModules.configCodecs)
             == Self.consensus.canonicalBytes(modules: .standard))
         #expect(try Self.consensus.federationID(codecs: ClientModules.configCodecs) == Self.federationID)

@@ -1,4 +1,5 @@
 import FMCore
+import FMLightningServer
 import FMMintServer
 import FMWalletServer
 
@@ -23,10 +24,10 @@ public struct FederationModulePlan: Hashable, Sendable {
 
     public init(modules: [Module]) { self.modules = modules }
 
-    /// The standard federation: the mint as instance 0, the wallet as instance 1. Every module gets `dev_mode`; `parameters` adds fields
+    /// The standard federation: the mint as instance 0, the wallet as instance 1, Lightning as instance 2. Every module gets `dev_mode`; `parameters` adds fields
     /// per module kind (e.g. `["mint": {"max_exponent": 10}]`), and `dev_mode` always follows `devMode`.
     public static func `default`(devMode: Bool, parameters: [ModuleKind: JSONValue] = [:]) -> FederationModulePlan {
-        let kinds: [ModuleKind] = [MintServerInit().kind, WalletServerInit().kind]
+        let kinds: [ModuleKind] = [MintServerInit().kind, WalletServerInit().kind, LightningServerInit().kind]
         return FederationModulePlan(modules: kinds.enumerated().map { index, kind in
             var fields: [String: JSONValue] = [:]
             if case .object(let given)? = parameters[kind] { fields = given }

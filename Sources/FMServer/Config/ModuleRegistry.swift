@@ -1,4 +1,5 @@
 import FMCore
+import FMLightningServer
 import FMMintServer
 import FMServerCore
 import FMWalletServer
@@ -12,11 +13,13 @@ public struct ModuleRegistry: Sendable {
     }
 
     /// Every module kind fm-node ships with; the wallet without a bitcoin node (it does not vote).
-    public static let standard = ModuleRegistry([MintServerInit(), WalletServerInit()])
+    public static let standard = ModuleRegistry([MintServerInit(), WalletServerInit(), LightningServerInit()])
 
     /// Every module kind fm-node ships with, the wallet following the bitcoin node `walletChain`.
     public static func standard(walletChain: (any WalletChainSource)?, pollInterval: Duration = .seconds(1)) -> ModuleRegistry {
-        ModuleRegistry([MintServerInit(), WalletServerInit(chain: walletChain, pollInterval: pollInterval)])
+        ModuleRegistry([
+            MintServerInit(), WalletServerInit(chain: walletChain, pollInterval: pollInterval), LightningServerInit(),
+        ])
     }
 
     public func moduleInit(for kind: ModuleKind) -> (any ServerModuleInit)? { inits[kind] }

@@ -1,3 +1,4 @@
+import FMLightningServer
 import FMMintServer
 import FMWalletServer
 
@@ -22,7 +23,9 @@ public enum GuardianTestFaults {
     /// test fault is switched on.
     public static func registry(environment: [String: String], walletChain: (any WalletChainSource)? = nil) -> ModuleRegistry {
         guard environment[invalidSharesVariable] == "1" else { return .standard(walletChain: walletChain) }
-        return ModuleRegistry([MintServerInit(servesInvalidSharesForTesting: true), WalletServerInit(chain: walletChain)])
+        return ModuleRegistry([
+            MintServerInit(servesInvalidSharesForTesting: true), WalletServerInit(chain: walletChain), LightningServerInit(),
+        ])
     }
 
     /// The faults switched on in `environment`, to be logged loudly.

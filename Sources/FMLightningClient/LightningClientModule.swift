@@ -1,0 +1,133 @@
+import FMClientCore
+import FMCore
+import FMDatabase
+import FMEncoding
+import FMLightningCommon
+import FMSecp256k1
+public import GRDB
+
+/// The Lightning module's client (docs/lightning.md, "Client"): the user's outgoing payments as persisted state
+/// machines (``LightningPay``) and the gateway's side of a contract (claim, cancel, announce).
+///
+/// Every key is a leaf of the client's secret tree: a payment's refund key is module / "ln-refund" / index, the
+/// gateway's claim key module / "ln-gateway" / 0. So the mnemonic alone finds every refundable contract again
+/// (``recover()`` asks the federation for contracts by the derived keys).
+public struct LightningClientModule: ClientModule {
+    public static let kind = LightningKind.kind
+    public static let schema = SubsystemSchema(prefix: "ln", migrations: [])
+    public static let operationKinds: [OperationKind] = [LightningPay.kind]
+
+    static let refundPurpose = "ln-refund"
+    static let gatewayPurpose = "ln-gateway"
+
+    public let instance: ModuleInstanceID
+    public let config: LightningClientConfig
+    let context: ClientModuleContext
+
+    public init(context: ClientModuleContext) throws {
+        instance = context.instance
+        config = try context.config.decode(LightningClientConfig.self)
+        self.context = context
+    }
+
+    public var api: FederationAPI { context.api }
+    var executor: OperationExecutor { context.executor }
+
+    /// Contracts are not spendable e-cash: a refund or a claim turns them into notes of the mint module.
+    public func balance(in db: Database) throws -> Amount { .zero }
+
+    /// Payments need the mint module (refunds become notes): they are driven through ``LightningOperations``.
+    public func resume(_ operation: OperationRecord) async throws -> OperationRecord {
+        throw LightningOperationsNeeded(kind: operation.kind)
+    }
+
+    /// Finds this mnemonic's contracts again (``recoverContracts(gapLimit:)``); the funded outgoing ones become payment
+    /// operations that refund when due once driven (`LightningOperations.await`).
+    public func recover() async throws -> JSONValue {
+        let (contracts, funded) = try await recoverContracts()
+        return .object(["contracts": .unsigned(UInt64(contracts)), "funded_msat": .unsigned(funded)])
+    }
+
+    /// The refund key of the payment at derivation `index`.
+    public func refundKey(index: UInt64) -> Keypair {
+        context.secret.purpose(Self.refundPurpose).index(index).secp256k1Keypair()
+    }
+
+    /// This client's key as a gateway: the claim key of the contracts it serves and the key of its announcements.
+    public var gatewayKey: Keypair { context.secret.purpose(Self.gatewayPurpose).index(0).secp256k1Keypair() }
+
+    /// The federation's consensus time, agreed by t guardians.
+    public func consensusTime() async throws -> UInt64 {
+        try await api.consensus(
+            "\(Self.kind)/\(LightningAPI.consensusTime)", params: [String: String](), as: LightningAPI.ConsensusTimeResult.self
+        ).seconds
+    }
+
+    /// Contract `id`'s state, agreed by t guardians.
+    public func contractState(_ id: ContractID) async throws -> LightningAPI.ContractResult {
+        try await api.consensus(
+            "\(Self.kind)/\(LightningAPI.contract)", params: LightningAPI.ContractParams(contractId: id),
+            as: LightningAPI.ContractResult.self)
+    }
+}
+
+/// A Lightning operation was resumed where the mint module is not at hand.
+public struct LightningOperationsNeeded: ReportableError {
+    public let kind: OperationKind
+    public var category: FailureCategory { .badInput }
+    public var code: String { "ln_operation_elsewhere" }
+    public var description: String { "\(kind) operations are driven by fm-ln-pay await (they need the mint module)" }
+}
+
+/// Why the Lightning client refuses a request.
+public enum LightningClientError: ReportableError, Equatable {
+    case invoiceWithoutAmount
+    case invoiceExpired(expiresAt: UInt64, now: UInt64)
+    case noGateway
+    case feeTooHigh(fee: Amount, max: Amount)
+    case invalidCancellation
+    case notAPayment(OperationID)
+    case malformedAnswer(String)
+
+    public var category: FailureCategory {
+        switch self {
+        case .invoiceWithoutAmount, .invoiceExpired, .feeTooHigh, .invalidCancellation, .notAPayment: .badInput
+        case .noGateway, .malformedAnswer: .failed
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .invoiceWithoutAmount: "invoice_without_amount"
+        case .invoiceExpired: "invoice_expired"
+        case .noGateway: "no_gateway"
+        case .feeTooHigh: "fee_too_high"
+        case .invalidCancellation: "invalid_cancellation"
+        case .notAPayment: "not_a_payment"
+        case .malformedAnswer: "malformed_answer"
+        }
+    }
+
+    public var field: String? {
+        switch self {
+        case .invoiceWithoutAmount, .invoiceExpired: "invoice"
+        case .feeTooHigh: "--max-fee"
+        case .noGateway: "--gateway"
+        case .invalidCancellation: "cancellation"
+        case .notAPayment: "operation_id"
+        case .malformedAnswer: nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invoiceWithoutAmount: "the invoice names no amount"
+        case .invoiceExpired(let expiresAt, let now): "the invoice expired at \(expiresAt) (now \(now))"
+        case .noGateway: "no gateway is announced to this federation"
+        case .feeTooHigh(let fee, let max): "the gateway's fee \(fee) exceeds the maximum \(max)"
+        case .invalidCancellation: "the cancellation is not the gateway's signature over this contract"
+        case .notAPayment(let id): "operation \(id) is not a Lightning payment"
+        case .malformedAnswer(let why): "the federation's answer is malformed: \(why)"
+        }
+    }
+}
