@@ -1,6 +1,12 @@
 import Foundation
 public import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A guardian's (or client's) SQLite database: one file, WAL mode, shared by subsystems that each own a table prefix.
 ///
 /// Durability: `synchronous = FULL`, so a transaction that returned is on disk even after power loss. WAL's cheaper
@@ -23,6 +29,7 @@ public final class SQLiteDatabase: Sendable {
             try schema.validate()
             guard prefixes.insert(schema.prefix).inserted else { throw .duplicatePrefix(schema.prefix) }
         }
+        try Self.restrictToOwner(path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         do {
@@ -33,6 +40,23 @@ public final class SQLiteDatabase: Sendable {
             throw .cannotOpen(path: path, reason: "\(error)")
         }
         try migrate(schemas)
+    }
+
+    /// The file holds a guardian's consensus and e-cash state or a wallet's notes (bearer secrets): it is created, or
+    /// tightened, to 0600 whatever the umask, before SQLite opens it. SQLite gives the `-wal` and `-shm` files it
+    /// creates the database file's mode; ones left by an earlier run are tightened too.
+    private static func restrictToOwner(_ path: String) throws(DatabaseSetupError) {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        let changed = fchmod(fd, 0o600)
+        let error = errno
+        close(fd)
+        guard changed == 0 else { throw .cannotOpen(path: path, reason: "cannot make it private: \(String(cString: strerror(error)))") }
+        for companion in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: companion) {
+            guard chmod(companion, 0o600) == 0 else {
+                throw .cannotOpen(path: companion, reason: "cannot make it private: \(String(cString: strerror(errno)))")
+            }
+        }
     }
 
     private func migrate(_ schemas: [SubsystemSchema]) throws(DatabaseSetupError) {

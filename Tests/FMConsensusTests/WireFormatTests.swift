@@ -23,7 +23,7 @@ import Testing
             .vote(federation.vote(.finalize(proposal.block.hash), iteration: 1, by: 3)), .notarization(notarized),
             .skipCertificate(skip), .status(ConsensusStatus(iteration: 300, finalizedCount: 5)),
             .blockRequest(fromHeight: 7), .blockResponse([FinalizedBlock(notarized: notarized, finalization: nil)]),
-            .unknown(variant: 99, body: [1, 2, 3]),
+            .wake(iteration: 300), .unknown(variant: 99, body: [1, 2, 3]),
         ]
     }
 
@@ -37,6 +37,7 @@ import Testing
         // variant 4, body length 3, iteration 300 = ac 02, finalized count 5
         #expect(ConsensusMessage.status(ConsensusStatus(iteration: 300, finalizedCount: 5)).encoded == [0x04, 0x03, 0xAC, 0x02, 0x05])
         #expect(ConsensusMessage.blockRequest(fromHeight: 7).encoded == [0x05, 0x01, 0x07])
+        #expect(ConsensusMessage.wake(iteration: 300).encoded == [0x07, 0x02, 0xAC, 0x02])
         let skip = federation.vote(.skip, iteration: 9, by: 1)
         // statement: variant 1 (skip) with empty body, iteration 9; then peer 1 and a 32-byte signature.
         #expect(ConsensusMessage.vote(skip).encoded == [0x01, 0x25, 0x01, 0x00, 0x09, 0x01, 0x20] + skip.signature.signature)

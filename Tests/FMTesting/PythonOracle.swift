@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// The Python interpreter that runs the independent oracles (bin/lib.sh installs them into `.venv`).
 ///
@@ -25,6 +26,37 @@ public enum PythonOracle {
 
     /// Whether tests needing `modules` should run: all present, or oracles required.
     public static func enabled(_ modules: String...) -> Bool { required || modules.allSatisfy(has) }
+
+    /// What a test needing an oracle does: run it, skip (recorded, with the reason) or fail.
+    public enum Verdict: Equatable, Sendable {
+        case run
+        case skip(String)
+        case fail(String)
+    }
+
+    /// `.run` when every module imports; otherwise a skip naming the missing ones, or a failure when oracles are
+    /// required (`FM_REQUIRE_ORACLES=1`), so a run can never pass silently without its independent check.
+    public static func verdict(for modules: [String], required: Bool, has: (String) -> Bool = has) -> Verdict {
+        let missing = modules.filter { !has($0) }
+        guard !missing.isEmpty else { return .run }
+        let names = missing.joined(separator: ", ")
+        return required
+            ? .fail("oracle module \(names) is not installed for \(python.path), and FM_REQUIRE_ORACLES=1")
+            : .skip("oracle module \(names) is not installed (bin/test installs it into .venv); skipped")
+    }
+
+    /// For a check in the middle of a test: returns when the oracle can run; otherwise ends the test as skipped
+    /// (`Test.cancel`, shown as skipped with the reason) or, when oracles are required, records a failure and throws.
+    /// Never a silent `return`.
+    public static func requireOrSkip(_ modules: String..., sourceLocation: SourceLocation = #_sourceLocation) throws {
+        switch verdict(for: modules, required: required) {
+        case .run: return
+        case .skip(let reason): try Test.cancel(Comment(rawValue: reason), sourceLocation: sourceLocation)
+        case .fail(let reason):
+            Issue.record(Comment(rawValue: reason), sourceLocation: sourceLocation)
+            throw OracleFailed(message: reason)
+        }
+    }
 
     /// Runs `script` with `stdin`; throws with the script's stderr when it fails.
     public static func run(script: URL, stdin: String) throws -> String {

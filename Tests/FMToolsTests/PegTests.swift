@@ -100,30 +100,13 @@ import Testing
 
     /// Replays the blocks fm-regtest mined (with the federation's deposit and its threshold-signed peg-out) into
     /// libbitcoinkernel, Bitcoin Core's consensus code (py-bitcoinkernel, the oracle of Tests/FMRegtestTests): every
-    /// block must connect. Skipped when the oracle is not installed, unless FM_REQUIRE_ORACLES=1.
+    /// block must connect. A recorded skip when the oracle is not installed; a failure then under FM_REQUIRE_ORACLES=1.
     static func replayInBitcoinCore(_ blocks: URL) throws {
-        let environment = ProcessInfo.processInfo.environment
+        try PythonOracle.requireOrSkip("pbk")
         let root = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
-        let venv = root.appendingPathComponent(".venv/bin/python3").path
-        let python = environment["FM_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3")
         let script = root.appendingPathComponent("Tests/FMRegtestTests/oracle/replay_blocks.py").path
-        func run(_ arguments: [String]) throws -> (Int32, String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = arguments
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = out
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
-        let hasOracle = try run(["-c", "import pbk"]).0 == 0
-        guard environment["FM_REQUIRE_ORACLES"] == "1" || hasOracle else { return }
-        let (status, report) = try run([script, blocks.path])
-        #expect(status == 0, "libbitcoinkernel refused a block of the peg-in/peg-out run: \(report)")
+        let result = try ToolRunner.run(executable: PythonOracle.python, [script, blocks.path])
+        #expect(result.status == 0, "libbitcoinkernel refused a block of the peg-in/peg-out run: \(result.stdout)\(result.stderr)")
     }
 
     @Test(arguments: [["fm-pegin"], ["fm-pegin", "address"], ["fm-pegin", "await"], ["fm-pegin", "claim"], ["fm-pegout"],

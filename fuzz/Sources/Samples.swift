@@ -83,7 +83,7 @@ enum Samples {
         .proposal(Proposal(block: block, signature: signature(1).signature)),
         .vote(Vote(statement: notarization.statement, signature: signature(2))),
         .notarization(notarized), .skipCertificate(skip), .status(ConsensusStatus(iteration: 12, finalizedCount: 7)),
-        .blockRequest(fromHeight: 3), .blockResponse([finalized]), .unknown(variant: 99, body: [1, 2, 3]),
+        .blockRequest(fromHeight: 3), .blockResponse([finalized]), .wake(iteration: 9), .unknown(variant: 99, body: [1, 2, 3]),
     ]
 }
 

@@ -16,9 +16,16 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     /// Simplex's per-iteration timer (3Δ in the paper): when it fires before the iteration ended,
     /// this guardian votes for the dummy block ⊥.
     public var iterationTimeout: Duration
-    /// How long a leader with nothing to propose waits for items before proposing an empty block.
-    /// Must be well below `iterationTimeout`, or idle iterations end in timeouts instead of blocks.
+    /// How long a leader with nothing to propose waits for items before proposing an empty block, while the
+    /// federation is busy (the last block carried items, or a guardian holds items). Must be well below
+    /// `iterationTimeout`, or idle iterations end in timeouts instead of blocks.
     public var idleProposalDelay: Duration
+    /// The bound of the idle back-off: after k empty blocks in a row the leader waits
+    /// `idleProposalDelay` × 2^k, at most this long, and every guardian's iteration timer grows by the same
+    /// wait, so an idle federation finalizes one empty block per this period instead of one per
+    /// `idleProposalDelay`. An item arriving anywhere ends the back-off at once (``ConsensusMessage/wake(iteration:)``).
+    /// Equal to `idleProposalDelay` (or below it): no back-off.
+    public var maxIdleProposalDelay: Duration
     /// Period of the status/retransmission timer that repairs lost messages and drives catch-up.
     public var retransmitInterval: Duration
     /// Bounds that keep memory finite whatever peers send.
@@ -32,7 +39,7 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     public init(
         peers: [PeerID], ownID: PeerID, federationID: FederationID,
         iterationTimeout: Duration = .seconds(4), idleProposalDelay: Duration = .milliseconds(500),
-        retransmitInterval: Duration = .seconds(2), limits: ConsensusLimits = ConsensusLimits(),
+        maxIdleProposalDelay: Duration = .seconds(120), retransmitInterval: Duration = .seconds(2), limits: ConsensusLimits = ConsensusLimits(),
         catchUpSeed: UInt64 = .random(in: .min ... .max)
     ) {
         precondition(!peers.isEmpty, "a federation has at least one guardian")
@@ -43,6 +50,7 @@ public struct ConsensusConfiguration: Sendable, Equatable {
         self.federationID = federationID
         self.iterationTimeout = iterationTimeout
         self.idleProposalDelay = idleProposalDelay
+        self.maxIdleProposalDelay = maxIdleProposalDelay
         self.retransmitInterval = retransmitInterval
         self.limits = limits
         self.catchUpSeed = catchUpSeed

@@ -15,6 +15,8 @@ extension ConsensusEngine {
         }
         requestBlocksIfBehind()
         broadcast(.status(ConsensusStatus(iteration: iteration, finalizedCount: finalizedTip.count)))
+        // A wake may have been lost: repeat it while this guardian's items wait on a backed-off federation.
+        if pool.count > 0, backoffDelay > configuration.idleProposalDelay { broadcast(.wake(iteration: iteration)) }
         guard let state = rounds[iteration] else { return }
         if let proposal = state.proposal, proposal.block.header.proposer == configuration.ownID {
             broadcast(.proposal(proposal))

@@ -41,7 +41,7 @@ extension ConsensusEngine {
         skipVote = false
         idleProposalDue = false
         waitingForItems = false
-        output.append(.setTimer(.iteration(next), after: configuration.iterationTimeout))
+        armIterationTimer()
     }
 
     // MARK: Notarized chains
@@ -134,7 +134,8 @@ extension ConsensusEngine {
     // MARK: Proposing and voting
 
     /// Simplex: the leader of iteration h proposes a block extending a notarized chain of
-    /// length h − 1. With nothing to propose it waits up to `idleProposalDelay` for items.
+    /// length h − 1. With nothing to propose it waits up to the iteration's idle delay for items
+    /// (`idleProposalDelay`, backed off while the chain ends in empty blocks: ConsensusEngine+Idle.swift).
     private mutating func proposeIfLeader() -> Bool {
         guard configuration.leader(of: iteration) == configuration.ownID, notarizeVote == nil, !skipVote,
             let parent = chainTip(endingAt: iteration - 1)
@@ -142,10 +143,10 @@ extension ConsensusEngine {
         let limits = configuration.limits
         let excluded = itemHashes(inChainEndingAt: parent.hash)
         let chosen = pool.oldest(maxCount: limits.maxItemsPerBlock, maxBytes: limits.maxBlockBytes, excluding: excluded)
-        if chosen.isEmpty, !idleProposalDue, configuration.idleProposalDelay > .zero {
+        if chosen.isEmpty, !idleProposalDue, iterationIdleDelay > .zero {
             if !waitingForItems {
                 waitingForItems = true
-                output.append(.setTimer(.idleProposal(iteration), after: configuration.idleProposalDelay))
+                output.append(.setTimer(.idleProposal(iteration), after: iterationIdleDelay))
             }
             return false
         }
@@ -240,6 +241,7 @@ extension ConsensusEngine {
     /// Outputs one finalized block and forgets what it settles.
     mutating func accept(_ finalized: FinalizedBlock) {
         output.append(.finalized(finalized))
+        countEmpty(finalized)
         for item in finalized.items {
             let hash = ConsensusItem.hash(of: item)
             pool.remove(hash)

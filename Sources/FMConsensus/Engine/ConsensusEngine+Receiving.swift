@@ -25,6 +25,7 @@ extension ConsensusEngine {
         case .status(let status): rejection = receiveStatus(status, from: peer)
         case .blockRequest(let height): rejection = receiveBlockRequest(fromHeight: height, from: peer)
         case .blockResponse(let blocks): rejection = receiveBlocks(blocks, from: peer)
+        case .wake(let woken): rejection = receiveWake(iteration: woken)
         case .unknown(let variant, _): rejection = .unknownVariant(variant)
         }
         if let rejection { output.append(.rejected(from: peer, rejection)) }

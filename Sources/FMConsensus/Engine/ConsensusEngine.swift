@@ -38,6 +38,13 @@ public struct ConsensusEngine: Sendable {
     /// Set when the idle-proposal timer of the current iteration fired.
     var idleProposalDue = false
     var waitingForItems = false
+    /// The idle back-off (ConsensusEngine+Idle.swift): empty blocks in a row at the finalized tip, the last
+    /// iteration the back-off is off for because some guardian holds items, the leader's wait in the current
+    /// iteration as the chain alone sets it, and the wait it uses.
+    var finalizedEmptyStreak: UInt64 = 0
+    var awakeUntil: UInt64 = 0
+    var backoffDelay: Duration
+    var iterationIdleDelay: Duration
     var started = false
     var lastPersisted: ConsensusCheckpoint?
 
@@ -72,6 +79,8 @@ public struct ConsensusEngine: Sendable {
         self.verifier = verifier
         self.recentItems = RecentItems(capacity: configuration.limits.recentItemMemory)
         self.catchUp = CatchUpState(seed: configuration.catchUpSeed)
+        self.backoffDelay = configuration.idleProposalDelay
+        self.iterationIdleDelay = configuration.idleProposalDelay
         let tip = finalizedTail.last.map { ChainTip(after: $0.header) } ?? .genesis(configuration.genesisHash)
         self.finalizedTip = tip
         for block in finalizedTail {
@@ -97,6 +106,7 @@ public struct ConsensusEngine: Sendable {
             skipVote = false
         }
         lastPersisted = checkpoint
+        for block in finalizedTail { countEmpty(block) }
     }
 
     /// Processes one event and returns what the host must do, in order.
@@ -150,7 +160,7 @@ public struct ConsensusEngine: Sendable {
             // Resuming an iteration after a restart: its timer starts over, and the votes the
             // checkpoint records are signed and sent again (the same statements, so no
             // equivocation) because the ones sent before the crash may never have arrived.
-            output.append(.setTimer(.iteration(iteration), after: configuration.iterationTimeout))
+            armIterationTimer()
             if let hash = notarizeVote { resend(.notarize(hash)) }
             if skipVote { resend(.skip) }
         }
@@ -167,6 +177,7 @@ public struct ConsensusEngine: Sendable {
             output.append(.itemRejected(hash, .poolFull(limit: limits.maxPendingItems)))
         } else {
             pool.insert(item, hash: hash)
+            if started { wakeForSubmittedItem() }
         }
     }
 

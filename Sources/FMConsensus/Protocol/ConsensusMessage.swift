@@ -73,6 +73,9 @@ public enum ConsensusMessage: Hashable, Sendable, CanonicalCodable {
     case blockRequest(fromHeight: UInt64)
     /// 6: finalized blocks answering a request, consecutive and in ascending height.
     case blockResponse([FinalizedBlock])
+    /// 7: the sender holds items to order while the federation is backing off its idle proposals: leaders stop
+    /// waiting and the timers of the sender's iteration return to ``ConsensusConfiguration/iterationTimeout``.
+    case wake(iteration: UInt64)
     /// A variant this version does not know (index and raw body).
     case unknown(variant: UInt64, body: [UInt8])
 
@@ -110,6 +113,7 @@ public enum ConsensusMessage: Hashable, Sendable, CanonicalCodable {
         case .status(let status): encoder.writeVariant(4) { $0.write(status) }
         case .blockRequest(let height): encoder.writeVariant(5) { $0.writeVarint(height) }
         case .blockResponse(let blocks): encoder.writeVariant(6) { $0.writeVector(blocks) }
+        case .wake(let iteration): encoder.writeVariant(7) { $0.writeVarint(iteration) }
         case .unknown(let variant, let body): encoder.writeVariant(variant) { $0.writeFixed(body) }
         }
     }
@@ -125,6 +129,7 @@ public enum ConsensusMessage: Hashable, Sendable, CanonicalCodable {
         case 4: self = .status(try reader.read())
         case 5: self = .blockRequest(fromHeight: try reader.readVarint())
         case 6: self = .blockResponse(try reader.readVector(maxCount: Self.maxBlocksPerResponse))
+        case 7: self = .wake(iteration: try reader.readVarint())
         default:
             self = .unknown(variant: index, body: reader.readRemaining())
         }

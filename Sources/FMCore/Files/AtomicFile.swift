@@ -67,11 +67,13 @@ public enum AtomicFile {
         syncDirectory(directory.isEmpty ? "." : directory)
     }
 
-    /// Creates a directory (and parents) readable only by its owner, if missing.
+    /// Creates a directory (and parents) readable only by its owner, or tightens an existing one to 0700: a
+    /// directory made earlier by hand or by an older version may be open to others, and it holds secrets.
     public static func createPrivateDirectory(_ path: String) throws(WriteError) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             if !isDirectory.boolValue { throw .alreadyExists(path: path) }
+            if chmod(path, 0o700) != 0 { throw .cannotWrite(path: path, errno: errno) }
             return
         }
         do {

@@ -31,29 +31,23 @@ public enum HashToG1 {
     /// 11-isogeny onto E. The result is on E but not yet in the subgroup.
     public static func mapToCurve(_ u: Fp) -> G1Point {
         let point = IsogenyFraction(mappingToE: u)
-        let inverse = (point.xDenominator * point.yDenominator).inverse()
-        return point.affinePoint(
-            xDenominatorInverse: inverse * point.yDenominator,
-            yDenominatorInverse: inverse * point.xDenominator)
+        let inverses = Fp.batchInverse([point.xDenominator, point.yDenominator])
+        return point.affinePoint(xDenominatorInverse: inverses[0], yDenominatorInverse: inverses[1])
     }
 
     /// `map_to_curve` for both field elements, sharing one field inversion.
     static func mapToCurve(_ u0: Fp, _ u1: Fp) -> (G1Point, G1Point) {
-        let p0 = IsogenyFraction(mappingToE: u0)
-        let p1 = IsogenyFraction(mappingToE: u1)
-        // Montgomery's trick: invert the product of all four denominators once.
-        let d01 = p0.xDenominator * p0.yDenominator
-        let d23 = p1.xDenominator * p1.yDenominator
-        let inverse = (d01 * d23).inverse()
-        let inverse01 = inverse * d23
-        let inverse23 = inverse * d01
+        affinePoints(IsogenyFraction(mappingToE: u0), IsogenyFraction(mappingToE: u1))
+    }
+
+    /// Both points in affine form, with one inversion of their four denominators. One point in the isogeny's
+    /// kernel (a zero denominator, mapped to the identity) leaves the other's inverses intact: ``Fp/batchInverse(_:)``
+    /// keeps zeros out of the shared product, where they once made the other point come out off the curve.
+    static func affinePoints(_ p0: IsogenyFraction, _ p1: IsogenyFraction) -> (G1Point, G1Point) {
+        let inverses = Fp.batchInverse([p0.xDenominator, p0.yDenominator, p1.xDenominator, p1.yDenominator])
         return (
-            p0.affinePoint(
-                xDenominatorInverse: inverse01 * p0.yDenominator,
-                yDenominatorInverse: inverse01 * p0.xDenominator),
-            p1.affinePoint(
-                xDenominatorInverse: inverse23 * p1.yDenominator,
-                yDenominatorInverse: inverse23 * p1.xDenominator)
+            p0.affinePoint(xDenominatorInverse: inverses[0], yDenominatorInverse: inverses[1]),
+            p1.affinePoint(xDenominatorInverse: inverses[2], yDenominatorInverse: inverses[3])
         )
     }
 }
@@ -88,6 +82,8 @@ struct IsogenyFraction {
 
     /// The affine point, given the inverses of the two denominators. A zero
     /// denominator (the isogeny's kernel) yields the identity, as RFC 9380 requires.
+    /// With correct inverses the point is on the curve for every input (the RFC vectors pin the
+    /// constants), so the trap below is reachable only through wrong constants.
     func affinePoint(xDenominatorInverse: Fp, yDenominatorInverse: Fp) -> G1Point {
         if xDenominator.isZero || yDenominator.isZero { return .identity }
         let x = xNumerator * xDenominatorInverse

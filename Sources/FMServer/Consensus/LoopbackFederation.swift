@@ -39,11 +39,12 @@ public final class LoopbackFederation: Sendable {
 
     public func databasePath(_ peer: PeerID) -> String { directory.appendingPathComponent("guardian-\(peer.rawValue).sqlite").path }
 
-    /// Loopback-friendly timing: short timeouts so tests and benchmarks move fast; then `tuneConsensus`.
+    /// Loopback-friendly timing: short timeouts so tests and benchmarks move fast, and no idle back-off (they count
+    /// on a steady stream of blocks); then `tuneConsensus`.
     public func consensusConfiguration(_ peer: PeerID) -> ConsensusConfiguration {
         var configuration = ConsensusConfiguration(
             peers: peers, ownID: peer, federationID: federationID, iterationTimeout: .seconds(2),
-            idleProposalDelay: .milliseconds(20), retransmitInterval: .milliseconds(300))
+            idleProposalDelay: .milliseconds(20), maxIdleProposalDelay: .milliseconds(20), retransmitInterval: .milliseconds(300))
         tuneConsensus(&configuration)
         return configuration
     }

@@ -167,19 +167,21 @@ public final class GuardianNode: Sendable {
             return
         }
         let start = try await processor.nextHeight()
+        var schedule = DigestReportSchedule()
         for try await block in driver.finalizedBlocks(from: start) {
             let outcome = try await applyRetrying(block)
             commits.notifyCommit()
-            if let outcome { await reportStateDigest(outcome) }
+            if let outcome {
+                DigestMetrics.shared.record(outcome)
+                let changed = DigestReportSchedule.changesState(block.items)
+                if schedule.shouldReport(afterBlock: outcome.height, changedState: changed) { await reportStateDigest(outcome) }
+            }
             if outcome?.haltedReason != nil { return }
         }
     }
 
-    /// Updates the digest metrics and, every ``StateDigests/reportInterval`` blocks, proposes this guardian's digest
-    /// for the others to compare.
+    /// Proposes this guardian's digest after a block for the others to compare (when: ``DigestReportSchedule``).
     func reportStateDigest(_ outcome: BlockOutcome) async {
-        DigestMetrics.shared.record(outcome)
-        guard outcome.height % StateDigests.reportInterval == 0 else { return }
         let report = StateDigestReport(peer: peerID, height: outcome.height, digest: outcome.stateDigest)
         do { try await driver.submit(item: FederationItem.stateDigest(report).canonicalBytes) } catch {
             logger.debug("state digest of block \(outcome.height) not submitted: \(error)")

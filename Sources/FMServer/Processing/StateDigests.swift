@@ -7,7 +7,7 @@ import GRDB
 
 /// The state digest (issue 16): after every block, a hash chained over the previous block's digest, the block's
 /// recorded transaction outcomes and every module's ``ServerModule/stateDigest(db:)``. Honest guardians applying
-/// the same blocks hold the same digest at every height; each proposes its digest every ``reportInterval`` blocks
+/// the same blocks hold the same digest at every height; each proposes its digest every ``reportInterval`` busy blocks
 /// (``FederationItem/stateDigest(_:)``) and every guardian compares the reports it applies with its own. A
 /// mismatch is logged at critical level, stored, counted in `/metrics` and shown in `status`: divergence is
 /// detected within a few blocks instead of by a failing audit or signature much later.
