@@ -215,8 +215,39 @@ public struct MintServerModule: ServerModule {
                 let outputs = try MintStore.issued(from: params.from, limit: limit, db: db)
                 return MintAPI.IssuedOutputsResult(outputs: outputs, next: outputs.last.map { $0.seq + 1 } ?? params.from)
             },
+            .typed(
+                MintAPI.recoveryPage, summary: "The issuance log as compact records with their digest, paged",
+                cost: Self.recoveryPageCost
+            ) { (params: MintAPI.RecoveryPageParams, db) -> MintAPI.RecoveryPage in
+                let limit = min(params.limit ?? MintAPI.maxRecordsPerPage, MintAPI.maxRecordsPerPage)
+                guard limit > 0 else { throw ModuleEndpointError.invalidParams(field: "limit", expected: "at least 1") }
+                let records = try MintRecoveryStore.records(from: params.from, limit: limit, db: db)
+                let end = params.digestOnly == true ? nil : try MintRecoveryStore.logLength(db: db)
+                return MintAPI.RecoveryPage(from: params.from, records: records, end: end)
+            },
+            .typed(
+                MintAPI.recoveryShares, summary: "This guardian's blind signature shares of logged outputs, in bulk",
+                cost: Self.recoveryPageCost
+            ) { (params: MintAPI.RecoverySharesParams, db) -> MintAPI.RecoverySharesResult in
+                guard params.seqs.count <= MintAPI.maxSharesPerCall else {
+                    throw ModuleEndpointError.invalidParams(
+                        field: "seqs", expected: "at most \(MintAPI.maxSharesPerCall) sequence numbers per call")
+                }
+                guard let outputs = try MintRecoveryStore.shares(seqs: params.seqs, db: db) else {
+                    throw ModuleEndpointError.invalidParams(field: "seqs", expected: "sequence numbers of logged outputs")
+                }
+                return MintAPI.RecoverySharesResult(shares: Hex.encode(outputs.flatMap { output in
+                    guard servesInvalidShares else { return output.share.canonicalBytes }
+                    // TEST FAULT: a well-formed share under the wrong denomination's key, which no client may accept.
+                    let wrong = (Int(output.denomination.exponent) + 1) % secretKeyShares.count
+                    return secretKeyShares[wrong].sign(output.blinded).canonicalBytes
+                }))
+            },
         ]
     }
+
+    /// What a recovery page or a bulk share call costs the caller's budget: it reads up to thousands of rows.
+    static let recoveryPageCost = 4
 
     // MARK: Audit
 

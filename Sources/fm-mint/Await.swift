@@ -27,6 +27,7 @@ extension FMMint {
             let client = try await options.open(resume: false)
             let record = try await client.awaitOperation(id)
             try StandardOutput.emit(record)
+            await client.backupAfterChange()
             if record.status == .failed { throw OperationFailed(record: record) }
         }
     }

@@ -31,6 +31,7 @@ extension FMMint {
             let id = try await mint.reissue(parsed)
             let record = try await mint.await(id)
             try StandardOutput.emit(record)
+            await client.backupAfterChange()
             if record.status == .failed { throw OperationFailed(record: record) }
         }
     }

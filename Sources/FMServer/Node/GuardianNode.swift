@@ -17,6 +17,8 @@ public final class GuardianNode: Sendable {
     public let processor: TransactionProcessor
     public let network: PeerNetwork
     public let driver: ConsensusDriver
+    /// Clients' encrypted snapshots, in a database of their own (``BackupStore``).
+    public let backups: BackupStore
     /// Signalled after every applied block; the API's long polls wait on it.
     public let commits = CommitSignal()
     let logger: Logger
@@ -44,6 +46,7 @@ public final class GuardianNode: Sendable {
         let database = try SQLiteDatabase(
             path: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules))
         processor = TransactionProcessor(database: database, modules: modules, logger: logger)
+        backups = try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath))
 
         guard let secretBytes = Hex.decode(configs.private.consensusSecretKey),
             let secret = try? SecretKey(rawRepresentation: secretBytes)

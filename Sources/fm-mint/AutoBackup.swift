@@ -1,0 +1,21 @@
+import FMCLI
+import FMClient
+import FMClientCore
+
+extension FederationClient {
+    /// Uploads the wallet's snapshot if its balance or ended operations changed since the last upload
+    /// (docs/wallet.md, "Backup at the guardians"). Never fails the command: a snapshot that cannot be taken now
+    /// (an operation still running) or stored (guardians unreachable, rate limited) is retried by the next command.
+    func backupAfterChange() async {
+        do {
+            let upload = try await uploadBackup(force: false)
+            if !upload.unchanged {
+                LogSetup.logger().info("snapshot \(upload.sequence ?? 0) stored by \(upload.storedBy.count) guardian(s)")
+            }
+        } catch BackupError.pendingOperations {
+            return
+        } catch {
+            LogSetup.logger().warning("snapshot not uploaded now (the next command tries again): \(error)")
+        }
+    }
+}
