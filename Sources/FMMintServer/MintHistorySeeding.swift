@@ -1,5 +1,6 @@
 import FMCore
 import FMCrypto
+import FMDatabase
 import FMMintCommon
 import GRDB
 
@@ -11,6 +12,11 @@ import GRDB
 /// the audit is untouched). Every guardian of a federation must be seeded with the same outputs before it starts,
 /// so that their logs, and state digests, stay identical.
 public enum MintHistorySeeding {
+    /// ``appendForeignOutputs(_:tag:db:)`` in one write transaction of `database`.
+    public static func append(_ outputs: [MintOutput], tag: String, to database: SQLiteDatabase) async throws {
+        try await database.write { db in try appendForeignOutputs(outputs, tag: tag, db: db) }
+    }
+
     /// Appends `outputs` to the log in order, under synthetic out points (txid = SHA-256 of `tag` ‖ position).
     public static func appendForeignOutputs(_ outputs: [MintOutput], tag: String, db: Database) throws {
         for (position, output) in outputs.enumerated() {

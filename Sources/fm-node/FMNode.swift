@@ -70,7 +70,7 @@ extension FMNode {
             let node = try GuardianNode(
                 configs: configs, databasePath: directory.databasePath(configs.local),
                 registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind.map { BitcoinRPCChainSource(rpc: try $0.makeClient()) }),
-                logger: logger)
+                backupFaultForTesting: GuardianTestFaults.backupFault(environment: environment), logger: logger)
             if let bitcoind {
                 logger.info("wallet follows the bitcoin node at \(bitcoind.url)")
             } else {

@@ -21,7 +21,7 @@ struct HistoryScan: Sendable {
     /// Pages fetched concurrently.
     static let pagesInFlight = 4
     /// Indices derived per batch beyond what the gap requires, so a page rarely waits for a derivation.
-    static let derivationBatch: UInt64 = 64
+    static let derivationBatch: UInt64 = 16
 
     /// One of this wallet's outputs in the log.
     struct Found: Sendable {

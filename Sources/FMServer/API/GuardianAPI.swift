@@ -81,7 +81,7 @@ public enum GuardianAPI {
             (_: NoParams, _) async throws -> AuditReport in
             AuditReport(try await node.processor.audit(), haltedReason: try await node.processor.haltReason())
         }
-        BackupAPI(store: node.backups).register(into: &registry)
+        BackupAPI(store: node.backups, fault: node.backupFault).register(into: &registry)
         registerModuleEndpoints(into: &registry, node: node)
     }
 

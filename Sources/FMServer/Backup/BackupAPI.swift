@@ -18,12 +18,14 @@ public struct BackupAPI: Sendable {
     let store: BackupStore
     let perClient: KeyedRateLimiter
     let newClientsPerAddress: KeyedRateLimiter
+    let fault: BackupTestFault?
 
     /// Cost units of one upload in the caller's per-address budget (a query costs 1, `submit_transaction` 10).
     public static let uploadCost = 50
 
-    public init(store: BackupStore) {
+    public init(store: BackupStore, fault: BackupTestFault? = nil) {
         self.store = store
+        self.fault = fault
         // A wallet uploads after each balance change: 10 at once, then one every 6 s on average.
         perClient = KeyedRateLimiter(burst: 10, perSecond: 1.0 / 6)
         // 20 new client ids per address at once, then 20 an hour.
@@ -44,7 +46,24 @@ public struct BackupAPI: Sendable {
             guard let raw = Hex.decode(params.clientId), let key = try? XOnlyPublicKey(rawRepresentation: raw) else {
                 throw JSONRPCError.invalidParams(field: "client_id", expected: "hex of a 32-byte x-only public key")
             }
-            return BackupFetchResult(backup: try await store.fetch(key).map { Hex.encode($0.canonicalBytes) })
+            return BackupFetchResult(backup: try await served(key).map { Hex.encode($0.canonicalBytes) })
+        }
+    }
+
+    /// The snapshot to serve for `key`: the stored one, unless a test fault says otherwise.
+    func served(_ key: XOnlyPublicKey) async throws -> SignedBackup? {
+        switch fault {
+        case nil: return try await store.fetch(key)
+        case .withhold: return nil
+        case .tamper:
+            guard let stored = try await store.fetch(key) else { return nil }
+            var ciphertext = stored.ciphertext
+            if !ciphertext.isEmpty { ciphertext[ciphertext.count / 2] ^= 0x01 }
+            return SignedBackup(clientId: stored.clientId, sequence: stored.sequence + 1, ciphertext: ciphertext, signature: stored.signature)
+        case .foreign:
+            // Another client's snapshot, re-labelled with a high sequence so a naive client would pick it.
+            guard let other = try await store.anyOther(than: key) else { return nil }
+            return SignedBackup(clientId: key, sequence: UInt64.max, ciphertext: other.ciphertext, signature: other.signature)
         }
     }
 
@@ -69,3 +88,13 @@ public struct BackupAPI: Sendable {
     }
 }
 
+
+/// TEST ONLY: how a guardian started with `FM_TEST_BACKUP_FAULT` misserves snapshots (``GuardianTestFaults``).
+public enum BackupTestFault: String, Sendable {
+    /// Serves the stored snapshot with one ciphertext bit flipped and its sequence raised.
+    case tamper
+    /// Serves another client's snapshot under the asked client id, with the highest sequence.
+    case foreign
+    /// Serves no snapshot.
+    case withhold
+}

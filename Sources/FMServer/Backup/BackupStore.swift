@@ -89,6 +89,15 @@ public final class BackupStore: Sendable {
         return try stored.map { try SignedBackup(canonicalBytes: Array($0)) }
     }
 
+    /// TEST FAULT support: some other client's snapshot.
+    func anyOther(than clientId: XOnlyPublicKey) async throws -> SignedBackup? {
+        let key = Data(clientId.rawRepresentation)
+        let stored = try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT backup FROM backup_snapshots WHERE client_id != ? LIMIT 1", arguments: [key])
+        }
+        return try stored.map { try SignedBackup(canonicalBytes: Array($0)) }
+    }
+
     /// Whether `clientId` has a snapshot here (a replacement is not a new client id for the per-address limit).
     public func contains(_ clientId: XOnlyPublicKey) async throws -> Bool {
         let key = Data(clientId.rawRepresentation)

@@ -6,6 +6,7 @@ import FMPeerNetwork
 import FMSecp256k1
 import FMServerCore
 import FMSetup
+import FMMintServer
 import Logging
 
 /// One guardian, assembled from its configs: database, module servers, transaction processor, peer network and
@@ -19,6 +20,8 @@ public final class GuardianNode: Sendable {
     public let driver: ConsensusDriver
     /// Clients' encrypted snapshots, in a database of their own (``BackupStore``).
     public let backups: BackupStore
+    /// TEST ONLY: how this guardian misserves snapshots (dev federations only).
+    public let backupFault: BackupTestFault?
     /// Signalled after every applied block; the API's long polls wait on it.
     public let commits = CommitSignal()
     let logger: Logger
@@ -28,6 +31,7 @@ public final class GuardianNode: Sendable {
     public init(
         configs: GuardianConfigs, databasePath: String, registry: ModuleRegistry = .standard,
         tuneConsensus: (inout ConsensusConfiguration) -> Void = { _ in },
+        backupFaultForTesting: BackupTestFault? = nil,
         logger: Logger = Logger(label: "fm.node")
     ) throws {
         try configs.consensus.validate(modules: registry)
@@ -47,6 +51,12 @@ public final class GuardianNode: Sendable {
             path: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules))
         processor = TransactionProcessor(database: database, modules: modules, logger: logger)
         backups = try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath))
+        if backupFaultForTesting != nil {
+            guard modules.contains(where: { ($0 as? MintServerModule)?.config.devMode == true }) else {
+                throw ConfigError.invalid("test faults are allowed only on dev federations")
+            }
+        }
+        backupFault = backupFaultForTesting
 
         guard let secretBytes = Hex.decode(configs.private.consensusSecretKey),
             let secret = try? SecretKey(rawRepresentation: secretBytes)

@@ -7,16 +7,33 @@ import FMWalletServer
 public enum GuardianTestFaults {
     /// `FM_TEST_MINT_INVALID_SHARES=1`: this guardian serves well-formed but wrong blind signature shares.
     public static let invalidSharesVariable = "FM_TEST_MINT_INVALID_SHARES"
+    /// `FM_TEST_MINT_BAD_HISTORY=1`: this guardian withholds the issuance log from recovery digests and serves
+    /// pages with a wrong record (``MintServerModule``).
+    public static let badHistoryVariable = "FM_TEST_MINT_BAD_HISTORY"
+    /// `FM_TEST_BACKUP_FAULT=tamper|foreign|withhold`: this guardian serves clients' snapshots altered, another
+    /// client's snapshot, or none (``BackupTestFault``).
+    public static let backupFaultVariable = "FM_TEST_BACKUP_FAULT"
 
     /// The module registry for a guardian started with `environment`: ``ModuleRegistry/standard`` unless a
     /// test fault is switched on.
     public static func registry(environment: [String: String], walletChain: (any WalletChainSource)? = nil) -> ModuleRegistry {
-        guard environment[invalidSharesVariable] == "1" else { return .standard(walletChain: walletChain) }
-        return ModuleRegistry([MintServerInit(servesInvalidSharesForTesting: true), WalletServerInit(chain: walletChain)])
+        let invalidShares = environment[invalidSharesVariable] == "1"
+        let badHistory = environment[badHistoryVariable] == "1"
+        guard invalidShares || badHistory else { return .standard(walletChain: walletChain) }
+        return ModuleRegistry([
+            MintServerInit(servesInvalidSharesForTesting: invalidShares, servesBadHistoryForTesting: badHistory),
+            WalletServerInit(chain: walletChain),
+        ])
+    }
+
+    /// The snapshot fault switched on in `environment`, if any.
+    public static func backupFault(environment: [String: String]) -> BackupTestFault? {
+        environment[backupFaultVariable].flatMap(BackupTestFault.init(rawValue:))
     }
 
     /// The faults switched on in `environment`, to be logged loudly.
     public static func active(in environment: [String: String]) -> [String] {
-        environment[invalidSharesVariable] == "1" ? [invalidSharesVariable] : []
+        [invalidSharesVariable, badHistoryVariable].filter { environment[$0] == "1" }
+            + (backupFault(environment: environment).map { ["\(backupFaultVariable)=\($0.rawValue)"] } ?? [])
     }
 }
