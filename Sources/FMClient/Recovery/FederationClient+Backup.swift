@@ -8,6 +8,8 @@ import GRDB
 extension FederationClient {
     /// What an upload did.
     public struct BackupUpload: Encodable, Sendable {
+        /// The key the guardians store this client's snapshot under (public; derived from the mnemonic).
+        public var clientId: String
         /// The snapshot's sequence (milliseconds since 1970, above every earlier one of this client).
         public var sequence: UInt64?
         /// The padded size bucket the guardians see.
@@ -32,7 +34,8 @@ extension FederationClient {
         }
         let lastSequence = last?.sequence ?? 0
         if !force, last?.marker == marker {
-            return BackupUpload(sequence: lastSequence, sizeBytes: nil, storedBy: [], failed: [:], unchanged: true)
+            return BackupUpload(
+                clientId: clientIdHex, sequence: lastSequence, sizeBytes: nil, storedBy: [], failed: [:], unchanged: true)
         }
         var parts: [ModuleInstanceID: [UInt8]] = [:]
         for module in modules {
@@ -45,7 +48,7 @@ extension FederationClient {
         let report = try await api.uploadBackup(sealed)
         try await recordBackup(sequence: sequence, marker: marker)
         return BackupUpload(
-            sequence: sequence, sizeBytes: sealed.ciphertext.count, storedBy: report.storedBy,
+            clientId: clientIdHex, sequence: sequence, sizeBytes: sealed.ciphertext.count, storedBy: report.storedBy,
             failed: Dictionary(uniqueKeysWithValues: report.failed.map { ("\($0.key.rawValue)", $0.value) }), unchanged: false)
     }
 
@@ -73,6 +76,8 @@ extension FederationClient {
         }
         return best.map { ($0.snapshot, $0.sequence, $0.from.sorted(), refused) }
     }
+
+    private var clientIdHex: String { Hex.encode(backupKeys.clientId.rawRepresentation) }
 
     /// Remembers the newest sequence this client sealed (a recovered client starts above its snapshot's).
     func recordBackup(sequence: UInt64, marker: String?) async throws {
