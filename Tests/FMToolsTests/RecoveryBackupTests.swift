@@ -56,8 +56,14 @@ struct RecoveryBackupTests {
         #expect(try federation.mint("alice", ["dev-issue", "3000"]).status == 0)
         let second = try federation.mint("alice", ["backup", "--upload"])
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(try federation.mint("alice", ["dev-issue", "4000"]).status == 0)
-        let before = try federation.balance("alice")
+        // Without automatic uploads from here on, so that the snapshot stays behind alice's state.
+        func quiet(_ arguments: [String]) throws -> ToolRunner.Result {
+            try ToolRunner.run(
+                "fm-mint", arguments + ["--data-dir", federation.directory.appendingPathComponent("alice").path],
+                environment: ["FM_AUTO_BACKUP": "off"])
+        }
+        #expect(try quiet(["dev-issue", "4000"]).status == 0)
+        let before = try #require(try quiet(["balance"]).json()["balance_msat"] as? Int)
 
         // A replay of the older snapshot is refused by every guardian; so is one signed by another mnemonic under
         // alice's client id (mallory's snapshot with alice's id in front).
@@ -121,11 +127,12 @@ struct RecoveryBackupTests {
         let blob = try #require(
             ((try await Self.call(federation.rpcURL(0), "backup_fetch", ["client_id": clientId]))["result"] as? [String: Any])?["backup"]
                 as? String)
-        let start = try federation.status(0)["block_height"] as? Int ?? 0
+        func heights() throws -> (Int, Int) {
+            (try federation.status(0)["block_height"] as? Int ?? 0, try federation.status(1)["block_height"] as? Int ?? 0)
+        }
         let flooding = Task {
             var answered = 0
-            let deadline = Date().addingTimeInterval(12)
-            while Date() < deadline {
+            while !Task.isCancelled {
                 await withTaskGroup(of: Bool.self) { group in
                     for _ in 0..<16 {
                         group.addTask { (try? await Self.call(federation.rpcURL(0), "backup_upload", ["backup": blob])) != nil }
@@ -135,20 +142,21 @@ struct RecoveryBackupTests {
             }
             return answered
         }
+        try await Task.sleep(for: .seconds(1))
+        let (start0, start1) = try heights()
         // While the flood runs, e-cash moves through consensus (blocks with transactions).
         for round in 0..<3 {
-            let notes = try federation.spend("alice", 1_000 + round)
+            let notes = try federation.spend("alice", 4_000 + round)
             let received = try federation.mint("bob", ["reissue", notes])
             #expect(received.status == 0, "\(received.stderr)")
         }
+        let (end0, end1) = try heights()
+        flooding.cancel()
         let answered = await flooding.value
-        #expect(answered > 200)
-        // Guardian 0 applied every block the others did (its API budget for this address refills within 2 s).
-        try await Task.sleep(for: .seconds(2.5))
-        let h0 = try federation.status(0)["block_height"] as? Int ?? 0
-        let h1 = try federation.status(1)["block_height"] as? Int ?? 0
-        #expect(h0 > start)
-        #expect(h0 + 2 >= h1, "guardian 0 at \(h0), guardian 1 at \(h1)")
+        #expect(answered > 100)
+        // Guardian 0 applied blocks throughout, at the pace of the others (a lag of a few blocks is sampling).
+        #expect(end0 > start0)
+        #expect(end0 - start0 + 5 >= end1 - start1, "guardian 0: \(start0)→\(end0), guardian 1: \(start1)→\(end1)")
         // And the replayed snapshot was never stored over the newer state: alice's snapshot is still hers and current.
         let after = try await Self.call(federation.rpcURL(0), "backup_fetch", ["client_id": clientId])
         #expect(((after["result"] as? [String: Any])?["backup"] as? String) != nil)
