@@ -65,7 +65,9 @@ struct HistoryScan: Sendable {
                 let denomination = Denomination(exponent: records[offset])
                 if config.keys(for: denomination) != nil {
                     var window = windows[denomination] ?? Window(start: nextIndices[denomination] ?? 0)
-                    await window.extend(gap: gapLimit, denomination: denomination, derivation: derivation)
+                    if window.derivedEnd < window.wanted(gap: gapLimit) {
+                        await window.extend(gap: gapLimit, denomination: denomination, derivation: derivation)
+                    }
                     if let index = window.take(RecordKey(records, at: offset + 1)) {
                         found.append(Found(seq: seq, secret: derivation.secret(denomination: denomination, index: index)))
                         window.highestFound = max(window.highestFound ?? 0, index)
@@ -176,9 +178,12 @@ struct HistoryScan: Sendable {
         /// reused) is one note.
         mutating func take(_ key: RecordKey) -> UInt64? { indexByKey.removeValue(forKey: key) }
 
-        /// Derives up to at least max(start, highest found + 1) + `gap`, a batch at a time, in parallel.
+        /// How far derivation must reach: max(start, highest found + 1) + `gap`.
+        func wanted(gap: UInt64) -> UInt64 { max(start, highestFound.map { $0 + 1 } ?? 0) + gap }
+
+        /// Derives up to at least ``wanted(gap:)``, a batch at a time, in parallel.
         mutating func extend(gap: UInt64, denomination: Denomination, derivation: NoteDerivation) async {
-            let wanted = max(start, highestFound.map { $0 + 1 } ?? 0) + gap
+            let wanted = wanted(gap: gap)
             guard derivedEnd < wanted else { return }
             let end = wanted + HistoryScan.derivationBatch
             for (index, key) in await Self.derive(derivedEnd..<end, denomination: denomination, derivation: derivation) {
