@@ -73,8 +73,12 @@ extension OperationLog {
         }
     }
 
-    /// How many operations have not ended.
-    public static func runningCount(in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM client_operations WHERE status = 'running'") ?? 0
+    /// How many operations have not ended, leaving out those of `excluded` kinds.
+    public static func runningCount(excluding excluded: [OperationKind] = [], in db: Database) throws -> Int {
+        let kinds = excluded.map(\.rawValue)
+        let placeholders = kinds.isEmpty ? "" : " AND kind NOT IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))"
+        return try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM client_operations WHERE status = 'running'" + placeholders,
+            arguments: StatementArguments(kinds)) ?? 0
     }
 }

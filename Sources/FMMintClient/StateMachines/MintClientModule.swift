@@ -60,7 +60,8 @@ public struct MintClientModule: ClientModule {
         let instance = self.instance
         let denominations = config.denominations.map(\.denomination)
         return try await context.database.read { db in
-            let running = try OperationLog.runningCount(in: db)
+            // An out-of-band spend has no output in flight, even while it waits to be redeemed or reclaimed.
+            let running = try OperationLog.runningCount(excluding: [MintSpend.kind], in: db)
             guard running == 0 else { throw BackupError.pendingOperations(running) }
             var next: [Denomination: UInt64] = [:]
             for denomination in denominations {

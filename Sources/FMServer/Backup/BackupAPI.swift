@@ -70,21 +70,30 @@ public struct BackupAPI: Sendable {
     /// Checks and stores one upload from `address`.
     func upload(_ backup: SignedBackup, from address: String) async throws {
         guard backup.isWellFormed else { throw BackupRefusal.badSignature }
-        let client = Hex.encode(backup.clientId.rawRepresentation)
-        guard perClient.take(client) else { throw BackupRefusal.rateLimited("for this client id") }
+        // A client id this guardian does not hold passes the per-address bucket first, so that minting ids cannot
+        // grow the per-client table faster than that bucket allows.
         if try await !store.contains(backup.clientId) {
             guard newClientsPerAddress.take(address) else { throw BackupRefusal.rateLimited("of new client ids from this address") }
+        }
+        guard perClient.take(Hex.encode(backup.clientId.rawRepresentation)) else {
+            throw BackupRefusal.rateLimited("for this client id")
         }
         try await store.store(backup)
     }
 
     static func decode(_ hex: String) throws -> SignedBackup {
-        guard hex.count <= 2 * (SignedBackup.maxCiphertextBytes + 256), let bytes = Hex.decode(hex) else {
+        guard hex.utf8.count <= 2 * (SignedBackup.maxCiphertextBytes + 256), let bytes = Hex.decode(hex) else {
             throw JSONRPCError.invalidParams(field: "backup", expected: "hex of a canonically encoded signed backup")
         }
-        do { return try SignedBackup(canonicalBytes: bytes) } catch {
+        let backup: SignedBackup
+        do { backup = try SignedBackup(canonicalBytes: bytes) } catch {
             throw JSONRPCError.invalidParams(field: "backup", expected: "a canonically encoded signed backup (\(error))")
         }
+        // SQLite stores the sequence as a signed 64-bit integer.
+        guard backup.sequence <= UInt64(Int64.max) else {
+            throw JSONRPCError.invalidParams(field: "backup", expected: "a sequence below 2^63")
+        }
+        return backup
     }
 }
 
