@@ -15,7 +15,7 @@ extension FederationClient {
         do {
             let upload = try await uploadBackup(force: false)
             if !upload.unchanged {
-                LogSetup.logger().info("snapshot \(upload.sequence ?? 0) stored by \(upload.storedBy.count) guardian(s)")
+                LogSetup.logger().debug("snapshot \(upload.sequence ?? 0) stored by \(upload.storedBy.count) guardian(s)")
             }
         } catch BackupError.pendingOperations {
             return
