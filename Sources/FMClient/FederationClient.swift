@@ -16,6 +16,8 @@ public final class FederationClient: Sendable {
     public let executor: OperationExecutor
     /// The opened modules, in instance order (instances whose kind this client does not know are skipped).
     public let modules: [any ClientModule]
+    /// The keys of this client's snapshot at the guardians (``BackupKeys``).
+    public let backupKeys: BackupKeys
 
     private init(
         config: ClientConfig, database: SQLiteDatabase, rootSecret: DerivableSecret, transport: any GuardianTransport,
@@ -27,6 +29,7 @@ public final class FederationClient: Sendable {
         operations = OperationLog(database: database)
         executor = OperationExecutor(log: operations)
         let federationSecret = rootSecret.federation(config.federationId)
+        backupKeys = BackupKeys(federationSecret: federationSecret)
         var opened: [any ClientModule] = []
         for module in config.modules.sorted(by: { $0.instance < $1.instance }) {
             guard let type = registry.first(where: { $0.kind == module.kind }) else { continue }

@@ -8,9 +8,12 @@ public struct MintServerInit: ServerModuleInit {
     /// TEST ONLY: every module this init builds serves wrong (well-formed) blind signature shares, so tests
     /// can check that clients name a lying guardian. Refused unless the federation is in dev mode.
     public let servesInvalidSharesForTesting: Bool
+    /// TEST ONLY: serve a lying recovery history (``MintServerModule/servesBadHistory``).
+    public let servesBadHistoryForTesting: Bool
 
-    public init(servesInvalidSharesForTesting: Bool = false) {
+    public init(servesInvalidSharesForTesting: Bool = false, servesBadHistoryForTesting: Bool = false) {
         self.servesInvalidSharesForTesting = servesInvalidSharesForTesting
+        self.servesBadHistoryForTesting = servesBadHistoryForTesting
     }
 
     public var kind: ModuleKind { MintKind.kind }
@@ -76,6 +79,7 @@ public struct MintServerInit: ServerModuleInit {
             instance: instance,
             consensus: try consensus.decode(MintConsensusConfig.self),
             private: try `private`.decode(MintPrivateConfig.self),
-            ownPeer: ownPeer, servesInvalidSharesForTesting: servesInvalidSharesForTesting)
+            ownPeer: ownPeer, servesInvalidSharesForTesting: servesInvalidSharesForTesting,
+            servesBadHistoryForTesting: servesBadHistoryForTesting)
     }
 }

@@ -30,6 +30,9 @@ public struct MintServerModule: ServerModule {
     private let secretKeyShares: [SecretKeyShare]
     /// TEST ONLY (``MintServerInit/servesInvalidSharesForTesting``): serve wrong blind signature shares.
     let servesInvalidShares: Bool
+    /// TEST ONLY (``MintServerInit/servesBadHistoryForTesting``): recovery pages that lie: digest-only answers
+    /// withhold everything (an empty log), full pages carry one wrong record under a digest that matches it.
+    let servesBadHistory: Bool
 
     public var kind: ModuleKind { MintKind.kind }
     public var schema: SubsystemSchema { MintSchema.schema }
@@ -38,8 +41,11 @@ public struct MintServerModule: ServerModule {
     /// guardian's public key share in the consensus config.
     public init(
         instance: ModuleInstanceID, consensus: MintConsensusConfig, private: MintPrivateConfig, ownPeer: PeerID,
-        servesInvalidSharesForTesting: Bool = false
+        servesInvalidSharesForTesting: Bool = false, servesBadHistoryForTesting: Bool = false
     ) throws(MintError) {
+        guard !servesBadHistoryForTesting || consensus.devMode else {
+            throw .invalidConfig("serving a bad history is a test fault, allowed only on dev federations")
+        }
         guard !servesInvalidSharesForTesting || (consensus.devMode && consensus.denominations.count > 1) else {
             throw .invalidConfig("serving invalid shares is a test fault, allowed only on dev federations")
         }
@@ -59,6 +65,7 @@ public struct MintServerModule: ServerModule {
         self.ownPeer = ownPeer
         self.secretKeyShares = `private`.secretKeyShares
         self.servesInvalidShares = servesInvalidSharesForTesting
+        self.servesBadHistory = servesBadHistoryForTesting
     }
 
     // MARK: Inputs
@@ -215,8 +222,43 @@ public struct MintServerModule: ServerModule {
                 let outputs = try MintStore.issued(from: params.from, limit: limit, db: db)
                 return MintAPI.IssuedOutputsResult(outputs: outputs, next: outputs.last.map { $0.seq + 1 } ?? params.from)
             },
+            .typed(
+                MintAPI.recoveryPage, summary: "The issuance log as compact records with their digest, paged",
+                cost: Self.recoveryPageCost
+            ) { (params: MintAPI.RecoveryPageParams, db) -> MintAPI.RecoveryPage in
+                let limit = min(params.limit ?? MintAPI.maxRecordsPerPage, MintAPI.maxRecordsPerPage)
+                guard limit > 0 else { throw ModuleEndpointError.invalidParams(field: "limit", expected: "at least 1") }
+                var records = try MintRecoveryStore.records(from: params.from, limit: limit, db: db)
+                let end = params.digestOnly == true ? nil : try MintRecoveryStore.logLength(db: db)
+                if servesBadHistory {
+                    // TEST FAULT: withhold the history from digest queries; alter the first record of full pages.
+                    if end == nil { records = [] } else if records.count >= 2 { records[1] ^= 0x01 }
+                }
+                return MintAPI.RecoveryPage(from: params.from, records: records, end: end)
+            },
+            .typed(
+                MintAPI.recoveryShares, summary: "This guardian's blind signature shares of logged outputs, in bulk",
+                cost: Self.recoveryPageCost
+            ) { (params: MintAPI.RecoverySharesParams, db) -> MintAPI.RecoverySharesResult in
+                guard params.seqs.count <= MintAPI.maxSharesPerCall else {
+                    throw ModuleEndpointError.invalidParams(
+                        field: "seqs", expected: "at most \(MintAPI.maxSharesPerCall) sequence numbers per call")
+                }
+                guard let outputs = try MintRecoveryStore.shares(seqs: params.seqs, db: db) else {
+                    throw ModuleEndpointError.invalidParams(field: "seqs", expected: "sequence numbers of logged outputs")
+                }
+                return MintAPI.RecoverySharesResult(shares: Hex.encode(outputs.flatMap { output in
+                    guard servesInvalidShares else { return output.share.canonicalBytes }
+                    // TEST FAULT: a well-formed share under the wrong denomination's key, which no client may accept.
+                    let wrong = (Int(output.denomination.exponent) + 1) % secretKeyShares.count
+                    return secretKeyShares[wrong].sign(output.blinded).canonicalBytes
+                }))
+            },
         ]
     }
+
+    /// What a recovery page or a bulk share call costs the caller's budget: it reads up to thousands of rows.
+    static let recoveryPageCost = 4
 
     // MARK: Audit
 

@@ -18,21 +18,26 @@ public struct ModuleEndpoint: Sendable {
     public let name: String
     /// One line for `rpc.methods` and the API documentation.
     public let summary: String
+    /// Units of the caller's per-address cost budget one call takes (1 for a small query; more for a call
+    /// that reads many rows, such as a recovery page).
+    public let cost: Int
     public let handler: Handler
 
-    public init(name: String, summary: String, handler: @escaping Handler) {
+    public init(name: String, summary: String, cost: Int = 1, handler: @escaping Handler) {
         precondition(!name.isEmpty && !name.contains("/"), "an endpoint name is one snake_case word")
+        precondition(cost >= 1, "an endpoint costs at least one unit")
         self.name = name
         self.summary = summary
+        self.cost = cost
         self.handler = handler
     }
 
     /// An endpoint with typed params and result, (de)coded with fm's JSON conventions (snake_case).
     /// A params object that does not decode is refused with ``ModuleEndpointError/invalidParams(field:expected:)``.
     public static func typed<Params: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
-        _ name: String, summary: String, _ handler: @escaping @Sendable (Params, Database) throws -> Result
+        _ name: String, summary: String, cost: Int = 1, _ handler: @escaping @Sendable (Params, Database) throws -> Result
     ) -> ModuleEndpoint {
-        ModuleEndpoint(name: name, summary: summary) { params, db in
+        ModuleEndpoint(name: name, summary: summary, cost: cost) { params, db in
             let decoded: Params
             do { decoded = try params.decode(Params.self) } catch let error as DecodingError {
                 throw ModuleEndpointError(error)

@@ -58,7 +58,7 @@ public struct WalletClientModule: ClientModule {
     /// The wallet holds no e-cash, so there is nothing to restore: deposit keys derive from the mnemonic, and a
     /// deposit not yet claimed is claimed with `fm-pegin claim TXID` after `fm-pegin address` re-creates its address.
     /// (Derivation indices restart at 0, so new addresses repeat earlier ones until they pass them.)
-    public func recover() async throws -> JSONValue { .object(["recovered_msat": .unsigned(0)]) }
+    public func recover(_ request: RecoveryRequest) async throws -> JSONValue { .object(["recovered_msat": .unsigned(0)]) }
 
     // MARK: - Deposits
 

@@ -13,7 +13,9 @@ struct FMBench: AsyncParsableCommand {
             Each subcommand measures one area and prints an aligned table, or JSON with --json.
             Example: swift run -c release fm-bench bls
             """,
-        subcommands: [BLS.self, JSONBenchmark.self, Consensus.self, ConsensusSimulationBenchmark.self, Reissue.self])
+        subcommands: [
+            BLS.self, JSONBenchmark.self, Consensus.self, ConsensusSimulationBenchmark.self, Reissue.self, Recover.self,
+        ])
 
     static func main() async { await CommandRunner.main(Self.self) }
 }

@@ -112,7 +112,10 @@ final class BenchmarkFederation: Sendable {
         self.apis = apis
     }
 
-    static func start(size: Int, basePort: Int) async throws -> BenchmarkFederation {
+    /// - Parameter seed: runs on each guardian after its database is opened and before it starts (``MintHistorySeeding``).
+    static func start(
+        size: Int, basePort: Int, seed: (@Sendable (GuardianNode) async throws -> Void)? = nil
+    ) async throws -> BenchmarkFederation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-bench-reissue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configs = try TestingDealer.generateForTesting(guardians: size, basePort: basePort, devMode: true)
@@ -124,6 +127,7 @@ final class BenchmarkFederation: Sendable {
                 databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
                 logger: logger)
         }
+        if let seed { for node in nodes { try await seed(node) } }
         let servers = nodes.map { $0.makeAPIServer() }
         let runs = nodes.map { node in Task { try await node.run() } }
         let apis = servers.map { server in Task { try await server.run() } }

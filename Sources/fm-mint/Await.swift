@@ -29,6 +29,7 @@ extension FMMint {
             let record = try await client.awaitOperation(id)
             await client.reclaimDueAndLog()
             try StandardOutput.emit(OperationOutput(record: record))
+            await client.backupAfterChange()
             if record.status == .failed { throw OperationFailed(record: record) }
         }
     }

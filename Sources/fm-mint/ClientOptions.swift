@@ -20,7 +20,10 @@ struct ClientOptions: ParsableArguments {
     func open(resume: Bool = true) async throws -> FederationClient {
         let directory = self.directory
         let client = try FederationClient.open(try directory.selectFederation(federation), directory: directory, modules: ClientModules.all)
-        if resume { await client.resumeAndLog() }
+        if resume {
+            await client.resumeAndLog()
+            await client.backupAfterChange()  // a change an earlier command made (an out-of-band spend) goes up now
+        }
         return client
     }
 }

@@ -31,6 +31,7 @@ extension FMMint {
             LogSetup.logger().warning("dev-issue: creating test e-cash; this only works in a dev-mode federation")
             let record = try await mint.await(try await mint.devIssue(amount))
             try StandardOutput.emit(OperationOutput(record: record))
+            await client.backupAfterChange()
             if record.status == .failed { throw OperationFailed(record: record) }
         }
     }

@@ -39,6 +39,7 @@ extension FMMint {
             let id = try await mint.reissue(parsed, maxFee: limit)
             let record = try await mint.await(id)
             try StandardOutput.emit(OperationOutput(record: record))
+            await client.backupAfterChange()
             if record.status == .failed { throw OperationFailed(record: record) }
         }
     }

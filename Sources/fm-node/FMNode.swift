@@ -78,7 +78,8 @@ extension FMNode {
             let node = try GuardianNode(
                 configs: configs, databasePath: directory.databasePath(configs.local),
                 registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind.map { BitcoinRPCChainSource(rpc: try $0.makeClient()) }),
-                byzantineForTesting: GuardianTestFaults.byzantineConsensus(in: environment), logger: logger)
+                byzantineForTesting: GuardianTestFaults.byzantineConsensus(in: environment),
+                backupFaultForTesting: GuardianTestFaults.backupFault(environment: environment), logger: logger)
             if let bitcoind {
                 logger.info("wallet follows the bitcoin node at \(bitcoind.url)")
             } else {

@@ -54,7 +54,8 @@ import Testing
         let bad = try federation.mint("bad", ["recover", federation.invite], stdin: "abandon abandon zoo\n")
         #expect(bad.status == 2)
 
-        let recovered = try federation.mint("restored", ["recover", "--mnemonic-file", wordsFile.path, federation.invite])
+        let recovered = try federation.mint(
+            "restored", ["recover", "--no-snapshot", "--mnemonic-file", wordsFile.path, federation.invite])
         #expect(recovered.status == 0, "\(recovered.stderr)")
         let output = try recovered.json()
         #expect(output["balance_msat"] as? Int == before)

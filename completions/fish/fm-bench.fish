@@ -32,6 +32,8 @@ function __fm-bench_parse_tokens -S
             __fm-bench_parse_subcommand 0 'guardians=+' 'rounds=' 'seed=' 'h/help'
         case 'reissue'
             __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'wallets=' 'base-port=' 'h/help'
+        case 'recover'
+            __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'outputs=' 'base-port=' 'h/help'
         case 'help'
             __fm-bench_parse_subcommand -r 1 
         end
@@ -93,6 +95,7 @@ complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "f
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'consensus' -d 'Consensus throughput and submit→finalize latency, n = 4 over loopback TLS with SQLite.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'consensus-simulation' -d 'Simplex consensus: simulated rounds per second of the deterministic simulator.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'reissue' -d 'Reissue latency (p50/p99) and reissues per second, n = 4 and n = 1 on loopback.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'recover' -d 'Recovery time and items per second against a history of 100,000+ issued outputs.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" json' -l 'json' -d 'Print the results as JSON instead of a table.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" scale' -l 'scale' -d 'Multiply every iteration count by this factor.' -rfka ''
@@ -118,3 +121,9 @@ complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_opti
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench reissue" wallets' -l 'wallets' -d 'Wallets reissuing at once in the throughput phase.' -rfka ''
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench reissue" base-port' -l 'base-port' -d 'First loopback port (n = 4 uses 8 ports, n = 1 the next 2).' -rfka ''
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench reissue" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" json' -l 'json' -d 'Print the results as JSON instead of a table.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" scale' -l 'scale' -d 'Multiply every iteration count by this factor.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" clock' -l 'clock' -d 'What to time: wall or thread-cpu (default: the subcommand\'s choice).' -rfka 'wall thread-cpu'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" outputs' -l 'outputs' -d 'Outputs of other wallets in the history.' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" base-port' -l 'base-port' -d 'First loopback port (8 ports are used).' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" h help' -s 'h' -l 'help' -d 'Show help information.'

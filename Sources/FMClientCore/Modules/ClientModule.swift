@@ -56,9 +56,52 @@ public protocol ClientModule: Sendable {
     /// Drives an unfinished operation of this module to its end and returns its final record.
     func resume(_ operation: OperationRecord) async throws -> OperationRecord
 
-    /// Rebuilds the module's state from the federation's history and the root secret alone, and
-    /// returns a short summary (e.g. restored amount).
-    func recover() async throws -> JSONValue
+    /// Rebuilds the module's state from the federation's history and the root secret, starting from this
+    /// module's part of a snapshot when the request has one, and returns a short summary (e.g. restored amount).
+    func recover(_ request: RecoveryRequest) async throws -> JSONValue
+
+    /// This module's part of a wallet snapshot (``ClientSnapshot``), or `nil` when it keeps nothing worth one.
+    /// Throws ``BackupError/pendingOperations(_:)`` while an operation runs (its outcome would be in neither the
+    /// snapshot nor, by its position, the history scanned after it).
+    func snapshot() async throws -> [UInt8]?
+}
+
+extension ClientModule {
+    public func snapshot() async throws -> [UInt8]? { nil }
+}
+
+/// What a module's recovery starts from.
+public struct RecoveryRequest: Sendable {
+    /// The module's part of the snapshot recovery starts from (already authenticated and decrypted), if any.
+    public var snapshot: [UInt8]?
+    /// Called as the scan advances (fm-mint draws its progress line on stderr from it).
+    public var progress: (@Sendable (RecoveryProgress) -> Void)?
+
+    public init(snapshot: [UInt8]? = nil, progress: (@Sendable (RecoveryProgress) -> Void)? = nil) {
+        self.snapshot = snapshot
+        self.progress = progress
+    }
+}
+
+/// How far a recovery's scan of the federation's history is.
+public struct RecoveryProgress: Sendable, Equatable {
+    /// History items checked so far.
+    public var scanned: UInt64
+    /// Items left, as one guardian estimates the end of history (not verified; for display only).
+    public var remaining: UInt64?
+    public var elapsed: Duration
+
+    public init(scanned: UInt64, remaining: UInt64?, elapsed: Duration) {
+        self.scanned = scanned
+        self.remaining = remaining
+        self.elapsed = elapsed
+    }
+
+    /// Items per second so far.
+    public var itemsPerSecond: Double {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds > 0 ? Double(scanned) / seconds : 0
+    }
 }
 
 extension ClientModule {

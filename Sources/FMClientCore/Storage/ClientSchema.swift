@@ -33,5 +33,15 @@ public enum ClientSchema {
                 );
                 """)
         },
+        // The sequence of the newest snapshot this client sealed (uploads must rise; docs/wallet.md).
+        SchemaMigration("v2-backup-sequence") { db in
+            try db.execute(sql: """
+                CREATE TABLE client_backup (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    sequence INTEGER NOT NULL,
+                    marker TEXT
+                );
+                """)
+        },
     ])
 }

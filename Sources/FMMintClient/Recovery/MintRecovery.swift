@@ -3,17 +3,22 @@ import FMCore
 import FMDatabase
 import FMMintCommon
 import FMSecp256k1
+import Foundation
 import GRDB
 
-/// Restores a wallet's notes from its mnemonic alone (BRIEF §7; the design is in docs/rpc.md, "Recovery").
+/// Restores a wallet's notes from its mnemonic (BRIEF §7; docs/wallet.md, "Recovery"), from a snapshot when
+/// one is given, else from the start of history.
 ///
-/// Pages through the federation's issuance log (`mint/issued_outputs`, t guardians agreeing), matches each
-/// output's blinded message against the ones this wallet derives for (denomination, index) within a gap
-/// limit, re-fetches the matching outputs' signature shares (each share checked, the note verified), drops
-/// notes whose nonces are spent (`mint/spent_nonces`, t agreeing), stores the rest and raises each
-/// denomination's derivation index past the highest index found, so new notes never reuse a secret.
+/// 1. Start: the snapshot's notes, next derivation indices and log cursor (or none, 0 and 0).
+/// 2. Scan the issuance log from the cursor (``HistoryScan``: compact pages checked against digests t guardians
+///    agree on) for outputs whose blinded message this wallet derives.
+/// 3. Ask which nonces of the snapshot's notes and of the found outputs are spent (t agreeing), drop those.
+/// 4. Make notes of the unspent found outputs from the guardians' shares (``RecoveredNotes``: batch-verified),
+///    check the snapshot's notes in one batch per denomination, and store everything, the raised derivation
+///    indices and the snapshot's out-of-band spend records in one transaction.
 public struct MintRecovery: Sendable {
-    /// How many consecutive unused indices of one denomination end the search for it.
+    /// How many consecutive unused indices of one denomination end the search for it (at least; indices are
+    /// derived in batches).
     public static let defaultGapLimit: UInt64 = 20
 
     public let api: FederationAPI
@@ -38,97 +43,73 @@ public struct MintRecovery: Sendable {
         /// Sum of the unspent notes restored.
         public var recoveredMsat: UInt64
         public var notes: Int
-        /// Notes of this wallet found in the log whose nonces are already spent (not restored).
+        /// Notes of this wallet (from the snapshot or found in the log) whose nonces are spent (not restored).
         public var spentNotes: Int
-        /// Mint outputs of the whole federation read from the log.
+        /// Log records read: the whole federation's outputs after the snapshot's cursor (all of them without one).
         public var scannedOutputs: UInt64
+        /// Where the scan started (the snapshot's cursor; 0 without a snapshot).
+        public var scanFrom: UInt64
+        public var scanMilliseconds: UInt64
+        /// Notes restored from the snapshot, and out-of-band spend records restored with it.
+        public var snapshotNotes: Int
+        public var restoredSpends: Int
         /// Guardians that served shares that did not verify.
         public var invalidSharePeers: [PeerID]
     }
 
-    /// One of our outputs found in the log.
-    struct Found: Sendable {
-        let outPoint: OutPoint
-        let secret: NoteSecret
-    }
-
     /// Runs the recovery and writes its result to `database` in one transaction.
-    public func run(into database: SQLiteDatabase) async throws -> Summary {
-        let (found, scanned) = try await scan()
-        // The nonces follow from the secrets: ask which are spent before fetching any signature share.
-        let spent = try await spentFlags(found.map(\.secret.nonce))
-        var unspent: [NoteIssuance.Result] = []
-        for (output, isSpent) in zip(found, spent) where !isSpent {
-            unspent.append(try await api.awaitNote(output.secret, at: output.outPoint, config: config))
+    public func run(into database: SQLiteDatabase, request: RecoveryRequest = RecoveryRequest()) async throws -> Summary {
+        let snapshot = try request.snapshot.map { bytes in
+            do { return try MintSnapshot(canonicalBytes: bytes) } catch { throw MintError.malformed(what: "mint snapshot", reason: "\(error)") }
         }
-        var nextIndices: [Denomination: UInt64] = [:]
-        for output in found {
+        let started = ContinuousClock.now
+        let scan = try await HistoryScan(api: api, config: config, derivation: derivation, gapLimit: gapLimit).run(
+            from: snapshot?.cursor ?? 0, nextIndices: snapshot?.nextIndices ?? [:], progress: request.progress)
+        let scanTime = ContinuousClock.now - started
+
+        let held = validSnapshotNotes(snapshot?.notes ?? [])
+        let spent = try await spentFlags(held.map(\.note.nonce) + scan.found.map(\.secret.nonce))
+        let unspentHeld = zip(held, spent).filter { !$0.1 }.map(\.0)
+        let unspentFound = zip(scan.found, spent.dropFirst(held.count)).filter { !$0.1 }.map(\.0)
+        let issued = try await RecoveredNotes(api: api, config: config).finalize(unspentFound)
+
+        var nextIndices = snapshot?.nextIndices ?? [:]
+        for output in scan.found {
             nextIndices[output.secret.denomination] = max(nextIndices[output.secret.denomination] ?? 0, output.secret.index + 1)
         }
+        let notes = unspentHeld.map { ($0.note, $0.index) } + issued.notes.map { ($0.note, $0.index) }
         let module = self.module
-        let raisedIndices = nextIndices
-        let notes = unspent.map { ($0.note.note, $0.note.note.denomination) }
-        let indexOf = Dictionary(found.map { ($0.secret.nonce, $0.secret.index) }, uniquingKeysWith: { first, _ in first })
+        let raised = nextIndices
+        let spends = snapshot?.spends ?? []
         try await database.write { db in
-            for (note, _) in notes { try MintNoteStore.insert(note, index: indexOf[note.nonce]!, in: db) }
-            for (denomination, next) in raisedIndices {
+            for (note, index) in notes { try MintNoteStore.insert(note, index: index, in: db) }
+            for (denomination, next) in raised {
                 try DerivationIndices.raise(to: next, module: module, purpose: MintClientModule.notePurpose(denomination), in: db)
             }
+            try OperationLog.restore(spends, in: db)
         }
         return Summary(
-            recoveredMsat: try Amount.sum(unspent.map(\.note.amount)).msats, notes: unspent.count,
-            spentNotes: spent.filter { $0 }.count, scannedOutputs: scanned,
-            invalidSharePeers: Set(unspent.flatMap(\.invalidSharePeers)).sorted())
+            recoveredMsat: try Amount.sum(notes.map(\.0.amount)).msats, notes: notes.count,
+            spentNotes: spent.filter { $0 }.count, scannedOutputs: scan.scanned, scanFrom: snapshot?.cursor ?? 0,
+            scanMilliseconds: UInt64(max(0, scanTime.components.seconds)) * 1000 + UInt64(scanTime.components.attoseconds / 1_000_000_000_000_000),
+            snapshotNotes: unspentHeld.count, restoredSpends: spends.count, invalidSharePeers: issued.invalidSharePeers.sorted())
     }
 
-    /// Reads the whole issuance log and returns our outputs in it, and how many outputs were read.
-    func scan() async throws -> (found: [Found], scanned: UInt64) {
-        var windows: [Denomination: Window] = [:]
-        var found: [Found] = []
-        var cursor: UInt64 = 0
-        while true {
-            let page = try await issuedOutputs(from: cursor)
-            for output in page.outputs {
-                guard config.keys(for: output.denomination) != nil else { continue }
-                var window = windows[output.denomination] ?? Window()
-                window.extend(to: gapLimit, denomination: output.denomination, derivation: derivation)
-                // A blinded message seen twice (a secret reused by a broken wallet) is one note: take the first.
-                if let index = window.indexByBlindedMessage.removeValue(forKey: output.blindedMessage) {
-                    found.append(Found(
-                        outPoint: output.outPoint, secret: derivation.secret(denomination: output.denomination, index: index)))
-                    window.highestFound = max(window.highestFound ?? 0, index)
-                    window.extend(to: gapLimit, denomination: output.denomination, derivation: derivation)
-                }
-                windows[output.denomination] = window
-            }
-            guard page.next > cursor, page.outputs.count == Int(MintAPI.maxOutputsPerPage) else {
-                return (found, max(cursor, page.next))
-            }
-            cursor = page.next
-        }
-    }
-
-    /// The blinded messages of one denomination derived so far, by hex, with their indices.
-    struct Window {
-        var indexByBlindedMessage: [String: UInt64] = [:]
-        var derivedCount: UInt64 = 0
-        var highestFound: UInt64?
-
-        /// Derives indices up to the highest found + 1 + `gap` (or `gap` while none is found).
-        mutating func extend(to gap: UInt64, denomination: Denomination, derivation: NoteDerivation) {
-            let wanted = (highestFound.map { $0 + 1 } ?? 0) + gap
-            while derivedCount < wanted {
-                let secret = derivation.secret(denomination: denomination, index: derivedCount)
-                indexByBlindedMessage[Hex.encode(secret.blindedMessage.canonicalBytes)] = derivedCount
-                derivedCount += 1
+    /// The snapshot's notes whose signatures verify (one batch per denomination; a snapshot is authenticated, so a
+    /// failure means a corrupted wallet, and only the failing notes are dropped).
+    func validSnapshotNotes(_ notes: [MintNoteStore.StoredNote]) -> [MintNoteStore.StoredNote] {
+        var valid: [MintNoteStore.StoredNote] = []
+        for (denomination, group) in Dictionary(grouping: notes, by: \.note.denomination) {
+            guard let keys = config.keys(for: denomination) else { continue }
+            let batch = group.map { (message: $0.note.message, signature: $0.note.signature) }
+            if keys.aggregatePublicKey.verifyBatch(batch) {
+                valid += group
+            } else {
+                let invalid = Set(keys.aggregatePublicKey.invalidSignatures(in: batch))
+                valid += group.indices.filter { !invalid.contains($0) }.map { group[$0] }
             }
         }
-    }
-
-    /// One page of the log as t guardians serve it identically.
-    func issuedOutputs(from cursor: UInt64) async throws -> MintAPI.IssuedOutputsResult {
-        try await agreed(
-            MintAPI.issuedOutputs, params: MintAPI.IssuedOutputsParams(from: cursor), as: MintAPI.IssuedOutputsResult.self)
+        return valid
     }
 
     /// Whether each nonce is spent, t guardians agreeing, in chunks the endpoint accepts.
@@ -137,7 +118,7 @@ public struct MintRecovery: Sendable {
         var start = 0
         while start < nonces.count {
             let chunk = nonces[start..<min(start + MintAPI.maxNoncesPerCall, nonces.count)]
-            let answer = try await agreed(
+            let answer = try await api.agreedMint(
                 MintAPI.spentNonces, params: MintAPI.SpentNoncesParams(nonces: chunk.map { Hex.encode($0.rawRepresentation) }),
                 as: MintAPI.SpentNoncesResult.self)
             guard answer.spent.count == chunk.count else {
@@ -149,20 +130,5 @@ public struct MintRecovery: Sendable {
             start += chunk.count
         }
         return flags
-    }
-
-    /// A mint endpoint's answer that t guardians give identically. Retried a few times while they
-    /// disagree: a guardian still applying the latest block answers from one block earlier.
-    func agreed<Result: Decodable & Equatable & Sendable>(
-        _ name: String, params: some Encodable & Sendable, as type: Result.Type
-    ) async throws -> Result {
-        var attempt = 0
-        while true {
-            let failure: FederationQueryError
-            do { return try await api.consensus(MintAPI.method(name), params: params, as: type) } catch { failure = error }
-            guard case .noAgreement = failure, attempt < 10 else { throw failure }
-            attempt += 1
-            try await Task.sleep(for: .milliseconds(200))
-        }
     }
 }

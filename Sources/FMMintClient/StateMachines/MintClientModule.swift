@@ -45,10 +45,34 @@ public struct MintClientModule: ClientModule {
         }
     }
 
-    /// Restores the notes issued to this wallet from the federation's issuance log (``MintRecovery``).
-    public func recover() async throws -> JSONValue {
+    /// Restores the notes issued to this wallet from a snapshot and the federation's issuance log after it
+    /// (``MintRecovery``).
+    public func recover(_ request: RecoveryRequest) async throws -> JSONValue {
         let recovery = MintRecovery(api: context.api, config: config, derivation: derivation, module: instance)
-        return try JSONValue(try await recovery.run(into: context.database))
+        return try JSONValue(try await recovery.run(into: context.database, request: request))
+    }
+
+    /// The mint's part of a wallet snapshot (``MintSnapshot``). The log cursor is read first: any output of a
+    /// transaction submitted after the state is read lands at or after it, and none is in flight while the state
+    /// is read (checked in the same read transaction).
+    public func snapshot() async throws -> [UInt8]? {
+        let cursor = try await context.api.issuanceLogLowerBound()
+        let instance = self.instance
+        let denominations = config.denominations.map(\.denomination)
+        return try await context.database.read { db in
+            // An out-of-band spend has no output in flight, even while it waits to be redeemed or reclaimed.
+            let running = try OperationLog.runningCount(excluding: [MintSpend.kind], in: db)
+            guard running == 0 else { throw BackupError.pendingOperations(running) }
+            var next: [Denomination: UInt64] = [:]
+            for denomination in denominations {
+                let index = try DerivationIndices.next(module: instance, purpose: Self.notePurpose(denomination), in: db)
+                if index > 0 { next[denomination] = index }
+            }
+            return MintSnapshot(
+                cursor: cursor, nextIndices: next, notes: try MintNoteStore.spendable(in: db),
+                spends: try OperationLog.export(kind: MintSpend.kind, limit: MintSnapshot.maxSpends, in: db)
+            ).canonicalBytes
+        }
     }
 
     /// The derivation-index purpose of notes of `denomination` (what recovery raises).

@@ -19,8 +19,14 @@ public struct RPCRequestContext: Sendable {
     public let transport: RPCTransport
     /// The server's logger with `rpc.method` and `rpc.connection` metadata set.
     public let logger: Logger
+    /// The caller's IP address (`unknown` when the transport has none), for limits a handler keeps per address.
+    public let clientAddress: String
 
-    public init(method: String, requestID: JSONRPCID?, connectionID: UInt64, transport: RPCTransport, logger: Logger) {
+    public init(
+        method: String, requestID: JSONRPCID?, connectionID: UInt64, transport: RPCTransport, logger: Logger,
+        clientAddress: String = "unknown"
+    ) {
+        self.clientAddress = clientAddress
         self.method = method
         self.requestID = requestID
         self.connectionID = connectionID

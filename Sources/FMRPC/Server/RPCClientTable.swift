@@ -64,7 +64,7 @@ final class RPCClientTable: Sendable {
     /// address's cost budget.
     func connectionLimiter(_ address: String) -> RPCConnectionLimiter {
         let budget = withEntry(address) { $0.budget }
-        return RPCConnectionLimiter(rateLimit: rateLimit, maxInFlight: maxInFlight, budget: budget)
+        return RPCConnectionLimiter(rateLimit: rateLimit, maxInFlight: maxInFlight, budget: budget, clientAddress: address)
     }
 
     private func withEntry<T>(_ address: String, _ body: (inout Entry) -> T) -> T {
@@ -74,7 +74,8 @@ final class RPCClientTable: Sendable {
                 if state.entries.count >= state.sweepAbove { sweep(&state, now: now) }
                 let budget = RPCClientBudget(budget)
                 state.entries[address] = Entry(
-                    http: RPCConnectionLimiter(rateLimit: rateLimit, maxInFlight: maxInFlight, budget: budget),
+                    http: RPCConnectionLimiter(
+                        rateLimit: rateLimit, maxInFlight: maxInFlight, budget: budget, clientAddress: address),
                     budget: budget, lastUsed: now)
             }
             state.entries[address]!.lastUsed = now

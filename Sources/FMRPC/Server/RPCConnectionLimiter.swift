@@ -17,8 +17,11 @@ final class RPCConnectionLimiter: Sendable {
     private let state: NIOLockedValueBox<State>
     private let maxInFlight: Int
     private let budget: RPCClientBudget?
+    /// The client address whose requests pass here (handlers that limit per address read it from the context).
+    let clientAddress: String
 
-    init(rateLimit: RPCServer.RateLimit, maxInFlight: Int, budget: RPCClientBudget? = nil) {
+    init(rateLimit: RPCServer.RateLimit, maxInFlight: Int, budget: RPCClientBudget? = nil, clientAddress: String = "unknown") {
+        self.clientAddress = clientAddress
         self.state = NIOLockedValueBox(
             State(bucket: TokenBucket(capacity: Double(rateLimit.burst), refillPerSecond: rateLimit.perSecond)))
         self.maxInFlight = maxInFlight

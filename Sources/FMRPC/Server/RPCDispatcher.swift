@@ -50,7 +50,7 @@ struct RPCDispatcher: Sendable {
         requestLogger[metadataKey: "rpc.connection"] = .stringConvertible(connectionID)
         let context = RPCRequestContext(
             method: request.method, requestID: request.id, connectionID: connectionID, transport: transport,
-            logger: requestLogger)
+            logger: requestLogger, clientAddress: limiter.clientAddress)
 
         let start = ContinuousClock.now
         let outcome = await run(request, context: context)

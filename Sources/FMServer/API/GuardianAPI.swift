@@ -11,6 +11,7 @@ import FMServerCore
 /// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
 /// - `session_count` → the number of blocks applied; `client_config`; `consensus_config` (public: clients hash it
 ///   to check the federation id on join); `status`; `audit`.
+/// - `backup_upload`, `backup_fetch`: clients' encrypted snapshots (``BackupAPI``).
 /// - every module's own endpoints as `<kind>/<name>` (``registerModuleEndpoints(into:node:)``).
 public enum GuardianAPI {
     /// How long the long polls wait before answering `not_yet_processed`.
@@ -80,6 +81,7 @@ public enum GuardianAPI {
             (_: NoParams, _) async throws -> AuditReport in
             AuditReport(try await node.processor.audit(), haltedReason: try await node.processor.haltReason())
         }
+        BackupAPI(store: node.backups, fault: node.backupFault).register(into: &registry)
         registerModuleEndpoints(into: &registry, node: node)
     }
 
@@ -112,7 +114,7 @@ public enum GuardianAPI {
             guard served.insert(module.kind).inserted else { continue }
             for endpoint in module.apiEndpoints {
                 let database = node.processor.database
-                registry.register("\(module.kind)/\(endpoint.name)", summary: endpoint.summary) {
+                registry.register("\(module.kind)/\(endpoint.name)", summary: endpoint.summary, cost: endpoint.cost) {
                     (params: JSONValue, _) async throws -> JSONValue in
                     do {
                         return try await database.read { db in try endpoint.handler(params, db) }

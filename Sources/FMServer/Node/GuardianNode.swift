@@ -6,6 +6,7 @@ import FMPeerNetwork
 import FMSecp256k1
 import FMServerCore
 import FMSetup
+import FMMintServer
 import Logging
 
 /// One guardian, assembled from its configs: database, module servers, transaction processor, peer network and
@@ -17,6 +18,10 @@ public final class GuardianNode: Sendable {
     public let processor: TransactionProcessor
     public let network: PeerNetwork
     public let driver: ConsensusDriver
+    /// Clients' encrypted snapshots, in a database of their own (``BackupStore``).
+    public let backups: BackupStore
+    /// TEST ONLY: how this guardian misserves snapshots (dev federations only).
+    public let backupFault: BackupTestFault?
     /// Signalled after every applied block; the API's long polls wait on it.
     public let commits = CommitSignal()
     let logger: Logger
@@ -27,6 +32,7 @@ public final class GuardianNode: Sendable {
     public init(
         configs: GuardianConfigs, databasePath: String, registry: ModuleRegistry = .standard,
         tuneConsensus: (inout ConsensusConfiguration) -> Void = { _ in }, byzantineForTesting: Bool = false,
+        backupFaultForTesting: BackupTestFault? = nil,
         logger: Logger = Logger(label: "fm.node")
     ) throws {
         try configs.consensus.validate(modules: registry)
@@ -45,6 +51,13 @@ public final class GuardianNode: Sendable {
         let database = try SQLiteDatabase(
             path: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules))
         processor = TransactionProcessor(database: database, modules: modules, logger: logger)
+        backups = try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath))
+        if backupFaultForTesting != nil {
+            guard modules.contains(where: { ($0 as? MintServerModule)?.config.devMode == true }) else {
+                throw ConfigError.invalid("test faults are allowed only on dev federations")
+            }
+        }
+        backupFault = backupFaultForTesting
 
         guard let secretBytes = Hex.decode(configs.private.consensusSecretKey),
             let secret = try? SecretKey(rawRepresentation: secretBytes)

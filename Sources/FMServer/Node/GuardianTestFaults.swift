@@ -9,6 +9,12 @@ import FMWalletServer
 public enum GuardianTestFaults {
     /// `FM_TEST_MINT_INVALID_SHARES=1`: this guardian serves well-formed but wrong blind signature shares.
     public static let invalidSharesVariable = "FM_TEST_MINT_INVALID_SHARES"
+    /// `FM_TEST_MINT_BAD_HISTORY=1`: this guardian withholds the issuance log from recovery digests and serves
+    /// pages with a wrong record (``MintServerModule``).
+    public static let badHistoryVariable = "FM_TEST_MINT_BAD_HISTORY"
+    /// `FM_TEST_BACKUP_FAULT=tamper|foreign|withhold`: this guardian serves clients' snapshots altered, another
+    /// client's snapshot, or none (``BackupTestFault``).
+    public static let backupFaultVariable = "FM_TEST_BACKUP_FAULT"
 
     /// `FM_TEST_BYZANTINE_CONSENSUS=1`: this guardian equivocates, sends votes with forged signatures and garbage
     /// frames to its peers, next to its honest messages (``ByzantineTransport``).
@@ -22,14 +28,23 @@ public enum GuardianTestFaults {
     /// The module registry for a guardian started with `environment`: ``ModuleRegistry/standard`` unless a
     /// test fault is switched on.
     public static func registry(environment: [String: String], walletChain: (any WalletChainSource)? = nil) -> ModuleRegistry {
-        guard environment[invalidSharesVariable] == "1" else { return .standard(walletChain: walletChain) }
+        let invalidShares = environment[invalidSharesVariable] == "1"
+        let badHistory = environment[badHistoryVariable] == "1"
+        guard invalidShares || badHistory else { return .standard(walletChain: walletChain) }
         return ModuleRegistry([
-            MintServerInit(servesInvalidSharesForTesting: true), WalletServerInit(chain: walletChain), LightningServerInit(),
+            MintServerInit(servesInvalidSharesForTesting: invalidShares, servesBadHistoryForTesting: badHistory),
+            WalletServerInit(chain: walletChain), LightningServerInit(),
         ])
+    }
+
+    /// The snapshot fault switched on in `environment`, if any.
+    public static func backupFault(environment: [String: String]) -> BackupTestFault? {
+        environment[backupFaultVariable].flatMap(BackupTestFault.init(rawValue:))
     }
 
     /// The faults switched on in `environment`, to be logged loudly.
     public static func active(in environment: [String: String]) -> [String] {
-        [invalidSharesVariable, byzantineConsensusVariable].filter { environment[$0] == "1" }
+        [invalidSharesVariable, badHistoryVariable, byzantineConsensusVariable].filter { environment[$0] == "1" }
+            + (backupFault(environment: environment).map { ["\(backupFaultVariable)=\($0.rawValue)"] } ?? [])
     }
 }

@@ -1,0 +1,30 @@
+import FMClientCore
+import FMCore
+import FMMintCommon
+
+extension FederationAPI {
+    /// A mint endpoint's answer that t guardians give identically, asked again (up to 10 times, 200 ms apart)
+    /// while they disagree: a guardian still applying the latest block answers from one block earlier.
+    func agreedMint<Result: Decodable & Equatable & Sendable>(
+        _ name: String, params: some Encodable & Sendable, as type: Result.Type
+    ) async throws -> Result {
+        var attempt = 0
+        while true {
+            let failure: FederationQueryError
+            do { return try await consensus(MintAPI.method(name), params: params, as: type) } catch { failure = error }
+            guard case .noAgreement = failure, attempt < 10 else { throw failure }
+            attempt += 1
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// A lower bound on the issuance log's length: the least that t guardians report (a lying guardian can
+    /// only lower it, which makes a later recovery scan more, never less).
+    func issuanceLogLowerBound() async throws -> UInt64 {
+        let answers = try await validAnswers(
+            MintAPI.method(MintAPI.recoveryPage), params: MintAPI.RecoveryPageParams(from: 0, limit: 1),
+            as: MintAPI.RecoveryPage.self
+        ) { _, page in page.end != nil }
+        return answers.values.compactMap(\.end).min() ?? 0
+    }
+}

@@ -1,0 +1,146 @@
+import FMCore
+import FMDatabase
+import FMEncoding
+import FMSecp256k1
+import Foundation
+import GRDB
+
+/// The encrypted wallet snapshots this guardian keeps for clients (docs/wallet.md, "Backup at the guardians"):
+/// the newest per client id, in a database of its own (`<guardian database>-backups.sqlite`), so that an upload
+/// never takes the SQLite write lock that block application and the consensus checkpoint need.
+///
+/// An upload is checked without state first (size, the owner's signature: ``SignedBackup/isWellFormed``), then
+/// stored in one write transaction that refuses an older or equal sequence (a replay) and keeps the total under
+/// ``quotaBytes``.
+public final class BackupStore: Sendable {
+    public let database: SQLiteDatabase
+    /// The most bytes all stored snapshots may take together; beyond it new client ids are refused.
+    public let quotaBytes: Int64
+
+    /// 1 GiB: 8,192 snapshots of the largest bucket, far more of typical (1–4 KiB) ones.
+    public static let defaultQuotaBytes: Int64 = 1 << 30
+
+    public static let schema = SubsystemSchema(prefix: "backup", migrations: [
+        SchemaMigration("1_snapshots") { db in
+            try db.execute(sql: """
+                CREATE TABLE backup_snapshots (
+                    client_id BLOB PRIMARY KEY NOT NULL CHECK (length(client_id) = 32),
+                    sequence INTEGER NOT NULL,
+                    backup BLOB NOT NULL,
+                    stored_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE backup_totals (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    bytes INTEGER NOT NULL CHECK (bytes >= 0)
+                );
+                INSERT INTO backup_totals (id, bytes) VALUES (1, 0);
+                """)
+        },
+    ])
+
+    public init(path: String, quotaBytes: Int64 = BackupStore.defaultQuotaBytes) throws {
+        database = try SQLiteDatabase(path: path, schemas: [Self.schema])
+        self.quotaBytes = quotaBytes
+    }
+
+    /// The backup database beside a guardian database: `guardian.sqlite` → `guardian-backups.sqlite`.
+    public static func path(besideGuardianDatabase path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().path + "-backups.sqlite"
+    }
+
+    /// Stores `backup` as its owner's newest snapshot. The caller checked ``SignedBackup/isWellFormed``.
+    ///
+    /// - Throws: ``BackupRefusal/outdated(stored:offered:)`` unless its sequence is above the stored one,
+    ///   ``BackupRefusal/storageFull`` when it would take the total past the quota.
+    public func store(_ backup: SignedBackup, now: Date = Date()) async throws {
+        let bytes = backup.canonicalBytes
+        let quota = quotaBytes
+        let clientId = Data(backup.clientId.rawRepresentation)
+        let sequence = try backup.sequence.storedInteger("sequence")
+        try await database.write { db in
+            let existing = try Row.fetchOne(
+                db, sql: "SELECT sequence, length(backup) AS size FROM backup_snapshots WHERE client_id = ?",
+                arguments: [clientId])
+            let previousSize: Int64 = existing?["size"] ?? 0
+            if let existing {
+                let stored = try UInt64(storedInteger: existing["sequence"], "sequence")
+                guard backup.sequence > stored else { throw BackupRefusal.outdated(stored: stored, offered: backup.sequence) }
+            }
+            let total = try Int64.fetchOne(db, sql: "SELECT bytes FROM backup_totals WHERE id = 1") ?? 0
+            let newTotal = total - previousSize + Int64(bytes.count)
+            guard newTotal <= quota || Int64(bytes.count) <= previousSize else { throw BackupRefusal.storageFull }
+            try db.execute(
+                sql: """
+                    INSERT INTO backup_snapshots (client_id, sequence, backup, stored_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (client_id) DO UPDATE SET sequence = excluded.sequence, backup = excluded.backup,
+                        stored_at = excluded.stored_at
+                    """,
+                arguments: [clientId, sequence, Data(bytes), Int64(now.timeIntervalSince1970)])
+            try db.execute(sql: "UPDATE backup_totals SET bytes = ? WHERE id = 1", arguments: [newTotal])
+        }
+    }
+
+    /// The newest snapshot of `clientId`, as stored.
+    public func fetch(_ clientId: XOnlyPublicKey) async throws -> SignedBackup? {
+        let key = Data(clientId.rawRepresentation)
+        let stored = try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT backup FROM backup_snapshots WHERE client_id = ?", arguments: [key])
+        }
+        return try stored.map { try SignedBackup(canonicalBytes: Array($0)) }
+    }
+
+    /// TEST FAULT support: some other client's snapshot.
+    func anyOther(than clientId: XOnlyPublicKey) async throws -> SignedBackup? {
+        let key = Data(clientId.rawRepresentation)
+        let stored = try await database.read { db in
+            try Data.fetchOne(db, sql: "SELECT backup FROM backup_snapshots WHERE client_id != ? LIMIT 1", arguments: [key])
+        }
+        return try stored.map { try SignedBackup(canonicalBytes: Array($0)) }
+    }
+
+    /// Whether `clientId` has a snapshot here (a replacement is not a new client id for the per-address limit).
+    public func contains(_ clientId: XOnlyPublicKey) async throws -> Bool {
+        let key = Data(clientId.rawRepresentation)
+        return try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM backup_snapshots WHERE client_id = ?", arguments: [key]) ?? false
+        }
+    }
+}
+
+/// Why a guardian refused a snapshot upload.
+public enum BackupRefusal: ReportableError, Equatable {
+    case malformed(String)
+    case badSignature
+    case outdated(stored: UInt64, offered: UInt64)
+    case storageFull
+    case rateLimited(String)
+
+    public var category: FailureCategory {
+        switch self {
+        case .malformed, .badSignature, .outdated: .badInput
+        case .storageFull: .failed
+        case .rateLimited: .unreachable
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .malformed: "backup_malformed"
+        case .badSignature: "backup_bad_signature"
+        case .outdated: "backup_outdated"
+        case .storageFull: "backup_storage_full"
+        case .rateLimited: "backup_rate_limited"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .malformed(let reason): "backup: \(reason)"
+        case .badSignature: "backup: the signature does not verify under the client id, or the ciphertext is too large"
+        case .outdated(let stored, let offered):
+            "backup: sequence \(offered) is not newer than the stored \(stored) (a replay or a clock gone back)"
+        case .storageFull: "backup: this guardian's snapshot storage is full; new client ids are refused"
+        case .rateLimited(let what): "backup: too many uploads \(what); try again later"
+        }
+    }
+}

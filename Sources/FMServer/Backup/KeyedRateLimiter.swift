@@ -1,0 +1,43 @@
+import FMRPC
+import NIOConcurrencyHelpers
+
+/// One token bucket per key (a client id, a client address), bounded in memory: keys whose bucket has refilled
+/// are forgotten when the table grows past its sweep size, and at ``maxKeys`` unknown keys are refused outright
+/// (a stranger minting keys cannot grow the table without bound).
+final class KeyedRateLimiter: Sendable {
+    private struct State {
+        var buckets: [String: (bucket: TokenBucket, lastUsed: ContinuousClock.Instant)] = [:]
+        var sweepAbove = 4_096
+    }
+
+    let burst: Int
+    let perSecond: Double
+    let maxKeys: Int
+    private let state = NIOLockedValueBox(State())
+
+    init(burst: Int, perSecond: Double, maxKeys: Int = 100_000) {
+        self.burst = burst
+        self.perSecond = perSecond
+        self.maxKeys = maxKeys
+    }
+
+    /// Takes one token of `key`'s bucket; `false` when it is empty or the table is full of other keys.
+    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLockedValue { state in
+            if state.buckets[key] == nil {
+                if state.buckets.count >= state.sweepAbove { sweep(&state, now: now) }
+                guard state.buckets.count < maxKeys else { return false }
+                state.buckets[key] = (TokenBucket(capacity: Double(burst), refillPerSecond: perSecond, now: now), now)
+            }
+            state.buckets[key]!.lastUsed = now
+            return state.buckets[key]!.bucket.take(now: now)
+        }
+    }
+
+    /// Forgets keys idle long enough for their bucket to be full again (forgetting them changes nothing).
+    private func sweep(_ state: inout State, now: ContinuousClock.Instant) {
+        let refill = Duration.seconds(Double(burst) / perSecond)
+        state.buckets = state.buckets.filter { now - $0.value.lastUsed < refill }
+        state.sweepAbove = max(4_096, state.buckets.count * 2)
+    }
+}

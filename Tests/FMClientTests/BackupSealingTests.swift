@@ -1,0 +1,55 @@
+import FMClientCore
+import FMCore
+import FMEncoding
+import Testing
+
+/// Snapshot sealing (docs/protocol.md, "Client snapshots"): only the mnemonic's keys open a snapshot, padding
+/// hides the size within a bucket, and any change to what was signed is caught.
+struct BackupSealingTests {
+    static func keys(_ seed: UInt8) -> BackupKeys {
+        BackupKeys(federationSecret: DerivableSecret(seed: [UInt8](repeating: seed, count: 64)).purpose("test-federation"))
+    }
+
+    @Test("a sealed snapshot opens under its own keys only, and pads to the bucket")
+    func sealAndOpen() throws {
+        let mine = Self.keys(1)
+        let plaintext = Array("notes and indices".utf8)
+        let sealed = try mine.seal(plaintext, sequence: 7)
+        #expect(sealed.isWellFormed)
+        #expect(sealed.ciphertext.count == 1024 + 12 + 16)
+        #expect(mine.open(sealed) == plaintext)
+        #expect(Self.keys(2).open(sealed) == nil)
+        #expect(try SignedBackup(canonicalBytes: sealed.canonicalBytes) == sealed)
+        let longer = try mine.seal([UInt8](repeating: 9, count: 1021), sequence: 8)
+        #expect(longer.ciphertext.count == 2048 + 12 + 16)
+    }
+
+    @Test("a changed sequence, ciphertext or client id fails the signature; another mnemonic's signature is refused")
+    func tampering() throws {
+        let mine = Self.keys(1)
+        let sealed = try mine.seal(Array("x".utf8), sequence: 7)
+        let replayedLater = SignedBackup(clientId: sealed.clientId, sequence: 8, ciphertext: sealed.ciphertext, signature: sealed.signature)
+        #expect(!replayedLater.isWellFormed)
+        var flipped = sealed.ciphertext
+        flipped[20] ^= 1
+        #expect(!SignedBackup(clientId: sealed.clientId, sequence: 7, ciphertext: flipped, signature: sealed.signature).isWellFormed)
+        let other = try Self.keys(2).seal(Array("x".utf8), sequence: 9)
+        let forged = SignedBackup(clientId: sealed.clientId, sequence: 9, ciphertext: other.ciphertext, signature: other.signature)
+        #expect(!forged.isWellFormed)
+        #expect(mine.open(forged) == nil)
+    }
+
+    @Test("padding round-trips and refuses what no sealer writes")
+    func padding() {
+        for size in [0, 1, 1020, 1021, 4000, 131_068] {
+            let plaintext = [UInt8](repeating: 5, count: size)
+            #expect(BackupPadding.unpad(BackupPadding.pad(plaintext)!) == plaintext)
+        }
+        #expect(BackupPadding.pad([UInt8](repeating: 0, count: 131_069)) == nil)
+        var padded = BackupPadding.pad([1, 2, 3])!
+        padded[padded.count - 1] = 1
+        #expect(BackupPadding.unpad(padded) == nil)
+        #expect(BackupPadding.unpad([0, 0, 4, 1] + [UInt8](repeating: 0, count: 1020)) == nil)  // length past the end
+        #expect(BackupPadding.unpad([0, 0, 0, 1] + [UInt8](repeating: 0, count: 1000)) == nil)  // not a bucket
+    }
+}
