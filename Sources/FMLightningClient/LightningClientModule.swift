@@ -42,8 +42,9 @@ public struct LightningClientModule: ClientModule {
     }
 
     /// Finds this mnemonic's contracts again (``recoverContracts(gapLimit:)``); the funded outgoing ones become payment
-    /// operations that refund when due once driven (`LightningOperations.await`).
-    public func recover() async throws -> JSONValue {
+    /// operations that refund when due once driven (`LightningOperations.await`). The module keeps no snapshot part:
+    /// its contracts are found by the keys the mnemonic derives, snapshot or not.
+    public func recover(_ request: RecoveryRequest) async throws -> JSONValue {
         let (contracts, funded) = try await recoverContracts()
         return .object(["contracts": .unsigned(UInt64(contracts)), "funded_msat": .unsigned(funded)])
     }

@@ -23,8 +23,13 @@ public struct LightningServerModule: ServerModule {
     let registry: GatewayRegistry
     /// This guardian's clock, unix seconds (votes and the registry's TTLs; never a verdict on a transaction).
     let clock: @Sendable () -> UInt64
-    /// A new time vote is proposed once the clock has moved this far past this guardian's last vote.
+    /// A new time vote is proposed once the clock has moved this far past this guardian's last vote, while a
+    /// contract is funded (its timelock or expiry must be seen soon after it passes).
     let voteInterval: UInt64
+    /// The interval while no contract is funded: consensus time then only bounds new timelocks, which a few minutes'
+    /// staleness does not weaken, and an idle federation should not order a vote every few seconds (issue 20's
+    /// idle cost: n votes per interval each wake the consensus).
+    var idleVoteInterval: UInt64 { max(voteInterval, 60 * voteInterval) }
 
     public var kind: ModuleKind { LightningKind.kind }
     public var schema: SubsystemSchema { LightningSchema.schema }
@@ -228,11 +233,13 @@ public struct LightningServerModule: ServerModule {
 
     // MARK: Consensus items
 
-    /// A time vote once this guardian's clock has moved ``voteInterval`` past its last recorded vote.
+    /// A time vote once this guardian's clock has moved ``voteInterval`` past its last recorded vote (or
+    /// ``idleVoteInterval`` while no contract is funded).
     public func consensusProposal(db: Database) throws -> [[UInt8]] {
         let now = min(clock(), LightningBounds.maxTimestamp)
         let last = try LightningStore.vote(of: ownPeer, db: db) ?? 0
-        guard now >= last + voteInterval else { return [] }
+        let interval = try LightningStore.hasFundedContract(db: db) ? voteInterval : idleVoteInterval
+        guard now >= last &+ interval || last == 0 else { return [] }
         return [LightningConsensusItem.timeVote(now).canonicalBytes]
     }
 

@@ -65,6 +65,11 @@ enum LightningStore {
         ).map { Array($0) }
     }
 
+    /// Whether any contract is funded (waiting for a claim, a refund or its timelock).
+    static func hasFundedContract(db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM ln_contracts WHERE state = 'funded' LIMIT 1") ?? false
+    }
+
     /// Whether `paymentHash` has a funded or claimed outgoing contract.
     static func hasLiveOutgoing(_ paymentHash: Hash256, db: Database) throws -> Bool {
         try Bool.fetchOne(

@@ -217,7 +217,7 @@ import Testing
         #expect(try await federation.submit(federation.fund(try contract(federation, amount: 1_024), with: notes)) == .accepted)
     }
 
-    @Test func timeVotesOnlyMoveForwardAndOneFaultyGuardianCannotMoveTheMedian() async throws {
+    @Test func timeVotesOnlyMoveForwardAndOneFaultyGuardianCannotMoveTheMedianAndIdleVotesAreRare() async throws {
         var federation = try LightningFederation()
         defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
@@ -232,6 +232,14 @@ import Testing
         let module = federation.lnModules[0]
         let proposal = { try await federation.processors[0].database.read { db in try module.consensusProposal(db: db) } }
         #expect(try await proposal().isEmpty)
+        // While no contract is funded the interval is 60 × 10 s: an idle federation is not woken every 10 s …
+        federation.clock.set(LightningFederation.start + 10)
+        #expect(try await proposal().isEmpty)
+        federation.clock.set(LightningFederation.start + 600)
+        #expect(try await proposal() == [LightningConsensusItem.timeVote(LightningFederation.start + 600).canonicalBytes])
+        // … and 10 s while one is (its timelock must be seen soon after it passes).
+        let notes = try await federation.issue([10])
+        #expect(try await federation.submit(federation.fund(try contract(federation, amount: 1_024), with: notes)) == .accepted)
         federation.clock.set(LightningFederation.start + 10)
         #expect(try await proposal() == [LightningConsensusItem.timeVote(LightningFederation.start + 10).canonicalBytes])
     }
