@@ -87,6 +87,7 @@ public struct MintRecovery: Sendable {
                 try DerivationIndices.raise(to: next, module: module, purpose: MintClientModule.notePurpose(denomination), in: db)
             }
             try OperationLog.restore(spends, in: db)
+            try MintOutstandingSpends.indexRestoredSpends(in: db)
         }
         return Summary(
             recoveredMsat: try Amount.sum(notes.map(\.0.amount)).msats, notes: notes.count,

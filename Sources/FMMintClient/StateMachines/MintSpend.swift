@@ -88,6 +88,25 @@ public enum MintOutstandingSpends {
                         MintSpend.ReclaimStatus.outstanding.rawValue])
     }
 
+    /// Indexes the spends a recovery restored into the operation log (from a snapshot) that are still out, with the
+    /// status their state records, so the recovered wallet reclaims them when due as the lost device would have.
+    static func indexRestoredSpends(in db: Database) throws {
+        let ids = try String.fetchAll(
+            db, sql: """
+                SELECT id FROM client_operations WHERE kind = ?
+                AND id NOT IN (SELECT operation_id FROM mint_outstanding_spends)
+                """, arguments: [MintSpend.kind.rawValue])
+        for text in ids {
+            let id = try OperationID(parsing: text)
+            guard let spend = try OperationLog.state(id, as: MintSpend.self, in: db), let reclaimAt = spend.reclaimAfter,
+                  let status = spend.reclaimStatus, reclaimableStatuses.contains(status.rawValue) else { continue }
+            try db.execute(
+                sql: "INSERT INTO mint_outstanding_spends (operation_id, amount_msat, reclaim_at, status) VALUES (?, ?, ?, ?)",
+                arguments: [text, try spend.amount.msats.storedInteger("amount_msat"), OperationLog.timestamp(reclaimAt),
+                            status.rawValue])
+        }
+    }
+
     /// Outstanding spends whose reclaim time has come, oldest first (a reclaim that failed waits for `fm-mint reclaim`).
     public static func due(at now: Date, in db: Database) throws -> [OperationID] {
         try String.fetchAll(
