@@ -113,7 +113,7 @@ import Testing
         let infoKeys = try #require((info["mint"] as? [String: Any])?["keys"] as? [String: Any])
         #expect(NSDictionary(dictionary: infoKeys).isEqual(to: keys))
 
-        guard PythonOracle.enabled("py_ecc", "coincurve") else { return }
+        try PythonOracle.requireOrSkip("py_ecc", "coincurve")
         #expect(try federation.mint("alice", ["dev-issue", "5000"]).status == 0)
         let note = try federation.spend("alice", 1024)
         let keysFile = federation.directory.appendingPathComponent("keys.json")
