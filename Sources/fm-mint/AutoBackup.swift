@@ -19,6 +19,10 @@ extension FederationClient {
             }
         } catch BackupError.pendingOperations {
             return
+        } catch let error as FederationQueryError where error.category == .unreachable {
+            // The command itself reports the unreachable guardians in its one error line; a second line saying the
+            // same about the snapshot would only bury it (the next command retries the upload).
+            LogSetup.logger().debug("snapshot not uploaded now (the next command tries again): \(error)")
         } catch {
             LogSetup.logger().warning("snapshot not uploaded now (the next command tries again): \(error)")
         }

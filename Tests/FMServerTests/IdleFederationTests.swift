@@ -6,6 +6,7 @@ import FMMintCommon
 import FMPeerNetwork
 import FMSecp256k1
 import FMServer
+import GRDB
 import Foundation
 import Testing
 
@@ -35,6 +36,18 @@ struct IdleFederationTests {
         let tasks = nodes.map { node in Task { try await node.run() } }
         defer { for node in nodes { node.shutdown() } }
         _ = tasks
+
+        // The Lightning module's first time votes (one per guardian at start, then one per 10 min while no contract
+        // is funded) and the digest reports they cause come first: wait for them, so the window below sees idleness.
+        try await eventually("every guardian's first time vote applied everywhere") {
+            for node in nodes {
+                let votes = try await node.processor.database.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM ln_time_votes") ?? 0
+                }
+                if votes < 4 { return false }
+            }
+            return true
+        }
 
         // One dev-issue, submitted to every guardian as a client does.
         let secret = try NoteDerivation(moduleSecret: [UInt8](repeating: 5, count: 64))

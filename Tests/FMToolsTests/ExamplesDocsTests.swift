@@ -78,7 +78,10 @@ import Testing
         #expect(summary["recovered_msat"] as? Int == before)
         #expect((summary["after_paying_again_msat"] as? Int ?? .max) < before - 5_000)
         let mint = try #require((summary["recovery"] as? [[String: Any]])?.first { $0["kind"] as? String == "mint" })
-        #expect(((mint["recovered"] as? [String: Any])?["spent_notes"] as? Int ?? 0) > 0, "the paid-away notes were seen as spent")
+        // The wallet uploaded a snapshot after its payment, so recovery starts from it (its notes, none paid away);
+        // without one, the scan finds the paid-away notes and sees them as spent.
+        let recovered = try #require(mint["recovered"] as? [String: Any])
+        #expect((recovered["snapshot_notes"] as? Int ?? 0) > 0 || (recovered["spent_notes"] as? Int ?? 0) > 0, "\(recovered)")
     }
 
     /// Every script in examples/ is run by some test: its file name appears in a test file under Tests/.
