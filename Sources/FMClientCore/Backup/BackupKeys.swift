@@ -44,11 +44,13 @@ public enum BackupError: ReportableError, Equatable {
     case tooLarge(Int)
     case pendingOperations(Int)
     case notStored([String])
+    /// More out-of-band spends are still reclaimable than a snapshot holds: leaving one out would lose it at recovery.
+    case tooManyOutstandingSpends(count: Int, limit: Int)
 
     public var category: FailureCategory {
         switch self {
         case .tooLarge: .badInput
-        case .pendingOperations: .failed
+        case .pendingOperations, .tooManyOutstandingSpends: .failed
         case .notStored: .unreachable
         }
     }
@@ -58,6 +60,7 @@ public enum BackupError: ReportableError, Equatable {
         case .tooLarge: "backup_too_large"
         case .pendingOperations: "operations_pending"
         case .notStored: "backup_not_stored"
+        case .tooManyOutstandingSpends: "too_many_outstanding_spends"
         }
     }
 
@@ -69,6 +72,9 @@ public enum BackupError: ReportableError, Equatable {
         case .pendingOperations(let count):
             "\(count) operation(s) still running; a snapshot is taken only when none is (run `fm-mint await` first)"
         case .notStored(let reasons): "no guardian stored the snapshot: \(reasons.joined(separator: "; "))"
+        case .tooManyOutstandingSpends(let count, let limit):
+            "\(count) out-of-band spends are still reclaimable, a snapshot holds \(limit): reclaim some "
+                + "(`fm-mint reclaim ID`) or let them be redeemed; until then no snapshot is uploaded"
         }
     }
 }

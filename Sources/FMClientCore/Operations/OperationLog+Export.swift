@@ -61,6 +61,22 @@ extension OperationLog {
         ).map(ExportedRow.init(row:))
     }
 
+    /// The rows of `ids` (in that order), then the newest other rows of `kind`, at most `limit` in all (`ids` first:
+    /// the caller puts there the rows a snapshot must not lose).
+    public static func export(kind: OperationKind, first ids: [OperationID], limit: Int, in db: Database) throws -> [ExportedRow] {
+        var rows: [ExportedRow] = []
+        for id in ids.prefix(limit) {
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM client_operations WHERE id = ?", arguments: [id.description]) {
+                rows.append(ExportedRow(row: row))
+            }
+        }
+        let chosen = Set(ids.map(\.description))
+        for row in try export(kind: kind, limit: limit, in: db) where rows.count < limit && !chosen.contains(row.columns[0]) {
+            rows.append(row)
+        }
+        return rows
+    }
+
     /// Restores exported rows; a row whose id is already in the log is left as it is.
     public static func restore(_ rows: [ExportedRow], in db: Database) throws {
         for row in rows {

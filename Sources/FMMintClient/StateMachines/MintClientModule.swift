@@ -63,6 +63,12 @@ public struct MintClientModule: ClientModule {
             // An out-of-band spend has no output in flight, even while it waits to be redeemed or reclaimed.
             let running = try OperationLog.runningCount(excluding: [MintSpend.kind], in: db)
             guard running == 0 else { throw BackupError.pendingOperations(running) }
+            // Every spend still reclaimable goes in (its notes are in neither the notes nor the history after the
+            // cursor: left out, it could never be reclaimed after a recovery); the newest others fill the rest.
+            let outstanding = try MintOutstandingSpends.reclaimableSpends(in: db)
+            guard outstanding.count <= MintSnapshot.maxSpends else {
+                throw BackupError.tooManyOutstandingSpends(count: outstanding.count, limit: MintSnapshot.maxSpends)
+            }
             var next: [Denomination: UInt64] = [:]
             for denomination in denominations {
                 let index = try DerivationIndices.next(module: instance, purpose: Self.notePurpose(denomination), in: db)
@@ -70,7 +76,8 @@ public struct MintClientModule: ClientModule {
             }
             return MintSnapshot(
                 cursor: cursor, nextIndices: next, notes: try MintNoteStore.spendable(in: db),
-                spends: try OperationLog.export(kind: MintSpend.kind, limit: MintSnapshot.maxSpends, in: db)
+                spends: try OperationLog.export(
+                    kind: MintSpend.kind, first: outstanding, limit: MintSnapshot.maxSpends, in: db)
             ).canonicalBytes
         }
     }

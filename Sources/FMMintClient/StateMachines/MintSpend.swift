@@ -115,6 +115,14 @@ public enum MintOutstandingSpends {
         ).map { try OperationID(parsing: $0) }
     }
 
+    /// The spends still out (reclaimable now or later), oldest reclaim time first.
+    static func reclaimableSpends(in db: Database) throws -> [OperationID] {
+        try String.fetchAll(
+            db, sql: "SELECT operation_id FROM mint_outstanding_spends WHERE status IN (?, ?) ORDER BY reclaim_at",
+            arguments: [reclaimableStatuses[0], reclaimableStatuses[1]]
+        ).map { try OperationID(parsing: $0) }
+    }
+
     /// What the spends still out are worth (reclaimable now or later).
     public static func reclaimable(in db: Database) throws -> Amount {
         let values = try Int64.fetchAll(

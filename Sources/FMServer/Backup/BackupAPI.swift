@@ -72,7 +72,11 @@ public struct BackupAPI: Sendable {
         guard backup.isWellFormed else { throw BackupRefusal.badSignature }
         // A client id this guardian does not hold passes the per-address bucket first, so that minting ids cannot
         // grow the per-client table faster than that bucket allows.
-        if try await !store.contains(backup.clientId) {
+        if let stored = try await store.storedSequence(backup.clientId) {
+            // A replay of the stored (or an older) snapshot, which anyone can fetch, must not spend the owner's
+            // tokens: refused here, before the per-client bucket.
+            guard backup.sequence > stored else { throw BackupRefusal.outdated(stored: stored, offered: backup.sequence) }
+        } else {
             guard newClientsPerAddress.take(address) else { throw BackupRefusal.rateLimited("of new client ids from this address") }
         }
         guard perClient.take(Hex.encode(backup.clientId.rawRepresentation)) else {

@@ -98,12 +98,14 @@ public final class BackupStore: Sendable {
         return try stored.map { try SignedBackup(canonicalBytes: Array($0)) }
     }
 
-    /// Whether `clientId` has a snapshot here (a replacement is not a new client id for the per-address limit).
-    public func contains(_ clientId: XOnlyPublicKey) async throws -> Bool {
+    /// The sequence of `clientId`'s stored snapshot, `nil` if it has none here (a replacement is not a new client id
+    /// for the per-address limit; an upload not above it is refused before it costs the client id a token).
+    public func storedSequence(_ clientId: XOnlyPublicKey) async throws -> UInt64? {
         let key = Data(clientId.rawRepresentation)
-        return try await database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM backup_snapshots WHERE client_id = ?", arguments: [key]) ?? false
+        let stored = try await database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT sequence FROM backup_snapshots WHERE client_id = ?", arguments: [key])
         }
+        return try stored.map { try UInt64(storedInteger: $0, "sequence") }
     }
 }
 

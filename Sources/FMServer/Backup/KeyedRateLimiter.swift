@@ -8,6 +8,7 @@ final class KeyedRateLimiter: Sendable {
     private struct State {
         var buckets: [String: (bucket: TokenBucket, lastUsed: ContinuousClock.Instant)] = [:]
         var sweepAbove = 4_096
+        var lastSweep: ContinuousClock.Instant?
     }
 
     let burst: Int
@@ -25,7 +26,13 @@ final class KeyedRateLimiter: Sendable {
     func take(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLockedValue { state in
             if state.buckets[key] == nil {
-                if state.buckets.count >= state.sweepAbove { sweep(&state, now: now) }
+                // Sweep when the table reaches its sweep size, or is full (then at most once a second: a full table
+                // of live keys must not cost a scan per request); without the second case a sweep that left more
+                // than maxKeys / 2 live keys set the sweep size above maxKeys, and unknown keys were refused for good.
+                let full = state.buckets.count >= maxKeys
+                if full ? state.lastSweep.map({ now - $0 >= .seconds(1) }) ?? true : state.buckets.count >= state.sweepAbove {
+                    sweep(&state, now: now)
+                }
                 guard state.buckets.count < maxKeys else { return false }
                 state.buckets[key] = (TokenBucket(capacity: Double(burst), refillPerSecond: perSecond, now: now), now)
             }
@@ -38,6 +45,7 @@ final class KeyedRateLimiter: Sendable {
     private func sweep(_ state: inout State, now: ContinuousClock.Instant) {
         let refill = Duration.seconds(Double(burst) / perSecond)
         state.buckets = state.buckets.filter { now - $0.value.lastUsed < refill }
-        state.sweepAbove = max(4_096, state.buckets.count * 2)
+        state.sweepAbove = min(maxKeys, max(4_096, state.buckets.count * 2))
+        state.lastSweep = now
     }
 }

@@ -18,6 +18,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 PAGES = {"overview": "/", "audit": "/audit", "ecash": "/ecash", "bitcoin": "/bitcoin", "logs": "/logs"}
 
@@ -36,6 +37,10 @@ def login(driver, base, password):
     driver.get(base + "/login")
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+    # Wait for the answer to the POST (the session cookie, or the error): a navigation started before it arrives
+    # cancels the submission, and the next page is the login again.
+    WebDriverWait(driver, 15).until(
+        lambda d: not d.current_url.endswith("/login") or d.find_elements(By.ID, "login-error"))
 
 
 def figures(driver):
