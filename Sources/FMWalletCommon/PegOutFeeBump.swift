@@ -44,9 +44,9 @@ public struct PegOutFeeBump: Hashable, Sendable {
 
     /// The consensus fee rate must be at least the package's rate × (100 + this) / 100.
     public static let marginPercent: UInt64 = 25
-    /// … and the newest ancestor built at least the finality delay + this many consensus heights ago: a confirmation
-    /// enters consensus state only once the consensus height passes its block (finality delay + 1 heights after the
-    /// build at the earliest), so a shorter wait would bump peg-outs that were mined at once (see docs/wallet.md).
+    /// … and the newest ancestor built at least the finality delay + this many heights before the height passed in,
+    /// which the module takes as the lower of the consensus height and the height t guardians scanned for
+    /// confirmations (`scanned_through`): a peg-out mined in those blocks is agreed confirmed first (docs/wallet.md).
     public static let waitHeights: UInt64 = 3
 
     /// The child: spends `input` (the package's last change), pays one output back to the federation's address.

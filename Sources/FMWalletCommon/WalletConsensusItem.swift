@@ -23,6 +23,10 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
     /// The final heights whose blocks (by their agreed hashes) hold these unconfirmed federation transactions, as
     /// the voter's node shows them (1 to ``maximumChainVotes``, distinct txids).
     case confirmations([TransactionConfirmation], voter: PeerID)
+    /// The voter read every agreed final block from the oldest unconfirmed federation transaction's build height up
+    /// to this height for federation transactions, and each one it found there is agreed confirmed: a bump counts
+    /// only heights t guardians scanned so (docs/wallet.md, "Fee bump", trigger).
+    case scannedThrough(UInt64, voter: PeerID)
 
     /// The most chain facts one item votes: a full item is about 5 KiB, far below a module item's limit.
     public static let maximumChainVotes = 128
@@ -55,6 +59,11 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
                     $0.writeFixed(confirmation.txid.bytes)
                     $0.write(confirmation.height)
                 }
+                $0.write(voter.rawValue)
+            }
+        case .scannedThrough(let height, let voter):
+            encoder.writeVariant(5) {
+                $0.write(height)
                 $0.write(voter.rawValue)
             }
         }
@@ -91,6 +100,10 @@ public enum WalletConsensusItem: Hashable, Sendable, CanonicalCodable {
                 throw .invalidValue("a confirmation vote names a transaction twice")
             }
             self = .confirmations(confirmations, voter: PeerID(try body.read(UInt16.self)))
+        case 5:
+            let height: UInt64 = try body.read()
+            guard height <= UInt64(Int64.max) else { throw .invalidValue("block height \(height) out of range") }
+            self = .scannedThrough(height, voter: PeerID(try body.read(UInt16.self)))
         default: throw .unknownVariant(index, type: "WalletConsensusItem")
         }
         try body.finish()

@@ -7,7 +7,8 @@ import Foundation
 import GRDB
 
 /// The wallet's chain facts, agreed by consensus (issue 24 item 9 (c), issue 16 item 2; docs/wallet.md,
-/// "Chain facts"): the hash of each final block and the final height that confirmed each federation transaction.
+/// "Chain facts"): the hash of each final block, the final height that confirmed each federation transaction, and
+/// how far t guardians scanned the final blocks for them.
 ///
 /// Each guardian votes what its own node shows (``WalletConsensusItem/blockHashes(first:hashes:voter:)``,
 /// ``WalletConsensusItem/confirmations(_:voter:)``); a fact enters consensus state when `threshold` distinct
@@ -91,6 +92,25 @@ enum ChainFacts {
         for vote in open where try WalletStore.recordConfirmationVote(vote, of: peer, db: db) >= threshold {
             try WalletStore.agreeConfirmation(vote, db: db)
         }
+    }
+
+    /// Records `peer`'s scan vote (``WalletConsensusItem/scannedThrough(_:voter:)``) and raises the agreed
+    /// `scanned_through` to the highest height at least `threshold` guardians voted; true when it rose. A vote above
+    /// the agreed final heights is refused (an honest guardian scans only agreed blocks). With t = n − f, t votes
+    /// include f + 1 honest guardians who each found every federation transaction in those blocks agreed
+    /// confirmed, so f liars cannot make a mined peg-out look stuck, and the honest guardians alone reach t.
+    static func recordScanVote(_ height: UInt64, from peer: PeerID, threshold: Int, db: Database) throws -> Bool {
+        let agreed = try WalletServerModule.agreedHeight(db)
+        guard height <= agreed else {
+            throw refusal(peer, "scanned height \(height) is above the agreed final height \(agreed)")
+        }
+        try WalletStore.recordScanVote(height, of: peer, db: db)
+        let votes = try WalletStore.scanVotes(db).sorted(by: >)
+        guard threshold >= 1, votes.count >= threshold else { return false }
+        let scanned = votes[threshold - 1]
+        guard scanned > (try WalletStore.scannedThrough(db)) else { return false }
+        try WalletStore.setScannedThrough(scanned, db: db)
+        return true
     }
 
     private static func refusal(_ peer: PeerID, _ reason: String) -> TransactionRejection {

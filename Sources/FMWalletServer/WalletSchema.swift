@@ -28,6 +28,11 @@ import GRDB
 /// is not agreed (hash votes are taken for at most ``ChainFacts/window`` heights from it). Rows written before the
 /// migration stay as they are.
 ///
+/// Since `4_scanned_through` (docs/wallet.md, "Fee bump"): `wallet_scan_votes` holds each guardian's latest
+/// ``WalletConsensusItem/scannedThrough(_:voter:)`` vote (never decreasing) and `wallet_state` `scanned_through`, the
+/// highest height that t guardians voted (0 until then: a federation upgraded with stuck peg-outs bumps none until
+/// its guardians have scanned again).
+///
 /// - Important: released migrations are never edited; append new ones.
 enum WalletSchema {
     static let schema = SubsystemSchema(prefix: "wallet", migrations: [
@@ -105,6 +110,12 @@ enum WalletSchema {
                 ) WITHOUT ROWID;
                 INSERT INTO wallet_state (name, value)
                     SELECT 'next_hash_height', coalesce(max(height) + 1, 0) FROM wallet_block_hashes;
+                """)
+        },
+        SchemaMigration("4_scanned_through") { db in
+            try db.execute(sql: """
+                CREATE TABLE wallet_scan_votes (peer INTEGER PRIMARY KEY NOT NULL, height INTEGER NOT NULL);
+                INSERT INTO wallet_state (name, value) VALUES ('scanned_through', 0);
                 """)
         },
     ])

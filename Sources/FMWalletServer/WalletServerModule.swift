@@ -237,6 +237,9 @@ public struct WalletServerModule: BackgroundServerModule {
         case .confirmations(let confirmations, let voter):
             guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
             try ChainFacts.recordConfirmationVotes(confirmations, from: peer, threshold: config.threshold, db: db)
+        case .scannedThrough(let height, let voter):
+            guard voter == peer else { throw WalletError.voteNotFromProposer(voter: voter, proposer: peer).rejection }
+            if try ChainFacts.recordScanVote(height, from: peer, threshold: config.threshold, db: db) { try bumpStuckPegOuts(db) }
         }
     }
 
@@ -267,7 +270,19 @@ public struct WalletServerModule: BackgroundServerModule {
             confirmations.append(TransactionConfirmation(txid: txid, height: height))
         }
         if !confirmations.isEmpty { items.append(.confirmations(confirmations, voter: ownPeer)) }
+        if let scanned = try scanVote(chain, db: db) { items.append(.scannedThrough(scanned, voter: ownPeer)) }
         return items
+    }
+
+    /// How far this guardian vouches it scanned the final blocks (``WalletConsensusItem/scannedThrough(_:voter:)``),
+    /// if above its last vote: what its last reads covered, but below every block where it found a federation
+    /// transaction whose confirmation is not agreed yet (so the agreed scan never passes a mined, unconfirmed one).
+    private func scanVote(_ chain: ChainMonitor.Snapshot, db: Database) throws -> UInt64? {
+        guard let scanned = chain.scannedThrough else { return nil }
+        let pending = try chain.found.filter { try WalletStore.confirmation(of: $0.key, db: db) == .some(nil) }.values.min()
+        let vote = pending.map { min(scanned, $0 > 0 ? $0 - 1 : 0) } ?? scanned
+        guard vote > (try WalletStore.scanVote(of: ownPeer, db: db) ?? 0), vote <= (try Self.agreedHeight(db)) else { return nil }
+        return vote
     }
 
     /// The highest block height the federation counts as final (0 before the first votes).
@@ -299,19 +314,22 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     /// Builds the CPFP child of every unconfirmed package whose trigger holds (``PegOutFeeBump``; docs/wallet.md,
-    /// "Fee bump"). Runs after each fee-rate vote and height advance, from consensus state only, so every guardian
+    /// "Fee bump"). Runs after each fee-rate vote, height advance and scan advance, from consensus state only, so every guardian
     /// builds the same children. The child spends the package's change and its output becomes the spendable change;
     /// its fee leaves the assets and the fee surplus. It is then signed like a peg-out.
+    /// A package counts only heights t guardians scanned for its members (a peg-out mined while the consensus height
+    /// jumped ahead of the scans is not taken for stuck); a child records the consensus height it is built at.
     private func bumpStuckPegOuts(_ db: Database) throws {
         let rate = try consensusFeeRate(db)
         let height = try WalletStore.consensusHeight(db)
+        let scanned = min(height, try WalletStore.scannedThrough(db))
         for change in try WalletStore.unconfirmedChanges(db) where change.tweakKey == nil {
             guard let package = try Self.package(endingWith: change.outPoint.txid, db: db) else { continue }
             let surplus = try WalletStore.feeSurplus(db)
             let bump: PegOutFeeBump
             do {
                 bump = try PegOutFeeBump(
-                    package: package, spending: change, rate: rate, consensusHeight: height, surplus: surplus / 1000, config: config)
+                    package: package, spending: change, rate: rate, consensusHeight: scanned, surplus: surplus / 1000, config: config)
             } catch .notDue {
                 continue
             } catch {

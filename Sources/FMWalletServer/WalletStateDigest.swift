@@ -2,7 +2,7 @@ import FMServerCore
 import GRDB
 
 extension WalletServerModule {
-    /// Votes (height, fee rate and the chain-fact votes not yet agreed), consensus height, the agreed block hashes of
+    /// Votes (height, fee rate, scan and the chain-fact votes not yet agreed), consensus height, the agreed block hashes of
     /// the last ``initialSyncDepth`` heights, the unspent UTXOs and the peg-outs and fee bumps with their signing
     /// state, fee bookkeeping and agreed confirmation height. The fee surplus and `next_hash_height` are in
     /// `wallet_state`. Chain facts are agreed by consensus (``ChainFacts``), so a guardian whose node reorged or is
@@ -12,6 +12,7 @@ extension WalletServerModule {
         try builder.add("state", rowsOf: "SELECT name, value FROM wallet_state ORDER BY name", db: db)
         try builder.add("height votes", rowsOf: "SELECT peer, height FROM wallet_block_height_votes ORDER BY peer", db: db)
         try builder.add("fee votes", rowsOf: "SELECT peer, rate FROM wallet_fee_rate_votes ORDER BY peer", db: db)
+        try builder.add("scan votes", rowsOf: "SELECT peer, height FROM wallet_scan_votes ORDER BY peer", db: db)
         try builder.add(
             "block hash votes", rowsOf: "SELECT height, peer, hash FROM wallet_block_hash_votes ORDER BY height, peer", db: db)
         try builder.add(

@@ -155,6 +155,37 @@ enum WalletStore {
         return votes
     }
 
+    /// The highest final height t guardians scanned for federation transactions (``ChainFacts/recordScanVote``).
+    static func scannedThrough(_ db: Database) throws -> UInt64 {
+        try UInt64(storedInteger: Int64.fetchOne(db, sql: "SELECT value FROM wallet_state WHERE name = 'scanned_through'") ?? 0, "scanned_through")
+    }
+
+    static func setScannedThrough(_ height: UInt64, db: Database) throws {
+        try db.execute(
+            sql: "UPDATE wallet_state SET value = ? WHERE name = 'scanned_through'", arguments: [height.storedInteger("scanned_through")])
+    }
+
+    static func scanVote(of peer: PeerID, db: Database) throws -> UInt64? {
+        try Int64.fetchOne(db, sql: "SELECT height FROM wallet_scan_votes WHERE peer = ?", arguments: [Int64(peer.rawValue)])
+            .map { stored throws in try UInt64(storedInteger: stored, "scan vote") }
+    }
+
+    /// Keeps the higher of the stored and the new vote: a guardian's scan vote never goes down.
+    static func recordScanVote(_ height: UInt64, of peer: PeerID, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO wallet_scan_votes (peer, height) VALUES (?, ?)
+                ON CONFLICT (peer) DO UPDATE SET height = max(height, excluded.height)
+                """,
+            arguments: [Int64(peer.rawValue), height.storedInteger("scan vote")])
+    }
+
+    static func scanVotes(_ db: Database) throws -> [UInt64] {
+        try Int64.fetchAll(db, sql: "SELECT height FROM wallet_scan_votes").map { stored throws in
+            try UInt64(storedInteger: stored, "scan vote")
+        }
+    }
+
     /// Every federation transaction not yet agreed confirmed, with the consensus height it was built at (`nil`:
     /// built before that was recorded).
     static func unconfirmedTransactions(_ db: Database) throws -> [(txid: FMBitcoin.Hash256, builtAt: UInt64?)] {

@@ -40,6 +40,11 @@ struct VirtualFederation {
 
     mutating func submitToAll(_ item: [UInt8]) { for peer in engines.indices { submit(item, to: peer) } }
 
+    /// Delivers `message` as if `from` had sent it to `to` (a Byzantine guardian's extra messages).
+    mutating func inject(_ message: ConsensusMessage, from: Int, to: Int) {
+        schedule(.event(.received(from: PeerID(UInt16(from)), bytes: message.encoded)), for: to, after: .milliseconds(1))
+    }
+
     /// Runs events until the clock passes `end`.
     mutating func run(until end: Duration) {
         while let next = queue.indices.min(by: { (queue[$0].time, queue[$0].order) < (queue[$1].time, queue[$1].order) }),
@@ -160,5 +165,41 @@ struct IdleBackoffTests {
         let bound = federation.configuration.idleProposalDelay * Int(n - 1) + .milliseconds(50)
         #expect(end - start <= bound, "took \(end - start)")
         #expect(federation.skipVotes == 0)
+    }
+
+    /// The attacker review of `wake` (variant 7): one Byzantine guardian (3) wakes only guardians 0 and 1, ten times a
+    /// second, at their current iteration, and floods wakes for far and old iterations. It can undo the back-off (as
+    /// it can by proposing an item whenever it leads) and cost skipped iterations, but it can neither halt the
+    /// federation, nor make it finalize faster than the un-backed-off pace, nor delay an honest guardian's item beyond
+    /// a few iteration timeouts.
+    @Test("selective and out-of-window wakes from one Byzantine guardian neither halt nor spin the federation")
+    func byzantineWakesNeitherHaltNorSpin() throws {
+        var federation = VirtualFederation()
+        federation.run(until: .seconds(600))
+        let before = federation.finalized.map(\.count)
+        let start = federation.now
+        while federation.now < start + .seconds(1_200) {
+            for target in [0, 1] {
+                let current = federation.engines[target].iteration
+                federation.inject(.wake(iteration: current), from: 3, to: target)
+                for far in [current + 1_000_000, 0, UInt64.max] { federation.inject(.wake(iteration: far), from: 3, to: target) }
+            }
+            federation.run(until: federation.now + .milliseconds(100))
+        }
+        let blocks = zip(federation.finalized.map(\.count), before).map { $0 - $1 }
+        let fastest = Int(Duration.seconds(1_200) / federation.configuration.idleProposalDelay)
+        for guardian in blocks.indices {
+            #expect(blocks[guardian] >= 1, "guardian \(guardian) stopped finalizing")
+            #expect(blocks[guardian] <= fastest, "guardian \(guardian) finalized \(blocks[guardian]) blocks in 20 min")
+        }
+        // An item at an honest guardian the attacker never woke still goes through within a few iteration timeouts.
+        let submitted = federation.now
+        federation.submit([9], to: 2)
+        let finished = federation.runUntilFinalized([9], limit: .seconds(120))
+        let end = try #require(finished)
+        #expect(end - submitted <= federation.configuration.iterationTimeout * 4, "took \(end - submitted)")
+        // The guardians agree on every block (no desync).
+        let common = federation.finalized.map(\.count).min() ?? 0
+        #expect(Set(federation.finalized.map { $0.prefix(common).map(\.header) }).count == 1)
     }
 }

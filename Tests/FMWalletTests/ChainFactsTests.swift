@@ -157,6 +157,32 @@ import Testing
         #expect(throws: (any Error).self) { try WalletConsensusItem(canonicalBytes: twice.canonicalBytes) }
     }
 
+    /// The scan fact (`scanned_through`, what the fee-bump trigger counts): the highest height t guardians voted,
+    /// never above the agreed final heights, never lowered, and not moved by f = 1 liar however high it votes.
+    @Test func theScanFactIsTheThresholdthHighestVoteAndOneLiarCannotRaiseIt() throws {
+        let federation = try Self.federation()
+        for peer: UInt16 in 0..<3 { try Self.vote(federation, Self.hashes(0, from: peer, (0..<8).map { Self.hash(UInt8(20 + $0)) }), from: peer) }
+        #expect(try Self.read(federation) { try WalletServerModule.agreedHeight($0) } == 7)
+        func scan(_ height: UInt64, from peer: UInt16, voter: UInt16? = nil) throws -> Bool {
+            try Self.vote(federation, .scannedThrough(height, voter: PeerID(voter ?? peer)), from: peer)
+        }
+        #expect(try !scan(8, from: 3))  // above the agreed final heights
+        #expect(try !scan(5, from: 0, voter: 1))  // another guardian's vote
+        #expect(try scan(7, from: 3))  // the liar
+        #expect(try scan(6, from: 0))
+        #expect(try Self.read(federation) { try WalletStore.scannedThrough($0) } == 0)
+        #expect(try scan(4, from: 1))
+        #expect(try Self.read(federation) { try WalletStore.scannedThrough($0) } == 4)  // {7, 6, 4}: the third highest
+        #expect(try scan(2, from: 1))  // a lower vote keeps the higher one
+        #expect(try scan(6, from: 2))
+        #expect(try Self.read(federation) { try WalletStore.scannedThrough($0) } == 6)
+        let item = WalletConsensusItem.scannedThrough(6, voter: PeerID(2))
+        #expect(try WalletConsensusItem(canonicalBytes: item.canonicalBytes) == item)
+        #expect(throws: (any Error).self) {
+            try WalletConsensusItem(canonicalBytes: WalletConsensusItem.scannedThrough(UInt64.max, voter: PeerID(0)).canonicalBytes)
+        }
+    }
+
     // MARK: Guardians whose own nodes differ
 
     /// One guardian's node shows another block at a final height (a fork the others do not follow): before, that

@@ -38,6 +38,7 @@ enum Samples {
         .blockHashes(
             first: 810, hashes: ["block 810", "block 811"].map { try! FMBitcoin.Hash256(bytes: hash($0).bytes) }, voter: PeerID(3)),
         .confirmations([TransactionConfirmation(txid: bitcoinTransaction.txid, height: 811)], voter: PeerID(0)),
+        .scannedThrough(811, voter: PeerID(2)),
     ]
 
     static let moduleItems: [ModuleItem] = {
