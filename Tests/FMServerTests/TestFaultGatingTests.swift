@@ -6,7 +6,7 @@ import Testing
 /// The test faults of `fm-node` (``GuardianTestFaults``: `FM_TEST_BYZANTINE_CONSENSUS`, `FM_TEST_MINT_INVALID_SHARES`,
 /// `FM_TEST_MINT_BAD_HISTORY`, `FM_TEST_BACKUP_FAULT`) are switched on only through the guardian process's own
 /// environment, never by a peer or a client, and a guardian of a production (non-dev) federation refuses to start
-/// with any of them (docs/threat-model.md, "Test faults").
+/// with any of them (docs/threat-model.md §6, "Test faults").
 @Suite struct TestFaultGatingTests {
     static func node(devMode: Bool, environment: [String: String], directory: URL) throws -> GuardianNode {
         let configs = try TestingDealer.generateForTesting(guardians: 1, basePort: 30_000, devMode: devMode)[0]
