@@ -84,6 +84,26 @@ import Testing
         #expect(rejection(try await federation.submit(again))?.code == "contract_already_spent")
     }
 
+    /// Review 2: an incoming input's decryption check (about 7 pairings) runs before state is read, and a funded
+    /// contract's shares are public, so one contract repeated in 1,000 inputs made one transaction (or a malicious
+    /// leader's block) cost ~1,000 decryptions at every guardian before the duplicate was seen. Now the cheap stateless
+    /// phase refuses a contract named twice, for every input kind.
+    @Test func aContractNamedTwiceInOneTransactionIsRefusedBeforeAnyPairing() async throws {
+        let federation = try LightningFederation()
+        defer { federation.remove() }
+        let contract = IncomingContract(
+            terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let claim = LightningInput.incomingClaim(contract, shares: []).canonicalBytes
+        let module = federation.lnModules[0]
+        #expect(try module.inputMetas([claim]).count == 1)
+        for repeated in [[claim, claim], [claim, LightningInput.incomingRefund(contract, shares: []).canonicalBytes]] {
+            #expect(throws: TransactionRejection.self) { try module.inputMetas(repeated) }
+            do { _ = try module.inputMetas(repeated) } catch let rejection as TransactionRejection {
+                #expect(rejection.code == "contract_already_spent")
+            }
+        }
+    }
+
     @Test func aReceiverWhoseCiphertextDoesNotMatchTheHashLosesToTheGatewaysRefund() async throws {
         var federation = try LightningFederation()
         defer { federation.remove() }
