@@ -27,9 +27,10 @@ import Logging
 /// - Signing: each guardian proposes its ECDSA signatures for every peg-out it has not signed; shares are verified
 ///   when ordered; the t-th valid share finalizes the transaction. Background work broadcasts every signed peg-out
 ///   until the final blocks show it. A peg-out is built once, so it is never re-broadcast with other inputs.
-/// - Confirmation and fee bumps: confirmations are agreed chain facts; after every fee-rate vote and height advance a
-///   stuck package gets a CPFP child (``PegOutFeeBump``), signed like a peg-out and sent with its parent as a
-///   package, paid from the fee surplus (docs/wallet.md, "Fee bump").
+/// - Confirmation and fee bumps: confirmations are agreed chain facts; after every fee-rate vote, height advance and
+///   scan advance (how far t guardians read the final blocks for federation transactions, the height the trigger
+///   counts) a stuck package gets a CPFP child (``PegOutFeeBump``), signed like a peg-out and sent with its parent
+///   as a package, paid from the fee surplus (docs/wallet.md, "Fee bump").
 public struct WalletServerModule: BackgroundServerModule {
     public let instance: ModuleInstanceID
     public let config: WalletConsensusConfig

@@ -190,6 +190,7 @@ import Testing
         for _ in 0..<6 { chain.mine([]) }  // past the finality delay + 3 heights: due, but unaffordable
         try await federation.roundOfProposals()
         #expect(try Self.read(federation) { try WalletStore.consensusHeight($0) } == [17, 17, 17, 17])
+        #expect(try Self.read(federation) { try WalletStore.scannedThrough($0) } == [17, 17, 17, 17])  // due: only the surplus stops it
         #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).filter(\.isBump).count } == [0, 0, 0, 0])
         #expect(try federation.audits().map(\.assets) == before)
     }
