@@ -139,7 +139,7 @@ private struct PropertyRun {
     static let consensusTables = [
         "server_transactions", "mint_spent_nonces", "mint_totals", "mint_issued_outputs", "wallet_state",
         "wallet_block_height_votes", "wallet_fee_rate_votes", "wallet_block_hashes", "wallet_block_hash_votes",
-        "wallet_confirmation_votes", "wallet_utxos", "wallet_peg_outs", "wallet_peg_out_signatures",
+        "wallet_confirmation_votes", "wallet_scan_votes", "wallet_utxos", "wallet_peg_outs", "wallet_peg_out_signatures",
     ]
 
     static func consensusState(_ database: SQLiteDatabase) async throws -> String {
@@ -309,7 +309,7 @@ private struct PropertyRun {
             try! FMBitcoin.Hash256(bytes: [UInt8](repeating: UInt8.random(in: 1...2, using: &rng), count: 32))
         }
         let vote: WalletConsensusItem
-        switch Int.random(in: 0..<4, using: &rng) {
+        switch Int.random(in: 0..<5, using: &rng) {
         case 0:
             heightVote += UInt32.random(in: 0...20, using: &rng)
             vote = .blockHeight(heightVote, voter: voter)
@@ -317,8 +317,11 @@ private struct PropertyRun {
         case 2:
             let first = Bool.random(using: &rng) ? UInt64.random(in: 0...UInt64(heightVote) + 2, using: &rng) : extremeAmount()
             vote = .blockHashes(first: first, hashes: (0..<Int.random(in: 1...3, using: &rng)).map { _ in hash(&rng) }, voter: voter)
-        default:
+        case 3:
             vote = .confirmations([TransactionConfirmation(txid: hash(&rng), height: extremeAmount())], voter: voter)
+        default:
+            let height = Bool.random(using: &rng) ? UInt64.random(in: 0...UInt64(heightVote) + 2, using: &rng) : extremeAmount()
+            vote = .scannedThrough(height, voter: voter)
         }
         return FederationItem.module(ModuleItem(module: ModuleInstanceID(1), encoding: vote)).canonicalBytes
     }
