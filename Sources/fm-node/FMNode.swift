@@ -49,6 +49,10 @@ extension FMNode {
                 With --dashboard-password-file (a hash written by fm-node dashboard-password) it also serves the \
                 operator dashboard, a password-protected web page, on --dashboard-bind (default 127.0.0.1:8175).
 
+                At every start it writes a fresh operator token to admin.token (mode 0600) beside its database: \
+                fm-node subcommands that call admin methods (fm-node backup) read it. The operator password \
+                (--operator-password-file, else --dashboard-password-file) is accepted as well.
+
                 Examples:
                   fm-node run --config-dir fed/guardian-0
                   fm-node run --config-dir fed/guardian-0 --bitcoind-url http://127.0.0.1:18443 \\
