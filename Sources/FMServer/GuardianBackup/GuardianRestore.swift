@@ -1,4 +1,5 @@
 import FMCore
+import FMDatabase
 import Foundation
 import GRDB
 
@@ -99,21 +100,24 @@ public enum GuardianRestore {
     private static func checkDatabase(_ path: String, height: UInt64) throws {
         var configuration = Configuration()
         configuration.readonly = true
-        let (check, nextHeight): (String?, Int64?)
+        let (check, stored): (DatabaseValue?, DatabaseValue?)
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            (check, nextHeight) = try queue.read { db in
-                (try String.fetchOne(db, sql: "PRAGMA quick_check"),
-                 try Int64.fetchOne(db, sql: "SELECT next_height FROM server_cursor WHERE id = 0"))
+            // Raw values: a crafted database may hold any type where a number belongs.
+            (check, stored) = try queue.read { db in
+                (try DatabaseValue.fetchOne(db, sql: "PRAGMA quick_check"),
+                 try DatabaseValue.fetchOne(db, sql: "SELECT next_height FROM server_cursor WHERE id = 0"))
             }
             try queue.close()
         } catch {
             throw GuardianBackupError.invalid("its database does not open (\(error))")
         }
-        guard check == "ok" else { throw GuardianBackupError.invalid("its database fails SQLite's check: \(check ?? "no answer")") }
-        guard let nextHeight, nextHeight >= 0, UInt64(nextHeight) == height else {
-            throw GuardianBackupError.invalid("its database is not at the manifest's block height \(height)")
+        guard let check, String.fromDatabaseValue(check) == "ok" else {
+            throw GuardianBackupError.invalid("its database fails SQLite's integrity check")
         }
+        guard let stored, let nextHeight = Int64.fromDatabaseValue(stored),
+            (try? UInt64(storedInteger: nextHeight, "next_height")) == height
+        else { throw GuardianBackupError.invalid("its database is not at the manifest's block height \(height)") }
     }
 
     static func absolute(_ path: String) -> String {
