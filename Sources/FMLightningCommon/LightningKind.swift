@@ -8,6 +8,8 @@ import FMCore
 public enum LightningKind {
     /// The module kind in federation configs.
     public static let kind: ModuleKind = "ln"
+    /// The versions of this module's client API this build serves and speaks (`version`; docs/rpc.md).
+    public static let apiVersions = [APIVersion(1, 0)]
     /// The conventional instance number of the Lightning module in a federation (after the mint and the wallet).
     public static let defaultInstance = ModuleInstanceID(2)
 }

@@ -8,6 +8,8 @@ import FMCore
 public enum MintKind {
     /// The module kind in federation configs.
     public static let kind: ModuleKind = "mint"
+    /// The versions of this module's client API this build serves and speaks (`version`; docs/rpc.md).
+    public static let apiVersions = [APIVersion(1, 0)]
     /// The conventional instance number of the mint in a federation.
     public static let defaultInstance = ModuleInstanceID(0)
 }

@@ -8,6 +8,8 @@ import FMCore
 public enum WalletKind {
     /// The module kind in federation configs.
     public static let kind: ModuleKind = "wallet"
+    /// The versions of this module's client API this build serves and speaks (`version`; docs/rpc.md).
+    public static let apiVersions = [APIVersion(1, 0)]
     /// The conventional instance number of the wallet in a federation (the mint is 0).
     public static let defaultInstance = ModuleInstanceID(1)
 }

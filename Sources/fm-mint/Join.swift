@@ -11,7 +11,9 @@ extension FMMint {
             discussion: """
                 Fetches the client config from the invite's guardian, then from the others until t of them \
                 serve the same config naming the invite's federation id; guardians that disagree are named. \
-                Creates the mnemonic on first use (back it up with `fm-mint backup --show-mnemonic`).
+                Creates the mnemonic on first use (back it up with `fm-mint backup --show-mnemonic`). Picks, for the \
+                core and each module, the highest API version t guardians serve (their `version`); where there is \
+                none it fails with one line saying whether the client or the guardians need upgrading.
 
                 Examples:
                   fm-mint join fed1qqqs...
@@ -25,7 +27,9 @@ extension FMMint {
 
         func run() async throws {
             let invite = try InviteCode(parsing: inviteCode)
-            let client = try await FederationClient.join(invite: invite, directory: options.directory, modules: ClientModules.all)
+            let client = try await FederationClient.join(
+                invite: invite, directory: options.directory, modules: ClientModules.all,
+                join: FederationJoin(apiVersions: try ClientModules.apiVersions()))
             try StandardOutput.emit(FederationSummary(client))
         }
     }

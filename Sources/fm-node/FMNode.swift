@@ -26,7 +26,7 @@ struct FMNode: AsyncParsableCommand {
             Exit codes: 0 ok, 1 failed, 2 bad input, 3 guardian unreachable.
             """,
         version: FMVersion.current,
-        subcommands: [Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self])
+        subcommands: [Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self, Backup.self, Restore.self])
 
     static func main() async { await CommandRunner.main(Self.self) }
 }
@@ -49,6 +49,10 @@ extension FMNode {
                 With --dashboard-password-file (a hash written by fm-node dashboard-password) it also serves the \
                 operator dashboard, a password-protected web page, on --dashboard-bind (default 127.0.0.1:8175).
 
+                At every start it writes a fresh operator token to admin.token (mode 0600) beside its database: \
+                fm-node subcommands that call admin methods (fm-node backup) read it. The operator password \
+                (--operator-password-file, else --dashboard-password-file) is accepted as well.
+
                 Examples:
                   fm-node run --config-dir fed/guardian-0
                   fm-node run --config-dir fed/guardian-0 --bitcoind-url http://127.0.0.1:18443 \\
@@ -65,6 +69,8 @@ extension FMNode {
         @OptionGroup var bitcoindOptions: BitcoindOptions
 
         @OptionGroup var dashboard: DashboardOptions
+
+        @OptionGroup var operatorOptions: OperatorOptions
 
         func run() async throws {
             let logger = LogSetup.logger()
@@ -90,7 +96,12 @@ extension FMNode {
                 metadata: ["p2p": "\(configs.local.p2pBindHost):\(configs.local.p2pBindPort)",
                            "api": "\(configs.local.apiBindHost):\(configs.local.apiBindPort)"])
             let prometheus = RPCMetricsBootstrap.bootstrapPrometheus()
-            var services: [any Service] = [GuardianService(node: node), node.makeAPIServer(prometheus: prometheus)]
+            let adminGate = try operatorOptions.makeGate(
+                databasePath: directory.databasePath(configs.local), dashboardPasswordFile: dashboard.dashboardPasswordFile,
+                logger: logger)
+            var services: [any Service] = [
+                GuardianService(node: node), node.makeAPIServer(prometheus: prometheus, adminGate: adminGate, configDirectory: directory),
+            ]
             if let dashboard = try dashboard.makeServer(node: node, logger: logger) { services.append(dashboard) }
             let group = ServiceGroup(
                 services: services,
@@ -111,6 +122,7 @@ extension FMNode {
                 Examples:
                   fm-node dealer --peers 4 --dir fed --base-port 17000 --dev
                   fm-node dealer --peers 4 --dir fed --network regtest --finality-delay 1
+                  fm-node dealer --peers 4 --dir fed --dev --passphrase-file passphrase.txt   # sealed private.json
                 """)
 
         @Option(help: "Number of guardians.")
@@ -137,6 +149,9 @@ extension FMNode {
                 valueName: "msat"))
         var pegOutFee: UInt64?
 
+        /// Seals every private.json under this passphrase (as fm-dkg does); absent: plain files (tests).
+        @OptionGroup var passphrase: PassphraseOptions
+
         func run() async throws {
             guard (1...64).contains(peers) else {
                 throw InvalidInput(field: "--peers", expected: "a number of guardians from 1 to 64")
@@ -157,9 +172,10 @@ extension FMNode {
             let all = try TestingDealer.generateForTesting(
                 guardians: peers, basePort: basePort, devMode: dev, walletParameters: .object(wallet))
             try AtomicFile.createPrivateDirectory(dir)
+            let sealing = passphrase.passphraseFile == nil ? nil : try passphrase.resolve()
             for configs in all {
                 let path = (dir as NSString).appendingPathComponent("guardian-\(configs.local.peerId.rawValue)")
-                try GuardianConfigDirectory(path: path).save(configs, modules: .standard)
+                try GuardianConfigDirectory(path: path).save(configs, modules: .standard, passphrase: sealing)
             }
             let federationID = try all[0].consensus.federationID(modules: .standard)
             let invite = InviteCode(federationId: federationID, peer: PeerID(0), apiUrl: all[0].consensus.peers[0].apiUrl)

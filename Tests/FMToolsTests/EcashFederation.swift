@@ -28,11 +28,13 @@ final class EcashFederation: @unchecked Sendable {
 
     /// Deals the configs (`fm-node dealer --dev`) and starts every guardian; `environment` adds variables
     /// to one guardian's process (test faults), `everyGuardian` to all of them, `arguments` options to one guardian's
-    /// `fm-node run` (the dashboard's). Uses the first block of 2n free ports from `basePort` on, within this suite's
+    /// `fm-node run` (the dashboard's), `dealerArguments` options to `fm-node dealer` (a passphrase file that seals
+    /// the private configs). Uses the first block of 2n free ports from `basePort` on, within this suite's
     /// range 18000–18199 (another checkout may be running the same tests).
     init(
         basePort preferred: Int, peers: Int = 4, environment: [Int: [String: String]] = [:],
-        arguments: [Int: [String]] = [:], everyGuardian: [String: String] = [:], placement: Placement? = nil
+        arguments: [Int: [String]] = [:], everyGuardian: [String: String] = [:], placement: Placement? = nil,
+        dealerArguments: [String] = []
     ) throws {
         let width = 2 * peers
         guard let basePort = stride(from: preferred, through: 18_200 - width, by: width + 2).first(where: { base in
@@ -49,7 +51,7 @@ final class EcashFederation: @unchecked Sendable {
         let dealer = try ToolRunner.run("fm-node", [
             "dealer", "--peers", "\(peers)", "--dir", directory.appendingPathComponent("fed").path,
             "--base-port", "\(basePort)", "--dev",
-        ])
+        ] + dealerArguments)
         guard dealer.status == 0, let invite = try dealer.json()["invite_code"] as? String else {
             throw EcashFederationError("dealer failed: \(dealer.stderr)")
         }

@@ -62,6 +62,10 @@ import Testing
                 "fm-node dashboard-password": [
                     "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
                 ],
+                "fm-node dealer": ["printf 'correct-horse-battery\\n' > passphrase.txt"],
+                // The test federation's guardian takes the operator password written here (Federation.start).
+                "fm-node backup": ["printf '%s\\n' \"$FM_TEST_OPERATOR_PASSWORD\" > operator.txt"],
+                "fm-node restore": ["fm-node backup --config-dir \"$FM_TEST_CONFIG_DIR\" --out g3-backup.fmbackup > /dev/null"],
             ]),
         "fm-mint": Tool(
             world: .federation,
@@ -153,6 +157,7 @@ import Testing
         ("--federation 3f2a", "--federation \"${FM_TEST_FEDERATION_ID:0:4}\""),
         ("ssh bob ", "FM_CLIENT_DIR=bob "),
         ("ws://127.0.0.1:17001/", "\"$FM_TEST_API\""),
+        ("--config-dir fed/guardian-3", "--config-dir \"$FM_TEST_CONFIG_DIR\""),
         ("--base-port 17000", "--base-port \(scratchPort)"),
         ("http://127.0.0.1:18443", "\"$FM_BITCOIND_URL\""),
         ("bcrt1qxyz...", "\"$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)\""),
@@ -338,6 +343,8 @@ import Testing
 struct Federation {
     let daemons: [Daemon]
     let environment: [String: String]
+    static let passphrase = "help-examples-passphrase"
+    static let operatorPassword = "help-examples-operator"
 
     static func start(in directory: URL) throws -> Federation {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -356,20 +363,29 @@ struct Federation {
             in: directory, environment: [:])
         if mined.status != 0 { _ = bitcoind.stop() }
         try #require(mined.status == 0, "the test's regtest node did not start: \(mined.stderr)")
+        // Sealed like a real guardian's (fm-node backup refuses a plain private.json), with an operator password.
+        try Data("\(passphrase)\n".utf8).write(to: directory.appendingPathComponent("passphrase.txt"))
         let dealer = try ToolRunner.run(
             "fm-node", ["dealer", "--peers", "1", "--dir", directory.appendingPathComponent("fed").path,
-                        "--base-port", "\(HelpExamplesTests.federationPort)", "--dev"])
+                        "--base-port", "\(HelpExamplesTests.federationPort)", "--dev", "--passphrase-file",
+                        directory.appendingPathComponent("passphrase.txt").path])
         try #require(dealer.status == 0, "\(dealer.stderr)")
         let summary = try dealer.json()
+        let hashed = try HelpExamplesTests.bash(
+            "printf '%s\\n' '\(operatorPassword)' | fm-node dashboard-password --out fed/operator.hash > /dev/null",
+            in: directory, environment: [:])
+        try #require(hashed.status == 0, "\(hashed.stderr)")
         let guardian = try Daemon.start(
-            "fm-node run --config-dir fed/guardian-0", in: directory,
-            environment: bitcoin.merging(["FM_LOG_LEVEL": "warning"]) { $1 })
+            "fm-node run --config-dir fed/guardian-0 --operator-password-file fed/operator.hash", in: directory,
+            environment: bitcoin.merging(["FM_LOG_LEVEL": "warning", "FM_PASSPHRASE": passphrase]) { $1 })
         let federation = Federation(
             daemons: [guardian, bitcoind],
             environment: bitcoin.merging([
                 "FM_TEST_INVITE": try #require(summary["invite_code"] as? String),
                 "FM_TEST_FEDERATION_ID": try #require(summary["federation_id"] as? String),
                 "FM_TEST_API": "ws://127.0.0.1:\(HelpExamplesTests.federationPort + 1)/",
+                "FM_TEST_CONFIG_DIR": directory.appendingPathComponent("fed/guardian-0").path,
+                "FM_TEST_OPERATOR_PASSWORD": operatorPassword,
             ]) { $1 })
         let up = Daemon.waitUntil(seconds: 60) {
             (try? ToolRunner.run("fm-node", ["status", "--api", federation.environment["FM_TEST_API"]!]).status) == 0

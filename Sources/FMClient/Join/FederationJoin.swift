@@ -11,12 +11,17 @@ public struct FederationJoin: Sendable {
 
     public let codecs: ModuleConfigCodecs
     public let connect: Connect
+    /// The API versions this client speaks; given, ``fetchConfig(invite:)`` also picks, per API, the highest one
+    /// that t guardians serve (`version`) and fails with ``FMCore/APIVersionMismatch`` where there is none.
+    public let apiVersions: SupportedAPIVersions?
 
     public init(
         codecs: ModuleConfigCodecs = ClientModules.configCodecs,
+        apiVersions: SupportedAPIVersions? = nil,
         connect: @escaping Connect = { JSONRPCGuardianTransport(apiURLs: $0) }
     ) {
         self.codecs = codecs
+        self.apiVersions = apiVersions
         self.connect = connect
     }
 
@@ -36,7 +41,23 @@ public struct FederationJoin: Sendable {
         let federation = FederationAPI(config: config, transport: connect(urls))
         let agreed = try await federation.consensus(CoreAPI.consensusConfig, params: EmptyParams(), as: ConsensusConfig.self)
         guard agreed == announced else { throw JoinError.inviteGuardianDisagrees(invite.peer) }
+        if let apiVersions { _ = try await Self.negotiate(apiVersions, with: federation) }
         return config
+    }
+
+    /// The highest version of each API in `ours` that t guardians serve.
+    public static func negotiate(
+        _ ours: SupportedAPIVersions, with federation: FederationAPI
+    ) async throws -> [String: APIVersion] {
+        let answers: FederationAPI.VerifiedAnswers<SupportedAPIVersions>
+        do {
+            answers = try await federation.verifiedAnswers(
+                "version", params: EmptyParams(), as: SupportedAPIVersions.self, verify: { _, _ in true })
+        } catch .rejected(_, "method_not_found", _) {
+            // Guardians from before API versions: older than any client that asks.
+            throw APIVersionMismatch(component: SupportedAPIVersions.core, client: ours.core, guardians: [])
+        }
+        return try ours.negotiate(with: Array(answers.valid.values), threshold: federation.threshold)
     }
 
     /// Recomputes the federation id of `consensus` and derives its client config; refuses it unless the id is the

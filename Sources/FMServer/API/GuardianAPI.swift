@@ -2,6 +2,7 @@ import FMCore
 import FMEncoding
 import FMRPC
 import FMServerCore
+import Foundation
 
 /// The guardian's client API methods (docs/rpc.md conventions: snake_case JSON, hex for bytes).
 ///
@@ -9,6 +10,7 @@ import FMServerCore
 /// - `await_transaction {txid}` → `{status: "accepted"|"rejected", reason?: {code, message}}` (long poll).
 /// - `await_output_outcome {out_point: {txid, out_index}}` → `{outcome: hex}` (long poll).
 /// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
+/// - `version` → `{core: ["1.0"], modules: {mint: ["1.0"], ...}}`: the API versions served (``GuardianAPIVersions``).
 /// - `session_count` → the number of blocks applied; `client_config`; `consensus_config` (public: clients hash it
 ///   to check the federation id on join); `status`; `audit`.
 /// - `backup_upload`, `backup_fetch`: clients' encrypted snapshots (``BackupAPI``).
@@ -80,6 +82,11 @@ public enum GuardianAPI {
         registry.register("audit", summary: "Every module's assets and liabilities") {
             (_: NoParams, _) async throws -> AuditReport in
             AuditReport(try await node.processor.audit(), haltedReason: try await node.processor.haltReason())
+        }
+        let versions = Result { try GuardianAPIVersions.served(by: node, environment: ProcessInfo.processInfo.environment) }
+        registry.register("version", summary: "The core and module API versions this guardian serves (MAJOR.MINOR)") {
+            (_: NoParams, _) async throws -> SupportedAPIVersions in
+            try versions.get()
         }
         BackupAPI(store: node.backups, fault: node.backupFault).register(into: &registry)
         registerModuleEndpoints(into: &registry, node: node)
