@@ -52,6 +52,8 @@ extension Gateway {
             invoiceAmount: request.invoiceAmountMsat, invoiceExpiresAt: now + request.expirySecs)
         do {
             try await store.write { [record] db in try ReceiveRecord.insert(record, in: db) }
+        } catch GatewayStoreError.tooManyOpen {
+            throw GatewayAPI.ErrorResponse(code: .unavailable, message: "\(GatewayStoreError.tooManyOpen)")
         } catch let error as GatewayStoreError { throw Self.bad("\(error)") } catch { throw Self.unavailable(error) }
         do {
             let created = try await node.call(HoldinvoiceRequest(

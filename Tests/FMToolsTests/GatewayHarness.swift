@@ -27,7 +27,8 @@ final class GatewayHarness: @unchecked Sendable {
     init(basePort: Int) throws {
         federation = try EcashFederation(basePort: basePort)
         federationID = try InviteCode(parsing: federation.invite).federationId
-        lightning = try LightningNetwork()
+        let lightning = try LightningNetwork()
+        self.lightning = lightning
         for name in ["gw", "out", "far"] { try lightning.start(name) }
         try lightning.fundWallet("gw", sats: 1_000_000)
         try lightning.fundWallet("out", sats: 1_000_000)
