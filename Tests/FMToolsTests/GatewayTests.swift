@@ -142,6 +142,17 @@ import Testing
         #expect(pays.filter { $0["payment_hash"] as? String == secret.paymentHash.hex }.count == 1)
         try await harness.lightning.waitUntil("the gateway's claim") { try await alice.operations.ln.contractState(contract.id).state == .claimed }
         #expect(try harness.solvent())
+
+        // The operator: the claim is the gateway's e-cash, withdrawn as a note string alice can reissue; a wrong
+        // token is refused.
+        let balance = try #require((harness.gatewayCLI("balances")["federations"] as? [[String: Any]])?.first?["balance_msat"] as? Int)
+        #expect(balance > 60_000)
+        let withdrawn = try harness.gatewayCLI("withdraw", "federation_id=\(harness.federationID)", "amount_msat=20000")
+        let notes = try #require(withdrawn["notes"] as? String)
+        #expect(try harness.federation.mint("alice", ["reissue", notes]).status == 0)
+        #expect(try (harness.gatewayCLI("balances")["federations"] as? [[String: Any]])?.first?["balance_msat"] as? Int ?? 0 <= balance - 20_000)
+        #expect(try await harness.operatorStatus(token: String(repeating: "0", count: 64)) == 401)
+        #expect(try await harness.operatorStatus(token: nil) == 401)
     }
 
     // MARK: The receiver's side (until fm-ln-pay has it)
