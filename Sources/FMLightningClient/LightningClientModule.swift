@@ -80,19 +80,36 @@ public struct LightningClientModule: ClientModule {
     /// This client's key as a gateway: the claim key of the contracts it serves and the key of its announcements.
     public var gatewayKey: Keypair { context.secret.purpose(Self.gatewayPurpose).index(0).secp256k1Keypair() }
 
-    /// The federation's consensus time, agreed by t guardians.
+    /// The federation's consensus time, as a lower bound t guardians back: each guardian's answer moves every few
+    /// seconds, so t equal answers are often not to be had; the least of t answers is at most some honest guardian's
+    /// consensus time, which never decreases — safe for "the timelock has passed" and "the contract expired".
     public func consensusTime() async throws -> UInt64 {
-        try await api.consensus(
+        let answers = try await api.validAnswers(
             "\(Self.kind)/\(LightningAPI.consensusTime)", params: [String: String](), as: LightningAPI.ConsensusTimeResult.self
-        ).seconds
+        ) { _, _ in true }
+        return answers.values.map(\.seconds).sorted(by: >).dropFirst(api.threshold - 1).first ?? 0
     }
 
-    /// Contract `id`'s state, agreed by t guardians.
+    /// Contract `id`'s state, agreed by t guardians. A contract whose state is changing is seen differently by
+    /// guardians that have and have not processed the change yet: asked again for a while before giving up.
     public func contractState(_ id: ContractID) async throws -> LightningAPI.ContractResult {
-        try await api.consensus(
+        for _ in 1..<Self.agreementAttempts {
+            do {
+                return try await api.consensus(
+                    "\(Self.kind)/\(LightningAPI.contract)", params: LightningAPI.ContractParams(contractId: id),
+                    as: LightningAPI.ContractResult.self)
+            } catch {
+                guard error.isDisagreement else { throw error }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await api.consensus(
             "\(Self.kind)/\(LightningAPI.contract)", params: LightningAPI.ContractParams(contractId: id),
             as: LightningAPI.ContractResult.self)
     }
+
+    /// How often a query whose answer is changing is asked again (100 ms apart) before its disagreement is reported.
+    static let agreementAttempts = 50
 }
 
 /// A Lightning operation was resumed where the mint module is not at hand.
@@ -169,5 +186,13 @@ public enum LightningClientError: ReportableError, Equatable {
         case .amountBelowFee(let amount, let fee): "the amount \(amount) does not exceed the gateway's fee \(fee)"
         case .receiveFailed(let why): "the receive failed: \(why)"
         }
+    }
+}
+
+extension FederationQueryError {
+    /// Guardians answered but not t alike (e.g. while the asked state is changing).
+    var isDisagreement: Bool {
+        if case .noAgreement = self { return true }
+        return false
     }
 }

@@ -56,7 +56,7 @@ extension LightningOperations {
         let id = LightningReceive.operationID(for: contract)
         let machine = LightningReceive(
             contract: contract, claimIndex: index, invoiceAmount: amount, description: description, expirySecs: expirySecs,
-            gatewayURL: announced.apiURL)
+            gatewayApiUrl: announced.apiURL)
         try await executor.log.database.write { db in try OperationLog.insert(machine, id: id, in: db) }
         let record = try await drive(id, wait: false)
         let state = try record.state.decode(LightningReceive.self)

@@ -88,14 +88,14 @@ public struct LightningOperations: Sendable {
             paymentHash: paymentHash, amount: try amount.adding(fee), gatewayClaimKey: gateway.announcement.gatewayKey,
             userRefundKey: ln.refundKey(index: index).xOnlyPublicKey, timelock: timelock)
         let id = try await fund(
-            contract, refundIndex: index, invoiceAmount: amount, invoice: invoice.string, gatewayURL: gateway.announcement.apiURL)
+            contract, refundIndex: index, invoiceAmount: amount, invoice: invoice.string, gatewayApiUrl: gateway.announcement.apiURL)
         return (id, contract)
     }
 
     /// Funds `contract` with notes, records its payment operation (idempotent per contract) and drives the funding
     /// transaction until the federation accepted or refused it.
     func fund(
-        _ contract: OutgoingContract, refundIndex: UInt64, invoiceAmount: Amount, invoice: String, gatewayURL: String
+        _ contract: OutgoingContract, refundIndex: UInt64, invoiceAmount: Amount, invoice: String, gatewayApiUrl: String
     ) async throws -> OperationID {
         let id = LightningPay.operationID(for: contract)
         if try await executor.log.record(id) != nil { return id }
@@ -108,7 +108,7 @@ public struct LightningOperations: Sendable {
             try OperationLog.insert(
                 LightningPay(
                     contract: contract, refundIndex: refundIndex, fundingOperation: funding, invoiceAmount: invoiceAmount,
-                    invoice: invoice, gatewayURL: gatewayURL),
+                    invoice: invoice, gatewayApiUrl: gatewayApiUrl),
                 id: id, in: db)
         }
         // Submit the funding now, so the contract is funded (or refused) before the gateway is asked to pay; the

@@ -53,7 +53,7 @@ public struct LightningPay: OperationStateMachine {
     public var failure: String?
     /// The BOLT 11 invoice and the gateway's `api_url` (nil for a payment restored by recovery: it only refunds).
     public var invoice: String?
-    public var gatewayURL: String?
+    public var gatewayApiUrl: String?
     /// Calls to the gateway that got no answer so far, and the local time of the last (for the backoff).
     public var gatewayAttempts: UInt64 = 0
     public var lastGatewayAttempt: UInt64?
@@ -63,14 +63,14 @@ public struct LightningPay: OperationStateMachine {
 
     public init(
         contract: OutgoingContract, refundIndex: UInt64, fundingOperation: OperationID, invoiceAmount: Amount,
-        invoice: String? = nil, gatewayURL: String? = nil
+        invoice: String? = nil, gatewayApiUrl: String? = nil
     ) {
         self.contract = Hex.encode(contract.canonicalBytes)
         self.refundIndex = refundIndex
         self.fundingOperation = fundingOperation
         self.invoiceAmountMsat = invoiceAmount.msats
         self.invoice = invoice
-        self.gatewayURL = gatewayURL
+        self.gatewayApiUrl = gatewayApiUrl
     }
 
     /// Seconds before the gateway is asked again after `attempts` calls without an answer: 1, 2, 4 … 64.
@@ -215,14 +215,14 @@ extension LightningPay {
     /// Asks the gateway to pay, unless it already answered, gave up, or was asked too recently; checks its answer.
     /// Returns nil when there is nothing to ask now.
     func askGateway(_ contract: OutgoingContract, in environment: Environment) async throws -> Event? {
-        guard preimage == nil, gatewayError == nil, let invoice, let gatewayURL else { return nil }
+        guard preimage == nil, gatewayError == nil, let invoice, let gatewayApiUrl else { return nil }
         let now = environment.now()
         if let last = lastGatewayAttempt, now < last &+ Self.gatewayBackoff(after: gatewayAttempts) { return nil }
         let request = GatewayAPI.PayRequest(
             federationId: environment.ln.context.federation.federationId, contract: Hex.encode(contract.canonicalBytes),
             invoice: invoice)
         let answer: GatewayAPI.PayResponse
-        do { answer = try await environment.gateway.pay(request, apiURL: gatewayURL) } catch {
+        do { answer = try await environment.gateway.pay(request, apiURL: gatewayApiUrl) } catch {
             return error.isTransient ? .gatewayUnreachable(now: now) : .gatewayGaveNoPayment(error.description)
         }
         switch (answer.preimage, answer.cancellation) {

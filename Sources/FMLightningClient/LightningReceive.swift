@@ -38,7 +38,7 @@ public struct LightningReceive: OperationStateMachine {
     public var description: String
     public var expirySecs: UInt64
     /// The gateway's `api_url` (nil for a contract restored by recovery: already funded).
-    public var gatewayURL: String?
+    public var gatewayApiUrl: String?
     public var invoice: String?
     /// Hex of each guardian's verified decryption share, once t are in hand.
     public var shares: [PeerID: String] = [:]
@@ -50,7 +50,7 @@ public struct LightningReceive: OperationStateMachine {
 
     public init(
         contract: IncomingContract, claimIndex: UInt64, invoiceAmount: Amount, description: String, expirySecs: UInt64,
-        gatewayURL: String?, phase: Phase = .creatingInvoice
+        gatewayApiUrl: String?, phase: Phase = .creatingInvoice
     ) {
         self.phase = phase
         self.contract = Hex.encode(contract.canonicalBytes)
@@ -58,7 +58,7 @@ public struct LightningReceive: OperationStateMachine {
         self.invoiceAmountMsat = invoiceAmount.msats
         self.description = description
         self.expirySecs = expirySecs
-        self.gatewayURL = gatewayURL
+        self.gatewayApiUrl = gatewayApiUrl
     }
 
     /// The receive operation of `contract` (one per contract, so a recovery finds the same operation).
@@ -110,14 +110,14 @@ public struct LightningReceive: OperationStateMachine {
         case .creatingInvoice:
             // Consensus time first: past the expiration no gateway can fund the contract, so no invoice is worth asking.
             if try await environment.ln.consensusTime() >= contract.terms.expiration { return .expired }
-            guard let gatewayURL else { throw LightningClientError.malformedAnswer("a receive without a gateway") }
+            guard let gatewayApiUrl else { throw LightningClientError.malformedAnswer("a receive without a gateway") }
             let request = GatewayAPI.CreateInvoiceRequest(
                 federationId: environment.ln.context.federation.federationId, contract: Hex.encode(contract.canonicalBytes),
                 invoiceAmountMsat: invoiceAmountMsat, description: description, expirySecs: expirySecs)
             let answer: GatewayAPI.CreateInvoiceResponse
             // Any failure ends the receive: the user asked for an invoice now and gets an error instead (a process
             // killed during the call asks again on resume, for the same contract).
-            do { answer = try await environment.gateway.createInvoice(request, apiURL: gatewayURL) } catch {
+            do { answer = try await environment.gateway.createInvoice(request, apiURL: gatewayApiUrl) } catch {
                 return .invoiceRefused(error.description)
             }
             if let problem = invoiceProblem(answer.invoice, contract: contract) { return .invoiceRefused(problem) }

@@ -99,7 +99,7 @@ extension LightningClientModule {
             try OperationLog.insert(
                 LightningReceive(
                     contract: contract, claimIndex: claimIndex, invoiceAmount: contract.amount, description: "",
-                    expirySecs: 0, gatewayURL: nil, phase: .awaitingFunding),
+                    expirySecs: 0, gatewayApiUrl: nil, phase: .awaitingFunding),
                 id: id, in: db)
         }
     }
