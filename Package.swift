@@ -233,7 +233,15 @@ let targets: [Target] = [
             "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
-    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting", "FMCore"], exclude: ["dashboard"]),
+    .testTarget(
+        name: "FMToolsTests",
+        dependencies: [
+            "FMTesting", "FMCore",
+            // GatewayTests: the user's and the receiver's clients run in the test process against the processes.
+            "FMClient", "FMClientCore", "FMLightningClient", "FMLightningCommon", "FMMintClient", "FMBolt11", "FMSecp256k1",
+            "FMCrypto", "FMEncoding",
+        ],
+        exclude: ["dashboard"]),
     .testTarget(name: "FMDashboardTests", dependencies: ["FMDashboard", "FMServerCore", "FMCore", "FMTesting"]),
     .testTarget(
         name: "FMWalletTests",
@@ -300,6 +308,20 @@ let lightningModuleTargets: [Target] = [
 ]
 // MARK: - end of Lightning part 2 block
 
+// MARK: - Lightning gateway (branch gateway): fm-gateway between federations and one Lightning node
+let gatewayTargets: [Target] = [
+    .target(
+        name: "FMGateway",
+        dependencies: [
+            "FMClient", "FMClientCore", "FMLightningClient", "FMLightningCommon", "FMLightningRPC", "FMMintClient", "FMMintCommon", "FMBolt11",
+            "FMCore", "FMCrypto", "FMDatabase", "FMEncoding", "FMSecp256k1", grdb, hummingbird, logging, nio, nioConcurrency,
+            serviceLifecycle,
+        ]),
+    .executableTarget(
+        name: "fm-gateway", dependencies: ["FMCLI", "FMGateway", "FMCore", "FMLightningCommon", argumentParser, logging]),
+]
+// MARK: - end of Lightning gateway block
+
 let package = Package(
     name: "fm",
     platforms: [.macOS(.v14)],
@@ -314,7 +336,8 @@ let package = Package(
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
         .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
+        .executable(name: "fm-gateway", targets: ["fm-gateway"]),  // Lightning gateway (gateway)
     ],
     dependencies: dependencies,
-    targets: targets + lightningWireTargets + lightningNodeTargets + lightningModuleTargets
+    targets: targets + lightningWireTargets + lightningNodeTargets + lightningModuleTargets + gatewayTargets
 )
