@@ -119,7 +119,7 @@ let targets: [Target] = [
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
     .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", "FMNetwork", nio, nioPosix, nioHTTP1, nioConcurrency]),
     // Network-layer errors in words a person acts on (shared by the API client and the bitcoin RPC client).
-    .target(name: "FMNetwork", dependencies: [nio, nioPosix]),
+    .target(name: "FMNetwork", dependencies: [nio, nioPosix, nioHTTP1]),
     .target(
         name: "FMRegtest",
         dependencies: [
@@ -165,6 +165,11 @@ let targets: [Target] = [
         name: "fm-pegin",
         dependencies: [
             "FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMBitcoin", "FMBitcoinRPC", "FMCore", argumentParser,
+        ]),
+    .executableTarget(
+        name: "fm-ln-pay",
+        dependencies: [
+            "FMCLI", "FMClient", "FMClientCore", "FMLightningClient", "FMLightningCommon", "FMBolt11", "FMCore", argumentParser,
         ]),
     .executableTarget(
         name: "fm-pegout",
@@ -291,7 +296,7 @@ let lightningModuleTargets: [Target] = [
         name: "FMLightningClient",
         dependencies: [
             "FMLightningCommon", "FMClientCore", "FMMintClient", "FMBolt11", "FMCore", "FMCrypto", "FMDatabase", "FMEncoding",
-            "FMSecp256k1", grdb,
+            "FMSecp256k1", "FMNetwork", nio, grdb,
         ]),
     .testTarget(
         name: "FMLightningTests",
@@ -327,6 +332,7 @@ let package = Package(
         .executable(name: "fm-node", targets: ["fm-node"]),
         .executable(name: "fm-pegin", targets: ["fm-pegin"]),
         .executable(name: "fm-pegout", targets: ["fm-pegout"]),
+        .executable(name: "fm-ln-pay", targets: ["fm-ln-pay"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
         .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
