@@ -43,7 +43,8 @@ extension Gateway {
         let consensusTime: UInt64
         do { consensusTime = try await link.ln.consensusTime() } catch { throw Self.unavailable(error) }
         let now = UInt64(Date().timeIntervalSince1970)
-        let needed = max(consensusTime, now) + request.expirySecs + Margins.incomingExpirationSecs
+        // Against consensus time, as the guardians check it at funding (it may lag the clock by minutes when idle).
+        let needed = consensusTime + request.expirySecs + Margins.incomingExpirationSecs
         guard contract.terms.expiration >= needed else {
             throw Self.bad("contract: expiration \(contract.terms.expiration) is before \(needed) (invoice expiry + \(Margins.incomingExpirationSecs) s)")
         }

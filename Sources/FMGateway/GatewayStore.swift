@@ -97,17 +97,11 @@ struct PaymentRecord: Sendable, Equatable {
     }
 
     init(row: Row) throws {
-        guard let id = Hash256(bytes: row.bytes("contract_id")), let hash = Hash256(bytes: row.bytes("payment_hash")),
-            let state = State(rawValue: row["state"])
-        else { throw GatewayStoreError.corrupt("gw_payments row") }
-        contractID = id
+        (contractID, paymentHash, state, invoiceAmount) = try row.sharedColumns("gw_payments", state: State.self)
         federationID = row["federation_id"]
-        paymentHash = hash
         contract = row.bytes("contract")
         invoice = row["invoice"]
-        invoiceAmount = try UInt64(storedInteger: row["invoice_amount"], "invoice_amount")
         maxLightningFee = try UInt64(storedInteger: row["max_lightning_fee"], "max_lightning_fee")
-        self.state = state
         preimage = row.optionalBytes("preimage")
         cancellation = row.optionalBytes("cancellation")
         lightningFee = try (row["lightning_fee"] as Int64?).map { try UInt64(storedInteger: $0, "lightning_fee") }
@@ -204,17 +198,11 @@ struct ReceiveRecord: Sendable, Equatable {
     }
 
     init(row: Row) throws {
-        guard let id = Hash256(bytes: row.bytes("contract_id")), let hash = Hash256(bytes: row.bytes("payment_hash")),
-            let state = State(rawValue: row["state"])
-        else { throw GatewayStoreError.corrupt("gw_receives row") }
-        contractID = id
+        (contractID, paymentHash, state, invoiceAmount) = try row.sharedColumns("gw_receives", state: State.self)
         federationID = row["federation_id"]
-        paymentHash = hash
         contract = row.bytes("contract")
         invoice = row["invoice"]
-        invoiceAmount = try UInt64(storedInteger: row["invoice_amount"], "invoice_amount")
         invoiceExpiresAt = try UInt64(storedInteger: row["invoice_expires_at"], "invoice_expires_at")
-        self.state = state
         outcome = row["outcome"]
         htlcExpiry = try (row["htlc_expiry"] as Int64?).map { try UInt64(storedInteger: $0, "htlc_expiry") }
         preimage = row.optionalBytes("preimage")
@@ -306,6 +294,15 @@ enum GatewayStoreError: Error, CustomStringConvertible {
 }
 
 extension Row {
+    /// The columns `gw_payments` and `gw_receives` share, checked: contract id, payment hash, state, invoice amount.
+    func sharedColumns<State: RawRepresentable>(_ table: String, state: State.Type) throws -> (Hash256, Hash256, State, UInt64)
+    where State.RawValue == String {
+        guard let id = Hash256(bytes: bytes("contract_id")), let hash = Hash256(bytes: bytes("payment_hash")),
+            let state = State(rawValue: self["state"])
+        else { throw GatewayStoreError.corrupt("\(table) row") }
+        return (id, hash, state, try UInt64(storedInteger: self["invoice_amount"], "invoice_amount"))
+    }
+
     func bytes(_ column: String) -> [UInt8] { Array((self[column] as Data?) ?? Data()) }
     func optionalBytes(_ column: String) -> [UInt8]? { (self[column] as Data?).map { Array($0) } }
 }

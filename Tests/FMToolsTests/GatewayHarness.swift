@@ -143,6 +143,13 @@ final class GatewayHarness: @unchecked Sendable {
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
+    /// `fm-ln-pay ARGS` in `wallet` (bounded at 120 s), its JSON.
+    func lnPay(_ wallet: String, _ arguments: [String]) throws -> [String: Any] {
+        let result = try federation.client("fm-ln-pay", wallet, arguments, timeout: 120)
+        guard result.status == 0 else { throw EcashFederationError("fm-ln-pay \(arguments): \(result.stderr) \(result.stdout)") }
+        return try result.json()
+    }
+
     /// Outside node `node` makes an invoice of `msat`.
     func invoice(_ node: String, msat: Int, label: String) throws -> String {
         guard let bolt11 = try lightning.cli(node, "invoice", "\(msat)", label, "test \(label)")["bolt11"] as? String else {
