@@ -19,12 +19,11 @@ extension Gateway {
         if known == nil { try await checkAndRecord(contract, request: request, link: link) }
         // Wait for this contract's driver (started now, or already running after a restart or an earlier request).
         let task = inflight.start(contract.id) { [self] in await self.drivePayment(contract.id) }
-        let waited = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await task.value; return true }
-            group.addTask { [wait = configuration.payWait] in try? await Task.sleep(for: wait); return false }
-            let first = await group.next() ?? false
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await task.value }
+            group.addTask { [wait = configuration.payWait] in try? await Task.sleep(for: wait) }
+            await group.next()
             group.cancelAll()
-            return first
         }
         let record: PaymentRecord?
         do { record = try await store.read { db in try PaymentRecord.fetch(contract.id, in: db) } } catch { throw Self.unavailable(error) }
@@ -32,7 +31,6 @@ extension Gateway {
         if let preimage = record.preimage, let image = Preimage(bytes: preimage) { return .paid(image) }
         if let cancellation = record.cancellation { return .cancelled(cancellation) }
         if record.state == .failed { throw GatewayAPI.ErrorResponse(code: .unavailable, message: record.failure ?? "payment failed") }
-        _ = waited
         throw GatewayAPI.ErrorResponse(code: .unavailable, message: "the Lightning payment is still in flight: ask again with the same contract")
     }
 

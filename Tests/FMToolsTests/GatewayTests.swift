@@ -109,6 +109,34 @@ import Testing
         }
         let state = try await bob.operations.ln.contractState(lying.id)
         #expect(state.state == .refunded)
+
+        // 5. The outside node is offline: the payment fails and is cancelled; once it is back, the same invoice with a
+        // new contract is paid (the first contract's failed attempt is not taken for the second's).
+        let retry = try harness.invoice("out", msat: 20_000, label: "retry")
+        let outPort = harness.lightning.nodes["out"]!.port
+        try harness.lightning.stop("out")
+        let (firstTry, firstContract) = try await alice.operations.pay(try SignedInvoice(retry), gateway: announcement)
+        let firstAnswer = try await harness.post(
+            GatewayAPI.pay,
+            GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(firstContract.canonicalBytes), invoice: retry),
+            as: GatewayAPI.PayResponse.self
+        ).get()
+        #expect(firstAnswer.cancellation != nil && firstAnswer.preimage == nil)
+        #expect(try await alice.operations.await(firstTry).status == .succeeded)  // refunded at once
+        #expect(try await alice.operations.ln.contractState(firstContract.id).state == .refunded)
+        try harness.lightning.start("out", port: outPort)
+        try harness.lightning.waitUntil("the gateway's node to reach the outside node again") {
+            let probe = try harness.invoice("out", msat: 1000, label: "probe-\(UUID().uuidString)")
+            return try harness.lightning.cliResult("gw", "pay", probe).status == 0
+        }
+        let (secondTry, retryContract) = try await alice.operations.pay(try SignedInvoice(retry), gateway: announcement)
+        let secondAnswer = try await harness.post(
+            GatewayAPI.pay,
+            GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(retryContract.canonicalBytes), invoice: retry),
+            as: GatewayAPI.PayResponse.self
+        ).get()
+        #expect(secondAnswer.preimage != nil)
+        #expect(try await alice.operations.await(secondTry).status == .succeeded)
         #expect(try harness.solvent())
     }
 
