@@ -131,6 +131,18 @@ final class GatewayHarness: @unchecked Sendable {
         return .failure(try JSONConventions.decoder().decode(GatewayAPI.ErrorResponse.self, from: data))
     }
 
+    func payRequest(_ contract: OutgoingContract, invoice: String) -> GatewayAPI.PayRequest {
+        GatewayAPI.PayRequest(federationId: federationID, contract: Hex.encode(contract.canonicalBytes), invoice: invoice)
+    }
+
+    /// The gateway's invoice for `contract` (an hour's expiry).
+    func createInvoice(_ contract: IncomingContract, msat: UInt64, description: String) async throws -> String {
+        let request = GatewayAPI.CreateInvoiceRequest(
+            federationId: federationID, contract: Hex.encode(contract.canonicalBytes), invoiceAmountMsat: msat, description: description,
+            expirySecs: 3600)
+        return try await post(GatewayAPI.createInvoice, request, as: GatewayAPI.CreateInvoiceResponse.self).get().invoice
+    }
+
     /// The HTTP status of an operator call (`info`) made with `token` (none: no Authorization header).
     func operatorStatus(token: String?) async throws -> Int {
         let ready = try JSONSerialization.jsonObject(with: Data(contentsOf: gatewayDirectory.appendingPathComponent("gateway.json"))) as? [String: Any]

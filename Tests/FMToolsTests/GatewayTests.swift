@@ -33,7 +33,7 @@ import Testing
         let invoice = try SignedInvoice(bolt11)
         let (payment, contract) = try await alice.operations.pay(invoice, gateway: announcement)
         #expect(contract.amount.msats == 50_000 + 2000 + 500)  // base 2000 + 10,000 ppm
-        let request = GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(contract.canonicalBytes), invoice: bolt11)
+        let request = harness.payRequest(contract, invoice: bolt11)
         let paid = try await harness.post(GatewayAPI.pay, request, as: GatewayAPI.PayResponse.self).get()
         let preimage = try #require(paid.preimage.flatMap(Hex.decode).flatMap { Preimage(bytes: $0) })
         #expect(preimage.paymentHash == contract.paymentHash)
@@ -46,14 +46,14 @@ import Testing
         // A second contract for the paid invoice is refused by the federation, so the gateway never sees it funded.
         let (second, secondContract) = try await alice.operations.pay(invoice, gateway: announcement)
         #expect(try await alice.operations.await(second).status == .failed)
-        let again = GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(secondContract.canonicalBytes), invoice: bolt11)
+        let again = harness.payRequest(secondContract, invoice: bolt11)
         #expect(try await harness.post(GatewayAPI.pay, again, as: GatewayAPI.PayResponse.self).failureCode == .contractNotFunded)
         let pays = try harness.lightning.cli("gw", "listpays")["pays"] as? [[String: Any]] ?? []
         #expect(pays.filter { $0["payment_hash"] as? String == contract.paymentHash.hex }.count == 1)
 
         // A contract whose amount does not cover the fee, or for another invoice, is refused before any payment.
         let other = try harness.invoice("out", msat: 70_000, label: "other")
-        let mismatch = GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(secondContract.canonicalBytes), invoice: other)
+        let mismatch = harness.payRequest(secondContract, invoice: other)
         #expect(try await harness.post(GatewayAPI.pay, mismatch, as: GatewayAPI.PayResponse.self).failureCode == .badContract)
 
         // 2. No route to `far`: the gateway cancels and alice refunds at once (long before the 24 h timelock).
@@ -61,7 +61,7 @@ import Testing
         let (failing, failingContract) = try await alice.operations.pay(unreachable, gateway: announcement)
         let cancelled = try await harness.post(
             GatewayAPI.pay,
-            GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(failingContract.canonicalBytes), invoice: unreachable.string),
+            harness.payRequest(failingContract, invoice: unreachable.string),
             as: GatewayAPI.PayResponse.self
         ).get()
         let signature = try SchnorrSignature(rawRepresentation: try #require(cancelled.cancellation.flatMap(Hex.decode)))
@@ -78,14 +78,8 @@ import Testing
         let bobKey = Keypair()
         let incoming = try await Self.incomingContract(
             bob.operations, announcement: announcement, preimage: bobPreimage, encrypting: bobPreimage, claimKey: bobKey, invoiceMsat: 40_000)
-        let created = try await harness.post(
-            GatewayAPI.createInvoice,
-            GatewayAPI.CreateInvoiceRequest(
-                federationId: harness.federationID, contract: Hex.encode(incoming.canonicalBytes), invoiceAmountMsat: 40_000,
-                description: "for bob", expirySecs: 3600),
-            as: GatewayAPI.CreateInvoiceResponse.self
-        ).get()
-        let outPaid = try harness.lightning.cli("out", "pay", created.invoice)
+        let created = try await harness.createInvoice(incoming, msat: 40_000, description: "for bob")
+        let outPaid = try harness.lightning.cli("out", "pay", created)
         #expect(outPaid["payment_preimage"] as? String == Hex.encode(bobPreimage.bytes))
         let before = try await bob.client.balance()
         try await Self.claim(incoming, key: bobKey, operations: bob.operations)
@@ -95,14 +89,8 @@ import Testing
         let lying = try await Self.incomingContract(
             bob.operations, announcement: announcement, preimage: Preimage(bytes: Array(repeating: 7, count: 32))!,
             encrypting: Preimage(bytes: Array(repeating: 8, count: 32))!, claimKey: bobKey, invoiceMsat: 30_000)
-        let lyingInvoice = try await harness.post(
-            GatewayAPI.createInvoice,
-            GatewayAPI.CreateInvoiceRequest(
-                federationId: harness.federationID, contract: Hex.encode(lying.canonicalBytes), invoiceAmountMsat: 30_000,
-                description: "lie", expirySecs: 3600),
-            as: GatewayAPI.CreateInvoiceResponse.self
-        ).get()
-        #expect(try harness.lightning.cliResult("out", "pay", lyingInvoice.invoice).status != 0)
+        let lyingInvoice = try await harness.createInvoice(lying, msat: 30_000, description: "lie")
+        #expect(try harness.lightning.cliResult("out", "pay", lyingInvoice).status != 0)
         try harness.lightning.waitUntil("the gateway to refund the lying receiver's contract") {
             let receives = try harness.gatewayCLI("list_payments")["receives"] as? [[String: Any]] ?? []
             return receives.contains { $0["contract_id"] as? String == lying.id.hex && $0["outcome"] as? String == "refunded" }
@@ -118,7 +106,7 @@ import Testing
         let (firstTry, firstContract) = try await alice.operations.pay(try SignedInvoice(retry), gateway: announcement)
         let firstAnswer = try await harness.post(
             GatewayAPI.pay,
-            GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(firstContract.canonicalBytes), invoice: retry),
+            harness.payRequest(firstContract, invoice: retry),
             as: GatewayAPI.PayResponse.self
         ).get()
         #expect(firstAnswer.cancellation != nil && firstAnswer.preimage == nil)
@@ -132,7 +120,7 @@ import Testing
         let (secondTry, retryContract) = try await alice.operations.pay(try SignedInvoice(retry), gateway: announcement)
         let secondAnswer = try await harness.post(
             GatewayAPI.pay,
-            GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(retryContract.canonicalBytes), invoice: retry),
+            harness.payRequest(retryContract, invoice: retry),
             as: GatewayAPI.PayResponse.self
         ).get()
         #expect(secondAnswer.preimage != nil)
@@ -152,7 +140,7 @@ import Testing
             "out", "holdinvoice", "amount_msat=60000", "label=held", "description=held", "cltv=18", "preimage=\(Hex.encode(secret.bytes))")
         let bolt11 = try #require(hold["bolt11"] as? String)
         let (payment, contract) = try await alice.operations.pay(try SignedInvoice(bolt11), gateway: announcement)
-        let request = GatewayAPI.PayRequest(federationId: harness.federationID, contract: Hex.encode(contract.canonicalBytes), invoice: bolt11)
+        let request = harness.payRequest(contract, invoice: bolt11)
         let first = Task { try? await harness.post(GatewayAPI.pay, request, as: GatewayAPI.PayResponse.self) }
         try harness.lightning.waitUntil("the outside node to hold the HTLC") {
             try harness.lightning.cli("out", "holdinvoicelookup", secret.paymentHash.hex)["state"] as? String == "ACCEPTED"
