@@ -120,7 +120,7 @@ let targets: [Target] = [
     .target(name: "FMBitcoin", dependencies: ["FMSecp256k1", crypto]),
     .target(name: "FMBitcoinRPC", dependencies: ["FMBitcoin", "FMCore", "FMNetwork", nio, nioPosix, nioHTTP1, nioConcurrency]),
     // Network-layer errors in words a person acts on (shared by the API client and the bitcoin RPC client).
-    .target(name: "FMNetwork", dependencies: [nio, nioPosix]),
+    .target(name: "FMNetwork", dependencies: [nio, nioPosix, nioHTTP1]),
     .target(
         name: "FMRegtest",
         dependencies: [
@@ -166,6 +166,11 @@ let targets: [Target] = [
         name: "fm-pegin",
         dependencies: [
             "FMCLI", "FMClient", "FMClientCore", "FMWalletClient", "FMBitcoin", "FMBitcoinRPC", "FMCore", argumentParser,
+        ]),
+    .executableTarget(
+        name: "fm-ln-pay",
+        dependencies: [
+            "FMCLI", "FMClient", "FMClientCore", "FMLightningClient", "FMLightningCommon", "FMBolt11", "FMCore", argumentParser,
         ]),
     .executableTarget(
         name: "fm-pegout",
@@ -229,7 +234,15 @@ let targets: [Target] = [
             "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
-    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting", "FMCore", "FMSetup"], exclude: ["dashboard"]),
+    .testTarget(
+        name: "FMToolsTests",
+        dependencies: [
+            "FMTesting", "FMCore", "FMSetup",
+            // GatewayTests: the user's and the receiver's clients run in the test process against the processes.
+            "FMClient", "FMClientCore", "FMLightningClient", "FMLightningCommon", "FMMintClient", "FMBolt11", "FMSecp256k1",
+            "FMCrypto", "FMEncoding",
+        ],
+        exclude: ["dashboard"]),
     .testTarget(name: "FMDashboardTests", dependencies: ["FMDashboard", "FMServerCore", "FMCore", "FMTesting"]),
     .testTarget(
         name: "FMWalletTests",
@@ -284,7 +297,7 @@ let lightningModuleTargets: [Target] = [
         name: "FMLightningClient",
         dependencies: [
             "FMLightningCommon", "FMClientCore", "FMMintClient", "FMBolt11", "FMCore", "FMCrypto", "FMDatabase", "FMEncoding",
-            "FMSecp256k1", grdb,
+            "FMSecp256k1", "FMNetwork", nio, grdb,
         ]),
     .testTarget(
         name: "FMLightningTests",
@@ -296,6 +309,20 @@ let lightningModuleTargets: [Target] = [
 ]
 // MARK: - end of Lightning part 2 block
 
+// MARK: - Lightning gateway (branch gateway): fm-gateway between federations and one Lightning node
+let gatewayTargets: [Target] = [
+    .target(
+        name: "FMGateway",
+        dependencies: [
+            "FMClient", "FMClientCore", "FMLightningClient", "FMLightningCommon", "FMLightningRPC", "FMMintClient", "FMMintCommon", "FMBolt11",
+            "FMCore", "FMCrypto", "FMDatabase", "FMEncoding", "FMSecp256k1", grdb, hummingbird, logging, nio, nioConcurrency,
+            serviceLifecycle,
+        ]),
+    .executableTarget(
+        name: "fm-gateway", dependencies: ["FMCLI", "FMGateway", "FMCore", "FMLightningCommon", argumentParser, logging]),
+]
+// MARK: - end of Lightning gateway block
+
 let package = Package(
     name: "fm",
     platforms: [.macOS(.v14)],
@@ -306,10 +333,12 @@ let package = Package(
         .executable(name: "fm-node", targets: ["fm-node"]),
         .executable(name: "fm-pegin", targets: ["fm-pegin"]),
         .executable(name: "fm-pegout", targets: ["fm-pegout"]),
+        .executable(name: "fm-ln-pay", targets: ["fm-ln-pay"]),
         .executable(name: "fm-bench", targets: ["fm-bench"]),
         .executable(name: "fm-regtest", targets: ["fm-regtest"]),
         .executable(name: "fm-ln-regtest", targets: ["fm-ln-regtest"]),  // Lightning regtest node (lnnode)
+        .executable(name: "fm-gateway", targets: ["fm-gateway"]),  // Lightning gateway (gateway)
     ],
     dependencies: dependencies,
-    targets: targets + lightningWireTargets + lightningNodeTargets + lightningModuleTargets
+    targets: targets + lightningWireTargets + lightningNodeTargets + lightningModuleTargets + gatewayTargets
 )

@@ -15,10 +15,11 @@ public import GRDB
 public struct LightningClientModule: ClientModule {
     public static let kind = LightningKind.kind
     public static let schema = SubsystemSchema(prefix: "ln", migrations: [])
-    public static let operationKinds: [OperationKind] = [LightningPay.kind]
+    public static let operationKinds: [OperationKind] = [LightningPay.kind, LightningReceive.kind]
 
     static let refundPurpose = "ln-refund"
     static let gatewayPurpose = "ln-gateway"
+    static let receivePurpose = "ln-receive"
 
     public let instance: ModuleInstanceID
     public let config: LightningClientConfig
@@ -35,6 +36,28 @@ public struct LightningClientModule: ClientModule {
 
     /// Contracts are not spendable e-cash: a refund or a claim turns them into notes of the mint module.
     public func balance(in db: Database) throws -> Amount { .zero }
+
+    /// Money in contracts (read in the balance's transaction): a payment's contract is outgoing from its funding
+    /// until its outcome (paid, or refunded: the refund's mint operation then reports the notes coming back); a
+    /// funded incoming contract is incoming until its claim's mint operation reports the notes itself.
+    public func inFlight(_ record: OperationRecord, in db: Database) throws -> InFlight? {
+        switch record.kind {
+        case LightningPay.kind:
+            let payment = try record.state.decode(LightningPay.self)
+            guard [.funding, .awaitingOutcome, .refunding].contains(payment.phase) else { return nil }
+            return InFlight(
+                operationId: record.id, kind: record.kind, direction: .outgoing, amountMsat: try payment.decodedContract().amount,
+                stage: payment.phase.rawValue)
+        case LightningReceive.kind:
+            let receive = try record.state.decode(LightningReceive.self)
+            guard receive.phase == .claiming else { return nil }
+            return InFlight(
+                operationId: record.id, kind: record.kind, direction: .incoming, amountMsat: try receive.decodedContract().amount,
+                stage: receive.phase.rawValue)
+        default:
+            return nil
+        }
+    }
 
     /// Payments need the mint module (refunds become notes): they are driven through ``LightningOperations``.
     public func resume(_ operation: OperationRecord) async throws -> OperationRecord {
@@ -57,19 +80,36 @@ public struct LightningClientModule: ClientModule {
     /// This client's key as a gateway: the claim key of the contracts it serves and the key of its announcements.
     public var gatewayKey: Keypair { context.secret.purpose(Self.gatewayPurpose).index(0).secp256k1Keypair() }
 
-    /// The federation's consensus time, agreed by t guardians.
+    /// The federation's consensus time, as a lower bound t guardians back: each guardian's answer moves every few
+    /// seconds, so t equal answers are often not to be had; the least of t answers is at most some honest guardian's
+    /// consensus time, which never decreases — safe for "the timelock has passed" and "the contract expired".
     public func consensusTime() async throws -> UInt64 {
-        try await api.consensus(
+        let answers = try await api.validAnswers(
             "\(Self.kind)/\(LightningAPI.consensusTime)", params: [String: String](), as: LightningAPI.ConsensusTimeResult.self
-        ).seconds
+        ) { _, _ in true }
+        return answers.values.map(\.seconds).sorted(by: >).dropFirst(api.threshold - 1).first ?? 0
     }
 
-    /// Contract `id`'s state, agreed by t guardians.
+    /// Contract `id`'s state, agreed by t guardians. A contract whose state is changing is seen differently by
+    /// guardians that have and have not processed the change yet: asked again for a while before giving up.
     public func contractState(_ id: ContractID) async throws -> LightningAPI.ContractResult {
-        try await api.consensus(
+        for _ in 1..<Self.agreementAttempts {
+            do {
+                return try await api.consensus(
+                    "\(Self.kind)/\(LightningAPI.contract)", params: LightningAPI.ContractParams(contractId: id),
+                    as: LightningAPI.ContractResult.self)
+            } catch {
+                guard error.isDisagreement else { throw error }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await api.consensus(
             "\(Self.kind)/\(LightningAPI.contract)", params: LightningAPI.ContractParams(contractId: id),
             as: LightningAPI.ContractResult.self)
     }
+
+    /// How often a query whose answer is changing is asked again (100 ms apart) before its disagreement is reported.
+    static let agreementAttempts = 50
 }
 
 /// A Lightning operation was resumed where the mint module is not at hand.
@@ -89,11 +129,17 @@ public enum LightningClientError: ReportableError, Equatable {
     case invalidCancellation
     case notAPayment(OperationID)
     case malformedAnswer(String)
+    case unknownGateway(String, matches: Int)
+    case gatewayMismatch(String)
+    case amountBelowFee(amount: Amount, fee: Amount)
+    case receiveFailed(String)
 
     public var category: FailureCategory {
         switch self {
-        case .invoiceWithoutAmount, .invoiceExpired, .feeTooHigh, .invalidCancellation, .notAPayment: .badInput
-        case .noGateway, .malformedAnswer: .failed
+        case .invoiceWithoutAmount, .invoiceExpired, .feeTooHigh, .invalidCancellation, .notAPayment, .unknownGateway,
+            .amountBelowFee:
+            .badInput
+        case .noGateway, .malformedAnswer, .gatewayMismatch, .receiveFailed: .failed
         }
     }
 
@@ -106,6 +152,10 @@ public enum LightningClientError: ReportableError, Equatable {
         case .invalidCancellation: "invalid_cancellation"
         case .notAPayment: "not_a_payment"
         case .malformedAnswer: "malformed_answer"
+        case .unknownGateway: "unknown_gateway"
+        case .gatewayMismatch: "gateway_mismatch"
+        case .amountBelowFee: "amount_below_fee"
+        case .receiveFailed: "receive_failed"
         }
     }
 
@@ -113,10 +163,11 @@ public enum LightningClientError: ReportableError, Equatable {
         switch self {
         case .invoiceWithoutAmount, .invoiceExpired: "invoice"
         case .feeTooHigh: "--max-fee"
-        case .noGateway: "--gateway"
+        case .noGateway, .unknownGateway, .gatewayMismatch: "--gateway"
         case .invalidCancellation: "cancellation"
         case .notAPayment: "operation_id"
-        case .malformedAnswer: nil
+        case .amountBelowFee: "amount"
+        case .malformedAnswer, .receiveFailed: nil
         }
     }
 
@@ -129,6 +180,19 @@ public enum LightningClientError: ReportableError, Equatable {
         case .invalidCancellation: "the cancellation is not the gateway's signature over this contract"
         case .notAPayment(let id): "operation \(id) is not a Lightning payment"
         case .malformedAnswer(let why): "the federation's answer is malformed: \(why)"
+        case .unknownGateway(let id, let matches):
+            matches == 0 ? "no announced gateway's key starts with \(id)" : "\(matches) gateways' keys start with \(id): give more digits"
+        case .gatewayMismatch(let url): "the gateway at \(url) does not serve this federation with its announced key"
+        case .amountBelowFee(let amount, let fee): "the amount \(amount) does not exceed the gateway's fee \(fee)"
+        case .receiveFailed(let why): "the receive failed: \(why)"
         }
+    }
+}
+
+extension FederationQueryError {
+    /// Guardians answered but not t alike (e.g. while the asked state is changing).
+    var isDisagreement: Bool {
+        if case .noAgreement = self { return true }
+        return false
     }
 }

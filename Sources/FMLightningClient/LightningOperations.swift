@@ -13,15 +13,27 @@ public struct LightningOperations: Sendable {
     public let ln: LightningClientModule
     public let mint: MintClientModule
     public let pollInterval: Duration
+    /// How the user's side reaches gateways (HTTP in the commands; an in-process gateway in tests).
+    public let gatewayConnection: any GatewayConnection
+    /// Local unix seconds (the gateway backoff; never a verdict on a contract, which is consensus time's).
+    let clock: @Sendable () -> UInt64
 
-    public init(ln: LightningClientModule, mint: MintClientModule, pollInterval: Duration = .milliseconds(500)) {
+    public init(
+        ln: LightningClientModule, mint: MintClientModule, pollInterval: Duration = .milliseconds(500),
+        gateway: any GatewayConnection = HTTPGatewayConnection(),
+        clock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
+    ) {
         self.ln = ln
         self.mint = mint
         self.pollInterval = pollInterval
+        self.gatewayConnection = gateway
+        self.clock = clock
     }
 
     var executor: OperationExecutor { ln.executor }
-    var environment: LightningPay.Environment { LightningPay.Environment(ln: ln, mint: mint, pollInterval: pollInterval) }
+    func environment(wait: Bool = true) -> LightningPay.Environment {
+        LightningPay.Environment(ln: ln, mint: mint, pollInterval: pollInterval, gateway: gatewayConnection, wait: wait, now: clock)
+    }
 
     // MARK: Gateways
 
@@ -75,12 +87,16 @@ public struct LightningOperations: Sendable {
         let contract = try OutgoingContract(
             paymentHash: paymentHash, amount: try amount.adding(fee), gatewayClaimKey: gateway.announcement.gatewayKey,
             userRefundKey: ln.refundKey(index: index).xOnlyPublicKey, timelock: timelock)
-        return (try await fund(contract, refundIndex: index, invoiceAmount: amount), contract)
+        let id = try await fund(
+            contract, refundIndex: index, invoiceAmount: amount, invoice: invoice.string, gatewayApiUrl: gateway.announcement.apiURL)
+        return (id, contract)
     }
 
     /// Funds `contract` with notes, records its payment operation (idempotent per contract) and drives the funding
     /// transaction until the federation accepted or refused it.
-    func fund(_ contract: OutgoingContract, refundIndex: UInt64, invoiceAmount: Amount) async throws -> OperationID {
+    func fund(
+        _ contract: OutgoingContract, refundIndex: UInt64, invoiceAmount: Amount, invoice: String, gatewayApiUrl: String
+    ) async throws -> OperationID {
         let id = LightningPay.operationID(for: contract)
         if try await executor.log.record(id) != nil { return id }
         let funding = LightningPay.fundingOperationID(for: contract)
@@ -90,7 +106,9 @@ public struct LightningOperations: Sendable {
         _ = try await mint.fund([output], operation: funding)
         try await executor.log.database.write { db in
             try OperationLog.insert(
-                LightningPay(contract: contract, refundIndex: refundIndex, fundingOperation: funding, invoiceAmount: invoiceAmount),
+                LightningPay(
+                    contract: contract, refundIndex: refundIndex, fundingOperation: funding, invoiceAmount: invoiceAmount,
+                    invoice: invoice, gatewayApiUrl: gatewayApiUrl),
                 id: id, in: db)
         }
         // Submit the funding now, so the contract is funded (or refused) before the gateway is asked to pay; the
@@ -99,11 +117,48 @@ public struct LightningOperations: Sendable {
         return id
     }
 
-    /// Drives payment `id` to its end: paid (with the preimage) or refunded.
+    /// Drives payment or receive `id` to its end: paid (with the preimage) or refunded; received or expired.
     public func await(_ id: OperationID) async throws -> OperationRecord {
+        try await drive(id, wait: true)
+    }
+
+    /// Drives operation `id`; without `wait` it stops where only waiting is left and returns the running record.
+    func drive(_ id: OperationID, wait: Bool) async throws -> OperationRecord {
         guard let record = try await executor.log.record(id) else { throw OperationError.unknown(id) }
-        guard record.kind == LightningPay.kind else { throw OperationError.unsupportedKind(record.kind) }
-        return try await executor.drive(LightningPay.self, id: id, environment: environment)
+        let environment = environment(wait: wait)
+        do {
+            switch record.kind {
+            case LightningPay.kind: return try await executor.drive(LightningPay.self, id: id, environment: environment)
+            case LightningReceive.kind: return try await executor.drive(LightningReceive.self, id: id, environment: environment)
+            default: throw OperationError.unsupportedKind(record.kind)
+            }
+        } catch is LightningStillWaiting {
+            guard let record = try await executor.log.record(id) else { throw OperationError.unknown(id) }
+            return record
+        }
+    }
+
+    /// Moves every unfinished Lightning operation on as far as it goes without waiting (what every fm-ln-pay command
+    /// does first): a due refund is started, a funded incoming contract claimed, an answer of the gateway recorded.
+    /// Returns each operation's record, or why it could not move now.
+    public func resumeAll() async throws -> [(id: OperationID, outcome: Result<OperationRecord, any Error>)] {
+        var outcomes: [(OperationID, Result<OperationRecord, any Error>)] = []
+        for record in try await executor.log.running() where LightningClientModule.operationKinds.contains(record.kind) {
+            do { outcomes.append((record.id, .success(try await drive(record.id, wait: false)))) }
+            catch { outcomes.append((record.id, .failure(error))) }
+        }
+        return outcomes
+    }
+
+    /// Operation `id`'s record as it stands.
+    public func status(_ id: OperationID) async throws -> OperationRecord {
+        guard let record = try await executor.log.record(id) else { throw OperationError.unknown(id) }
+        return record
+    }
+
+    /// The Lightning operations of this client, newest first.
+    public func list() async throws -> [OperationRecord] {
+        try await executor.log.list().filter { LightningClientModule.operationKinds.contains($0.kind) }
     }
 
     /// Records the gateway's cancellation of payment `id`'s contract, so that the next ``await(_:)`` refunds at once.

@@ -8,10 +8,14 @@ public import GRDB
 
 /// A payment of a Lightning invoice through a gateway, as a persisted state machine (docs/lightning.md, "Client").
 ///
-/// `funding` (notes in, the outgoing contract out: a mint operation) → `awaitingOutcome` (the gateway claims with
-/// the preimage: `paid`; or the gateway's cancellation arrives, or consensus time reaches the timelock: refund) →
-/// `refunding` → `awaitingRefund` → `refunded`. Every step is committed before the next, and a refund is started
-/// under an id derived from the payment's, so a client killed anywhere resumes and refunds without the user asking.
+/// `funding` (notes in, the outgoing contract out: a mint operation) → `awaitingOutcome`: the client asks the
+/// gateway's `pay` (``GatewayConnection``) and records its answer — a preimage (checked against the payment hash;
+/// the payment ends `paid` once the federation shows the claim) or a cancellation (checked against the gateway key;
+/// the refund starts at once). A gateway that does not answer is asked again with backoff; one that refuses or
+/// answers nonsense is not asked again. Whatever the gateway does, consensus time reaching the timelock starts the
+/// refund → `refunding` → `awaitingRefund` → `refunded`. Every step is committed before the next, and a refund is
+/// started under an id derived from the payment's, so a client killed anywhere resumes and refunds without the user
+/// asking.
 public struct LightningPay: OperationStateMachine {
     public static let kind: OperationKind = "ln-pay"
 
@@ -42,16 +46,35 @@ public struct LightningPay: OperationStateMachine {
     /// Refund attempts so far (each under its own derived operation id).
     public var refundAttempts: UInt64 = 0
     public var refundOperation: OperationID?
+    /// Hex of the preimage, once the gateway gave one that hashes to the payment hash or the federation shows the
+    /// gateway's claim.
     public var preimage: String?
     public var invoiceAmountMsat: UInt64
     public var failure: String?
+    /// The BOLT 11 invoice and the gateway's `api_url` (nil for a payment restored by recovery: it only refunds).
+    public var invoice: String?
+    public var gatewayApiUrl: String?
+    /// Calls to the gateway that got no answer so far, and the local time of the last (for the backoff).
+    public var gatewayAttempts: UInt64 = 0
+    public var lastGatewayAttempt: UInt64?
+    /// Why the gateway is not asked again (it refused, or answered something this client does not accept); the
+    /// refund then waits for the timelock.
+    public var gatewayError: String?
 
-    public init(contract: OutgoingContract, refundIndex: UInt64, fundingOperation: OperationID, invoiceAmount: Amount) {
+    public init(
+        contract: OutgoingContract, refundIndex: UInt64, fundingOperation: OperationID, invoiceAmount: Amount,
+        invoice: String? = nil, gatewayApiUrl: String? = nil
+    ) {
         self.contract = Hex.encode(contract.canonicalBytes)
         self.refundIndex = refundIndex
         self.fundingOperation = fundingOperation
         self.invoiceAmountMsat = invoiceAmount.msats
+        self.invoice = invoice
+        self.gatewayApiUrl = gatewayApiUrl
     }
+
+    /// Seconds before the gateway is asked again after `attempts` calls without an answer: 1, 2, 4 … 64.
+    static func gatewayBackoff(after attempts: UInt64) -> UInt64 { 1 << min(attempts, 6) }
 
     public func decodedContract() throws -> OutgoingContract {
         guard let raw = Hex.decode(contract) else { throw LightningClientError.malformedAnswer("stored contract is not hex") }
@@ -67,10 +90,14 @@ public struct LightningPay: OperationStateMachine {
                 "fee_msat": .unsigned(contractAmount >= invoiceAmountMsat ? contractAmount - invoiceAmountMsat : 0),
             ]))
         case .refunded:
-            return .succeeded(result: .object([
+            var result: [String: JSONValue] = [
                 "outcome": .string("refunded"), "refunded_msat": .unsigned(contractAmount),
                 "reason": .string(cancellation != nil ? "the gateway cancelled" : "the timelock expired"),
-            ]))
+            ]
+            if let gatewayError { result["gateway_error"] = .string(gatewayError) }
+            // The gateway revealed a valid preimage but never claimed: the invoice is paid and the money came back.
+            if let preimage { result["preimage"] = .string(preimage) }
+            return .succeeded(result: .object(result))
         case .failed: return .failed(reason: failure ?? "failed")
         default: return nil
         }
@@ -82,6 +109,14 @@ public struct LightningPay: OperationStateMachine {
         case claimed(preimage: String)
         case refundDue
         case notYet
+        /// The gateway answered with a preimage that hashes to the payment hash (the claim is awaited).
+        case gatewayPaid(preimage: String)
+        /// The gateway gave its valid cancellation signature: refund now.
+        case gatewayCancelled(signature: String)
+        /// The gateway did not answer; asked again after the backoff (`now` is the local time of the attempt).
+        case gatewayUnreachable(now: UInt64)
+        /// The gateway refused or answered something unacceptable: not asked again; refund at the timelock.
+        case gatewayGaveNoPayment(String)
         case refundStarted(OperationID)
         case refundDone
         case refundRejected
@@ -91,6 +126,10 @@ public struct LightningPay: OperationStateMachine {
         let ln: LightningClientModule
         let mint: MintClientModule
         let pollInterval: Duration
+        let gateway: any GatewayConnection
+        /// False to make one round of progress and stop where only waiting is left (``LightningStillWaiting``).
+        let wait: Bool
+        let now: @Sendable () -> UInt64
     }
 
     public func trigger(in environment: Environment) async throws -> Event {
@@ -102,12 +141,19 @@ public struct LightningPay: OperationStateMachine {
         case .awaitingOutcome:
             let state = try await environment.ln.contractState(contract.id)
             switch state.state {
-            case .claimed: return .claimed(preimage: state.preimage ?? "")
+            case .claimed:
+                // The federation checked it; checked here too (the payment's proof is what the user keeps).
+                guard let text = state.preimage, let preimage = Hex.decode(text).flatMap({ Preimage(bytes: $0) }),
+                    preimage.paymentHash == contract.paymentHash
+                else { throw LightningClientError.malformedAnswer("the claimed contract's preimage does not open its hash") }
+                return .claimed(preimage: text)
             case .refunded: return .refundDone
             case .funded: break
             }
             if cancellation != nil { return .refundDue }
             if try await environment.ln.consensusTime() >= contract.timelock { return .refundDue }
+            if let event = try await askGateway(contract, in: environment) { return event }
+            guard environment.wait else { throw LightningStillWaiting(operation: Self.operationID(for: contract)) }
             try await Task.sleep(for: environment.pollInterval)
             return .notYet
         case .refunding:
@@ -138,6 +184,15 @@ public struct LightningPay: OperationStateMachine {
             next.preimage = preimage
         case .refundDue: next.phase = .refunding
         case .notYet: break
+        case .gatewayPaid(let preimage):
+            next.preimage = preimage
+        case .gatewayCancelled(let signature):
+            next.cancellation = signature
+        case .gatewayUnreachable(let now):
+            next.gatewayAttempts += 1
+            next.lastGatewayAttempt = now
+        case .gatewayGaveNoPayment(let why):
+            next.gatewayError = why
         case .refundStarted(let id):
             next.refundOperation = id
             next.phase = .awaitingRefund
@@ -154,4 +209,42 @@ public struct LightningPay: OperationStateMachine {
         }
         return next
     }
+}
+
+extension LightningPay {
+    /// Asks the gateway to pay, unless it already answered, gave up, or was asked too recently; checks its answer.
+    /// Returns nil when there is nothing to ask now.
+    func askGateway(_ contract: OutgoingContract, in environment: Environment) async throws -> Event? {
+        guard preimage == nil, gatewayError == nil, let invoice, let gatewayApiUrl else { return nil }
+        let now = environment.now()
+        if let last = lastGatewayAttempt, now < last &+ Self.gatewayBackoff(after: gatewayAttempts) { return nil }
+        let request = GatewayAPI.PayRequest(
+            federationId: environment.ln.context.federation.federationId, contract: Hex.encode(contract.canonicalBytes),
+            invoice: invoice)
+        let answer: GatewayAPI.PayResponse
+        do { answer = try await environment.gateway.pay(request, apiURL: gatewayApiUrl) } catch {
+            return error.isTransient ? .gatewayUnreachable(now: now) : .gatewayGaveNoPayment(error.description)
+        }
+        switch (answer.preimage, answer.cancellation) {
+        case (let text?, nil):
+            guard let preimage = Hex.decode(text).flatMap({ Preimage(bytes: $0) }), preimage.paymentHash == contract.paymentHash else {
+                return .gatewayGaveNoPayment("the gateway's preimage does not hash to the payment hash")
+            }
+            return .gatewayPaid(preimage: Hex.encode(preimage.bytes))
+        case (nil, let text?):
+            guard let raw = Hex.decode(text), let signature = try? SchnorrSignature(rawRepresentation: raw),
+                contract.gatewayClaimKey.isValidSchnorrSignature(signature, for: contract.cancellationMessage)
+            else { return .gatewayGaveNoPayment("the gateway's cancellation is not its signature over this contract") }
+            return .gatewayCancelled(signature: Hex.encode(raw))
+        default:
+            return .gatewayGaveNoPayment("the gateway answered neither exactly a preimage nor a cancellation")
+        }
+    }
+}
+
+/// An operation driven without waiting (``LightningOperations/resumeAll()``) stopped where only waiting is left:
+/// it stays running and the next command resumes it.
+public struct LightningStillWaiting: Error, CustomStringConvertible {
+    public let operation: OperationID
+    public var description: String { "operation \(operation) waits for the federation, the gateway or its timelock" }
 }

@@ -55,7 +55,13 @@ public struct GatewayAnnouncement: Hashable, Sendable, CanonicalCodable {
 
     /// The gateway's fee for forwarding `amount`: base + ⌈amount · ppm / 10^6⌉, checked.
     public func fee(for amount: Amount) throws(AmountError) -> Amount {
+        try Self.fee(for: amount, baseFee: baseFee, feePartsPerMillion: feePartsPerMillion)
+    }
+
+    /// base + ⌈amount · ppm / 10^6⌉, checked (the gateway computes its fee with the same formula before announcing).
+    public static func fee(for amount: Amount, baseFee: Amount, feePartsPerMillion: UInt64) throws(AmountError) -> Amount {
         // ppm ≤ 10^5 < 10^6, so the quotient is below `amount` and fits; the rounding step cannot overflow either.
+        let feePartsPerMillion = min(feePartsPerMillion, LightningBounds.maxFeePartsPerMillion)
         let product = amount.msats.multipliedFullWidth(by: feePartsPerMillion)
         let (quotient, remainder) = UInt64(1_000_000).dividingFullWidth(product)
         return try baseFee.adding(Amount(msats: quotient + (remainder > 0 ? 1 : 0)))

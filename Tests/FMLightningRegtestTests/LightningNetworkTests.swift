@@ -208,6 +208,44 @@ import Testing
         #expect(try network.cli("c", "holdinvoicelookup", hash)["state"] as? String == "SETTLED")
     }
 
+    /// holdinvoice v5: C holds HTLCs for a payment hash whose preimage it does not know; settling needs the preimage
+    /// (missing or wrong: refused, the HTLC stays held), the right one fulfils A's payment.
+    @Test func holdInvoiceByPaymentHashSettlesWithTheGivenPreimage() async throws {
+        let network = try Self.network()
+        let preimage = String(repeating: "5a", count: 32)
+        let hash = Self.sha256Hex(preimage)
+        let carol = try LightningRPCClient(socketPath: network.nodes["c"]!.directory + "/lightning-rpc")
+        let hold = try await carol.call(
+            HoldinvoiceRequest(amount_msat: 30_000, label: nil, description: "by hash", cltv: 18, payment_hash: hash))
+        #expect(hold.payment_hash == hash)
+        #expect(try network.cliError("c", "holdinvoice", "amount_msat=1000", "description=x", "cltv=18",
+                                      "payment_hash=\(hash)", "preimage=\(preimage)").code == -32602)
+        try network.waitUntil("A to know a route to C") {
+            let invoice = try Self.invoice(network, "c", msat: 1000, label: "probe-\(UUID().uuidString)")
+            return try network.cliResult("a", "pay", invoice["bolt11"] as? String ?? "").status == 0
+        }
+        let output = network.root.appendingPathComponent("pay-hash.out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let pay = Process()
+        pay.executableURL = ToolRunner.binDirectory.appendingPathComponent("fm-ln-regtest")
+        pay.arguments = ["cli", "--lightning-dir", network.nodes["a"]!.directory, "pay", hold.bolt11]
+        pay.standardOutput = try FileHandle(forWritingTo: output)
+        pay.standardError = FileHandle.nullDevice
+        try pay.run()
+        try network.waitUntil("C to hold the HTLC") {
+            try network.cli("c", "holdinvoicelookup", hash)["state"] as? String == "ACCEPTED"
+        }
+        #expect(try network.cliError("c", "holdinvoicesettle", hash).message.contains("preimage"))
+        #expect(try network.cliError("c", "holdinvoicesettle", hash, String(repeating: "00", count: 32)).code == -32602)
+        #expect(try network.cli("c", "holdinvoicelookup", hash)["state"] as? String == "ACCEPTED")
+        #expect(try await carol.call(HoldinvoicesettleRequest(payment_hash: hash, preimage: preimage)).state == .SETTLED)
+        await carol.close()
+        try network.waitUntil("A's pay to return") { !pay.isRunning }
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
+        #expect(result?["payment_preimage"] as? String == preimage)
+        try network.waitUntil("every HTLC to resolve") { try network.checkInvariant() }
+    }
+
     static func sha256Hex(_ hex: String) -> String {
         var bytes: [UInt8] = []
         var index = hex.startIndex

@@ -17,47 +17,15 @@ import Testing
 /// funded contract again.
 @Suite(.serialized) struct LightningClientTests {
     @Test(.timeLimit(.minutes(2))) func payThroughAGatewayAndRefundACancelledPayment() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-ln-client-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let ports = try await LoopbackPorts.reserve(8)
-        let configs = try TestingDealer.generateForTesting(
-            ports: (0..<4).map { (p2p: ports[2 * $0], api: ports[2 * $0 + 1]) }, devMode: true,
-            mintParameters: .object(["max_exponent": .unsigned(20)]))
-        let nodes = try configs.map { guardian in
-            try GuardianNode(
-                configs: guardian,
-                databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
-                tuneConsensus: {
-                    $0.iterationTimeout = .seconds(2)
-                    $0.idleProposalDelay = .milliseconds(20)
-                    $0.retransmitInterval = .milliseconds(300)
-                })
-        }
-        let apiServers = nodes.map { $0.makeAPIServer() }
-        let tasks = nodes.map { node in Task { try await node.run() } }
-        let apiTasks = apiServers.map { server in Task { try await server.run() } }
-        defer {
-            for node in nodes { node.shutdown() }
-            for task in apiTasks { task.cancel() }
-            _ = tasks
-        }
-        for server in apiServers { _ = try await server.listeningPort() }
-        let invite = InviteCode(federationId: nodes[0].federationID, peer: PeerID(0), apiUrl: configs[0].consensus.peers[0].apiUrl)
-
-        func join(_ name: String) async throws -> (FederationClient, LightningOperations) {
-            let client = try await FederationClient.join(
-                invite: invite, directory: ClientDirectory(path: directory.appendingPathComponent(name).path),
-                modules: ClientModules.all)
-            let mint = try #require(client.module(MintClientModule.self))
-            let ln = try #require(client.module(LightningClientModule.self))
-            let issue = try await mint.devIssue(Amount(msats: 200_000))
-            let issued = try await mint.await(issue)
-            #expect(issued.status == OperationStatus.succeeded)
-            return (client, LightningOperations(ln: ln, mint: mint, pollInterval: .milliseconds(100)))
-        }
-        let (userClient, user) = try await join("alice")
-        let (gatewayClient, gateway) = try await join("gateway")
+        let federation = try await LoopbackLightningFederation()
+        defer { federation.stop() }
+        let directory = federation.directory
+        let invite = federation.invite
+        let nodes = federation.nodes
+        try await federation.join("alice")
+        try await federation.join("gateway")
+        let (userClient, user) = try federation.open("alice")
+        let (gatewayClient, gateway) = try federation.open("gateway")
 
         // The gateway announces itself; the user lists it (signatures checked client-side).
         let announced = try await gateway.announce(

@@ -49,13 +49,14 @@ extension LightningNode {
 
     static var unixNow: UInt64 { UInt64(Date().timeIntervalSince1970) }
 
-    /// `invoice` and `holdinvoice`: the preimage is generated unless given.
+    /// `invoice` and `holdinvoice`: the preimage is generated unless given. A hold invoice may instead be made for a
+    /// payment hash alone (holdinvoice v5's `payment_hash`): its preimage comes with `holdinvoicesettle`.
     func createInvoice(
         amountMsat: UInt64?, label: String, description: String, expiry: UInt64, preimage givenPreimage: [UInt8]?,
-        hold: Bool, cltv: UInt64?
+        paymentHash givenHash: [UInt8]? = nil, hold: Bool, cltv: UInt64?
     ) throws(RPCError) -> InvoiceRecord {
-        let preimage = givenPreimage ?? Self.randomBytes(32)
-        let paymentHash = sha256(preimage)
+        let preimage = givenHash == nil ? (givenPreimage ?? Self.randomBytes(32)) : nil
+        let paymentHash = givenHash ?? sha256(preimage!)
         let secret = Self.randomBytes(32)
         let now = Self.unixNow
         let minFinal = cltv ?? Invoice.defaultMinFinalCLTVExpiryDelta
@@ -159,10 +160,16 @@ extension LightningNode {
             arguments: [payIndex, try amount.storedInteger("amount_received_msat"), now(), preimage, label])
     }
 
-    /// `holdinvoicesettle`: the held HTLCs of the invoice are fulfilled with its preimage.
-    func settleHold(paymentHash: [UInt8]) async throws(RPCError) {
+    /// `holdinvoicesettle`: the held HTLCs of the invoice are fulfilled with its preimage — the stored one, or for an
+    /// invoice made by payment hash the `preimage` given here, which must hash to it.
+    func settleHold(paymentHash: [UInt8], preimage given: [UInt8]?) async throws(RPCError) {
+        if let given, sha256(given) != paymentHash {
+            throw RPCError(RPCError.invalidParams, "preimage does not match the payment_hash")
+        }
         let peers = try holdTransition(paymentHash: paymentHash, from: ["accepted"]) { db, invoice, held in
-            guard let preimage = invoice.preimage else { throw NodeError.corrupt("hold invoice without preimage") }
+            guard let preimage = invoice.preimage ?? given else {
+                throw RPCError(RPCError.invalidParams, "missing required parameter: preimage (the invoice was made by payment_hash)")
+            }
             for htlc in held { try Self.fulfillIncoming(db, htlc, preimage: preimage) }
             let total = try held.reduce(UInt64(0)) { try checkedAdd($0, $1.amountMsat) }
             try Self.markPaid(db, label: invoice.label, amount: total, preimage: preimage)

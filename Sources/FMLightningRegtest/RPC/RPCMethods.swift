@@ -30,8 +30,9 @@ public final class LightningRPCMethods: Sendable {
         "listpays": ["bolt11", "payment_hash", "status"],
         "decode": ["string"],
         // daywalker90/holdinvoice: holdinvoice takes invoice's parameters (cltv required); the others a payment hash.
-        "holdinvoice": ["amount_msat", "label", "description", "expiry", "fallbacks", "preimage", "cltv", "deschashonly"],
-        "holdinvoicelookup": ["payment_hash"], "holdinvoicesettle": ["payment_hash"], "holdinvoicecancel": ["payment_hash"],
+        // v5 adds holdinvoice's payment_hash (the preimage then comes with holdinvoicesettle) and makes label optional.
+        "holdinvoice": ["amount_msat", "label", "description", "expiry", "fallbacks", "preimage", "cltv", "deschashonly", "payment_hash"],
+        "holdinvoicelookup": ["payment_hash"], "holdinvoicesettle": ["payment_hash", "preimage"], "holdinvoicecancel": ["payment_hash"],
     ]
 
     /// One request in, one reply out (both JSON-RPC 2.0 objects as bytes).
@@ -103,7 +104,7 @@ public final class LightningRPCMethods: Sendable {
             case "decode": return try Self.decodeJSON(try params.required("string"))
             case "holdinvoicelookup": return try await holdLookup(try requiredHash(params, "payment_hash"))
             case "holdinvoicesettle":
-                try await node.settleHold(paymentHash: try requiredHash(params, "payment_hash"))
+                try await node.settleHold(paymentHash: try requiredHash(params, "payment_hash"), preimage: try params.hash("preimage"))
                 return .object(["state": .string("SETTLED")])
             case "holdinvoicecancel":
                 try await node.cancelHold(paymentHash: try requiredHash(params, "payment_hash"))
@@ -164,9 +165,15 @@ public final class LightningRPCMethods: Sendable {
         let cltv = try params.unsigned("cltv")
         if let cltv, cltv == 0 || cltv > 2016 { throw RPCError.invalid("cltv", "between 1 and 2016 blocks") }
         if hold, cltv == nil { throw RPCError(RPCError.invalidParams, "missing required parameter: cltv") }
+        let paymentHash = hold ? try params.hash("payment_hash") : nil
+        let preimage = try params.hash("preimage")
+        if paymentHash != nil, preimage != nil { throw RPCError.invalid("payment_hash", "absent when a preimage is given") }
+        // holdinvoice v5 has no label: one derived from the hash keeps labels unique.
+        let label = try params.string("label") ?? (hold ? paymentHash.map { "holdinvoice-" + Hex.encode($0) } : nil)
+        guard let label else { throw RPCError(RPCError.invalidParams, "missing required parameter: label") }
         let record = try await node.createInvoice(
-            amountMsat: amount, label: try params.required("label"), description: description, expiry: expiry,
-            preimage: try params.hash("preimage"), hold: hold, cltv: cltv)
+            amountMsat: amount, label: label, description: description, expiry: expiry, preimage: preimage,
+            paymentHash: paymentHash, hold: hold, cltv: cltv)
         return .object([
             "bolt11": .string(record.bolt11), "payment_hash": .string(Hex.encode(record.paymentHash)),
             "payment_secret": .string(Hex.encode(record.paymentSecret)), "expires_at": .unsigned(record.expiresAt),

@@ -3,19 +3,19 @@ import NIOHTTP1
 import NIOPosix
 
 /// The reply to one HTTP request.
-struct HTTPReply: Sendable {
-    var status: Int
-    var body: [UInt8]
+public struct HTTPReply: Sendable {
+    public var status: Int
+    public var body: [UInt8]
 }
 
-/// A minimal HTTP/1.1 client for JSON-RPC: one connection per request, `Connection: close`,
+/// A minimal HTTP/1.1 client for JSON bodies (bitcoind's JSON-RPC, a gateway's API): one connection per request, `Connection: close`,
 /// whole body buffered (replies are bounded by ``maximumBodySize``).
-enum HTTPPost {
-    static let maximumBodySize = 64 << 20
+public enum HTTPPost {
+    public static let maximumBodySize = 64 << 20
 
     /// POSTs `body` to `host:port` `path` with the given headers.
     /// - Throws: NIO or `HTTPPostError` errors; the caller maps them to transport errors.
-    static func send(
+    public static func send(
         host: String, port: Int, path: String, headers: [(String, String)], body: [UInt8],
         timeout: TimeAmount
     ) async throws -> HTTPReply {
@@ -77,13 +77,13 @@ enum HTTPPost {
     }
 }
 
-enum HTTPPostError: Error, CustomStringConvertible {
+public enum HTTPPostError: Error, CustomStringConvertible {
     case timedOut(seconds: Int)
     case bodyTooLarge
     case noResponseHead
     case connectionClosedEarly
 
-    var description: String {
+    public var description: String {
         switch self {
         case .timedOut(let seconds): return "no reply within \(seconds) s"
         case .bodyTooLarge: return "reply larger than \(HTTPPost.maximumBodySize) bytes"
