@@ -47,6 +47,7 @@ extension GuardianNode {
                 return page
             },
             prometheus: prometheus,
+            beforeMetrics: { [self] in refreshPeerMetrics() },
             logger: logger)
     }
 }
