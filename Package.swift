@@ -78,7 +78,7 @@ let targets: [Target] = [
             "FMCore", nio, nioPosix, nioSSL, .product(name: "NIOTLS", package: "swift-nio"), nioConcurrency, x509, asn1,
             crypto, deque, logging,
         ]),
-    .target(name: "FMDatabase", dependencies: ["FMCore", grdb, .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+    .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
     .target(
         name: "FMDKG",
         dependencies: [

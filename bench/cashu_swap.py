@@ -6,9 +6,9 @@ wallet library as a wallet does it: new secrets and blinding factors, POST /v1/s
 signatures (DLEQ), store the new proofs, mark the old ones spent. Each wallet re-swaps its own 7 proofs, so the
 shape stays 7-in/7-out.
 
-  cashu_swap.py MINT_URL WORKDIR --sequential N --tasks 4,8 --per-task K
+  cashu_swap.py MINT_URL WORKDIR OUT --sequential N --tasks 4,8 --per-task K
 
-Prints one JSON object: sequential latencies (p50, p99, mean, ms), and per task count: swaps, seconds,
+Writes one JSON object to OUT (the cashu library prints to stdout itself): sequential latencies (p50, p99, mean, ms), and per task count: swaps, seconds,
 swaps/s and blind signatures/s.
 """
 import argparse
@@ -58,6 +58,7 @@ async def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
     parser.add_argument("workdir")
+    parser.add_argument("out")
     parser.add_argument("--sequential", type=int, default=50)
     parser.add_argument("--tasks", default="4,8")
     parser.add_argument("--per-task", type=int, default=10)
@@ -95,7 +96,8 @@ async def main(argv):
             "tasks": tasks, "swaps": len(latencies), "seconds": seconds, "swaps_per_s": len(latencies) / seconds,
             "blind_signatures_per_s": len(latencies) * len(AMOUNTS) / seconds,
             "p50_ms": statistics.median(latencies)})
-    print(json.dumps(result))
+    with open(args.out, "w") as f:
+        json.dump(result, f)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,11 @@ struct PerformancePanel {
     var now: Date
 
     func render() -> String {
-        let start = now.addingTimeInterval(-Self.window)
+        // The last 10 minutes, or since the first block kept if later (at least a minute): a guardian that just
+        // started shows its first minutes across the whole width.
+        let first = blocks.first { now.timeIntervalSince($0.appliedAt) <= Self.window }?.appliedAt ?? now
+        let span = min(Self.window, max(60, (now.timeIntervalSince(first) / Self.bucket).rounded(.up) * Self.bucket))
+        let start = now.addingTimeInterval(-span)
         let shown = blocks.filter { $0.appliedAt >= start }
         let lastMinute = shown.filter { now.timeIntervalSince($0.appliedAt) <= 60 }
         let transactions = lastMinute.reduce(UInt64(0)) { $0 + $1.acceptedTransactions }
@@ -32,7 +36,7 @@ struct PerformancePanel {
         ])
         func seconds(_ date: Date) -> Double { date.timeIntervalSince(start) }
         out += SVGChart(
-            id: "chart-latency", title: "Latency, last 10 min (ms): block interval and a transaction's submit → accepted",
+            id: "chart-latency", title: "Latency (ms), \(Self.minutes(span)): block interval and a transaction's submit → accepted",
             unit: "ms",
             series: [
                 .init(label: "block interval", cssClass: "interval", points: shown.compactMap { block in
@@ -42,9 +46,9 @@ struct PerformancePanel {
                     block.latencies.map { (seconds(block.appliedAt), Double(Self.micros($0)) / 1000) }
                 }),
             ],
-            span: Self.window
+            span: span
         ).render()
-        let buckets = Int(Self.window / Self.bucket)
+        let buckets = Int(span / Self.bucket)
         var perBucket = [(transactions: UInt64, blocks: UInt64)](repeating: (0, 0), count: buckets)
         for block in shown {
             let index = min(buckets - 1, max(0, Int(seconds(block.appliedAt) / Self.bucket)))
@@ -56,14 +60,18 @@ struct PerformancePanel {
             perBucket.enumerated().map { (Double($0.offset + 1) * Self.bucket, Double(value($0.element)) * perMinute) }
         }
         out += SVGChart(
-            id: "chart-throughput", title: "Throughput, last 10 min (per minute, in 10 s steps)", unit: "/min",
+            id: "chart-throughput", title: "Throughput per minute, \(Self.minutes(span)), in 10 s steps", unit: "/min",
             series: [
                 .init(label: "transactions accepted", cssClass: "transactions", points: series { $0.transactions }),
                 .init(label: "blocks applied", cssClass: "blocks", points: series { $0.blocks }),
             ],
-            span: Self.window
+            span: span
         ).render()
         return out + "</section>"
+    }
+
+    static func minutes(_ seconds: TimeInterval) -> String {
+        seconds < 120 ? "last \(Int(seconds)) s" : "last \(Int(seconds / 60)) min"
     }
 
     static func median(_ values: [Duration]) -> Duration? {

@@ -1,6 +1,5 @@
 import Foundation
 public import GRDB
-import GRDBSQLite
 
 #if canImport(Glibc)
 import Glibc
@@ -31,9 +30,9 @@ public final class SQLiteDatabase: Sendable {
             guard prefixes.insert(schema.prefix).inserted else { throw .duplicatePrefix(schema.prefix) }
         }
         try Self.restrictToOwner(path)
+        Self.prepareEmptyWAL(path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in Self.keepWALFile(db) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB sets NORMAL on the writer connection when it enables WAL; only the writer's setting matters.
@@ -61,14 +60,20 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// Keeps the `-wal` file when the last connection closes (SQLite deletes it by default). Opening a pool whose
-    /// WAL file is missing or empty makes GRDB write a dummy table to create one, and that write costs fsyncs at
-    /// commit and again at the checkpoint on close: ~4 fsyncs, 80 ms and more on a disk, for a command that only
-    /// reads (`fm-mint balance --offline`, docs/benchmarks/cli-start.md). With the file kept, a read-only run
-    /// writes nothing. The kept file holds no data after the closing checkpoint.
-    private static func keepWALFile(_ db: Database) {
-        var persist: Int32 = 1
-        _ = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+    /// Before opening an existing database whose `-wal` file is gone (SQLite deletes it when the last connection
+    /// closes), creates that file with 32 zero bytes: no valid WAL header, so SQLite reads it as an empty log (the
+    /// first write puts a real header). Without it, GRDB's pool writes a dummy table to make the file exist, and
+    /// that write costs fsyncs at its commit and again at the checkpoint on close (~4 fsyncs, tens of ms on a disk)
+    /// for a command that only reads (`fm-mint balance --offline`, docs/benchmarks/cli-start.md). Never touches an
+    /// existing `-wal` file (`O_EXCL`); a new database is left to SQLite.
+    private static func prepareEmptyWAL(_ path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > 0 else { return }
+        let fd = open(path + "-wal", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let zeros = [UInt8](repeating: 0, count: 32)
+        _ = zeros.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
     }
 
     private func migrate(_ schemas: [SubsystemSchema]) throws(DatabaseSetupError) {
