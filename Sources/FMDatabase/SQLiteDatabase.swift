@@ -3,8 +3,10 @@ public import GRDB
 
 #if canImport(Glibc)
 import Glibc
+private let posixWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+private let posixWrite = Darwin.write
 #endif
 
 /// A guardian's (or client's) SQLite database: one file, WAL mode, shared by subsystems that each own a table prefix.
@@ -72,7 +74,7 @@ public final class SQLiteDatabase: Sendable {
         let fd = open(path + "-wal", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let zeros = [UInt8](repeating: 0, count: 32)
-        _ = zeros.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        _ = zeros.withUnsafeBytes { bytes in posixWrite(fd, bytes.baseAddress, bytes.count) }
         close(fd)
     }
 
