@@ -74,7 +74,10 @@ let targets: [Target] = [
     .target(name: "FMConsensusSimulation", dependencies: ["FMConsensus", "FMCore", crypto]),
     .target(
         name: "FMPeerNetwork",
-        dependencies: ["FMCore", nio, nioPosix, nioSSL, nioConcurrency, x509, asn1, crypto, deque, logging]),
+        dependencies: [
+            "FMCore", nio, nioPosix, nioSSL, .product(name: "NIOTLS", package: "swift-nio"), nioConcurrency, x509, asn1,
+            crypto, deque, logging,
+        ]),
     .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
     .target(
         name: "FMDKG",

@@ -73,6 +73,10 @@ enum DashboardAssets {
         .legend { display: inline-flex; gap: 1rem; list-style: none; padding: 0 0 0 1rem; margin: 0; }
         .legend li::before { content: "— "; font-weight: 700; } .legend .assets::before, .legend .height::before { color: var(--accent); }
         .legend .liabilities::before { color: #6b4fbb; } .legend .net::before { color: #0b63b5; }
+        svg .interval, svg .transactions { stroke: #b35900; } svg .latency, svg .blocks { stroke: #0b63b5; }
+        svg .latency { stroke-dasharray: 3 3; }
+        .legend .interval::before, .legend .transactions::before { color: #b35900; }
+        .legend .latency::before, .legend .blocks::before { color: #0b63b5; }
         body.stale main { opacity: .55; } body.stale #connection { color: var(--bad); font-weight: 700; }
         footer { max-width: 70rem; margin: 0 auto; padding: 0 1rem 1rem; }
         #login { max-width: 24rem; } #login form { display: grid; gap: .5rem; }

@@ -20,7 +20,7 @@ public struct DashboardLogRecord: Sendable {
 /// The dashboard's pages. Each renders its live part (the `<main>` content) from a snapshot; ``DashboardLayout``
 /// wraps it in the page chrome, and the live updates send the same fragment again every second.
 enum DashboardPage: String, CaseIterable, Sendable {
-    case overview, audit, ecash, bitcoin, logs
+    case overview, audit, ecash, bitcoin, lightning, logs
 
     var path: String { self == .overview ? "/" : "/\(rawValue)" }
 
@@ -30,6 +30,7 @@ enum DashboardPage: String, CaseIterable, Sendable {
         case .audit: "Audit"
         case .ecash: "E-cash"
         case .bitcoin: "Bitcoin"
+        case .lightning: "Lightning"
         case .logs: "Logs"
         }
     }
@@ -39,6 +40,7 @@ enum DashboardPage: String, CaseIterable, Sendable {
         switch self {
         case .ecash: "mint"
         case .bitcoin: "wallet"
+        case .lightning: "ln"
         default: nil
         }
     }
@@ -55,7 +57,7 @@ enum DashboardPage: String, CaseIterable, Sendable {
         let body: String = switch self {
         case .overview: OverviewPage.render(input)
         case .audit: AuditPage.render(input)
-        case .ecash, .bitcoin: ModulePage.render(input, kind: moduleKind ?? "", page: self)
+        case .ecash, .bitcoin, .lightning: ModulePage.render(input, kind: moduleKind ?? "", page: self)
         case .logs: LogsPage.render(input)
         }
         let updated = "<p class=\"updated\">Read from the guardian \(Format.time(input.snapshot.takenAt, now: input.now)) "

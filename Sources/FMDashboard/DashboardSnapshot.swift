@@ -16,8 +16,10 @@ struct DashboardSnapshot: Sendable {
         var framesSent: UInt64
         var framesReceived: UInt64
         var outboundQueued: Int
-        /// When a frame from this peer last arrived (as far as the sampler saw: within one sample interval).
-        var lastReceived: Date?
+        /// The link's last ping round trip and the age of its last frame, as `status` reports them
+        /// (``GuardianNode/peerStatuses()``).
+        var roundTripMicros: UInt64?
+        var lastMessageAgeMillis: UInt64?
     }
 
     struct ModuleView: Sendable {
@@ -33,6 +35,8 @@ struct DashboardSnapshot: Sendable {
     var audit: Result<AuditReport, DashboardReadError>
     var peers: [PeerView]
     var modules: [ModuleView]
+    /// The guardian's recently applied blocks, timed (``GuardianActivity``): the latency and throughput graphs.
+    var blocks: [GuardianActivity.AppliedBlock] = []
 
     /// Peers (not this guardian) whose link is down.
     var unreachablePeers: [PeerView] { peers.filter { !$0.isSelf && !$0.isConnected } }

@@ -12,8 +12,6 @@ final class GuardianSampler: Sendable {
     private struct State {
         var latest: DashboardSnapshot?
         var history = DashboardHistory()
-        /// Per peer: frames received at the last sample, and when that count last changed.
-        var lastFrames: [PeerID: (count: UInt64, changed: Date?)] = [:]
     }
 
     let node: GuardianNode
@@ -42,26 +40,22 @@ final class GuardianSampler: Sendable {
         }
         let modules = await moduleReports()
         let links = node.network.statistics().peers
+        // The link figures `status` reported, or read the same way when the status could not be read.
+        let linkStatus = (try? status.get().peers) ?? node.peerStatuses()
+        let peers = linkStatus.map { peer in
+            let link = links[peer.peerId]
+            return DashboardSnapshot.PeerView(
+                peerId: peer.peerId, name: peer.name, apiUrl: peer.apiUrl, isSelf: peer.peerId == node.peerID,
+                isConnected: peer.connected ?? false, connections: link?.connectionsEstablished ?? 0,
+                framesSent: link?.framesSent ?? 0, framesReceived: link?.framesReceived ?? 0,
+                outboundQueued: link?.outboundQueued ?? 0, roundTripMicros: peer.roundTripMicros,
+                lastMessageAgeMillis: peer.lastMessageAgeMillis)
+        }
+        let blocks = node.activity.recentBlocks
         let snapshot = state.withLockedValue { state in
-            let peers = node.configs.consensus.peers.map { peer in
-                let link = links[peer.peerId]
-                var lastReceived: Date?
-                if let link {
-                    let previous = state.lastFrames[peer.peerId]
-                    let changed = previous.map { $0.count != link.framesReceived } ?? true
-                    let when = changed && link.framesReceived > 0 ? now : previous?.changed ?? nil
-                    state.lastFrames[peer.peerId] = (link.framesReceived, when)
-                    lastReceived = when
-                }
-                return DashboardSnapshot.PeerView(
-                    peerId: peer.peerId, name: peer.name, apiUrl: peer.apiUrl, isSelf: peer.peerId == node.peerID,
-                    isConnected: link?.isConnected ?? false, connections: link?.connectionsEstablished ?? 0,
-                    framesSent: link?.framesSent ?? 0, framesReceived: link?.framesReceived ?? 0,
-                    outboundQueued: link?.outboundQueued ?? 0, lastReceived: lastReceived)
-            }
             let snapshot = DashboardSnapshot(
                 takenAt: now, threshold: node.configs.consensus.threshold, devMode: node.configs.consensus.devMode,
-                status: status, audit: audit, peers: peers, modules: modules)
+                status: status, audit: audit, peers: peers, modules: modules, blocks: blocks)
             state.latest = snapshot
             if case .success(let audit) = audit, case .success(let status) = status {
                 state.history.append(DashboardSample(

@@ -62,8 +62,10 @@ enum Format {
         return out
     }
 
+    /// `seconds` ago, or for a negative value, in the future ("in 5 min").
     static func relative(_ seconds: Double) -> String {
-        switch seconds {
+        if seconds <= -1 { return "in " + relative(-seconds).replacingOccurrences(of: " ago", with: "") }
+        return switch seconds {
         case ..<1: "just now"
         case ..<90: "\(Int(seconds)) s ago"
         case ..<5400: "\(Int(seconds / 60)) min ago"
@@ -76,6 +78,16 @@ enum Format {
     static func time(_ date: Date, now: Date) -> String {
         let iso = iso8601(date)
         return "<time datetime=\"\(iso)\" title=\"\(iso)\">\(HTML.escape(relative(now.timeIntervalSince(date))))</time>"
+    }
+
+    /// A duration in milliseconds, to three significant figures or whole ms ("0.412 ms", "37.2 ms", "1 204 ms").
+    static func milliseconds(micros: UInt64) -> String {
+        switch micros {
+        case ..<1_000: String(format: "%.3f ms", Double(micros) / 1000)
+        case ..<10_000: String(format: "%.2f ms", Double(micros) / 1000)
+        case ..<100_000: String(format: "%.1f ms", Double(micros) / 1000)
+        default: "\(grouped(micros / 1000)) ms"
+        }
     }
 
     static func iso8601(_ date: Date) -> String {

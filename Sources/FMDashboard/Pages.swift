@@ -48,22 +48,31 @@ enum OverviewPage {
         }
         out += "<section aria-labelledby=\"h-peers\"><h2 id=\"h-peers\">Guardians</h2>" + HTML.table(
             caption: "Peer links as this guardian sees them",
-            columns: ["Guardian", "Name", "State", "Last message", "Frames sent / received", "Connections", "Queued"],
+            columns: ["Guardian", "Name", "State", "Round trip", "Last message", "Frames sent / received", "Connections", "Queued"],
             rows: snapshot.peers.map { peer in
+                let id = "peer-\(peer.peerId.rawValue)"
                 let state = peer.isSelf ? "self" : peer.isConnected ? "up" : "down"
                 let stateText = peer.isSelf ? "this guardian" : peer.isConnected ? "connected" : "DOWN"
-                let last = peer.isSelf ? "—" : peer.lastReceived.map { Format.time($0, now: input.now) } ?? "never"
+                let roundTrip = peer.isSelf ? "—" : HTML.figure(
+                    "\(id)-rtt", value: peer.roundTripMicros.map { "\($0)" } ?? "",
+                    text: peer.roundTripMicros.map { Format.milliseconds(micros: $0) } ?? "not measured")
+                // The age as `status` reported it at the read, shown as a time (the page is re-rendered each second).
+                let last = peer.isSelf ? "—" : peer.lastMessageAgeMillis.map { age in
+                    "<span id=\"\(id)-age\" data-value=\"\(age)\">"
+                        + Format.time(snapshot.takenAt.addingTimeInterval(-Double(age) / 1000), now: input.now) + "</span>"
+                } ?? HTML.figure("\(id)-age", value: "", text: "never")
                 return [
                     "\(peer.peerId.rawValue)", HTML.escape(peer.name),
-                    HTML.figure("peer-\(peer.peerId.rawValue)-state", value: state, text: stateText, classes: "state \(state)"),
-                    last, peer.isSelf ? "—" : "\(peer.framesSent) / \(peer.framesReceived)",
+                    HTML.figure("\(id)-state", value: state, text: stateText, classes: "state \(state)"),
+                    roundTrip, last, peer.isSelf ? "—" : "\(peer.framesSent) / \(peer.framesReceived)",
                     peer.isSelf ? "—" : "\(peer.connections)", peer.isSelf ? "—" : "\(peer.outboundQueued)",
                 ]
             }, id: "peers") + "</section>"
+        out += PerformancePanel(blocks: snapshot.blocks, now: input.now).render()
         let samples = input.history.samples
         let start = samples.first?.takenAt ?? input.now
         let rate = input.history.perMinute { $0.blockHeight }.map { String(format: "%.1f blocks per minute", $0) } ?? "measuring…"
-        out += "<section aria-labelledby=\"h-tp\"><h2 id=\"h-tp\">Throughput</h2><p>\(HTML.escape(rate)) over the last minute.</p>"
+        out += "<section aria-labelledby=\"h-tp\"><h2 id=\"h-tp\">Block height</h2><p>\(HTML.escape(rate)) over the last minute.</p>"
             + SVGChart(
                 id: "chart-height", title: "Applied block height, last \(samples.count) s", unit: "",
                 series: [.init(
@@ -142,14 +151,14 @@ enum ModulePage {
             case .failure(let error):
                 out += "<p class=\"alerts\">Could not read the \(HTML.escape(kind)) module: \(HTML.escape(error.description))</p>"
             case .success(let report):
-                out += HTML.facts(report.facts.map { fact in (fact.label, value(fact.value, id: "\(prefix)-\(fact.key)")) })
+                out += HTML.facts(report.facts.map { fact in (fact.label, value(fact.value, id: "\(prefix)-\(fact.key)", now: input.now)) })
                 for table in report.tables {
                     if table.rows.isEmpty {
                         out += "<h2>\(HTML.escape(table.caption))</h2><p id=\"\(HTML.escape("\(prefix)-\(table.key)"))\">\(HTML.escape(table.emptyText))</p>"
                     } else {
                         out += HTML.table(
                             caption: table.caption, columns: table.columns,
-                            rows: table.rows.map { $0.map { value($0, id: nil) } }, id: "\(prefix)-\(table.key)")
+                            rows: table.rows.map { $0.map { value($0, id: nil, now: input.now) } }, id: "\(prefix)-\(table.key)")
                     }
                 }
             }
@@ -158,8 +167,15 @@ enum ModulePage {
         return out
     }
 
-    static func value(_ value: ModuleDashboardValue, id: String?) -> String {
+    static func value(_ value: ModuleDashboardValue, id: String?, now: Date) -> String {
+        // A moment after 2100 is not a time anyone set: shown as the raw number.
+        if case .unixTime(let seconds) = value, seconds <= 4_102_444_800 {
+            let time = Format.time(Date(timeIntervalSince1970: TimeInterval(seconds)), now: now)
+            guard let id else { return time }
+            return "<span id=\"\(HTML.escape(id))\" data-value=\"\(seconds)\">\(time)</span>"
+        }
         let (raw, text, css): (String, String, String) = switch value {
+        case .unixTime(let seconds): ("\(seconds)", "\(seconds) (unix time)", "")
         case .amount(let amount): ("\(amount.msats)", Format.amount(amount), "amount")
         case .sats(let sats): ("\(sats)", Format.sats(sats), "amount")
         case .count(let count): ("\(count)", Format.grouped(count), "count")

@@ -17,6 +17,8 @@ struct SVGChart {
     var title: String
     var unit: String
     var series: [Series]
+    /// The seconds the x axis spans (default: up to the last point).
+    var span: Double? = nil
 
     static let width = 640.0
     static let height = 180.0
@@ -24,7 +26,7 @@ struct SVGChart {
 
     func render() -> String {
         let all = series.flatMap(\.points)
-        guard all.count >= 2, let maxT = all.map(\.0).max(), maxT > 0 else {
+        guard all.count >= 2, let maxT = span ?? all.map(\.0).max(), maxT > 0 else {
             return "<p class=\"muted\" id=\"\(HTML.escape(id))\">\(HTML.escape(title)): collecting samples…</p>"
         }
         let values = all.map(\.1)

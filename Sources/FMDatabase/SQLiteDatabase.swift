@@ -3,8 +3,10 @@ public import GRDB
 
 #if canImport(Glibc)
 import Glibc
+private let posixWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+private let posixWrite = Darwin.write
 #endif
 
 /// A guardian's (or client's) SQLite database: one file, WAL mode, shared by subsystems that each own a table prefix.
@@ -30,6 +32,7 @@ public final class SQLiteDatabase: Sendable {
             guard prefixes.insert(schema.prefix).inserted else { throw .duplicatePrefix(schema.prefix) }
         }
         try Self.restrictToOwner(path)
+        Self.prepareEmptyWAL(path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         do {
@@ -57,6 +60,22 @@ public final class SQLiteDatabase: Sendable {
                 throw .cannotOpen(path: companion, reason: "cannot make it private: \(String(cString: strerror(errno)))")
             }
         }
+    }
+
+    /// Before opening an existing database whose `-wal` file is gone (SQLite deletes it when the last connection
+    /// closes), creates that file with 32 zero bytes: no valid WAL header, so SQLite reads it as an empty log (the
+    /// first write puts a real header). Without it, GRDB's pool writes a dummy table to make the file exist, and
+    /// that write costs fsyncs at its commit and again at the checkpoint on close (~4 fsyncs, tens of ms on a disk)
+    /// for a command that only reads (`fm-mint balance --offline`, docs/benchmarks/cli-start.md). Never touches an
+    /// existing `-wal` file (`O_EXCL`); a new database is left to SQLite.
+    private static func prepareEmptyWAL(_ path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > 0 else { return }
+        let fd = open(path + "-wal", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let zeros = [UInt8](repeating: 0, count: 32)
+        _ = zeros.withUnsafeBytes { bytes in posixWrite(fd, bytes.baseAddress, bytes.count) }
+        close(fd)
     }
 
     private func migrate(_ schemas: [SubsystemSchema]) throws(DatabaseSetupError) {

@@ -18,6 +18,10 @@ extension PeerNetwork {
             var connectionsEstablished: UInt64 = 0
             var framesSent: UInt64 = 0
             var framesReceived: UInt64 = 0
+            /// When a data or control frame from the peer last arrived.
+            var lastReceived: ContinuousClock.Instant?
+            /// The current connection's last measured ping round trip (``LinkProbe``).
+            var roundTrip: Duration?
         }
 
         var started = false
@@ -141,6 +145,9 @@ extension PeerNetwork {
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(tlsHandler)
         try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)))
+        try sync.addHandler(LinkProbe(interval: configuration.pingInterval) { [weak self] roundTrip in
+            self?.observe(channel: channel, roundTrip: roundTrip)
+        })
         let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
             wrappingChannelSynchronously: channel,
             configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: PeerNetworkConfiguration.channelBufferedFrames)))
@@ -267,7 +274,10 @@ extension PeerNetwork {
             defer { group.cancelAll() }
             while let buffer = try await frames.next() {
                 guard await inbound.deliver(Array(buffer: buffer), from: peer, bytes: buffer.readableBytes) else { break }
-                state.withLockedValue { $0.links[peer]?.framesReceived += 1 }
+                state.withLockedValue { state in
+                    state.links[peer]?.framesReceived += 1
+                    state.links[peer]?.lastReceived = .now
+                }
             }
         }
         logger.info("peer link down", metadata: ["peer": "\(peer.rawValue)"])
@@ -279,11 +289,21 @@ extension PeerNetwork {
             state.nextGeneration += 1
             let replaced = state.links[peer]?.current?.channel
             state.links[peer]?.current = (state.nextGeneration, channel)
+            state.links[peer]?.roundTrip = nil
             state.links[peer]?.connectionsEstablished += 1
             return (state.nextGeneration, replaced)
         }
         replaced?.close(promise: nil)
         return generation
+    }
+
+    /// A control frame arrived on `channel`: the peer of the link it carries was heard, and maybe timed.
+    private func observe(channel: any Channel, roundTrip: Duration?) {
+        state.withLockedValue { state in
+            guard let peer = state.links.first(where: { $0.value.current?.channel === channel })?.key else { return }
+            state.links[peer]?.lastReceived = .now
+            if let roundTrip { state.links[peer]?.roundTrip = roundTrip }
+        }
     }
 
     private func unregister(_ peer: PeerID, generation: UInt64) {

@@ -43,7 +43,7 @@ public final class PeerNetwork: Sendable {
         try configuration.validate()
         self.configuration = configuration
         do {
-            tls = try PinnedTLS(identity: configuration.identity, peers: configuration.peers)
+            tls = try PinnedTLS(identity: configuration.identity, peers: configuration.peers, probing: configuration.pingInterval != nil)
         } catch {
             throw .invalidConfiguration("cannot load the TLS identity: \(error)")
         }
@@ -116,14 +116,17 @@ public final class PeerNetwork: Sendable {
 
     /// Counters for monitoring and tests.
     public func statistics() -> PeerNetworkStatistics {
-        state.withLockedValue { state in
+        let now = ContinuousClock.now
+        return state.withLockedValue { state in
             var peers: [PeerID: PeerLinkStatistics] = [:]
             for (peer, link) in state.links {
                 peers[peer] = PeerLinkStatistics(
                     isConnected: link.current != nil, connectionsEstablished: link.connectionsEstablished,
                     framesSent: link.framesSent, framesReceived: link.framesReceived,
                     outboundQueued: outbound[peer]?.count ?? 0, outboundDropped: outbound[peer]?.droppedCount ?? 0,
-                    inboundQueued: inbound.bufferedCount(from: peer))
+                    inboundQueued: inbound.bufferedCount(from: peer),
+                    lastReceivedAgo: link.lastReceived.map { now - $0 },
+                    roundTrip: link.current == nil ? nil : link.roundTrip)
             }
             return PeerNetworkStatistics(peers: peers, refusedConnections: state.refusedConnections)
         }
@@ -143,6 +146,11 @@ public struct PeerLinkStatistics: Sendable, Hashable {
     public var outboundDropped: UInt64
     /// Frames received and not yet consumed from ``PeerNetwork/received``.
     public var inboundQueued: Int
+    /// How long ago a frame (data, ping or pong) from this peer last arrived; nil if none ever did.
+    public var lastReceivedAgo: Duration?
+    /// The last ping round trip on the current connection (``PeerNetworkConfiguration/pingInterval``); nil while
+    /// the link is down or before the first pong.
+    public var roundTrip: Duration?
 }
 
 /// Counters for the whole network.

@@ -53,6 +53,9 @@ public struct PeerNetworkConfiguration: Sendable {
     public var handshakeTimeout: Duration = .seconds(10)
     /// Reconnect delays grow from `initial` by doubling to `maximum`; each is jittered to 50–100 %.
     public var reconnectBackoff: ReconnectBackoff = .init()
+    /// How often each link is pinged to measure its round-trip time (and show the peer alive while idle); nil: no
+    /// pings, and no ``PinnedTLS/probeProtocol`` offered (as a version before control frames).
+    public var pingInterval: Duration? = .seconds(5)
 
     public init(
         ourID: PeerID, networkID: Hash256, identity: TLSIdentity, listenHost: String, listenPort: Int,
@@ -73,11 +76,14 @@ public struct PeerNetworkConfiguration: Sendable {
         if certificates.contains(identity.certificate) {
             throw .invalidConfiguration("a peer uses our own certificate")
         }
-        if maxFrameSize < 16 || maxFrameSize > Int(UInt32.max) {
+        if maxFrameSize < 16 || maxFrameSize > Int(FrameDecoder.controlBit - 1) {
             throw .invalidConfiguration("maxFrameSize \(maxFrameSize) out of range")
         }
         if outboundQueueFrames < 1 || inboundQueueFrames < 1 {
             throw .invalidConfiguration("queues must hold at least one frame")
+        }
+        if let pingInterval, pingInterval < .milliseconds(10) {
+            throw .invalidConfiguration("pingInterval \(pingInterval) below 10 ms")
         }
     }
 }

@@ -12,7 +12,12 @@ struct PinnedTLS: Sendable {
     /// Pinned certificate DER → the peer it authenticates.
     let pins: [[UInt8]: PeerID]
 
-    init(identity: TLSIdentity, peers: [PeerID: PeerEndpoint]) throws {
+    /// The ALPN protocol a guardian that sends control frames (``LinkProbe``) offers and accepts. A peer that does
+    /// not negotiate it (an older version: no ALPN at all) is never sent one, so versions can be mixed.
+    static let probeProtocol = "fm-p2p-probe/1"
+
+    /// `probing`: offer and accept ``probeProtocol``.
+    init(identity: TLSIdentity, peers: [PeerID: PeerEndpoint], probing: Bool) throws {
         let certificate = try NIOSSLCertificate(bytes: identity.certificate.derBytes, format: .der)
         let key = try NIOSSLPrivateKey(bytes: Array(identity.privateKeyPEM.utf8), format: .pem)
         func pinned(_ base: TLSConfiguration) -> TLSConfiguration {
@@ -24,6 +29,7 @@ struct PinnedTLS: Sendable {
             // Demands the peer's certificate; the custom callback below replaces chain validation entirely.
             configuration.certificateVerification = .noHostnameVerification
             configuration.trustRoots = .certificates([])
+            if probing { configuration.applicationProtocols = [Self.probeProtocol] }
             return configuration
         }
         self.serverContext = try NIOSSLContext(configuration: pinned(.makeServerConfiguration(

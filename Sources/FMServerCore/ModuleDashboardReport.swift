@@ -57,4 +57,6 @@ public enum ModuleDashboardValue: Sendable, Hashable {
     case text(String)
     /// A transaction id or similar long hex string (shown in a monospace font, wrapped).
     case identifier(String)
+    /// A moment in unix seconds (a timelock, an expiry), shown relative and absolute.
+    case unixTime(UInt64)
 }

@@ -11,7 +11,8 @@ import Testing
     static let hostile = "<script>alert(1)</script>\"'&"
 
     static func snapshot(
-        connected: Bool = true, assets: UInt64 = 5_000_123, liabilities: UInt64 = 4_000_000, name: String = hostile
+        connected: Bool = true, assets: UInt64 = 5_000_123, liabilities: UInt64 = 4_000_000, name: String = hostile,
+        blocks: [GuardianActivity.AppliedBlock] = []
     ) throws -> DashboardSnapshot {
         let statusJSON = """
             {"peer_id": 0, "federation_id": "\(String(repeating: "ab", count: 32))", "version": "0.1.0",
@@ -30,7 +31,8 @@ import Testing
         func peer(_ id: UInt16, _ name: String, isSelf: Bool) -> DashboardSnapshot.PeerView {
             .init(
                 peerId: PeerID(id), name: name, apiUrl: "ws://\(name)", isSelf: isSelf, isConnected: isSelf || connected,
-                connections: 1, framesSent: 10, framesReceived: 9, outboundQueued: 0, lastReceived: Date())
+                connections: 1, framesSent: 10, framesReceived: 9, outboundQueued: 0,
+                roundTripMicros: isSelf ? nil : 412, lastMessageAgeMillis: isSelf ? nil : 1500)
         }
         return DashboardSnapshot(
             takenAt: Date(), threshold: 2, devMode: true, status: .success(status), audit: .success(audit),
@@ -40,8 +42,23 @@ import Testing
                     instance: ModuleInstanceID(0), kind: "mint",
                     report: .success(ModuleDashboardReport(
                         facts: [.init("spent-nonces", "Spent nonces", .count(7)), .init("note", "Note", .text(hostile))],
-                        tables: [.init("t", caption: "T", columns: ["A"], rows: [[.identifier(hostile)]], emptyText: "none")])))
-            ])
+                        tables: [.init("t", caption: "T", columns: ["A"], rows: [[.identifier(hostile)]], emptyText: "none")]))),
+                .init(
+                    instance: ModuleInstanceID(2), kind: "ln",
+                    report: .success(ModuleDashboardReport(
+                        facts: [
+                            .init("gateways", "Registered gateways", .count(1)),
+                            .init("consensus-time", "Consensus time", .unixTime(1_700_000_000)),
+                        ],
+                        tables: [
+                            .init(
+                                "gateway-list", caption: "Gateways", columns: ["Key", "API URL", "Expires"],
+                                rows: [[.identifier("02ab"), .text("https://gw.example/\(hostile)"), .unixTime(UInt64(Date().timeIntervalSince1970) + 600)]],
+                                emptyText: "No gateway is registered."),
+                            .init("contracts", caption: "Open contracts", columns: ["Contract"], rows: [], emptyText: "No open contract."),
+                        ]))),
+            ],
+            blocks: blocks)
     }
 
     static func render(_ page: DashboardPage, _ snapshot: DashboardSnapshot, logs: [DashboardLogRecord] = []) -> String {
@@ -114,5 +131,63 @@ import Testing
         #expect(history.perMinute { $0.notesRedeemed } == nil)
         for second in 0..<DashboardHistory.capacity { history.append(.init(takenAt: start.addingTimeInterval(Double(second)), assets: 0, liabilities: 0, blockHeight: 0)) }
         #expect(history.samples.count == DashboardHistory.capacity)
+    }
+}
+
+/// Issue 18's remaining parts: round trips and last-message ages per peer, latency and throughput graphs, the
+/// Lightning page.
+@Suite struct PeerLinkAndPerformanceRenderingTests {
+    @Test func overviewShowsEachPeersRoundTripAndLastMessageAsStatusReportsThem() throws {
+        let html = PageRenderingTests.render(.overview, try PageRenderingTests.snapshot())
+        #expect(html.contains(#"id="peer-1-rtt" data-value="412">0.412 ms<"#))
+        #expect(html.contains(#"id="peer-1-age" data-value="1500"><time"#))
+        #expect(html.contains(">1 s ago</time>"))
+        #expect(!html.contains(#"id="peer-0-rtt""#), "no round trip to itself")
+    }
+
+    @Test func latencyAndThroughputComeFromTheAppliedBlocks() throws {
+        let now = Date()
+        func block(_ height: UInt64, secondsAgo: Double, interval: Int?, transactions: UInt64, latencies: [Int]) -> GuardianActivity.AppliedBlock {
+            .init(
+                height: height, appliedAt: now.addingTimeInterval(-secondsAgo), interval: interval.map { .milliseconds($0) },
+                acceptedTransactions: transactions, latencies: latencies.map { .milliseconds($0) })
+        }
+        let blocks = [
+            block(1, secondsAgo: 300, interval: nil, transactions: 9, latencies: [900]),  // outside the last minute
+            block(2, secondsAgo: 50, interval: 200, transactions: 2, latencies: [40, 60]),
+            block(3, secondsAgo: 30, interval: 400, transactions: 0, latencies: []),
+            block(4, secondsAgo: 10, interval: 300, transactions: 3, latencies: [50]),
+        ]
+        let html = PageRenderingTests.render(.overview, try PageRenderingTests.snapshot(blocks: blocks))
+        #expect(html.contains(#"id="perf-transactions-minute" data-value="5""#))
+        #expect(html.contains(#"id="perf-blocks-minute" data-value="3""#))
+        #expect(html.contains(#"id="perf-block-interval" data-value="300000">300 ms<"#))
+        #expect(html.contains(#"id="perf-transaction-latency" data-value="50000">50.0 ms<"#))
+        #expect(html.contains(#"<figure class="chart" id="chart-latency">"#))
+        #expect(html.contains(#"<figure class="chart" id="chart-throughput">"#))
+        // The latency graph's largest value is the old block's 900 ms transaction.
+        #expect(html.contains(">max 900 ms</text>"))
+        let idle = PageRenderingTests.render(.overview, try PageRenderingTests.snapshot())
+        #expect(idle.contains(#"id="perf-block-interval" data-value="">none in the last minute<"#))
+    }
+
+    @Test func lightningPageShowsGatewaysAndContractsEscaped() throws {
+        let html = PageRenderingTests.render(.lightning, try PageRenderingTests.snapshot())
+        #expect(html.contains(#"id="ln-gateways" data-value="1""#))
+        #expect(html.contains(#"id="ln-consensus-time" data-value="1700000000"><time datetime="2023-11-14T22:13:20Z""#))
+        #expect(html.contains("https://gw.example/&lt;script&gt;"))
+        #expect(!html.contains("<script>alert"))
+        #expect(html.contains(">in 10 min</time>") || html.contains(">in 9 min</time>"))
+        #expect(html.contains(#"<p id="ln-contracts">No open contract.</p>"#))
+        #expect(html.contains(#"<a href="/lightning" aria-current="page">Lightning</a>"#))
+    }
+
+    @Test func relativeTimesReadBothWays() {
+        #expect(Format.relative(30) == "30 s ago")
+        #expect(Format.relative(-300) == "in 5 min")
+        #expect(Format.relative(-7200) == "in 2 h")
+        #expect(Format.milliseconds(micros: 412) == "0.412 ms")
+        #expect(Format.milliseconds(micros: 37_250) == "37.2 ms" || Format.milliseconds(micros: 37_250) == "37.3 ms")
+        #expect(Format.milliseconds(micros: 1_204_000) == "1\u{202F}204 ms")
     }
 }

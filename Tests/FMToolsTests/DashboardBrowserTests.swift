@@ -61,6 +61,7 @@ import Testing
         #expect(NSDictionary(dictionary: auditBefore) == NSDictionary(dictionary: audit), "the audit moved while the pages were read")
         try checkPages(pages, status: (statusBefore, statusAfter), audit: audit)
         try checkNoSecret(in: federation, hashLine: hashLine)
+        try checkLinks(federation: federation, base: base)
 
         // A wrong password: refused, no session, the pages still send to the login.
         let wrong = try Self.browse(["wrong", base, "not the password"])
@@ -125,11 +126,47 @@ import Testing
         let wallet = (status.1["modules"] as? [String: String])?["wallet"]
         #expect(figures("bitcoin")["wallet-node"] == wallet)
 
+        // Latency and throughput from the guardian's own record: the dev issuance and the reissue went through
+        // guardian 0's API within the last minute; both graphs are drawn.
+        #expect(Int(overview["perf-transactions-minute"] ?? "") ?? 0 >= 2, "\(overview["perf-transactions-minute"] ?? "none")")
+        #expect(Int(overview["perf-transaction-latency"] ?? "") ?? 0 > 0, "no submit → accepted latency")
+        #expect(Int(overview["perf-block-interval"] ?? "") ?? 0 > 0)
+        let overviewHTML = try String(contentsOf: Self.screenshots.appendingPathComponent("overview.html"), encoding: .utf8)
+        #expect(overviewHTML.contains(#"id="chart-latency""#) && overviewHTML.contains(#"id="chart-throughput""#))
+        // The Lightning page: this federation's LN module, no gateway, no contract yet.
+        let lightning = figures("lightning")
+        #expect(lightning["ln-gateways"] == "0")
+        #expect(lightning["ln-open-outgoing"] == "0" && lightning["ln-open-incoming"] == "0")
+        #expect(lightning["ln-locked"] == "0")
+
         let keyboard = result["keyboard"] as? [String]
         #expect(keyboard?.first == "Skip to content")
         #expect(keyboard?.last?.hasSuffix("/") == true)
         #expect(result["phone_overflow"] as? Int == 0, "the overview is wider than a phone")
         #expect((result["after_logout"] as? String)?.hasSuffix("/login") == true)
+    }
+
+    /// Each peer's state, round-trip time and last-message age on the open overview equal what `fm-node status`
+    /// reports between two reads of the page (the round trip changes every 5 s ping, so a few tries are allowed;
+    /// the age moves continuously, so it must be within the ping interval and close to the status's).
+    func checkLinks(federation: EcashFederation, base: String) throws {
+        let fmNode = ToolRunner.binDirectory.appendingPathComponent("fm-node").path
+        let result = try Self.browse(["links", base, Self.password, fmNode, "status", "--api", federation.apiURL(0)])
+        let attempts = try #require(result["attempts"] as? [[String: [String: String]]])
+        let consistent = attempts.first { attempt in
+            let (before, status, after) = (attempt["before"] ?? [:], attempt["status"] ?? [:], attempt["after"] ?? [:])
+            return before == after && status.count == 9
+                && status.allSatisfy { key, value in key.hasSuffix("-age") || before[key] == value }
+        }
+        let match = try #require(consistent, "no read of the page matched status: \(attempts)")
+        let (shown, status) = (match["before"] ?? [:], match["status"] ?? [:])
+        for peer in 1...3 {
+            #expect(shown["peer-\(peer)-state"] == "up")
+            let rtt = try #require(Int(shown["peer-\(peer)-rtt"] ?? ""), "peer \(peer): no round trip shown")
+            #expect(rtt > 0 && rtt < 1_000_000, "round trip \(rtt) µs on loopback")
+            let age = try #require(Int(shown["peer-\(peer)-age"] ?? "")), statusAge = try #require(Int(status["peer-\(peer)-age"] ?? ""))
+            #expect(age < 6_000 && statusAge < 6_000, "last message \(age) / \(statusAge) ms ago, pinged every 5 s")
+        }
     }
 
     /// No string of guardian 0's private config (keys, shares), the password or its hash in any page's HTML.
@@ -141,7 +178,7 @@ import Testing
         // The logs page shows this guardian's own warnings (the in-memory ring), here the missing bitcoin node.
         let logs = try String(contentsOf: Self.screenshots.appendingPathComponent("logs.html"), encoding: .utf8)
         #expect(logs.contains("no bitcoin node configured"))
-        for page in ["overview", "audit", "ecash", "bitcoin", "logs"] {
+        for page in ["overview", "audit", "ecash", "bitcoin", "lightning", "logs"] {
             let html = try String(contentsOf: Self.screenshots.appendingPathComponent("\(page).html"), encoding: .utf8)
             for secret in secrets + [Self.password, hashLine] {
                 #expect(!html.contains(secret), "\(page) shows a secret (\(secret.prefix(6))…)")

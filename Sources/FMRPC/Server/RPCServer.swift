@@ -30,6 +30,7 @@ public final class RPCServer: Service, Sendable {
     private let registry: RPCMethodRegistry
     private let statusPage: @Sendable () async -> RPCStatusPage
     private let prometheus: PrometheusCollectorRegistry?
+    private let beforeMetrics: @Sendable () -> Void
     private let dispatcher: RPCDispatcher
     private let logger: Logger
     private let port = Promise<Int>()
@@ -42,6 +43,7 @@ public final class RPCServer: Service, Sendable {
     ///   - configuration: Address and limits.
     ///   - statusPage: Produces the body of `GET /`; defaults to the JSON method list.
     ///   - prometheus: The registry `GET /metrics` emits; see ``RPCMetricsBootstrap``.
+    ///   - beforeMetrics: Runs before each `GET /metrics` emits, to set gauges read from live state.
     ///   - metricsFactory: Where the server's own metrics go (default: the process-wide `MetricsSystem`).
     ///   - logger: Used for connection and handler events; handlers get it with request metadata.
     public init(
@@ -49,6 +51,7 @@ public final class RPCServer: Service, Sendable {
         configuration: Configuration = Configuration(),
         statusPage: (@Sendable () async -> RPCStatusPage)? = nil,
         prometheus: PrometheusCollectorRegistry? = nil,
+        beforeMetrics: @escaping @Sendable () -> Void = {},
         metricsFactory: (any MetricsFactory)? = nil,
         logger: Logger
     ) {
@@ -58,6 +61,7 @@ public final class RPCServer: Service, Sendable {
             (try? .jsonEncoding(["methods": registry.descriptions])) ?? .text("fm JSON-RPC server")
         }
         self.prometheus = prometheus
+        self.beforeMetrics = beforeMetrics
         self.logger = logger
         self.dispatcher = RPCDispatcher(
             registry: registry, requestTimeout: configuration.requestTimeout, logger: logger,
@@ -90,10 +94,11 @@ public final class RPCServer: Service, Sendable {
             let page = await statusPage()
             return Self.response(.ok, contentType: page.contentType, body: page.body)
         }
-        router.get("/metrics") { [prometheus] _, _ -> Response in
+        router.get("/metrics") { [prometheus, beforeMetrics] _, _ -> Response in
             guard let prometheus else {
                 return Self.response(.notFound, contentType: "text/plain", body: Data("no metrics registry\n".utf8))
             }
+            beforeMetrics()
             return Self.response(
                 .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Data(prometheus.emitToBuffer()))
         }

@@ -24,6 +24,8 @@ public final class GuardianNode: Sendable {
     public let backupFault: BackupTestFault?
     /// Signalled after every applied block; the API's long polls wait on it.
     public let commits = CommitSignal()
+    /// Applied blocks and transaction latencies, timed (the dashboard's graphs).
+    public let activity = GuardianActivity()
     let logger: Logger
 
     /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
@@ -186,6 +188,7 @@ public final class GuardianNode: Sendable {
             commits.notifyCommit()
             if let outcome {
                 DigestMetrics.shared.record(outcome)
+                activity.applied(outcome)
                 let changed = DigestReportSchedule.changesState(block.items)
                 if schedule.shouldReport(afterBlock: outcome.height, changedState: changed) { await reportStateDigest(outcome) }
             }
@@ -228,6 +231,7 @@ public final class GuardianNode: Sendable {
         let verdict = try await processor.precheck(transaction)
         guard verdict == .accepted else { return verdict }
         if try await processor.outcome(of: transaction.txid) != nil { return verdict }
+        activity.submitted(transaction.txid)
         do {
             try await driver.submit(item: FederationItem.transaction(transaction).canonicalBytes)
         } catch .rejected(.duplicate) {
@@ -247,7 +251,7 @@ public final class GuardianNode: Sendable {
             peerFaults: Dictionary(uniqueKeysWithValues: driverStatus.rejectedByPeer.map { ("\($0.key.rawValue)", $0.value) }),
             stalePeerMessages: driverStatus.staleMessages,
             consensusRunning: driverStatus.isRunning,
-            peers: configs.consensus.peers.map { GuardianStatus.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) },
+            peers: peerStatuses(),
             haltedReason: try await processor.haltReason(),
             stateDigest: try await processor.stateDigestStatus(),
             modules: Dictionary(
@@ -263,6 +267,12 @@ public struct GuardianStatus: Codable, Hashable, Sendable {
         public var peerId: PeerID
         public var name: String
         public var apiUrl: String
+        /// The link as this guardian sees it (``GuardianNode/peerStatuses()``); nil for this guardian itself.
+        public var connected: Bool?
+        /// The last ping round trip of the link, in microseconds; nil while down or not yet measured.
+        public var roundTripMicros: UInt64?
+        /// Milliseconds since any frame (a message, ping or pong) from this peer arrived; nil if none ever did.
+        public var lastMessageAgeMillis: UInt64?
     }
 
     public var peerId: PeerID

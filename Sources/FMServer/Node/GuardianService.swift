@@ -53,6 +53,7 @@ extension GuardianNode {
                 return page
             },
             prometheus: prometheus,
+            beforeMetrics: { [self] in refreshPeerMetrics() },
             logger: logger)
     }
 }

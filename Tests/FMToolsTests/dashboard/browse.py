@@ -6,10 +6,15 @@ DashboardBrowserTests. Each command prints one JSON object on stdout; the Swift 
   browse.py wrong BASE PASSWORD                 try a wrong password
   browse.py peer-down BASE PASSWORD PID PEER OUTDIR
                                                 on the open overview, kill PID and time until PEER shows down
+  browse.py links BASE PASSWORD STATUS_COMMAND...
+                                                on the open overview, read every peer's link figures, run the
+                                                status command, read them again (up to 8 times, until both reads
+                                                show the same figures and equal the status's)
 """
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -20,7 +25,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-PAGES = {"overview": "/", "audit": "/audit", "ecash": "/ecash", "bitcoin": "/bitcoin", "logs": "/logs"}
+PAGES = {"overview": "/", "audit": "/audit", "ecash": "/ecash", "bitcoin": "/bitcoin", "lightning": "/lightning",
+         "logs": "/logs"}
 
 
 def browser(width=1100, height=900):
@@ -141,12 +147,53 @@ def peer_down(base, password, pid, peer, out):
         driver.quit()
 
 
+def link_figures(driver):
+    return {key: value for key, value in figures(driver).items()
+            if key.startswith("peer-") and key.endswith(("-rtt", "-age", "-state"))}
+
+
+def status_links(status):
+    """The same figures as `fm-node status` reports them (missing = unknown = the page's empty value)."""
+    out = {}
+    for peer in status["peers"]:
+        if "connected" not in peer:
+            continue
+        prefix = f"peer-{peer['peer_id']}"
+        out[f"{prefix}-state"] = "up" if peer["connected"] else "down"
+        out[f"{prefix}-rtt"] = str(peer.get("round_trip_micros", ""))
+        out[f"{prefix}-age"] = str(peer.get("last_message_age_millis", ""))
+    return out
+
+
+def links(base, password, command):
+    driver = browser()
+    try:
+        login(driver, base, password)
+        driver.get(base + "/")
+        time.sleep(1.5)
+        attempts = []
+        for _ in range(8):
+            before = link_figures(driver)
+            status = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            after = link_figures(driver)
+            attempts.append({"before": before, "status": status_links(status), "after": after})
+            expected = status_links(status)
+            if before == after and all(before.get(k) == v for k, v in expected.items() if not k.endswith("-age")):
+                break
+            time.sleep(0.7)
+        return {"attempts": attempts}
+    finally:
+        driver.quit()
+
+
 def main(argv):
     command = argv[1]
     if command == "pages":
         result = pages(argv[2], argv[3], argv[4])
     elif command == "wrong":
         result = wrong(argv[2], argv[3])
+    elif command == "links":
+        result = links(argv[2], argv[3], argv[4:])
     elif command == "peer-down":
         result = peer_down(argv[2], argv[3], int(argv[4]), argv[5], argv[6])
     else:
