@@ -26,7 +26,7 @@ struct FMNode: AsyncParsableCommand {
             Exit codes: 0 ok, 1 failed, 2 bad input, 3 guardian unreachable.
             """,
         version: FMVersion.current,
-        subcommands: [Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self])
+        subcommands: [Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self, Meta.self, Shutdown.self])
 
     static func main() async { await CommandRunner.main(Self.self) }
 }
@@ -97,6 +97,10 @@ extension FMNode {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             try await group.run()
             logger.info("guardian stopped")
+            if let stopped = node.completedShutdown {
+                // Exit status 0: a supervisor with Restart=on-failure leaves it stopped for the binary swap.
+                try StandardOutput.emit(["scheduled_shutdown": stopped])
+            }
         }
     }
 

@@ -9,12 +9,18 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
     case module(ModuleItem)
     /// A guardian's state digest after an earlier block, compared by every other guardian when applied.
     case stateDigest(StateDigestReport)
+    /// The proposing guardian's proposal of the next meta revision (``GuardianOperations``).
+    case metaProposal(FederationMeta)
+    /// The proposing guardian asks every guardian to stop after a block (``GuardianOperations``).
+    case shutdownRequest(ShutdownRequest)
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
         case .transaction(let transaction): encoder.writeVariant(0) { $0.write(transaction) }
         case .module(let item): encoder.writeVariant(1) { $0.write(item) }
         case .stateDigest(let report): encoder.writeVariant(2) { $0.write(report) }
+        case .metaProposal(let meta): encoder.writeVariant(3) { $0.write(meta) }
+        case .shutdownRequest(let request): encoder.writeVariant(4) { $0.write(request) }
         }
     }
 
@@ -24,6 +30,8 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
         case 0: self = .transaction(try body.read())
         case 1: self = .module(try body.read())
         case 2: self = .stateDigest(try body.read())
+        case 3: self = .metaProposal(try body.read())
+        case 4: self = .shutdownRequest(try body.read())
         default: throw .invalidValue("unknown consensus item variant \(index)")
         }
         try body.finish()
@@ -53,4 +61,15 @@ public struct StateDigestReport: Hashable, Sendable, CanonicalCodable {
         height = try decoder.read()
         digest = try decoder.read()
     }
+}
+
+/// A guardian's request that every guardian stop after applying block `height` (a coordinated upgrade).
+public struct ShutdownRequest: Hashable, Sendable, Codable, CanonicalCodable {
+    public let height: UInt64
+
+    public init(height: UInt64) { self.height = height }
+
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(height) }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) { height = try decoder.read() }
 }
