@@ -93,14 +93,15 @@ let targets: [Target] = [
         dependencies: [
             "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
             "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
-            prometheus, "FMWalletServer", "FMBitcoinRPC", metrics, "FMLightningServer",
+            prometheus, "FMWalletServer", "FMBitcoinRPC", metrics, "FMLightningServer", crypto, "FMMintCommon",
+            "FMWalletCommon", "FMLightningCommon",
         ]),
 
     // The operator dashboard (issue 18): web pages on their own address, served by fm-node.
     .target(
         name: "FMDashboard",
         dependencies: [
-            "FMServer", "FMServerCore", "FMCore", "FMRPC", hummingbird, .product(name: "HummingbirdCore", package: "hummingbird"),
+            "FMServer", "FMServerCore", "FMSetup", "FMCore", "FMRPC", hummingbird, .product(name: "HummingbirdCore", package: "hummingbird"),
             crypto, cryptoExtras, logging, nio, nioConcurrency, serviceLifecycle,
         ]),
 
@@ -173,7 +174,7 @@ let targets: [Target] = [
         name: "fm-node",
         dependencies: [
             "FMCLI", "FMServer", "FMWalletServer", "FMWalletCommon", "FMBitcoinRPC", "FMCore", "FMRPC", logging, serviceLifecycle,
-            prometheus, "FMDashboard",
+            prometheus, "FMDashboard", "FMSetup",
         ]),
     .executableTarget(
         name: "fm-regtest",
@@ -228,7 +229,7 @@ let targets: [Target] = [
             "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMBLS12381", "FMCrypto", "FMEncoding", "FMCore", "FMDatabase",
             "FMRPC", "FMSecp256k1", "FMTesting", grdb, logging,
         ]),
-    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting", "FMCore"], exclude: ["dashboard"]),
+    .testTarget(name: "FMToolsTests", dependencies: ["FMTesting", "FMCore", "FMSetup"], exclude: ["dashboard"]),
     .testTarget(name: "FMDashboardTests", dependencies: ["FMDashboard", "FMServerCore", "FMCore", "FMTesting"]),
     .testTarget(
         name: "FMWalletTests",

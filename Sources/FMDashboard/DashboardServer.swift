@@ -1,6 +1,7 @@
 import FMCore
 import FMRPC
 import FMServer
+import FMSetup
 import Foundation
 internal import Hummingbird
 internal import HummingbirdCore
@@ -19,8 +20,8 @@ public final class DashboardServer: Service, Sendable {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
-        public var password: DashboardPasswordHash
-        public init(host: String, port: Int, password: DashboardPasswordHash) {
+        public var password: OperatorPasswordHash
+        public init(host: String, port: Int, password: OperatorPasswordHash) {
             self.host = host
             self.port = port
             self.password = password

@@ -3,6 +3,7 @@ import FMCLI
 import FMCore
 import FMDashboard
 import FMServer
+import FMSetup
 import Foundation
 import Logging
 
@@ -31,10 +32,7 @@ struct DashboardOptions: ParsableArguments {
             }
             return nil
         }
-        guard let contents = FileManager.default.contents(atPath: path) else {
-            throw InvalidInput(field: "--dashboard-password-file", expected: "a readable file, '\(path)' cannot be read")
-        }
-        let hash = try DashboardPasswordHash(parsing: String(decoding: contents, as: UTF8.self))
+        let hash = try OperatorPasswordHash(contentsOf: path, field: "--dashboard-password-file")
         let bind = dashboardBind ?? Self.defaultBind
         guard let colon = bind.lastIndex(of: ":"), let port = Int(bind[bind.index(after: colon)...]), (0...65535).contains(port),
             colon > bind.startIndex
@@ -91,7 +89,7 @@ extension FMNode {
             guard password.count >= Self.minimumLength else {
                 throw InvalidInput(field: field, expected: "a password of at least \(Self.minimumLength) characters")
             }
-            let hash = try DashboardPasswordHash.make(password: password)
+            let hash = try OperatorPasswordHash.make(password: password)
             try AtomicFile.write(Array("\(hash)\n".utf8), to: out, mode: 0o600)
             try StandardOutput.emit(DashboardPasswordResult(file: out, kdf: "scrypt", log2N: hash.log2N, r: hash.r, p: hash.p))
         }

@@ -26,7 +26,10 @@ struct FMNode: AsyncParsableCommand {
             Exit codes: 0 ok, 1 failed, 2 bad input, 3 guardian unreachable.
             """,
         version: FMVersion.current,
-        subcommands: [Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self, Meta.self, Shutdown.self])
+        subcommands: [
+            Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self, Backup.self, Restore.self, Meta.self,
+            Shutdown.self,
+        ])
 
     static func main() async { await CommandRunner.main(Self.self) }
 }
@@ -66,6 +69,8 @@ extension FMNode {
 
         @OptionGroup var dashboard: DashboardOptions
 
+        @OptionGroup var operatorOptions: OperatorOptions
+
         func run() async throws {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
@@ -90,7 +95,12 @@ extension FMNode {
                 metadata: ["p2p": "\(configs.local.p2pBindHost):\(configs.local.p2pBindPort)",
                            "api": "\(configs.local.apiBindHost):\(configs.local.apiBindPort)"])
             let prometheus = RPCMetricsBootstrap.bootstrapPrometheus()
-            var services: [any Service] = [GuardianService(node: node), node.makeAPIServer(prometheus: prometheus)]
+            let adminGate = try operatorOptions.makeGate(
+                databasePath: directory.databasePath(configs.local), dashboardPasswordFile: dashboard.dashboardPasswordFile,
+                logger: logger)
+            var services: [any Service] = [
+                GuardianService(node: node), node.makeAPIServer(prometheus: prometheus, adminGate: adminGate, configDirectory: directory),
+            ]
             if let dashboard = try dashboard.makeServer(node: node, logger: logger) { services.append(dashboard) }
             let group = ServiceGroup(
                 services: services,
@@ -115,6 +125,7 @@ extension FMNode {
                 Examples:
                   fm-node dealer --peers 4 --dir fed --base-port 17000 --dev
                   fm-node dealer --peers 4 --dir fed --network regtest --finality-delay 1
+                  fm-node dealer --peers 4 --dir fed --dev --passphrase-file passphrase.txt   # sealed private.json
                 """)
 
         @Option(help: "Number of guardians.")
@@ -141,6 +152,9 @@ extension FMNode {
                 valueName: "msat"))
         var pegOutFee: UInt64?
 
+        /// Seals every private.json under this passphrase (as fm-dkg does); absent: plain files (tests).
+        @OptionGroup var passphrase: PassphraseOptions
+
         func run() async throws {
             guard (1...64).contains(peers) else {
                 throw InvalidInput(field: "--peers", expected: "a number of guardians from 1 to 64")
@@ -161,9 +175,10 @@ extension FMNode {
             let all = try TestingDealer.generateForTesting(
                 guardians: peers, basePort: basePort, devMode: dev, walletParameters: .object(wallet))
             try AtomicFile.createPrivateDirectory(dir)
+            let sealing = passphrase.passphraseFile == nil ? nil : try passphrase.resolve()
             for configs in all {
                 let path = (dir as NSString).appendingPathComponent("guardian-\(configs.local.peerId.rawValue)")
-                try GuardianConfigDirectory(path: path).save(configs, modules: .standard)
+                try GuardianConfigDirectory(path: path).save(configs, modules: .standard, passphrase: sealing)
             }
             let federationID = try all[0].consensus.federationID(modules: .standard)
             let invite = InviteCode(federationId: federationID, peer: PeerID(0), apiUrl: all[0].consensus.peers[0].apiUrl)

@@ -19,6 +19,9 @@ import Foundation
 /// logged and sent as -32603 "internal error" without its details.
 ///
 /// The method `rpc.methods` is built in: it lists every registered method (``RPCMethodDescription``).
+///
+/// A method registered with `access: .admin` runs only for the operator: the registry's ``RPCAdminGate`` checks
+/// the request's `params.auth` (``AdminCredential``) first, and a refused call gets `unauthorized` with nothing done.
 public struct RPCMethodRegistry: Sendable {
     /// The name of the built-in introspection method.
     public static let listMethodsName = "rpc.methods"
@@ -37,8 +40,13 @@ public struct RPCMethodRegistry: Sendable {
     public static let submitCost = 10
 
     private(set) var methods: [String: Method] = [:]
+    /// Checks the credential of every `access: .admin` method.
+    let adminGate: any RPCAdminGate
 
-    public init() {}
+    /// - Parameter adminGate: checks admin methods' credentials (default: refuses every admin call).
+    public init(adminGate: any RPCAdminGate = RPCDenyAllAdminGate()) {
+        self.adminGate = adminGate
+    }
 
     /// Registers `handler` under `name`.
     ///
@@ -50,6 +58,7 @@ public struct RPCMethodRegistry: Sendable {
     ///     set a longer one.
     ///   - cost: Units of the calling client's cost budget one call takes (1 for a query; more for
     ///     methods that cost the server real work, such as `submit_transaction`).
+    ///   - access: `.admin`: only a request carrying the operator's credential reaches `handler` (see the type).
     ///   - handler: Called with the decoded params. It must honour task cancellation: it is
     ///     cancelled when its timeout passes or its connection closes.
     /// - Precondition: `name` is not yet registered and does not start with `rpc.`.
@@ -58,6 +67,7 @@ public struct RPCMethodRegistry: Sendable {
         summary: String = "",
         timeout: Duration? = nil,
         cost: Int = 1,
+        access: RPCAccess = .public,
         _ handler: @escaping @Sendable (Params, RPCRequestContext) async throws -> Result
     ) {
         precondition(cost >= 1, "a method costs at least one unit")
@@ -65,8 +75,15 @@ public struct RPCMethodRegistry: Sendable {
         precondition(methods[name] == nil, "JSON-RPC method \(name) is registered twice")
         let description = RPCMethodDescription(
             name: name, summary: summary, params: Self.typeName(Params.self), result: Self.typeName(Result.self),
-            timeoutSeconds: timeout.map(\.seconds))
+            timeoutSeconds: timeout.map(\.seconds), admin: access == .admin ? true : nil)
+        let gate = adminGate
         methods[name] = Method(description: description, timeout: timeout, cost: cost) { request, context in
+            var request = request
+            if access == .admin {
+                let (credential, rest) = RPCParamsDecoding.splitCredential(request)
+                try await gate.authorize(credential, clientAddress: context.clientAddress)
+                request = rest
+            }
             let params = try RPCParamsDecoding.decode(Params.self, from: request)
             let result = try await handler(params, context)
             return try JSONConventions.encoder().encode(result)
@@ -77,7 +94,8 @@ public struct RPCMethodRegistry: Sendable {
     public var descriptions: [RPCMethodDescription] {
         let builtIn = RPCMethodDescription(
             name: Self.listMethodsName, summary: "Lists the methods this server offers",
-            params: Self.typeName(NoParams.self), result: Self.typeName([RPCMethodDescription].self), timeoutSeconds: nil)
+            params: Self.typeName(NoParams.self), result: Self.typeName([RPCMethodDescription].self), timeoutSeconds: nil,
+            admin: nil)
         return (methods.values.map(\.description) + [builtIn]).sorted { $0.name < $1.name }
     }
 
@@ -96,8 +114,13 @@ public struct RPCMethodDescription: Codable, Sendable, Equatable {
     public var result: String
     /// The method's own timeout, when it overrides the server's.
     public var timeoutSeconds: Double?
+    /// `true` for an admin method (it needs the operator's credential in `params.auth`).
+    public var admin: Bool?
 
-    public init(name: String, summary: String, params: String, result: String, timeoutSeconds: Double?) {
+    public init(
+        name: String, summary: String, params: String, result: String, timeoutSeconds: Double?, admin: Bool? = nil
+    ) {
+        self.admin = admin
         self.name = name
         self.summary = summary
         self.params = params

@@ -41,6 +41,15 @@ final class KeyedRateLimiter: Sendable {
         }
     }
 
+    /// Whether `key`'s bucket has a token, without taking it (an unknown key's bucket is full). Limits that count
+    /// only failures (``OperatorAuthenticator``) ask this first and ``take(_:now:)`` after a failure.
+    func hasToken(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLockedValue { state in
+            guard var bucket = state.buckets[key]?.bucket else { return true }
+            return bucket.take(now: now)
+        }
+    }
+
     /// Forgets keys idle long enough for their bucket to be full again (forgetting them changes nothing).
     private func sweep(_ state: inout State, now: ContinuousClock.Instant) {
         let refill = Duration.seconds(Double(burst) / perSecond)

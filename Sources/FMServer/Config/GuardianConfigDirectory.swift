@@ -53,6 +53,9 @@ public struct GuardianConfigDirectory: Sendable {
             private: try readPrivate(passphrase: passphrase))
     }
 
+    /// Reads only `local.json` (public: where this guardian listens and keeps its database).
+    public func loadLocal() throws -> LocalConfig { try read(LocalConfig.self, Self.localFile) }
+
     /// Whether `private.json` is sealed under a passphrase (so ``load(passphrase:)`` needs one).
     public func privateConfigIsSealed() throws -> Bool {
         guard let data = FileManager.default.contents(atPath: file(Self.privateFile)) else {
@@ -61,7 +64,7 @@ public struct GuardianConfigDirectory: Sendable {
         return Self.isSealed(data)
     }
 
-    private static func isSealed(_ data: Data) -> Bool {
+    static func isSealed(_ data: Data) -> Bool {
         guard let object = try? JSONConventions.decode(JSONValue.self, from: data, what: privateFile),
             case .object(let fields) = object
         else { return false }

@@ -21,12 +21,18 @@ public struct GuardianService: Service {
 
 extension GuardianNode {
     /// The client API server for this guardian, with every method of ``GuardianAPI``, a JSON status page at `/`
-    /// and, given a registry, Prometheus metrics at `/metrics`.
+    /// and, given a registry, Prometheus metrics at `/metrics`. `adminGate` checks the operator's credential on the
+    /// admin methods (default: every admin call is refused); given the guardian's `configDirectory`, the guardian
+    /// backup's admin methods are served too (``GuardianBackupAPI``).
     public func makeAPIServer(
-        host: String? = nil, port: Int? = nil, prometheus: PrometheusCollectorRegistry? = nil
+        host: String? = nil, port: Int? = nil, prometheus: PrometheusCollectorRegistry? = nil,
+        adminGate: any RPCAdminGate = RPCDenyAllAdminGate(), configDirectory: GuardianConfigDirectory? = nil
     ) -> RPCServer {
-        var registry = RPCMethodRegistry()
+        var registry = RPCMethodRegistry(adminGate: adminGate)
         GuardianAPI.register(into: &registry, node: self)
+        if let configDirectory {
+            GuardianBackupAPI(backups: GuardianBackups(node: self, configDirectory: configDirectory)).register(into: &registry)
+        }
         var configuration = RPCServer.Configuration()
         configuration.host = host ?? configs.local.apiBindHost
         configuration.port = port ?? configs.local.apiBindPort

@@ -1,9 +1,9 @@
 import FMCore
 import Testing
 
-@testable import FMDashboard
+@testable import FMSetup
 
-@Suite struct PasswordHashTests {
+@Suite struct OperatorPasswordHashTests {
     /// RFC 7914 §12 test vectors (the 2^20 one is left out: 1 GiB of memory).
     @Test(arguments: [
         ("", "", 4, 1, 1,
@@ -14,22 +14,22 @@ import Testing
          "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887"),
     ])
     func rfc7914Vectors(password: String, salt: String, log2N: Int, r: Int, p: Int, expected: String) throws {
-        let derived = try DashboardPasswordHash.scrypt(
+        let derived = try OperatorPasswordHash.scrypt(
             Array(password.utf8), salt: Array(salt.utf8), log2N: log2N, r: r, p: p, length: 64)
         #expect(Hex.encode(derived) == expected)
     }
 
     @Test func hashRoundTripsAndChecksThePassword() throws {
-        let hash = try DashboardPasswordHash.make(password: "correct horse battery", log2N: 10)
+        let hash = try OperatorPasswordHash.make(password: "correct horse battery", log2N: 10)
         let line = hash.description
         #expect(!line.contains("correct"))
-        let parsed = try DashboardPasswordHash(parsing: line + "\n")
+        let parsed = try OperatorPasswordHash(parsing: line + "\n")
         #expect(parsed == hash)
         #expect(parsed.matches("correct horse battery"))
         #expect(!parsed.matches("correct horse batterY"))
         #expect(!parsed.matches(""))
         // A fresh salt each time: the same password never gives the same line.
-        #expect(try DashboardPasswordHash.make(password: "correct horse battery", log2N: 10).description != line)
+        #expect(try OperatorPasswordHash.make(password: "correct horse battery", log2N: 10).description != line)
     }
 
     @Test(arguments: [
@@ -40,6 +40,6 @@ import Testing
         "scrypt$15$8$1$0011223344556677$00",
     ])
     func refusesMalformedOrHostileHashFiles(text: String) {
-        #expect(throws: InvalidInput.self) { try DashboardPasswordHash(parsing: text) }
+        #expect(throws: InvalidInput.self) { try OperatorPasswordHash(parsing: text) }
     }
 }
