@@ -98,13 +98,15 @@ extension FMNode {
             let adminGate = try operatorOptions.makeGate(
                 databasePath: directory.databasePath(configs.local), dashboardPasswordFile: dashboard.dashboardPasswordFile,
                 logger: logger)
-            var services: [any Service] = [
-                GuardianService(node: node), node.makeAPIServer(prometheus: prometheus, adminGate: adminGate, configDirectory: directory),
+            // The guardian returns by itself only after a scheduled shutdown: then the API and dashboard stop too.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: GuardianService(node: node), successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: node.makeAPIServer(prometheus: prometheus, adminGate: adminGate, configDirectory: directory)),
             ]
-            if let dashboard = try dashboard.makeServer(node: node, logger: logger) { services.append(dashboard) }
+            if let dashboard = try dashboard.makeServer(node: node, logger: logger) { services.append(.init(service: dashboard)) }
             let group = ServiceGroup(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration: ServiceGroupConfiguration(
+                    services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             logger.info("guardian stopped")
             if let stopped = node.completedShutdown {

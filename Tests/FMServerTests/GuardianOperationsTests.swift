@@ -38,36 +38,41 @@ struct GuardianOperationsTests {
         }
     }
 
-    static func meta(_ revision: UInt64, _ values: [String: String]) throws -> FederationItem {
-        .metaProposal(try FederationMeta(revision: revision, values: values))
+    static func meta(_ peer: UInt16, _ revision: UInt64, _ values: [String: String]) throws -> FederationItem {
+        .metaProposal(MetaProposal(peer: PeerID(peer), meta: try FederationMeta(revision: revision, values: values)))
+    }
+
+    static func shutdown(_ peer: UInt16, _ height: UInt64) -> FederationItem {
+        .shutdownRequest(ShutdownRequest(peer: PeerID(peer), height: height))
     }
 
     @Test("meta takes effect when t guardians proposed the same revision and set, latest proposal winning")
     func metaByThreshold() async throws {
         var federation = try Federation()
         defer { try? FileManager.default.removeItem(at: federation.directory) }
-        let wanted = try Self.meta(1, ["name": "Village mint", "welcome_message": "Hi"])
-        _ = try await federation.block(0, [wanted])
-        _ = try await federation.block(1, [try Self.meta(1, ["name": "Village mint"])])  // differs: no effect
+        let wanted: [String: String] = ["name": "Village mint", "welcome_message": "Hi"]
+        _ = try await federation.block(0, [try Self.meta(0, 1, wanted)])
+        _ = try await federation.block(1, [try Self.meta(1, 1, ["name": "Village mint"])])  // differs: no effect
         var status = try await federation.processor.operationsStatus()
         #expect(status.meta == .empty)
         #expect(status.metaProposals.count == 2)
-        // Guardian 1 replaces its proposal; with guardian 2's the set has three supporters.
-        _ = try await federation.block(1, [wanted])
+        // A Byzantine proposer cannot speak for others: items naming guardians 1 and 2 in guardian 3's block.
+        _ = try await federation.block(3, [try Self.meta(1, 1, wanted), try Self.meta(2, 1, wanted)])
         #expect(try await federation.processor.operationsStatus().meta == .empty)
-        _ = try await federation.block(2, [wanted])
+        // Guardian 1 replaces its proposal; with guardian 2's the set has three supporters.
+        _ = try await federation.block(1, [try Self.meta(1, 1, wanted)])
+        #expect(try await federation.processor.operationsStatus().meta == .empty)
+        _ = try await federation.block(2, [try Self.meta(2, 1, wanted)])
         status = try await federation.processor.operationsStatus()
         #expect(status.meta.revision == 1)
         #expect(status.meta["name"] == "Village mint" && status.meta["welcome_message"] == "Hi")
         #expect(status.metaProposals.isEmpty)
         // A stale revision and one that skips ahead are refused: nothing stored, agreed set kept.
-        _ = try await federation.block(3, [try Self.meta(1, ["name": "Other"]), try Self.meta(3, ["name": "Other"])])
+        _ = try await federation.block(3, [try Self.meta(3, 1, ["name": "Other"]), try Self.meta(3, 3, ["name": "Other"])])
         status = try await federation.processor.operationsStatus()
         #expect(status.metaProposals.isEmpty && status.meta.revision == 1)
-        // Only the proposer speaks for itself: three items from one guardian are one proposal.
-        let next = try Self.meta(2, ["name": "Next"])
-        _ = try await federation.block(3, [next])
-        _ = try await federation.block(3, [next])
+        // One guardian proposing three times is one proposal.
+        for _ in 0..<3 { _ = try await federation.block(3, [try Self.meta(3, 2, ["name": "Next"])]) }
         #expect(try await federation.processor.operationsStatus().meta.revision == 1)
     }
 
@@ -75,21 +80,22 @@ struct GuardianOperationsTests {
     func shutdownByThreshold() async throws {
         var federation = try Federation()
         defer { try? FileManager.default.removeItem(at: federation.directory) }
-        let target = ShutdownRequest(height: 8)
-        _ = try await federation.block(0, [.shutdownRequest(target)])  // block 0
-        _ = try await federation.block(1, [.shutdownRequest(ShutdownRequest(height: 9))])  // block 1: other height
-        _ = try await federation.block(1, [.shutdownRequest(target)])  // block 2: replaces it
-        #expect(try await federation.processor.scheduledShutdown() == nil)
-        // Too soon (block 3 + lead 3 > 5) is refused.
-        _ = try await federation.block(2, [.shutdownRequest(ShutdownRequest(height: 5))])  // block 3
+        _ = try await federation.block(0, [Self.shutdown(0, 8)])  // block 0
+        _ = try await federation.block(1, [Self.shutdown(1, 9)])  // block 1: another height
+        _ = try await federation.block(3, [Self.shutdown(1, 8), Self.shutdown(2, 8)])  // block 2: not their voice
         #expect(try await federation.processor.operationsStatus().shutdownRequests.count == 2)
-        let agreed = try await federation.block(2, [.shutdownRequest(target)])  // block 4
+        _ = try await federation.block(1, [Self.shutdown(1, 8)])  // block 3: replaces guardian 1's
+        #expect(try await federation.processor.scheduledShutdown() == nil)
+        // Too soon (block 4 + lead 3 > 6) is refused.
+        _ = try await federation.block(2, [Self.shutdown(2, 6)])  // block 4
+        #expect(try await federation.processor.operationsStatus().shutdownRequests.count == 2)
+        let agreed = try await federation.block(2, [Self.shutdown(2, 8)])  // block 5
         #expect(agreed.shutdownAgreed == 8)
         #expect(try await federation.processor.scheduledShutdown() == 8)
         // While it is ahead, new requests are refused.
-        _ = try await federation.block(3, [.shutdownRequest(ShutdownRequest(height: 20))])  // block 5
+        _ = try await federation.block(3, [Self.shutdown(3, 20)])  // block 6
         #expect(try await federation.processor.operationsStatus().shutdownRequests.isEmpty)
-        for _ in 6..<8 { #expect(try await federation.block(0, []).stopsHere == false) }
+        #expect(try await federation.block(0, []).stopsHere == false)  // block 7
         let last = try await federation.block(0, [])  // block 8
         #expect(last.stopsHere)
         let status = try await federation.processor.operationsStatus()
@@ -116,10 +122,19 @@ struct GuardianOperationsTests {
             variant(3) { $0.write(UInt64(1)); $0.writeVarint(1); $0.write("expiry_timestamp"); $0.write("soon") },
             variant(3) { $0.write(UInt64(1)); $0.writeVarint(1); $0.write("name"); $0.writeBytes([0xFF, 0xFE]) },
             variant(4) { $0.writeFixed([0xFF]) },
-            variant(4) { $0.write(UInt64.max) },
             variant(3) { _ in },
         ]
-        for peer: UInt16 in 0..<3 { _ = try await federation.block(peer, raw: items) }
+        for peer: UInt16 in 0..<3 {
+            // Each body after the proposer's own peer id and a nonce.
+            let own = items.map { item -> [UInt8] in
+                var decoder = CanonicalDecoder(item)
+                guard let (index, body) = try? decoder.readVariant() else { return item }
+                var body2 = body
+                let rest = body2.readRemaining()
+                return variant(index) { $0.write(PeerID(peer)); $0.write(UInt64(7)); $0.writeFixed(rest) }
+            }
+            _ = try await federation.block(peer, raw: own + [variant(4) { $0.write(PeerID(peer)); $0.write(UInt64(7)); $0.write(UInt64.max) }])
+        }
         let status = try await federation.processor.operationsStatus()
         #expect(status.meta == .empty && status.metaProposals.isEmpty)
         #expect(status.shutdown == nil)
@@ -142,8 +157,10 @@ struct GuardianOperationsTests {
         #expect(try JSONConventions.decode(FederationMeta.self, from: Data(json.utf8), what: "meta") == meta)
         #expect(try FederationMeta(canonicalBytes: meta.canonicalBytes) == meta)
         // docs/protocol.md's worked example.
-        let item = FederationItem.metaProposal(try FederationMeta(revision: 1, values: ["name": "V"]))
-        #expect(Hex.encode(item.canonicalBytes) == "0309010104" + "6e616d65" + "0156")
-        #expect(Hex.encode(FederationItem.shutdownRequest(ShutdownRequest(height: 300)).canonicalBytes) == "0402ac02")
+        let example = try FederationMeta(revision: 1, values: ["name": "V"])
+        let item = FederationItem.metaProposal(MetaProposal(peer: PeerID(2), meta: example, nonce: 5))
+        #expect(Hex.encode(item.canonicalBytes) == "030b" + "02" + "05" + "0101" + "046e616d65" + "0156")
+        let request = FederationItem.shutdownRequest(ShutdownRequest(peer: PeerID(2), height: 300, nonce: 5))
+        #expect(Hex.encode(request.canonicalBytes) == "0404" + "02" + "05" + "ac02")
     }
 }

@@ -206,7 +206,7 @@ private struct PropertyRun {
             let digest = FMCore.Hash256.sha256((0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
             let report = StateDigestReport(peer: proposer, height: UInt64.random(in: 0...height, using: &rng), digest: digest)
             return FederationItem.stateDigest(report).canonicalBytes
-        case 16, 17: return operationsItem()
+        case 16, 17: return operationsItem(proposer: proposer)
         case 18:
             // A meta or shutdown variant whose body is garbage or out of bounds: a deterministic rejection.
             var encoder = CanonicalEncoder()
@@ -225,7 +225,7 @@ private struct PropertyRun {
 
     /// A meta proposal or a shutdown request from a small space, so that t guardians often propose the same one;
     /// revisions and heights are sometimes stale, far ahead or extreme.
-    mutating func operationsItem() -> [UInt8] {
+    mutating func operationsItem(proposer: PeerID) -> [UInt8] {
         if Bool.random(using: &rng) {
             let revision: UInt64 = switch Int.random(in: 0..<6, using: &rng) {
             case 0: extremeAmount()
@@ -235,13 +235,20 @@ private struct PropertyRun {
             }
             var values = [FederationMeta.name: "rev \(revision)"]
             if Int.random(in: 0..<4, using: &rng) == 0 { values["app:x"] = "1" }
-            return FederationItem.metaProposal(try! FederationMeta(revision: revision, values: values)).canonicalBytes
+            let meta = try! FederationMeta(revision: revision, values: values)
+            return FederationItem.metaProposal(MetaProposal(peer: speaker(proposer), meta: meta, nonce: rng.next())).canonicalBytes
         }
         let target: UInt64 = switch Int.random(in: 0..<6, using: &rng) {
         case 0: extremeAmount()
         default: (height / 8 + 1) * 8
         }
-        return FederationItem.shutdownRequest(ShutdownRequest(height: target)).canonicalBytes
+        return FederationItem.shutdownRequest(ShutdownRequest(peer: speaker(proposer), height: target, nonce: rng.next()))
+            .canonicalBytes
+    }
+
+    /// Mostly the proposer; sometimes another guardian (an item the proposer may not make in its name).
+    mutating func speaker(_ proposer: PeerID) -> PeerID {
+        Int.random(in: 0..<8, using: &rng) == 0 ? PeerID(UInt16.random(in: 0..<4, using: &rng)) : proposer
     }
 
     func item(_ transaction: Transaction) -> [UInt8] { FederationItem.transaction(transaction).canonicalBytes }

@@ -26,7 +26,7 @@ extension GuardianNode {
             submitted = proposal
             return proposal
         }
-        try await submitOperation(.metaProposal(proposal))
+        try await submitOperation(.metaProposal(MetaProposal(peer: peerID, meta: proposal)))
         return proposal
     }
 
@@ -43,14 +43,13 @@ extension GuardianNode {
         if let scheduled = try await processor.scheduledShutdown(), scheduled >= next {
             throw InvalidInput(field: "height", expected: "no new request while the shutdown after block \(scheduled) is ahead", code: "shutdown_scheduled")
         }
-        let request = ShutdownRequest(height: height)
+        let request = ShutdownRequest(peer: peerID, height: height)
         try await submitOperation(.shutdownRequest(request))
         return request
     }
 
     private func submitOperation(_ item: FederationItem) async throws {
-        do { try await driver.submit(item: item.canonicalBytes) } catch .rejected(.duplicate) {
-            // The same proposal is already pending or was just ordered.
-        }
+        // Every item carries a fresh nonce, so consensus refuses it only when full or not running.
+        try await driver.submit(item: item.canonicalBytes)
     }
 }

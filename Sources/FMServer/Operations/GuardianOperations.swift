@@ -10,7 +10,7 @@ import GRDB
 /// decides the same; an item that breaks a rule is a deterministic rejection (nothing stored), never a trap.
 ///
 /// - **Meta.** Each guardian has at most one open proposal: its latest ``FederationItem/metaProposal(_:)`` (a
-///   newer one replaces it). A proposal must be for revision agreed + 1. When `threshold` guardians' proposals
+///   newer one replaces it); an item naming another guardian than the block's proposer is refused. A proposal must be for revision agreed + 1. When `threshold` guardians' proposals
 ///   are byte-for-byte equal (revision and the whole key set), that set becomes the agreed meta and every open
 ///   proposal is dropped (they were all for that revision).
 /// - **Shutdown.** Each guardian has at most one request (its latest). A request must name a height at least
@@ -52,7 +52,9 @@ enum GuardianOperations {
 
     // MARK: - Meta
 
-    static func applyMeta(_ proposal: FederationMeta, from peer: PeerID, threshold: Int, db: Database) throws -> Applied {
+    static func applyMeta(_ item: MetaProposal, from peer: PeerID, threshold: Int, db: Database) throws -> Applied {
+        guard item.peer == peer else { return .rejected("a meta proposal naming \(item.peer) in a block of \(peer)") }
+        let proposal = item.meta
         let agreed = try agreedMeta(db)
         guard agreed.revision < UInt64.max, proposal.revision == agreed.revision + 1 else {
             return .rejected("meta proposal for revision \(proposal.revision), but \(agreed.revision) is agreed")
@@ -92,6 +94,7 @@ enum GuardianOperations {
     static func applyShutdownRequest(
         _ request: ShutdownRequest, from peer: PeerID, atHeight block: UInt64, threshold: Int, db: Database
     ) throws -> Applied {
+        guard request.peer == peer else { return .rejected("a shutdown request naming \(request.peer) in a block of \(peer)") }
         if let scheduled = try scheduledShutdown(db), scheduled >= block {
             return .rejected("a shutdown after block \(scheduled) is already scheduled")
         }
@@ -171,7 +174,7 @@ enum GuardianOperations {
 
 /// The agreed meta as the `meta` endpoint serves it, with the proposals still open.
 public struct OperationsStatus: Hashable, Sendable, Codable {
-    public struct MetaProposal: Hashable, Sendable, Codable {
+    public struct PeerProposal: Hashable, Sendable, Codable {
         public var peer: PeerID
         public var meta: FederationMeta
     }
@@ -181,7 +184,7 @@ public struct OperationsStatus: Hashable, Sendable, Codable {
     }
 
     public var meta: FederationMeta
-    public var metaProposals: [MetaProposal]
+    public var metaProposals: [PeerProposal]
     public var shutdown: ShutdownStatus?
     public var shutdownRequests: [ShutdownRequestStatus]
 }

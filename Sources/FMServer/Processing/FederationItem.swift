@@ -10,7 +10,7 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
     /// A guardian's state digest after an earlier block, compared by every other guardian when applied.
     case stateDigest(StateDigestReport)
     /// The proposing guardian's proposal of the next meta revision (``GuardianOperations``).
-    case metaProposal(FederationMeta)
+    case metaProposal(MetaProposal)
     /// The proposing guardian asks every guardian to stop after a block (``GuardianOperations``).
     case shutdownRequest(ShutdownRequest)
 
@@ -63,13 +63,55 @@ public struct StateDigestReport: Hashable, Sendable, CanonicalCodable {
     }
 }
 
-/// A guardian's request that every guardian stop after applying block `height` (a coordinated upgrade).
+/// A guardian's proposal of the next meta revision. It names its guardian, who must be the block's proposer, and
+/// carries a random nonce, so that equal proposals of several guardians (or a guardian's return to an earlier one)
+/// are distinct items that consensus does not deduplicate; only `meta` is compared.
+public struct MetaProposal: Hashable, Sendable, Codable, CanonicalCodable {
+    public let peer: PeerID
+    public let nonce: UInt64
+    public let meta: FederationMeta
+
+    public init(peer: PeerID, meta: FederationMeta, nonce: UInt64 = .random(in: .min ... .max)) {
+        self.peer = peer
+        self.nonce = nonce
+        self.meta = meta
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(peer)
+        encoder.write(nonce)
+        encoder.write(meta)
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        peer = try decoder.read()
+        nonce = try decoder.read()
+        meta = try decoder.read()
+    }
+}
+
+/// A guardian's request that every guardian stop after applying block `height` (a coordinated upgrade); `peer`
+/// and `nonce` as in ``MetaProposal``.
 public struct ShutdownRequest: Hashable, Sendable, Codable, CanonicalCodable {
+    public let peer: PeerID
+    public let nonce: UInt64
     public let height: UInt64
 
-    public init(height: UInt64) { self.height = height }
+    public init(peer: PeerID, height: UInt64, nonce: UInt64 = .random(in: .min ... .max)) {
+        self.peer = peer
+        self.nonce = nonce
+        self.height = height
+    }
 
-    public func encode(to encoder: inout CanonicalEncoder) { encoder.write(height) }
+    public func encode(to encoder: inout CanonicalEncoder) {
+        encoder.write(peer)
+        encoder.write(nonce)
+        encoder.write(height)
+    }
 
-    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) { height = try decoder.read() }
+    public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {
+        peer = try decoder.read()
+        nonce = try decoder.read()
+        height = try decoder.read()
+    }
 }
