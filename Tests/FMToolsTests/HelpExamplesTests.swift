@@ -72,6 +72,7 @@ import Testing
                 "fm-mint": [joinBob],
                 "fm-mint join": ["printf '%s\\n' \"$FM_TEST_INVITE\" > invite.txt"],
                 "fm-mint info": [join],
+                "fm-mint meta": [join, "fm-mint join --data-dir alice \"$FM_TEST_INVITE\" > /dev/null"],
                 "fm-mint keys": [join],
                 // A 512 msat note out of band, not redeemed: the reclaim takes it back.
                 "fm-mint reclaim": [join, devIssue, "fm-mint spend 512 | jq -r .operation_id > operation-id.txt"],
