@@ -93,7 +93,7 @@ public final class FederationClient: Sendable {
     }
 
     static func schemas(_ modules: [any ClientModule.Type]) -> [SubsystemSchema] {
-        [ClientSchema.schema] + modules.map { $0.schema }
+        [ClientSchema.schema, ClientMetaSchema.schema] + modules.map { $0.schema }
     }
 
     /// The first opened module of type `Module`.

@@ -17,9 +17,11 @@ struct ClientOptions: ParsableArguments {
 
     /// Opens the selected federation and resumes its unfinished operations first (BRIEF §7), logging
     /// those that cannot finish yet.
-    func open(resume: Bool = true) async throws -> FederationClient {
+    /// Warns on stderr when the federation's stored meta says it expires soon (`warnExpiry`).
+    func open(resume: Bool = true, warnExpiry: Bool = true) async throws -> FederationClient {
         let directory = self.directory
         let client = try FederationClient.open(try directory.selectFederation(federation), directory: directory, modules: ClientModules.all)
+        if warnExpiry { (try? await client.storedMeta())?.warnIfExpiring() }
         if resume {
             await client.resumeAndLog()
             await client.backupAfterChange()  // a change an earlier command made (an out-of-band spend) goes up now

@@ -23,7 +23,7 @@ struct FMMint: AsyncParsableCommand {
             """,
         version: FMVersion.current,
         subcommands: [
-            Join.self, Info.self, Keys.self, Balance.self, Spend.self, Reissue.self, Reclaim.self, Validate.self,
+            Join.self, Info.self, Meta.self, Keys.self, Balance.self, Spend.self, Reissue.self, Reclaim.self, Validate.self,
             Await.self, List.self, Backup.self, Recover.self, DevIssue.self,
         ])
 

@@ -11,6 +11,7 @@ extension FMMint {
             discussion: """
                 Fetches the client config from the invite's guardian, then from the others until t of them \
                 serve the same config naming the invite's federation id; guardians that disagree are named. \
+                Prints the federation's name and welcome message (its meta, as t guardians serve it). \
                 Creates the mnemonic on first use (back it up with `fm-mint backup --show-mnemonic`). Picks, for the \
                 core and each module, the highest API version t guardians serve (their `version`); where there is \
                 none it fails with one line saying whether the client or the guardians need upgrading.
@@ -30,7 +31,13 @@ extension FMMint {
             let client = try await FederationClient.join(
                 invite: invite, directory: options.directory, modules: ClientModules.all,
                 join: FederationJoin(apiVersions: try ClientModules.apiVersions()))
-            try StandardOutput.emit(FederationSummary(client))
+            let meta: FederationMeta
+            do { meta = try await client.refreshMeta() } catch {
+                StandardError.writeLine("fm-mint: joined, but the federation meta could not be fetched: \(error)")
+                meta = .empty
+            }
+            meta.warnIfExpiring()
+            try StandardOutput.emit(FederationSummary(client, meta: meta))
         }
     }
 }
@@ -50,6 +57,11 @@ struct FederationSummary: Encodable {
     }
 
     var federationId: FederationID
+    /// The federation's name and welcome message from its meta, when set.
+    var name: String?
+    var welcomeMessage: String?
+    /// The meta this client accepted last (`fm-mint meta` fetches it anew).
+    var meta: FederationMeta
     var threshold: Int
     var peers: [Peer]
     var modules: [Module]
@@ -68,9 +80,12 @@ struct FederationSummary: Encodable {
         var keys: MintKeys
     }
 
-    init(_ client: FederationClient) {
+    init(_ client: FederationClient, meta: FederationMeta) {
         let config = client.config
         federationId = config.federationId
+        name = meta[FederationMeta.name]
+        welcomeMessage = meta[FederationMeta.welcomeMessage]
+        self.meta = meta
         threshold = config.threshold
         peers = config.peers.map { Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) }
         modules = config.modules.map { module in

@@ -26,7 +26,10 @@ struct FMNode: AsyncParsableCommand {
             Exit codes: 0 ok, 1 failed, 2 bad input, 3 guardian unreachable.
             """,
         version: FMVersion.current,
-        subcommands: [Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self, Backup.self, Restore.self])
+        subcommands: [
+            Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self, Backup.self, Restore.self, Meta.self,
+            Shutdown.self,
+        ])
 
     static func main() async { await CommandRunner.main(Self.self) }
 }
@@ -99,15 +102,21 @@ extension FMNode {
             let adminGate = try operatorOptions.makeGate(
                 databasePath: directory.databasePath(configs.local), dashboardPasswordFile: dashboard.dashboardPasswordFile,
                 logger: logger)
-            var services: [any Service] = [
-                GuardianService(node: node), node.makeAPIServer(prometheus: prometheus, adminGate: adminGate, configDirectory: directory),
+            // The guardian returns by itself only after a scheduled shutdown: then the API and dashboard stop too.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: GuardianService(node: node), successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: node.makeAPIServer(prometheus: prometheus, adminGate: adminGate, configDirectory: directory)),
             ]
-            if let dashboard = try dashboard.makeServer(node: node, logger: logger) { services.append(dashboard) }
+            if let dashboard = try dashboard.makeServer(node: node, logger: logger) { services.append(.init(service: dashboard)) }
             let group = ServiceGroup(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+                configuration: ServiceGroupConfiguration(
+                    services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             logger.info("guardian stopped")
+            if let stopped = node.completedShutdown {
+                // Exit status 0: a supervisor with Restart=on-failure leaves it stopped for the binary swap.
+                try StandardOutput.emit(["scheduled_shutdown": stopped])
+            }
         }
     }
 

@@ -39,6 +39,7 @@ struct ProcessingPropertyTests {
         }
         print("processing property test: seeds \(Self.seeds), \(totals)")
         #expect(totals.accepted > 0 && totals.rejected > 0 && totals.unauthorized > 0 && totals.moduleItems > 0)
+        #expect(totals.operations > 0 && totals.metaRevisions > 0 && totals.shutdowns > 0)
     }
 }
 
@@ -46,12 +47,14 @@ struct ProcessingPropertyTests {
 private struct PropertyRun {
     struct Counts: CustomStringConvertible {
         var blocks = 0, items = 0, accepted = 0, rejected = 0, unauthorized = 0, moduleItems = 0, undecodable = 0
+        var operations = 0, metaRevisions: UInt64 = 0, shutdowns = 0
         mutating func add(_ other: Counts) {
             blocks += other.blocks; items += other.items; accepted += other.accepted; rejected += other.rejected
             unauthorized += other.unauthorized; moduleItems += other.moduleItems; undecodable += other.undecodable
+            operations += other.operations; metaRevisions += other.metaRevisions; shutdowns += other.shutdowns
         }
         var description: String {
-            "\(blocks) blocks, \(items) items: \(accepted) transactions accepted, \(rejected) rejected, \(unauthorized) unauthorized copies, \(moduleItems) module items, \(undecodable) undecodable"
+            "\(blocks) blocks, \(items) items: \(accepted) transactions accepted, \(rejected) rejected, \(unauthorized) unauthorized copies, \(moduleItems) module items, \(undecodable) undecodable, \(operations) operations items (\(metaRevisions) meta revisions and \(shutdowns) shutdowns agreed)"
         }
     }
 
@@ -87,7 +90,7 @@ private struct PropertyRun {
             let database = try SQLiteDatabase(
                 path: directory.appendingPathComponent("guardian-\(config.local.peerId.rawValue).sqlite").path,
                 schemas: TransactionProcessor.schemas(for: modules))
-            return TransactionProcessor(database: database, modules: modules)
+            return TransactionProcessor(database: database, modules: modules, threshold: config.consensus.threshold)
         }
         mintConfig = try configs[0].consensus.modules[0].config.decode(MintClientConfig.self)
         var secret = [UInt8](repeating: 0, count: 64)
@@ -130,6 +133,16 @@ private struct PropertyRun {
         counts.moduleItems += items.compactMap { try? FederationItem(canonicalBytes: $0) }.filter {
             if case .module = $0 { true } else { false }
         }.count
+        counts.operations += items.compactMap { try? FederationItem(canonicalBytes: $0) }.filter {
+            switch $0 {
+            case .metaProposal, .shutdownRequest: true
+            default: false
+            }
+        }.count
+        let operations = try await processors.asyncMap { try await $0.operationsStatus() }
+        #expect(Set(operations).count == 1, "the guardians' operations state diverged at block \(height)")
+        counts.metaRevisions = operations[0].meta.revision
+        if first.shutdownAgreed != nil { counts.shutdowns += 1 }
         try await collectIssuedNotes(accepted: Set(first.transactions.filter { $0.outcome == .accepted }.map(\.txid)))
         height += 1
     }
@@ -140,6 +153,7 @@ private struct PropertyRun {
         "server_transactions", "mint_spent_nonces", "mint_totals", "mint_issued_outputs", "wallet_state",
         "wallet_block_height_votes", "wallet_fee_rate_votes", "wallet_block_hashes", "wallet_block_hash_votes",
         "wallet_confirmation_votes", "wallet_scan_votes", "wallet_utxos", "wallet_peg_outs", "wallet_peg_out_signatures",
+        "server_meta", "server_meta_proposals", "server_shutdown", "server_shutdown_requests",
     ]
 
     static func consensusState(_ database: SQLiteDatabase) async throws -> String {
@@ -168,7 +182,7 @@ private struct PropertyRun {
     // MARK: Items
 
     mutating func randomItem(proposer: PeerID) -> [UInt8] {
-        switch Int.random(in: 0..<16, using: &rng) {
+        switch Int.random(in: 0..<19, using: &rng) {
         case 0, 1: return item(devIssue(extra: nil))
         case 2, 3: return item(reissue(notes: pick(notes, upTo: 3)))
         case 4: return item(reissue(notes: pick(notes, upTo: 1) + pick(notes, upTo: 1)))  // maybe a repeated note
@@ -192,8 +206,49 @@ private struct PropertyRun {
             let digest = FMCore.Hash256.sha256((0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) })
             let report = StateDigestReport(peer: proposer, height: UInt64.random(in: 0...height, using: &rng), digest: digest)
             return FederationItem.stateDigest(report).canonicalBytes
+        case 16, 17: return operationsItem(proposer: proposer)
+        case 18:
+            // A meta or shutdown variant whose body is garbage or out of bounds: a deterministic rejection.
+            var encoder = CanonicalEncoder()
+            encoder.writeVariant(UInt64.random(in: 3...4, using: &rng)) { body in
+                if Bool.random(using: &rng) {
+                    body.writeFixed(randomBytes())
+                } else {
+                    body.write(UInt64.random(in: 0...2, using: &rng))
+                    body.writeVarint(UInt64(FederationMeta.maxEntries + 1))
+                }
+            }
+            return encoder.bytes
         default: return item(devIssue(extra: Int64.random(in: -200...200, using: &rng)))
         }
+    }
+
+    /// A meta proposal or a shutdown request from a small space, so that t guardians often propose the same one;
+    /// revisions and heights are sometimes stale, far ahead or extreme.
+    mutating func operationsItem(proposer: PeerID) -> [UInt8] {
+        if Bool.random(using: &rng) {
+            let revision: UInt64 = switch Int.random(in: 0..<6, using: &rng) {
+            case 0: extremeAmount()
+            case 1: counts.metaRevisions  // the agreed one: stale
+            case 2: counts.metaRevisions + 2  // too far ahead
+            default: counts.metaRevisions + 1
+            }
+            var values = [FederationMeta.name: "rev \(revision)"]
+            if Int.random(in: 0..<4, using: &rng) == 0 { values["app:x"] = "1" }
+            let meta = try! FederationMeta(revision: revision, values: values)
+            return FederationItem.metaProposal(MetaProposal(peer: speaker(proposer), meta: meta, nonce: rng.next())).canonicalBytes
+        }
+        let target: UInt64 = switch Int.random(in: 0..<6, using: &rng) {
+        case 0: extremeAmount()
+        default: (height / 8 + 1) * 8
+        }
+        return FederationItem.shutdownRequest(ShutdownRequest(peer: speaker(proposer), height: target, nonce: rng.next()))
+            .canonicalBytes
+    }
+
+    /// Mostly the proposer; sometimes another guardian (an item the proposer may not make in its name).
+    mutating func speaker(_ proposer: PeerID) -> PeerID {
+        Int.random(in: 0..<8, using: &rng) == 0 ? PeerID(UInt16.random(in: 0..<4, using: &rng)) : proposer
     }
 
     func item(_ transaction: Transaction) -> [UInt8] { FederationItem.transaction(transaction).canonicalBytes }

@@ -147,6 +147,16 @@ final class EcashFederation: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Waits up to `timeout` seconds for guardian `peer` to exit by itself; its exit status, or nil if it still runs.
+    func waitForExit(_ peer: Int, timeout: Double) -> Int32? {
+        guard let process = lock.withLock({ processes[peer] }) else { return nil }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        guard !process.isRunning else { return nil }
+        lock.withLock { _ = processes.removeValue(forKey: peer) }
+        return process.terminationStatus
+    }
+
     /// Stops every guardian (SIGTERM) and removes the directory.
     func stop() {
         for peer in 0..<peers { kill(peer, signal: SIGTERM) }

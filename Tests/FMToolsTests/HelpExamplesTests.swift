@@ -59,6 +59,9 @@ import Testing
                     "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
                     "fm-node dashboard-password --out fed/guardian-0/dashboard.hash < password.txt > /dev/null",
                 ],
+                // The admin examples reach the test's guardian through its config directory (API port, token).
+                "fm-node meta": [linkFederation], "fm-node meta set": [linkFederation],
+                "fm-node meta unset": [linkFederation], "fm-node shutdown": [linkFederation],
                 "fm-node dashboard-password": [
                     "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
                 ],
@@ -73,6 +76,7 @@ import Testing
                 "fm-mint": [joinBob],
                 "fm-mint join": ["printf '%s\\n' \"$FM_TEST_INVITE\" > invite.txt"],
                 "fm-mint info": [join],
+                "fm-mint meta": [join, "fm-mint join --data-dir alice \"$FM_TEST_INVITE\" > /dev/null"],
                 "fm-mint keys": [join],
                 // A 512 msat note out of band, not redeemed: the reclaim takes it back.
                 "fm-mint reclaim": [join, devIssue, "fm-mint spend 512 | jq -r .operation_id > operation-id.txt"],
@@ -145,6 +149,7 @@ import Testing
     static let join = "fm-mint join \"$FM_TEST_INVITE\" > /dev/null"
     static let joinBob = "FM_CLIENT_DIR=bob fm-mint join \"$FM_TEST_INVITE\" > /dev/null"
     static let devIssue = "fm-mint dev-issue 100000 > /dev/null"
+    static let linkFederation = "ln -s \"$FM_TEST_FED_DIR\" fed"
     static let linkBitcoin = "ln -s \"$FM_TEST_BITCOIN_DIR\" btc"
     static let deposit = "fm-pegin address > deposit.json"
     static let sendDeposit = "fm-regtest cli --data-dir btc sendtoaddress \"$(jq -r .address deposit.json)\" 0.002 > /dev/null"
@@ -387,6 +392,7 @@ struct Federation {
                 "FM_TEST_API": "ws://127.0.0.1:\(HelpExamplesTests.federationPort + 1)/",
                 "FM_TEST_CONFIG_DIR": directory.appendingPathComponent("fed/guardian-0").path,
                 "FM_TEST_OPERATOR_PASSWORD": operatorPassword,
+                "FM_TEST_FED_DIR": directory.appendingPathComponent("fed").path,
             ]) { $1 })
         let up = Daemon.waitUntil(seconds: 60) {
             (try? ToolRunner.run("fm-node", ["status", "--api", federation.environment["FM_TEST_API"]!]).status) == 0

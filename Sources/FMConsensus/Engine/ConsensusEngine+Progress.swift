@@ -138,7 +138,7 @@ extension ConsensusEngine {
     /// (`idleProposalDelay`, backed off while the chain ends in empty blocks: ConsensusEngine+Idle.swift).
     private mutating func proposeIfLeader() -> Bool {
         guard configuration.leader(of: iteration) == configuration.ownID, notarizeVote == nil, !skipVote,
-            let parent = chainTip(endingAt: iteration - 1)
+            let parent = chainTip(endingAt: iteration - 1), withinOrderingLimit(parent.count)
         else { return false }
         let limits = configuration.limits
         let excluded = itemHashes(inChainEndingAt: parent.hash)
@@ -176,11 +176,17 @@ extension ConsensusEngine {
     private mutating func voteForProposal() -> Bool {
         guard notarizeVote == nil, !skipVote, let proposal = rounds[iteration]?.proposal else { return false }
         let header = proposal.block.header
-        guard extendsNotarizedChain(parentHash: header.parentHash, height: header.height, iteration: iteration),
+        guard withinOrderingLimit(header.height),
+            extendsNotarizedChain(parentHash: header.parentHash, height: header.height, iteration: iteration),
             !repeatsItems(proposal.block)
         else { return false }
         castVote(.notarize(header.hash), iteration: iteration)
         return true
+    }
+
+    /// Whether a block at `height` may be proposed or voted for (``orderingLimit``).
+    private func withinOrderingLimit(_ height: UInt64) -> Bool {
+        orderingLimit.map { height <= $0 } ?? true
     }
 
     /// Whether a block repeats an item of its own chain or a recently finalized one.

@@ -46,6 +46,9 @@ public struct ConsensusEngine: Sendable {
     var backoffDelay: Duration
     var iterationIdleDelay: Duration
     var started = false
+    /// A scheduled shutdown's height: this guardian neither proposes nor votes for a block above it, so once every
+    /// honest guardian holds it nothing past it can be notarized (the host sets it when the shutdown is agreed).
+    public var orderingLimit: UInt64?
     var lastPersisted: ConsensusCheckpoint?
 
     var rounds: [UInt64: IterationState] = [:]
@@ -122,6 +125,10 @@ public struct ConsensusEngine: Sendable {
         defer { output = [] }
         return output
     }
+
+    /// The latest finalized count each peer announced in its status (a host waiting for its peers to reach a
+    /// height before it stops reads it).
+    public var peerFinalizedCounts: [PeerID: UInt64] { catchUp.claims }
 
     /// What this guardian has voted in its current iteration (``checkpoint`` without the chain).
     public var votes: ConsensusCheckpoint {

@@ -14,6 +14,7 @@ import Foundation
 /// - `session_count` → the number of blocks applied; `client_config`; `consensus_config` (public: clients hash it
 ///   to check the federation id on join); `status`; `audit`.
 /// - `backup_upload`, `backup_fetch`: clients' encrypted snapshots (``BackupAPI``).
+/// - `meta`, `operations`, and the admin methods `meta_set`, `meta_unset`, `schedule_shutdown` (``OperationsAPI``).
 /// - every module's own endpoints as `<kind>/<name>` (``registerModuleEndpoints(into:node:)``).
 public enum GuardianAPI {
     /// How long the long polls wait before answering `not_yet_processed`.
@@ -89,6 +90,7 @@ public enum GuardianAPI {
             try versions.get()
         }
         BackupAPI(store: node.backups, fault: node.backupFault).register(into: &registry)
+        OperationsAPI.register(into: &registry, node: node)
         registerModuleEndpoints(into: &registry, node: node)
     }
 

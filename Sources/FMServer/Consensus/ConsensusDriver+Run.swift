@@ -16,6 +16,8 @@ extension ConsensusDriver {
         /// A timer elapsed; `generation` tells a current arming from one that was re-armed or cancelled since.
         case timerFired(ConsensusTimer, generation: UInt64)
         case submit([UInt8], SubmitReply)
+        /// Stop proposing and voting above this height (``ConsensusDriver/limitOrdering(toHeight:)``).
+        case limitOrdering(UInt64)
     }
 
     struct SharedState {
@@ -25,6 +27,8 @@ extension ConsensusDriver {
         var stopped = false
         var subscribers: [UInt64: AsyncStream<UInt64>.Continuation] = [:]
         var nextSubscriberID: UInt64 = 0
+        /// Read by ``run()`` when it builds the engine, so a limit set before the start holds from the first vote.
+        var orderingLimit: UInt64?
     }
 
     /// Restores the engine from the store and processes events until ``shutdown()`` or cancellation.
@@ -44,6 +48,7 @@ extension ConsensusDriver {
         var engine = ConsensusEngine(
             configuration: configuration, signer: signer, verifier: verifier, restoring: checkpoint,
             finalizedTail: tail)
+        engine.orderingLimit = state.withLockedValue { $0.orderingLimit }
         let finalizedCount = try await store.finalizedCount()
         state.withLockedValue {
             $0.status.isRunning = true
@@ -67,6 +72,8 @@ extension ConsensusDriver {
                 case .timerFired(let timer, let generation):
                     guard timers.fired(timer, generation: generation) else { continue }
                     try await perform(engine.handle(.timerFired(timer)), engine: &engine, timers: &timers, submission: nil)
+                case .limitOrdering(let height):
+                    engine.orderingLimit = height
                 case .submit(let item, let reply):
                     try await perform(
                         engine.handle(.submit(item: item)), engine: &engine, timers: &timers,
@@ -142,9 +149,11 @@ extension ConsensusDriver {
         if let submission, !submissionRejected { submission.reply.resume(.success(())) }
         let iteration = engine.iteration
         let pending = engine.pendingItemCount
+        let peerCounts = engine.peerFinalizedCounts
         state.withLockedValue {
             $0.status.iteration = iteration
             $0.status.pendingItems = pending
+            $0.status.peerFinalizedCounts = peerCounts
         }
     }
 

@@ -64,6 +64,13 @@ public final class ConsensusDriver: Sendable {
         try await reply.outcome().get()
     }
 
+    /// From now on (and from the start, if not running yet) this guardian neither proposes nor votes for a block
+    /// above `height`: a scheduled shutdown (``ConsensusEngine/orderingLimit``).
+    public func limitOrdering(toHeight height: UInt64) async {
+        state.withLockedValue { $0.orderingLimit = height }
+        _ = await mailbox.deliver(.limitOrdering(height), from: .submissions)
+    }
+
     /// Stops a running driver: ``run()`` returns after the event being handled is complete.
     public func shutdown() {
         mailbox.finish()
@@ -110,6 +117,8 @@ public struct ConsensusDriverStatus: Sendable, Hashable {
     /// Votes and proposals for iterations this guardian had already left: normal whenever a peer is a step
     /// behind, so they are counted apart from ``rejectedMessages``.
     public var staleMessages: UInt64 = 0
+    /// The finalized count each peer last announced.
+    public var peerFinalizedCounts: [PeerID: UInt64] = [:]
     /// Whether ``ConsensusDriver/run()`` is processing events.
     public var isRunning = false
 }

@@ -8,6 +8,7 @@ import FMServerCore
 import FMSetup
 import FMMintServer
 import Logging
+import NIOConcurrencyHelpers
 
 /// One guardian, assembled from its configs: database, module servers, transaction processor, peer network and
 /// consensus driver. ``run()`` runs them all; ``shutdown()`` stops them.
@@ -26,6 +27,9 @@ public final class GuardianNode: Sendable {
     public let commits = CommitSignal()
     /// Applied blocks and transaction latencies, timed (the dashboard's graphs).
     public let activity = GuardianActivity()
+    let stoppedAtShutdown = NIOLockedValueBox<ShutdownStatus?>(nil)
+    /// The meta proposal this guardian submitted last (``proposeMeta(key:value:)`` builds on it before it is ordered).
+    let submittedMeta = NIOLockedValueBox<FederationMeta?>(nil)
     let logger: Logger
 
     /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
@@ -52,7 +56,8 @@ public final class GuardianNode: Sendable {
         let modules = try GuardianModules.build(configs, registry: registry)
         let database = try SQLiteDatabase(
             path: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules))
-        processor = TransactionProcessor(database: database, modules: modules, logger: logger)
+        processor = TransactionProcessor(
+            database: database, modules: modules, threshold: configs.consensus.threshold, logger: logger)
         backups = try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath))
         if backupFaultForTesting != nil {
             guard modules.contains(where: { ($0 as? MintServerModule)?.config.devMode == true }) else {
@@ -103,6 +108,9 @@ public final class GuardianNode: Sendable {
     }
 
     public var peerID: PeerID { configs.local.peerId }
+
+    /// Set when this guardian stopped after the agreed shutdown height (``run()`` then returns).
+    public var completedShutdown: ShutdownStatus? { stoppedAtShutdown.withLockedValue { $0 } }
 
     /// Runs network, consensus and block processing until ``shutdown()``; throws if any of them fails (a halted
     /// guardian keeps its network and consensus running but applies no block: ``run()`` then keeps waiting).
@@ -182,6 +190,9 @@ public final class GuardianNode: Sendable {
             return
         }
         let start = try await processor.nextHeight()
+        if let shutdown = try await processor.scheduledShutdown(), shutdown >= start {
+            await driver.limitOrdering(toHeight: shutdown)
+        }
         var schedule = DigestReportSchedule()
         for try await block in driver.finalizedBlocks(from: start) {
             let outcome = try await applyRetrying(block)
@@ -191,9 +202,36 @@ public final class GuardianNode: Sendable {
                 activity.applied(outcome)
                 let changed = DigestReportSchedule.changesState(block.items)
                 if schedule.shouldReport(afterBlock: outcome.height, changedState: changed) { await reportStateDigest(outcome) }
+                if let height = outcome.shutdownAgreed { await driver.limitOrdering(toHeight: height) }
+                if outcome.stopsHere {
+                    try await stopForScheduledShutdown(outcome)
+                    return
+                }
             }
             if outcome?.haltedReason != nil { return }
         }
+    }
+
+    /// The longest a guardian that reached the shutdown height keeps serving its peers' catch-up.
+    static let shutdownLinger = Duration.seconds(30)
+
+    /// After the agreed shutdown height: keeps consensus running (it orders nothing past the height) until every
+    /// peer announced that it finalized that block, or ``shutdownLinger`` passed, so a lagging peer can still fetch
+    /// it; then stops everything, and ``run()`` returns.
+    func stopForScheduledShutdown(_ outcome: BlockOutcome) async throws {
+        logger.notice(
+            "SCHEDULED SHUTDOWN: applied block \(outcome.height), state digest \(outcome.stateDigest.hex); stopping once the peers have it")
+        let deadline = ContinuousClock.now + Self.shutdownLinger
+        let others = configs.consensus.peerIDs.filter { $0 != peerID }
+        while ContinuousClock.now < deadline {
+            let counts = driver.status.peerFinalizedCounts
+            if others.allSatisfy({ (counts[$0] ?? 0) > outcome.height }) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        stoppedAtShutdown.withLockedValue {
+            $0 = ShutdownStatus(height: outcome.height, reached: true, stateDigest: outcome.stateDigest.hex)
+        }
+        shutdown()
     }
 
     /// Proposes this guardian's digest after a block for the others to compare (when: ``DigestReportSchedule``).
@@ -254,6 +292,7 @@ public final class GuardianNode: Sendable {
             peers: peerStatuses(),
             haltedReason: try await processor.haltReason(),
             stateDigest: try await processor.stateDigestStatus(),
+            shutdown: try await processor.operationsStatus().shutdown,
             modules: Dictionary(
                 processor.modules.values.compactMap { module in
                     (module as? any BackgroundServerModule).map { (module.kind.rawValue, $0.backgroundStatus) }
@@ -296,6 +335,8 @@ public struct GuardianStatus: Codable, Hashable, Sendable {
     public var haltedReason: String?
     /// The state digest after the last applied block and the other guardians' digests that differed from ours.
     public var stateDigest: StateDigestStatus?
+    /// The agreed scheduled shutdown, if any: its height, whether it was reached and the state digest after it.
+    public var shutdown: ShutdownStatus?
     /// Modules' background health by kind, e.g. `"wallet": "bitcoin node at height 812"`.
     public var modules: [String: String]?
 }

@@ -1,8 +1,11 @@
+import FMCore
 import FMDatabase
+import Foundation
 import GRDB
 
 /// The guardian's own tables: the outcome of every transaction it processed, its processing cursor, the state
-/// digest after every block and the other guardians' digests that differed from it.
+/// digest after every block and the other guardians' digests that differed from it, and the guardian operations
+/// decided by consensus (``GuardianOperations``).
 enum ProcessingSchema {
     static let schema = SubsystemSchema(
         prefix: "server",
@@ -40,6 +43,36 @@ enum ProcessingSchema {
                             PRIMARY KEY (height, peer)
                         ) WITHOUT ROWID;
                         """)
+            },
+            SchemaMigration("v3 federation meta and scheduled shutdown") { db in
+                // Decided by consensus (docs/decisions/0002-guardian-operations.md): each guardian's latest meta
+                // proposal and shutdown request, the agreed meta (canonical bytes) and the agreed shutdown height.
+                try db.execute(
+                    sql: """
+                        CREATE TABLE server_meta_proposals (
+                            peer INTEGER PRIMARY KEY NOT NULL,
+                            revision INTEGER NOT NULL,
+                            meta BLOB NOT NULL
+                        );
+                        CREATE TABLE server_meta (
+                            id INTEGER PRIMARY KEY CHECK (id = 0),
+                            revision INTEGER NOT NULL,
+                            meta BLOB NOT NULL,
+                            height INTEGER
+                        );
+                        CREATE TABLE server_shutdown_requests (
+                            peer INTEGER PRIMARY KEY NOT NULL,
+                            height INTEGER NOT NULL
+                        );
+                        CREATE TABLE server_shutdown (
+                            id INTEGER PRIMARY KEY CHECK (id = 0),
+                            height INTEGER NOT NULL,
+                            agreed_at INTEGER NOT NULL
+                        );
+                        """)
+                try db.execute(
+                    sql: "INSERT INTO server_meta (id, revision, meta, height) VALUES (0, 0, ?, NULL)",
+                    arguments: [Data(FederationMeta.empty.canonicalBytes)])
             },
         ])
 }

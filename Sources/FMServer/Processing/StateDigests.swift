@@ -6,7 +6,8 @@ import Foundation
 import GRDB
 
 /// The state digest (issue 16): after every block, a hash chained over the previous block's digest, the block's
-/// recorded transaction outcomes and every module's ``ServerModule/stateDigest(db:)``. Honest guardians applying
+/// recorded transaction outcomes, every module's ``ServerModule/stateDigest(db:)`` and the guardian operations'
+/// state (``GuardianOperations/digestBytes(_:)``). Honest guardians applying
 /// the same blocks hold the same digest at every height; each proposes its digest every ``reportInterval`` busy blocks
 /// (``FederationItem/stateDigest(_:)``) and every guardian compares the reports it applies with its own. A
 /// mismatch is logged at critical level, stored, counted in `/metrics` and shown in `status`: divergence is
@@ -38,6 +39,7 @@ enum StateDigests {
             encoder.write(instance)
             encoder.writeBytes(try module.stateDigest(db: db))
         }
+        encoder.writeBytes(try GuardianOperations.digestBytes(db))
         let digest = Hash256.sha256(encoder.bytes)
         try db.execute(
             sql: "INSERT OR REPLACE INTO server_state_digests (height, digest) VALUES (?, ?)",

@@ -23,6 +23,8 @@ import Logging
 public final class TransactionProcessor: Sendable {
     public let database: SQLiteDatabase
     public let modules: [ModuleInstanceID: any ServerModule]
+    /// How many guardians must propose the same meta revision or shutdown height (``GuardianOperations``).
+    public let threshold: Int
     let logger: Logger
     let queues = VerificationQueues()
 
@@ -31,9 +33,13 @@ public final class TransactionProcessor: Sendable {
         [ProcessingSchema.schema] + modules.map(\.schema)
     }
 
-    /// `database` must have been opened with ``schemas(for:)``.
-    public init(database: SQLiteDatabase, modules: [any ServerModule], logger: Logger = Logger(label: "fm.server")) {
+    /// `database` must have been opened with ``schemas(for:)``; `threshold` is the federation's (a federation of
+    /// one by default, as in single-processor tests).
+    public init(
+        database: SQLiteDatabase, modules: [any ServerModule], threshold: Int = 1, logger: Logger = Logger(label: "fm.server")
+    ) {
         self.database = database
+        self.threshold = max(1, threshold)
         self.modules = Dictionary(modules.map { ($0.instance, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
     }
@@ -60,6 +66,7 @@ public final class TransactionProcessor: Sendable {
     public func apply(height: UInt64, proposer: PeerID, items: [[UInt8]]) async throws -> BlockOutcome? {
         let modules = modules
         let logger = logger
+        let threshold = threshold
         if try await nextHeight() > height { return nil }
         let decoded = items.map { try? FederationItem(canonicalBytes: $0) }
         let verdicts = try await queues.blocks.run { try Self.statelessVerdicts(decoded, modules: modules) }
@@ -100,6 +107,18 @@ public final class TransactionProcessor: Sendable {
                     logger.critical(
                         "STATE DIVERGENCE: \(report.peer)'s state digest after block \(report.height) is \(mismatch.theirs), ours is \(mismatch.ours)")
                     outcome.digestMismatches.append(mismatch)
+                case .metaProposal(let meta):
+                    let applied = try GuardianOperations.applying(db) { db in
+                        try GuardianOperations.applyMeta(meta, from: proposer, threshold: threshold, db: db)
+                    }
+                    Self.log(applied, from: proposer, height: height, logger: logger)
+                case .shutdownRequest(let request):
+                    let applied = try GuardianOperations.applying(db) { db in
+                        try GuardianOperations.applyShutdownRequest(
+                            request, from: proposer, atHeight: height, threshold: threshold, db: db)
+                    }
+                    Self.log(applied, from: proposer, height: height, logger: logger)
+                    if case .shutdownAgreed(let at) = applied { outcome.shutdownAgreed = at }
                 case .module(let moduleItem):
                     guard let module = modules[moduleItem.module] else { continue }
                     try db.inSavepoint {
@@ -127,6 +146,7 @@ public final class TransactionProcessor: Sendable {
                 guard case .reject = ProcessingFailure.classify(error) else { throw error }
                 haltedReason = "audit failed after block \(height): \(error)"
             }
+            outcome.stopsHere = try GuardianOperations.scheduledShutdown(db) == height
             outcome.stateDigest = try StateDigests.record(
                 height: height, transactions: outcome.transactions, modules: modules, db: db)
             try db.execute(
@@ -139,6 +159,15 @@ public final class TransactionProcessor: Sendable {
             logger.critical("GUARDIAN HALTED: \(reason). No further block will be applied; investigate before restarting.")
         }
         return outcome
+    }
+
+    static func log(_ applied: GuardianOperations.Applied, from proposer: PeerID, height: UInt64, logger: Logger) {
+        switch applied {
+        case .stored: break
+        case .metaAgreed(let meta): logger.notice("block \(height): federation meta revision \(meta.revision) agreed")
+        case .shutdownAgreed(let at): logger.notice("block \(height): every guardian stops after block \(at) (scheduled shutdown)")
+        case .rejected(let why): logger.warning("block \(height): refused an operations item from \(proposer): \(why)")
+        }
     }
 
     /// What the stateless checks said about one item of a block.
@@ -251,6 +280,16 @@ public final class TransactionProcessor: Sendable {
     /// This guardian's state digest after block `height`, if it has one.
     public func stateDigest(at height: UInt64) async throws -> Hash256? {
         try await database.read { db in try StateDigests.digest(at: height, db: db) }
+    }
+
+    /// The agreed meta, the agreed shutdown and the open proposals (``GuardianOperations``).
+    public func operationsStatus() async throws -> OperationsStatus {
+        try await database.read { db in try GuardianOperations.status(db, nextHeight: try Self.cursor(db).nextHeight) }
+    }
+
+    /// The agreed shutdown height, if one was ever agreed (reached or ahead).
+    public func scheduledShutdown() async throws -> UInt64? {
+        try await database.read { db in try GuardianOperations.scheduledShutdown(db) }
     }
 
     /// The latest state digest and the mismatches reported so far.
@@ -375,6 +414,10 @@ public struct BlockOutcome: Sendable {
     public var stateDigest = StateDigests.genesis
     /// Reports in this block from guardians whose digest differs from ours.
     public var digestMismatches: [DigestMismatch] = []
+    /// The shutdown height agreed in this block, if one was.
+    public var shutdownAgreed: UInt64?
+    /// Whether this block is the agreed shutdown height: the guardian stops after it.
+    public var stopsHere = false
 
     init(height: UInt64) { self.height = height }
 }
