@@ -136,9 +136,15 @@ extension Gateway {
             try await Task.sleep(for: .milliseconds(500))
             return
         }
-        if !pays.isEmpty {
-            // Every attempt failed (a previous run's, before it could record it): definite.
+        if record.paySent, !pays.isEmpty {
+            // This row's payment was sent and every attempt failed (before a restart could record it): definite.
             return try cancel(&record, reason: "the Lightning payment failed")
+        }
+        if !record.paySent {
+            // Committed before the node hears of it: a restart then knows the failed attempts are this row's.
+            record.paySent = true
+            let sent = record
+            try await store.write { db in try sent.update(in: db) }
         }
         do {
             let contract = try OutgoingContract(canonicalBytes: record.contract)

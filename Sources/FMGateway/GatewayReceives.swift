@@ -43,7 +43,8 @@ extension Gateway {
         let consensusTime: UInt64
         do { consensusTime = try await link.ln.consensusTime() } catch { throw Self.unavailable(error) }
         let now = UInt64(Date().timeIntervalSince1970)
-        let needed = max(consensusTime, now) + request.expirySecs + Margins.incomingExpirationSecs
+        // Against consensus time, as the guardians check it at funding (it may lag the clock by minutes when idle).
+        let needed = consensusTime + request.expirySecs + Margins.incomingExpirationSecs
         guard contract.terms.expiration >= needed else {
             throw Self.bad("contract: expiration \(contract.terms.expiration) is before \(needed) (invoice expiry + \(Margins.incomingExpirationSecs) s)")
         }
@@ -52,6 +53,8 @@ extension Gateway {
             invoiceAmount: request.invoiceAmountMsat, invoiceExpiresAt: now + request.expirySecs)
         do {
             try await store.write { [record] db in try ReceiveRecord.insert(record, in: db) }
+        } catch GatewayStoreError.tooManyOpen {
+            throw GatewayAPI.ErrorResponse(code: .unavailable, message: "\(GatewayStoreError.tooManyOpen)")
         } catch let error as GatewayStoreError { throw Self.bad("\(error)") } catch { throw Self.unavailable(error) }
         do {
             let created = try await node.call(HoldinvoiceRequest(

@@ -28,6 +28,7 @@ enum GatewaySchema {
                     preimage BLOB CHECK (preimage IS NULL OR length(preimage) = 32),
                     cancellation BLOB CHECK (cancellation IS NULL OR length(cancellation) = 64),
                     lightning_fee INTEGER,
+                    pay_sent INTEGER NOT NULL DEFAULT 0,
                     failure TEXT,
                     created_at INTEGER NOT NULL,
                     updated_at INTEGER NOT NULL
@@ -75,6 +76,8 @@ struct PaymentRecord: Sendable, Equatable {
     var preimage: [UInt8]?
     var cancellation: [UInt8]?
     var lightningFee: UInt64?
+    /// Whether `pay` was (about to be) sent for this row: only then are failed attempts in `listpays` its own.
+    var paySent = false
     var failure: String?
     var createdAt: Int64
 
@@ -94,20 +97,15 @@ struct PaymentRecord: Sendable, Equatable {
     }
 
     init(row: Row) throws {
-        guard let id = Hash256(bytes: row.bytes("contract_id")), let hash = Hash256(bytes: row.bytes("payment_hash")),
-            let state = State(rawValue: row["state"])
-        else { throw GatewayStoreError.corrupt("gw_payments row") }
-        contractID = id
+        (contractID, paymentHash, state, invoiceAmount) = try row.sharedColumns("gw_payments", state: State.self)
         federationID = row["federation_id"]
-        paymentHash = hash
         contract = row.bytes("contract")
         invoice = row["invoice"]
-        invoiceAmount = try UInt64(storedInteger: row["invoice_amount"], "invoice_amount")
         maxLightningFee = try UInt64(storedInteger: row["max_lightning_fee"], "max_lightning_fee")
-        self.state = state
         preimage = row.optionalBytes("preimage")
         cancellation = row.optionalBytes("cancellation")
         lightningFee = try (row["lightning_fee"] as Int64?).map { try UInt64(storedInteger: $0, "lightning_fee") }
+        paySent = row["pay_sent"]
         failure = row["failure"]
         createdAt = row["created_at"]
     }
@@ -151,11 +149,13 @@ struct PaymentRecord: Sendable, Equatable {
     func update(in db: Database) throws {
         try db.execute(
             sql: """
-                UPDATE gw_payments SET state = ?, preimage = ?, cancellation = ?, lightning_fee = ?, failure = ?, updated_at = ?
+                UPDATE gw_payments SET state = ?, preimage = ?, cancellation = ?, lightning_fee = ?, pay_sent = ?, failure = ?,
+                    updated_at = ?
                 WHERE contract_id = ?
                 """,
             arguments: [
-                state.rawValue, preimage.map { Data($0) }, cancellation.map { Data($0) }, try lightningFee.map { try $0.storedInteger("lightning_fee") }, failure,
+                state.rawValue, preimage.map { Data($0) }, cancellation.map { Data($0) }, try lightningFee.map { try $0.storedInteger("lightning_fee") }, paySent,
+                failure,
                 GatewaySchema.now(), Data(contractID.bytes),
             ])
     }
@@ -198,17 +198,11 @@ struct ReceiveRecord: Sendable, Equatable {
     }
 
     init(row: Row) throws {
-        guard let id = Hash256(bytes: row.bytes("contract_id")), let hash = Hash256(bytes: row.bytes("payment_hash")),
-            let state = State(rawValue: row["state"])
-        else { throw GatewayStoreError.corrupt("gw_receives row") }
-        contractID = id
+        (contractID, paymentHash, state, invoiceAmount) = try row.sharedColumns("gw_receives", state: State.self)
         federationID = row["federation_id"]
-        paymentHash = hash
         contract = row.bytes("contract")
         invoice = row["invoice"]
-        invoiceAmount = try UInt64(storedInteger: row["invoice_amount"], "invoice_amount")
         invoiceExpiresAt = try UInt64(storedInteger: row["invoice_expires_at"], "invoice_expires_at")
-        self.state = state
         outcome = row["outcome"]
         htlcExpiry = try (row["htlc_expiry"] as Int64?).map { try UInt64(storedInteger: $0, "htlc_expiry") }
         preimage = row.optionalBytes("preimage")
@@ -218,8 +212,15 @@ struct ReceiveRecord: Sendable, Equatable {
         createdAt = row["created_at"]
     }
 
-    /// Inserts a new receive. - Throws: ``GatewayStoreError/duplicateHash`` when the hash has one already.
+    /// At most this many receives wait for their HTLC at once (each is a hold invoice until it expires).
+    static let maxOpen = 10_000
+
+    /// Inserts a new receive. - Throws: ``GatewayStoreError/duplicateHash`` when the hash has one already,
+    /// ``GatewayStoreError/tooManyOpen`` when ``maxOpen`` invoices are open.
     static func insert(_ record: ReceiveRecord, in db: Database) throws {
+        if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gw_receives WHERE state IN ('creating', 'open')") ?? 0 >= maxOpen {
+            throw GatewayStoreError.tooManyOpen
+        }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM gw_receives WHERE payment_hash = ?", arguments: [Data(record.paymentHash.bytes)]) != nil {
             throw GatewayStoreError.duplicateHash(record.paymentHash)
         }
@@ -280,17 +281,28 @@ enum GatewayStoreError: Error, CustomStringConvertible {
     case corrupt(String)
     case invoiceInFlight(Hash256)
     case duplicateHash(Hash256)
+    case tooManyOpen
 
     var description: String {
         switch self {
         case .corrupt(let what): "the gateway database holds a malformed \(what)"
         case .invoiceInFlight(let hash): "payment hash \(hash.hex) is being paid or was paid for another contract"
         case .duplicateHash(let hash): "payment hash \(hash.hex) has an invoice at this gateway already"
+        case .tooManyOpen: "\(ReceiveRecord.maxOpen) invoices wait for payment at this gateway: try later"
         }
     }
 }
 
 extension Row {
+    /// The columns `gw_payments` and `gw_receives` share, checked: contract id, payment hash, state, invoice amount.
+    func sharedColumns<State: RawRepresentable>(_ table: String, state: State.Type) throws -> (Hash256, Hash256, State, UInt64)
+    where State.RawValue == String {
+        guard let id = Hash256(bytes: bytes("contract_id")), let hash = Hash256(bytes: bytes("payment_hash")),
+            let state = State(rawValue: self["state"])
+        else { throw GatewayStoreError.corrupt("\(table) row") }
+        return (id, hash, state, try UInt64(storedInteger: self["invoice_amount"], "invoice_amount"))
+    }
+
     func bytes(_ column: String) -> [UInt8] { Array((self[column] as Data?) ?? Data()) }
     func optionalBytes(_ column: String) -> [UInt8]? { (self[column] as Data?).map { Array($0) } }
 }

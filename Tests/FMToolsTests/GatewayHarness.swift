@@ -9,6 +9,7 @@ import FMMintClient
 import FMSecp256k1
 import FMTesting
 import Foundation
+import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -27,7 +28,8 @@ final class GatewayHarness: @unchecked Sendable {
     init(basePort: Int) throws {
         federation = try EcashFederation(basePort: basePort)
         federationID = try InviteCode(parsing: federation.invite).federationId
-        lightning = try LightningNetwork()
+        let lightning = try LightningNetwork()
+        self.lightning = lightning
         for name in ["gw", "out", "far"] { try lightning.start(name) }
         try lightning.fundWallet("gw", sats: 1_000_000)
         try lightning.fundWallet("out", sats: 1_000_000)
@@ -127,6 +129,25 @@ final class GatewayHarness: @unchecked Sendable {
         let (data, response) = try await URLSession.shared.data(for: request)
         if (response as? HTTPURLResponse)?.statusCode == 200 { return .success(try JSONConventions.decoder().decode(Answer.self, from: data)) }
         return .failure(try JSONConventions.decoder().decode(GatewayAPI.ErrorResponse.self, from: data))
+    }
+
+    /// The HTTP status of an operator call (`info`) made with `token` (none: no Authorization header).
+    func operatorStatus(token: String?) async throws -> Int {
+        let ready = try JSONSerialization.jsonObject(with: Data(contentsOf: gatewayDirectory.appendingPathComponent("gateway.json"))) as? [String: Any]
+        let port = try #require(ready?["operator_port"] as? Int)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/")!)
+        request.httpMethod = "POST"
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = Data(#"{"jsonrpc":"2.0","id":1,"method":"info","params":{}}"#.utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    /// `fm-ln-pay ARGS` in `wallet` (bounded at 120 s), its JSON.
+    func lnPay(_ wallet: String, _ arguments: [String]) throws -> [String: Any] {
+        let result = try federation.client("fm-ln-pay", wallet, arguments, timeout: 120)
+        guard result.status == 0 else { throw EcashFederationError("fm-ln-pay \(arguments): \(result.stderr) \(result.stdout)") }
+        return try result.json()
     }
 
     /// Outside node `node` makes an invoice of `msat`.

@@ -142,6 +142,38 @@ import Testing
         #expect(pays.filter { $0["payment_hash"] as? String == secret.paymentHash.hex }.count == 1)
         try await harness.lightning.waitUntil("the gateway's claim") { try await alice.operations.ln.contractState(contract.id).state == .claimed }
         #expect(try harness.solvent())
+
+        // The operator: the claim is the gateway's e-cash, withdrawn as a note string alice can reissue; a wrong
+        // token is refused.
+        let balance = try #require((harness.gatewayCLI("balances")["federations"] as? [[String: Any]])?.first?["balance_msat"] as? Int)
+        #expect(balance > 60_000)
+        let withdrawn = try harness.gatewayCLI("withdraw", "federation_id=\(harness.federationID)", "amount_msat=20000")
+        let notes = try #require(withdrawn["notes"] as? String)
+        #expect(try harness.federation.mint("alice", ["reissue", notes]).status == 0)
+        #expect(try (harness.gatewayCLI("balances")["federations"] as? [[String: Any]])?.first?["balance_msat"] as? Int ?? 0 <= balance - 20_000)
+        #expect(try await harness.operatorStatus(token: String(repeating: "0", count: 64)) == 401)
+        #expect(try await harness.operatorStatus(token: nil) == 401)
+
+        // fm-ln-pay (the user's command) against the gateway: pay the outside node, then receive from it.
+        try harness.federation.join("carol")
+        #expect(try harness.federation.mint("carol", ["dev-issue", "100000"]).status == 0)
+        let carolStart = try harness.federation.balance("carol")
+        let coffee = try harness.invoice("out", msat: 25_000, label: "carol-coffee")
+        let paid = try harness.lnPay("carol", ["pay", coffee])
+        #expect(paid["outcome"] as? String == "paid")
+        let invoices = try harness.lightning.cli("out", "listinvoices", "carol-coffee")["invoices"] as? [[String: Any]]
+        #expect(paid["preimage"] as? String == invoices?.first?["payment_preimage"] as? String)
+        #expect(paid["fee_msat"] as? Int == 2000 + 250)  // the announced base 2000 msat + 10,000 ppm
+        let afterPay = try harness.federation.balance("carol")
+        #expect(carolStart - afterPay >= 25_000 + 2250)
+        let receive = try harness.lnPay("carol", ["receive", "30000", "--description", "from out"])
+        let received = try #require(receive["invoice"] as? String)
+        try harness.lightning.cli("out", "pay", received)
+        let outcome = try harness.lnPay("carol", ["await", try #require(receive["operation_id"] as? String)])
+        #expect(outcome["outcome"] as? String == "received")
+        #expect(outcome["amount_msat"] as? Int == 30_000 - 2300)
+        #expect(try harness.federation.balance("carol") > afterPay)
+        #expect(try harness.solvent())
     }
 
     // MARK: The receiver's side (until fm-ln-pay has it)

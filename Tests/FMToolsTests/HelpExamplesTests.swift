@@ -98,6 +98,7 @@ import Testing
         "fm-regtest": Tool(world: .offline),
         // Each page starts its own fm-regtest (port 0) and node, and stops both.
         "fm-ln-regtest": Tool(world: .offline),
+        "fm-gateway": Tool(world: .notRun(reason: "needs a federation, a Lightning node and a running gateway: GatewayTests run fm-gateway and its cli as processes")),
         "fm-bench": Tool(world: .notRun(reason: "benchmarks are built in release by `swift run` and run for minutes")),
         "fm-ln-pay": Tool(
             world: .notRun(
