@@ -1,6 +1,7 @@
 import FMClientCore
 import FMCore
 import FMDatabase
+import FMLightningClient
 import Foundation
 import GRDB
 
@@ -136,9 +137,14 @@ public final class FederationClient: Sendable {
     /// and, for those that could not finish now, why.
     public func resumeUnfinished() async throws -> [(id: OperationID, outcome: Result<OperationRecord, any Error>)] {
         var outcomes: [(OperationID, Result<OperationRecord, any Error>)] = []
-        for record in try await operations.running() {
+        for record in try await operations.running() where !LightningClientModule.operationKinds.contains(record.kind) {
             do { outcomes.append((record.id, .success(try await awaitOperation(record.id)))) }
             catch { outcomes.append((record.id, .failure(error))) }
+        }
+        // Lightning operations may wait for hours (a timelock): moved on only as far as they go without waiting, and a
+        // gateway that does not answer within seconds is asked again by a later command.
+        if let lightning = try? lightningOperations(gateway: HTTPGatewayConnection(timeout: .seconds(5))) {
+            outcomes += try await lightning.resumeAll()
         }
         return outcomes
     }

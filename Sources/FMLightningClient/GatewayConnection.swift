@@ -86,12 +86,16 @@ public struct HTTPGatewayConnection: GatewayConnection {
         try await call(GatewayAPI.info, [String: String](), apiURL: apiURL)
     }
 
+    /// Whether `apiURL` is one this client can call (`http://host[:port]/…`); checked before any money is locked.
+    public static func isCallable(_ apiURL: String) -> Bool {
+        guard let url = URL(string: apiURL), url.scheme == "http", let host = url.host else { return false }
+        return !host.isEmpty
+    }
+
     func call<Request: Encodable, Response: Decodable>(
         _ method: String, _ request: Request, apiURL: String
     ) async throws(GatewayCallError) -> Response {
-        guard let url = URL(string: apiURL), url.scheme == "http", let host = url.host, !host.isEmpty else {
-            throw .badURL(apiURL)
-        }
+        guard Self.isCallable(apiURL), let url = URL(string: apiURL), let host = url.host else { throw .badURL(apiURL) }
         let base = url.path.hasSuffix("/") ? url.path : url.path + "/"
         let body: [UInt8]
         do { body = Array(try JSONConventions.encoder().encode(request)) } catch { throw .malformed("request: \(error)") }

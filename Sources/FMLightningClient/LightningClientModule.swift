@@ -176,14 +176,16 @@ public enum LightningClientError: ReportableError, Equatable {
         case .invoiceWithoutAmount: "the invoice names no amount"
         case .invoiceExpired(let expiresAt, let now): "the invoice expired at \(expiresAt) (now \(now))"
         case .noGateway: "no gateway is announced to this federation"
-        case .feeTooHigh(let fee, let max): "the gateway's fee \(fee) exceeds the maximum \(max)"
+        case .feeTooHigh(let fee, let max): "--max-fee: the gateway's fee \(fee) exceeds the maximum \(max)"
         case .invalidCancellation: "the cancellation is not the gateway's signature over this contract"
         case .notAPayment(let id): "operation \(id) is not a Lightning payment"
         case .malformedAnswer(let why): "the federation's answer is malformed: \(why)"
         case .unknownGateway(let id, let matches):
-            matches == 0 ? "no announced gateway's key starts with \(id)" : "\(matches) gateways' keys start with \(id): give more digits"
+            matches == 0
+                ? "--gateway: no announced gateway's key starts with \(id)"
+                : "--gateway: \(matches) gateways' keys start with \(id): give more digits"
         case .gatewayMismatch(let url): "the gateway at \(url) does not serve this federation with its announced key"
-        case .amountBelowFee(let amount, let fee): "the amount \(amount) does not exceed the gateway's fee \(fee)"
+        case .amountBelowFee(let amount, let fee): "amount: the amount \(amount) does not exceed the gateway's fee \(fee)"
         case .receiveFailed(let why): "the receive failed: \(why)"
         }
     }

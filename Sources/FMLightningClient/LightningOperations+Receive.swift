@@ -24,9 +24,11 @@ extension LightningOperations {
     /// gateway for the invoice payers pay. Returns the operation (``await(_:)`` waits for the notes) and the invoice.
     ///
     /// The contract's expiration is consensus time + `expirySecs` + the margin the gateway asks (its `info`), so the
-    /// gateway can fund it for as long as the invoice can be paid.
+    /// gateway can fund it for as long as the invoice can be paid. A fee above `maxFee` is refused before anything is
+    /// sent (the receiver gets the invoice amount less the fee).
     public func receive(
-        _ amount: Amount, description: String = "", expirySecs: UInt64 = 3600, gateway: SignedGatewayAnnouncement
+        _ amount: Amount, description: String = "", expirySecs: UInt64 = 3600, gateway: SignedGatewayAnnouncement,
+        maxFee: Amount? = nil
     ) async throws -> (operation: OperationID, invoice: String) {
         let announced = gateway.announcement
         let info = try await gatewayConnection.info(apiURL: announced.apiURL)
@@ -36,6 +38,7 @@ extension LightningOperations {
             terms.gatewayKey.lowercased() == Hex.encode(announced.gatewayKey.rawRepresentation)
         else { throw LightningClientError.gatewayMismatch(announced.apiURL) }
         let fee = try announced.fee(for: amount)
+        if let maxFee, fee > maxFee { throw LightningClientError.feeTooHigh(fee: fee, max: maxFee) }
         guard fee < amount else { throw LightningClientError.amountBelowFee(amount: amount, fee: fee) }
         let now = try await ln.consensusTime()
         let (window, overflow1) = expirySecs.addingReportingOverflow(terms.incomingExpirationMarginSecs)

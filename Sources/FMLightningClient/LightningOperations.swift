@@ -71,6 +71,10 @@ public struct LightningOperations: Sendable {
         guard !invoice.invoice.isExpired(at: now) else {
             throw LightningClientError.invoiceExpired(expiresAt: invoice.invoice.expiresAt, now: now)
         }
+        // A gateway this client cannot call would leave the money locked until the timelock: refused first.
+        guard HTTPGatewayConnection.isCallable(gateway.announcement.apiURL) else {
+            throw GatewayCallError.badURL(gateway.announcement.apiURL)
+        }
         let amount = Amount(msats: msats)
         let fee = try gateway.announcement.fee(for: amount)
         if let maxFee, fee > maxFee { throw LightningClientError.feeTooHigh(fee: fee, max: maxFee) }

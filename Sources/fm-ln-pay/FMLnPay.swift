@@ -42,15 +42,14 @@ struct LnOptions: ParsableArguments {
 
     @OptionGroup var verbosity: VerboseOption
 
-    /// Opens the wallet's Lightning operations and moves every unfinished one on as far as it goes without waiting
-    /// (a due refund starts here, without the user asking), logging those that cannot move now.
+    /// Opens the wallet's Lightning operations after moving every unfinished operation on (Lightning ones only as far
+    /// as they go without waiting: a due refund starts here, without the user asking), logging what cannot move now.
     func operations() async throws -> LightningOperations {
         let directory = ClientDirectory.resolve(dataDir)
         let client = try FederationClient.open(
             try directory.selectFederation(federation), directory: directory, modules: ClientModules.all)
-        let operations = try client.lightningOperations()
         let logger = LogSetup.logger()
-        for (id, outcome) in (try? await operations.resumeAll()) ?? [] {
+        for (id, outcome) in (try? await client.resumeUnfinished()) ?? [] {
             switch outcome {
             case .success(let record) where record.status != .running:
                 logger.notice("operation \(id) (\(record.kind)) ended: \(record.resultField("outcome") ?? record.status.rawValue)")
@@ -58,7 +57,7 @@ struct LnOptions: ParsableArguments {
             case .failure(let error): logger.warning("operation \(id) cannot move on now: \(error)")
             }
         }
-        return operations
+        return try client.lightningOperations()
     }
 }
 

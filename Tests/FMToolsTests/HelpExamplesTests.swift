@@ -108,6 +108,9 @@ import Testing
         "fm-ln-regtest": Tool(world: .offline),
         "fm-gateway": Tool(world: .notRun(reason: "needs a federation, a Lightning node and a running gateway: GatewayTests run fm-gateway and its cli as processes")),
         "fm-bench": Tool(world: .notRun(reason: "benchmarks are built in release by `swift run` and run for minutes")),
+        "fm-ln-pay": Tool(
+            world: .notRun(
+                reason: "needs a Lightning gateway and network (fm-gateway, fm-ln-regtest): LnPayToolTests runs pay, receive --wait, gateways and list as processes")),
         // The test federation follows a regtest node; each page links it as ./btc (as the help texts assume).
         "fm-pegin": Tool(
             world: .federation,
