@@ -76,6 +76,11 @@ public protocol ServerModule: Sendable {
     /// default checks nothing.
     func verifyInputProofs(_ payloads: [[UInt8]]) throws
 
+    /// What the proofs of one input cost the guardian, in the units that choose a `submit_transaction`'s verification
+    /// queue (1: an output, or a mint note's signature check, about 2 pairings). Read from the bytes without decoding
+    /// (it runs before any check); the default is 1.
+    func proofCost(ofInput payload: [UInt8]) -> Int
+
     /// The inputs (indices into `payloads`, this module's inputs of one transaction, which passed
     /// ``inputMetas(_:)``) whose ``verifyInputProofs(_:)`` waits until their stateful check passed, read from
     /// `committed` state (a read transaction, never the writer). The guardian checks the other inputs' proofs in the
@@ -161,6 +166,8 @@ extension ServerModule {
     public func verifyInputProofs(_ payloads: [[UInt8]]) throws {}
 
     public func deferredProofs(_ payloads: [[UInt8]], committed: Database) throws -> Set<Int> { [] }
+
+    public func proofCost(ofInput payload: [UInt8]) -> Int { 1 }
 
     public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
         try payloads.map { try verifyInput($0, db: db) }

@@ -128,6 +128,8 @@ import Testing
                 inputs: inputs, outputs: federation.secrets([10]).map { ModuleItem(module: MintKind.defaultInstance, encoding: $0.output) },
                 nonce: .random()),
             by: Array(repeating: receiver, count: inputs.count))
+        // Priced by its pairings for the choice of verification queue: 40 × (t + 1) is a large transaction.
+        #expect(inputs.map { federation.lnModules[0].proofCost(ofInput: $0.payload) } == Array(repeating: 4, count: 40))
         let before = federation.decryptionCheckCounts
         #expect(rejection(try await federation.processors[0].precheck(transaction))?.code == "unknown_contract")
         #expect(rejection(try await federation.submit(transaction))?.code == "unknown_contract")

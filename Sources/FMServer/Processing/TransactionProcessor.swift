@@ -191,7 +191,7 @@ public final class TransactionProcessor: Sendable {
         // Any committed state will do here (the verdict is advisory): a proof deferred from it is checked after the
         // stateful check below, whatever that later snapshot says.
         let committed = StatelessChecks.CommittedState(database: database, height: nil)
-        let verdict = try await queues.forSubmission(transaction).run {
+        let verdict = try await queues.forSubmission(transaction, modules: modules).run {
             try Self.statelessVerdict(transaction, modules: modules, committed: committed)
         }
         switch verdict {
