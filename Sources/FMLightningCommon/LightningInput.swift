@@ -89,6 +89,9 @@ public enum LightningInput: Hashable, Sendable, CanonicalCodable {
         }
     }
 
+    /// The variant indices of the incoming inputs (claim, refund): the ones whose check costs pairings.
+    public static let incomingVariants: Set<UInt64> = [2, 3]
+
     /// At most one share per guardian of the largest federation (64).
     static let maxShares = 64
 

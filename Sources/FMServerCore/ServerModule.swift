@@ -17,7 +17,10 @@ import GRDB
 /// keys (cheap, stateless); the guardian then verifies the transaction's
 /// Schnorr signatures over the txid; ``verifyInputProofs(_:)`` does the
 /// expensive stateless work (the mint's pairings). These run outside any
-/// database transaction. Only then do the stateful forms run: the read-only
+/// database transaction, except that a module may name, from committed state,
+/// inputs whose proofs wait for their stateful check (``deferredProofs(_:committed:)``:
+/// an input spending what is not there yet costs no pairing). Only then do the
+/// stateful forms run: the read-only
 /// ``verifyInputs(_:db:)``/``verifyOutput(_:outPoint:db:)`` for
 /// `submit_transaction`, and ``processInputs(_:db:)``/``processOutput(_:outPoint:db:)``
 /// inside the block's write transaction. A stateful form may assume that the
@@ -72,6 +75,22 @@ public protocol ServerModule: Sendable {
     /// transaction. Only a verdict is needed: stop at the first failure. The
     /// default checks nothing.
     func verifyInputProofs(_ payloads: [[UInt8]]) throws
+
+    /// What the proofs of one input cost the guardian, in the units that choose a `submit_transaction`'s verification
+    /// queue (1: an output, or a mint note's signature check, about 2 pairings). Read from the bytes without decoding
+    /// (it runs before any check); the default is 1.
+    func proofCost(ofInput payload: [UInt8]) -> Int
+
+    /// The inputs (indices into `payloads`, this module's inputs of one transaction, which passed
+    /// ``inputMetas(_:)``) whose ``verifyInputProofs(_:)`` waits until their stateful check passed, read from
+    /// `committed` state (a read transaction, never the writer). The guardian checks the other inputs' proofs in the
+    /// stateless phase, and these right after this module's ``verifyInputs(_:db:)``/``processInputs(_:db:)`` of the
+    /// transaction accepted them (inside the block's write transaction when applying), so an input that spends what
+    /// does not exist is rejected by a look-up, not by pairings. The verdict is the same either way (every check
+    /// still runs before the transaction is accepted); for a block the guardian reads the state committed just before
+    /// it, identical at every guardian. Defer only what is cheap to reject statefully: a deferred proof that runs
+    /// holds the writer. The default defers nothing.
+    func deferredProofs(_ payloads: [[UInt8]], committed: Database) throws -> Set<Int>
 
     /// Checks an output against committed state in a read-only transaction,
     /// without changing anything (`submit_transaction`); returns what
@@ -145,6 +164,10 @@ public protocol ServerModule: Sendable {
 
 extension ServerModule {
     public func verifyInputProofs(_ payloads: [[UInt8]]) throws {}
+
+    public func deferredProofs(_ payloads: [[UInt8]], committed: Database) throws -> Set<Int> { [] }
+
+    public func proofCost(ofInput payload: [UInt8]) -> Int { 1 }
 
     public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
         try payloads.map { try verifyInput($0, db: db) }

@@ -104,6 +104,74 @@ import Testing
         }
     }
 
+    /// Review 2: an incoming input's decryption check (~7 pairings) ran before any state was read, so inputs naming
+    /// contracts that were never funded cost every guardian a decryption each (a 1,000-input transaction ~8.5 s; a
+    /// leader's block of them ~50 s). Now the funded check comes first, from committed state: no decryption at all,
+    /// neither for `submit_transaction` nor in a block, and the transaction is rejected as naming no funded contract.
+    @Test func inputsNamingUnfundedContractsCostNoDecryption() async throws {
+        var federation = try LightningFederation()
+        defer { federation.remove() }
+        try await federation.agreeTime(LightningFederation.start)
+        // Well-formed t shares (real group elements) of a funded contract, reused: before the fix each input paid the
+        // full share verification and combination.
+        let funded = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let shares = Array(try await fund(funded, in: &federation).sorted { $0.key < $1.key }.prefix(3))
+            .map { PeerDecryptionShare(peer: $0.key, share: $0.value) }
+        let inputs = try (0..<40).map { index in
+            let contract = IncomingContract(
+                terms: try terms(federation, amount: 1_024 + UInt64(index)), preimage: preimage,
+                encryptionKey: federation.lnConfig.encryptionKey)
+            return ModuleItem(module: federation.lnInstance, encoding: LightningInput.incomingClaim(contract, shares: shares))
+        }
+        let transaction = LightningFederation.signed(
+            Transaction(
+                inputs: inputs, outputs: federation.secrets([10]).map { ModuleItem(module: MintKind.defaultInstance, encoding: $0.output) },
+                nonce: .random()),
+            by: Array(repeating: receiver, count: inputs.count))
+        // Priced by its pairings for the choice of verification queue: 40 × (t + 1) is a large transaction.
+        #expect(inputs.map { federation.lnModules[0].proofCost(ofInput: $0.payload) } == Array(repeating: 4, count: 40))
+        let before = federation.decryptionCheckCounts
+        #expect(rejection(try await federation.processors[0].precheck(transaction))?.code == "unknown_contract")
+        #expect(rejection(try await federation.submit(transaction))?.code == "unknown_contract")
+        #expect(federation.decryptionCheckCounts == before)
+        // A funded contract's claim still has its shares checked (once, in the stateless phase) and goes through.
+        let claim = federation.spend(.incomingClaim(funded, shares: shares), key: receiver, into: federation.secrets([10]))
+        #expect(try await federation.submit(claim) == .accepted)
+        #expect(federation.decryptionCheckCounts == before.map { $0 + 1 })
+    }
+
+    /// The deferred check keeps the verdict: a contract funded by an earlier transaction of the same block is claimed
+    /// in that block (its shares checked inside the block's write transaction) at every guardian with the same
+    /// outcome and digest, and a claim with wrong shares in the same position is still refused by its decryption.
+    @Test func aContractFundedAndClaimedInOneBlockIsCheckedThenAndAcceptedEverywhere() async throws {
+        var federation = try LightningFederation()
+        defer { federation.remove() }
+        try await federation.agreeTime(LightningFederation.start)
+        let notes = try await federation.issue([10, 10])
+        func funding(_ contract: IncomingContract, _ note: SpendableNote) -> Transaction {
+            LightningFederation.signed(
+                Transaction(
+                    inputs: [ModuleItem(module: MintKind.defaultInstance, encoding: note.input)],
+                    outputs: [ModuleItem(module: federation.lnInstance, encoding: LightningOutput.incoming(contract))], nonce: .random()),
+                by: [note.spendKey])
+        }
+        let good = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let other = IncomingContract(
+            terms: try terms(federation, hash: .sha256([1])), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let claim = federation.spend(.incomingClaim(good, shares: federation.shares(of: good)), key: receiver, into: federation.secrets([10]))
+        // `other`'s claim carries `good`'s shares: well-formed, but not shares of its ciphertext.
+        let wrong = federation.spend(.incomingClaim(other, shares: federation.shares(of: good)), key: receiver, into: federation.secrets([10]))
+        let before = federation.decryptionCheckCounts
+        let outcomes = try await federation.apply([
+            .transaction(funding(good, notes[0])), .transaction(funding(other, notes[1])), .transaction(claim), .transaction(wrong),
+        ])
+        #expect(outcomes.map(\.outcome.isAccepted) == [true, true, true, false])
+        #expect(rejection(outcomes[3].outcome)?.code == "invalid_decryption")
+        // Both claims were deferred (their contracts were not funded before the block) and checked once each.
+        #expect(federation.decryptionCheckCounts == before.map { $0 + 2 })
+        #expect(try await federation.contractLiabilities() == other.amount)
+    }
+
     @Test func aReceiverWhoseCiphertextDoesNotMatchTheHashLosesToTheGatewaysRefund() async throws {
         var federation = try LightningFederation()
         defer { federation.remove() }

@@ -10,6 +10,9 @@ import FMServer
 import FMServerCore
 import Foundation
 import FMWalletServer
+import FMCrypto
+import GRDB
+import Synchronization
 
 /// A clock tests move by hand (unix seconds).
 final class TestClock: @unchecked Sendable {
@@ -27,6 +30,10 @@ struct LightningFederation {
     let directory: URL
     let processors: [TransactionProcessor]
     let lnModules: [LightningServerModule]
+    /// Each guardian's count of incoming inputs whose decryption it checked (``ProofCountingModule``).
+    let decryptionChecks: [ProofCountingModule]
+    /// Each guardian's encryption key share (to compute the decryption shares a guardian makes once a contract is funded).
+    let keyShares: [SecretKeyShare]
     let mintConfig: MintClientConfig
     let lnConfig: LightningConsensusConfig
     let clock: TestClock
@@ -52,21 +59,44 @@ struct LightningFederation {
             ]))
         var processors: [TransactionProcessor] = []
         var lnModules: [LightningServerModule] = []
+        var counters: [ProofCountingModule] = []
+        var keyShares: [SecretKeyShare] = []
         for (index, config) in configs.enumerated() {
-            let modules = try GuardianModules.build(config, registry: registry)
-            lnModules.append(modules.compactMap { $0 as? LightningServerModule }[0])
+            let built = try GuardianModules.build(config, registry: registry)
+            let ln = built.compactMap { $0 as? LightningServerModule }[0]
+            lnModules.append(ln)
+            counters.append(ProofCountingModule(ln))
+            keyShares.append(try config.private.module(ln.instance)!.decode(LightningPrivateConfig.self).encryptionKeyShare)
+            let modules = built.map { $0.instance == ln.instance ? counters[index] : $0 }
             let database = try SQLiteDatabase(
                 path: directory.appendingPathComponent("g\(index).sqlite").path, schemas: TransactionProcessor.schemas(for: modules))
             processors.append(TransactionProcessor(database: database, modules: modules))
         }
         self.processors = processors
         self.lnModules = lnModules
+        decryptionChecks = counters
+        self.keyShares = keyShares
         mintConfig = try configs[0].consensus.modules.first { $0.kind == MintKind.kind }!.config.decode(MintClientConfig.self)
         lnConfig = lnModules[0].config
         derivation = try NoteDerivation(moduleSecret: [UInt8](repeating: 9, count: 64))
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
+
+    /// The decryption checks every guardian made so far, in guardian order.
+    var decryptionCheckCounts: [Int] { decryptionChecks.map(\.count) }
+
+    /// The t decryption shares of `contract` that guardians 0..<t make once it is funded (computed from their key
+    /// shares, so a test can claim in the block that funds it).
+    func shares(of contract: IncomingContract) -> [PeerDecryptionShare] {
+        peers.prefix(lnConfig.threshold).map { peer in
+            PeerDecryptionShare(
+                peer: peer,
+                share: ThresholdEncryption.decryptionShare(
+                    for: contract.ciphertext, associatedData: contract.terms.associatedData,
+                    with: DecryptionKeyShare(keyShares[Int(peer.rawValue)]))!)
+        }
+    }
 
     var peers: [PeerID] { (0..<processors.count).map { PeerID(UInt16($0)) } }
     var lnInstance: ModuleInstanceID { lnModules[0].instance }
@@ -192,6 +222,52 @@ struct LightningFederation {
                 outputs: outputs.map { ModuleItem(module: MintKind.defaultInstance, encoding: $0.output) }, nonce: .random()),
             by: [key])
     }
+}
+
+/// A guardian's Lightning module that counts the inputs whose proofs (an incoming input's decryption: ~7 pairings) it
+/// is asked to check, in the stateless phase or deferred: timing-free evidence of what a transaction cost.
+final class ProofCountingModule: ServerModule {
+    let wrapped: LightningServerModule
+    private let checked = Mutex(0)
+    init(_ wrapped: LightningServerModule) { self.wrapped = wrapped }
+
+    var count: Int { checked.withLock { $0 } }
+
+    var kind: ModuleKind { wrapped.kind }
+    var instance: ModuleInstanceID { wrapped.instance }
+    var schema: SubsystemSchema { wrapped.schema }
+    func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] { try wrapped.inputMetas(payloads) }
+    func verifyInputProofs(_ payloads: [[UInt8]]) throws {
+        let incoming = try payloads.filter {
+            switch try LightningInput(canonicalBytes: $0) {
+            case .incomingClaim, .incomingRefund: true
+            case .outgoingClaim, .outgoingRefund: false
+            }
+        }
+        checked.withLock { $0 += incoming.count }
+        try wrapped.verifyInputProofs(payloads)
+    }
+    func deferredProofs(_ payloads: [[UInt8]], committed: Database) throws -> Set<Int> {
+        try wrapped.deferredProofs(payloads, committed: committed)
+    }
+    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+        try wrapped.verifyOutput(payload, outPoint: outPoint, db: db)
+    }
+    func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try wrapped.verifyInput(payload, db: db) }
+    func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try wrapped.processInput(payload, db: db) }
+    func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] { try wrapped.verifyInputs(payloads, db: db) }
+    func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] { try wrapped.processInputs(payloads, db: db) }
+    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+        try wrapped.processOutput(payload, outPoint: outPoint, db: db)
+    }
+    func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? { try wrapped.outputOutcome(outPoint, db: db) }
+    func consensusProposal(db: Database) throws -> [[UInt8]] { try wrapped.consensusProposal(db: db) }
+    func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+        try wrapped.processConsensusItem(payload, from: peer, db: db)
+    }
+    func audit(db: Database) throws -> ModuleAudit { try wrapped.audit(db: db) }
+    var apiEndpoints: [ModuleEndpoint] { wrapped.apiEndpoints }
+    func stateDigest(db: Database) throws -> [UInt8] { try wrapped.stateDigest(db: db) }
 }
 
 struct HarnessError: Error, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import FMCore
+import FMDatabase
 import FMServerCore
 
 /// The checks of a transaction that need no state, in order of cost, cheapest first (docs/architecture.md,
@@ -8,7 +9,10 @@ import FMServerCore
 ///    and outputs to ``Transaction/maxItems`` each: the per-transaction cost budget).
 /// 2. ``ServerModule/inputMetas(_:)``: each input's amount, fee and spend key, decoded cheaply.
 /// 3. One BIP-340 signature per input over the txid (tens of microseconds each).
-/// 4. ``ServerModule/verifyInputProofs(_:)``: the costly proofs (the mint's pairings), stopping at the first failure.
+/// 4. ``ServerModule/deferredProofs(_:committed:)``: one short read of committed state, in which a module names the
+///    inputs whose proofs wait for their stateful check (an incoming Lightning input whose contract is not funded).
+/// 5. ``ServerModule/verifyInputProofs(_:)`` of the other inputs: the costly proofs (the mint's pairings), stopping at
+///    the first failure. The deferred ones run in ``TransactionProcessor/checkStateful(_:verified:modules:db:applying:)``.
 ///
 /// The txid covers everything but the signatures, so a failure in step 1's signature count or in step 3 is the only
 /// one that another copy of the same txid might not have: it is an ``UnauthorizedCopy``, which the guardian reports
@@ -20,9 +24,43 @@ enum StatelessChecks {
         let rejection: TransactionRejection
     }
 
-    /// Runs the checks; returns the input metas in input order. Throws ``UnauthorizedCopy``, a
-    /// ``TransactionRejection``, or whatever a module throws (classified by ``ProcessingFailure``).
-    static func verify(_ transaction: Transaction, modules: [ModuleInstanceID: any ServerModule]) throws -> [InputMeta] {
+    /// What the checks accepted: the input metas in input order, and per module instance the payloads whose proofs
+    /// still have to be checked after the module's stateful check of the transaction's inputs.
+    struct Verified: Sendable {
+        let metas: [InputMeta]
+        let deferredProofs: [ModuleInstanceID: [[UInt8]]]
+    }
+
+    /// Where step 4 reads committed state. For a block, `height` is the block's: the read must see the state
+    /// committed just before it (the processing cursor at `height`), which every guardian holds identically, so every
+    /// guardian defers the same proofs; otherwise it throws ``SnapshotMoved`` and the block is applied again later.
+    struct CommittedState: Sendable {
+        let database: SQLiteDatabase
+        let height: UInt64?
+
+        func deferredProofs(_ groups: [InputGroup]) throws -> [Set<Int>] {
+            try database.readNow { db in
+                if let height {
+                    let next = try TransactionProcessor.cursor(db).nextHeight
+                    guard next == height else { throw SnapshotMoved(height: height, cursor: next) }
+                }
+                return try groups.map { try $0.module.deferredProofs($0.payloads, committed: db) }
+            }
+        }
+    }
+
+    /// The committed state is not the one a block applies to (another block was applied meanwhile): abort the block.
+    struct SnapshotMoved: EnvironmentalError, CustomStringConvertible {
+        let height: UInt64
+        let cursor: UInt64
+        var description: String { "block \(height) was checked against the state before block \(cursor)" }
+    }
+
+    /// Runs the checks. Throws ``UnauthorizedCopy``, a ``TransactionRejection``, or whatever a module throws
+    /// (classified by ``ProcessingFailure``).
+    static func verify(
+        _ transaction: Transaction, modules: [ModuleInstanceID: any ServerModule], committed: CommittedState
+    ) throws -> Verified {
         guard !transaction.inputs.isEmpty else { throw TransactionCheck.empty }
         guard transaction.signatures.count == transaction.inputs.count else {
             throw UnauthorizedCopy(
@@ -45,8 +83,13 @@ enum StatelessChecks {
             }
             checked.append(meta)
         }
-        for group in groups { try group.module.verifyInputProofs(group.payloads) }
-        return checked
+        var deferred: [ModuleInstanceID: [[UInt8]]] = [:]
+        for (group, indices) in zip(groups, try committed.deferredProofs(groups)) {
+            let payloads = group.payloads.indices.filter { !indices.contains($0) }.map { group.payloads[$0] }
+            if !payloads.isEmpty { try group.module.verifyInputProofs(payloads) }
+            if !indices.isEmpty { deferred[group.module.instance] = group.payloads.indices.filter(indices.contains).map { group.payloads[$0] } }
+        }
+        return Verified(metas: checked, deferredProofs: deferred)
     }
 
     /// A transaction's inputs of one module, in input order.

@@ -69,7 +69,10 @@ public final class TransactionProcessor: Sendable {
         let threshold = threshold
         if try await nextHeight() > height { return nil }
         let decoded = items.map { try? FederationItem(canonicalBytes: $0) }
-        let verdicts = try await queues.blocks.run { try Self.statelessVerdicts(decoded, modules: modules) }
+        let committed = StatelessChecks.CommittedState(database: database, height: height)
+        let verdicts = try await queues.blocks.run {
+            try Self.statelessVerdicts(decoded, modules: modules, committed: committed)
+        }
         let outcome: BlockOutcome? = try await database.write { db in
             let cursor = try Self.cursor(db)
             if let reason = cursor.haltedReason { throw ProcessingError.halted(reason) }
@@ -94,8 +97,8 @@ public final class TransactionProcessor: Sendable {
                         continue
                     case .rejected(let rejection):
                         result = .rejected(rejection)
-                    case .verified(let metas):
-                        result = try Self.applyStateful(transaction, inputMetas: metas, modules: modules, db: db)
+                    case .verified(let verified):
+                        result = try Self.applyStateful(transaction, verified: verified, modules: modules, db: db)
                     case nil:
                         result = .rejected(ProcessingFailure.unexpected(ProcessingError.missingVerdict))
                     }
@@ -172,7 +175,7 @@ public final class TransactionProcessor: Sendable {
 
     /// What the stateless checks said about one item of a block.
     enum StatelessVerdict: Sendable {
-        case verified([InputMeta])
+        case verified(StatelessChecks.Verified)
         case rejected(TransactionRejection)
         case unauthorized(TransactionRejection)
     }
@@ -180,19 +183,19 @@ public final class TransactionProcessor: Sendable {
     /// The stateless verdict of every transaction among `items` (by index; `nil` for other items). Throws only an
     /// environmental failure.
     static func statelessVerdicts(
-        _ items: [FederationItem?], modules: [ModuleInstanceID: any ServerModule]
+        _ items: [FederationItem?], modules: [ModuleInstanceID: any ServerModule], committed: StatelessChecks.CommittedState
     ) throws -> [StatelessVerdict?] {
         try items.map { item in
             guard case .transaction(let transaction) = item else { return nil }
-            return try statelessVerdict(transaction, modules: modules)
+            return try statelessVerdict(transaction, modules: modules, committed: committed)
         }
     }
 
     static func statelessVerdict(
-        _ transaction: Transaction, modules: [ModuleInstanceID: any ServerModule]
+        _ transaction: Transaction, modules: [ModuleInstanceID: any ServerModule], committed: StatelessChecks.CommittedState
     ) throws -> StatelessVerdict {
         do {
-            return .verified(try StatelessChecks.verify(transaction, modules: modules))
+            return .verified(try StatelessChecks.verify(transaction, modules: modules, committed: committed))
         } catch let copy as StatelessChecks.UnauthorizedCopy {
             return .unauthorized(copy.rejection)
         } catch {
@@ -214,14 +217,17 @@ public final class TransactionProcessor: Sendable {
     public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
         let modules = modules
         if let recorded = try await outcome(of: transaction.txid) { return recorded }
-        let verdict = try await queues.forSubmission(transaction).run {
-            try Self.statelessVerdict(transaction, modules: modules)
+        // Any committed state will do here (the verdict is advisory): a proof deferred from it is checked after the
+        // stateful check below, whatever that later snapshot says.
+        let committed = StatelessChecks.CommittedState(database: database, height: nil)
+        let verdict = try await queues.forSubmission(transaction, modules: modules).run {
+            try Self.statelessVerdict(transaction, modules: modules, committed: committed)
         }
         switch verdict {
         case .rejected(let rejection), .unauthorized(let rejection): return .rejected(rejection)
-        case .verified(let metas):
+        case .verified(let verified):
             let readOnly = try await database.read { db in
-                try Self.statefulOutcome(transaction, inputMetas: metas, modules: modules, db: db, applying: false)
+                try Self.statefulOutcome(transaction, verified: verified, modules: modules, db: db, applying: false)
             }
             guard case .rejected = readOnly else { return .accepted }
             // A read-only check cannot see what a transaction's inputs do for its outputs (a peg-in funding a
@@ -231,7 +237,7 @@ public final class TransactionProcessor: Sendable {
             return try await database.write { db in
                 var outcome = TransactionOutcome.accepted
                 try db.inSavepoint {
-                    outcome = try Self.statefulOutcome(transaction, inputMetas: metas, modules: modules, db: db, applying: true)
+                    outcome = try Self.statefulOutcome(transaction, verified: verified, modules: modules, db: db, applying: true)
                     return .rollback
                 }
                 return outcome
@@ -241,11 +247,11 @@ public final class TransactionProcessor: Sendable {
 
     /// The stateful check's verdict; rethrows an environmental failure.
     static func statefulOutcome(
-        _ transaction: Transaction, inputMetas: [InputMeta], modules: [ModuleInstanceID: any ServerModule], db: Database,
-        applying: Bool
+        _ transaction: Transaction, verified: StatelessChecks.Verified, modules: [ModuleInstanceID: any ServerModule],
+        db: Database, applying: Bool
     ) throws -> TransactionOutcome {
         do {
-            try checkStateful(transaction, inputMetas: inputMetas, modules: modules, db: db, applying: applying)
+            try checkStateful(transaction, verified: verified, modules: modules, db: db, applying: applying)
             return .accepted
         } catch {
             guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
@@ -306,12 +312,13 @@ public final class TransactionProcessor: Sendable {
     /// Applies a statelessly verified transaction in a savepoint of `db`: its outcome, with nothing of it kept if it
     /// is rejected. Rethrows an environmental failure (the block must be aborted).
     static func applyStateful(
-        _ transaction: Transaction, inputMetas: [InputMeta], modules: [ModuleInstanceID: any ServerModule], db: Database
+        _ transaction: Transaction, verified: StatelessChecks.Verified, modules: [ModuleInstanceID: any ServerModule],
+        db: Database
     ) throws -> TransactionOutcome {
         var result = TransactionOutcome.accepted
         try db.inSavepoint {
             do {
-                try checkStateful(transaction, inputMetas: inputMetas, modules: modules, db: db, applying: true)
+                try checkStateful(transaction, verified: verified, modules: modules, db: db, applying: true)
                 return .commit
             } catch {
                 guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
@@ -322,19 +329,23 @@ public final class TransactionProcessor: Sendable {
         return result
     }
 
-    /// The stateful part of checking a transaction whose stateless checks passed (`inputMetas` came from them):
-    /// the modules' state checks (`applying`: and their writes) of inputs and outputs, then the balance.
+    /// The stateful part of checking a transaction whose stateless checks passed (`verified` came from them): per
+    /// module, the state checks (`applying`: and writes) of its inputs, then the proofs it deferred
+    /// (``ServerModule/deferredProofs(_:committed:)``: only for inputs those checks accepted); then the outputs and
+    /// the balance.
     static func checkStateful(
-        _ transaction: Transaction, inputMetas: [InputMeta], modules: [ModuleInstanceID: any ServerModule], db: Database,
-        applying: Bool
+        _ transaction: Transaction, verified: StatelessChecks.Verified, modules: [ModuleInstanceID: any ServerModule],
+        db: Database, applying: Bool
     ) throws {
         let txid = transaction.txid
+        let inputMetas = verified.metas
         for group in try StatelessChecks.inputGroups(transaction, modules: modules) {
             if applying {
                 _ = try group.module.processInputs(group.payloads, db: db)
             } else {
                 _ = try group.module.verifyInputs(group.payloads, db: db)
             }
+            if let deferred = verified.deferredProofs[group.module.instance] { try group.module.verifyInputProofs(deferred) }
         }
         var inputTotal = Amount.zero
         var fees = Amount.zero

@@ -1,5 +1,6 @@
 import Dispatch
 import FMCore
+import FMServerCore
 import Synchronization
 
 /// Where the CPU-heavy stateless checks of transactions run (Schnorr signatures, the mint's pairings): on a serial
@@ -39,14 +40,23 @@ final class VerificationQueue: Sendable {
 
 /// The guardian's verification queues and the per-transaction cost that chooses between the API's two.
 struct VerificationQueues: Sendable {
-    /// Transactions with at most this many inputs and outputs together take the small-transaction queue.
-    static let smallTransactionItems = 32
+    /// Transactions costing at most this much take the small-transaction queue: each output costs 1, each input what
+    /// its module says (``ServerModule/proofCost(ofInput:)``: a mint note 1, an incoming Lightning input t + 1).
+    static let smallTransactionCost = 32
 
     let blocks = VerificationQueue(name: "blocks", capacity: .max)
     let small = VerificationQueue(name: "small-transactions", capacity: 256)
     let large = VerificationQueue(name: "large-transactions", capacity: 4)
 
-    func forSubmission(_ transaction: Transaction) -> VerificationQueue {
-        transaction.inputs.count + transaction.outputs.count <= Self.smallTransactionItems ? small : large
+    func forSubmission(_ transaction: Transaction, modules: [ModuleInstanceID: any ServerModule]) -> VerificationQueue {
+        Self.cost(of: transaction, modules: modules) <= Self.smallTransactionCost ? small : large
+    }
+
+    /// The transaction's verification cost (an input of an unknown module costs 1: the checks refuse it cheaply).
+    static func cost(of transaction: Transaction, modules: [ModuleInstanceID: any ServerModule]) -> Int {
+        // Inputs and outputs are bounded by ``Transaction/maxItems`` each and a module's cost is small: no overflow.
+        transaction.inputs.reduce(transaction.outputs.count) { total, input in
+            total + max(1, modules[input.module]?.proofCost(ofInput: input.payload) ?? 1)
+        }
     }
 }
