@@ -193,9 +193,9 @@ class Arkworks:
         }
 
 
-def run_fm(fm_bench, scale):
-    out = subprocess.run([fm_bench, "bls", "--compared-only", "--json", "--scale", str(scale)],
-                         check=True, capture_output=True, text=True).stdout
+def run_fm(fm_bench, scale, compared_only=True):
+    command = [fm_bench, "bls", "--json", "--scale", str(scale)] + (["--compared-only"] if compared_only else [])
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
     return {row["result"]["name"]: row["result"]["medianNanoseconds"] for row in report["rows"]}
 
@@ -223,6 +223,8 @@ def main():
     parser.add_argument("--fm-bench", required=True, help="path of the release fm-bench binary")
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--fm-bench-before", help="an older fm-bench (e.g. main's) timed in the same repetitions, "
+                        "to show what a change gained; it runs its whole suite and only the compared rows are kept")
     args = parser.parse_args()
 
     impls = [Blst(), Arkworks()]
@@ -232,6 +234,8 @@ def main():
     for rep in range(args.repetitions):
         overhead = call_overhead()
         run = {"fm": run_fm(args.fm_bench, args.scale), "python_call_overhead_ns": overhead}
+        if args.fm_bench_before:
+            run["fm_before"] = run_fm(args.fm_bench_before, args.scale, compared_only=False)
         for impl in impls:
             run[impl.name] = measure_reference(impl, args.scale, overhead)
         runs.append(run)
@@ -240,6 +244,9 @@ def main():
     rows = []
     for name, _ in ROWS:
         row = {"operation": name, "fm_ns": statistics.median(r["fm"][name] for r in runs)}
+        if args.fm_bench_before:
+            row["fm_before_ns"] = statistics.median(r["fm_before"][name] for r in runs)
+            row["fm_over_fm_before"] = statistics.median(r["fm"][name] / r["fm_before"][name] for r in runs)
         for impl in impls:
             ratios = [r["fm"][name] / r[impl.name][name] for r in runs if r[impl.name][name] > 0]
             row[f"{impl.name}_ns"] = statistics.median(r[impl.name][name] for r in runs)
@@ -263,12 +270,14 @@ def main():
     }
     print(json.dumps(result, indent=2))
 
-    header = ["operation", "fm", "blst", "fm / blst", "arkworks", "fm / arkworks"]
+    before = ["fm before", "fm / before"] if args.fm_bench_before else []
+    header = ["operation", "fm"] + before + ["blst", "fm / blst", "arkworks", "fm / arkworks"]
     lines = [header]
     for row in rows:
         ratio = lambda key: "—" if row[key] is None else f"{row[key]:.2f}×"
-        lines.append([row["operation"], fmt_time(row["fm_ns"]), fmt_time(row["blst_ns"]), ratio("fm_over_blst"),
-                      fmt_time(row["arkworks_ns"]), ratio("fm_over_arkworks")])
+        cells = [fmt_time(row["fm_before_ns"]), ratio("fm_over_fm_before")] if args.fm_bench_before else []
+        lines.append([row["operation"], fmt_time(row["fm_ns"])] + cells + [fmt_time(row["blst_ns"]),
+                      ratio("fm_over_blst"), fmt_time(row["arkworks_ns"]), ratio("fm_over_arkworks")])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = sys.stderr
     print(f"BLS12-381 side by side, thread CPU time, medians of {args.repetitions} repetitions "
