@@ -24,6 +24,15 @@ public struct G1Point: Hashable, Sendable, CustomStringConvertible {
         point = candidate
     }
 
+    /// The point (X : Y : Z) in homogeneous coordinates (x = X/Z, y = Y/Z), which saves a caller holding
+    /// fractions an inversion; throws ``BLSError/notOnCurve`` if Y²Z ≠ X³ + 4Z³ (or Z = 0 but X ≠ 0 or Y = 0).
+    /// No subgroup check.
+    public init(x: Fp, y: Fp, z: Fp) throws(BLSError) {
+        let candidate = ProjectivePoint(x: x, y: y, z: z)
+        guard candidate.isOnCurve else { throw .notOnCurve }
+        point = candidate
+    }
+
     /// Affine coordinates; nil for the identity.
     public var affine: (x: Fp, y: Fp)? { point.affine }
 
@@ -40,9 +49,10 @@ public struct G1Point: Hashable, Sendable, CustomStringConvertible {
 
     public func doubled() -> G1Point { G1Point(point.doubled()) }
 
-    /// Scalar multiplication in constant time with respect to the scalar (for secret scalars).
+    /// Scalar multiplication in constant time with respect to the scalar (for secret scalars), through the
+    /// σ (GLV) endomorphism: `p` must lie in G1, as every decoded, generated or hashed point does.
     public static func * (p: G1Point, k: Scalar) -> G1Point {
-        G1Point(p.point.multipliedConstantTime(byLimbs: k.canonicalLimbs))
+        G1Point(p.point.multipliedByEndomorphism(byLimbs: k.canonicalLimbs))
     }
 
     /// Scalar multiplication that leaks the scalar through timing; only for public scalars.

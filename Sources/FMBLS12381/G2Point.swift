@@ -44,9 +44,10 @@ public struct G2Point: Hashable, Sendable, CustomStringConvertible {
 
     public func doubled() -> G2Point { G2Point(point.doubled()) }
 
-    /// Scalar multiplication in constant time with respect to the scalar (for secret scalars).
+    /// Scalar multiplication in constant time with respect to the scalar (for secret scalars), through the
+    /// ψ (GLS) endomorphism: `p` must lie in G2, as every decoded, generated or hashed point does.
     public static func * (p: G2Point, k: Scalar) -> G2Point {
-        G2Point(p.point.multipliedConstantTime(byLimbs: k.canonicalLimbs))
+        G2Point(p.point.multipliedByEndomorphism(byLimbs: k.canonicalLimbs))
     }
 
     /// Scalar multiplication that leaks the scalar through timing; only for public scalars.

@@ -65,17 +65,44 @@ func batchInverted(_ values: [Fp]) -> [Fp] {
     return result
 }
 
-/// The product of the Miller functions f_{x,Qᵢ}(Pᵢ) sharing one accumulator (so the squarings are shared).
+/// The Miller-loop lines of a fixed G2 point (the generator, a guardian's public key), computed once: every
+/// later pairing with it skips the G2 arithmetic and only evaluates the stored lines at the G1 point. The line
+/// coefficients carry projective scale factors in 𝔽p², which the final exponentiation removes.
+public struct G2Prepared: Sendable {
+    /// (position 0, position 1 / xP, position 4 / yP) per step, doubling then (on set bits) addition; empty for
+    /// the identity.
+    @usableFromInline let lines: [(Fp2, Fp2, Fp2)]
+
+    public init(_ q: G2Point) {
+        guard let (qx, qy) = q.affine else { lines = []; return }
+        var t = ProjectivePoint<Fp2>(x: qx, y: qy, z: .one)
+        var lines = [(Fp2, Fp2, Fp2)]()
+        lines.reserveCapacity(70)
+        for bit in stride(from: 62, through: 0, by: -1) {
+            lines.append(t.doublingStep())
+            if (curveParameterMagnitude >> UInt64(bit)) & 1 == 1 { lines.append(t.additionStep(qx, qy)) }
+        }
+        self.lines = lines
+    }
+
+    /// The generator's lines (every verification equation pairs with g2).
+    public static let generator = G2Prepared(.generator)
+}
+
+/// The product of the Miller functions f_{x,Qᵢ}(Pᵢ) sharing one accumulator (so the squarings are shared), for
+/// G2 points given as points (their lines computed on the way) or prepared (lines read back).
 /// Pairs with an identity point contribute 1 and are skipped.
 @usableFromInline
-func millerLoop(_ pairs: [(G1Point, G2Point)]) -> Fp12 {
+func millerLoop(_ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2Prepared)] = []) -> Fp12 {
     // Affine coordinates for all inputs with one shared inversion (Montgomery's trick over 𝔽p; an 𝔽p²
     // denominator z is inverted as z̄ / N(z)).
     var inputs = [(p: ProjectivePoint<Fp>, q: ProjectivePoint<Fp2>)]()
     for (p, q) in pairs where !p.isIdentity && !q.isIdentity { inputs.append((p.point, q.point)) }
-    if inputs.isEmpty { return .one }
+    let preparedInputs = prepared.filter { !$0.0.isIdentity && !$0.1.lines.isEmpty }
+    if inputs.isEmpty && preparedInputs.isEmpty { return .one }
     var denominators = [Fp]()
     for (p, q) in inputs { denominators += [p.z, q.z.c0.squared() + q.z.c1.squared()] }
+    for (p, _) in preparedInputs { denominators.append(p.point.z) }
     let inverses = batchInverted(denominators)
     var pAffine = [(x: Fp, y: Fp)]()
     var qAffine = [(x: Fp2, y: Fp2)]()
@@ -84,21 +111,29 @@ func millerLoop(_ pairs: [(G1Point, G2Point)]) -> Fp12 {
         let qzInverse = q.z.conjugate() * inverses[2 * i + 1]
         qAffine.append((q.x * qzInverse, q.y * qzInverse))
     }
+    let preparedP = preparedInputs.enumerated().map { i, pair in
+        (x: pair.0.point.x * inverses[2 * inputs.count + i], y: pair.0.point.y * inverses[2 * inputs.count + i])
+    }
     var t = qAffine.map { ProjectivePoint<Fp2>(x: $0.x, y: $0.y, z: .one) }
     var f = Fp12.one
-    var first = true
-    for bit in stride(from: 62, through: 0, by: -1) {
-        if !first { f = f.squared() }
-        first = false
+    var step = 0
+    // One doubling (and on set bits one addition) per bit of |x| below the top one; step counts the lines.
+    func multiplyLines(_ line: (inout ProjectivePoint<Fp2>, Int) -> (Fp2, Fp2, Fp2)) {
         for j in t.indices {
-            let (l0, l1, l4) = t[j].doublingStep()
+            let (l0, l1, l4) = line(&t[j], j)
             f = f.multiplied(by014: l0, l1 * pAffine[j].x, l4 * pAffine[j].y)
         }
+        for (j, pair) in preparedInputs.enumerated() {
+            let (l0, l1, l4) = pair.1.lines[step]
+            f = f.multiplied(by014: l0, l1 * preparedP[j].x, l4 * preparedP[j].y)
+        }
+        step += 1
+    }
+    for bit in stride(from: 62, through: 0, by: -1) {
+        if step > 0 { f = f.squared() }
+        multiplyLines { point, _ in point.doublingStep() }
         if (curveParameterMagnitude >> UInt64(bit)) & 1 == 1 {
-            for j in t.indices {
-                let (l0, l1, l4) = t[j].additionStep(qAffine[j].x, qAffine[j].y)
-                f = f.multiplied(by014: l0, l1 * pAffine[j].x, l4 * pAffine[j].y)
-            }
+            multiplyLines { point, j in point.additionStep(qAffine[j].x, qAffine[j].y) }
         }
     }
     // x is negative: f_{x,Q} = 1 / f_{|x|,Q} up to factors killed by the final exponentiation.
@@ -181,7 +216,13 @@ public func multiPairing(_ pairs: [(G1Point, G2Point)]) -> Gt {
     Gt(millerLoop(pairs).finalExponentiation())
 }
 
-/// True if Π e(Pᵢ, Qᵢ) = 1, the shape of every pairing verification equation.
-public func pairingProductIsOne(_ pairs: [(G1Point, G2Point)]) -> Bool {
-    multiPairing(pairs).isOne
+/// Π e(Pᵢ, Qᵢ) over both lists, the prepared G2 points reusing their stored lines.
+public func multiPairing(_ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2Prepared)]) -> Gt {
+    Gt(millerLoop(pairs, prepared: prepared).finalExponentiation())
+}
+
+/// True if Π e(Pᵢ, Qᵢ) = 1 (over both lists), the shape of every pairing verification equation. Pairing checks
+/// run on public data and may take variable time.
+public func pairingProductIsOne(_ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2Prepared)] = []) -> Bool {
+    multiPairing(pairs, prepared: prepared).isOne
 }

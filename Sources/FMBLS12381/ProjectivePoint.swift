@@ -126,26 +126,10 @@ struct ProjectivePoint<F: CurveField>: Sendable {
 
     /// self·k for a secret k given as little-endian limbs: fixed 4-bit windows, every table entry read on
     /// every lookup, complete formulas; the sequence of operations depends only on the number of limbs.
+    /// Works for any point of the curve (G1Point and G2Point use the faster endomorphism versions).
     @inlinable
     func multipliedConstantTime(byLimbs k: [UInt64]) -> ProjectivePoint {
-        var table = [ProjectivePoint](repeating: .identity, count: 16)
-        table[1] = self
-        for i in 2..<16 { table[i] = i & 1 == 0 ? table[i / 2].doubled() : table[i - 1] + self }
-        var result = ProjectivePoint.identity
-        for limb in k.reversed() {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                result = result.doubled().doubled().doubled().doubled()
-                let digit = (limb >> UInt64(shift)) & 15
-                var chosen = ProjectivePoint.identity
-                for i in 0..<16 {
-                    let difference = UInt64(i) ^ digit
-                    let mask = ((difference | (0 &- difference)) >> 63) &- 1  // all ones iff i == digit
-                    chosen = .select(chosen, table[i], mask: mask)
-                }
-                result = result + chosen
-            }
-        }
-        return result
+        .jointMultipliedConstantTime(tables: [windowTable()], scalars: [k])
     }
 
     /// Width-w NAF digits of a little-endian integer, least significant first (odd digits in ±(2^(w-1) - 1)).

@@ -126,6 +126,13 @@ func scalar(hexString: String) -> Scalar { Scalar(bigEndianBytes: bytes(hex: hex
         let cleared = point.clearingCofactor()
         #expect(cleared.isInSubgroup)
         #expect(throws: BLSError.notOnCurve) { try G1Point(x: .one, y: .one) }
+        // Homogeneous coordinates: (2x : 2y : 2) is the point (x, y); off-curve triples and (X : Y : 0) with X ≠ 0
+        // are rejected, (0 : Y : 0) is the identity.
+        let (gx, gy) = G1Point.generator.affine!
+        #expect(try G1Point(x: gx.doubled(), y: gy.doubled(), z: Fp(2)) == .generator)
+        #expect(throws: BLSError.notOnCurve) { try G1Point(x: gx, y: gy, z: Fp(2)) }
+        #expect(throws: BLSError.notOnCurve) { try G1Point(x: .one, y: .one, z: .zero) }
+        #expect(try G1Point(x: .zero, y: Fp(5), z: .zero).isIdentity)
         #expect(G1Point.generator.clearingCofactor() == G1Point.generator.multipliedVarTime(by: Scalar(reducingBigEndianBytes: bytes(hex: "d201000000010001"))))
     }
 }

@@ -151,3 +151,33 @@ func randomFp12(_ rng: inout SeededRandom) -> Fp12 { Fp12(c0: randomFp6(&rng), c
         #expect(g.cyclotomicSquared() == g.squared())
     }
 }
+
+/// The lazily reduced 𝔽p² product (FpWide) against the product written with reduced 𝔽p operations.
+@Suite struct LazyReductionTests {
+    @Test func fp2ProductMatchesSchoolbook() {
+        var rng = SeededRandom(seed: 5)
+        let minusOne = -Fp.one  // p - 1: the largest limbs, and sums near 2p
+        var values = [Fp2(c0: minusOne, c1: minusOne), Fp2(c0: minusOne, c1: .zero), Fp2(c0: .zero, c1: minusOne),
+                      .zero, .one, Fp2(c0: .one, c1: minusOne)]
+        for _ in 0..<40 { values.append(randomFp2(&rng)) }
+        for a in values {
+            for b in values.prefix(8) + [randomFp2(&rng)] {
+                let expected = Fp2(c0: a.c0 * b.c0 - a.c1 * b.c1, c1: a.c0 * b.c1 + a.c1 * b.c0)
+                #expect(a * b == expected)
+            }
+        }
+    }
+
+    @Test func wideProductReducesLikeMontgomeryProduct() {
+        var rng = SeededRandom(seed: 6)
+        for _ in 0..<50 {
+            let (a, b) = (randomFp(&rng), randomFp(&rng))
+            #expect(FpWide(product: a, b).reduced() == a * b)
+            #expect((FpWide(product: a, b) - FpWide(product: b, b)).reduced() == a * b - b * b)
+            #expect((FpWide(product: a, b) + FpWide(product: b, b)).reduced() == a * b + b * b)
+        }
+        let minusOne = -Fp.one
+        #expect(FpWide(product: minusOne, minusOne).reduced() == .one)
+        #expect((FpWide(product: .zero, .zero) - FpWide(product: minusOne, minusOne)).reduced() == -Fp.one)
+    }
+}

@@ -59,4 +59,26 @@ import Testing
         _ = t.additionStep(qx, qy)
         #expect(t == before + q.point)
     }
+
+    /// Pairs with prepared (stored-line) G2 points give the same values as plain ones, alone or mixed.
+    @Test func preparedLinesMatchPlainPairing() {
+        var rng = SeededRandom(seed: 34)
+        let pairs = (0..<3).map { _ in
+            (G1Point.generator * Scalar.random(using: &rng), G2Point.generator * Scalar.random(using: &rng))
+        }
+        for (p, q) in pairs {
+            #expect(multiPairing([], prepared: [(p, G2Prepared(q))]) == pairing(p, q))
+        }
+        let prepared = pairs.map { ($0.0, G2Prepared($0.1)) }
+        #expect(multiPairing([], prepared: prepared) == multiPairing(pairs))
+        #expect(multiPairing([pairs[0]], prepared: Array(prepared[1...])) == multiPairing(pairs))
+        #expect(multiPairing([], prepared: [(pairs[0].0, .generator)]) == pairing(pairs[0].0, .generator))
+        // Identities on either side contribute 1.
+        #expect(multiPairing([pairs[0]], prepared: [(.identity, .generator), (pairs[1].0, G2Prepared(.identity))])
+            == pairing(pairs[0].0, pairs[0].1))
+        #expect(multiPairing([], prepared: [(.identity, .generator)]).isOne)
+        let a = Scalar.random(using: &rng)
+        #expect(pairingProductIsOne([(-G1Point.generator, G2Point.generator * a)], prepared: [(G1Point.generator * a, .generator)]))
+        #expect(!pairingProductIsOne([(-G1Point.generator, G2Point.generator * (a + .one))], prepared: [(G1Point.generator * a, .generator)]))
+    }
 }

@@ -1,25 +1,6 @@
 import FMBLS12381
 
 extension Fp {
-    /// The inverses of `values` with one field inversion (Montgomery's trick). A zero's entry is zero, and zeros
-    /// stay out of the running product, so one zero cannot spoil the other inverses.
-    static func batchInverse(_ values: [Fp]) -> [Fp] {
-        var prefixes: [Fp] = []
-        prefixes.reserveCapacity(values.count)
-        var product = Fp.one
-        for value in values {
-            prefixes.append(product)
-            if !value.isZero { product = product * value }
-        }
-        var inverse = product.inverse()
-        var result = [Fp](repeating: .zero, count: values.count)
-        for index in values.indices.reversed() where !values[index].isZero {
-            result[index] = inverse * prefixes[index]
-            inverse = inverse * values[index]
-        }
-        return result
-    }
-
     /// Parses a big-endian hexadecimal constant (at most 96 digits, value < p).
     /// Only for the spec constants below; a malformed constant is a programming error.
     init(hexConstant: String) {

@@ -29,26 +29,11 @@ public enum HashToG1 {
 
     /// `map_to_curve` for one field element: simplified SWU onto E', then the
     /// 11-isogeny onto E. The result is on E but not yet in the subgroup.
-    public static func mapToCurve(_ u: Fp) -> G1Point {
-        let point = IsogenyFraction(mappingToE: u)
-        let inverses = Fp.batchInverse([point.xDenominator, point.yDenominator])
-        return point.affinePoint(xDenominatorInverse: inverses[0], yDenominatorInverse: inverses[1])
-    }
+    public static func mapToCurve(_ u: Fp) -> G1Point { IsogenyFraction(mappingToE: u).point }
 
-    /// `map_to_curve` for both field elements, sharing one field inversion.
+    /// `map_to_curve` for both field elements.
     static func mapToCurve(_ u0: Fp, _ u1: Fp) -> (G1Point, G1Point) {
-        affinePoints(IsogenyFraction(mappingToE: u0), IsogenyFraction(mappingToE: u1))
-    }
-
-    /// Both points in affine form, with one inversion of their four denominators. One point in the isogeny's
-    /// kernel (a zero denominator, mapped to the identity) leaves the other's inverses intact: ``Fp/batchInverse(_:)``
-    /// keeps zeros out of the shared product, where they once made the other point come out off the curve.
-    static func affinePoints(_ p0: IsogenyFraction, _ p1: IsogenyFraction) -> (G1Point, G1Point) {
-        let inverses = Fp.batchInverse([p0.xDenominator, p0.yDenominator, p1.xDenominator, p1.yDenominator])
-        return (
-            p0.affinePoint(xDenominatorInverse: inverses[0], yDenominatorInverse: inverses[1]),
-            p1.affinePoint(xDenominatorInverse: inverses[2], yDenominatorInverse: inverses[3])
-        )
+        (IsogenyFraction(mappingToE: u0).point, IsogenyFraction(mappingToE: u1).point)
     }
 }
 
@@ -80,15 +65,15 @@ struct IsogenyFraction {
         yDenominator = homogeneous(SSWUConstants.yDenominator)
     }
 
-    /// The affine point, given the inverses of the two denominators. A zero
-    /// denominator (the isogeny's kernel) yields the identity, as RFC 9380 requires.
-    /// With correct inverses the point is on the curve for every input (the RFC vectors pin the
-    /// constants), so the trap below is reachable only through wrong constants.
-    func affinePoint(xDenominatorInverse: Fp, yDenominatorInverse: Fp) -> G1Point {
+    /// The point in homogeneous coordinates (xN·yD : yN·xD : xD·yD), with no field inversion. A zero
+    /// denominator (the isogeny's kernel) yields the identity, as RFC 9380 requires. The point is on the curve
+    /// for every input (the RFC vectors pin the constants), so the trap below is reachable only through wrong
+    /// constants.
+    var point: G1Point {
         if xDenominator.isZero || yDenominator.isZero { return .identity }
-        let x = xNumerator * xDenominatorInverse
-        let y = yNumerator * yDenominatorInverse
-        guard let point = try? G1Point(x: x, y: y) else {
+        let x = xNumerator * yDenominator
+        let y = yNumerator * xDenominator
+        guard let point = try? G1Point(x: x, y: y, z: xDenominator * yDenominator) else {
             preconditionFailure("SWU/isogeny produced a point off the curve: constants are wrong")
         }
         return point

@@ -33,7 +33,7 @@ public struct ThresholdCiphertext: CanonicalBytesRepresentable, Hashable {
     /// e(H, U) = e(W, G2), i.e. log_G2(U) = log_H(W): W was made with the r of U, for this U, V and A.
     var isWellFormed: Bool {
         guard !ephemeralKey.isIdentity, !proof.isIdentity else { return false }
-        return pairingProductIsOne([(hashPoint, ephemeralKey), (-proof, G2Point.generator)])
+        return pairingProductIsOne([(hashPoint, ephemeralKey)], prepared: [(-proof, .generator)])
     }
 
     /// H = hash_to_G1(U ‖ V ‖ A) (RFC 9380), under ``DomainTags/thresholdEncryptionHash``.

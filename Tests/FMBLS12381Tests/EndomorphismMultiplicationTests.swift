@@ -1,0 +1,76 @@
+import FMTesting
+import Testing
+
+@testable import FMBLS12381
+
+/// The GLV (G1) and GLS (G2) constant-time multiplications against the plain double-and-add ones.
+@Suite struct EndomorphismMultiplicationTests {
+    /// r - 1, r (as raw limbs: Scalar cannot hold it) and other edges of the digit split in base m = |x|.
+    static let edgeLimbs: [[UInt64]] = {
+        let m = curveParameterMagnitude
+        let r = Scalar.modulusLimbs
+        var rMinusOne = r
+        rMinusOne[0] -= 1
+        return [
+            [0, 0, 0, 0], [1, 0, 0, 0], rMinusOne, r, [m - 1, 0, 0, 0], [m, 0, 0, 0], [0, 1, 0, 0],
+            [UInt64.max, UInt64.max, 0, 0], [0, 0, 1, 0],
+        ]
+    }()
+
+    @Test func digitsRecomposeTheScalar() {
+        var rng = SeededRandom(seed: 51)
+        let m = curveParameterMagnitude
+        var inputs = Self.edgeLimbs
+        for _ in 0..<20 { inputs.append(Scalar.random(using: &rng).canonicalLimbs) }
+        for k in inputs {
+            let d = curveParameterDigits(k)
+            #expect(d.allSatisfy { $0 < m })
+            // Horner: ((d3·m + d2)·m + d1)·m + d0 in 320-bit arithmetic.
+            var value = [UInt64](repeating: 0, count: 5)
+            for digit in d.reversed() {
+                var carry = digit
+                for i in value.indices { (carry, value[i]) = mulAdd(value[i], m, carry) }
+            }
+            #expect(Array(value.prefix(4)) == k && value[4] == 0)
+        }
+    }
+
+    @Test func g1MatchesPlainMultiplication() {
+        var rng = SeededRandom(seed: 52)
+        let points = [G1Point.generator, G1Point.generator * Scalar.random(using: &rng), .identity]
+        var scalars = Self.edgeLimbs
+        for _ in 0..<8 { scalars.append(Scalar.random(using: &rng).canonicalLimbs) }
+        for p in points {
+            for k in scalars {
+                #expect(p.point.multipliedByEndomorphism(byLimbs: k) == p.point.multipliedVarTime(byLimbs: k))
+            }
+        }
+        let r = Scalar.modulusLimbs
+        #expect(G1Point.generator.point.multipliedByEndomorphism(byLimbs: r).isIdentity)
+        let k = Scalar.random(using: &rng)
+        #expect(G1Point.generator * k == G1Point.generator.multipliedVarTime(by: k))
+    }
+
+    @Test func g2MatchesPlainMultiplication() {
+        var rng = SeededRandom(seed: 53)
+        let points = [G2Point.generator, G2Point.generator * Scalar.random(using: &rng), .identity]
+        var scalars = Self.edgeLimbs
+        for _ in 0..<6 { scalars.append(Scalar.random(using: &rng).canonicalLimbs) }
+        for p in points {
+            for k in scalars {
+                #expect(p.point.multipliedByEndomorphism(byLimbs: k) == p.point.multipliedVarTime(byLimbs: k))
+            }
+        }
+        #expect(G2Point.generator.point.multipliedByEndomorphism(byLimbs: Scalar.modulusLimbs).isIdentity)
+        let k = Scalar.random(using: &rng)
+        #expect(G2Point.generator * k == G2Point.generator.multipliedVarTime(by: k))
+    }
+
+    /// The generic fixed-window multiplication (any curve point) still agrees with the variable-time one.
+    @Test func plainConstantTimeMatchesVariableTime() {
+        var rng = SeededRandom(seed: 54)
+        for k in Self.edgeLimbs + [Scalar.random(using: &rng).canonicalLimbs] {
+            #expect(G1Point.generator.point.multipliedConstantTime(byLimbs: k) == G1Point.generator.point.multipliedVarTime(byLimbs: k))
+        }
+    }
+}
