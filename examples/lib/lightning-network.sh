@@ -13,8 +13,12 @@ ln_network() {
     local miner
     miner=$(fm-regtest cli --data-dir "$btcdir" getnewaddress | jq -r .)
     mkdir -p "$lndir"
-    fm-ln-regtest run --lightning-dir "$lndir/gw" --bitcoin-dir "$btcdir" --port "$port" --daemon >"$lndir/gw.json"
-    fm-ln-regtest run --lightning-dir "$lndir/out" --bitcoin-dir "$btcdir" --port $((port + 1)) --daemon >"$lndir/out.json"
+    # BTCDIR names the bitcoin node: FM_BITCOIND_URL (which the guardians may follow) would conflict with it.
+    local -A peer_port=([gw]=$port [out]=$((port + 1)))
+    for node in gw out; do
+        env -u FM_BITCOIND_URL -u FM_BITCOIND_COOKIE fm-ln-regtest run --lightning-dir "$lndir/$node" \
+            --bitcoin-dir "$btcdir" --port "${peer_port[$node]}" --daemon >"$lndir/$node.json"
+    done
     for node in gw out; do
         fm-regtest cli --data-dir "$btcdir" sendtoaddress "$(ln_cli "$lndir" "$node" newaddr | jq -r .bech32)" 0.01 >/dev/null
     done
