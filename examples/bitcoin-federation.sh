@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole story on one machine, with no trusted dealer and no dev mode: a regtest bitcoin node, four guardians
 # that set up their federation with fm-keygen and fm-dkg, two users who peg in bitcoin, pay each other in e-cash
-# through a pipe, and peg out again. fm-* must be on PATH (source bin/activate; bin/demo runs this script).
+# through a pipe, and peg out again; then Lightning through fm-gateway, one payment each way, every balance
+# reconciled to the msat. fm-* must be on PATH (source bin/activate; bin/demo runs this script).
 #   examples/bitcoin-federation.sh DIR [BASE_PORT]
-# Ports: BASE_PORT is fm-regtest's RPC; guardian i uses BASE_PORT+1+2i (p2p) and BASE_PORT+2+2i (API).
+# Ports: BASE_PORT is fm-regtest's RPC; guardian i uses BASE_PORT+1+2i (p2p) and BASE_PORT+2+2i (API); the Lightning
+# nodes gw and out BASE_PORT+9 and +10 (peer ports), fm-gateway BASE_PORT+11 (API).
 # Progress on stderr; a JSON summary on stdout. Every daemon is stopped on exit or Ctrl-C, and their pids are
 # kept in DIR/pids so that a later run first stops what an interrupted one may have left behind.
 set -euo pipefail
@@ -111,16 +113,83 @@ paid=$(jq --arg a "$destination" '[.vout[] | select(.scriptPubKey.address == $a)
     "$dir/pegout-tx.json")
 say "bob's peg-out $txid confirmed: $paid sat to $destination"
 
-# 8. What the operators see.
+# 8. Lightning: a regtest Lightning network (the gateway's node `gw`, a node `out` outside the federation, a channel
+#    each way) and fm-gateway joined to the federation with 20,000 sat of alice's e-cash as its float. Alice pays an
+#    invoice of `out` through the gateway; `out` pays an invoice bob got from the gateway. Every balance must then
+#    reconcile to the msat, or the demo fails.
+source "$(dirname "$0")/lib/lightning-network.sh"
+ln_network "$dir/ln" "$dir/bitcoin" $((base + 9))
+for node in gw out; do started "$(jq .pid "$dir/ln/$node.json")"; done
+ln_gateway "$dir/gateway" "$dir/ln" $((base + 11)) "$invite" \
+    "$(fm-mint spend 20000000 --data-dir "$dir/alice" | jq -r .notes)" "$dir/alice"
+started "$gateway_pid"
+say "Lightning nodes gw and out with a channel each way; fm-gateway on gw holds $(ln_gateway_msat "$dir/gateway") msat"
+wallet_msat() { fm-mint balance --data-dir "$dir/$1" | jq .total_msat; }
+wallet_fees() { fm-mint list --data-dir "$1" | jq '[.operations[] | select(.kind == "mint-issue") | .state.fee // 0] | add // 0'; }
+before=$(jq -n --argjson alice "$(wallet_msat alice)" --argjson bob "$(wallet_msat bob)" \
+    --argjson gateway "$(ln_gateway_msat "$dir/gateway")" --argjson alice_fees "$(wallet_fees "$dir/alice")" \
+    --argjson bob_fees "$(wallet_fees "$dir/bob")" --argjson gateway_fees "$(wallet_fees "$dir/gateway/client")" \
+    --argjson out "$(ln_local_msat "$dir/ln" out)" --argjson gw "$(ln_local_msat "$dir/ln" gw)" '$ARGS.named')
+invoice=$(ln_cli "$dir/ln" out invoice 10000000 demo-coffee "a coffee for alice" | jq -r .bolt11)
+fm-ln-pay pay "$invoice" --max-fee 200000 --data-dir "$dir/alice" >"$dir/ln-pay.json"
+say "alice paid out's 10,000 sat invoice through the gateway: $(jq -c '{outcome, fee_msat}' "$dir/ln-pay.json")"
+fm-ln-pay receive 5000000 --description "for bob" --data-dir "$dir/bob" >"$dir/ln-receive.json"
+ln_cli "$dir/ln" out pay "$(jq -r .invoice "$dir/ln-receive.json")" >"$dir/ln-out-pay.json"
+fm-ln-pay await "$(jq -r .operation_id "$dir/ln-receive.json")" --data-dir "$dir/bob" >"$dir/ln-received.json"
+say "out paid bob's 5,000 sat invoice: $(jq -c '{outcome, amount_msat, fee_msat}' "$dir/ln-received.json")"
+
+# Expected to the msat: alice lost invoice + fee, bob gained invoice - fee, the gateway's e-cash gained what alice
+# locked and lost what it funded for bob, each less the federation's e-cash fees its transactions paid (100 msat a
+# note in and out; every mint operation records its fee), and the two nodes swapped the invoice amounts over direct
+# channels (no routing fee). The gateway fees are the announced 2000 msat + 10,000 ppm. Settling is asynchronous (the
+# gateway claims alice's contract after paying), so each figure gets up to 10 s to reach its value.
+paid_fee=$(jq .fee_msat "$dir/ln-pay.json")
+recv_fee=$(jq .fee_msat "$dir/ln-received.json")
+expect() { # NAME EXPECTED COMMAND…
+    local name=$1 want=$2 got; shift 2
+    for _ in $(seq 1 50); do got=$("$@"); [ "$got" = "$want" ] && return 0; sleep 0.2; done
+    say "ERROR: $name is $got msat, expected $want msat"; exit 1
+}
+spent_fees() { # FEES_BEFORE WALLET_DIR: the federation fees WALLET_DIR paid since FEES_BEFORE
+    echo $(($(wallet_fees "$2") - $1))
+}
+field() { jq ".$1" <<<"$before"; }
+expect "alice's payment fee" $((2000 + 10000000 / 100)) jq .fee_msat "$dir/ln-pay.json"
+expect "bob's receive fee" $((2000 + 5000000 / 100)) jq .fee_msat "$dir/ln-received.json"
+expect "alice's balance" $(($(field alice) - 10000000 - paid_fee - $(spent_fees "$(field alice_fees)" "$dir/alice"))) \
+    wallet_msat alice
+expect "bob's balance" $(($(field bob) + 5000000 - recv_fee - $(spent_fees "$(field bob_fees)" "$dir/bob"))) \
+    wallet_msat bob
+gateway_settled() { # the gateway's e-cash less what it should be now (its fees are read at the same moment)
+    local fees
+    fees=$(spent_fees "$(field gateway_fees)" "$dir/gateway/client")
+    echo $(($(ln_gateway_msat "$dir/gateway") - ($(field gateway) + 10000000 + paid_fee - (5000000 - recv_fee) - fees)))
+}
+expect "the gateway's e-cash less its expected value" 0 gateway_settled
+expect "out's channel balance" $(($(field out) + 10000000 - 5000000)) ln_local_msat "$dir/ln" out
+expect "gw's channel balance" $(($(field gw) - 10000000 + 5000000)) ln_local_msat "$dir/ln" gw
+fm-node audit --api "$api" >"$dir/audit.json"
+jq -e .solvent "$dir/audit.json" >/dev/null || { say "ERROR: the federation audit is not solvent"; exit 1; }
+jq -n --argjson before "$before" --argjson pay "$(cat "$dir/ln-pay.json")" \
+    --argjson received "$(cat "$dir/ln-received.json")" \
+    --argjson after "$(jq -n --argjson alice "$(wallet_msat alice)" --argjson bob "$(wallet_msat bob)" \
+        --argjson gateway "$(ln_gateway_msat "$dir/gateway")" --argjson out "$(ln_local_msat "$dir/ln" out)" \
+        --argjson gw "$(ln_local_msat "$dir/ln" gw)" '$ARGS.named')" \
+    '{alice_paid: {invoice_msat: $pay.amount_msat, fee_msat: $pay.fee_msat, preimage: $pay.preimage},
+      bob_received: {amount_msat: $received.amount_msat, fee_msat: $received.fee_msat},
+      before_msat: $before, after_msat: $after, reconciled: true}' >"$dir/lightning.json"
+say "Lightning balances reconcile to the msat (alice, bob, the gateway's e-cash, both nodes' channels); audit solvent"
+
+# 9. What the operators see.
 for i in 0 1 2 3; do fm-node status --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" >"$dir/${names[$i]}.status.json"; done
 jq -n --arg dir "$dir" --arg hash "$hashes" --argjson dkg "$(cat "$dir/atlas.dkg.json")" \
     --argjson alice "$(fm-mint balance --data-dir "$dir/alice" | jq .balance_msat)" \
     --argjson bob "$(fm-mint balance --data-dir "$dir/bob" | jq .balance_msat)" \
-    --argjson pegout "$(cat "$dir/pegout.json")" --argjson paid "$paid" \
+    --argjson pegout "$(cat "$dir/pegout.json")" --argjson paid "$paid" --argjson lightning "$(cat "$dir/lightning.json")" \
     --argjson confirmations "$(jq .confirmations "$dir/pegout-tx.json")" \
-    --argjson audit "$(fm-node audit --api "$api")" \
+    --argjson audit "$(cat "$dir/audit.json")" \
     --slurpfile status <(cat "$dir"/*.status.json) \
     '{demo_dir: $dir, federation_id: $dkg.federation_id, consensus_config_hash: $hash, invite_code: $dkg.invite_code,
       threshold: $dkg.threshold, alice_msat: $alice, bob_msat: $bob,
-      pegout: {txid: $pegout.txid, paid_sats: $paid, confirmations: $confirmations},
+      pegout: {txid: $pegout.txid, paid_sats: $paid, confirmations: $confirmations}, lightning: $lightning,
       guardians: $status, audit: $audit}'

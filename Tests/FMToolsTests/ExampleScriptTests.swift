@@ -17,7 +17,8 @@ import Testing
         #expect(stderr.contains("refused (already spent)"))
     }
 
-    /// What bin/demo runs: fm-regtest, fm-keygen → fm-dkg → fm-node ×4, two peg-ins, notes through a pipe, a peg-out.
+    /// What bin/demo runs: fm-regtest, fm-keygen → fm-dkg → fm-node ×4, two peg-ins, notes through a pipe, a peg-out,
+    /// then a Lightning payment each way through fm-gateway.
     @Test func bitcoinFederationFromKeygenToPegOut() throws {
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -28,9 +29,16 @@ import Testing
         let pegout = try #require(summary["pegout"] as? [String: Any])
         #expect(pegout["paid_sats"] as? Int == 120_000)
         #expect(pegout["confirmations"] as? Int == 1)
-        // alice: 200,000 sat pegged in, less the peg-in fee, 50,000 sat sent and the change reissue's fee.
+        // alice: 200,000 sat pegged in, less the peg-in fee, 50,000 sat sent and the change reissue's fee, then the
+        // gateway's 20,000 sat float and a 10,000 sat Lightning payment with the gateway's 102,000 msat fee.
         let alice = try #require(summary["alice_msat"] as? Int)
-        #expect(alice < 150_000_000 && alice > 149_900_000)
+        let lightningSpent = 20_000_000 + 10_000_000 + 102_000
+        #expect(alice < 150_000_000 - lightningSpent && alice > 149_900_000 - lightningSpent)
+        // The script itself fails unless every Lightning balance reconciles to the msat.
+        let lightning = try #require(summary["lightning"] as? [String: Any])
+        #expect(lightning["reconciled"] as? Bool == true)
+        #expect((lightning["bob_received"] as? [String: Any])?["amount_msat"] as? Int == 4_948_000)
+        #expect(stderr.contains("Lightning balances reconcile to the msat"))
         #expect((summary["guardians"] as? [Any])?.count == 4)
         #expect((summary["audit"] as? [String: Any])?["solvent"] as? Bool == true)
         #expect(stderr.contains("refused (already spent)"))
