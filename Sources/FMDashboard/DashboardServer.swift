@@ -151,12 +151,17 @@ public final class DashboardServer: Service, Sendable {
     /// browser goes away or the session ends.
     private func events(_ request: Request) -> Response {
         let id = request.cookies[Self.sessionCookie]?.value
-        guard sessions.session(id) != nil else { return Self.text(.unauthorized, "log in first") }
+        guard let id, sessions.session(id) != nil else { return Self.text(.unauthorized, "log in first") }
         guard let name = request.uri.queryParameters["page"], let page = DashboardPage(rawValue: String(name)) else {
             return Self.text(.badRequest, "page: expected one of \(DashboardPage.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        // Counted from here to the stream's end (a refused request holds nothing; EventSource does not retry a 429).
+        guard sessions.openStream(id) else {
+            return Self.text(.tooManyRequests, "this session already has \(DashboardSessions.maxStreamsPerSession) live pages open")
+        }
         var response = Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"])
         response.body = ResponseBody { [self] writer in
+            defer { sessions.closeStream(id) }
             while !Task.isCancelled, sessions.session(id) != nil {
                 try await Task.sleep(for: GuardianSampler.interval)
                 guard let input = await input() else { continue }

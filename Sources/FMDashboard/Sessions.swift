@@ -7,7 +7,9 @@ import NIOConcurrencyHelpers
 /// A session id is 32 random bytes, created only by a successful login (an id the browser brings is never
 /// adopted: no session fixation), sent as an HttpOnly SameSite=Strict cookie. Each session has its own CSRF
 /// token that every form posts back. Sessions end after ``idleLifetime`` without a request, after
-/// ``maxLifetime`` in any case, or at logout; at most ``maxSessions`` live at once (the oldest goes first).
+/// ``maxLifetime`` in any case, or at logout; at most ``maxSessions`` live at once (the oldest goes first). Each
+/// session holds at most ``maxStreamsPerSession`` live-update streams, so a session (or a stolen cookie) cannot
+/// make the guardian render pages for any number of held-open connections.
 final class DashboardSessions: Sendable {
     struct Session: Sendable {
         let csrfToken: String
@@ -18,8 +20,29 @@ final class DashboardSessions: Sendable {
     static let idleLifetime = Duration.seconds(30 * 60)
     static let maxLifetime = Duration.seconds(12 * 3600)
     static let maxSessions = 32
+    /// A browser has one page open per tab; eight tabs is generous for one operator.
+    static let maxStreamsPerSession = 8
 
     private let sessions = NIOLockedValueBox<[String: Session]>([:])
+    private let openStreams = NIOLockedValueBox<[String: Int]>([:])
+
+    /// Counts a live-update stream of session `id`; false (nothing counted) when it already holds the maximum.
+    func openStream(_ id: String) -> Bool {
+        openStreams.withLockedValue { streams in
+            let open = streams[id, default: 0]
+            guard open < Self.maxStreamsPerSession else { return false }
+            streams[id] = open + 1
+            return true
+        }
+    }
+
+    /// The stream counted by ``openStream(_:)`` ended.
+    func closeStream(_ id: String) {
+        openStreams.withLockedValue { streams in
+            let open = streams[id, default: 0]
+            streams[id] = open > 1 ? open - 1 : nil
+        }
+    }
 
     /// A new session; returns its id (the cookie value) and CSRF token.
     func create(now: ContinuousClock.Instant = .now) -> (id: String, csrfToken: String) {

@@ -37,6 +37,17 @@ import Testing
         #expect(sessions.session(first.id) == nil)
     }
 
+    @Test func liveStreamsAreCappedPerSessionAndFreedWhenTheyEnd() {
+        let sessions = DashboardSessions()
+        let (a, b) = (sessions.create().id, sessions.create().id)
+        for _ in 0..<DashboardSessions.maxStreamsPerSession { #expect(sessions.openStream(a)) }
+        #expect(!sessions.openStream(a))
+        #expect(sessions.openStream(b))
+        sessions.closeStream(a)
+        #expect(sessions.openStream(a))
+        #expect(!sessions.openStream(a))
+    }
+
     @Test func loginAttemptsAreRateLimitedPerAddressAndOverall() {
         let throttle = LoginThrottle()
         let now = ContinuousClock.now
