@@ -99,7 +99,7 @@ struct APIAnnouncementTests {
         defer { try? FileManager.default.removeItem(at: federation.directory) }
         func variant5(_ body: (inout CanonicalEncoder) -> Void) -> [UInt8] {
             var encoder = CanonicalEncoder()
-            encoder.writeVariant(5, body)
+            encoder.writeVariant(5, body: body)
             return encoder.bytes
         }
         let signature = [UInt8](repeating: 1, count: 64)
