@@ -18,10 +18,11 @@ struct APIAnnouncementTests {
         let keys: [Keypair]
         var height: UInt64 = 0
 
-        init() throws {
+        /// Guardian 0's processor; `configs` lets two instances be the same federation's.
+        init(configs: [GuardianConfigs]? = nil) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-announce-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let configs = try TestingDealer.generateForTesting(guardians: 4, basePort: 40_200, devMode: true)
+            let configs = try configs ?? TestingDealer.generateForTesting(guardians: 4, basePort: 40_200, devMode: true)
             federation = try configs[0].consensus.federationID(modules: .standard)
             keys = try configs.map { config in
                 Keypair(secretKey: try SecretKey(rawRepresentation: try #require(Hex.decode(config.private.consensusSecretKey))))
@@ -58,12 +59,17 @@ struct APIAnnouncementTests {
 
     @Test("a guardian's signed announcement is kept, carried by any proposer; a higher sequence replaces it; the digest covers it")
     func keptAndReplaced() async throws {
-        var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
-        let before = try await federation.announce(0).stateDigest
+        let configs = try TestingDealer.generateForTesting(guardians: 4, basePort: 40_200, devMode: true)
+        var federation = try Federation(configs: configs)
+        var unannounced = try Federation(configs: configs)
+        defer {
+            try? FileManager.default.removeItem(at: federation.directory)
+            try? FileManager.default.removeItem(at: unannounced.directory)
+        }
         let first = try await federation.announce(0, federation.announcement(3, 10, "ws://127.0.0.1:9001/"))
         #expect(try await federation.urls() == [3: "ws://127.0.0.1:9001/"])
-        #expect(first.stateDigest != before)
+        // The same federation's block without the announcement: a different state digest (the digest covers it).
+        #expect(try await unannounced.announce(0).stateDigest != first.stateDigest)
         _ = try await federation.announce(2, federation.announcement(3, 11, "wss://mint.example:8174/"))
         #expect(try await federation.urls() == [3: "wss://mint.example:8174/"])
         #expect(try await federation.processor.apiAnnouncementSequence(of: PeerID(3)) == 11)
@@ -71,10 +77,16 @@ struct APIAnnouncementTests {
 
     @Test("forged, replayed, foreign-federation and unknown-peer announcements are refused and change nothing")
     func refusals() async throws {
-        var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
-        _ = try await federation.announce(3, federation.announcement(3, 10, "ws://127.0.0.1:9001/"))
-        let digest = try await federation.announce(0).stateDigest
+        let configs = try TestingDealer.generateForTesting(guardians: 4, basePort: 40_200, devMode: true)
+        var federation = try Federation(configs: configs)
+        var quiet = try Federation(configs: configs)  // the same blocks without the refused items
+        defer {
+            try? FileManager.default.removeItem(at: federation.directory)
+            try? FileManager.default.removeItem(at: quiet.directory)
+        }
+        let kept = federation.announcement(3, 10, "ws://127.0.0.1:9001/")
+        _ = try await federation.announce(3, kept)
+        _ = try await quiet.announce(3, kept)
         let foreign = FederationID(Hash256.sha256(Array("another federation".utf8)))
         let refused: [APIAnnouncement] = [
             federation.announcement(3, 20, "ws://evil:1/", signer: 1),  // guardian 1 moving guardian 3
@@ -88,9 +100,9 @@ struct APIAnnouncementTests {
             let outcome = try await federation.announce(1, announcement)
             #expect(try await federation.urls() == [3: "ws://127.0.0.1:9001/"], "\(announcement)")
             #expect(outcome.haltedReason == nil)
+            // A refused item leaves the state digest as an empty block does.
+            #expect(try await quiet.announce(1).stateDigest == outcome.stateDigest, "\(announcement)")
         }
-        // Every refused block leaves the same state as an empty one.
-        #expect(try await federation.announce(0).stateDigest == digest)
     }
 
     @Test("malformed announcement bodies are skipped at decoding, never a trap; a processor without keys refuses all")
