@@ -84,17 +84,21 @@ public final class FederationClient: Sendable {
             try Row.fetchOne(db, sql: "SELECT config, secret_fingerprint FROM client_federation WHERE id = 1")
         }
         guard let stored else { throw ClientDirectoryError.notJoined(directory.path) }
-        let config = try JSONConventions.decode(ClientConfig.self, from: Data((stored["config"] as String).utf8), what: "config")
+        let joined = try JSONConventions.decode(ClientConfig.self, from: Data((stored["config"] as String).utf8), what: "config")
         guard root.federation(federation).fingerprint.hex == stored["secret_fingerprint"] as String else {
             throw ClientDirectoryError.mnemonicMismatch(federation)
         }
+        // Guardians that moved (signed announcements learned earlier) are tried at their new URL first.
+        let (config, urls) = AnnouncedURLs.apply(try database.readNow { try AnnouncedURLs.stored($0) }, to: joined)
+        let announced = AnnouncedURLs(config: joined, database: database)
+        let learn: JSONRPCGuardianTransport.LearnURLs = { candidates in (try? await announced.accept(candidates)) ?? [:] }
         return try FederationClient(
             config: config, database: database, rootSecret: root,
-            transport: transport ?? JSONRPCGuardianTransport(config: config), modules: modules)
+            transport: transport ?? JSONRPCGuardianTransport(apiURLs: urls, learnURLs: learn), modules: modules)
     }
 
     static func schemas(_ modules: [any ClientModule.Type]) -> [SubsystemSchema] {
-        [ClientSchema.schema, ClientMetaSchema.schema] + modules.map { $0.schema }
+        [ClientSchema.schema, ClientMetaSchema.schema, AnnouncedURLsSchema.schema] + modules.map { $0.schema }
     }
 
     /// The first opened module of type `Module`.

@@ -39,7 +39,7 @@ struct ProcessingPropertyTests {
         }
         print("processing property test: seeds \(Self.seeds), \(totals)")
         #expect(totals.accepted > 0 && totals.rejected > 0 && totals.unauthorized > 0 && totals.moduleItems > 0)
-        #expect(totals.operations > 0 && totals.metaRevisions > 0 && totals.shutdowns > 0)
+        #expect(totals.operations > 0 && totals.metaRevisions > 0 && totals.shutdowns > 0 && totals.announcements > 0)
     }
 }
 
@@ -47,14 +47,15 @@ struct ProcessingPropertyTests {
 private struct PropertyRun {
     struct Counts: CustomStringConvertible {
         var blocks = 0, items = 0, accepted = 0, rejected = 0, unauthorized = 0, moduleItems = 0, undecodable = 0
-        var operations = 0, metaRevisions: UInt64 = 0, shutdowns = 0
+        var operations = 0, metaRevisions: UInt64 = 0, shutdowns = 0, announcements = 0
         mutating func add(_ other: Counts) {
             blocks += other.blocks; items += other.items; accepted += other.accepted; rejected += other.rejected
             unauthorized += other.unauthorized; moduleItems += other.moduleItems; undecodable += other.undecodable
             operations += other.operations; metaRevisions += other.metaRevisions; shutdowns += other.shutdowns
+            announcements += other.announcements
         }
         var description: String {
-            "\(blocks) blocks, \(items) items: \(accepted) transactions accepted, \(rejected) rejected, \(unauthorized) unauthorized copies, \(moduleItems) module items, \(undecodable) undecodable, \(operations) operations items (\(metaRevisions) meta revisions and \(shutdowns) shutdowns agreed)"
+            "\(blocks) blocks, \(items) items: \(accepted) transactions accepted, \(rejected) rejected, \(unauthorized) unauthorized copies, \(moduleItems) module items, \(undecodable) undecodable, \(operations) operations items (\(metaRevisions) meta revisions and \(shutdowns) shutdowns agreed, \(announcements) API announcements kept)"
         }
     }
 
@@ -63,6 +64,9 @@ private struct PropertyRun {
 
     let directory: URL
     let processors: [TransactionProcessor]
+    /// The guardians' consensus keys (to sign API announcements, genuine and forged) and the federation's id.
+    let consensusKeys: [Keypair]
+    let federationID: FederationID
     let mintConfig: MintClientConfig
     let derivation: NoteDerivation
     var rng: SeededRandom
@@ -85,12 +89,19 @@ private struct PropertyRun {
         let configs = try TestingDealer.generateForTesting(
             guardians: 4, basePort: 41_000, devMode: true, mintParameters: .object(["max_exponent": .unsigned(12)]))
         let registry = ModuleRegistry.standard(walletChain: InstantChain())
+        let federationID = try configs[0].consensus.federationID(modules: registry)
+        self.federationID = federationID
+        consensusKeys = try configs.map { config in
+            Keypair(secretKey: try SecretKey(rawRepresentation: try #require(Hex.decode(config.private.consensusSecretKey))))
+        }
+        let keys = APIAnnouncementKeys(federation: federationID, keys: try configs[0].consensus.consensusKeys())
         processors = try configs.map { config in
             let modules = try GuardianModules.build(config, registry: registry)
             let database = try SQLiteDatabase(
                 path: directory.appendingPathComponent("guardian-\(config.local.peerId.rawValue).sqlite").path,
                 schemas: TransactionProcessor.schemas(for: modules))
-            return TransactionProcessor(database: database, modules: modules, threshold: config.consensus.threshold)
+            return TransactionProcessor(
+                database: database, modules: modules, threshold: config.consensus.threshold, announcementKeys: keys)
         }
         mintConfig = try configs[0].consensus.modules[0].config.decode(MintClientConfig.self)
         var secret = [UInt8](repeating: 0, count: 64)
@@ -135,7 +146,7 @@ private struct PropertyRun {
         }.count
         counts.operations += items.compactMap { try? FederationItem(canonicalBytes: $0) }.filter {
             switch $0 {
-            case .metaProposal, .shutdownRequest: true
+            case .metaProposal, .shutdownRequest, .apiAnnouncement: true
             default: false
             }
         }.count
@@ -143,6 +154,9 @@ private struct PropertyRun {
         #expect(Set(operations).count == 1, "the guardians' operations state diverged at block \(height)")
         counts.metaRevisions = operations[0].meta.revision
         if first.shutdownAgreed != nil { counts.shutdowns += 1 }
+        let announcements = try await processors.asyncMap { try await $0.apiAnnouncements() }
+        #expect(Set(announcements.map { $0.map(\.canonicalBytes) }).count == 1, "the guardians' API announcements diverged at block \(height)")
+        counts.announcements = announcements[0].count
         try await collectIssuedNotes(accepted: Set(first.transactions.filter { $0.outcome == .accepted }.map(\.txid)))
         height += 1
     }
@@ -153,7 +167,7 @@ private struct PropertyRun {
         "server_transactions", "mint_spent_nonces", "mint_totals", "mint_issued_outputs", "wallet_state",
         "wallet_block_height_votes", "wallet_fee_rate_votes", "wallet_block_hashes", "wallet_block_hash_votes",
         "wallet_confirmation_votes", "wallet_scan_votes", "wallet_utxos", "wallet_peg_outs", "wallet_peg_out_signatures",
-        "server_meta", "server_meta_proposals", "server_shutdown", "server_shutdown_requests",
+        "server_meta", "server_meta_proposals", "server_shutdown", "server_shutdown_requests", "server_api_announcements",
     ]
 
     static func consensusState(_ database: SQLiteDatabase) async throws -> String {
@@ -182,7 +196,7 @@ private struct PropertyRun {
     // MARK: Items
 
     mutating func randomItem(proposer: PeerID) -> [UInt8] {
-        switch Int.random(in: 0..<19, using: &rng) {
+        switch Int.random(in: 0..<20, using: &rng) {
         case 0, 1: return item(devIssue(extra: nil))
         case 2, 3: return item(reissue(notes: pick(notes, upTo: 3)))
         case 4: return item(reissue(notes: pick(notes, upTo: 1) + pick(notes, upTo: 1)))  // maybe a repeated note
@@ -207,6 +221,7 @@ private struct PropertyRun {
             let report = StateDigestReport(peer: proposer, height: UInt64.random(in: 0...height, using: &rng), digest: digest)
             return FederationItem.stateDigest(report).canonicalBytes
         case 16, 17: return operationsItem(proposer: proposer)
+        case 19: return announcementItem()
         case 18:
             // A meta or shutdown variant whose body is garbage or out of bounds: a deterministic rejection.
             var encoder = CanonicalEncoder()
@@ -244,6 +259,24 @@ private struct PropertyRun {
         }
         return FederationItem.shutdownRequest(ShutdownRequest(peer: speaker(proposer), height: target, nonce: rng.next()))
             .canonicalBytes
+    }
+
+    /// An API announcement from a small sequence space (so replays and equal sequences are common), sometimes
+    /// signed by the wrong guardian, for another federation, with an extreme sequence, or with garbage for a body.
+    mutating func announcementItem() -> [UInt8] {
+        let peer = UInt16.random(in: 0..<5, using: &rng)  // 4: not a guardian
+        let signer = Int.random(in: 0..<6, using: &rng) == 0 ? Int.random(in: 0..<4, using: &rng) : Int(peer % 4)
+        let sequence = Int.random(in: 0..<8, using: &rng) == 0 ? extremeAmount() : UInt64.random(in: 0...12, using: &rng)
+        let federation = Int.random(in: 0..<8, using: &rng) == 0 ? FederationID(FMCore.Hash256.sha256([1])) : federationID
+        if Int.random(in: 0..<8, using: &rng) == 0 {
+            var encoder = CanonicalEncoder()
+            encoder.writeVariant(5) { $0.writeFixed(randomBytes()) }
+            return encoder.bytes
+        }
+        let announcement = APIAnnouncement(
+            federation: federation, peer: PeerID(peer), sequence: sequence, url: "ws://10.0.0.\(peer):\(sequence % 100)/",
+            key: consensusKeys[signer])
+        return FederationItem.apiAnnouncement(announcement).canonicalBytes
     }
 
     /// Mostly the proposer; sometimes another guardian (an item the proposer may not make in its name).

@@ -62,6 +62,7 @@ import Testing
                 // The admin examples reach the test's guardian through its config directory (API port, token).
                 "fm-node meta": [linkFederation], "fm-node meta set": [linkFederation],
                 "fm-node meta unset": [linkFederation], "fm-node shutdown": [linkFederation],
+                "fm-node set-api-url": [linkFederation],
                 "fm-node dashboard-password": [
                     "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null", dashboardPassword,
                 ],

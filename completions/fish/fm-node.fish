@@ -48,6 +48,8 @@ function __fm-node_parse_tokens -S
             end
         case 'shutdown'
             __fm-node_parse_subcommand 0 'at-height=' 'config-dir=' 'api=' 'token-file=' 'password-file=' 'version' 'h/help'
+        case 'set-api-url'
+            __fm-node_parse_subcommand 1 'config-dir=' 'api=' 'token-file=' 'password-file=' 'version' 'h/help'
         case 'help'
             __fm-node_parse_subcommand -r 1 'version'
         end
@@ -114,6 +116,7 @@ complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'restore' -d 'Offline: rebuild a guardian from a backup file into empty directories; fm-node run then catches up.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'meta' -d 'Propose or show the federation meta (name, welcome message, expiry, successor, app: keys).'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'shutdown' -d 'Ask every guardian to stop after block HEIGHT, for a coordinated upgrade (admin).'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'set-api-url' -d 'Sign and announce this guardian\'s new client API URL (admin).'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_positional "fm-node" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" config-dir' -l 'config-dir' -d 'Directory with the guardian\'s configs.' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node run" passphrase-file' -l 'passphrase-file' -d 'File whose first line is the passphrase (else $FM_PASSPHRASE).' -rfka ''
@@ -184,4 +187,10 @@ complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_option
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node shutdown" password-file' -l 'password-file' -d 'File whose first line is the operator password (instead of the token).' -rfka ''
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node shutdown" version' -l 'version' -d 'Show the version.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node shutdown" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node set-api-url" config-dir' -l 'config-dir' -d 'The guardian\'s config directory (finds its API and token file).' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node set-api-url" api' -l 'api' -d 'The guardian\'s API URL (default: from --config-dir).' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node set-api-url" token-file' -l 'token-file' -d 'The operator token file (default: admin.token beside the guardian\'s database).' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node set-api-url" password-file' -l 'password-file' -d 'File whose first line is the operator password (instead of the token).' -rfka ''
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node set-api-url" version' -l 'version' -d 'Show the version.'
+complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node set-api-url" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fm-node' -n '__fm-node_should_offer_completions_for_flags_or_options "fm-node help" version' -l 'version' -d 'Show the version.'

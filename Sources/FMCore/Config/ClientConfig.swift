@@ -7,11 +7,15 @@ public struct ClientConfig: Codable, Hashable, Sendable {
         public var peerId: PeerID
         public var name: String
         public var apiUrl: String
+        /// The guardian's consensus key (x-only, hex): what its signed API URL announcements are checked against
+        /// (``APIAnnouncement``). Absent in configs stored before it was served: such a client ignores announcements.
+        public var consensusPublicKey: String?
 
-        public init(peerId: PeerID, name: String, apiUrl: String) {
+        public init(peerId: PeerID, name: String, apiUrl: String, consensusPublicKey: String? = nil) {
             self.peerId = peerId
             self.name = name
             self.apiUrl = apiUrl
+            self.consensusPublicKey = consensusPublicKey
         }
     }
 

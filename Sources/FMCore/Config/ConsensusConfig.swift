@@ -109,7 +109,9 @@ public struct ConsensusConfig: Codable, Hashable, Sendable {
         }
         return ClientConfig(
             federationId: try federationID(codecs: codecs), threshold: threshold,
-            peers: peers.map { ClientConfig.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl) },
+            peers: peers.map {
+                ClientConfig.Peer(peerId: $0.peerId, name: $0.name, apiUrl: $0.apiUrl, consensusPublicKey: $0.consensusPublicKey)
+            },
             modules: clientModules, devMode: devMode)
     }
 

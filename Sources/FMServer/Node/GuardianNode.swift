@@ -30,6 +30,8 @@ public final class GuardianNode: Sendable {
     let stoppedAtShutdown = NIOLockedValueBox<ShutdownStatus?>(nil)
     /// The meta proposal this guardian submitted last (``proposeMeta(key:value:)`` builds on it before it is ordered).
     let submittedMeta = NIOLockedValueBox<FederationMeta?>(nil)
+    /// Signs this guardian's API URL announcements (``announceAPIURL(_:)``); the key its consensus votes use.
+    let consensusKeypair: Keypair
     let logger: Logger
 
     /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
@@ -57,7 +59,9 @@ public final class GuardianNode: Sendable {
         let database = try SQLiteDatabase(
             path: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules))
         processor = TransactionProcessor(
-            database: database, modules: modules, threshold: configs.consensus.threshold, logger: logger)
+            database: database, modules: modules, threshold: configs.consensus.threshold,
+            announcementKeys: APIAnnouncementKeys(federation: federationID, keys: try configs.consensus.consensusKeys()),
+            logger: logger)
         backups = try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath))
         if backupFaultForTesting != nil {
             guard modules.contains(where: { ($0 as? MintServerModule)?.config.devMode == true }) else {
@@ -70,6 +74,7 @@ public final class GuardianNode: Sendable {
             let secret = try? SecretKey(rawRepresentation: secretBytes)
         else { throw ConfigError.invalid("private.json: malformed consensus secret key") }
         let keypair = Keypair(secretKey: secret)
+        consensusKeypair = keypair
         let keys = try configs.consensus.consensusKeys()
         guard keys[own] == keypair.xOnlyPublicKey else {
             throw ConfigError.mismatch("the consensus secret key does not match \(own)'s public key")

@@ -1,5 +1,6 @@
 import FMCore
 import FMEncoding
+import Foundation
 import NIOConcurrencyHelpers
 
 /// The operator's side of the guardian operations (``GuardianOperations``): what the admin methods submit.
@@ -46,6 +47,35 @@ extension GuardianNode {
         let request = ShutdownRequest(peer: peerID, height: height)
         try await submitOperation(.shutdownRequest(request))
         return request
+    }
+
+    /// Signs `url` as this guardian's client API address and submits the announcement; its sequence is the clock
+    /// in milliseconds, or the stored sequence + 1 when that is higher (a clock set back), so it is always newer.
+    public func announceAPIURL(_ url: String, now: Date = Date()) async throws -> APIAnnouncement {
+        guard APIAnnouncement.isWellFormedURL(url) else {
+            throw InvalidInput(
+                field: "url", expected: "ws://host:port/ or wss://host:port/, printable ASCII, at most \(APIAnnouncement.maxURLBytes) bytes",
+                code: "bad_api_url")
+        }
+        let millis = UInt64(max(0, (now.timeIntervalSince1970 * 1000).rounded(.down)))
+        let stored = try await processor.apiAnnouncementSequence(of: peerID)
+        let (next, overflow) = (stored ?? 0).addingReportingOverflow(1)
+        guard !overflow else { throw InvalidInput(field: "url", expected: "a sequence below the maximum", code: "sequence_exhausted") }
+        let announcement = APIAnnouncement(
+            federation: federationID, peer: peerID, sequence: max(next, millis), url: url, key: consensusKeypair)
+        try await submitOperation(.apiAnnouncement(announcement))
+        return announcement
+    }
+
+    /// Passes on another guardian's (or this one's) signed announcement: checked as consensus will check it
+    /// against what is stored now, so a forged or replayed one is refused here with a clear error.
+    public func relayAPIAnnouncement(_ announcement: APIAnnouncement) async throws {
+        if let why = processor.announcementKeys?.refusal(
+            announcement, stored: try await processor.apiAnnouncementSequence(of: announcement.peer))
+        {
+            throw InvalidInput(field: "announcement", expected: "a newer announcement its guardian signed (\(why))", code: "bad_announcement")
+        }
+        try await submitOperation(.apiAnnouncement(announcement))
     }
 
     private func submitOperation(_ item: FederationItem) async throws {

@@ -6,7 +6,7 @@ import Foundation
 import GRDB
 
 /// The guardian operations decided by consensus (issue 22; docs/decisions/0002-guardian-operations.md): federation
-/// meta and scheduled shutdown. Every rule here is a pure function of the applied blocks, so every honest guardian
+/// meta, scheduled shutdown and signed API URL announcements (``applyAnnouncement(_:keys:db:)``). Every rule here is a pure function of the applied blocks, so every honest guardian
 /// decides the same; an item that breaks a rule is a deterministic rejection (nothing stored), never a trap.
 ///
 /// - **Meta.** Each guardian has at most one open proposal: its latest ``FederationItem/metaProposal(_:)`` (a
@@ -29,6 +29,7 @@ enum GuardianOperations {
         case stored
         case metaAgreed(FederationMeta)
         case shutdownAgreed(UInt64)
+        case announced(APIAnnouncement)
         case rejected(String)
     }
 
@@ -137,7 +138,7 @@ enum GuardianOperations {
     // MARK: - State digest
 
     /// The operations' part of the state digest: the stored bytes of the agreed meta and of every open proposal,
-    /// the agreed shutdown and every open request (raw rows, so a digest never depends on re-validating old data).
+    /// the agreed shutdown, every open request and every stored API announcement (raw rows, so a digest never depends on re-validating old data).
     static func digestBytes(_ db: Database) throws -> [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.writeBytes(try Data.fetchOne(db, sql: "SELECT meta FROM server_meta WHERE id = 0") ?? Data())
@@ -154,6 +155,7 @@ enum GuardianOperations {
             encoder.write(try UInt64(storedInteger: row["peer"], "peer"))
             encoder.write(try UInt64(storedInteger: row["height"], "height"))
         }
+        try announcementDigestBytes(db, into: &encoder)
         return encoder.bytes
     }
 

@@ -13,6 +13,8 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
     case metaProposal(MetaProposal)
     /// The proposing guardian asks every guardian to stop after a block (``GuardianOperations``).
     case shutdownRequest(ShutdownRequest)
+    /// A guardian's signed API URL; any guardian may carry any peer's (the signature speaks for it; ``GuardianOperations``).
+    case apiAnnouncement(APIAnnouncement)
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
@@ -21,6 +23,7 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
         case .stateDigest(let report): encoder.writeVariant(2) { $0.write(report) }
         case .metaProposal(let meta): encoder.writeVariant(3) { $0.write(meta) }
         case .shutdownRequest(let request): encoder.writeVariant(4) { $0.write(request) }
+        case .apiAnnouncement(let announcement): encoder.writeVariant(5) { $0.write(announcement) }
         }
     }
 
@@ -32,6 +35,7 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
         case 2: self = .stateDigest(try body.read())
         case 3: self = .metaProposal(try body.read())
         case 4: self = .shutdownRequest(try body.read())
+        case 5: self = .apiAnnouncement(try body.read())
         default: throw .invalidValue("unknown consensus item variant \(index)")
         }
         try body.finish()

@@ -74,5 +74,16 @@ enum ProcessingSchema {
                     sql: "INSERT INTO server_meta (id, revision, meta, height) VALUES (0, 0, ?, NULL)",
                     arguments: [Data(FederationMeta.empty.canonicalBytes)])
             },
+            SchemaMigration("v4 api announcements") { db in
+                // Each guardian's newest valid signed API URL (``APIAnnouncement``), canonical bytes.
+                try db.execute(
+                    sql: """
+                        CREATE TABLE server_api_announcements (
+                            peer INTEGER PRIMARY KEY NOT NULL,
+                            sequence INTEGER NOT NULL,
+                            announcement BLOB NOT NULL
+                        );
+                        """)
+            },
         ])
 }

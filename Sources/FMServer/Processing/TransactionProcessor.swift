@@ -25,6 +25,8 @@ public final class TransactionProcessor: Sendable {
     public let modules: [ModuleInstanceID: any ServerModule]
     /// How many guardians must propose the same meta revision or shutdown height (``GuardianOperations``).
     public let threshold: Int
+    /// What API URL announcements are checked against (`nil`: every one is refused).
+    public let announcementKeys: APIAnnouncementKeys?
     let logger: Logger
     let queues = VerificationQueues()
 
@@ -36,10 +38,12 @@ public final class TransactionProcessor: Sendable {
     /// `database` must have been opened with ``schemas(for:)``; `threshold` is the federation's (a federation of
     /// one by default, as in single-processor tests).
     public init(
-        database: SQLiteDatabase, modules: [any ServerModule], threshold: Int = 1, logger: Logger = Logger(label: "fm.server")
+        database: SQLiteDatabase, modules: [any ServerModule], threshold: Int = 1,
+        announcementKeys: APIAnnouncementKeys? = nil, logger: Logger = Logger(label: "fm.server")
     ) {
         self.database = database
         self.threshold = max(1, threshold)
+        self.announcementKeys = announcementKeys
         self.modules = Dictionary(modules.map { ($0.instance, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
     }
@@ -67,6 +71,7 @@ public final class TransactionProcessor: Sendable {
         let modules = modules
         let logger = logger
         let threshold = threshold
+        let announcementKeys = announcementKeys
         if try await nextHeight() > height { return nil }
         let decoded = items.map { try? FederationItem(canonicalBytes: $0) }
         let committed = StatelessChecks.CommittedState(database: database, height: height)
@@ -122,6 +127,11 @@ public final class TransactionProcessor: Sendable {
                     }
                     Self.log(applied, from: proposer, height: height, logger: logger)
                     if case .shutdownAgreed(let at) = applied { outcome.shutdownAgreed = at }
+                case .apiAnnouncement(let announcement):
+                    let applied = try GuardianOperations.applying(db) { db in
+                        try GuardianOperations.applyAnnouncement(announcement, keys: announcementKeys, db: db)
+                    }
+                    Self.log(applied, from: proposer, height: height, logger: logger)
                 case .module(let moduleItem):
                     guard let module = modules[moduleItem.module] else { continue }
                     try db.inSavepoint {
@@ -169,6 +179,8 @@ public final class TransactionProcessor: Sendable {
         case .stored: break
         case .metaAgreed(let meta): logger.notice("block \(height): federation meta revision \(meta.revision) agreed")
         case .shutdownAgreed(let at): logger.notice("block \(height): every guardian stops after block \(at) (scheduled shutdown)")
+        case .announced(let announcement):
+            logger.notice("block \(height): \(announcement.peer) announced its API at \(announcement.url) (sequence \(announcement.sequence))")
         case .rejected(let why): logger.warning("block \(height): refused an operations item from \(proposer): \(why)")
         }
     }
@@ -286,6 +298,16 @@ public final class TransactionProcessor: Sendable {
     /// This guardian's state digest after block `height`, if it has one.
     public func stateDigest(at height: UInt64) async throws -> Hash256? {
         try await database.read { db in try StateDigests.digest(at: height, db: db) }
+    }
+
+    /// The newest API URL announcement of every guardian that made one (``APIAnnouncement``).
+    public func apiAnnouncements() async throws -> [APIAnnouncement] {
+        try await database.read { db in try GuardianOperations.announcements(db) }
+    }
+
+    /// The stored sequence of `peer`'s announcement, if it made one.
+    public func apiAnnouncementSequence(of peer: PeerID) async throws -> UInt64? {
+        try await database.read { db in try GuardianOperations.announcementSequence(of: peer, db) }
     }
 
     /// The agreed meta, the agreed shutdown and the open proposals (``GuardianOperations``).
