@@ -196,7 +196,7 @@ import Testing
     /// the gateway still completes with the three honest shares, and both the gateway and the receiver name guardian
     /// 2; a payment completes too; the audit stays balanced.
     @Test(.timeLimit(.minutes(3))) func oneGuardianServingBadDecryptionSharesIsNamed() async throws {
-        let harness = try GatewayHarness(basePort: 18_620, guardianEnvironment: [2: ["FM_TEST_LN_INVALID_SHARES": "1"]])
+        let harness = try GatewayHarness(basePort: 18_190, guardianEnvironment: [2: ["FM_TEST_LN_INVALID_SHARES": "1"]])
         defer { harness.stop() }
         try harness.federation.join("carol")
         #expect(try harness.federation.mint("carol", ["dev-issue", "200000"]).status == 0)
