@@ -7,7 +7,8 @@ public struct JSONObjectFramer: Sendable {
     public let maximumObjectSize: Int
     private var buffer: [UInt8] = []
     private var scanned = 0
-    private var depth = 0
+    /// The closing bracket of every array or object open in the current object, innermost last.
+    private var closers: [UInt8] = []
     private var inString = false
     private var escaped = false
     private var start: Int?
@@ -16,6 +17,9 @@ public struct JSONObjectFramer: Sendable {
         /// A byte outside any object that is neither whitespace nor `{`.
         case unexpectedByte(UInt8)
         case objectTooLarge(limit: Int)
+        /// A `}` or `]` that does not close the innermost open bracket (`{"a":1]`): not a JSON object, refused
+        /// here rather than handed on as a frame (found by the `cln-rpc` fuzz target).
+        case mismatchedBracket(UInt8)
     }
 
     public init(maximumObjectSize: Int = 64 << 20) {
@@ -34,7 +38,7 @@ public struct JSONObjectFramer: Sendable {
                 case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
                 case UInt8(ascii: "{"):
                     start = scanned
-                    depth = 1
+                    closers = [UInt8(ascii: "}")]
                     continue
                 default: throw FramingError.unexpectedByte(byte)
                 }
@@ -51,10 +55,12 @@ public struct JSONObjectFramer: Sendable {
             }
             switch byte {
             case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "{"): closers.append(UInt8(ascii: "}"))
+            case UInt8(ascii: "["): closers.append(UInt8(ascii: "]"))
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                if depth == 0, let first = start {
+                guard closers.last == byte else { throw FramingError.mismatchedBracket(byte) }
+                closers.removeLast()
+                if closers.isEmpty, let first = start {
                     objects.append(Array(buffer[first...scanned]))
                     start = nil
                 }

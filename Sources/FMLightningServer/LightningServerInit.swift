@@ -7,13 +7,20 @@ import FMServerCore
 public struct LightningServerInit: ServerModuleInit {
     let clock: @Sendable () -> UInt64
     let voteInterval: UInt64
+    /// TEST ONLY (`FM_TEST_LN_INVALID_SHARES`): serve well-formed but wrong decryption shares. The guardian refuses
+    /// to start with it unless its federation is in dev mode (``LightningServerModule/servesInvalidShares``).
+    public let servesInvalidSharesForTesting: Bool
 
     /// - Parameters:
     ///   - clock: this guardian's clock in unix seconds (tests pass a controlled one).
     ///   - voteInterval: seconds between this guardian's time votes.
-    public init(clock: @escaping @Sendable () -> UInt64 = LightningServerModule.systemClock, voteInterval: UInt64 = 10) {
+    public init(
+        clock: @escaping @Sendable () -> UInt64 = LightningServerModule.systemClock, voteInterval: UInt64 = 10,
+        servesInvalidSharesForTesting: Bool = false
+    ) {
         self.clock = clock
         self.voteInterval = voteInterval
+        self.servesInvalidSharesForTesting = servesInvalidSharesForTesting
     }
 
     public var kind: ModuleKind { LightningKind.kind }
@@ -64,7 +71,7 @@ public struct LightningServerInit: ServerModuleInit {
         try LightningServerModule(
             instance: instance, consensus: try consensus.decode(LightningConsensusConfig.self),
             private: try `private`.decode(LightningPrivateConfig.self), ownPeer: ownPeer, clock: clock,
-            voteInterval: voteInterval)
+            voteInterval: voteInterval, servesInvalidSharesForTesting: servesInvalidSharesForTesting)
     }
 
     static func parameters(_ json: JSONValue) throws -> LightningGenerationParameters {

@@ -30,6 +30,10 @@ public struct LightningServerModule: ServerModule {
     /// staleness does not weaken, and an idle federation should not order a vote every few seconds (issue 20's
     /// idle cost: n votes per interval each wake the consensus).
     var idleVoteInterval: UInt64 { max(voteInterval, 60 * voteInterval) }
+    /// TEST ONLY (`FM_TEST_LN_INVALID_SHARES`, ``LightningServerInit/servesInvalidSharesForTesting``): every decryption
+    /// share this guardian serves is wrong but well formed. The stored share stays honest (the state is the same as
+    /// at every guardian); a production federation's guardian refuses to start with it (GuardianNode).
+    public let servesInvalidShares: Bool
 
     public var kind: ModuleKind { LightningKind.kind }
     public var schema: SubsystemSchema { LightningSchema.schema }
@@ -37,7 +41,7 @@ public struct LightningServerModule: ServerModule {
     public init(
         instance: ModuleInstanceID, consensus: LightningConsensusConfig, private: LightningPrivateConfig, ownPeer: PeerID,
         clock: @escaping @Sendable () -> UInt64 = LightningServerModule.systemClock, voteInterval: UInt64 = 10,
-        registry: GatewayRegistry = GatewayRegistry()
+        registry: GatewayRegistry = GatewayRegistry(), servesInvalidSharesForTesting: Bool = false
     ) throws(LightningError) {
         guard Int(ownPeer.rawValue) < consensus.peerCount else {
             throw .invalidConfig("\(ownPeer) is not one of the config's \(consensus.peerCount) guardians")
@@ -52,6 +56,7 @@ public struct LightningServerModule: ServerModule {
         self.clock = clock
         self.voteInterval = max(1, voteInterval)
         self.registry = registry
+        self.servesInvalidShares = servesInvalidSharesForTesting
     }
 
     public static let systemClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
@@ -254,7 +259,14 @@ public struct LightningServerModule: ServerModule {
     public func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? {
         guard let (id, share) = try LightningStore.contract(at: outPoint, db: db) else { return nil }
         guard let share else { return LightningOutputOutcome.outgoingFunded(id).canonicalBytes }
-        return LightningOutputOutcome.incomingFunded(id, share: try DecryptionShare(canonicalBytes: share)).canonicalBytes
+        return LightningOutputOutcome.incomingFunded(id, share: try served(share)).canonicalBytes
+    }
+
+    /// The stored share as this guardian serves it: as stored, or (test fault) doubled, a valid G2 point that fails
+    /// the share equation e(H, D) = e(W, pk_i), so clients must name this guardian and decrypt without it.
+    func served(_ stored: [UInt8]) throws -> DecryptionShare {
+        let share = try DecryptionShare(canonicalBytes: stored)
+        return servesInvalidShares ? DecryptionShare(share.point.doubled()) : share
     }
 
     // MARK: Consensus items
@@ -324,7 +336,7 @@ public struct LightningServerModule: ServerModule {
                 guard let share = try LightningStore.decryptionShare(params.contractId, db: db) else {
                     throw LightningError.unknownContract(params.contractId)
                 }
-                return LightningAPI.DecryptionShareResult(share: Hex.encode(share))
+                return LightningAPI.DecryptionShareResult(share: Hex.encode(try served(share).canonicalBytes))
             },
             .typed(LightningAPI.contractsByKey, summary: "The contracts whose user key is one of these (recovery)") {
                 (params: LightningAPI.ContractsByKeyParams, db) -> LightningAPI.ContractsByKeyResult in

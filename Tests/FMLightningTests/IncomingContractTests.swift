@@ -230,6 +230,8 @@ import Testing
             paymentHash: preimage.paymentHash, amount: Amount(msats: 1_024), receiverClaimKey: Keypair().xOnlyPublicKey,
             gatewayRefundKey: gateway.xOnlyPublicKey, expiration: federation.clock.now + 3_600), ciphertext: honest.ciphertext)
         #expect(rejection(try await federation.submit(funding(rebound)))?.code == "invalid_contract")
+        // A gateway funding the receiver's contract for another amount: the ciphertext no longer fits, refused.
+        #expect(rejection(try await federation.submit(funding(moved)))?.code == "invalid_contract")
         try await federation.agreeTime(honest.terms.expiration)
         #expect(rejection(try await federation.submit(funding(honest)))?.code == "invalid_contract")
         #expect(try await federation.contractLiabilities() == .zero)

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The test faults of `fm-node` (``GuardianTestFaults``: `FM_TEST_BYZANTINE_CONSENSUS`, `FM_TEST_MINT_INVALID_SHARES`,
-/// `FM_TEST_MINT_BAD_HISTORY`, `FM_TEST_BACKUP_FAULT`) are switched on only through the guardian process's own
+/// `FM_TEST_LN_INVALID_SHARES`, `FM_TEST_MINT_BAD_HISTORY`, `FM_TEST_BACKUP_FAULT`) are switched on only through the guardian process's own
 /// environment, never by a peer or a client, and a guardian of a production (non-dev) federation refuses to start
 /// with any of them (docs/threat-model.md §6, "Test faults").
 @Suite struct TestFaultGatingTests {
@@ -20,6 +20,7 @@ import Testing
     static let faults: [[String: String]] = [
         [GuardianTestFaults.byzantineConsensusVariable: "1"], [GuardianTestFaults.invalidSharesVariable: "1"],
         [GuardianTestFaults.badHistoryVariable: "1"], [GuardianTestFaults.backupFaultVariable: "tamper"],
+        [GuardianTestFaults.lightningInvalidSharesVariable: "1"],
     ]
 
     @Test func aProductionGuardianRefusesToStartWithAnyTestFault() throws {
@@ -37,6 +38,7 @@ import Testing
         // Only the exact value switches a fault on.
         for value in ["true", "yes", "", "01"] {
             #expect(GuardianTestFaults.active(in: [GuardianTestFaults.byzantineConsensusVariable: value]).isEmpty)
+            #expect(GuardianTestFaults.active(in: [GuardianTestFaults.lightningInvalidSharesVariable: value]).isEmpty)
         }
         _ = try Self.node(devMode: false, environment: [:], directory: directory)
     }

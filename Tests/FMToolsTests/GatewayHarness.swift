@@ -25,8 +25,9 @@ final class GatewayHarness: @unchecked Sendable {
     let apiPort: Int
     private var gateway: Process?
 
-    init(basePort: Int) throws {
-        federation = try EcashFederation(basePort: basePort)
+    /// `guardianEnvironment` adds variables to some guardians' processes (test faults), keyed by peer.
+    init(basePort: Int, guardianEnvironment: [Int: [String: String]] = [:]) throws {
+        federation = try EcashFederation(basePort: basePort, environment: guardianEnvironment)
         federationID = try InviteCode(parsing: federation.invite).federationId
         let lightning = try LightningNetwork()
         self.lightning = lightning

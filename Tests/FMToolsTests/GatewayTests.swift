@@ -192,6 +192,32 @@ import Testing
         #expect(try harness.solvent())
     }
 
+    /// Guardian 2 runs with `FM_TEST_LN_INVALID_SHARES=1` (wrong but well-formed decryption shares): a receive through
+    /// the gateway still completes with the three honest shares, and both the gateway and the receiver name guardian
+    /// 2; a payment completes too; the audit stays balanced.
+    @Test(.timeLimit(.minutes(3))) func oneGuardianServingBadDecryptionSharesIsNamed() async throws {
+        let harness = try GatewayHarness(basePort: 18_190, guardianEnvironment: [2: ["FM_TEST_LN_INVALID_SHARES": "1"]])
+        defer { harness.stop() }
+        try harness.federation.join("carol")
+        #expect(try harness.federation.mint("carol", ["dev-issue", "200000"]).status == 0)
+        let paid = try harness.lnPay("carol", ["pay", try harness.invoice("out", msat: 25_000, label: "faulty-pay")])
+        #expect(paid["outcome"] as? String == "paid")
+        // The gateway's float for the incoming contract.
+        try harness.gatewayCLI("deposit", "federation_id=\(harness.federationID)", "notes=\(try harness.federation.spend("carol", 60_000))")
+
+        let receive = try harness.lnPay("carol", ["receive", "30000", "--description", "faulty guardian"])
+        try harness.lightning.cli("out", "pay", try #require(receive["invoice"] as? String))
+        let outcome = try harness.lnPay("carol", ["await", try #require(receive["operation_id"] as? String)])
+        #expect(outcome["outcome"] as? String == "received")
+        #expect(outcome["bad_share_guardians"] as? [Int] == [2])
+        try harness.lightning.waitUntil("the gateway to settle, naming guardian 2") {
+            let receives = try harness.gatewayCLI("list_payments")["receives"] as? [[String: Any]] ?? []
+            return receives.count == 1 && receives[0]["outcome"] as? String == "settled"
+                && receives[0]["bad_guardians"] as? String == "2"
+        }
+        #expect(try harness.solvent())
+    }
+
     // MARK: The receiver's side (until fm-ln-pay has it)
 
     static func incomingContract(

@@ -11,7 +11,7 @@ let cryptoTargets: [FuzzTarget] = [
 ]
 
 /// A 1-of-1 key and one ciphertext under it, from fixed bytes (seeds must not change between runs).
-private enum EncryptionSample {
+enum EncryptionSample {
     static let secret = DecryptionKeyShare(SecretScalar(Scalar(0x5eed)))
     static let key = EncryptionPublicKey(secret.publicShare.point)
     static let contract = Array("fuzz contract".utf8)

@@ -12,9 +12,9 @@ struct FuzzTarget: Sendable {
 }
 
 /// Every target, by name. A new decoder of outside bytes gets its target here and a corpus directory.
-/// (BOLT 11 invoices get a `bolt11` target here once the decoder lands.)
 let allTargets: [FuzzTarget] =
     encodingTargets + consensusTargets + moduleTargets + textTargets + networkTargets + bitcoinTargets + cryptoTargets
+    + bolt11Targets + lightningTargets + lightningRPCTargets
 
 /// A property every accepted input must keep; breaking it is a crash with the input saved.
 func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {

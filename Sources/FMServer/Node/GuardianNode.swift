@@ -6,6 +6,7 @@ import FMPeerNetwork
 import FMSecp256k1
 import FMServerCore
 import FMSetup
+import FMLightningServer
 import FMMintServer
 import Logging
 import NIOConcurrencyHelpers
@@ -69,6 +70,11 @@ public final class GuardianNode: Sendable {
             }
         }
         backupFault = backupFaultForTesting
+        if modules.contains(where: { ($0 as? LightningServerModule)?.servesInvalidShares == true }) {
+            guard configs.consensus.devMode else {
+                throw ConfigError.invalid("the Lightning invalid-shares test fault is allowed only on dev federations")
+            }
+        }
 
         guard let secretBytes = Hex.decode(configs.private.consensusSecretKey),
             let secret = try? SecretKey(rawRepresentation: secretBytes)

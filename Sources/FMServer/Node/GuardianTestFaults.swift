@@ -9,6 +9,9 @@ import FMWalletServer
 public enum GuardianTestFaults {
     /// `FM_TEST_MINT_INVALID_SHARES=1`: this guardian serves well-formed but wrong blind signature shares.
     public static let invalidSharesVariable = "FM_TEST_MINT_INVALID_SHARES"
+    /// `FM_TEST_LN_INVALID_SHARES=1`: this guardian serves well-formed but wrong decryption shares of incoming
+    /// contracts (``LightningServerModule/servesInvalidShares``).
+    public static let lightningInvalidSharesVariable = "FM_TEST_LN_INVALID_SHARES"
     /// `FM_TEST_MINT_BAD_HISTORY=1`: this guardian withholds the issuance log from recovery digests and serves
     /// pages with a wrong record (``MintServerModule``).
     public static let badHistoryVariable = "FM_TEST_MINT_BAD_HISTORY"
@@ -30,10 +33,11 @@ public enum GuardianTestFaults {
     public static func registry(environment: [String: String], walletChain: (any WalletChainSource)? = nil) -> ModuleRegistry {
         let invalidShares = environment[invalidSharesVariable] == "1"
         let badHistory = environment[badHistoryVariable] == "1"
-        guard invalidShares || badHistory else { return .standard(walletChain: walletChain) }
+        let lightningInvalidShares = environment[lightningInvalidSharesVariable] == "1"
+        guard invalidShares || badHistory || lightningInvalidShares else { return .standard(walletChain: walletChain) }
         return ModuleRegistry([
             MintServerInit(servesInvalidSharesForTesting: invalidShares, servesBadHistoryForTesting: badHistory),
-            WalletServerInit(chain: walletChain), LightningServerInit(),
+            WalletServerInit(chain: walletChain), LightningServerInit(servesInvalidSharesForTesting: lightningInvalidShares),
         ])
     }
 
@@ -44,7 +48,7 @@ public enum GuardianTestFaults {
 
     /// The faults switched on in `environment`, to be logged loudly.
     public static func active(in environment: [String: String]) -> [String] {
-        [invalidSharesVariable, badHistoryVariable, byzantineConsensusVariable].filter { environment[$0] == "1" }
+        [invalidSharesVariable, badHistoryVariable, lightningInvalidSharesVariable, byzantineConsensusVariable].filter { environment[$0] == "1" }
             + (backupFault(environment: environment).map { ["\(backupFaultVariable)=\($0.rawValue)"] } ?? [])
     }
 }
