@@ -23,7 +23,7 @@ function __fm-bench_parse_tokens -S
         __fm-bench_parse_subcommand 0 'h/help'
         switch $unparsed_tokens[1]
         case 'bls'
-            __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'h/help'
+            __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'compared-only' 'h/help'
         case 'json'
             __fm-bench_parse_subcommand 0 'transactions=' 'runs=' 'json' 'h/help'
         case 'consensus'
@@ -100,6 +100,7 @@ complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "f
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" json' -l 'json' -d 'Print the results as JSON instead of a table.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" scale' -l 'scale' -d 'Multiply every iteration count by this factor.' -rfka ''
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" clock' -l 'clock' -d 'What to time: wall or thread-cpu (default: the subcommand\'s choice).' -rfka 'wall thread-cpu'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" compared-only' -l 'compared-only' -d 'Only the rows bin/bench-bls-peers compares with blst and arkworks.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench json" transactions' -l 'transactions' -d 'Transactions in the generated document (67,000 make about 58 MB).' -rfka ''
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench json" runs' -l 'runs' -d 'Timed runs of each reader.' -rfka ''
