@@ -137,9 +137,13 @@ struct RecoveryBackupTests {
         func heights() throws -> (Int, Int) {
             (try federation.status(0)["block_height"] as? Int ?? 0, try federation.status(1)["block_height"] as? Int ?? 0)
         }
+        // Stopped by a flag, not by cancelling the task: cancelling a task group whose children are inside
+        // FoundationNetworking's async URLSession calls can deadlock (the cancel handler syncs on the session's
+        // queue while its completion waits for the task's status lock); that hung whole suite runs.
+        let stop = UnsafeResults<Bool>(count: 1)
         let flooding = Task {
             var answered = 0
-            while !Task.isCancelled {
+            while stop[0] != true {
                 await withTaskGroup(of: Bool.self) { group in
                     for _ in 0..<16 {
                         group.addTask { (try? await Self.call(federation.rpcURL(0), "backup_upload", ["backup": blob])) != nil }
@@ -158,7 +162,7 @@ struct RecoveryBackupTests {
             #expect(received.status == 0, "\(received.stderr)")
         }
         let (end0, end1) = try heights()
-        flooding.cancel()
+        stop[0] = true
         let answered = await flooding.value
         #expect(answered > 100)
         // Guardian 0 applied blocks throughout, at the pace of the others (a lag of a few blocks is sampling).
