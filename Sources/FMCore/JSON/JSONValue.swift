@@ -16,7 +16,7 @@ public enum JSONValue: Hashable, Sendable, Codable {
         else if let b = try? container.decode(Bool.self) { self = .bool(b) }
         else if let i = try? container.decode(Int64.self) { self = .integer(i) }
         else if let u = try? container.decode(UInt64.self) { self = .unsigned(u) }
-        else if let d = try? container.decode(Double.self) { self = .double(d) }
+        else if let d = try? container.decode(Double.self) { self = JSONValue(number: d) }
         else if let s = try? container.decode(String.self) { self = .string(s) }
         else if let a = try? container.decode([JSONValue].self) { self = .array(a) }
         else { self = .object(try container.decode([String: JSONValue].self)) }
@@ -34,6 +34,15 @@ public enum JSONValue: Hashable, Sendable, Codable {
         case .array(let a): try container.encode(a)
         case .object(let o): try container.encode(o)
         }
+    }
+
+    /// A number written with a fraction or an exponent (`1.0`, `2e3`) that is a whole number in range is the same
+    /// value as the integer, and the encoder writes it as one: one case per value keeps decode(encode(x)) == x
+    /// (a fuzz finding: `6922337203685775802.3` read back as `.integer`).
+    init(number: Double) {
+        if let i = Int64(exactly: number) { self = .integer(i) }
+        else if let u = UInt64(exactly: number) { self = .unsigned(u) }
+        else { self = .double(number) }
     }
 
     /// Converts a Codable value to JSON (with fm's conventions) and back.
