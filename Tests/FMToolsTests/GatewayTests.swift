@@ -218,6 +218,31 @@ import Testing
         #expect(try harness.solvent())
     }
 
+    /// Review 3: an anonymous user's `pay` with a self-signed invoice whose `min_final_cltv_expiry` is 2^64 − 1 (and
+    /// an unfunded contract naming the gateway's key) trapped fm-gateway in its timelock margin arithmetic, before the
+    /// funding check: one request killed the gateway. Now the contract is refused and the gateway keeps serving.
+    @Test(.timeLimit(.minutes(3))) func anInvoiceWithAHugeFinalCLTVIsRefusedWithoutCrashingTheGateway() async throws {
+        let harness = try GatewayHarness(basePort: 18_070)
+        defer { harness.stop() }
+        let mallory = try await harness.wallet("mallory", msat: 0)
+        let announcement = try await harness.announcement(mallory.operations)
+        let preimage = Preimage(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })!
+        var invoice = Invoice(
+            network: .regtest, amountMsat: 10_000, timestamp: UInt64(Date().timeIntervalSince1970),
+            paymentHash: preimage.paymentHash.bytes, paymentSecret: (0..<32).map { _ in UInt8.random(in: 0...255) },
+            description: "huge cltv")
+        invoice.minFinalCLTVExpiryDelta = .max
+        let signed = try invoice.signed(by: SecretKey())
+        let contract = try OutgoingContract(
+            paymentHash: preimage.paymentHash, amount: Amount(msats: 50_000), gatewayClaimKey: announcement.announcement.gatewayKey,
+            userRefundKey: Keypair().xOnlyPublicKey, timelock: try await mallory.operations.ln.consensusTime() + 24 * 3600)
+        let answer = try await harness.post(
+            GatewayAPI.pay, harness.payRequest(contract, invoice: signed.string), as: GatewayAPI.PayResponse.self)
+        #expect(answer.failureCode == .badContract)
+        let info = try await harness.post(GatewayAPI.info, [String: String](), as: GatewayAPI.InfoResponse.self).get()
+        #expect(info.nodePubkey == harness.lightning.nodes["gw"]!.id)
+    }
+
     // MARK: The receiver's side (until fm-ln-pay has it)
 
     static func incomingContract(
