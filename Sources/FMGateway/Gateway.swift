@@ -53,9 +53,13 @@ public final class Gateway: Sendable {
         public static let htlcCancelBlocks: UInt64 = 6
         /// Invoice expiries the gateway accepts.
         public static let invoiceExpiry: ClosedRange<UInt64> = 60...(7 * 24 * 3600)
-        /// The shortest timelock (after consensus time) that leaves room for a route of `minFinalCLTV` blocks.
+        /// The shortest timelock (after consensus time) that leaves room for a route of `minFinalCLTV` blocks;
+        /// `UInt64.max` when that overflows (the invoice's signer chooses `minFinalCLTV`: review 3 found it trapping).
         public static func outgoingTimelockSecs(minFinalCLTV: UInt64) -> UInt64 {
-            GatewayAPI.claimMarginSecs + (minFinalCLTV + routeBlocks) * GatewayAPI.secondsPerBlock
+            let (blocks, overBlocks) = minFinalCLTV.addingReportingOverflow(routeBlocks)
+            let (seconds, overSeconds) = blocks.multipliedReportingOverflow(by: GatewayAPI.secondsPerBlock)
+            let (total, overTotal) = seconds.addingReportingOverflow(GatewayAPI.claimMarginSecs)
+            return overBlocks || overSeconds || overTotal ? .max : total
         }
     }
 

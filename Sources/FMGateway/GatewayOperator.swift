@@ -116,12 +116,22 @@ extension Gateway {
 
 /// The operator token: 32 random bytes as hex in `DATA_DIR/operator.token` (0600), made at the first run.
 public enum OperatorToken {
+    /// The shortest token accepted from the file (the gateway writes 64 hex digits).
+    public static let minimumLength = 32
+
     public static func path(dataDirectory: String) -> String { (dataDirectory as NSString).appendingPathComponent("operator.token") }
 
     public static func loadOrCreate(dataDirectory: String) throws -> String {
         let path = path(dataDirectory: dataDirectory)
         if let data = FileManager.default.contents(atPath: path) {
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            // An empty token matched a request without an Authorization header (review 3); a short one is guessable.
+            guard token.utf8.count >= minimumLength else {
+                throw InvalidInput(
+                    field: "--data-dir",
+                    expected: "an operator.token of at least \(minimumLength) characters ('\(path)' holds fewer; remove it and a new one is made)")
+            }
+            return token
         }
         var generator = SystemRandomNumberGenerator()
         let token = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })

@@ -9,8 +9,8 @@ import Testing
 /// from the client config signed for this federation, only a higher sequence than stored, persisted.
 @Suite("Client: announced guardian URLs")
 struct AnnouncedURLsTests {
-    @Test("a forged, foreign or replayed announcement served by a lying guardian is ignored; the newest valid one is kept")
-    func acceptsOnlyValidNewer() async throws {
+    /// Four guardians' keys, their federation's client config, and a fresh database path.
+    static func fixture() -> (keys: [Keypair], federation: FederationID, config: ClientConfig, path: String) {
         let keys = (0..<4).map { _ in Keypair() }
         let federation = FederationID(Hash256.sha256(Array("fed".utf8)))
         let config = ClientConfig(
@@ -22,6 +22,12 @@ struct AnnouncedURLsTests {
             },
             modules: [], devMode: true)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fm-announced-\(UUID().uuidString).sqlite").path
+        return (keys, federation, config, path)
+    }
+
+    @Test("a forged, foreign or replayed announcement served by a lying guardian is ignored; the newest valid one is kept")
+    func acceptsOnlyValidNewer() async throws {
+        let (keys, federation, config, path) = Self.fixture()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let database = try SQLiteDatabase(path: path, schemas: [AnnouncedURLsSchema.schema])
         let book = AnnouncedURLs(config: config, database: database)
@@ -46,5 +52,18 @@ struct AnnouncedURLsTests {
         var keyless = config
         for index in keyless.peers.indices { keyless.peers[index].consensusPublicKey = nil }
         #expect(try await AnnouncedURLs(config: keyless, database: database).accept([announce(2, 7, "ws://x:1/")])[PeerID(2)] == nil)
+    }
+
+    /// Review 3: a guardian may sign its own announcement with any sequence; one above 2^63 − 1 (which no guardian
+    /// accepts in consensus) made storing the whole batch throw, so one lying guardian serving it kept the client
+    /// from learning any moved guardian's URL. It is now skipped and the others are kept.
+    @Test("an own announcement with a sequence above 2^63 - 1 does not keep the others from being learned")
+    func hugeSequenceIsSkipped() async throws {
+        let (keys, federation, config, path) = Self.fixture()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let book = AnnouncedURLs(config: config, database: try SQLiteDatabase(path: path, schemas: [AnnouncedURLsSchema.schema]))
+        let huge = APIAnnouncement(federation: federation, peer: PeerID(0), sequence: UInt64(Int64.max) + 1, url: "ws://liar:1/", key: keys[0])
+        let moved = APIAnnouncement(federation: federation, peer: PeerID(2), sequence: 7, url: "ws://moved:1/", key: keys[2])
+        #expect(try await book.accept([huge, moved]) == [PeerID(2): "ws://moved:1/"])
     }
 }

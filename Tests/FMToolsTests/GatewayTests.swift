@@ -11,6 +11,9 @@ import FMSecp256k1
 import FMTesting
 import Foundation
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// fm-gateway as a process between a 4-guardian federation and a regtest Lightning network (GatewayHarness): users
 /// pay outside invoices and receive from the outside node through it; failures cancel, a lying receiver is refunded,
@@ -216,6 +219,72 @@ import Testing
                 && receives[0]["bad_guardians"] as? String == "2"
         }
         #expect(try harness.solvent())
+    }
+
+    /// Review 3: an anonymous user's `pay` with a self-signed invoice whose `min_final_cltv_expiry` is 2^64 − 1 (and
+    /// an unfunded contract naming the gateway's key) trapped fm-gateway in its timelock margin arithmetic, before the
+    /// funding check: one request killed the gateway. Now the contract is refused and the gateway keeps serving.
+    @Test(.timeLimit(.minutes(3))) func anInvoiceWithAHugeFinalCLTVIsRefusedWithoutCrashingTheGateway() async throws {
+        let harness = try GatewayHarness(basePort: 18_070)
+        defer { harness.stop() }
+        let mallory = try await harness.wallet("mallory", msat: 0)
+        let announcement = try await harness.announcement(mallory.operations)
+        let preimage = Preimage(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })!
+        var invoice = Invoice(
+            network: .regtest, amountMsat: 10_000, timestamp: UInt64(Date().timeIntervalSince1970),
+            paymentHash: preimage.paymentHash.bytes, paymentSecret: (0..<32).map { _ in UInt8.random(in: 0...255) },
+            description: "huge cltv")
+        invoice.minFinalCLTVExpiryDelta = .max
+        let signed = try invoice.signed(by: SecretKey())
+        let contract = try OutgoingContract(
+            paymentHash: preimage.paymentHash, amount: Amount(msats: 50_000), gatewayClaimKey: announcement.announcement.gatewayKey,
+            userRefundKey: Keypair().xOnlyPublicKey, timelock: try await mallory.operations.ln.consensusTime() + 24 * 3600)
+        let answer = try await harness.post(
+            GatewayAPI.pay, harness.payRequest(contract, invoice: signed.string), as: GatewayAPI.PayResponse.self)
+        #expect(answer.failureCode == .badContract)
+        let info = try await harness.post(GatewayAPI.info, [String: String](), as: GatewayAPI.InfoResponse.self).get()
+        #expect(info.nodePubkey == harness.lightning.nodes["gw"]!.id)
+    }
+
+    /// Review 3: an `operator.token` that is empty (or whitespace) was taken as the token "", and a request without an
+    /// Authorization header presents "": every operator call (withdraw included) was open to anyone on the machine.
+    /// Now fm-gateway refuses to start with a token shorter than 32 characters and names the file.
+    @Test(.timeLimit(.minutes(2))) func anEmptyOperatorTokenFileIsRefusedAtStart() async throws {
+        let lightning = try LightningNetwork()
+        let node = try lightning.start("gw")
+        let directory = lightning.root.appendingPathComponent("gateway")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(Array("\n".utf8), to: directory.appendingPathComponent("operator.token").path, mode: AtomicFile.secretMode)
+        let process = Process()
+        process.executableURL = ToolRunner.binDirectory.appendingPathComponent("fm-gateway")
+        process.arguments = [
+            "run", "--data-dir", directory.path, "--lightning-rpc", node.directory + "/lightning-rpc", "--api-url", "http://127.0.0.1:1",
+            "--api-port", "0", "--operator-port", "0",
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let ready = directory.appendingPathComponent("gateway.json")
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, !FileManager.default.fileExists(atPath: ready.path), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        if let started = try? JSONSerialization.jsonObject(with: Data(contentsOf: ready)) as? [String: Any],
+            let port = started["operator_port"] as? Int
+        {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/")!)
+            request.httpMethod = "POST"
+            request.httpBody = Data(#"{"jsonrpc":"2.0","id":1,"method":"balances","params":{}}"#.utf8)
+            let (_, response) = try await URLSession.shared.data(for: request)
+            Issue.record("fm-gateway started; an operator call without a token got HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            return
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("operator.token"))
     }
 
     // MARK: The receiver's side (until fm-ln-pay has it)

@@ -50,7 +50,8 @@ struct AnnouncedURLs: Sendable {
     func accept(_ candidates: [APIAnnouncement]) async throws -> [PeerID: String] {
         let config = config
         var newest: [PeerID: APIAnnouncement] = [:]
-        for announcement in candidates where Self.verifies(announcement, config: config) {
+        // A sequence above 2^63 - 1 is refused as in consensus (review 3: storing it threw, and took the batch with it).
+        for announcement in candidates where Int64(exactly: announcement.sequence) != nil && Self.verifies(announcement, config: config) {
             if let best = newest[announcement.peer], best.sequence >= announcement.sequence { continue }
             newest[announcement.peer] = announcement
         }
