@@ -29,10 +29,10 @@ public struct MintDenominationKeys: Hashable, Sendable, Codable {
     public init(denomination: Denomination, encodedAggregate: [UInt8], encodedShares: [[UInt8]]) throws(MintError) {
         let length = 96  // a compressed G2 point
         guard encodedAggregate.count == length else {
-            throw .invalidConfig("\(denomination): the aggregate public key is not \(length) bytes")
+            throw .invalidConfig("the \(denomination) denomination's aggregate public key is not \(length) bytes")
         }
         if let peer = encodedShares.firstIndex(where: { $0.count != length }) {
-            throw .invalidConfig("\(denomination): public key share \(peer) is not \(length) bytes")
+            throw .invalidConfig("the \(denomination) denomination's public key share \(peer) is not \(length) bytes")
         }
         self.denomination = denomination
         self.encodedAggregate = encodedAggregate
@@ -49,7 +49,7 @@ public struct MintDenominationKeys: Hashable, Sendable, Codable {
             if let key = decoded.state.withLock({ $0.aggregate }) { return key }
             let key: AggregatePublicKey
             do { key = try AggregatePublicKey(canonicalBytes: encodedAggregate) } catch {
-                throw .invalidConfig("\(denomination): the aggregate public key is invalid: \(error.description)")
+                throw .invalidConfig("the \(denomination) denomination's aggregate public key is invalid: \(error.description)")
             }
             decoded.state.withLock { $0.aggregate = key }
             return key
@@ -62,7 +62,7 @@ public struct MintDenominationKeys: Hashable, Sendable, Codable {
         if let share = decoded.state.withLock({ $0.shares[peer] }) { return share }
         let share: PublicKeyShare
         do { share = try PublicKeyShare(canonicalBytes: encodedShares[peer]) } catch {
-            throw .invalidConfig("\(denomination): public key share \(peer) is invalid: \(error.description)")
+            throw .invalidConfig("the \(denomination) denomination's public key share \(peer) is invalid: \(error.description)")
         }
         decoded.state.withLock { $0.shares[peer] = share }
         return share
