@@ -134,7 +134,7 @@ import Testing
 
     @Test("a stored mint key that does not decode: balance still runs; checking notes fails with one line, no trap")
     func corruptStoredKey() throws {
-        let federation = try EcashFederation(basePort: 18230)
+        let federation = try EcashFederation(basePort: 18070)
         defer { federation.stop() }
         try federation.join("alice", "bob")
         #expect(try federation.mint("alice", ["dev-issue", "5000"]).status == 0)
