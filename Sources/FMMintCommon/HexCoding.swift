@@ -4,16 +4,6 @@ import FMCrypto
 // JSON forms of FMCrypto values inside mint configs: lower-case hex of their canonical bytes.
 
 extension KeyedDecodingContainer {
-    func decodeHex<T: CanonicalBytesRepresentable>(_: T.Type, forKey key: Key) throws -> T {
-        let text = try decode(String.self, forKey: key)
-        guard let raw = Hex.decode(text) else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "hex of a \(T.self)")
-        }
-        do { return try T(canonicalBytes: raw) } catch {
-            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: error.description)
-        }
-    }
-
     func decodeHexArray<T: CanonicalBytesRepresentable>(_: T.Type, forKey key: Key) throws -> [T] {
         try decode([String].self, forKey: key).map { text in
             guard let raw = Hex.decode(text), let value = try? T(canonicalBytes: raw) else {
@@ -25,10 +15,6 @@ extension KeyedDecodingContainer {
 }
 
 extension KeyedEncodingContainer {
-    mutating func encodeHex(_ value: some CanonicalBytesRepresentable, forKey key: Key) throws {
-        try encode(Hex.encode(value.canonicalBytes), forKey: key)
-    }
-
     mutating func encodeHexArray(_ values: [some CanonicalBytesRepresentable], forKey key: Key) throws {
         try encode(values.map { Hex.encode($0.canonicalBytes) }, forKey: key)
     }

@@ -30,44 +30,15 @@ public struct MintFees: Hashable, Sendable, Codable, CanonicalCodable {
     }
 }
 
-/// The public keys of one denomination: the federation's aggregate key, which
-/// notes verify against, and every guardian's public key share (indexed by
-/// peer id), which that guardian's signature shares verify against.
-public struct MintDenominationKeys: Hashable, Sendable, Codable {
-    public let denomination: Denomination
-    public let aggregatePublicKey: AggregatePublicKey
-    public let publicKeyShares: [PublicKeyShare]
-
-    public init(denomination: Denomination, aggregatePublicKey: AggregatePublicKey, publicKeyShares: [PublicKeyShare]) {
-        self.denomination = denomination
-        self.aggregatePublicKey = aggregatePublicKey
-        self.publicKeyShares = publicKeyShares
-    }
-
-    enum CodingKeys: String, CodingKey { case denomination, aggregatePublicKey, publicKeyShares }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        denomination = try container.decode(Denomination.self, forKey: .denomination)
-        aggregatePublicKey = try container.decodeHex(AggregatePublicKey.self, forKey: .aggregatePublicKey)
-        publicKeyShares = try container.decodeHexArray(PublicKeyShare.self, forKey: .publicKeyShares)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(denomination, forKey: .denomination)
-        try container.encodeHex(aggregatePublicKey, forKey: .aggregatePublicKey)
-        try container.encodeHexArray(publicKeyShares, forKey: .publicKeyShares)
-    }
-}
-
 /// The mint's consensus config: identical at every guardian, entirely public,
 /// hashed (canonical form) into the federation id.
 ///
 /// Invariants, checked on construction and when decoded from JSON: the
 /// denominations are exactly 2^0 … 2^k (k = ``largestDenomination``'s
 /// exponent), every denomination has one public key share per guardian, and
-/// 1 ≤ threshold ≤ guardians.
+/// 1 ≤ threshold ≤ guardians. The public keys themselves (compressed G2
+/// points) are decoded and checked on first use, or all at once by
+/// ``checkKeys()`` (guardian start, client join).
 public struct MintConsensusConfig: Hashable, Sendable, Codable, CanonicalEncodable {
     /// How many guardians' signature shares make a note signature (t).
     public let threshold: Int
@@ -86,7 +57,7 @@ public struct MintConsensusConfig: Hashable, Sendable, Codable, CanonicalEncodab
     }
 
     /// The number of guardians.
-    public var peerCount: Int { denominations.first?.publicKeyShares.count ?? 0 }
+    public var peerCount: Int { denominations.first?.peerCount ?? 0 }
 
     public var largestDenomination: Denomination { denominations[denominations.count - 1].denomination }
 
@@ -101,13 +72,19 @@ public struct MintConsensusConfig: Hashable, Sendable, Codable, CanonicalEncodab
         try Denomination.split(amount, largest: largestDenomination)
     }
 
+    /// Decodes and checks every public key now (``MintDenominationKeys/checkAll()``): what a guardian does at start
+    /// and a client at join, so a bad key is refused before the config is trusted, not at its first use.
+    public func checkKeys() throws(MintError) {
+        for keys in denominations { try keys.checkAll() }
+    }
+
     private func validate() throws(MintError) {
         guard !denominations.isEmpty else { throw .invalidConfig("no denominations") }
         for (index, keys) in denominations.enumerated() where Int(keys.denomination.exponent) != index {
             throw .invalidConfig("denominations must be 2^0 … 2^k in order; position \(index) holds \(keys.denomination)")
         }
-        let peers = denominations[0].publicKeyShares.count
-        guard denominations.allSatisfy({ $0.publicKeyShares.count == peers }), peers >= 1 else {
+        let peers = denominations[0].peerCount
+        guard denominations.allSatisfy({ $0.peerCount == peers }), peers >= 1 else {
             throw .invalidConfig("every denomination needs one public key share per guardian")
         }
         guard threshold >= 1 && threshold <= peers else {
@@ -133,9 +110,9 @@ public struct MintConsensusConfig: Hashable, Sendable, Codable, CanonicalEncodab
         encoder.writeVarint(UInt64(denominations.count))
         for keys in denominations {
             encoder.write(keys.denomination)
-            encoder.writeFixed(keys.aggregatePublicKey.canonicalBytes)
-            encoder.writeVarint(UInt64(keys.publicKeyShares.count))
-            for share in keys.publicKeyShares { encoder.writeFixed(share.canonicalBytes) }
+            encoder.writeFixed(keys.encodedAggregate)
+            encoder.writeVarint(UInt64(keys.encodedShares.count))
+            for share in keys.encodedShares { encoder.writeFixed(share) }
         }
         encoder.write(fees)
         encoder.write(devMode)

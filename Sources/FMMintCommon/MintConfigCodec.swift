@@ -7,7 +7,9 @@ public struct MintConfigCodec: ModuleConfigCodec {
     public var kind: ModuleKind { MintKind.kind }
 
     public func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8] {
-        try consensus.decode(MintConsensusConfig.self).canonicalBytes
+        let config = try consensus.decode(MintConsensusConfig.self)
+        try config.checkKeys()  // a config is hashed (and so trusted) only with every key checked
+        return config.canonicalBytes
     }
 
     /// The whole consensus config: it is public, and clients need all of it.

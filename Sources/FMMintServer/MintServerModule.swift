@@ -56,8 +56,9 @@ public struct MintServerModule: ServerModule {
             throw .invalidConfig(
                 "\(`private`.secretKeyShares.count) secret key shares for \(consensus.denominations.count) denominations")
         }
+        try consensus.checkKeys()  // every key decoded and checked once, at start
         for (keys, secret) in zip(consensus.denominations, `private`.secretKeyShares)
-        where secret.publicKeyShare != keys.publicKeyShares[Int(ownPeer.rawValue)] {
+        where try secret.publicKeyShare != keys.publicKeyShare(Int(ownPeer.rawValue)) {
             throw .invalidConfig("the secret key share for \(keys.denomination) does not match \(ownPeer)'s public key share")
         }
         self.instance = instance
@@ -100,7 +101,7 @@ public struct MintServerModule: ServerModule {
             guard let keys = config.keys(for: denomination) else {
                 throw MintError.unknownDenomination(denomination).rejection
             }
-            guard keys.aggregatePublicKey.verifyBatch(notes.map { (message: $0.message, signature: $0.signature) }) else {
+            guard try keys.aggregatePublicKey.verifyBatch(notes.map { (message: $0.message, signature: $0.signature) }) else {
                 throw MintError.invalidNoteSignatureInBatch(denomination: denomination, count: notes.count).rejection
             }
         }

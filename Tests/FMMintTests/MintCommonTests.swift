@@ -3,6 +3,7 @@ import FMCrypto
 import FMEncoding
 import FMMintClient
 import FMMintCommon
+import FMMintServer
 import FMSecp256k1
 import FMTesting
 import Testing
@@ -74,6 +75,48 @@ import Testing
         guard case .object(var fields) = json else { Issue.record("config is not a JSON object"); return }
         fields["threshold"] = .integer(5)
         #expect(throws: (any Error).self) { try JSONValue.object(fields).decode(MintClientConfig.self) }
+    }
+
+    @Test("keys decode on first use: a bad stored key fails where it is used, and guardians and join refuse it up front")
+    func storedKeysDecodeOnFirstUse() throws {
+        let dealt = try #require(MintFederation.standardConfigs[PeerID(0)])
+        // The aggregate key of 2^3 msat replaced by a point on the curve outside G2 (x = 2): only the subgroup
+        // check can refuse it.
+        var outside = [UInt8](repeating: 0, count: 96)
+        outside[0] = 0x80
+        outside[95] = 2
+        guard case .object(var fields) = dealt.consensus, case .array(var tiers)? = fields["denominations"],
+            case .object(var tier) = tiers[3]
+        else { Issue.record("unexpected config JSON"); return }
+        tier["aggregate_public_key"] = .string(Hex.encode(outside))
+        tiers[3] = .object(tier)
+        fields["denominations"] = .array(tiers)
+        let stored = JSONValue.object(fields)
+
+        let config = try stored.decode(MintClientConfig.self)  // only lengths checked: a command that needs no key runs
+        let good = try dealt.consensus.decode(MintClientConfig.self)
+        #expect(try config.keys(for: Denomination(exponent: 2))!.aggregatePublicKey == good.keys(for: Denomination(exponent: 2))!.aggregatePublicKey)
+        #expect(try config.keys(for: Denomination(exponent: 3))!.publicKeyShares == good.keys(for: Denomination(exponent: 3))!.publicKeyShares)
+        let error = try #require(#expect(throws: MintError.self) { try config.keys(for: Denomination(exponent: 3))!.aggregatePublicKey })
+        #expect(error.code == "invalid_mint_config")
+        let description = error.description
+        #expect(description.hasPrefix("invalid mint config: the 8 msat denomination's aggregate public key is invalid"), "\(description)")
+        #expect(description.contains("subgroup"), "\(description)")
+        #expect(!description.contains("\n"))
+        // The same error from every path that verifies with it, and from the up-front checks.
+        let secret = try MintFederation().derivation.secret(denomination: Denomination(exponent: 3), index: 0)
+        let note = Note(denomination: Denomination(exponent: 3), nonce: secret.nonce, signature: Signature(.generator))
+        #expect(throws: error) { try NoteValidation.invalidNotes([note], config: config) }
+        #expect(throws: error) { try config.checkKeys() }
+        #expect(throws: error) { try MintConfigCodec().canonicalConsensusBytes(stored) }
+        #expect(throws: error) {
+            try MintServerInit().module(instance: MintKind.defaultInstance, consensus: stored, private: dealt.private, ownPeer: PeerID(0))
+        }
+        // A key of the wrong length is refused when the config is read.
+        tier["aggregate_public_key"] = .string(Hex.encode(outside.dropLast()))
+        tiers[3] = .object(tier)
+        fields["denominations"] = .array(tiers)
+        #expect(throws: MintError.self) { try JSONValue.object(fields).decode(MintClientConfig.self) }
     }
 }
 

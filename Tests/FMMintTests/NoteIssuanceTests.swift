@@ -43,7 +43,7 @@ import Testing
         outcomes[PeerID(2)] = outcomes[PeerID(3)]
         let result = try NoteIssuance.finalize(secret, outcomes: outcomes, config: federation.config)
         #expect(result.invalidSharePeers == [PeerID(2)])
-        #expect(result.note.note.isValid(under: federation.config.keys(for: secret.denomination)!.aggregatePublicKey))
+        #expect(result.note.note.isValid(under: try federation.config.keys(for: secret.denomination)!.aggregatePublicKey))
         #expect(result.note.note.nonce == secret.nonce)
 
         // Garbage from guardian 1 as well: only 2 valid shares remain, fewer than t = 3.
@@ -61,7 +61,7 @@ import Testing
         let txid = MintFederation.randomTxid()
         try federation.applyEverywhere(inputs: [], outputs: [secret.output], txid: txid)
         let honest = try federation.outcomes(at: OutPoint(txid: txid, outIndex: 0))
-        let key = federation.config.keys(for: secret.denomination)!.aggregatePublicKey
+        let key = try federation.config.keys(for: secret.denomination)!.aggregatePublicKey
 
         let clean = try NoteIssuance.finalizeCombiningFirst(secret, outcomes: honest, config: federation.config)
         #expect(clean.invalidSharePeers.isEmpty)

@@ -25,8 +25,8 @@ struct JoinConfigVerificationTests {
         let mint = try tampered.modules[index].config.decode(MintConsensusConfig.self)
         var denominations = mint.denominations
         denominations[0] = MintDenominationKeys(
-            denomination: denominations[0].denomination, aggregatePublicKey: denominations[1].aggregatePublicKey,
-            publicKeyShares: denominations[0].publicKeyShares)
+            denomination: denominations[0].denomination, aggregatePublicKey: try denominations[1].aggregatePublicKey,
+            publicKeyShares: try denominations[0].publicKeyShares)
         tampered.modules[index].config = try JSONValue(try MintConsensusConfig(
             threshold: mint.threshold, denominations: denominations, fees: mint.fees, devMode: mint.devMode))
         return tampered

@@ -132,6 +132,51 @@ import Testing
         #expect(forged.stdout.hasSuffix(" INVALID\n"), "\(forged.stdout) \(forged.stderr)")
     }
 
+    @Test("a stored mint key that does not decode: balance still runs; checking notes fails with one line, no trap")
+    func corruptStoredKey() throws {
+        let federation = try EcashFederation(basePort: 18070)
+        defer { federation.stop() }
+        try federation.join("alice", "bob")
+        #expect(try federation.mint("alice", ["dev-issue", "5000"]).status == 0)
+        let note = try federation.spend("alice", 1024)  // one note of 2^10 msat
+        // Bob's stored config: the last byte of denomination 2^10's aggregate key flipped, so the bytes are not a
+        // point of G2 (not on the curve, or on it outside the subgroup).
+        let database = try Self.clientDatabase(federation, "bob")
+        let script = """
+            import json, sqlite3, sys
+            db = sqlite3.connect(sys.argv[1], timeout=20)
+            config = json.loads(db.execute("SELECT config FROM client_federation WHERE id = 1").fetchone()[0])
+            mint = next(m for m in config["modules"] if m["kind"] == "mint")
+            keys = mint["config"]["denominations"][10]
+            raw = bytearray.fromhex(keys["aggregate_public_key"])
+            raw[-1] ^= 1
+            keys["aggregate_public_key"] = raw.hex()
+            db.execute("UPDATE client_federation SET config = ? WHERE id = 1", (json.dumps(config),))
+            db.commit()
+            """
+        let edited = try ToolRunner.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, database])
+        try #require(edited.status == 0, "\(edited.stderr)")
+
+        // Nothing in balance needs the key, so nothing decodes it.
+        let balance = try federation.mint("bob", ["balance", "--offline"])
+        #expect(balance.status == 0, "\(balance.stderr)")
+        // Checking the note needs it: decoded, refused, reported on one line naming the denomination.
+        let checked = try federation.mint("bob", ["validate", note])
+        #expect(checked.status == 1, "\(checked.stderr)")
+        #expect(checked.stderr.contains("invalid mint config") && checked.stderr.contains("aggregate public key"), "\(checked.stderr)")
+        #expect(checked.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1, "\(checked.stderr)")
+        // The untouched wallet still checks the same note.
+        #expect(try federation.mint("alice", ["validate", note]).status == 0)
+    }
+
+    /// The client database of `wallet` (its one federation).
+    static func clientDatabase(_ federation: EcashFederation, _ wallet: String) throws -> String {
+        let directory = federation.directory.appendingPathComponent("\(wallet)/federations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sqlite") }
+        guard files.count == 1 else { throw EcashFederationError("\(wallet) has \(files.count) federation databases") }
+        return directory.appendingPathComponent(files[0]).path
+    }
+
     /// The Python check of docs/protocol.md (the ```python block after `<!-- note-check -->`), run as written.
     static func protocolSnippet() throws -> String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

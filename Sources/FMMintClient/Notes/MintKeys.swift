@@ -34,9 +34,9 @@ public struct MintKeys: Encodable, Sendable {
         denominations = config.denominations.map { keys in
             DenominationKeys(
                 exponent: keys.denomination.exponent, amountMsat: keys.denomination.amount.msats,
-                aggregatePublicKey: Hex.encode(keys.aggregatePublicKey.canonicalBytes),
-                publicKeyShares: keys.publicKeyShares.enumerated().map { peer, share in
-                    Share(peerId: peer, x: peer + 1, publicKeyShare: Hex.encode(share.canonicalBytes))
+                aggregatePublicKey: Hex.encode(keys.encodedAggregate),
+                publicKeyShares: keys.encodedShares.enumerated().map { peer, share in
+                    Share(peerId: peer, x: peer + 1, publicKeyShare: Hex.encode(share))
                 })
         }
     }

@@ -21,7 +21,7 @@ public enum NoteIssuance {
     /// - Throws: ``MintError/unknownDenomination(_:)``,
     ///   ``MintError/notEnoughValidShares(needed:valid:invalidFrom:)`` when fewer
     ///   than t shares verify, ``MintError/combinedSignatureInvalid(denomination:)``
-    ///   when the config's keys are inconsistent.
+    ///   when the config's keys are inconsistent, ``MintError/invalidConfig(_:)`` when a stored key does not decode.
     public static func finalize(
         _ secret: NoteSecret, shares: [PeerID: BlindSignatureShare], config: MintClientConfig
     ) throws(MintError) -> Result {
@@ -31,7 +31,7 @@ public enum NoteIssuance {
         var invalid: [PeerID] = []
         for (peer, share) in shares.sorted(by: { $0.key < $1.key }) {
             let index = Int(peer.rawValue)
-            if index < keys.publicKeyShares.count, keys.publicKeyShares[index].verify(share, on: blinded) {
+            if let key = try keys.publicKeyShare(index), key.verify(share, on: blinded) {
                 valid.append((peer: index, share: share))
             } else {
                 invalid.append(peer)
@@ -46,7 +46,7 @@ public enum NoteIssuance {
         }
         let note = Note(
             denomination: secret.denomination, nonce: secret.nonce, signature: combined.unblinded(by: secret.blindingKey))
-        guard note.isValid(under: keys.aggregatePublicKey) else {
+        guard note.isValid(under: try keys.aggregatePublicKey) else {
             throw .combinedSignatureInvalid(denomination: secret.denomination)
         }
         return Result(note: SpendableNote(note: note, spendKey: secret.spendKey), invalidSharePeers: invalid)
@@ -66,7 +66,7 @@ public enum NoteIssuance {
         var decoded: [(peer: PeerID, share: BlindSignatureShare)] = []
         var undecodable: [PeerID] = []
         for (peer, bytes) in outcomes.sorted(by: { $0.key < $1.key }) {
-            if Int(peer.rawValue) < keys.publicKeyShares.count, let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
+            if Int(peer.rawValue) < keys.peerCount, let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
                 decoded.append((peer, outcome.blindSignatureShare))
             } else {
                 undecodable.append(peer)
@@ -79,11 +79,12 @@ public enum NoteIssuance {
         else { return try finalize(secret, outcomes: outcomes, config: config) }
         let note = Note(
             denomination: secret.denomination, nonce: secret.nonce, signature: combined.unblinded(by: secret.blindingKey))
-        guard note.isValid(under: keys.aggregatePublicKey) else { return try finalize(secret, outcomes: outcomes, config: config) }
+        guard note.isValid(under: try keys.aggregatePublicKey) else { return try finalize(secret, outcomes: outcomes, config: config) }
         let blinded = secret.blindedMessage
-        let invalidExtra = decoded.dropFirst(config.threshold).filter { peer, share in
-            !keys.publicKeyShares[Int(peer.rawValue)].verify(share, on: blinded)
-        }.map(\.peer)
+        var invalidExtra: [PeerID] = []
+        for (peer, share) in decoded.dropFirst(config.threshold) where try keys.publicKeyShare(Int(peer.rawValue))?.verify(share, on: blinded) != true {
+            invalidExtra.append(peer)
+        }
         return Result(note: SpendableNote(note: note, spendKey: secret.spendKey), invalidSharePeers: (invalidExtra + undecodable).sorted())
     }
 

@@ -132,7 +132,7 @@ public struct NoteString: Sendable, Equatable, CanonicalCodable, CustomStringCon
     ///   names another federation than `federationId`.
     public func invalidNotes(federationId expected: FederationID, config: MintClientConfig) throws(MintError) -> [Int] {
         guard federationId == expected else { throw .wrongFederation(expected: expected, found: federationId) }
-        return NoteValidation.invalidNotes(notes.map(\.note), config: config)
+        return try NoteValidation.invalidNotes(notes.map(\.note), config: config)
     }
 }
 

@@ -10,7 +10,9 @@ public enum NoteValidation {
     /// Notes are batch-verified per denomination with one multi-pairing
     /// (small-exponent batch verification); only a failing batch is bisected
     /// to find its bad notes.
-    public static func invalidNotes(_ notes: [Note], config: MintClientConfig) -> [Int] {
+    ///
+    /// - Throws: ``MintError/invalidConfig(_:)`` when a denomination's stored key does not decode.
+    public static func invalidNotes(_ notes: [Note], config: MintClientConfig) throws(MintError) -> [Int] {
         var invalid: [Int] = []
         var positionsByDenomination: [Denomination: [Int]] = [:]
         for (position, note) in notes.enumerated() {
@@ -21,7 +23,7 @@ public enum NoteValidation {
             }
         }
         for (denomination, positions) in positionsByDenomination {
-            let key = config.keys(for: denomination)!.aggregatePublicKey
+            guard let key = try config.keys(for: denomination)?.aggregatePublicKey else { continue }  // checked above
             let batch = positions.map { (message: notes[$0].message, signature: notes[$0].signature) }
             invalid += key.invalidSignatures(in: batch).map { positions[$0] }
         }

@@ -67,7 +67,7 @@ public struct MintRecovery: Sendable {
             from: snapshot?.cursor ?? 0, nextIndices: snapshot?.nextIndices ?? [:], progress: request.progress)
         let scanTime = ContinuousClock.now - started
 
-        let held = validSnapshotNotes(snapshot?.notes ?? [])
+        let held = try validSnapshotNotes(snapshot?.notes ?? [])
         let spent = try await spentFlags(held.map(\.note.nonce) + scan.found.map(\.secret.nonce))
         let unspentHeld = zip(held, spent).filter { !$0.1 }.map(\.0)
         let unspentFound = zip(scan.found, spent.dropFirst(held.count)).filter { !$0.1 }.map(\.0)
@@ -98,15 +98,15 @@ public struct MintRecovery: Sendable {
 
     /// The snapshot's notes whose signatures verify (one batch per denomination; a snapshot is authenticated, so a
     /// failure means a corrupted wallet, and only the failing notes are dropped).
-    func validSnapshotNotes(_ notes: [MintNoteStore.StoredNote]) -> [MintNoteStore.StoredNote] {
+    func validSnapshotNotes(_ notes: [MintNoteStore.StoredNote]) throws(MintError) -> [MintNoteStore.StoredNote] {
         var valid: [MintNoteStore.StoredNote] = []
         for (denomination, group) in Dictionary(grouping: notes, by: \.note.denomination) {
-            guard let keys = config.keys(for: denomination) else { continue }
+            guard let key = try config.keys(for: denomination)?.aggregatePublicKey else { continue }
             let batch = group.map { (message: $0.note.message, signature: $0.note.signature) }
-            if keys.aggregatePublicKey.verifyBatch(batch) {
+            if key.verifyBatch(batch) {
                 valid += group
             } else {
-                let invalid = Set(keys.aggregatePublicKey.invalidSignatures(in: batch))
+                let invalid = Set(key.invalidSignatures(in: batch))
                 valid += group.indices.filter { !invalid.contains($0) }.map { group[$0] }
             }
         }

@@ -96,10 +96,11 @@ struct RecoveredNotes: Sendable {
     static func shareVerifies(
         _ share: BlindSignatureShare, peer: PeerID, output: HistoryScan.Found, config: MintClientConfig
     ) -> Bool {
-        guard let keys = config.keys(for: output.secret.denomination), Int(peer.rawValue) < keys.publicKeyShares.count else {
+        // A key share that does not decode verifies nothing: its guardian's shares count as invalid.
+        guard let key = try? config.keys(for: output.secret.denomination)?.publicKeyShare(Int(peer.rawValue)) else {
             return false
         }
-        return keys.publicKeyShares[Int(peer.rawValue)].verify(share, on: output.secret.blindedMessage)
+        return key.verify(share, on: output.secret.blindedMessage)
     }
 
     /// The notes of one denomination from the first t shares of each (by peer id), if they all verify in one batch.
@@ -116,7 +117,7 @@ struct RecoveredNotes: Sendable {
             let secret = output.secret
             notes.append((Note(denomination: denomination, nonce: secret.nonce, signature: combined.unblinded(by: secret.blindingKey)), secret.index))
         }
-        guard keys.aggregatePublicKey.verifyBatch(notes.map { (message: $0.0.message, signature: $0.0.signature) }) else { return nil }
+        guard let key = try? keys.aggregatePublicKey, key.verifyBatch(notes.map { (message: $0.0.message, signature: $0.0.signature) }) else { return nil }
         return notes
     }
 }

@@ -22,10 +22,12 @@ extension FederationAPI {
             let keys = config.keys(for: secret.denomination)
             let blinded = secret.blindedMessage
             let checked = try await awaitOutputOutcomes(outPoint) { peer, bytes in
-                guard let keys, Int(peer.rawValue) < keys.publicKeyShares.count,
+                // A key share that does not decode counts its guardian as invalid here; `finalize` below throws
+                // the config error if too few remain.
+                guard let share = try? keys?.publicKeyShare(Int(peer.rawValue)),
                     let outcome = try? MintOutputOutcome(canonicalBytes: bytes)
                 else { return false }
-                return keys.publicKeyShares[Int(peer.rawValue)].verify(outcome.blindSignatureShare, on: blinded)
+                return share.verify(outcome.blindSignatureShare, on: blinded)
             }
             let result = try NoteIssuance.finalize(secret, outcomes: checked, config: config)
             return NoteIssuance.Result(
