@@ -88,7 +88,8 @@ extension FMNode {
                 configs: configs, databasePath: directory.databasePath(configs.local),
                 registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind.map { BitcoinRPCChainSource(rpc: try $0.makeClient()) }),
                 byzantineForTesting: GuardianTestFaults.byzantineConsensus(in: environment),
-                backupFaultForTesting: GuardianTestFaults.backupFault(environment: environment), logger: logger)
+                backupFaultForTesting: GuardianTestFaults.backupFault(environment: environment),
+                secondModuleVersionForTesting: GuardianTestFaults.secondModuleVersion(in: environment), logger: logger)
             if let bitcoind {
                 logger.info("wallet follows the bitcoin node at \(bitcoind.url)")
             } else {
