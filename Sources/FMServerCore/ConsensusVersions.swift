@@ -12,7 +12,7 @@ public enum ConsensusVersions {
     /// The component name of the core (module kinds name the others).
     public static let core = "core"
     /// The version every component starts at.
-    public static let genesis: UInt32 = 1
+    public static let genesis = SupportedConsensusVersions.firstVersion
     /// The guardian's table of activations (created by FMServer's processing schema): `(component, version, height)`,
     /// one row per activated version; a version applies to blocks at `height` and above.
     public static let activationsTable = "server_consensus_activations"

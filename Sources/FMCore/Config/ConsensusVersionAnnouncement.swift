@@ -1,8 +1,6 @@
-import FMCore
 import FMEncoding
-import FMServerCore
 
-/// The consensus versions a binary supports, by component (`core` and module kinds): sorted by name, names
+/// The consensus versions a binary supports (docs/decisions/0002-guardian-operations.md, "Consensus versions"), by component (`core` and module kinds): sorted by name, names
 /// unique, each with its versions strictly increasing. Bounded so that an announcement stays a small item; decoding
 /// enforces every bound, so an out-of-bounds announcement never reaches state.
 public struct SupportedConsensusVersions: Hashable, Sendable, Codable, CanonicalCodable {
@@ -15,6 +13,8 @@ public struct SupportedConsensusVersions: Hashable, Sendable, Codable, Canonical
         }
     }
 
+    /// The version every component starts at (``FMServerCore/ConsensusVersions/genesis``).
+    public static let firstVersion: UInt32 = 1
     public static let maxComponents = 16
     public static let maxNameBytes = 32
     public static let maxVersions = 8
@@ -28,18 +28,18 @@ public struct SupportedConsensusVersions: Hashable, Sendable, Codable, Canonical
         self.components = components
     }
 
-    /// Every one of `components` at ``ConsensusVersions/genesis`` only: what a guardian that never announced supports.
+    /// Every one of `components` at ``firstVersion`` only: what a guardian that never announced supports.
     public static func genesis(_ components: [String]) -> SupportedConsensusVersions {
         // Component names come from the federation's own module kinds, which are valid names.
-        (try? SupportedConsensusVersions(Dictionary(components.map { ($0, [ConsensusVersions.genesis]) }) { a, _ in a }))
+        (try? SupportedConsensusVersions(Dictionary(components.map { ($0, [Self.firstVersion]) }) { a, _ in a }))
             ?? SupportedConsensusVersions(unchecked: [])
     }
 
     private init(unchecked components: [Component]) { self.components = components }
 
-    /// The versions of `component`; a component left out supports ``ConsensusVersions/genesis`` only.
+    /// The versions of `component`; a component left out supports ``firstVersion`` only.
     public func versions(of component: String) -> [UInt32] {
-        components.first { $0.name == component }?.versions ?? [ConsensusVersions.genesis]
+        components.first { $0.name == component }?.versions ?? [Self.firstVersion]
     }
 
     /// Whether this binary applies `component`'s `version`.
@@ -60,7 +60,7 @@ public struct SupportedConsensusVersions: Hashable, Sendable, Codable, Canonical
                 throw InvalidInput(field: "consensus_versions", expected: "component names of 1–\(maxNameBytes) of a-z 0-9 _ -")
             }
             let versions = component.versions
-            guard (1...maxVersions).contains(versions.count), versions[0] >= ConsensusVersions.genesis,
+            guard (1...maxVersions).contains(versions.count), versions[0] >= Self.firstVersion,
                 zip(versions, versions.dropFirst()).allSatisfy({ $0 < $1 })
             else {
                 throw InvalidInput(
@@ -109,7 +109,7 @@ public struct SupportedConsensusVersions: Hashable, Sendable, Codable, Canonical
     }
 }
 
-/// A guardian's announcement of the consensus versions its binary supports (``FederationItem`` variant 6). It
+/// A guardian's announcement of the consensus versions its binary supports (`FederationItem` variant 6). It
 /// names its guardian, who must be the block's proposer (it counts only for that guardian), and carries a random
 /// nonce so that announcing a set again after a change (a downgrade and back) is a new item.
 public struct ConsensusVersionAnnouncement: Hashable, Sendable, Codable, CanonicalCodable {
