@@ -137,7 +137,6 @@ public final class GuardianNode: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { outer in
             // Module work (votes, background watchers) runs for as long as consensus does, then is cancelled.
             outer.addTask { try await self.runModuleWork() }
-            outer.addTask { try await self.announceConsensusVersions() }
             outer.addTask {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await self.network.run() }
@@ -159,8 +158,8 @@ public final class GuardianNode: Sendable {
     /// How often modules are asked for the consensus items they want to propose.
     static let moduleProposalInterval = Duration.milliseconds(250)
 
-    /// Every module's background work (``BackgroundServerModule``) and the loop that submits the modules'
-    /// consensus proposals (block height and fee-rate votes, signature shares) to consensus. Runs until cancelled.
+    /// Every module's background work (``BackgroundServerModule``), this binary's consensus-version announcement
+    /// (``announceConsensusVersions()``) and the loop that submits the modules' consensus proposals (block height and fee-rate votes, signature shares) to consensus. Runs until cancelled.
     func runModuleWork() async throws {
         let modules = processor.modules.values.sorted { $0.instance < $1.instance }
         let database = processor.database
@@ -170,6 +169,11 @@ public final class GuardianNode: Sendable {
                     do { try await module.runBackground(database: database) } catch is CancellationError {} catch {
                         self.logger.error("background work of module \(module.instance) (\(module.kind)) stopped: \(error)")
                     }
+                }
+            }
+            group.addTask {
+                do { try await self.announceConsensusVersions() } catch is CancellationError {} catch {
+                    self.logger.error("consensus version announcement stopped: \(error)")
                 }
             }
             group.addTask {
