@@ -71,6 +71,9 @@ private struct PropertyRun {
     let mintConfig: MintClientConfig
     let derivation: NoteDerivation
     var rng: SeededRandom
+    /// Draws the consensus-version announcements, apart from `rng`, so the other items' sequence is the one before
+    /// version voting existed.
+    var versionRNG: SeededRandom
     var height: UInt64 = 0
     var nextIndex: UInt64 = 0
     /// Notes issued to us (spent ones stay: spending them again is a test case).
@@ -84,6 +87,7 @@ private struct PropertyRun {
 
     init(seed: UInt64) async throws {
         rng = SeededRandom(seed: seed)
+        versionRNG = SeededRandom(seed: seed ^ 0x7665_7273_696F_6E73)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-property-\(UUID().uuidString)")
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -117,7 +121,10 @@ private struct PropertyRun {
 
     mutating func step() async throws {
         let proposer = PeerID(UInt16.random(in: 0..<4, using: &rng))
-        let items = (0..<Int.random(in: 1...8, using: &rng)).map { _ in randomItem(proposer: proposer) }
+        var items = (0..<Int.random(in: 1...8, using: &rng)).map { _ in randomItem(proposer: proposer) }
+        if Bool.random(using: &versionRNG) {
+            items.insert(versionItem(proposer: proposer), at: Int.random(in: 0...items.count, using: &versionRNG))
+        }
         var outcomes: [BlockOutcome] = []
         for processor in processors {
             outcomes.append(try #require(try await processor.apply(height: height, proposer: proposer, items: items)))
@@ -228,11 +235,10 @@ private struct PropertyRun {
             return FederationItem.stateDigest(report).canonicalBytes
         case 16, 17: return operationsItem(proposer: proposer)
         case 19: return announcementItem()
-        case 15: return versionItem(proposer: proposer)
         case 18:
             // A meta or shutdown variant whose body is garbage or out of bounds: a deterministic rejection.
             var encoder = CanonicalEncoder()
-            encoder.writeVariant([3, 4, 6][Int.random(in: 0..<3, using: &rng)]) { body in
+            encoder.writeVariant(UInt64.random(in: 3...4, using: &rng)) { body in
                 if Bool.random(using: &rng) {
                     body.writeFixed(randomBytes())
                 } else {
@@ -290,21 +296,25 @@ private struct PropertyRun {
     /// activates mid-run, changing the mint's rules for the dev-issues around it), sometimes naming another guardian,
     /// taking a version back, or with a garbage body.
     mutating func versionItem(proposer: PeerID) -> [UInt8] {
-        if Int.random(in: 0..<8, using: &rng) == 0 {
+        if Int.random(in: 0..<8, using: &versionRNG) == 0 {
             var encoder = CanonicalEncoder()
-            encoder.writeVariant(6) { $0.writeFixed(randomBytes()) }
+            encoder.writeVariant(6) { body in
+                body.writeFixed((0..<Int.random(in: 0...40, using: &versionRNG)).map { _ in UInt8.random(in: 0...255, using: &versionRNG) })
+            }
             return encoder.bytes
         }
-        let mint: [UInt32] = switch Int.random(in: 0..<10, using: &rng) {
+        let mint: [UInt32] = switch Int.random(in: 0..<10, using: &versionRNG) {
         case 0: [1]
         case 1: [1, 2, 3]
         case 2: [2]
         default: [1, 2]
         }
         var components = ["core": [UInt32(1)], "mint": mint]
-        if Bool.random(using: &rng) { components["wallet"] = [1, UInt32.max] }
+        if Bool.random(using: &versionRNG) { components["wallet"] = [1, UInt32.max] }
+        let speaker = Int.random(in: 0..<8, using: &versionRNG) == 0 ? PeerID(UInt16.random(in: 0..<4, using: &versionRNG)) : proposer
         let supported = try! SupportedConsensusVersions(components)
-        return FederationItem.versionAnnouncement(ConsensusVersionAnnouncement(peer: speaker(proposer), supported: supported, nonce: rng.next()))
+        let nonce = versionRNG.next()
+        return FederationItem.versionAnnouncement(ConsensusVersionAnnouncement(peer: speaker, supported: supported, nonce: nonce))
             .canonicalBytes
     }
 
