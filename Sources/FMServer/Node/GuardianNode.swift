@@ -159,7 +159,8 @@ public final class GuardianNode: Sendable {
     static let moduleProposalInterval = Duration.milliseconds(250)
 
     /// Every module's background work (``BackgroundServerModule``), this binary's consensus-version announcement
-    /// (``announceConsensusVersions()``) and the loop that submits the modules' consensus proposals (block height and fee-rate votes, signature shares) to consensus. Runs until cancelled.
+    /// (``announceConsensusVersions()``) and the loop that submits the modules' consensus proposals (block height
+    /// and fee-rate votes, signature shares) to consensus. Runs until cancelled.
     func runModuleWork() async throws {
         let modules = processor.modules.values.sorted { $0.instance < $1.instance }
         let database = processor.database

@@ -7,8 +7,9 @@ import GRDB
 
 /// The guardian operations decided by consensus (issue 22; docs/decisions/0002-guardian-operations.md): federation
 /// meta, scheduled shutdown, signed API URL announcements (``applyAnnouncement(_:keys:db:)``) and consensus-version
-/// voting (``applyVersionAnnouncement(_:from:atHeight:guardians:components:db:)``). Every rule here is a pure function of the applied blocks, so every honest guardian
-/// decides the same; an item that breaks a rule is a deterministic rejection (nothing stored), never a trap.
+/// voting (``applyVersionAnnouncement(_:from:atHeight:guardians:components:db:)``). Every rule here is a pure
+/// function of the applied blocks, so every honest guardian decides the same; an item that breaks a rule is a
+/// deterministic rejection (nothing stored), never a trap.
 ///
 /// - **Meta.** Each guardian has at most one open proposal: its latest ``FederationItem/metaProposal(_:)`` (a
 ///   newer one replaces it); an item naming another guardian than the block's proposer is refused. A proposal must be for revision agreed + 1. When `threshold` guardians' proposals
