@@ -9,6 +9,9 @@ public enum MintAPI {
     /// `mint/issued_outputs {from, limit?}` → `{outputs: [...], next}`: the accepted mint outputs in the
     /// order the federation issued them, from sequence number `from` on; `next` is where the next page starts.
     public static let issuedOutputs = "issued_outputs"
+    /// `mint/issuance_chain {}` → `{consensus_version, chain?, length, since_seq?}`: the mint's active consensus version
+    /// and, under version 2, the SHA-256 chain over every output issued since it activated (docs/rpc.md).
+    public static let issuanceChain = "issuance_chain"
 
     /// The most nonces one `spent_nonces` call may ask about.
     public static let maxNoncesPerCall = 1_000
@@ -53,6 +56,27 @@ public enum MintAPI {
             self.outPoint = outPoint
             self.denomination = denomination
             self.blindedMessage = blindedMessage
+        }
+    }
+
+    public struct IssuanceChainParams: Codable, Sendable, Equatable {
+        public init() {}
+    }
+
+    public struct IssuanceChain: Codable, Sendable, Equatable {
+        /// The mint's consensus version for the next block.
+        public var consensusVersion: UInt32
+        /// Hex of the chain after the last output issued under version 2; absent before any.
+        public var chain: String?
+        /// How many outputs the chain covers.
+        public var length: UInt64
+        /// The sequence number of the first output it covers.
+        public var sinceSeq: UInt64?
+        public init(consensusVersion: UInt32, chain: String?, length: UInt64, sinceSeq: UInt64?) {
+            self.consensusVersion = consensusVersion
+            self.chain = chain
+            self.length = length
+            self.sinceSeq = sinceSeq
         }
     }
 

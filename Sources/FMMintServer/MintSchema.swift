@@ -12,6 +12,8 @@ import GRDB
 ///   of issuance (`seq` 0, 1, 2, … without gaps: rows of a rejected
 ///   transaction roll back with its savepoint), served to recovering clients
 ///   (`mint/issued_outputs`).
+/// - `mint_issuance_chain`: under consensus version 2 only, a SHA-256 chain over every output issued since the
+///   version activated (``MintIssuanceChain``).
 /// - `mint_totals`: the audit's figures in msat, updated in the same
 ///   transaction as the items: `outstanding` (notes issued and not yet
 ///   redeemed: the liability, bounded by what the federation holds) and
@@ -61,6 +63,17 @@ enum MintSchema {
                 INSERT INTO mint_totals (name, msats) VALUES ('outstanding',
                     (SELECT msats FROM mint_totals WHERE name = 'issued') - (SELECT msats FROM mint_totals WHERE name = 'redeemed'));
                 DELETE FROM mint_totals WHERE name IN ('issued', 'redeemed');
+                """)
+        },
+        SchemaMigration("4_issuance_chain") { db in
+            // Consensus version 2 (``MintServerModule/issuanceChainVersion``): one row once it is active.
+            try db.execute(sql: """
+                CREATE TABLE mint_issuance_chain (
+                    id INTEGER PRIMARY KEY CHECK (id = 0),
+                    chain BLOB NOT NULL CHECK (length(chain) = 32),
+                    length INTEGER NOT NULL CHECK (length >= 0),
+                    since_seq INTEGER NOT NULL CHECK (since_seq >= 0)
+                );
                 """)
         },
     ])

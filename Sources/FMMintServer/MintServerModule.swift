@@ -35,6 +35,8 @@ public struct MintServerModule: ServerModule {
     let servesBadHistory: Bool
 
     public var kind: ModuleKind { MintKind.kind }
+    /// The mint's consensus version 2: the issuance chain (``MintIssuanceChain``), implemented but not released.
+    public static let issuanceChainVersion: UInt32 = 2
     public var schema: SubsystemSchema { MintSchema.schema }
 
     /// Builds the module, checking that every secret key share matches this
@@ -178,6 +180,10 @@ public struct MintServerModule: ServerModule {
         let share = secretKeyShares[Int(output.denomination.exponent)].sign(output.blindedMessage)
         try MintStore.storeOutcome(share, denomination: output.denomination, outPoint: outPoint, db: db)
         try MintStore.logIssued(output, outPoint: outPoint, db: db)
+        if try ConsensusVersions.active(of: kind.rawValue, db: db) >= Self.issuanceChainVersion {
+            let (seq, _) = try MintRecoveryStore.logLength(db: db).subtractingReportingOverflow(1)
+            try MintIssuanceChain.extend(with: output, outPoint: outPoint, seq: seq, db: db)
+        }
         try MintStore.add(output.amount, to: .outstanding, db: db)
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
@@ -222,6 +228,10 @@ public struct MintServerModule: ServerModule {
                 guard limit > 0 else { throw ModuleEndpointError.invalidParams(field: "limit", expected: "at least 1") }
                 let outputs = try MintStore.issued(from: params.from, limit: limit, db: db)
                 return MintAPI.IssuedOutputsResult(outputs: outputs, next: outputs.last.map { $0.seq + 1 } ?? params.from)
+            },
+            .typed(MintAPI.issuanceChain, summary: "The mint's consensus version and its issuance chain (version 2)") {
+                (_: MintAPI.IssuanceChainParams, db) -> MintAPI.IssuanceChain in
+                try MintIssuanceChain.status(db: db)
             },
             .typed(
                 MintAPI.recoveryPage, summary: "The issuance log as compact records with their digest, paged",

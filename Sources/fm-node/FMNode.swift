@@ -88,7 +88,8 @@ extension FMNode {
                 configs: configs, databasePath: directory.databasePath(configs.local),
                 registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind.map { BitcoinRPCChainSource(rpc: try $0.makeClient()) }),
                 byzantineForTesting: GuardianTestFaults.byzantineConsensus(in: environment),
-                backupFaultForTesting: GuardianTestFaults.backupFault(environment: environment), logger: logger)
+                backupFaultForTesting: GuardianTestFaults.backupFault(environment: environment),
+                secondModuleVersionForTesting: GuardianTestFaults.secondModuleVersion(in: environment), logger: logger)
             if let bitcoind {
                 logger.info("wallet follows the bitcoin node at \(bitcoind.url)")
             } else {
@@ -206,7 +207,14 @@ extension FMNode {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a running guardian's status (peer id, block height, peers, consensus health, version).",
-            discussion: "Example:\n  fm-node status --api ws://127.0.0.1:17001/")
+            discussion: """
+                Shows the guardian's health, including consensus_versions: what this binary supports, the version \
+                of each component the next block runs under, every activation and every guardian's announcement.
+
+                Examples:
+                  fm-node status --api ws://127.0.0.1:17001/
+                  fm-node status --api ws://127.0.0.1:17001/ | jq .consensus_versions.active
+                """)
 
         @Option(help: ArgumentHelp("The guardian's API URL.", valueName: "url"))
         var api = "ws://127.0.0.1:8174/"

@@ -40,6 +40,7 @@ struct ProcessingPropertyTests {
         print("processing property test: seeds \(Self.seeds), \(totals)")
         #expect(totals.accepted > 0 && totals.rejected > 0 && totals.unauthorized > 0 && totals.moduleItems > 0)
         #expect(totals.operations > 0 && totals.metaRevisions > 0 && totals.shutdowns > 0 && totals.announcements > 0)
+        #expect(totals.versionActivations > 0)
     }
 }
 
@@ -47,15 +48,15 @@ struct ProcessingPropertyTests {
 private struct PropertyRun {
     struct Counts: CustomStringConvertible {
         var blocks = 0, items = 0, accepted = 0, rejected = 0, unauthorized = 0, moduleItems = 0, undecodable = 0
-        var operations = 0, metaRevisions: UInt64 = 0, shutdowns = 0, announcements = 0
+        var operations = 0, metaRevisions: UInt64 = 0, shutdowns = 0, announcements = 0, versionActivations = 0
         mutating func add(_ other: Counts) {
             blocks += other.blocks; items += other.items; accepted += other.accepted; rejected += other.rejected
             unauthorized += other.unauthorized; moduleItems += other.moduleItems; undecodable += other.undecodable
             operations += other.operations; metaRevisions += other.metaRevisions; shutdowns += other.shutdowns
-            announcements += other.announcements
+            announcements += other.announcements; versionActivations += other.versionActivations
         }
         var description: String {
-            "\(blocks) blocks, \(items) items: \(accepted) transactions accepted, \(rejected) rejected, \(unauthorized) unauthorized copies, \(moduleItems) module items, \(undecodable) undecodable, \(operations) operations items (\(metaRevisions) meta revisions and \(shutdowns) shutdowns agreed, \(announcements) API announcements kept)"
+            "\(blocks) blocks, \(items) items: \(accepted) transactions accepted, \(rejected) rejected, \(unauthorized) unauthorized copies, \(moduleItems) module items, \(undecodable) undecodable, \(operations) operations items (\(metaRevisions) meta revisions and \(shutdowns) shutdowns agreed, \(announcements) API announcements kept, \(versionActivations) consensus versions activated)"
         }
     }
 
@@ -70,6 +71,9 @@ private struct PropertyRun {
     let mintConfig: MintClientConfig
     let derivation: NoteDerivation
     var rng: SeededRandom
+    /// Draws the consensus-version announcements, apart from `rng`, so the other items' sequence is the one before
+    /// version voting existed.
+    var versionRNG: SeededRandom
     var height: UInt64 = 0
     var nextIndex: UInt64 = 0
     /// Notes issued to us (spent ones stay: spending them again is a test case).
@@ -83,6 +87,7 @@ private struct PropertyRun {
 
     init(seed: UInt64) async throws {
         rng = SeededRandom(seed: seed)
+        versionRNG = SeededRandom(seed: seed ^ 0x7665_7273_696F_6E73)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-property-\(UUID().uuidString)")
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -101,7 +106,8 @@ private struct PropertyRun {
                 path: directory.appendingPathComponent("guardian-\(config.local.peerId.rawValue).sqlite").path,
                 schemas: TransactionProcessor.schemas(for: modules))
             return TransactionProcessor(
-                database: database, modules: modules, threshold: config.consensus.threshold, announcementKeys: keys)
+                database: database, modules: modules, threshold: config.consensus.threshold, announcementKeys: keys,
+                guardians: config.consensus.peerIDs)
         }
         mintConfig = try configs[0].consensus.modules[0].config.decode(MintClientConfig.self)
         var secret = [UInt8](repeating: 0, count: 64)
@@ -115,7 +121,10 @@ private struct PropertyRun {
 
     mutating func step() async throws {
         let proposer = PeerID(UInt16.random(in: 0..<4, using: &rng))
-        let items = (0..<Int.random(in: 1...8, using: &rng)).map { _ in randomItem(proposer: proposer) }
+        var items = (0..<Int.random(in: 1...8, using: &rng)).map { _ in randomItem(proposer: proposer) }
+        if Bool.random(using: &versionRNG) {
+            items.insert(versionItem(proposer: proposer), at: Int.random(in: 0...items.count, using: &versionRNG))
+        }
         var outcomes: [BlockOutcome] = []
         for processor in processors {
             outcomes.append(try #require(try await processor.apply(height: height, proposer: proposer, items: items)))
@@ -146,7 +155,7 @@ private struct PropertyRun {
         }.count
         counts.operations += items.compactMap { try? FederationItem(canonicalBytes: $0) }.filter {
             switch $0 {
-            case .metaProposal, .shutdownRequest, .apiAnnouncement: true
+            case .metaProposal, .shutdownRequest, .apiAnnouncement, .versionAnnouncement: true
             default: false
             }
         }.count
@@ -157,6 +166,9 @@ private struct PropertyRun {
         let announcements = try await processors.asyncMap { try await $0.apiAnnouncements() }
         #expect(Set(announcements.map { $0.map(\.canonicalBytes) }).count == 1, "the guardians' API announcements diverged at block \(height)")
         counts.announcements = announcements[0].count
+        let versions = try await processors.asyncMap { try await $0.consensusVersionStatus() }
+        #expect(Set(versions).count == 1, "the guardians' consensus versions diverged at block \(height)")
+        counts.versionActivations = versions[0].activations.count
         try await collectIssuedNotes(accepted: Set(first.transactions.filter { $0.outcome == .accepted }.map(\.txid)))
         height += 1
     }
@@ -168,6 +180,7 @@ private struct PropertyRun {
         "wallet_block_height_votes", "wallet_fee_rate_votes", "wallet_block_hashes", "wallet_block_hash_votes",
         "wallet_confirmation_votes", "wallet_scan_votes", "wallet_utxos", "wallet_peg_outs", "wallet_peg_out_signatures",
         "server_meta", "server_meta_proposals", "server_shutdown", "server_shutdown_requests", "server_api_announcements",
+        "server_version_announcements", "server_consensus_activations", "mint_issuance_chain",
     ]
 
     static func consensusState(_ database: SQLiteDatabase) async throws -> String {
@@ -277,6 +290,32 @@ private struct PropertyRun {
             federation: federation, peer: PeerID(peer), sequence: sequence, url: "ws://10.0.0.\(peer):\(sequence % 100)/",
             key: consensusKeys[signer])
         return FederationItem.apiAnnouncement(announcement).canonicalBytes
+    }
+
+    /// A consensus-version announcement from a small space (mostly mint [1, 2], so all four often agree and it
+    /// activates mid-run, changing the mint's rules for the dev-issues around it), sometimes naming another guardian,
+    /// taking a version back, or with a garbage body.
+    mutating func versionItem(proposer: PeerID) -> [UInt8] {
+        if Int.random(in: 0..<8, using: &versionRNG) == 0 {
+            var encoder = CanonicalEncoder()
+            encoder.writeVariant(6) { body in
+                body.writeFixed((0..<Int.random(in: 0...40, using: &versionRNG)).map { _ in UInt8.random(in: 0...255, using: &versionRNG) })
+            }
+            return encoder.bytes
+        }
+        let mint: [UInt32] = switch Int.random(in: 0..<10, using: &versionRNG) {
+        case 0: [1]
+        case 1: [1, 2, 3]
+        case 2: [2]
+        default: [1, 2]
+        }
+        var components = ["core": [UInt32(1)], "mint": mint]
+        if Bool.random(using: &versionRNG) { components["wallet"] = [1, UInt32.max] }
+        let speaker = Int.random(in: 0..<8, using: &versionRNG) == 0 ? PeerID(UInt16.random(in: 0..<4, using: &versionRNG)) : proposer
+        let supported = try! SupportedConsensusVersions(components)
+        let nonce = versionRNG.next()
+        return FederationItem.versionAnnouncement(ConsensusVersionAnnouncement(peer: speaker, supported: supported, nonce: nonce))
+            .canonicalBytes
     }
 
     /// Mostly the proposer; sometimes another guardian (an item the proposer may not make in its name).

@@ -11,7 +11,7 @@ final class EcashFederation: @unchecked Sendable {
     let basePort: Int
     let peers: Int
     private(set) var invite: String
-    private let environment: [Int: [String: String]]
+    private var environment: [Int: [String: String]]
     private let arguments: [Int: [String]]
     private let placement: Placement?
     private let lock = NSLock()
@@ -121,7 +121,7 @@ final class EcashFederation: @unchecked Sendable {
         process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         env["FM_LOG_LEVEL"] = "warning"
-        for (key, value) in environment[peer] ?? [:] { env[key] = value }
+        for (key, value) in lock.withLock({ environment[peer] ?? [:] }) { env[key] = value }
         process.environment = env
         let log = directory.appendingPathComponent("guardian-\(peer).log")
         if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
@@ -135,6 +135,9 @@ final class EcashFederation: @unchecked Sendable {
     }
 
     /// The process id of guardian `peer` while it runs.
+    /// Replaces the variables guardian `peer` gets on its next ``start(_:)`` (another build of it, a fault switched off).
+    func setEnvironment(_ peer: Int, _ variables: [String: String]) { lock.withLock { environment[peer] = variables } }
+
     func processID(_ peer: Int) -> Int32? { lock.withLock { processes[peer]?.processIdentifier } }
 
     /// Whether guardian `peer` was started and not stopped since.

@@ -44,6 +44,8 @@ let encodingTargets: [FuzzTarget] = [
         seeds: {
             Samples.transactions.map { FederationItem.transaction($0).canonicalBytes }
                 + Samples.moduleItems.map { FederationItem.module($0).canonicalBytes }
+                + [FederationItem.versionAnnouncement(ConsensusVersionAnnouncement(
+                    peer: PeerID(1), supported: try! SupportedConsensusVersions(["core": [1], "mint": [1, 2]]), nonce: 7)).canonicalBytes]
         }),
 ]
 

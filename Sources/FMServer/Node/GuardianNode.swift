@@ -33,6 +33,8 @@ public final class GuardianNode: Sendable {
     let submittedMeta = NIOLockedValueBox<FederationMeta?>(nil)
     /// Signs this guardian's API URL announcements (``announceAPIURL(_:)``); the key its consensus votes use.
     let consensusKeypair: Keypair
+    /// The consensus versions this binary implements, announced to the federation (``announceConsensusVersions()``).
+    public let supportedConsensusVersions: SupportedConsensusVersions
     let logger: Logger
 
     /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
@@ -41,7 +43,7 @@ public final class GuardianNode: Sendable {
     public init(
         configs: GuardianConfigs, databasePath: String, registry: ModuleRegistry = .standard,
         tuneConsensus: (inout ConsensusConfiguration) -> Void = { _ in }, byzantineForTesting: Bool = false,
-        backupFaultForTesting: BackupTestFault? = nil,
+        backupFaultForTesting: BackupTestFault? = nil, secondModuleVersionForTesting: String? = nil,
         logger: Logger = Logger(label: "fm.node")
     ) throws {
         try configs.consensus.validate(modules: registry)
@@ -62,7 +64,12 @@ public final class GuardianNode: Sendable {
         processor = TransactionProcessor(
             database: database, modules: modules, threshold: configs.consensus.threshold,
             announcementKeys: APIAnnouncementKeys(federation: federationID, keys: try configs.consensus.consensusKeys()),
-            logger: logger)
+            guardians: configs.consensus.peerIDs, logger: logger)
+        guard secondModuleVersionForTesting == nil || configs.consensus.devMode else {
+            throw ConfigError.invalid("the second module version is a test fault, allowed only on dev federations")
+        }
+        supportedConsensusVersions = try GuardianConsensusVersions.supported(
+            components: processor.versionedComponents, secondVersionForTesting: secondModuleVersionForTesting)
         backups = try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath))
         if backupFaultForTesting != nil {
             guard modules.contains(where: { ($0 as? MintServerModule)?.config.devMode == true }) else {
@@ -126,6 +133,7 @@ public final class GuardianNode: Sendable {
     /// Runs network, consensus and block processing until ``shutdown()``; throws if any of them fails (a halted
     /// guardian keeps its network and consensus running but applies no block: ``run()`` then keeps waiting).
     public func run() async throws {
+        try await checkActiveConsensusVersions()
         try await withThrowingTaskGroup(of: Void.self) { outer in
             // Module work (votes, background watchers) runs for as long as consensus does, then is cancelled.
             outer.addTask { try await self.runModuleWork() }
@@ -150,8 +158,9 @@ public final class GuardianNode: Sendable {
     /// How often modules are asked for the consensus items they want to propose.
     static let moduleProposalInterval = Duration.milliseconds(250)
 
-    /// Every module's background work (``BackgroundServerModule``) and the loop that submits the modules'
-    /// consensus proposals (block height and fee-rate votes, signature shares) to consensus. Runs until cancelled.
+    /// Every module's background work (``BackgroundServerModule``), this binary's consensus-version announcement
+    /// (``announceConsensusVersions()``) and the loop that submits the modules' consensus proposals (block height
+    /// and fee-rate votes, signature shares) to consensus. Runs until cancelled.
     func runModuleWork() async throws {
         let modules = processor.modules.values.sorted { $0.instance < $1.instance }
         let database = processor.database
@@ -161,6 +170,11 @@ public final class GuardianNode: Sendable {
                     do { try await module.runBackground(database: database) } catch is CancellationError {} catch {
                         self.logger.error("background work of module \(module.instance) (\(module.kind)) stopped: \(error)")
                     }
+                }
+            }
+            group.addTask {
+                do { try await self.announceConsensusVersions() } catch is CancellationError {} catch {
+                    self.logger.error("consensus version announcement stopped: \(error)")
                 }
             }
             group.addTask {
@@ -214,6 +228,7 @@ public final class GuardianNode: Sendable {
                 let changed = DigestReportSchedule.changesState(block.items)
                 if schedule.shouldReport(afterBlock: outcome.height, changedState: changed) { await reportStateDigest(outcome) }
                 if let height = outcome.shutdownAgreed { await driver.limitOrdering(toHeight: height) }
+                try refuseUnsupported(outcome.activatedVersions)
                 if outcome.stopsHere {
                     try await stopForScheduledShutdown(outcome)
                     return
@@ -304,6 +319,7 @@ public final class GuardianNode: Sendable {
             haltedReason: try await processor.haltReason(),
             stateDigest: try await processor.stateDigestStatus(),
             shutdown: try await processor.operationsStatus().shutdown,
+            consensusVersions: try await consensusVersionStatus(),
             modules: Dictionary(
                 processor.modules.values.compactMap { module in
                     (module as? any BackgroundServerModule).map { (module.kind.rawValue, $0.backgroundStatus) }
@@ -348,6 +364,8 @@ public struct GuardianStatus: Codable, Hashable, Sendable {
     public var stateDigest: StateDigestStatus?
     /// The agreed scheduled shutdown, if any: its height, whether it was reached and the state digest after it.
     public var shutdown: ShutdownStatus?
+    /// The consensus versions this binary supports, the active ones, and every guardian's announcement.
+    public var consensusVersions: ConsensusVersionStatus?
     /// Modules' background health by kind, e.g. `"wallet": "bitcoin node at height 812"`.
     public var modules: [String: String]?
 }

@@ -18,6 +18,14 @@ public enum GuardianTestFaults {
     /// `FM_TEST_BACKUP_FAULT=tamper|foreign|withhold`: this guardian serves clients' snapshots altered, another
     /// client's snapshot, or none (``BackupTestFault``).
     public static let backupFaultVariable = "FM_TEST_BACKUP_FAULT"
+    /// `FM_TEST_SECOND_MODULE_VERSION=KIND`: this guardian's binary also supports the module's unreleased second
+    /// consensus version (``GuardianConsensusVersions/testOnly``; `mint`: the issuance chain) and announces it.
+    public static let secondModuleVersionVariable = "FM_TEST_SECOND_MODULE_VERSION"
+
+    /// The module kind whose second consensus version `environment` switches on, if any.
+    public static func secondModuleVersion(in environment: [String: String]) -> String? {
+        environment[secondModuleVersionVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// `FM_TEST_BYZANTINE_CONSENSUS=1`: this guardian equivocates, sends votes with forged signatures and garbage
     /// frames to its peers, next to its honest messages (``ByzantineTransport``).
@@ -50,5 +58,6 @@ public enum GuardianTestFaults {
     public static func active(in environment: [String: String]) -> [String] {
         [invalidSharesVariable, badHistoryVariable, lightningInvalidSharesVariable, byzantineConsensusVariable].filter { environment[$0] == "1" }
             + (backupFault(environment: environment).map { ["\(backupFaultVariable)=\($0.rawValue)"] } ?? [])
+            + (secondModuleVersion(in: environment).map { ["\(secondModuleVersionVariable)=\($0)"] } ?? [])
     }
 }

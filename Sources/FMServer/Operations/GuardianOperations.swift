@@ -6,8 +6,10 @@ import Foundation
 import GRDB
 
 /// The guardian operations decided by consensus (issue 22; docs/decisions/0002-guardian-operations.md): federation
-/// meta, scheduled shutdown and signed API URL announcements (``applyAnnouncement(_:keys:db:)``). Every rule here is a pure function of the applied blocks, so every honest guardian
-/// decides the same; an item that breaks a rule is a deterministic rejection (nothing stored), never a trap.
+/// meta, scheduled shutdown, signed API URL announcements (``applyAnnouncement(_:keys:db:)``) and consensus-version
+/// voting (``applyVersionAnnouncement(_:from:atHeight:guardians:components:db:)``). Every rule here is a pure
+/// function of the applied blocks, so every honest guardian decides the same; an item that breaks a rule is a
+/// deterministic rejection (nothing stored), never a trap.
 ///
 /// - **Meta.** Each guardian has at most one open proposal: its latest ``FederationItem/metaProposal(_:)`` (a
 ///   newer one replaces it); an item naming another guardian than the block's proposer is refused. A proposal must be for revision agreed + 1. When `threshold` guardians' proposals
@@ -30,6 +32,7 @@ enum GuardianOperations {
         case metaAgreed(FederationMeta)
         case shutdownAgreed(UInt64)
         case announced(APIAnnouncement)
+        case versionsActivated([ConsensusVersionStatus.Activation])
         case rejected(String)
     }
 
@@ -138,7 +141,8 @@ enum GuardianOperations {
     // MARK: - State digest
 
     /// The operations' part of the state digest: the stored bytes of the agreed meta and of every open proposal,
-    /// the agreed shutdown, every open request and every stored API announcement (raw rows, so a digest never depends on re-validating old data).
+    /// the agreed shutdown, every open request, every stored API announcement and the consensus-version votes (raw
+    /// rows, so a digest never depends on re-validating old data).
     static func digestBytes(_ db: Database) throws -> [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.writeBytes(try Data.fetchOne(db, sql: "SELECT meta FROM server_meta WHERE id = 0") ?? Data())
@@ -156,6 +160,7 @@ enum GuardianOperations {
             encoder.write(try UInt64(storedInteger: row["height"], "height"))
         }
         try announcementDigestBytes(db, into: &encoder)
+        try versionDigestBytes(db, into: &encoder)
         return encoder.bytes
     }
 

@@ -15,6 +15,8 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
     case shutdownRequest(ShutdownRequest)
     /// A guardian's signed API URL; any guardian may carry any peer's (the signature speaks for it; ``GuardianOperations``).
     case apiAnnouncement(APIAnnouncement)
+    /// The proposing guardian's consensus versions (what its binary supports; ``GuardianOperations``).
+    case versionAnnouncement(ConsensusVersionAnnouncement)
 
     public func encode(to encoder: inout CanonicalEncoder) {
         switch self {
@@ -24,6 +26,7 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
         case .metaProposal(let meta): encoder.writeVariant(3) { $0.write(meta) }
         case .shutdownRequest(let request): encoder.writeVariant(4) { $0.write(request) }
         case .apiAnnouncement(let announcement): encoder.writeVariant(5) { $0.write(announcement) }
+        case .versionAnnouncement(let announcement): encoder.writeVariant(6) { $0.write(announcement) }
         }
     }
 
@@ -36,6 +39,7 @@ public enum FederationItem: Hashable, Sendable, CanonicalCodable {
         case 3: self = .metaProposal(try body.read())
         case 4: self = .shutdownRequest(try body.read())
         case 5: self = .apiAnnouncement(try body.read())
+        case 6: self = .versionAnnouncement(try body.read())
         default: throw .invalidValue("unknown consensus item variant \(index)")
         }
         try body.finish()

@@ -85,5 +85,22 @@ enum ProcessingSchema {
                         );
                         """)
             },
+            SchemaMigration("v5 consensus versions") { db in
+                // Each guardian's latest announcement of the consensus versions its binary supports (canonical
+                // bytes), and every activated version with the first block it applies to (``ConsensusVersions``).
+                try db.execute(
+                    sql: """
+                        CREATE TABLE server_version_announcements (
+                            peer INTEGER PRIMARY KEY NOT NULL,
+                            announcement BLOB NOT NULL
+                        );
+                        CREATE TABLE server_consensus_activations (
+                            component TEXT NOT NULL,
+                            version INTEGER NOT NULL,
+                            height INTEGER NOT NULL,
+                            PRIMARY KEY (component, version)
+                        ) WITHOUT ROWID;
+                        """)
+            },
         ])
 }

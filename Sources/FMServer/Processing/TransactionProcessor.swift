@@ -27,6 +27,9 @@ public final class TransactionProcessor: Sendable {
     public let threshold: Int
     /// What API URL announcements are checked against (`nil`: every one is refused).
     public let announcementKeys: APIAnnouncementKeys?
+    /// Every guardian of the federation: all must support a consensus version before it activates (empty: version
+    /// announcements are refused).
+    public let guardians: [PeerID]
     let logger: Logger
     let queues = VerificationQueues()
 
@@ -39,11 +42,12 @@ public final class TransactionProcessor: Sendable {
     /// one by default, as in single-processor tests).
     public init(
         database: SQLiteDatabase, modules: [any ServerModule], threshold: Int = 1,
-        announcementKeys: APIAnnouncementKeys? = nil, logger: Logger = Logger(label: "fm.server")
+        announcementKeys: APIAnnouncementKeys? = nil, guardians: [PeerID] = [], logger: Logger = Logger(label: "fm.server")
     ) {
         self.database = database
         self.threshold = max(1, threshold)
         self.announcementKeys = announcementKeys
+        self.guardians = guardians.sorted()
         self.modules = Dictionary(modules.map { ($0.instance, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
     }
@@ -72,6 +76,8 @@ public final class TransactionProcessor: Sendable {
         let logger = logger
         let threshold = threshold
         let announcementKeys = announcementKeys
+        let guardians = guardians
+        let components = versionedComponents
         if try await nextHeight() > height { return nil }
         let decoded = items.map { try? FederationItem(canonicalBytes: $0) }
         let committed = StatelessChecks.CommittedState(database: database, height: height)
@@ -132,6 +138,13 @@ public final class TransactionProcessor: Sendable {
                         try GuardianOperations.applyAnnouncement(announcement, keys: announcementKeys, db: db)
                     }
                     Self.log(applied, from: proposer, height: height, logger: logger)
+                case .versionAnnouncement(let announcement):
+                    let applied = try GuardianOperations.applying(db) { db in
+                        try GuardianOperations.applyVersionAnnouncement(
+                            announcement, from: proposer, atHeight: height, guardians: guardians, components: components, db: db)
+                    }
+                    Self.log(applied, from: proposer, height: height, logger: logger)
+                    if case .versionsActivated(let activated) = applied { outcome.activatedVersions += activated }
                 case .module(let moduleItem):
                     guard let module = modules[moduleItem.module] else { continue }
                     try db.inSavepoint {
@@ -181,6 +194,11 @@ public final class TransactionProcessor: Sendable {
         case .shutdownAgreed(let at): logger.notice("block \(height): every guardian stops after block \(at) (scheduled shutdown)")
         case .announced(let announcement):
             logger.notice("block \(height): \(announcement.peer) announced its API at \(announcement.url) (sequence \(announcement.sequence))")
+        case .versionsActivated(let activated):
+            for activation in activated {
+                logger.notice(
+                    "block \(height): every guardian supports \(activation.component) consensus version \(activation.version); active from block \(activation.height)")
+            }
         case .rejected(let why): logger.warning("block \(height): refused an operations item from \(proposer): \(why)")
         }
     }
@@ -313,6 +331,17 @@ public final class TransactionProcessor: Sendable {
     /// The agreed meta, the agreed shutdown and the open proposals (``GuardianOperations``).
     public func operationsStatus() async throws -> OperationsStatus {
         try await database.read { db in try GuardianOperations.status(db, nextHeight: try Self.cursor(db).nextHeight) }
+    }
+
+    /// The components that carry a consensus version: the core and every module kind the federation runs.
+    public var versionedComponents: [String] {
+        [ConsensusVersions.core] + Set(modules.values.map(\.kind.rawValue)).sorted()
+    }
+
+    /// Who supports which consensus version and what is active (``GuardianOperations``).
+    public func consensusVersionStatus() async throws -> ConsensusVersionStatus {
+        let components = versionedComponents
+        return try await database.read { db in try GuardianOperations.versionStatus(db, components: components) }
     }
 
     /// The agreed shutdown height, if one was ever agreed (reached or ahead).
@@ -451,6 +480,8 @@ public struct BlockOutcome: Sendable {
     public var shutdownAgreed: UInt64?
     /// Whether this block is the agreed shutdown height: the guardian stops after it.
     public var stopsHere = false
+    /// The consensus versions this block activated (each applies from the next block on).
+    public var activatedVersions: [ConsensusVersionStatus.Activation] = []
 
     init(height: UInt64) { self.height = height }
 }
