@@ -210,7 +210,9 @@ import Testing
 
         let awaited = try harness.federation.client("fm-ln-pay", "alice", ["await", id], timeout: 150)
         #expect(awaited.status == 1, "\(awaited.stderr)")  // ended without its goal: refunded
-        let outcome = try awaited.json()
+        // The operation's record first, then the error report (exit 1: ended without its goal).
+        let record = try #require(awaited.stdout.split(separator: "\n").first.map(String.init), "\(awaited.stderr)")
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])
         #expect(outcome["outcome"] as? String == "refunded", "\(outcome)")
         let invoices = try harness.lightning.cli("out", "listinvoices", "abandoned")["invoices"] as? [[String: Any]]
         #expect(invoices?.first?["status"] as? String == "unpaid")
