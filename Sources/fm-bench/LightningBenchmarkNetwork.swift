@@ -94,7 +94,11 @@ final class LightningBenchmarkNetwork: @unchecked Sendable {
         }
         for node in ["gw", "out"] { _ = try? run("fm-ln-regtest", ["cli", "--lightning-dir", path(node), "stop"]) }
         _ = try? run("fm-regtest", ["cli", "--data-dir", path("btc"), "stop"])
-        try? FileManager.default.removeItem(at: directory)
+        // The daemons may still write while they shut down (a removal then leaves a partial tree): try again.
+        for _ in 0..<50 where FileManager.default.fileExists(atPath: directory.path) {
+            try? FileManager.default.removeItem(at: directory)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
     }
 
     func mine(_ blocks: Int) throws {
@@ -119,7 +123,7 @@ final class LightningBenchmarkNetwork: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["FM_LOG_LEVEL"] = "warning"
         process.environment = environment
-        FileManager.default.createFile(atPath: path(log), contents: nil)
+        _ = FileManager.default.createFile(atPath: path(log), contents: nil)
         process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent(log))
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
@@ -139,7 +143,7 @@ final class LightningBenchmarkNetwork: @unchecked Sendable {
         for (key, value) in overrides { environment[key] = value }
         process.environment = environment
         let errors = directory.appendingPathComponent("last-stderr-\(UUID().uuidString.prefix(8))")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         let stdout = Pipe()
         process.standardOutput = stdout
