@@ -102,17 +102,25 @@ extension Gateway {
         } catch { throw Self.unavailable(error) }
     }
 
-    /// Drives payment `id` until it is done, cancelled or failed; a step that cannot proceed now (node or
-    /// federation unreachable) is retried every 2 s. Runs in the contract's one task (``InflightTasks``).
+    /// Drives payment `id` until it is done, cancelled or failed; a step that made no progress (a payment still
+    /// pending in the node after a restart) is asked again after a ``PollBackoff`` pause, one that failed (node or
+    /// federation unreachable) after 2 s. Runs in the contract's one task (``InflightTasks``).
     func drivePayment(_ id: Hash256) async {
+        var backoff = PollBackoff(cap: .milliseconds(500))
         while !Task.isCancelled {
             do {
                 guard var record = try await store.read({ db in try PaymentRecord.fetch(id, in: db) }) else { return }
+                let before = record
                 switch record.state {
                 case .done, .cancelled, .failed: return
                 case .paying: try await stepPaying(&record)
                 case .claiming: try await stepClaiming(&record)
                 }
+                guard record != before else {
+                    try await backoff.pause()
+                    continue
+                }
+                backoff.reset()
                 let next = record
                 try await store.write { db in try next.update(in: db) }
             } catch {
@@ -130,10 +138,7 @@ extension Gateway {
         if let complete = pays.first(where: { $0.status == .complete }) {
             return try paid(&record, preimageHex: complete.preimage, sent: complete.amount_sent_msat)
         }
-        if pays.contains(where: { $0.status == .pending }) {
-            try await Task.sleep(for: .milliseconds(500))
-            return
-        }
+        if pays.contains(where: { $0.status == .pending }) { return }  // unchanged: asked again after a pause
         if record.paySent, !pays.isEmpty {
             // This row's payment was sent and every attempt failed (before a restart could record it): definite.
             return try cancel(&record, reason: "the Lightning payment failed")
@@ -205,7 +210,7 @@ extension Gateway {
             record.state = .failed
             record.failure = "the federation refused the claim: \(outcome.failure ?? "rejected")"
             logger.error("claim of contract \(contract.id.hex) refused: \(outcome.failure ?? "")")
-        case .running: try await Task.sleep(for: .milliseconds(500))
+        case .running: break  // unchanged: asked again after a pause
         }
     }
 }

@@ -73,8 +73,12 @@ extension Gateway {
         return GatewayAPI.CreateInvoiceResponse(invoice: invoice)
     }
 
-    /// Drives receive `id` until `done`; a step that cannot proceed now is retried every second.
+    /// Drives receive `id` until `done`; a step that made no progress is asked again after a ``PollBackoff`` pause
+    /// (an open hold invoice: the holdinvoice plugin has no call that blocks until an HTLC is held), one that
+    /// failed after a second.
     func driveReceive(_ id: Hash256) async {
+        let started = ContinuousClock.now
+        var backoff = PollBackoff(cap: Self.receivePollCap)
         while !Task.isCancelled {
             do {
                 guard var record = try await store.read({ db in try ReceiveRecord.fetch(id, in: db) }) else { return }
@@ -92,8 +96,11 @@ extension Gateway {
                 if record != before {
                     let next = record
                     try await store.write { db in try next.update(in: db) }
+                    backoff.reset()
                 } else {
-                    try await Task.sleep(for: .milliseconds(300))
+                    // Payers usually pay within a minute of the invoice; after that, fewer lookups per open invoice.
+                    if ContinuousClock.now - started > Self.receiveFastPollWindow { backoff.cap = Self.receiveSlowPollCap }
+                    try await backoff.pause()
                 }
             } catch {
                 logger.warning("receive \(id.hex): \(error); retrying")
@@ -101,6 +108,11 @@ extension Gateway {
             }
         }
     }
+
+    /// The longest pause between `holdinvoicelookup`s of an invoice in its first ``receiveFastPollWindow``, and after.
+    static let receivePollCap: Duration = .milliseconds(100)
+    static let receiveSlowPollCap: Duration = .seconds(1)
+    static let receiveFastPollWindow: Duration = .seconds(60)
 
     private func context(_ record: ReceiveRecord) throws -> (FederationLink, IncomingContract) {
         (try link(FederationID(parsingHex: record.federationID)), try IncomingContract(canonicalBytes: record.contract))
@@ -190,10 +202,10 @@ extension Gateway {
     private func stepDecrypting(_ record: inout ReceiveRecord) async throws {
         let (link, contract) = try context(record)
         let config = link.ln.config
-        let answers = try await link.ln.api.verifiedAnswers(
-            "\(LightningClientModule.kind)/\(LightningAPI.decryptionShare)", params: LightningAPI.ContractParams(contractId: contract.id),
-            as: LightningAPI.DecryptionShareResult.self
-        ) { _, answer in Hex.decode(answer.share).flatMap { try? DecryptionShare(canonicalBytes: $0) } != nil }
+        // Waiting: each guardian answers once it committed the funding (no poll between funding and decryption).
+        let answers = try await link.ln.shareAnswers(of: contract, waiting: true) { _, answer in
+            Hex.decode(answer.share).flatMap { try? DecryptionShare(canonicalBytes: $0) } != nil
+        }
         var shares: [PeerID: DecryptionShare] = [:]
         for (peer, answer) in answers.valid {
             if let raw = Hex.decode(answer.share), let share = try? DecryptionShare(canonicalBytes: raw) { shares[peer] = share }

@@ -12,6 +12,8 @@ import Foundation
 public struct LightningOperations: Sendable {
     public let ln: LightningClientModule
     public let mint: MintClientModule
+    /// The longest pause of the polls that remain (``PollBackoff``'s cap; they start at 10 ms). Waiting for a
+    /// receive's funding is a long poll and does not use it unless the guardians answer at once.
     public let pollInterval: Duration
     /// How the user's side reaches gateways (HTTP in the commands; an in-process gateway in tests).
     public let gatewayConnection: any GatewayConnection

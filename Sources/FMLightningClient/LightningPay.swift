@@ -139,23 +139,12 @@ public struct LightningPay: OperationStateMachine {
             let record = try await environment.mint.await(fundingOperation)
             return record.status == .succeeded ? .funded : .fundingFailed(record.failure ?? "rejected by the federation")
         case .awaitingOutcome:
-            let state = try await environment.ln.contractState(contract.id)
-            switch state.state {
-            case .claimed:
-                // The federation checked it; checked here too (the payment's proof is what the user keeps).
-                guard let text = state.preimage, let preimage = Hex.decode(text).flatMap({ Preimage(bytes: $0) }),
-                    preimage.paymentHash == contract.paymentHash
-                else { throw LightningClientError.malformedAnswer("the claimed contract's preimage does not open its hash") }
-                return .claimed(preimage: text)
-            case .refunded: return .refundDone
-            case .funded: break
+            var backoff = PollBackoff(cap: environment.pollInterval)
+            while true {
+                if let event = try await outcome(contract, in: environment) { return event }
+                guard environment.wait else { throw LightningStillWaiting(operation: Self.operationID(for: contract)) }
+                try await backoff.pause()
             }
-            if cancellation != nil { return .refundDue }
-            if try await environment.ln.consensusTime() >= contract.timelock { return .refundDue }
-            if let event = try await askGateway(contract, in: environment) { return event }
-            guard environment.wait else { throw LightningStillWaiting(operation: Self.operationID(for: contract)) }
-            try await Task.sleep(for: environment.pollInterval)
-            return .notYet
         case .refunding:
             let signature = try cancellation.flatMap { Hex.decode($0) }.map { try SchnorrSignature(rawRepresentation: $0) }
             let input = ClientInput(
@@ -212,6 +201,25 @@ public struct LightningPay: OperationStateMachine {
 }
 
 extension LightningPay {
+    /// What moves an `awaitingOutcome` payment on now (nil: nothing yet): the contract claimed or refunded, a
+    /// cancellation or the timelock (refund), or the gateway's answer.
+    func outcome(_ contract: OutgoingContract, in environment: Environment) async throws -> Event? {
+        let state = try await environment.ln.contractState(contract.id)
+        switch state.state {
+        case .claimed:
+            // The federation checked it; checked here too (the payment's proof is what the user keeps).
+            guard let text = state.preimage, let preimage = Hex.decode(text).flatMap({ Preimage(bytes: $0) }),
+                preimage.paymentHash == contract.paymentHash
+            else { throw LightningClientError.malformedAnswer("the claimed contract's preimage does not open its hash") }
+            return .claimed(preimage: text)
+        case .refunded: return .refundDone
+        case .funded: break
+        }
+        if cancellation != nil { return .refundDue }
+        if try await environment.ln.consensusTime() >= contract.timelock { return .refundDue }
+        return try await askGateway(contract, in: environment)
+    }
+
     /// Asks the gateway to pay, unless it already answered, gave up, or was asked too recently; checks its answer.
     /// Returns nil when there is nothing to ask now.
     func askGateway(_ contract: OutgoingContract, in environment: Environment) async throws -> Event? {

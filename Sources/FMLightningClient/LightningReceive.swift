@@ -123,15 +123,19 @@ public struct LightningReceive: OperationStateMachine {
             if let problem = invoiceProblem(answer.invoice, contract: contract) { return .invoiceRefused(problem) }
             return .invoiceCreated(answer.invoice)
         case .awaitingFunding:
-            // Consensus time read before the shares: an unfunded contract at a time past its expiration stays unfunded.
-            let now = try await environment.ln.consensusTime()
-            if let (shares, invalid) = try await environment.ln.decryptionShares(of: contract) {
-                return .funded(shares: shares.mapValues { Hex.encode($0.canonicalBytes) }, invalid: invalid)
+            // Waiting, the guardians hold the share query until they commit the funding (ln/await_decryption_share,
+            // bounded); the backoff only paces answers that come back at once (e.g. guardians without that method).
+            var backoff = PollBackoff(cap: environment.pollInterval)
+            while true {
+                // Consensus time read before the shares: an unfunded contract past its expiration stays unfunded.
+                let now = try await environment.ln.consensusTime()
+                if let (shares, invalid) = try await environment.ln.decryptionShares(of: contract, waiting: environment.wait) {
+                    return .funded(shares: shares.mapValues { Hex.encode($0.canonicalBytes) }, invalid: invalid)
+                }
+                if now >= contract.terms.expiration { return .expired }
+                guard environment.wait else { throw LightningStillWaiting(operation: Self.operationID(for: contract)) }
+                try await backoff.pause()
             }
-            if now >= contract.terms.expiration { return .expired }
-            guard environment.wait else { throw LightningStillWaiting(operation: Self.operationID(for: contract)) }
-            try await Task.sleep(for: environment.pollInterval)
-            return .notYet
         case .claiming:
             let shares = try shares.sorted { $0.key < $1.key }.map { peer, text in
                 guard let raw = Hex.decode(text) else { throw LightningClientError.malformedAnswer("stored share is not hex") }
@@ -212,15 +216,14 @@ extension LightningClientModule {
 
     /// t verified decryption shares of `contract` and the guardians whose share failed verification, or nil while
     /// the contract is not funded (t guardians say they know no such contract, or they do not agree yet).
+    /// `waiting`: each guardian answers once it committed the funding, or "unknown" after
+    /// ``LightningAPI/awaitLimit`` (``shareAnswers(of:waiting:verify:)``).
     /// - Throws: when fewer than t guardians answer at all.
-    func decryptionShares(of contract: IncomingContract) async throws -> ([PeerID: DecryptionShare], [PeerID])? {
+    func decryptionShares(of contract: IncomingContract, waiting: Bool = false) async throws -> ([PeerID: DecryptionShare], [PeerID])? {
         let config = config
         let answers: FederationAPI.VerifiedAnswers<LightningAPI.DecryptionShareResult>
         do {
-            answers = try await api.verifiedAnswers(
-                "\(Self.kind)/\(LightningAPI.decryptionShare)", params: LightningAPI.ContractParams(contractId: contract.id),
-                as: LightningAPI.DecryptionShareResult.self
-            ) { peer, answer in
+            answers = try await shareAnswers(of: contract, waiting: waiting) { peer, answer in
                 guard let share = Self.share(answer) else { return false }
                 return contract.checkShares([peer: share], config: config).invalid.isEmpty
             }
@@ -232,6 +235,26 @@ extension LightningClientModule {
         }
         let shares = answers.valid.compactMapValues(Self.share)
         return (shares, answers.failedVerification.keys.sorted())
+    }
+
+    /// Every guardian's `decryption_share` answer for `contract` (t of them passing `verify`); `waiting` asks
+    /// `await_decryption_share` instead, and falls back to the plain method when t guardians refuse it for another
+    /// reason than "unknown contract" (guardians older than that method).
+    public func shareAnswers(
+        of contract: IncomingContract, waiting: Bool,
+        verify: @escaping @Sendable (PeerID, LightningAPI.DecryptionShareResult) -> Bool
+    ) async throws(FederationQueryError) -> FederationAPI.VerifiedAnswers<LightningAPI.DecryptionShareResult> {
+        let params = LightningAPI.ContractParams(contractId: contract.id)
+        if waiting {
+            do {
+                return try await api.verifiedAnswers(
+                    "\(Self.kind)/\(LightningAPI.awaitDecryptionShare)", params: params, timeout: LightningAPI.awaitCallTimeout,
+                    verify: verify)
+            } catch {
+                guard case .rejected(_, let code, _) = error, code != LightningError.unknownContractCode else { throw error }
+            }
+        }
+        return try await api.verifiedAnswers("\(Self.kind)/\(LightningAPI.decryptionShare)", params: params, verify: verify)
     }
 
     static func share(_ answer: LightningAPI.DecryptionShareResult) -> DecryptionShare? {

@@ -9,6 +9,12 @@ public enum LightningAPI {
     /// `ln/decryption_share`: this guardian's decryption share of a funded incoming contract (LNv2-style: served on
     /// request, not agreed in consensus).
     public static let decryptionShare = "decryption_share"
+    /// `ln/await_decryption_share`: `decryption_share` as a long poll: answered as soon as this guardian committed the
+    /// contract's funding, or `unknown_contract` after ``awaitLimit`` (ask again).
+    public static let awaitDecryptionShare = "await_decryption_share"
+    /// The longest `ln/await_decryption_share` waits; a client's call allows a little more (``awaitCallTimeout``).
+    public static let awaitLimit: Duration = .seconds(20)
+    public static let awaitCallTimeout: Duration = .seconds(30)
     /// `ln/contracts_by_key`: the contracts whose user key (an outgoing contract's refund key, an incoming one's claim
     /// key) is one of the given.
     public static let contractsByKey = "contracts_by_key"

@@ -28,6 +28,9 @@ public enum LightningError: ReportableError, Equatable {
         }
     }
 
+    /// What a guardian answers for a contract it has not seen funded (a waiting endpoint waits while it would).
+    public static let unknownContractCode = "unknown_contract"
+
     public var code: String {
         switch self {
         case .malformed: "malformed_ln_item"
@@ -35,7 +38,7 @@ public enum LightningError: ReportableError, Equatable {
         case .invalidConfig: "invalid_ln_config"
         case .wrongPreimage: "wrong_preimage"
         case .invalidCancellation: "invalid_cancellation"
-        case .unknownContract: "unknown_contract"
+        case .unknownContract: Self.unknownContractCode
         case .contractSpent: "contract_already_spent"
         case .contractExists: "contract_exists"
         case .invoiceInFlight: "invoice_in_flight"

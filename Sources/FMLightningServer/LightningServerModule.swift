@@ -317,6 +317,14 @@ public struct LightningServerModule: ServerModule {
         let config = config
         let registry = registry
         let clock = clock
+        let decryptionShare = ModuleEndpoint.typed(
+            LightningAPI.decryptionShare, summary: "This guardian's decryption share of a funded incoming contract"
+        ) { (params: LightningAPI.ContractParams, db) -> LightningAPI.DecryptionShareResult in
+            guard let share = try LightningStore.decryptionShare(params.contractId, db: db) else {
+                throw LightningError.unknownContract(params.contractId)
+            }
+            return LightningAPI.DecryptionShareResult(share: Hex.encode(try served(share).canonicalBytes))
+        }
         return [
             .typed(LightningAPI.consensusTime, summary: "The federation's agreed time (median of the guardians' votes), unix seconds") {
                 (_: EmptyParams, db) -> LightningAPI.ConsensusTimeResult in
@@ -331,13 +339,11 @@ public struct LightningServerModule: ServerModule {
                     contractId: stored.id, state: stored.state, amountMsat: stored.amount.msats,
                     preimage: stored.preimage.map { Hex.encode($0) })
             },
-            .typed(LightningAPI.decryptionShare, summary: "This guardian's decryption share of a funded incoming contract") {
-                (params: LightningAPI.ContractParams, db) -> LightningAPI.DecryptionShareResult in
-                guard let share = try LightningStore.decryptionShare(params.contractId, db: db) else {
-                    throw LightningError.unknownContract(params.contractId)
-                }
-                return LightningAPI.DecryptionShareResult(share: Hex.encode(try served(share).canonicalBytes))
-            },
+            decryptionShare,
+            decryptionShare.longPoll(
+                as: LightningAPI.awaitDecryptionShare,
+                summary: "Waits (at most \(LightningAPI.awaitLimit)) until an incoming contract is funded; then as decryption_share",
+                until: [LightningError.unknownContractCode], limit: LightningAPI.awaitLimit),
             .typed(LightningAPI.contractsByKey, summary: "The contracts whose user key is one of these (recovery)") {
                 (params: LightningAPI.ContractsByKeyParams, db) -> LightningAPI.ContractsByKeyResult in
                 guard params.keys.count <= LightningAPI.maxKeysPerCall else {

@@ -11,7 +11,17 @@ import GRDB
 /// Errors: throw ``ModuleEndpointError/invalidParams(field:expected:)`` for params that do not fit (sent as
 /// JSON-RPC -32602 naming `params.<field>`), or any `FMCore.ReportableError` for a domain failure (sent as
 /// 1000 + its exit status, with its report). Any other error is a storage failure, sent as -32603.
+///
+/// A **waiting** endpoint (``longPoll(as:summary:until:limit:)``) is a long poll: while its handler throws an error
+/// whose code is in ``Waiting/codes`` (e.g. "no such contract yet"), the guardian calls it again after each block it
+/// commits, for at most ``Waiting/limit``, then sends that error. The wait holds no database transaction (each call
+/// is its own read), and the caller's connection limits (in-flight calls, cost budget) bound what one client holds.
 public struct ModuleEndpoint: Sendable {
+    /// How a waiting endpoint waits: which handler errors mean "not yet", and for how long at most.
+    public struct Waiting: Sendable {
+        public let codes: Set<String>
+        public let limit: Duration
+    }
     public typealias Handler = @Sendable (JSONValue, Database) throws -> JSONValue
 
     /// The method name below the module kind, snake_case.
@@ -22,6 +32,8 @@ public struct ModuleEndpoint: Sendable {
     /// that reads many rows, such as a recovery page).
     public let cost: Int
     public let handler: Handler
+    /// Set for a long poll (see the type); nil answers at once.
+    public private(set) var waiting: Waiting?
 
     public init(name: String, summary: String, cost: Int = 1, handler: @escaping Handler) {
         precondition(!name.isEmpty && !name.contains("/"), "an endpoint name is one snake_case word")
@@ -30,6 +42,15 @@ public struct ModuleEndpoint: Sendable {
         self.summary = summary
         self.cost = cost
         self.handler = handler
+    }
+
+    /// This endpoint as a long poll named `name`: answered once the handler stops throwing an error with one of
+    /// `codes`, or with that error after `limit` (at most 50 s, as the core long polls: the connection's timeouts allow it).
+    public func longPoll(as name: String, summary: String, until codes: Set<String>, limit: Duration) -> ModuleEndpoint {
+        precondition(limit > .zero && limit <= .seconds(50), "a long poll waits between 0 and 50 s")
+        var copy = ModuleEndpoint(name: name, summary: summary, cost: cost, handler: handler)
+        copy.waiting = Waiting(codes: codes, limit: limit)
+        return copy
     }
 
     /// An endpoint with typed params and result, (de)coded with fm's JSON conventions (snake_case).

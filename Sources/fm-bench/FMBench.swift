@@ -14,7 +14,7 @@ struct FMBench: AsyncParsableCommand {
             Example: swift run -c release fm-bench bls
             """,
         subcommands: [
-            BLS.self, JSONBenchmark.self, Consensus.self, ConsensusSimulationBenchmark.self, Reissue.self, Recover.self,
+            BLS.self, JSONBenchmark.self, Consensus.self, ConsensusSimulationBenchmark.self, Reissue.self, Recover.self, Lightning.self,
         ])
 
     static func main() async { await CommandRunner.main(Self.self) }

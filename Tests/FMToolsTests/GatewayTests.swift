@@ -195,6 +195,35 @@ import FoundationNetworking
         #expect(try harness.solvent())
     }
 
+    /// The gateway is SIGKILLed once alice's outgoing contract is funded and never comes back: `fm-ln-pay await`
+    /// keeps asking the dead gateway (with backoff) and refunds once consensus time reaches the timelock (a short
+    /// `--timelock`, the user's own option); the outside node is never paid and the audit stays balanced.
+    @Test(.timeLimit(.minutes(3))) func gatewayKilledForGoodUserRefundsAfterTheTimelock() async throws {
+        let harness = try GatewayHarness(basePort: 18_120)
+        defer { harness.stop() }
+        let alice = try await harness.wallet("alice", msat: 200_000)
+        _ = try await harness.announcement(alice.operations)
+        let before = try harness.federation.balance("alice")
+        let bolt11 = try harness.invoice("out", msat: 50_000, label: "abandoned")
+        let started = try harness.lnPay("alice", ["pay", bolt11, "--timelock", "20", "--no-wait"])
+        let id = try #require(started["operation_id"] as? String)
+        #expect(started["status"] as? String == "running")
+        #expect(try harness.federation.balance("alice") <= before - 52_500)  // locked in the funded contract
+        harness.killGateway()
+
+        let awaited = try harness.federation.client("fm-ln-pay", "alice", ["await", id], timeout: 150)
+        #expect(awaited.status == 1, "\(awaited.stderr)")  // ended without its goal: refunded
+        // The operation's record first, then the error report (exit 1: ended without its goal).
+        let record = try #require(awaited.stdout.split(separator: "\n").first.map(String.init), "\(awaited.stderr)")
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])
+        #expect(outcome["outcome"] as? String == "refunded", "\(outcome)")
+        let invoices = try harness.lightning.cli("out", "listinvoices", "abandoned")["invoices"] as? [[String: Any]]
+        #expect(invoices?.first?["status"] as? String == "unpaid")
+        let after = try harness.federation.balance("alice")
+        #expect(after > before - 52_500 && after <= before)  // the contract came back, less the federation's fees
+        #expect(try harness.solvent())
+    }
+
     /// Guardian 2 runs with `FM_TEST_LN_INVALID_SHARES=1` (wrong but well-formed decryption shares): a receive through
     /// the gateway still completes with the three honest shares, and both the gateway and the receiver name guardian
     /// 2; a payment completes too; the audit stays balanced.

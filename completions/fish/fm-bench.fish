@@ -34,6 +34,8 @@ function __fm-bench_parse_tokens -S
             __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'wallets=' 'base-port=' 'h/help'
         case 'recover'
             __fm-bench_parse_subcommand 0 'json' 'scale=' 'clock=' 'outputs=' 'base-port=' 'h/help'
+        case 'ln'
+            __fm-bench_parse_subcommand 0 'count=' 'base-port=' 'bin-dir=' 'h/help'
         case 'help'
             __fm-bench_parse_subcommand -r 1 
         end
@@ -96,6 +98,7 @@ complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "f
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'consensus-simulation' -d 'Simplex consensus: simulated rounds per second of the deterministic simulator.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'reissue' -d 'Reissue latency (p50/p99) and reissues per second, n = 4 and n = 1 on loopback.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'recover' -d 'Recovery time and items per second against a history of 100,000+ issued outputs.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'ln' -d 'Lightning pay and receive latency (p50/p99) through fm-gateway with 4 guardians on loopback.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_positional "fm-bench" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" json' -l 'json' -d 'Print the results as JSON instead of a table.'
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench bls" scale' -l 'scale' -d 'Multiply every iteration count by this factor.' -rfka ''
@@ -128,3 +131,7 @@ complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_opti
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" outputs' -l 'outputs' -d 'Outputs of other wallets in the history.' -rfka ''
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" base-port' -l 'base-port' -d 'First loopback port (8 ports are used).' -rfka ''
 complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench recover" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench ln" count' -l 'count' -d 'Timed payments of each kind (after one warm-up each).' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench ln" base-port' -l 'base-port' -d 'First loopback port (the run uses 12 from here).' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench ln" bin-dir' -l 'bin-dir' -d 'Directory holding the fm-* executables (default: fm-bench\'s own).' -rfka ''
+complete -c 'fm-bench' -n '__fm-bench_should_offer_completions_for_flags_or_options "fm-bench ln" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -98,9 +98,9 @@ public enum GuardianAPI {
     /// ``longPollRecheck`` (a block finalized but not applied by a halted guardian still answers
     /// `await_signed_session`), until it yields a value or ``longPoll`` passes.
     static func longPoll<Value: Sendable>(
-        _ node: GuardianNode, what: String, _ check: () async throws -> Value?
+        _ node: GuardianNode, what: String, limit: Duration = longPoll, _ check: () async throws -> Value?
     ) async throws -> Value {
-        let deadline = ContinuousClock.now + longPoll
+        let deadline = ContinuousClock.now + limit
         while true {
             let seen = node.commits.generation
             if let value = try await check() { return value }
@@ -115,7 +115,8 @@ public enum GuardianAPI {
     static let longPollRecheck: Duration = .milliseconds(250)
 
     /// Registers each module's ``ModuleEndpoint``s as `<kind>/<name>`, answered from committed state in a
-    /// read-only transaction. When a federation runs two instances of one kind, the lowest instance serves.
+    /// read-only transaction (a waiting endpoint: again after each commit, ``longPoll(_:what:limit:_:)``). When a
+    /// federation runs two instances of one kind, the lowest instance serves.
     public static func registerModuleEndpoints(into registry: inout RPCMethodRegistry, node: GuardianNode) {
         var served = Set<ModuleKind>()
         for instance in node.processor.modules.keys.sorted() {
@@ -123,12 +124,32 @@ public enum GuardianAPI {
             guard served.insert(module.kind).inserted else { continue }
             for endpoint in module.apiEndpoints {
                 let database = node.processor.database
-                registry.register("\(module.kind)/\(endpoint.name)", summary: endpoint.summary, cost: endpoint.cost) {
-                    (params: JSONValue, _) async throws -> JSONValue in
+                let name = "\(module.kind)/\(endpoint.name)"
+                let answer: @Sendable (JSONValue) async throws -> JSONValue = { params in
                     do {
                         return try await database.read { db in try endpoint.handler(params, db) }
                     } catch ModuleEndpointError.invalidParams(let field, let expected) {
                         throw JSONRPCError.invalidParams(field: field.isEmpty ? "params" : "params.\(field)", expected: expected)
+                    }
+                }
+                guard let waiting = endpoint.waiting else {
+                    registry.register(name, summary: endpoint.summary, cost: endpoint.cost) {
+                        (params: JSONValue, _) async throws -> JSONValue in try await answer(params)
+                    }
+                    continue
+                }
+                registry.register(name, summary: endpoint.summary, timeout: waiting.limit + .seconds(5), cost: endpoint.cost) {
+                    (params: JSONValue, _) async throws -> JSONValue in
+                    var notYet: (any Error)?
+                    do {
+                        return try await longPoll(node, what: name, limit: waiting.limit) { () async throws -> JSONValue? in
+                            do { return try await answer(params) } catch let error as any ReportableError where waiting.codes.contains(error.code) {
+                                notYet = error
+                                return nil
+                            }
+                        }
+                    } catch is NotYetProcessed {
+                        throw notYet ?? NotYetProcessed(what: name)
                     }
                 }
             }
