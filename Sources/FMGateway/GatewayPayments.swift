@@ -79,9 +79,13 @@ extension Gateway {
         let spare = contract.amount.msats - invoiceMsat
         guard spare >= inputFee.msats else { throw Self.bad("contract: amount does not cover the federation's claim fee") }
         let maxLightningFee = spare - inputFee.msats
+        // A contract a guardian just said was unfunded is refused without asking again (a client repeating `pay`).
+        guard !recentlyUnfunded.contains(contract.id) else {
+            throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is not funded (checked moments ago)")
+        }
         let consensusTime: UInt64
         do { consensusTime = try await link.ln.consensusTime() } catch { throw Self.unavailable(error) }
-        let needSecs = Margins.outgoingTimelockSecs(minFinalCLTV: invoice.invoice.minFinalCLTVExpiry)
+        let needSecs = GatewayAPI.outgoingTimelockSecs(minFinalCLTV: invoice.invoice.minFinalCLTVExpiry)
         guard contract.timelock > consensusTime, contract.timelock - consensusTime >= needSecs else {
             throw Self.bad("contract: timelock \(contract.timelock) is less than \(needSecs) s after consensus time \(consensusTime)")
         }
@@ -90,6 +94,7 @@ extension Gateway {
             throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is not funded: \(error)")
         }
         guard state.state == .funded, state.amountMsat == contract.amount.msats else {
+            recentlyUnfunded.remember(contract.id)
             throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is \(state.state.rawValue)")
         }
         let record = PaymentRecord(
