@@ -33,7 +33,7 @@ struct GatewayRequestContext: RequestContext {
     }
 }
 
-/// Contracts a guardian said were not funded, remembered for a few seconds so a client repeating `pay` for one is
+/// Contracts the guardians said were not funded (or unknown), remembered for a few seconds so a client repeating `pay` for one is
 /// refused without asking the guardians again. Bounded: when full, entries past their time are dropped, and if none
 /// are the contract is simply not remembered (the guardians are asked, as without the cache).
 final class RecentlyUnfunded: Sendable {

@@ -79,7 +79,7 @@ extension Gateway {
         let spare = contract.amount.msats - invoiceMsat
         guard spare >= inputFee.msats else { throw Self.bad("contract: amount does not cover the federation's claim fee") }
         let maxLightningFee = spare - inputFee.msats
-        // A contract a guardian just said was unfunded is refused without asking again (a client repeating `pay`).
+        // A contract the guardians just said was unfunded is refused without asking again (a client repeating `pay`).
         guard !recentlyUnfunded.contains(contract.id) else {
             throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is not funded (checked moments ago)")
         }
@@ -91,6 +91,8 @@ extension Gateway {
         }
         let state: LightningAPI.ContractResult
         do { state = try await link.ln.contractState(contract.id) } catch {
+            // t guardians said there is no such contract (not an unreachable federation): remembered as unfunded.
+            if case .rejected? = error as? FederationQueryError { recentlyUnfunded.remember(contract.id) }
             throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is not funded: \(error)")
         }
         guard state.state == .funded, state.amountMsat == contract.amount.msats else {

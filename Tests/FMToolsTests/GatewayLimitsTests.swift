@@ -25,7 +25,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(5))) func oneClientIsLimitedAndAnInvoiceTheGatewayWouldRefuseIsNotFunded() async throws {
         let harness = try GatewayHarness(
-            basePort: 18_640, gatewayArguments: ["--rate-burst", "40", "--rate-per-second", "1", "--max-open-invoices-per-client", "2"])
+            basePort: 18_100, gatewayArguments: ["--rate-burst", "40", "--rate-per-second", "1", "--max-open-invoices-per-client", "2"])
         defer { harness.stop() }
         let mallory = try await harness.wallet("mallory", msat: 200_000)
         let announcement = try await harness.announcement(mallory.operations)

@@ -95,7 +95,7 @@ struct GuardianMoveProcessTests {
     /// ten calls with one announcement now add one item, not ten.
     @Test("an announcement relayed again while it is pending is not submitted again", .timeLimit(.minutes(3)))
     func repeatedRelayIsOneItem() async throws {
-        let federation = try EcashFederation(basePort: 18_600)
+        let federation = try EcashFederation(basePort: 18_110)
         defer { federation.stop() }
         federation.kill(0, signal: SIGTERM)
         federation.kill(2, signal: SIGTERM)

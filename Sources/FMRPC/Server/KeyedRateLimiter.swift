@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+internal import NIOConcurrencyHelpers
 
 /// One token bucket per key (a client id, a client address), bounded in memory: keys whose bucket has refilled
 /// are forgotten when the table grows past its sweep size, and at ``maxKeys`` unknown keys are refused outright
