@@ -90,9 +90,10 @@ struct GuardianMoveProcessTests {
         return try #require((answer["result"] as? [String: Any])?["pending_items"] as? Int, "\(answer)")
     }
 
-    /// Review 3: `submit_api_announcement` (public) made every call a new consensus item until one was applied.
-    /// With consensus stopped (two of four guardians down), what guardian 1 is asked to relay stays pending there:
-    /// ten calls with one announcement now add one item, not ten.
+    /// Review 3: `submit_api_announcement` (public) passed every call to the consensus engine until the announcement
+    /// was applied; the engine refused byte-identical repeats as duplicates, which the caller got as -32603
+    /// "internal error". With consensus stopped (two of four guardians down), what guardian 1 is asked to relay stays
+    /// pending there: ten calls now all succeed and add one item (before the fix: nine internal errors).
     @Test("an announcement relayed again while it is pending is not submitted again", .timeLimit(.minutes(3)))
     func repeatedRelayIsOneItem() async throws {
         let federation = try EcashFederation(basePort: 18_110)
@@ -109,7 +110,7 @@ struct GuardianMoveProcessTests {
             #expect(answer["error"] == nil, "\(answer)")
         }
         let added = try await Self.pendingItems(federation, 1) - before
-        // One relay; a guardian's own periodic items may add one or two meanwhile. Before the fix: 10 or more.
+        // One relay; a guardian's own periodic items may add one or two meanwhile.
         #expect((1...3).contains(added), "\(added) items added by 10 relays")
     }
 }

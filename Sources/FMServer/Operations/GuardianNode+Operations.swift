@@ -68,7 +68,8 @@ extension GuardianNode {
     }
 
     /// How long a relayed announcement counts as pending: the same or an older one of that peer is not relayed
-    /// again meanwhile (review 3: every call was a new consensus item until one was applied).
+    /// again meanwhile (review 3: every call went to the consensus engine until one was applied, and a repeat the
+    /// engine refused as a duplicate answered "internal error").
     static let relayPending: Duration = .seconds(300)
 
     /// Passes on another guardian's (or this one's) signed announcement: checked as consensus will check it
@@ -87,7 +88,9 @@ extension GuardianNode {
             return true
         }
         guard fresh else { return }
-        do { try await submitOperation(.apiAnnouncement(announcement)) } catch {
+        do { try await submitOperation(.apiAnnouncement(announcement)) } catch ConsensusSubmitError.rejected(.duplicate) {
+            return  // The same bytes are pending or were ordered recently: relayed already.
+        } catch {
             // Not submitted: a later call may try again.
             relayedAnnouncements.withLockedValue { if $0[peer]?.sequence == announcement.sequence { $0[peer] = nil } }
             throw error
