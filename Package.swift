@@ -318,7 +318,7 @@ let gatewayTargets: [Target] = [
         name: "FMGateway",
         dependencies: [
             "FMClient", "FMClientCore", "FMLightningClient", "FMLightningCommon", "FMLightningRPC", "FMMintClient", "FMMintCommon", "FMBolt11",
-            "FMCore", "FMCrypto", "FMDatabase", "FMEncoding", "FMSecp256k1", grdb, hummingbird, logging, nio, nioConcurrency,
+            "FMCore", "FMCrypto", "FMDatabase", "FMEncoding", "FMRPC", "FMSecp256k1", grdb, hummingbird, logging, nio, nioConcurrency,
             serviceLifecycle,
         ]),
     .executableTarget(

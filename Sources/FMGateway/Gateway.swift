@@ -27,10 +27,12 @@ public final class Gateway: Sendable {
         public var announcementTTL: UInt64
         /// How long `pay` waits for a Lightning payment before answering "ask again".
         public var payWait: Duration
+        /// Per-client limits of the public API.
+        public var limits: GatewayLimits
 
         public init(
             dataDirectory: String, lightningRPC: String, apiURL: String, defaultFees: (baseMsat: UInt64, ppm: UInt64) = (1000, 1000),
-            announcementTTL: UInt64 = 600, payWait: Duration = .seconds(120)
+            announcementTTL: UInt64 = 600, payWait: Duration = .seconds(120), limits: GatewayLimits = GatewayLimits()
         ) {
             self.dataDirectory = dataDirectory
             self.lightningRPC = lightningRPC
@@ -38,13 +40,12 @@ public final class Gateway: Sendable {
             self.defaultFees = defaultFees
             self.announcementTTL = announcementTTL
             self.payWait = payWait
+            self.limits = limits
         }
     }
 
     /// Margins (docs/lightning.md, "Gateway margins").
     public enum Margins {
-        /// Route allowance on top of an invoice's min_final_cltv_expiry: two hops of Core Lightning's 34-block delta.
-        public static let routeBlocks: UInt64 = 2 * 34
         /// The CLTV the gateway's hold invoices ask for (blocks): its time to fund, decrypt and settle.
         public static let holdInvoiceCLTV: UInt32 = 144
         /// Seconds an incoming contract must outlive the invoice (consensus time lags, funding takes a moment).
@@ -53,14 +54,6 @@ public final class Gateway: Sendable {
         public static let htlcCancelBlocks: UInt64 = 6
         /// Invoice expiries the gateway accepts.
         public static let invoiceExpiry: ClosedRange<UInt64> = 60...(7 * 24 * 3600)
-        /// The shortest timelock (after consensus time) that leaves room for a route of `minFinalCLTV` blocks;
-        /// `UInt64.max` when that overflows (the invoice's signer chooses `minFinalCLTV`: review 3 found it trapping).
-        public static func outgoingTimelockSecs(minFinalCLTV: UInt64) -> UInt64 {
-            let (blocks, overBlocks) = minFinalCLTV.addingReportingOverflow(routeBlocks)
-            let (seconds, overSeconds) = blocks.multipliedReportingOverflow(by: GatewayAPI.secondsPerBlock)
-            let (total, overTotal) = seconds.addingReportingOverflow(GatewayAPI.claimMarginSecs)
-            return overBlocks || overSeconds || overTotal ? .max : total
-        }
     }
 
     let configuration: Configuration
@@ -70,6 +63,7 @@ public final class Gateway: Sendable {
     let logger: Logger
     let links = NIOLockedValueBox<[FederationID: FederationLink]>([:])
     let inflight = InflightTasks()
+    let recentlyUnfunded = RecentlyUnfunded()
     public let nodeID: String
 
     public init(configuration: Configuration, logger: Logger) async throws {
@@ -165,7 +159,7 @@ public final class Gateway: Sendable {
             federations: allLinks.map { link in
                 GatewayAPI.InfoResponse.FederationTerms(
                     federationId: link.id, gatewayKey: link.gatewayKeyHex, baseFeeMsat: fees.baseFeeMsat, feePpm: fees.feePpm,
-                    minOutgoingTimelockSecs: Margins.outgoingTimelockSecs(minFinalCLTV: 18),
+                    minOutgoingTimelockSecs: GatewayAPI.outgoingTimelockSecs(minFinalCLTV: 18),
                     incomingExpirationMarginSecs: Margins.incomingExpirationSecs)
             })
     }

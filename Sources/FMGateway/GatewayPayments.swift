@@ -79,17 +79,24 @@ extension Gateway {
         let spare = contract.amount.msats - invoiceMsat
         guard spare >= inputFee.msats else { throw Self.bad("contract: amount does not cover the federation's claim fee") }
         let maxLightningFee = spare - inputFee.msats
+        // A contract the guardians just said was unfunded is refused without asking again (a client repeating `pay`).
+        guard !recentlyUnfunded.contains(contract.id) else {
+            throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is not funded (checked moments ago)")
+        }
         let consensusTime: UInt64
         do { consensusTime = try await link.ln.consensusTime() } catch { throw Self.unavailable(error) }
-        let needSecs = Margins.outgoingTimelockSecs(minFinalCLTV: invoice.invoice.minFinalCLTVExpiry)
+        let needSecs = GatewayAPI.outgoingTimelockSecs(minFinalCLTV: invoice.invoice.minFinalCLTVExpiry)
         guard contract.timelock > consensusTime, contract.timelock - consensusTime >= needSecs else {
             throw Self.bad("contract: timelock \(contract.timelock) is less than \(needSecs) s after consensus time \(consensusTime)")
         }
         let state: LightningAPI.ContractResult
         do { state = try await link.ln.contractState(contract.id) } catch {
+            // t guardians said there is no such contract (not an unreachable federation): remembered as unfunded.
+            if case .rejected? = error as? FederationQueryError { recentlyUnfunded.remember(contract.id) }
             throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is not funded: \(error)")
         }
         guard state.state == .funded, state.amountMsat == contract.amount.msats else {
+            recentlyUnfunded.remember(contract.id)
             throw GatewayAPI.ErrorResponse(code: .contractNotFunded, message: "contract \(contract.id.hex) is \(state.state.rawValue)")
         }
         let record = PaymentRecord(

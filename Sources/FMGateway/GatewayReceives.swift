@@ -15,8 +15,8 @@ import Foundation
 /// is not a preimage of the hash — fails the HTLC and refunds the contract. Persisted: `creating` → `open` →
 /// `funding` → `decrypting` → `settling` | `refunding` → `cancelling` → `done`.
 extension Gateway {
-    /// The public `create_invoice` method.
-    public func createInvoice(_ request: GatewayAPI.CreateInvoiceRequest) async throws(GatewayAPI.ErrorResponse) -> GatewayAPI.CreateInvoiceResponse {
+    /// The public `create_invoice` method, asked by the client at address `client`.
+    public func createInvoice(_ request: GatewayAPI.CreateInvoiceRequest, client: String) async throws(GatewayAPI.ErrorResponse) -> GatewayAPI.CreateInvoiceResponse {
         let link = try link(request.federationId)
         guard let raw = Hex.decode(request.contract), let contract = try? IncomingContract(canonicalBytes: raw) else {
             throw GatewayAPI.ErrorResponse(code: .invalidRequest, message: "contract: not the hex of a canonical incoming contract")
@@ -50,11 +50,15 @@ extension Gateway {
         }
         var record = ReceiveRecord(
             contractID: contract.id, federationID: link.id.description, paymentHash: contract.terms.paymentHash, contract: raw,
-            invoiceAmount: request.invoiceAmountMsat, invoiceExpiresAt: now + request.expirySecs)
+            invoiceAmount: request.invoiceAmountMsat, invoiceExpiresAt: now + request.expirySecs, client: client)
         do {
-            try await store.write { [record] db in try ReceiveRecord.insert(record, in: db) }
+            try await store.write { [record, cap = configuration.limits.openInvoicesPerClient] db in
+                try ReceiveRecord.insert(record, openPerClient: cap, in: db)
+            }
         } catch GatewayStoreError.tooManyOpen {
             throw GatewayAPI.ErrorResponse(code: .unavailable, message: "\(GatewayStoreError.tooManyOpen)")
+        } catch GatewayStoreError.tooManyOpenForClient(let cap) {
+            throw GatewayAPI.ErrorResponse(code: .rateLimited, message: "\(GatewayStoreError.tooManyOpenForClient(cap))")
         } catch let error as GatewayStoreError { throw Self.bad("\(error)") } catch { throw Self.unavailable(error) }
         do {
             let created = try await node.call(HoldinvoiceRequest(

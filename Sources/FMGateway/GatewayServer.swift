@@ -1,5 +1,6 @@
 import FMCore
 import FMLightningCommon
+import FMRPC
 import Foundation
 internal import Hummingbird
 import Logging
@@ -20,6 +21,8 @@ public struct GatewayServer: Sendable {
     public let operatorPort: Int
     public let token: String
     let logger: Logger
+    /// The public API's request budget per client address (``GatewayLimits``).
+    let requestLimiter: KeyedRateLimiter
 
     static let maximumBody = 1 << 20
 
@@ -31,6 +34,8 @@ public struct GatewayServer: Sendable {
         self.operatorPort = operatorPort
         self.token = token
         self.logger = logger
+        let limits = gateway.configuration.limits
+        requestLimiter = KeyedRateLimiter(burst: limits.requestBurst, perSecond: limits.requestsPerSecond)
     }
 
     public struct Ready: Codable, Sendable {
@@ -44,9 +49,9 @@ public struct GatewayServer: Sendable {
 
     public func run() async throws {
         let ports = NIOLockedValueBox<(api: Int?, operator: Int?)>((nil, nil))
-        let publicRouter = Router(context: BasicRequestContext.self)
+        let publicRouter = Router(context: GatewayRequestContext.self)
         for method in [GatewayAPI.pay, GatewayAPI.createInvoice, GatewayAPI.info] {
-            publicRouter.post("/\(method)") { request, _ in await self.servePublic(method, request) }
+            publicRouter.post("/\(method)") { request, context in await self.servePublic(method, request, client: context.client) }
         }
         let operatorRouter = Router(context: BasicRequestContext.self)
         operatorRouter.post("/") { request, _ in await self.serveOperator(request) }
@@ -86,7 +91,11 @@ public struct GatewayServer: Sendable {
 
     // MARK: Public API
 
-    func servePublic(_ method: String, _ request: Request) async -> Response {
+    func servePublic(_ method: String, _ request: Request, client: String) async -> Response {
+        guard requestLimiter.take(client) else {
+            return Self.json(.tooManyRequests, GatewayAPI.ErrorResponse(
+                code: .rateLimited, message: "too many requests from \(client): at most \(requestLimiter.burst) at once, then \(requestLimiter.perSecond) per second"))
+        }
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: Self.maximumBody) } catch { return Response(status: .contentTooLarge) }
         let data = Data(body.readableBytesView)
@@ -94,12 +103,12 @@ public struct GatewayServer: Sendable {
             switch method {
             case GatewayAPI.pay: return Self.json(.ok, try await gateway.pay(try Self.decode(GatewayAPI.PayRequest.self, data)))
             case GatewayAPI.createInvoice:
-                return Self.json(.ok, try await gateway.createInvoice(try Self.decode(GatewayAPI.CreateInvoiceRequest.self, data)))
+                return Self.json(.ok, try await gateway.createInvoice(try Self.decode(GatewayAPI.CreateInvoiceRequest.self, data), client: client))
             default:
                 do { return Self.json(.ok, try await gateway.info()) } catch { throw Gateway.unavailable(error) }
             }
         } catch {
-            return Self.json(error.code.isPermanent ? .badRequest : .serviceUnavailable, error)
+            return Self.json(error.code == .rateLimited ? .tooManyRequests : error.code.isPermanent ? .badRequest : .serviceUnavailable, error)
         }
     }
 

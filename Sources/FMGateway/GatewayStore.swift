@@ -56,6 +56,13 @@ enum GatewaySchema {
                 CREATE TABLE gw_settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 """)
         },
+        // The client address that asked for each invoice, for the per-address cap on open invoices (review 3).
+        SchemaMigration("2_receive_client") { db in
+            try db.execute(sql: """
+                ALTER TABLE gw_receives ADD COLUMN client TEXT;
+                CREATE INDEX gw_receives_open_client ON gw_receives (client, state);
+                """)
+        },
     ])
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
@@ -183,10 +190,14 @@ struct ReceiveRecord: Sendable, Equatable {
     var badGuardians: String?
     var failure: String?
     var createdAt: Int64
+    /// The address of the client that asked for the invoice (`nil` in rows from before it was recorded).
+    var client: String?
 
     init(
-        contractID: Hash256, federationID: String, paymentHash: Hash256, contract: [UInt8], invoiceAmount: UInt64, invoiceExpiresAt: UInt64
+        contractID: Hash256, federationID: String, paymentHash: Hash256, contract: [UInt8], invoiceAmount: UInt64, invoiceExpiresAt: UInt64,
+        client: String
     ) {
+        self.client = client
         self.contractID = contractID
         self.federationID = federationID
         self.paymentHash = paymentHash
@@ -210,16 +221,24 @@ struct ReceiveRecord: Sendable, Equatable {
         badGuardians = row["bad_guardians"]
         failure = row["failure"]
         createdAt = row["created_at"]
+        client = row["client"]
     }
 
     /// At most this many receives wait for their HTLC at once (each is a hold invoice until it expires).
     static let maxOpen = 10_000
 
     /// Inserts a new receive. - Throws: ``GatewayStoreError/duplicateHash`` when the hash has one already,
-    /// ``GatewayStoreError/tooManyOpen`` when ``maxOpen`` invoices are open.
-    static func insert(_ record: ReceiveRecord, in db: Database) throws {
+    /// ``GatewayStoreError/tooManyOpen`` when ``maxOpen`` invoices are open,
+    /// ``GatewayStoreError/tooManyOpenForClient`` when the record's client has `perClient` open.
+    static func insert(_ record: ReceiveRecord, openPerClient perClient: Int, in db: Database) throws {
         if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gw_receives WHERE state IN ('creating', 'open')") ?? 0 >= maxOpen {
             throw GatewayStoreError.tooManyOpen
+        }
+        if try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM gw_receives WHERE client = ? AND state IN ('creating', 'open')", arguments: [record.client]) ?? 0
+            >= perClient
+        {
+            throw GatewayStoreError.tooManyOpenForClient(perClient)
         }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM gw_receives WHERE payment_hash = ?", arguments: [Data(record.paymentHash.bytes)]) != nil {
             throw GatewayStoreError.duplicateHash(record.paymentHash)
@@ -227,13 +246,13 @@ struct ReceiveRecord: Sendable, Equatable {
         try db.execute(
             sql: """
                 INSERT INTO gw_receives (contract_id, federation_id, payment_hash, contract, invoice_amount, invoice_expires_at, state,
-                    created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'creating', ?, ?)
+                    created_at, updated_at, client)
+                VALUES (?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?)
                 """,
             arguments: [
                 Data(record.contractID.bytes), record.federationID, Data(record.paymentHash.bytes), Data(record.contract),
                 try record.invoiceAmount.storedInteger("invoice_amount"), try record.invoiceExpiresAt.storedInteger("invoice_expires_at"),
-                record.createdAt, record.createdAt,
+                record.createdAt, record.createdAt, record.client,
             ])
     }
 
@@ -282,6 +301,7 @@ enum GatewayStoreError: Error, CustomStringConvertible {
     case invoiceInFlight(Hash256)
     case duplicateHash(Hash256)
     case tooManyOpen
+    case tooManyOpenForClient(Int)
 
     var description: String {
         switch self {
@@ -289,6 +309,7 @@ enum GatewayStoreError: Error, CustomStringConvertible {
         case .invoiceInFlight(let hash): "payment hash \(hash.hex) is being paid or was paid for another contract"
         case .duplicateHash(let hash): "payment hash \(hash.hex) has an invoice at this gateway already"
         case .tooManyOpen: "\(ReceiveRecord.maxOpen) invoices wait for payment at this gateway: try later"
+        case .tooManyOpenForClient(let cap): "\(cap) invoices from this address wait for payment: try when one is paid or expired"
         }
     }
 }

@@ -133,11 +133,14 @@ public enum LightningClientError: ReportableError, Equatable {
     case gatewayMismatch(String)
     case amountBelowFee(amount: Amount, fee: Amount)
     case receiveFailed(String)
+    /// The invoice's `min_final_cltv_expiry` needs a longer timelock than the payment may have (the gateway would
+    /// refuse the contract and the money would wait for the timelock).
+    case finalCLTVTooLong(minFinalCLTV: UInt64, neededSecs: UInt64, timelockSecs: UInt64)
 
     public var category: FailureCategory {
         switch self {
         case .invoiceWithoutAmount, .invoiceExpired, .feeTooHigh, .invalidCancellation, .notAPayment, .unknownGateway,
-            .amountBelowFee:
+            .amountBelowFee, .finalCLTVTooLong:
             .badInput
         case .noGateway, .malformedAnswer, .gatewayMismatch, .receiveFailed: .failed
         }
@@ -156,12 +159,14 @@ public enum LightningClientError: ReportableError, Equatable {
         case .gatewayMismatch: "gateway_mismatch"
         case .amountBelowFee: "amount_below_fee"
         case .receiveFailed: "receive_failed"
+        case .finalCLTVTooLong: "final_cltv_too_long"
         }
     }
 
     public var field: String? {
         switch self {
         case .invoiceWithoutAmount, .invoiceExpired: "invoice"
+        case .finalCLTVTooLong: "min_final_cltv_expiry"
         case .feeTooHigh: "--max-fee"
         case .noGateway, .unknownGateway, .gatewayMismatch: "--gateway"
         case .invalidCancellation: "cancellation"
@@ -187,6 +192,8 @@ public enum LightningClientError: ReportableError, Equatable {
         case .gatewayMismatch(let url): "the gateway at \(url) does not serve this federation with its announced key"
         case .amountBelowFee(let amount, let fee): "amount: the amount \(amount) does not exceed the gateway's fee \(fee)"
         case .receiveFailed(let why): "the receive failed: \(why)"
+        case .finalCLTVTooLong(let cltv, let needed, let timelock):
+            "min_final_cltv_expiry: the invoice's \(cltv) blocks need a timelock of \(needed) s at the gateway, more than this payment's \(timelock) s"
         }
     }
 }

@@ -83,8 +83,16 @@ public struct LightningOperations: Sendable {
         guard let paymentHash = Hash256(bytes: invoice.invoice.paymentHash) else {
             throw LightningClientError.malformedAnswer("payment hash")
         }
+        // The gateway refuses a contract whose timelock leaves no room for the invoice's final CLTV (without a
+        // cancellation): refused here before any money moves (review 3).
+        let delta = min(timelockDelta, ln.config.maxTimelockDelta)
+        let neededSecs = GatewayAPI.outgoingTimelockSecs(minFinalCLTV: invoice.invoice.minFinalCLTVExpiry)
+        guard delta >= neededSecs else {
+            throw LightningClientError.finalCLTVTooLong(
+                minFinalCLTV: invoice.invoice.minFinalCLTVExpiry, neededSecs: neededSecs, timelockSecs: delta)
+        }
         let consensusTime = try await ln.consensusTime()
-        let (timelock, overflow) = consensusTime.addingReportingOverflow(min(timelockDelta, ln.config.maxTimelockDelta))
+        let (timelock, overflow) = consensusTime.addingReportingOverflow(delta)
         guard !overflow else { throw LightningError.invalidContract("timelock overflows") }
         let instance = ln.instance
         let index = try await ln.context.database.write { db in

@@ -21,6 +21,19 @@ public enum GatewayAPI {
     public static let claimMarginSecs: UInt64 = 600
     /// A conservative bitcoin block interval for turning CLTV deltas into seconds (docs/lightning.md, margins).
     public static let secondsPerBlock: UInt64 = 600
+    /// Route allowance on top of an invoice's min_final_cltv_expiry: two hops of Core Lightning's 34-block delta.
+    public static let routeBlocks: UInt64 = 2 * 34
+
+    /// The shortest outgoing timelock (after consensus time) a gateway accepts for an invoice whose
+    /// `min_final_cltv_expiry` is `minFinalCLTV`: ``claimMarginSecs`` + (`minFinalCLTV` + ``routeBlocks``) ×
+    /// ``secondsPerBlock``; `UInt64.max` when that overflows (the invoice's signer chooses `minFinalCLTV`: review 3
+    /// found it trapping). The gateway refuses shorter ones; the paying client checks it before funding.
+    public static func outgoingTimelockSecs(minFinalCLTV: UInt64) -> UInt64 {
+        let (blocks, overBlocks) = minFinalCLTV.addingReportingOverflow(routeBlocks)
+        let (seconds, overSeconds) = blocks.multipliedReportingOverflow(by: secondsPerBlock)
+        let (total, overTotal) = seconds.addingReportingOverflow(claimMarginSecs)
+        return overBlocks || overSeconds || overTotal ? .max : total
+    }
 
     public struct PayRequest: Codable, Sendable, Equatable {
         public let federationId: FederationID
@@ -143,8 +156,10 @@ public enum GatewayAPI {
         case contractNotFunded = "contract_not_funded"
         /// A temporary failure (the federation or the Lightning node did not answer): ask again.
         case unavailable
+        /// The client's address is over its request budget or its open invoices (HTTP 429): ask again later.
+        case rateLimited = "rate_limited"
 
         /// Whether asking again with the same request cannot succeed (HTTP 400) — otherwise 503.
-        public var isPermanent: Bool { self != .unavailable && self != .contractNotFunded }
+        public var isPermanent: Bool { self != .unavailable && self != .contractNotFunded && self != .rateLimited }
     }
 }

@@ -17,6 +17,7 @@ extension FMGatewayCommand {
                 Examples:
                   fm-gateway run --data-dir gw --lightning-rpc ln/lightning-rpc --api-url http://127.0.0.1:8175 --api-port 8175
                   fm-gateway run --data-dir gw --lightning-rpc ln/lightning-rpc --api-url https://gw.example.com --base-fee 2000 --fee-ppm 1000
+                  fm-gateway run --data-dir gw --lightning-rpc ln/lightning-rpc --api-url https://gw.example.com --rate-burst 20 --max-open-invoices-per-client 10
                 """)
 
         @Option(help: ArgumentHelp("The gateway's data directory (created if missing).", valueName: "dir"))
@@ -46,10 +47,24 @@ extension FMGatewayCommand {
         @Option(help: ArgumentHelp("Announcement TTL in seconds (refreshed at half of it).", valueName: "seconds"))
         var announceTtl: UInt64 = 600
 
+        @Option(help: ArgumentHelp("Public API requests one client address may send at once, then --rate-per-second.", valueName: "n"))
+        var rateBurst = GatewayLimits().requestBurst
+
+        @Option(help: ArgumentHelp("Public API requests per second one client address may send after the burst.", valueName: "n"))
+        var ratePerSecond = Int(GatewayLimits().requestsPerSecond)
+
+        @Option(help: ArgumentHelp("Invoices from create_invoice one client address may have open at once.", valueName: "n"))
+        var maxOpenInvoicesPerClient = GatewayLimits().openInvoicesPerClient
+
         func validate() throws {
             guard (0...65535).contains(apiPort) else { throw InvalidInput(field: "--api-port", expected: "a port from 0 to 65535") }
             guard (0...65535).contains(operatorPort) else { throw InvalidInput(field: "--operator-port", expected: "a port from 0 to 65535") }
             guard (60...86_400).contains(announceTtl) else { throw InvalidInput(field: "--announce-ttl", expected: "60 to 86400 seconds") }
+            guard (1...100_000).contains(rateBurst) else { throw InvalidInput(field: "--rate-burst", expected: "1 to 100000") }
+            guard (1...100_000).contains(ratePerSecond) else { throw InvalidInput(field: "--rate-per-second", expected: "1 to 100000") }
+            guard (1...10_000).contains(maxOpenInvoicesPerClient) else {
+                throw InvalidInput(field: "--max-open-invoices-per-client", expected: "1 to 10000")
+            }
             guard feePpm <= 100_000 else { throw InvalidInput(field: "--fee-ppm", expected: "at most 100000") }
             guard URL(string: apiUrl)?.scheme != nil else { throw InvalidInput(field: "--api-url", expected: "a URL such as http://host:port") }
         }
@@ -60,7 +75,9 @@ extension FMGatewayCommand {
             let gateway = try await Gateway(
                 configuration: .init(
                     dataDirectory: directory, lightningRPC: lightningRpc, apiURL: apiUrl, defaultFees: (baseFee, feePpm),
-                    announcementTTL: announceTtl),
+                    announcementTTL: announceTtl,
+                    limits: GatewayLimits(
+                        requestBurst: rateBurst, requestsPerSecond: Double(ratePerSecond), openInvoicesPerClient: maxOpenInvoicesPerClient)),
                 logger: logger)
             let token = try OperatorToken.loadOrCreate(dataDirectory: directory)
             try await GatewayServer(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import FMRPC
 @testable import FMServer
 
 @Suite("The backup endpoints' per-key rate limiter stays bounded and never locks out new keys for good")

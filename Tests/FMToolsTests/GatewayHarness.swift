@@ -23,10 +23,13 @@ final class GatewayHarness: @unchecked Sendable {
     let federationID: FederationID
     let gatewayDirectory: URL
     let apiPort: Int
+    /// Added to `fm-gateway run`'s arguments (e.g. its per-client limits).
+    let gatewayArguments: [String]
     private var gateway: Process?
 
     /// `guardianEnvironment` adds variables to some guardians' processes (test faults), keyed by peer.
-    init(basePort: Int, guardianEnvironment: [Int: [String: String]] = [:]) throws {
+    init(basePort: Int, guardianEnvironment: [Int: [String: String]] = [:], gatewayArguments: [String] = []) throws {
+        self.gatewayArguments = gatewayArguments
         federation = try EcashFederation(basePort: basePort, environment: guardianEnvironment)
         federationID = try InviteCode(parsing: federation.invite).federationId
         let lightning = try LightningNetwork()
@@ -67,7 +70,7 @@ final class GatewayHarness: @unchecked Sendable {
         process.arguments = [
             "run", "--data-dir", gatewayDirectory.path, "--lightning-rpc", lightning.nodes["gw"]!.directory + "/lightning-rpc",
             "--api-url", apiURL, "--api-port", "\(apiPort)", "--base-fee", "2000", "--fee-ppm", "10000", "--announce-ttl", "60",
-        ]
+        ] + gatewayArguments
         var environment = ProcessInfo.processInfo.environment
         environment["FM_LOG_LEVEL"] = "info"
         process.environment = environment
@@ -128,8 +131,12 @@ final class GatewayHarness: @unchecked Sendable {
         request.httpBody = try JSONConventions.encoder().encode(body)
         request.timeoutInterval = 180
         let (data, response) = try await URLSession.shared.data(for: request)
-        if (response as? HTTPURLResponse)?.statusCode == 200 { return .success(try JSONConventions.decoder().decode(Answer.self, from: data)) }
-        return .failure(try JSONConventions.decoder().decode(GatewayAPI.ErrorResponse.self, from: data))
+        let status = (response as? HTTPURLResponse)?.statusCode
+        if status == 200 { return .success(try JSONConventions.decoder().decode(Answer.self, from: data)) }
+        let refusal = try JSONConventions.decoder().decode(GatewayAPI.ErrorResponse.self, from: data)
+        // The HTTP status follows the code (429 only for a client over its limits).
+        #expect((status == 429) == (refusal.code == .rateLimited), "HTTP \(status ?? 0) for \(refusal.code)")
+        return .failure(refusal)
     }
 
     func payRequest(_ contract: OutgoingContract, invoice: String) -> GatewayAPI.PayRequest {

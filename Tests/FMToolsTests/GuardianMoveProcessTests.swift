@@ -83,4 +83,34 @@ struct GuardianMoveProcessTests {
         let peers = info["peers"] as? [[String: Any]] ?? []
         #expect(peers.first { $0["peer_id"] as? Int == 3 }?["api_url"] as? String == newURL, "\(peers)")
     }
+
+    /// Items submitted at guardian `peer` and not yet ordered (its `status`).
+    static func pendingItems(_ federation: EcashFederation, _ peer: Int) async throws -> Int {
+        let answer = try await RecoveryBackupTests.call(federation.rpcURL(peer), "status", [:])
+        return try #require((answer["result"] as? [String: Any])?["pending_items"] as? Int, "\(answer)")
+    }
+
+    /// Review 3: `submit_api_announcement` (public) passed every call to the consensus engine until the announcement
+    /// was applied; the engine refused byte-identical repeats as duplicates, which the caller got as -32603
+    /// "internal error". With consensus stopped (two of four guardians down), what guardian 1 is asked to relay stays
+    /// pending there: ten calls now all succeed and add one item (before the fix: nine internal errors).
+    @Test("an announcement relayed again while it is pending is not submitted again", .timeLimit(.minutes(3)))
+    func repeatedRelayIsOneItem() async throws {
+        let federation = try EcashFederation(basePort: 18_110)
+        defer { federation.stop() }
+        federation.kill(0, signal: SIGTERM)
+        federation.kill(2, signal: SIGTERM)
+        let set = try GuardianOperationsProcessTests.admin(
+            federation, 3, ["set-api-url", "ws://127.0.0.1:\(federation.basePort + 2 * federation.peers)/"])
+        #expect(set.status == 0, "\(set.stderr)")
+        let announcement = try set.json()
+        let before = try await Self.pendingItems(federation, 1)
+        for _ in 0..<10 {
+            let answer = try await RecoveryBackupTests.call(federation.rpcURL(1), "submit_api_announcement", ["announcement": announcement])
+            #expect(answer["error"] == nil, "\(answer)")
+        }
+        let added = try await Self.pendingItems(federation, 1) - before
+        // One relay; a guardian's own periodic items may add one or two meanwhile.
+        #expect((1...3).contains(added), "\(added) items added by 10 relays")
+    }
 }

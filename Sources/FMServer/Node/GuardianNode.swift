@@ -31,6 +31,8 @@ public final class GuardianNode: Sendable {
     let stoppedAtShutdown = NIOLockedValueBox<ShutdownStatus?>(nil)
     /// The meta proposal this guardian submitted last (``proposeMeta(key:value:)`` builds on it before it is ordered).
     let submittedMeta = NIOLockedValueBox<FederationMeta?>(nil)
+    /// The newest announcement sequence relayed per peer and when (``relayAPIAnnouncement(_:)`` skips repeats).
+    let relayedAnnouncements = NIOLockedValueBox<[PeerID: (sequence: UInt64, at: ContinuousClock.Instant)]>([:])
     /// Signs this guardian's API URL announcements (``announceAPIURL(_:)``); the key its consensus votes use.
     let consensusKeypair: Keypair
     /// The consensus versions this binary implements, announced to the federation (``announceConsensusVersions()``).

@@ -67,15 +67,34 @@ extension GuardianNode {
         return announcement
     }
 
+    /// How long a relayed announcement counts as pending: the same or an older one of that peer is not relayed
+    /// again meanwhile (review 3: every call went to the consensus engine until one was applied, and a repeat the
+    /// engine refused as a duplicate answered "internal error").
+    static let relayPending: Duration = .seconds(300)
+
     /// Passes on another guardian's (or this one's) signed announcement: checked as consensus will check it
-    /// against what is stored now, so a forged or replayed one is refused here with a clear error.
-    public func relayAPIAnnouncement(_ announcement: APIAnnouncement) async throws {
+    /// against what is stored now, so a forged or replayed one is refused here with a clear error. One this
+    /// guardian relayed already (or a newer one of that peer) within ``relayPending`` is not submitted again.
+    public func relayAPIAnnouncement(_ announcement: APIAnnouncement, now: ContinuousClock.Instant = .now) async throws {
         if let why = processor.announcementKeys?.refusal(
             announcement, stored: try await processor.apiAnnouncementSequence(of: announcement.peer))
         {
             throw InvalidInput(field: "announcement", expected: "a newer announcement its guardian signed (\(why))", code: "bad_announcement")
         }
-        try await submitOperation(.apiAnnouncement(announcement))
+        let peer = announcement.peer
+        let fresh = relayedAnnouncements.withLockedValue { relayed in
+            if let last = relayed[peer], last.sequence >= announcement.sequence, now - last.at < Self.relayPending { return false }
+            relayed[peer] = (announcement.sequence, now)
+            return true
+        }
+        guard fresh else { return }
+        do { try await submitOperation(.apiAnnouncement(announcement)) } catch ConsensusSubmitError.rejected(.duplicate) {
+            return  // The same bytes are pending or were ordered recently: relayed already.
+        } catch {
+            // Not submitted: a later call may try again.
+            relayedAnnouncements.withLockedValue { if $0[peer]?.sequence == announcement.sequence { $0[peer] = nil } }
+            throw error
+        }
     }
 
     private func submitOperation(_ item: FederationItem) async throws {

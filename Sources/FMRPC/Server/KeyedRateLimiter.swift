@@ -1,29 +1,29 @@
-import FMRPC
-import NIOConcurrencyHelpers
+internal import NIOConcurrencyHelpers
 
 /// One token bucket per key (a client id, a client address), bounded in memory: keys whose bucket has refilled
 /// are forgotten when the table grows past its sweep size, and at ``maxKeys`` unknown keys are refused outright
-/// (a stranger minting keys cannot grow the table without bound).
-final class KeyedRateLimiter: Sendable {
+/// (a stranger minting keys cannot grow the table without bound). Used by the guardian (operator credential,
+/// backups) and by fm-gateway's public API.
+public final class KeyedRateLimiter: Sendable {
     private struct State {
         var buckets: [String: (bucket: TokenBucket, lastUsed: ContinuousClock.Instant)] = [:]
         var sweepAbove = 4_096
         var lastSweep: ContinuousClock.Instant?
     }
 
-    let burst: Int
-    let perSecond: Double
-    let maxKeys: Int
+    public let burst: Int
+    public let perSecond: Double
+    public let maxKeys: Int
     private let state = NIOLockedValueBox(State())
 
-    init(burst: Int, perSecond: Double, maxKeys: Int = 100_000) {
+    public init(burst: Int, perSecond: Double, maxKeys: Int = 100_000) {
         self.burst = burst
         self.perSecond = perSecond
         self.maxKeys = maxKeys
     }
 
     /// Takes one token of `key`'s bucket; `false` when it is empty or the table is full of other keys.
-    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+    public func take(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLockedValue { state in
             if state.buckets[key] == nil {
                 // Sweep when the table reaches its sweep size, or is full (then at most once a second: a full table
@@ -43,7 +43,7 @@ final class KeyedRateLimiter: Sendable {
 
     /// Whether `key`'s bucket has a token, without taking it (an unknown key's bucket is full). Limits that count
     /// only failures (``OperatorAuthenticator``) ask this first and ``take(_:now:)`` after a failure.
-    func hasToken(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+    public func hasToken(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLockedValue { state in
             guard var bucket = state.buckets[key]?.bucket else { return true }
             return bucket.take(now: now)
