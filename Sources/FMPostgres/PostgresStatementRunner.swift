@@ -27,6 +27,9 @@ struct PostgresStatementRunner: StatementRunner {
             case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
             }
         }
+        // postgres-nio's future-based query, written to a channel that has already closed, never completes its
+        // future (seen: a statement after the server died hung for ever), so a closed connection fails here.
+        guard !connection.isClosed else { throw StorageError(.connectionLost, "the connection to PostgreSQL is closed") }
         let result: PostgresQueryResult
         do {
             result = try connection.query(PostgresQuery(unsafeSQL: statement.postgresText, binds: binds), logger: logger).wait()
