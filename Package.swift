@@ -22,6 +22,7 @@ let dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),  // guardian storage on PostgreSQL (issue 19)
 ]
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -43,6 +44,7 @@ let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", pac
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 
 /// Field and curve arithmetic is unusably slow without the optimizer, so the
 /// crypto targets are compiled with -O even in debug builds (tests included).
@@ -78,7 +80,7 @@ let targets: [Target] = [
             "FMCore", nio, nioPosix, nioSSL, .product(name: "NIOTLS", package: "swift-nio"), nioConcurrency, x509, asn1,
             crypto, deque, logging,
         ]),
-    .target(name: "FMDatabase", dependencies: ["FMCore", grdb]),
+    .target(name: "FMDatabase", dependencies: ["FMCore", "FMStorage", grdb]),
     .target(
         name: "FMDKG",
         dependencies: [
@@ -326,6 +328,14 @@ let gatewayTargets: [Target] = [
 ]
 // MARK: - end of Lightning gateway block
 
+// MARK: - Guardian storage (issue 19, branch storage): one SQL interface, SQLite (FMDatabase) and PostgreSQL backends
+let storageTargets: [Target] = [
+    .target(name: "FMStorage"),
+    .target(name: "FMPostgres", dependencies: ["FMStorage", postgresNIO, nio, nioPosix, nioConcurrency, nioSSL, logging]),
+    .testTarget(name: "FMStorageTests", dependencies: ["FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging]),
+]
+// MARK: - end of guardian storage block
+
 let package = Package(
     name: "fm",
     platforms: [.macOS(.v14)],
@@ -343,5 +353,5 @@ let package = Package(
         .executable(name: "fm-gateway", targets: ["fm-gateway"]),  // Lightning gateway (gateway)
     ],
     dependencies: dependencies,
-    targets: targets + lightningWireTargets + lightningNodeTargets + lightningModuleTargets + gatewayTargets
+    targets: targets + lightningWireTargets + lightningNodeTargets + lightningModuleTargets + gatewayTargets + storageTargets
 )

@@ -30,16 +30,7 @@ public struct SubsystemSchema: Sendable {
     }
 
     func validate() throws(DatabaseSetupError) {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_")
-        guard let first = prefix.first, first.isLetter, first.isLowercase, prefix.allSatisfy(allowed.contains) else {
-            throw .invalidPrefix(prefix)
-        }
-        var seen: Set<String> = []
-        for migration in migrations {
-            guard !migration.name.isEmpty, seen.insert(migration.name).inserted else {
-                throw .duplicateMigration(prefix: prefix, name: migration.name)
-            }
-        }
+        try StorageSchema.validate(prefix: prefix, migrationNames: migrations.map(\.name))
     }
 
     /// The identifier GRDB records for `migration` once applied.

@@ -1,0 +1,141 @@
+import Foundation
+public import GRDB
+
+/// The storage interface over SQLite: a ``SQLiteDatabase`` (one file, WAL, `synchronous = FULL`, readers beside the
+/// single writer), whose GRDB migrator and ledger apply the storage schemas too, under the same identifiers
+/// (`<prefix>/<name>`) that SQLite databases in the field already record.
+public final class SQLiteStorage: Storage {
+    public let database: SQLiteDatabase
+
+    /// Opens or creates the database at `path` and applies the pending migrations of `legacySchemas` (subsystems
+    /// still on GRDB) and `schemas`, in that order.
+    public init(path: String, schemas: [StorageSchema], legacySchemas: [SubsystemSchema] = []) throws(DatabaseSetupError) {
+        database = try SQLiteDatabase(path: path, schemas: legacySchemas + schemas.map(SubsystemSchema.init))
+    }
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public var dialect: SQLDialect { .sqlite }
+
+
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T {
+        try await database.write { db in try StorageTransaction.run(over: db) { try body($0) } }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T {
+        try await database.read { db in try StorageTransaction.run(over: db) { try body($0) } }
+    }
+
+
+    @discardableResult
+    public func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T {
+        try database.writeNow { db in try StorageTransaction.run(over: db) { try body($0) } }
+    }
+
+    public func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T {
+        try database.readNow { db in try StorageTransaction.run(over: db) { try body($0) } }
+    }
+}
+
+extension StorageTransaction {
+    /// The interface over a GRDB `Database` already inside a transaction (the one the guardian hands a module while
+    /// it applies a block): statements run on it directly; savepoints nest inside the caller's.
+    public convenience init(_ db: Database) {
+        self.init(runner: GRDBStatementRunner(db: db))
+    }
+
+    /// Runs `body` on a transaction over `db` and ends it; GRDB commits or rolls back around this.
+    static func run<T>(over db: Database, _ body: (StorageTransaction) throws -> T) throws -> T {
+        let transaction = StorageTransaction(db)
+        do {
+            let value = try body(transaction)
+            try transaction.finish()
+            return value
+        } catch {
+            transaction.abandon()
+            throw error
+        }
+    }
+}
+
+extension SubsystemSchema {
+    /// A storage schema run by GRDB's migrator, under the same identifiers.
+    public init(_ schema: StorageSchema) {
+        self.init(prefix: schema.prefix, migrations: schema.migrations.map { migration in
+            SchemaMigration(migration.name) { db in try StorageTransaction.run(over: db) { try migration.migrate($0) } }
+        })
+    }
+}
+
+/// Runs portable statements on a GRDB connection (SQLite takes them as written).
+struct GRDBStatementRunner: StatementRunner {
+    let db: Database
+
+    var dialect: SQLDialect { .sqlite }
+
+    func run(_ statement: PortableStatement, _ arguments: ArraySlice<StorageValue>, wantsRows: Bool) throws(StorageError)
+        -> StatementResult
+    {
+        do {
+            let bound = StatementArguments(arguments.map(\.databaseValue))
+            if wantsRows {
+                let rows = try Row.fetchAll(db, sql: statement.text, arguments: bound)
+                return StatementResult(rows: try rows.map(Self.storageRow), changes: 0)
+            }
+            try db.execute(sql: statement.text, arguments: bound)
+            // sqlite3_changes() keeps the last INSERT/UPDATE/DELETE's count across other statements.
+            let changes = ["INSERT", "UPDATE", "DELETE"].contains(statement.verb) ? db.changesCount : 0
+            return StatementResult(rows: [], changes: changes)
+        } catch let error as StorageError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.classify(error)
+        } catch {
+            throw StorageError(.backend, "\(error)")
+        }
+    }
+
+    private static func storageRow(_ row: Row) throws(StorageError) -> StorageRow {
+        var columns: [String] = []
+        var values: [StorageValue] = []
+        for (column, value) in row {
+            columns.append(column)
+            switch value.storage {
+            case .null: values.append(.null)
+            case .int64(let integer): values.append(.integer(integer))
+            case .string(let text): values.append(.text(text))
+            case .blob(let data): values.append(.blob(Array(data)))
+            case .double: throw StorageError(.decoding, "column \(column) holds a REAL, outside the portable subset")
+            }
+        }
+        return StorageRow(columns: columns, values: values)
+    }
+
+    /// SQLite's answers that depend only on the data are the deterministic kinds (as in ProcessingFailure).
+    static func classify(_ error: DatabaseError) -> StorageError {
+        let message = "\(error.message ?? "\(error.resultCode)") (\(error.extendedResultCode))"
+        switch error.extendedResultCode {
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY: return StorageError(.uniqueViolation, message)
+        default: break
+        }
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT: return StorageError(.constraintViolation, message)
+        case .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE: return StorageError(.invalidValue, message)
+        default: return StorageError(.backend, message)
+        }
+    }
+}
+
+extension StorageValue {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let value): value.databaseValue
+        case .text(let value): value.databaseValue
+        case .blob(let bytes): Data(bytes).databaseValue
+        }
+    }
+}

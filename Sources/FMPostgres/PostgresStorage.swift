@@ -1,0 +1,234 @@
+import FMStorage
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// The storage interface over PostgreSQL (docs/decisions/0003-storage-interface.md).
+///
+/// - Writes: one connection, one transaction at a time, `SERIALIZABLE`; bodies run on a dedicated writer thread
+///   (async ``write(_:)``) or the caller's (``writeNow(_:)``), serialized by a lock.
+/// - Reads: `REPEATABLE READ, READ ONLY` (one snapshot of committed state) on reader connections, on dedicated reader
+///   threads or the caller's.
+/// - Threads: module code is synchronous, postgres-nio is asynchronous. A body blocks its own thread on each
+///   statement's future; the futures complete on NIO's event loops, which never run a body, and async callers
+///   suspend on the thread pool's completion, so neither the event loops nor the Swift concurrency pool ever block.
+/// - The server going away: a statement or COMMIT that loses its connection throws
+///   ``StorageError/Kind/connectionLost`` (or ``StorageError/Kind/commitOutcomeUnknown``), environmental, so the
+///   guardian aborts the block; the next transaction reconnects, waiting (with a warning in the log every attempt)
+///   until the server is back or ``Options/maxWait`` has passed.
+public final class PostgresStorage: Storage {
+    public struct Options: Sendable {
+        /// How long a transaction waits for an unreachable server before it throws ``StorageError/Kind/unavailable``;
+        /// nil waits for ever (a guardian: it resumes when the database is back).
+        public var maxWait: Duration?
+        /// Threads running async read bodies (each with its own connection).
+        public var readerThreads: Int
+        /// How long one connection attempt may take.
+        public var connectTimeout: Duration
+
+        public init(maxWait: Duration? = nil, readerThreads: Int = 2, connectTimeout: Duration = .seconds(10)) {
+            self.maxWait = maxWait
+            self.readerThreads = readerThreads
+            self.connectTimeout = connectTimeout
+        }
+    }
+
+    public let url: PostgresURL
+    private let connector: Connector
+    private let logger: Logger
+    private let writerThread: NIOThreadPool
+    private let readerThreads: NIOThreadPool
+    private let writer = NIOLockedValueBox<PostgresConnection?>(nil)
+    private let idleReaders = NIOLockedValueBox<[PostgresConnection]>([])
+
+    /// Connects (waiting while the server is unreachable, up to `options.maxWait`) and applies the schemas'
+    /// pending migrations.
+    public init(
+        url: PostgresURL, password: String?, schemas: [StorageSchema], logger: Logger = Logger(label: "fm.storage.postgres"),
+        options: Options = Options()
+    ) throws {
+        self.url = url
+        self.logger = logger
+        connector = try Connector(url: url, password: password, logger: logger, options: options)
+        writerThread = NIOThreadPool(numberOfThreads: 1)
+        readerThreads = NIOThreadPool(numberOfThreads: max(1, options.readerThreads))
+        writerThread.start()
+        readerThreads.start()
+        do {
+            try StorageMigrator(ledger: "fm_migrations", schemaObjects: Self.schemaObjects).migrate(schemas, on: self)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// Ends the threads and closes the connections. The storage must not be used afterwards.
+    public func close() {
+        try? writerThread.syncShutdownGracefully()
+        try? readerThreads.syncShutdownGracefully()
+        let connections = writer.withLockedValue { current in defer { current = nil }; return current.map { [$0] } ?? [] }
+            + idleReaders.withLockedValue { idle in defer { idle = [] }; return idle }
+        for connection in connections { try? connection.close().wait() }
+    }
+
+    public var dialect: SQLDialect { .postgres }
+
+
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T {
+        try await writerThread.runIfActive { try self.writeNow(body) }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T {
+        try await readerThreads.runIfActive { try self.readNow(body) }
+    }
+
+
+    @discardableResult
+    public func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T {
+        // The lock is held for the whole transaction: writes are serial, like SQLite's.
+        try writer.withLockedValue { connection in
+            try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE") { try body($0) }
+        }
+    }
+
+    public func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T {
+        var connection = idleReaders.withLockedValue { $0.popLast() }
+        defer {
+            if let connection, !connection.isClosed { idleReaders.withLockedValue { $0.append(connection) } }
+        }
+        return try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { try body($0) }
+    }
+
+    /// One transaction on `connection` (replaced when it is gone): BEGIN, the body, COMMIT; ROLLBACK if it throws.
+    private func transaction<T>(
+        on connection: inout PostgresConnection?, begin: String, _ body: (StorageTransaction) throws -> T
+    ) throws -> T {
+        let runner = try begun(&connection, begin: begin)
+        let transaction = StorageTransaction(runner: runner)
+        let value: T
+        do {
+            value = try body(transaction)
+            try transaction.finish()
+        } catch {
+            transaction.abandon()
+            do {
+                try runner.control("ROLLBACK")
+            } catch {
+                discard(&connection)  // the server ends a transaction whose connection is gone
+            }
+            throw error
+        }
+        do {
+            try runner.control("COMMIT")
+        } catch {
+            guard error.kind == .connectionLost else { throw error }
+            discard(&connection)
+            throw StorageError(.commitOutcomeUnknown, "the connection broke during COMMIT: \(error.message)")
+        }
+        return value
+    }
+
+    /// A connection with an open transaction. Nothing has run yet, so a connection found dead at BEGIN (the server
+    /// restarted while it was idle) is replaced and BEGIN sent again; connecting waits while the server is down.
+    private func begun(_ connection: inout PostgresConnection?, begin: String) throws(StorageError) -> PostgresStatementRunner {
+        var attempts = 0
+        while true {
+            if connection?.isClosed ?? true { connection = try connector.connect() }
+            guard let live = connection else { continue }
+            let runner = PostgresStatementRunner(connection: live, logger: logger)
+            do {
+                try runner.control(begin)
+                return runner
+            } catch {
+                attempts += 1
+                guard error.kind == .connectionLost, attempts < 5 else { throw error }
+                discard(&connection)
+            }
+        }
+    }
+
+    private func discard(_ connection: inout PostgresConnection?) {
+        if let dead = connection { _ = dead.close() as EventLoopFuture<Void> }
+        connection = nil
+    }
+
+    /// Tables, views, sequences and explicitly created indexes of the current schema (what a migration may create).
+    /// The indexes behind PRIMARY KEY and UNIQUE constraints are left out, as SQLite's `sqlite_autoindex_*` are.
+    private static func schemaObjects(_ tx: any StorageReading) throws -> Set<String> {
+        Set(try tx.fetchAll("""
+            SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'i', 'I', 'v', 'm', 'S')
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+            """).map { row throws(StorageError) in try row.text("name") })
+    }
+}
+
+/// Opens connections, waiting with backoff while the server cannot be reached.
+private final class Connector: Sendable {
+    let url: PostgresURL
+    let configuration: PostgresConnection.Configuration
+    let logger: Logger
+    let maxWait: Duration?
+    private let nextID = NIOLockedValueBox(0)
+
+    init(url: PostgresURL, password: String?, logger: Logger, options: PostgresStorage.Options) throws {
+        self.url = url
+        self.logger = logger
+        maxWait = options.maxWait
+        var configuration: PostgresConnection.Configuration
+        switch url.endpoint {
+        case .unixSocket(let path):
+            configuration = .init(unixSocketPath: path, username: url.user, password: password, database: url.database)
+        case .tcp(let host, let port):
+            let tls: PostgresConnection.Configuration.TLS =
+                switch url.tls {
+                case .disable: .disable
+                case .verifyFull: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+            configuration = .init(host: host, port: port, username: url.user, password: password, database: url.database, tls: tls)
+        }
+        let timeout = options.connectTimeout.components
+        configuration.options.connectTimeout = .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
+        self.configuration = configuration
+    }
+
+    /// A new connection. An unreachable server (refused, no socket, starting up or shutting down) is waited for;
+    /// anything else (authentication, a missing database) is thrown at once.
+    func connect() throws(StorageError) -> PostgresConnection {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var delay = Duration.milliseconds(50)
+        var attempt = 0
+        while true {
+            let id = nextID.withLockedValue { id in
+                id += 1
+                return id
+            }
+            do {
+                return try PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: id, logger: logger
+                ).wait()
+            } catch {
+                let failure = PostgresErrors.classify(error)
+                guard failure.kind == .connectionLost else {
+                    throw StorageError(failure.kind == .backend ? .unavailable : failure.kind, "cannot connect to \(url): \(failure.message)")
+                }
+                let waited = started.duration(to: clock.now)
+                if let maxWait, waited >= maxWait {
+                    throw StorageError(.unavailable, "PostgreSQL at \(url) unreachable for \(waited): \(failure.message)")
+                }
+                attempt += 1
+                logger.warning(
+                    "PostgreSQL unreachable; waiting for it",
+                    metadata: ["database": "\(url)", "attempt": "\(attempt)", "waited": "\(waited)", "error": "\(failure.message)"])
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+}
