@@ -5,6 +5,8 @@ FM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FM_SYSTEM_PACKAGES=(pkg-config libsecp256k1-dev libsqlite3-dev libjansson-dev jq curl python3-venv iproute2)
 # The dashboard's browser tests (Tests/FMToolsTests/DashboardBrowserTests.swift): headless chromium, its driver.
 FM_SYSTEM_PACKAGES+=(chromium chromium-driver)
+# The storage conformance tests on PostgreSQL (Tests/FMStorageTests start a private cluster from Debian's server).
+FM_SYSTEM_PACKAGES+=(postgresql)
 # Independent implementations the tests check fm against (Tests only; fm itself never runs Python).
 # bolt11 (BOLT 11 decoder) needs bitstring < 4.3; py_ecc (BLS12-381) checks notes (docs/protocol.md's snippet) and
 # the threshold encryption; coincurve (secp256k1) the snippet's spend keys; selenium drives chromium for the
