@@ -94,6 +94,11 @@ public final class StorageTransaction: StorageWriting {
         guard expected == values.count else {
             throw StorageError(.misuse, "the SQL has \(expected) placeholders but \(values.count) arguments were given")
         }
+        if let index = values.firstIndex(where: Self.isUnstorableText) {
+            // Refused here, as a failed statement, so both backends decide alike (see ``isUnstorableText(_:)``).
+            abortedLevel = min(abortedLevel ?? depth, depth)
+            throw StorageError(.invalidValue, "argument \(index + 1) is text with a NUL character, which PostgreSQL cannot store")
+        }
         var result = StatementResult(rows: [], changes: 0)
         var offset = 0
         for statement in statements {
@@ -107,6 +112,13 @@ public final class StorageTransaction: StorageWriting {
             }
         }
         return result
+    }
+
+    /// Text containing U+0000: SQLite stores it, PostgreSQL refuses it (SQLSTATE 22021, a deterministic `invalidValue`),
+    /// so a guardian on each backend would decide one item differently (a consensus split in a mixed federation).
+    private static func isUnstorableText(_ value: StorageValue) -> Bool {
+        if case .text(let text) = value { return text.utf8.contains(0) }
+        return false
     }
 
     private func checkUsable() throws(StorageError) {

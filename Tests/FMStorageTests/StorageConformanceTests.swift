@@ -122,6 +122,26 @@ import Testing
         #expect(try storage.readNow { try $0.fetchAll("SELECT amount FROM t_spent ORDER BY amount").map { try $0.int64(0) } } == [11, 14])
     }
 
+    /// Review 4: SQLite stored text with a NUL character that PostgreSQL refuses (SQLSTATE 22021), so one item would be
+    /// kept by a guardian on SQLite and rejected by one on PostgreSQL; both now refuse it as the same deterministic error.
+    @Test(arguments: Backend.allCases)
+    func textWithANulCharacterIsRefusedAlikeByBothBackends(_ backend: Backend) throws {
+        let place = try backend.place()
+        let storage = try place.open([Self.values])
+        let error = try #require(throws: StorageError.self) {
+            try storage.writeNow { tx in try tx.execute("INSERT INTO t_values (id, label) VALUES (?, ?)", [Int64(1), "a\u{0}b"]) }
+        }
+        #expect(error.kind == .invalidValue && !error.isEnvironmental)
+        // Like any failed statement, it aborts its savepoint; the rest of the transaction goes on after the rollback.
+        let inner = try storage.writeNow { tx -> Error? in
+            let inner = Self.error { _ = try tx.inSavepoint { try tx.execute("INSERT INTO t_values (id, label) VALUES (?, ?)", [Int64(2), "\u{0}"]) } }
+            try tx.execute("INSERT INTO t_values (id, label) VALUES (?, ?)", [Int64(3), "fine"])
+            return inner
+        }
+        #expect((inner as? StorageError)?.kind == .invalidValue)
+        #expect(try storage.readNow { try $0.fetchAll("SELECT id FROM t_values ORDER BY id").map { try $0.int64(0) } } == [3])
+    }
+
     @Test(arguments: Backend.allCases)
     func aFailedStatementAbortsItsTransactionInBothBackends(_ backend: Backend) throws {
         let place = try backend.place()
