@@ -64,10 +64,12 @@ public struct LightningOperations: Sendable {
 
     /// Pays `invoice` through `gateway`: funds an outgoing contract for the invoice amount plus the gateway's fee,
     /// refundable after `timelockDelta` seconds of consensus time, and returns the payment's operation (driven by
-    /// ``await(_:)``) with the contract the gateway must be shown.
+    /// ``await(_:)``) with the contract the gateway must be shown. `checkGatewayMargin: false` funds a timelock shorter
+    /// than fm-gateway's margin for the invoice's final CLTV (for a gateway with other margins: if it refuses, the
+    /// money comes back at the timelock).
     public func pay(
         _ invoice: SignedInvoice, gateway: SignedGatewayAnnouncement, maxFee: Amount? = nil, timelockDelta: UInt64 = 24 * 3600,
-        now: UInt64 = UInt64(Date().timeIntervalSince1970)
+        checkGatewayMargin: Bool = true, now: UInt64 = UInt64(Date().timeIntervalSince1970)
     ) async throws -> (operation: OperationID, contract: OutgoingContract) {
         guard let msats = invoice.invoice.amountMsat else { throw LightningClientError.invoiceWithoutAmount }
         guard !invoice.invoice.isExpired(at: now) else {
@@ -87,7 +89,7 @@ public struct LightningOperations: Sendable {
         // cancellation): refused here before any money moves (review 3).
         let delta = min(timelockDelta, ln.config.maxTimelockDelta)
         let neededSecs = GatewayAPI.outgoingTimelockSecs(minFinalCLTV: invoice.invoice.minFinalCLTVExpiry)
-        guard delta >= neededSecs else {
+        guard delta >= neededSecs || !checkGatewayMargin else {
             throw LightningClientError.finalCLTVTooLong(
                 minFinalCLTV: invoice.invoice.minFinalCLTVExpiry, neededSecs: neededSecs, timelockSecs: delta)
         }

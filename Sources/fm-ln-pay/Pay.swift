@@ -36,6 +36,10 @@ extension FMLnPay {
         @Option(help: ArgumentHelp("Seconds of consensus time before the money can come back unpaid (default 1 day).", valueName: "s"))
         var timelock: UInt64 = 24 * 3600
 
+        @Flag(help: ArgumentHelp(
+            "Fund a --timelock shorter than fm-gateway needs for the invoice's final CLTV (a gateway with other margins; if it refuses, the money comes back at the timelock)."))
+        var noMarginCheck = false
+
         @Flag(help: "Print the operation id without waiting for the outcome.")
         var noWait = false
 
@@ -48,7 +52,8 @@ extension FMLnPay {
             let operations = try await options.operations()
             let gateway = try await operations.chooseGateway(self.gateway, for: Amount(msats: msats))
             let (id, _) = try await operations.pay(
-                signed, gateway: gateway, maxFee: maxFee.map(Amount.init(msats:)), timelockDelta: timelock)
+                signed, gateway: gateway, maxFee: maxFee.map(Amount.init(msats:)), timelockDelta: timelock,
+                checkGatewayMargin: !noMarginCheck)
             let record = noWait ? try await operations.status(id) : try await operations.await(id)
             try LnOutput.emit(record)
         }

@@ -56,13 +56,16 @@ import Testing
         #expect(try await alice.ln.contractState(contract2.id).state == .refunded)
 
         // An unreachable gateway and one answering a preimage that does not open the hash: both refund at the
-        // timelock (20 s of consensus time), without anyone asking. Meanwhile the balance shows both contracts as
-        // outgoing, and a receive whose invoice nobody pays expires (the funded contracts keep time votes coming).
+        // timelock (20 s of consensus time, shorter than fm-gateway's margin: no margin check), without anyone
+        // asking. Meanwhile the balance shows both contracts as outgoing, and a receive whose invoice nobody pays
+        // expires (the funded contracts keep time votes coming).
         let p3 = Self.preimage(0x63)
         let p4 = Self.preimage(0x64)
         gateway.behave(.wrongPreimage, for: p4.paymentHash)
-        let (unreachable, contract3) = try await alice.pay(try Self.invoice(p3, msats: 5_000), gateway: announced, timelockDelta: 20)
-        let (lied, contract4) = try await alice.pay(try Self.invoice(p4, msats: 7_000), gateway: announced, timelockDelta: 20)
+        let (unreachable, contract3) = try await alice.pay(
+            try Self.invoice(p3, msats: 5_000), gateway: announced, timelockDelta: 20, checkGatewayMargin: false)
+        let (lied, contract4) = try await alice.pay(
+            try Self.invoice(p4, msats: 7_000), gateway: announced, timelockDelta: 20, checkGatewayMargin: false)
         let (expiring, _) = try await alice.receive(Amount(msats: 3_000), description: "tea", expirySecs: 5, gateway: announced)
         let sheet = try await aliceClient.balanceSheet()
         let outgoing = sheet.inFlight.filter { $0.direction == .outgoing }

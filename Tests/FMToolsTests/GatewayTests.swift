@@ -197,7 +197,8 @@ import FoundationNetworking
 
     /// The gateway is SIGKILLed once alice's outgoing contract is funded and never comes back: `fm-ln-pay await`
     /// keeps asking the dead gateway (with backoff) and refunds once consensus time reaches the timelock (a short
-    /// `--timelock`, the user's own option); the outside node is never paid and the audit stays balanced.
+    /// `--timelock`, the user's own option, with `--no-margin-check` since it is shorter than fm-gateway's margin);
+    /// the outside node is never paid and the audit stays balanced.
     @Test(.timeLimit(.minutes(3))) func gatewayKilledForGoodUserRefundsAfterTheTimelock() async throws {
         let harness = try GatewayHarness(basePort: 18_120)
         defer { harness.stop() }
@@ -205,7 +206,7 @@ import FoundationNetworking
         _ = try await harness.announcement(alice.operations)
         let before = try harness.federation.balance("alice")
         let bolt11 = try harness.invoice("out", msat: 50_000, label: "abandoned")
-        let started = try harness.lnPay("alice", ["pay", bolt11, "--timelock", "20", "--no-wait"])
+        let started = try harness.lnPay("alice", ["pay", bolt11, "--timelock", "20", "--no-margin-check", "--no-wait"])
         let id = try #require(started["operation_id"] as? String)
         #expect(started["status"] as? String == "running")
         #expect(try harness.federation.balance("alice") <= before - 52_500)  // locked in the funded contract

@@ -23,7 +23,7 @@ function __fm-ln-pay_parse_tokens -S
         __fm-ln-pay_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'pay'
-            __fm-ln-pay_parse_subcommand 1 'data-dir=' 'federation=' 'verbose' 'gateway=' 'max-fee=' 'timelock=' 'no-wait' 'version' 'h/help'
+            __fm-ln-pay_parse_subcommand 1 'data-dir=' 'federation=' 'verbose' 'gateway=' 'max-fee=' 'timelock=' 'no-margin-check' 'no-wait' 'version' 'h/help'
         case 'receive'
             __fm-ln-pay_parse_subcommand 1 'data-dir=' 'federation=' 'verbose' 'description=' 'expiry=' 'gateway=' 'max-fee=' 'wait' 'version' 'h/help'
         case 'gateways'
@@ -101,6 +101,7 @@ complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_op
 complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_options "fm-ln-pay pay" gateway' -l 'gateway' -d 'The gateway\'s key (hex, or a unique prefix; default: the cheapest).' -rfka ''
 complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_options "fm-ln-pay pay" max-fee' -l 'max-fee' -d 'Refuse a gateway fee above this many msat.' -rfka ''
 complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_options "fm-ln-pay pay" timelock' -l 'timelock' -d 'Seconds of consensus time before the money can come back unpaid (default 1 day).' -rfka ''
+complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_options "fm-ln-pay pay" no-margin-check' -l 'no-margin-check' -d 'Fund a --timelock shorter than fm-gateway needs for the invoice\'s final CLTV (a gateway with other margins; if it refuses, the money comes back at the timelock).'
 complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_options "fm-ln-pay pay" no-wait' -l 'no-wait' -d 'Print the operation id without waiting for the outcome.'
 complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_options "fm-ln-pay pay" version' -l 'version' -d 'Show the version.'
 complete -c 'fm-ln-pay' -n '__fm-ln-pay_should_offer_completions_for_flags_or_options "fm-ln-pay pay" h help' -s 'h' -l 'help' -d 'Show help information.'

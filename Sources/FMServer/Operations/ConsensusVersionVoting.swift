@@ -85,7 +85,7 @@ extension GuardianOperations {
     }
 
     static func activations(_ db: Database) throws -> [ConsensusVersionStatus.Activation] {
-        try Row.fetchAll(db, sql: "SELECT component, version, height FROM server_consensus_activations ORDER BY height, component")
+        try Row.fetchAll(db, sql: "SELECT component, version, height FROM server_consensus_activations ORDER BY height, component, version")
             .map { row in
                 .init(
                     component: row["component"], version: try UInt32(storedInteger: row["version"], "version"),
