@@ -14,14 +14,24 @@ let networkTargets: [FuzzTarget] = [
             // Reassembly does not depend on how TCP splits the stream.
             require(frames(of: bytes, chunk: 7) == whole, "peer frames: a split stream gave different frames")
             // Framing each payload again gives back the bytes they were read from.
-            let reframed = whole.flatMap { [UInt8](buffer: FrameEncoder.frame($0, allocator: ByteBufferAllocator())) }
+            let reframed = whole.flatMap(\.wireBytes)
             require(Array(bytes.prefix(reframed.count)) == reframed, "peer frames: re-framing differs from the stream")
-            for (index, payload) in whole.enumerated() {
-                if index == 0, let hello = try? Hello(bytes: payload) {
-                    require(hello.bytes == payload && (try? Hello(bytes: hello.bytes)) == hello, "hello: round trip")
+            var dataIndex = 0
+            for frame in whole {
+                if frame.isControl {
+                    // A ping or pong the probe understands is exactly its own encoding (beyond its 9 bytes: ignored).
+                    if let control = ControlFrame(ByteBuffer(bytes: frame.payload)) {
+                        let encoded = [UInt8](buffer: FrameEncoder.control(control, allocator: ByteBufferAllocator()))
+                        require(Array(encoded.dropFirst(FrameDecoder.headerSize)) == Array(frame.payload.prefix(ControlFrame.size)), "control frame: round trip")
+                    }
+                    continue
+                }
+                defer { dataIndex += 1 }
+                if dataIndex == 0, let hello = try? Hello(bytes: frame.payload) {
+                    require(hello.bytes == frame.payload && (try? Hello(bytes: hello.bytes)) == hello, "hello: round trip")
                 } else {
-                    checkCanonical(ConsensusMessage.self, payload)
-                    checkDKGFrame(payload)
+                    checkCanonical(ConsensusMessage.self, frame.payload)
+                    checkDKGFrame(frame.payload)
                 }
             }
         },
@@ -29,7 +39,8 @@ let networkTargets: [FuzzTarget] = [
             let payloads = [Hello(peer: PeerID(2), networkID: Samples.hash("network")).bytes] + Samples.consensusMessages.prefix(3).map(\.canonicalBytes)
                 + [DKGFrame.message(round: 1, step: .publicValue, payload: [1, 2, 3]).canonicalBytes]
             let stream = payloads.flatMap { [UInt8](buffer: FrameEncoder.frame($0, allocator: ByteBufferAllocator())) }
-            return [stream, Array(stream.prefix(40)), [0, 0, 0, 0]]
+            let ping = [UInt8](buffer: FrameEncoder.control(ControlFrame(kind: .ping, nonce: 7), allocator: ByteBufferAllocator()))
+            return [stream, Array(stream.prefix(40)), [0, 0, 0, 0], ping + stream + ping]
         }),
     FuzzTarget(
         name: "dkg-frame",
@@ -112,20 +123,47 @@ private func checkDKGFrame(_ bytes: [UInt8]) {
     }
 }
 
-/// The frames the guardian's pipeline reads from `bytes` arriving in chunks of `chunk` bytes (those before the first error).
-private func frames(of bytes: [UInt8], chunk: Int) -> [[UInt8]] {
+/// A frame as the guardian's pipeline hands it on: a data frame to the link, a control frame to the probe.
+private struct DecodedFrame: Equatable {
+    var isControl: Bool
+    var payload: [UInt8]
+
+    /// The frame as it travels: header (length, top bit for control) and payload.
+    var wireBytes: [UInt8] {
+        if !isControl { return [UInt8](buffer: FrameEncoder.frame(payload, allocator: ByteBufferAllocator())) }
+        var buffer = ByteBuffer()
+        buffer.writeInteger(UInt32(payload.count) | FrameDecoder.controlBit)
+        buffer.writeBytes(payload)
+        return [UInt8](buffer: buffer)
+    }
+}
+
+/// The frames the guardian's pipeline reads from `bytes` arriving in chunks of `chunk` bytes (those before the first
+/// error). The channel is finished on every path: an unfinished EmbeddedChannel keeps its buffers alive.
+private func frames(of bytes: [UInt8], chunk: Int) -> [DecodedFrame] {
     let channel = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maxFrameSize: 1 << 16)))
-    var out: [[UInt8]] = []
+    defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
+    var out: [DecodedFrame] = []
+    func drain() {
+        while true {
+            let frame: WireFrame?
+            do { frame = try channel.readInbound(as: WireFrame.self) } catch {
+                require(false, "peer frames: the decoder handed on something other than a WireFrame: \(error)")
+                return
+            }
+            guard let frame else { return }
+            out.append(DecodedFrame(isControl: frame.isControl, payload: [UInt8](buffer: frame.payload)))
+        }
+    }
     var offset = 0
     repeat {
         let end = min(bytes.count, offset + max(chunk, 1))
         let failed = (try? channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end]))) == nil
         // Frames decoded before an error (a frame above the limit) were delivered; the connection then closes.
-        while let frame = try? channel.readInbound(as: ByteBuffer.self) { out.append([UInt8](buffer: frame)) }
+        drain()
         if failed { return out }
         offset = end
     } while offset < bytes.count
-    _ = try? channel.finish(acceptAlreadyClosed: true)
     return out
 }
 
