@@ -99,6 +99,9 @@ def pages(base, password, out):
         driver.set_window_size(1100, 900)
         driver.get(base + "/")
         driver.find_element(By.CSS_SELECTOR, "header form button").click()
+        # Wait for the logout's answer (the redirect to /login) before navigating: a navigation started earlier
+        # cancels the POST and the session lives on (seen once under load).
+        WebDriverWait(driver, 15).until(lambda d: d.current_url.endswith("/login"))
         driver.get(base + "/audit")
         result["after_logout"] = driver.current_url
         return result
