@@ -307,7 +307,7 @@ let lightningModuleTargets: [Target] = [
     .testTarget(
         name: "FMLightningTests",
         dependencies: [
-            "FMLightningCommon", "FMLightningServer", "FMLightningClient", "FMServer", "FMServerCore", "FMMintClient", "FMMintServer", "FMWalletServer",
+            "FMLightningCommon", "FMLightningServer", "FMLightningClient", "FMGateway", "FMServer", "FMServerCore", "FMMintClient", "FMMintServer", "FMWalletServer",
             "FMMintCommon", "FMClientCore", "FMClient", "FMRPC", "FMPeerNetwork", "FMBolt11", "FMCore", "FMCrypto", "FMSecp256k1", "FMDatabase",
             "FMEncoding", "FMTesting", grdb,
         ]),

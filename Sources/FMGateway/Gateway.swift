@@ -50,10 +50,26 @@ public final class Gateway: Sendable {
         public static let holdInvoiceCLTV: UInt32 = 144
         /// Seconds an incoming contract must outlive the invoice (consensus time lags, funding takes a moment).
         public static let incomingExpirationSecs: UInt64 = 600
+        /// How far consensus time may move between the client's read and the gateway's: the invoice is shortened by it.
+        public static let consensusTimeDriftSecs: UInt64 = 120
         /// A held HTLC not yet paid for by a funded contract is failed back this many blocks before its expiry.
         public static let htlcCancelBlocks: UInt64 = 6
         /// Invoice expiries the gateway accepts.
         public static let invoiceExpiry: ClosedRange<UInt64> = 60...(7 * 24 * 3600)
+
+        /// The expiry of the invoice for an incoming contract, or nil when the contract expires too soon. Checked
+        /// against consensus time, as the guardians check funding (it may lag the clock by minutes when idle): the
+        /// contract must outlive the invoice by ``incomingExpirationSecs``. Consensus time may have moved on since
+        /// the client read it, so up to ``consensusTimeDriftSecs`` short of `requested` shortens the invoice instead
+        /// of refusing it.
+        public static func invoiceExpiry(requested: UInt64, contractExpiration: UInt64, consensusTime: UInt64) -> UInt64? {
+            let (fundableUntil, early) = contractExpiration.subtractingReportingOverflow(incomingExpirationSecs)
+            let (available, late) = fundableUntil.subtractingReportingOverflow(consensusTime)
+            guard !early, !late, available >= requested - min(requested, consensusTimeDriftSecs),
+                available >= invoiceExpiry.lowerBound
+            else { return nil }
+            return min(requested, available)
+        }
     }
 
     let configuration: Configuration

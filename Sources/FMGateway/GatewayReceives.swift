@@ -43,14 +43,15 @@ extension Gateway {
         let consensusTime: UInt64
         do { consensusTime = try await link.ln.consensusTime() } catch { throw Self.unavailable(error) }
         let now = UInt64(Date().timeIntervalSince1970)
-        // Against consensus time, as the guardians check it at funding (it may lag the clock by minutes when idle).
-        let needed = consensusTime + request.expirySecs + Margins.incomingExpirationSecs
-        guard contract.terms.expiration >= needed else {
+        guard let expirySecs = Margins.invoiceExpiry(
+            requested: request.expirySecs, contractExpiration: contract.terms.expiration, consensusTime: consensusTime)
+        else {
+            let needed = consensusTime + request.expirySecs + Margins.incomingExpirationSecs
             throw Self.bad("contract: expiration \(contract.terms.expiration) is before \(needed) (invoice expiry + \(Margins.incomingExpirationSecs) s)")
         }
         var record = ReceiveRecord(
             contractID: contract.id, federationID: link.id.description, paymentHash: contract.terms.paymentHash, contract: raw,
-            invoiceAmount: request.invoiceAmountMsat, invoiceExpiresAt: now + request.expirySecs, client: client)
+            invoiceAmount: request.invoiceAmountMsat, invoiceExpiresAt: now + expirySecs, client: client)
         do {
             try await store.write { [record, cap = configuration.limits.openInvoicesPerClient] db in
                 try ReceiveRecord.insert(record, openPerClient: cap, in: db)
@@ -62,7 +63,7 @@ extension Gateway {
         } catch let error as GatewayStoreError { throw Self.bad("\(error)") } catch { throw Self.unavailable(error) }
         do {
             let created = try await node.call(HoldinvoiceRequest(
-                amount_msat: request.invoiceAmountMsat, label: nil, description: request.description, expiry: request.expirySecs,
+                amount_msat: request.invoiceAmountMsat, label: nil, description: request.description, expiry: expirySecs,
                 cltv: Margins.holdInvoiceCLTV, payment_hash: contract.terms.paymentHash.hex))
             record.invoice = created.bolt11
             record.state = .open
