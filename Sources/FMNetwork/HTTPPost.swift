@@ -50,9 +50,15 @@ public enum HTTPPost {
                 head.headers.add(name: "Content-Length", value: String(body.count))
                 head.headers.add(name: "Connection", value: "close")
                 for (name, value) in headers { head.headers.add(name: name, value: value) }
-                try await outbound.write(.head(head))
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-                try await outbound.write(.end(nil))
+                // One write for the whole request. A server may answer and close as soon as it has the body (the
+                // end part puts nothing on the wire for a Content-Length request); NIO then closes this channel on
+                // the EOF, so a separate later write of `.end` failed with "connection closed" although the reply
+                // had arrived (the CI flake of "bitcoin node … unreachable: connection closed"). A failed write
+                // still reads on: the reply decides, the write error only when no reply came.
+                var writeError: (any Error)?
+                do {
+                    try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(bytes: body))), .end(nil)])
+                } catch { writeError = error }
 
                 var status: Int?
                 var received = ByteBuffer()
@@ -65,11 +71,11 @@ public enum HTTPPost {
                         }
                         received.writeBuffer(&chunk)
                     case .end:
-                        guard let status else { throw HTTPPostError.noResponseHead }
+                        guard let status else { throw writeError ?? HTTPPostError.noResponseHead }
                         return HTTPReply(status: status, body: Array(received.readableBytesView))
                     }
                 }
-                throw HTTPPostError.connectionClosedEarly
+                throw writeError ?? HTTPPostError.connectionClosedEarly
             }
         } onCancel: {
             channel.channel.close(promise: nil)
