@@ -20,4 +20,17 @@ final class JSONValueTests: XCTestCase {
         XCTAssertEqual(try roundTrip("0.5").0, .double(0.5))
         XCTAssertEqual(try roundTrip("1e30").0, .double(1e30))
     }
+
+    /// Every JSON kind decodes to its own case, whatever order `init(from:)` tries them in.
+    func testEachKindDecodesToItsCase() throws {
+        let cases: [(String, JSONValue)] = [
+            ("null", .null), ("true", .bool(true)), ("false", .bool(false)), ("0", .integer(0)), ("1", .integer(1)),
+            ("-7", .integer(-7)), ("18446744073709551615", .unsigned(.max)), ("0.25", .double(0.25)),
+            ("\"1\"", .string("1")), ("\"true\"", .string("true")), ("[]", .array([])), ("{}", .object([:])),
+            ("[1, \"a\", null, {\"k\": [true]}]", .array([.integer(1), .string("a"), .null, .object(["k": .array([.bool(true)])])])),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), expected, text)
+        }
+    }
 }
