@@ -225,7 +225,7 @@ struct DashboardContext: RequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        client = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        client = ClientAddress(source.channel.remoteAddress?.ipAddress).key
     }
 }
 

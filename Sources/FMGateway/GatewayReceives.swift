@@ -7,6 +7,7 @@ import FMLightningRPC
 import FMEncoding
 import FMMintClient
 import FMMintCommon
+import FMRPC
 import Foundation
 
 /// Receiving for users (docs/lightning.md, "Gateway: receive"): a hold invoice by payment hash on the gateway's
@@ -15,8 +16,8 @@ import Foundation
 /// is not a preimage of the hash — fails the HTLC and refunds the contract. Persisted: `creating` → `open` →
 /// `funding` → `decrypting` → `settling` | `refunding` → `cancelling` → `done`.
 extension Gateway {
-    /// The public `create_invoice` method, asked by the client at address `client`.
-    public func createInvoice(_ request: GatewayAPI.CreateInvoiceRequest, client: String) async throws(GatewayAPI.ErrorResponse) -> GatewayAPI.CreateInvoiceResponse {
+    /// The public `create_invoice` method, asked by `client`.
+    public func createInvoice(_ request: GatewayAPI.CreateInvoiceRequest, client: ClientAddress) async throws(GatewayAPI.ErrorResponse) -> GatewayAPI.CreateInvoiceResponse {
         let link = try link(request.federationId)
         guard let raw = Hex.decode(request.contract), let contract = try? IncomingContract(canonicalBytes: raw) else {
             throw GatewayAPI.ErrorResponse(code: .invalidRequest, message: "contract: not the hex of a canonical incoming contract")
@@ -53,13 +54,13 @@ extension Gateway {
             contractID: contract.id, federationID: link.id.description, paymentHash: contract.terms.paymentHash, contract: raw,
             invoiceAmount: request.invoiceAmountMsat, invoiceExpiresAt: now + expirySecs, client: client)
         do {
-            try await store.write { [record, cap = configuration.limits.openInvoicesPerClient] db in
-                try ReceiveRecord.insert(record, openPerClient: cap, in: db)
+            try await store.write { [record, limits = configuration.limits] db in
+                try ReceiveRecord.insert(record, openPerClient: limits.openInvoicesPerClient, openPerNetwork: limits.openInvoicesPerNetwork, in: db)
             }
         } catch GatewayStoreError.tooManyOpen {
             throw GatewayAPI.ErrorResponse(code: .unavailable, message: "\(GatewayStoreError.tooManyOpen)")
-        } catch GatewayStoreError.tooManyOpenForClient(let cap) {
-            throw GatewayAPI.ErrorResponse(code: .rateLimited, message: "\(GatewayStoreError.tooManyOpenForClient(cap))")
+        } catch let error as GatewayStoreError where error.isClientLimit {
+            throw GatewayAPI.ErrorResponse(code: .rateLimited, message: "\(error)")
         } catch let error as GatewayStoreError { throw Self.bad("\(error)") } catch { throw Self.unavailable(error) }
         do {
             let created = try await node.call(HoldinvoiceRequest(

@@ -91,8 +91,8 @@ public struct GatewayServer: Sendable {
 
     // MARK: Public API
 
-    func servePublic(_ method: String, _ request: Request, client: String) async -> Response {
-        guard requestLimiter.take(client) else {
+    func servePublic(_ method: String, _ request: Request, client: ClientAddress) async -> Response {
+        guard requestLimiter.take(client.key) else {
             return Self.json(.tooManyRequests, GatewayAPI.ErrorResponse(
                 code: .rateLimited, message: "too many requests from \(client): at most \(requestLimiter.burst) at once, then \(requestLimiter.perSecond) per second"))
         }

@@ -1,5 +1,6 @@
 import FMCore
 import FMDatabase
+import FMRPC
 import Foundation
 import GRDB
 
@@ -61,6 +62,13 @@ enum GatewaySchema {
             try db.execute(sql: """
                 ALTER TABLE gw_receives ADD COLUMN client TEXT;
                 CREATE INDEX gw_receives_open_client ON gw_receives (client, state);
+                """)
+        },
+        // The client's network (IPv4 /24, IPv6 /48), for the per-network cap (review 4); `client` is an IPv6 /64 from now on.
+        SchemaMigration("3_receive_network") { db in
+            try db.execute(sql: """
+                ALTER TABLE gw_receives ADD COLUMN network TEXT;
+                CREATE INDEX gw_receives_open_network ON gw_receives (network, state);
                 """)
         },
     ])
@@ -190,14 +198,17 @@ struct ReceiveRecord: Sendable, Equatable {
     var badGuardians: String?
     var failure: String?
     var createdAt: Int64
-    /// The address of the client that asked for the invoice (`nil` in rows from before it was recorded).
+    /// The client that asked for the invoice (``ClientAddress/key``; `nil` in rows from before it was recorded).
     var client: String?
+    /// That client's network (``ClientAddress/network``; `nil` in rows from before it was recorded).
+    var network: String?
 
     init(
         contractID: Hash256, federationID: String, paymentHash: Hash256, contract: [UInt8], invoiceAmount: UInt64, invoiceExpiresAt: UInt64,
-        client: String
+        client: ClientAddress
     ) {
-        self.client = client
+        self.client = client.key
+        network = client.network
         self.contractID = contractID
         self.federationID = federationID
         self.paymentHash = paymentHash
@@ -222,6 +233,7 @@ struct ReceiveRecord: Sendable, Equatable {
         failure = row["failure"]
         createdAt = row["created_at"]
         client = row["client"]
+        network = row["network"]
     }
 
     /// At most this many receives wait for their HTLC at once (each is a hold invoice until it expires).
@@ -229,30 +241,28 @@ struct ReceiveRecord: Sendable, Equatable {
 
     /// Inserts a new receive. - Throws: ``GatewayStoreError/duplicateHash`` when the hash has one already,
     /// ``GatewayStoreError/tooManyOpen`` when ``maxOpen`` invoices are open,
-    /// ``GatewayStoreError/tooManyOpenForClient`` when the record's client has `perClient` open.
-    static func insert(_ record: ReceiveRecord, openPerClient perClient: Int, in db: Database) throws {
-        if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gw_receives WHERE state IN ('creating', 'open')") ?? 0 >= maxOpen {
-            throw GatewayStoreError.tooManyOpen
+    /// ``GatewayStoreError/tooManyOpenForClient`` when the record's client has `perClient` open,
+    /// ``GatewayStoreError/tooManyOpenForNetwork`` when its network has `perNetwork` open.
+    static func insert(_ record: ReceiveRecord, openPerClient perClient: Int, openPerNetwork perNetwork: Int, in db: Database) throws {
+        func open(where filter: String = "", _ arguments: StatementArguments = []) throws -> Int {
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM gw_receives WHERE \(filter)state IN ('creating', 'open')", arguments: arguments) ?? 0
         }
-        if try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM gw_receives WHERE client = ? AND state IN ('creating', 'open')", arguments: [record.client]) ?? 0
-            >= perClient
-        {
-            throw GatewayStoreError.tooManyOpenForClient(perClient)
-        }
+        if try open() >= maxOpen { throw GatewayStoreError.tooManyOpen }
+        if try open(where: "client = ? AND ", [record.client]) >= perClient { throw GatewayStoreError.tooManyOpenForClient(perClient) }
+        if try open(where: "network = ? AND ", [record.network]) >= perNetwork { throw GatewayStoreError.tooManyOpenForNetwork(perNetwork) }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM gw_receives WHERE payment_hash = ?", arguments: [Data(record.paymentHash.bytes)]) != nil {
             throw GatewayStoreError.duplicateHash(record.paymentHash)
         }
         try db.execute(
             sql: """
                 INSERT INTO gw_receives (contract_id, federation_id, payment_hash, contract, invoice_amount, invoice_expires_at, state,
-                    created_at, updated_at, client)
-                VALUES (?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?)
+                    created_at, updated_at, client, network)
+                VALUES (?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?, ?)
                 """,
             arguments: [
                 Data(record.contractID.bytes), record.federationID, Data(record.paymentHash.bytes), Data(record.contract),
                 try record.invoiceAmount.storedInteger("invoice_amount"), try record.invoiceExpiresAt.storedInteger("invoice_expires_at"),
-                record.createdAt, record.createdAt, record.client,
+                record.createdAt, record.createdAt, record.client, record.network,
             ])
     }
 
@@ -302,6 +312,15 @@ enum GatewayStoreError: Error, CustomStringConvertible {
     case duplicateHash(Hash256)
     case tooManyOpen
     case tooManyOpenForClient(Int)
+    case tooManyOpenForNetwork(Int)
+
+    /// A cap on one client's (or its network's) requests: answered `rate_limited` (HTTP 429).
+    var isClientLimit: Bool {
+        switch self {
+        case .tooManyOpenForClient, .tooManyOpenForNetwork: true
+        default: false
+        }
+    }
 
     var description: String {
         switch self {
@@ -310,6 +329,8 @@ enum GatewayStoreError: Error, CustomStringConvertible {
         case .duplicateHash(let hash): "payment hash \(hash.hex) has an invoice at this gateway already"
         case .tooManyOpen: "\(ReceiveRecord.maxOpen) invoices wait for payment at this gateway: try later"
         case .tooManyOpenForClient(let cap): "\(cap) invoices from this address wait for payment: try when one is paid or expired"
+        case .tooManyOpenForNetwork(let cap):
+            "\(cap) invoices from this address's network (IPv4 /24, IPv6 /48) wait for payment: try when one is paid or expired"
         }
     }
 }

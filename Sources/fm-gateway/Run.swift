@@ -17,7 +17,7 @@ extension FMGatewayCommand {
                 Examples:
                   fm-gateway run --data-dir gw --lightning-rpc ln/lightning-rpc --api-url http://127.0.0.1:8175 --api-port 8175
                   fm-gateway run --data-dir gw --lightning-rpc ln/lightning-rpc --api-url https://gw.example.com --base-fee 2000 --fee-ppm 1000
-                  fm-gateway run --data-dir gw --lightning-rpc ln/lightning-rpc --api-url https://gw.example.com --rate-burst 20 --max-open-invoices-per-client 10
+                  fm-gateway run --data-dir gw --lightning-rpc ln/lightning-rpc --api-url https://gw.example.com --rate-burst 20 --max-open-invoices-per-client 10 --max-open-invoices-per-network 50
                 """)
 
         @Option(help: ArgumentHelp("The gateway's data directory (created if missing).", valueName: "dir"))
@@ -53,8 +53,11 @@ extension FMGatewayCommand {
         @Option(help: ArgumentHelp("Public API requests per second one client address may send after the burst.", valueName: "n"))
         var ratePerSecond = Int(GatewayLimits().requestsPerSecond)
 
-        @Option(help: ArgumentHelp("Invoices from create_invoice one client address may have open at once.", valueName: "n"))
+        @Option(help: ArgumentHelp("Invoices from create_invoice one client (IPv4 address, IPv6 /64) may have open at once.", valueName: "n"))
         var maxOpenInvoicesPerClient = GatewayLimits().openInvoicesPerClient
+
+        @Option(help: ArgumentHelp("Invoices from create_invoice the clients of one network (IPv4 /24, IPv6 /48) may have open at once.", valueName: "n"))
+        var maxOpenInvoicesPerNetwork = GatewayLimits().openInvoicesPerNetwork
 
         func validate() throws {
             guard (0...65535).contains(apiPort) else { throw InvalidInput(field: "--api-port", expected: "a port from 0 to 65535") }
@@ -64,6 +67,9 @@ extension FMGatewayCommand {
             guard (1...100_000).contains(ratePerSecond) else { throw InvalidInput(field: "--rate-per-second", expected: "1 to 100000") }
             guard (1...10_000).contains(maxOpenInvoicesPerClient) else {
                 throw InvalidInput(field: "--max-open-invoices-per-client", expected: "1 to 10000")
+            }
+            guard (1...10_000).contains(maxOpenInvoicesPerNetwork) else {
+                throw InvalidInput(field: "--max-open-invoices-per-network", expected: "1 to 10000")
             }
             guard feePpm <= 100_000 else { throw InvalidInput(field: "--fee-ppm", expected: "at most 100000") }
             guard URL(string: apiUrl)?.scheme != nil else { throw InvalidInput(field: "--api-url", expected: "a URL such as http://host:port") }
@@ -77,7 +83,8 @@ extension FMGatewayCommand {
                     dataDirectory: directory, lightningRPC: lightningRpc, apiURL: apiUrl, defaultFees: (baseFee, feePpm),
                     announcementTTL: announceTtl,
                     limits: GatewayLimits(
-                        requestBurst: rateBurst, requestsPerSecond: Double(ratePerSecond), openInvoicesPerClient: maxOpenInvoicesPerClient)),
+                        requestBurst: rateBurst, requestsPerSecond: Double(ratePerSecond), openInvoicesPerClient: maxOpenInvoicesPerClient,
+                        openInvoicesPerNetwork: maxOpenInvoicesPerNetwork)),
                 logger: logger)
             let token = try OperatorToken.loadOrCreate(dataDirectory: directory)
             try await GatewayServer(

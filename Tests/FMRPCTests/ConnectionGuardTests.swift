@@ -1,4 +1,5 @@
 import FMCore
+import FMTesting
 import Foundation
 import Testing
 

@@ -124,14 +124,30 @@ final class GatewayHarness: @unchecked Sendable {
         throw EcashFederationError("the gateway's announcement never reached the guardians: \(gatewayLog)")
     }
 
-    /// POSTs `body` to the gateway's public API; the decoded answer or its ErrorResponse.
-    func post<Answer: Decodable>(_ method: String, _ body: some Encodable, as: Answer.Type) async throws -> Result<Answer, GatewayAPI.ErrorResponse> {
-        var request = URLRequest(url: URL(string: "\(apiURL)/\(method)")!)
-        request.httpMethod = "POST"
-        request.httpBody = try JSONConventions.encoder().encode(body)
-        request.timeoutInterval = 180
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode
+    /// POSTs `body` to the gateway's public API, from the loopback address `source` when given (for the limits that
+    /// key on the client's address); the decoded answer or its ErrorResponse.
+    func post<Answer: Decodable>(
+        _ method: String, _ body: some Encodable, as: Answer.Type, from source: String? = nil
+    ) async throws -> Result<Answer, GatewayAPI.ErrorResponse> {
+        let encoded = try JSONConventions.encoder().encode(body)
+        let status: Int?
+        let data: Data
+        if let source {
+            let client = try RawTCPClient(port: apiPort, from: source)
+            try client.send(rawPOST("/\(method)", String(decoding: encoded, as: UTF8.self)))
+            let response = client.readUntilClosed(timeout: .seconds(180)).bytes
+            let head = response.firstRange(of: Array("\r\n\r\n".utf8))
+            status = String(decoding: response.prefix(upTo: head?.lowerBound ?? 0), as: UTF8.self).split(separator: " ").dropFirst().first
+                .flatMap { Int($0) }
+            data = Data(response[(head?.upperBound ?? response.endIndex)...])
+        } else {
+            var request = URLRequest(url: URL(string: "\(apiURL)/\(method)")!)
+            request.httpMethod = "POST"
+            request.httpBody = encoded
+            request.timeoutInterval = 180
+            let (answer, response) = try await URLSession.shared.data(for: request)
+            (status, data) = ((response as? HTTPURLResponse)?.statusCode, answer)
+        }
         if status == 200 { return .success(try JSONConventions.decoder().decode(Answer.self, from: data)) }
         let refusal = try JSONConventions.decoder().decode(GatewayAPI.ErrorResponse.self, from: data)
         // The HTTP status follows the code (429 only for a client over its limits).

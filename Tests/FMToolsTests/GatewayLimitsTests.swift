@@ -25,28 +25,34 @@ import Testing
 
     @Test(.timeLimit(.minutes(5))) func oneClientIsLimitedAndAnInvoiceTheGatewayWouldRefuseIsNotFunded() async throws {
         let harness = try GatewayHarness(
-            basePort: 18_100, gatewayArguments: ["--rate-burst", "40", "--rate-per-second", "1", "--max-open-invoices-per-client", "2"])
+            basePort: 18_100,
+            gatewayArguments: [
+                "--rate-burst", "40", "--rate-per-second", "1", "--max-open-invoices-per-client", "2", "--max-open-invoices-per-network", "3",
+            ])
         defer { harness.stop() }
         let mallory = try await harness.wallet("mallory", msat: 200_000)
         let announcement = try await harness.announcement(mallory.operations)
 
-        // Open invoices: two from this address, the third is refused (429, rate_limited) while they wait.
+        // Open invoices: two from this address, the third is refused (429, rate_limited) while they wait; another
+        // address of the same /24 gets one more, the network's cap of 3, and a third address of it none (review 4).
         var invoices: [String] = []
-        for index in 0..<3 {
+        let sources: [String?] = [nil, nil, nil, "127.0.0.2", "127.0.0.3"]
+        for (index, source) in sources.enumerated() {
             let contract = try await GatewayTests.incomingContract(
                 mallory.operations, announcement: announcement, preimage: Self.randomPreimage(), encrypting: Self.randomPreimage(),
                 claimKey: Keypair(), invoiceMsat: 30_000)
             let request = GatewayAPI.CreateInvoiceRequest(
                 federationId: harness.federationID, contract: Hex.encode(contract.canonicalBytes), invoiceAmountMsat: 30_000,
                 description: "open \(index)", expirySecs: 3600)
-            switch try await harness.post(GatewayAPI.createInvoice, request, as: GatewayAPI.CreateInvoiceResponse.self) {
+            switch try await harness.post(GatewayAPI.createInvoice, request, as: GatewayAPI.CreateInvoiceResponse.self, from: source) {
             case .success(let answer): invoices.append(answer.invoice)
             case .failure(let refusal):
-                #expect(index == 2, "\(refusal)")
-                #expect(refusal.code == .rateLimited && refusal.message.contains("2 invoices from this address"), "\(refusal)")
+                #expect(index == 2 || index == 4, "\(refusal)")
+                let cap = index == 2 ? "2 invoices from this address wait" : "3 invoices from this address's network"
+                #expect(refusal.code == .rateLimited && refusal.message.contains(cap), "\(refusal)")
             }
         }
-        #expect(invoices.count == 2)
+        #expect(invoices.count == 3)
 
         // A pay for an unfunded contract: the guardians are asked once; asked again at once, the gateway answers
         // from what it learned moments ago.

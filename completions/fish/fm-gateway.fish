@@ -23,7 +23,7 @@ function __fm-gateway_parse_tokens -S
         __fm-gateway_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'run'
-            __fm-gateway_parse_subcommand 0 'data-dir=' 'lightning-rpc=' 'api-url=' 'api-bind=' 'api-port=' 'operator-port=' 'base-fee=' 'fee-ppm=' 'announce-ttl=' 'rate-burst=' 'rate-per-second=' 'max-open-invoices-per-client=' 'version' 'h/help'
+            __fm-gateway_parse_subcommand 0 'data-dir=' 'lightning-rpc=' 'api-url=' 'api-bind=' 'api-port=' 'operator-port=' 'base-fee=' 'fee-ppm=' 'announce-ttl=' 'rate-burst=' 'rate-per-second=' 'max-open-invoices-per-client=' 'max-open-invoices-per-network=' 'version' 'h/help'
         case 'cli'
             __fm-gateway_parse_subcommand -r 2 'data-dir=' 'version' 'h/help'
         case 'help'
@@ -97,7 +97,8 @@ complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_
 complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" announce-ttl' -l 'announce-ttl' -d 'Announcement TTL in seconds (refreshed at half of it).' -rfka ''
 complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" rate-burst' -l 'rate-burst' -d 'Public API requests one client address may send at once, then --rate-per-second.' -rfka ''
 complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" rate-per-second' -l 'rate-per-second' -d 'Public API requests per second one client address may send after the burst.' -rfka ''
-complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" max-open-invoices-per-client' -l 'max-open-invoices-per-client' -d 'Invoices from create_invoice one client address may have open at once.' -rfka ''
+complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" max-open-invoices-per-client' -l 'max-open-invoices-per-client' -d 'Invoices from create_invoice one client (IPv4 address, IPv6 /64) may have open at once.' -rfka ''
+complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" max-open-invoices-per-network' -l 'max-open-invoices-per-network' -d 'Invoices from create_invoice the clients of one network (IPv4 /24, IPv6 /48) may have open at once.' -rfka ''
 complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" version' -l 'version' -d 'Show the version.'
 complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway run" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fm-gateway' -n '__fm-gateway_should_offer_completions_for_flags_or_options "fm-gateway cli" data-dir' -l 'data-dir' -d 'The gateway\'s data directory.' -rfka ''

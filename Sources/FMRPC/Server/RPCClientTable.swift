@@ -1,7 +1,7 @@
 internal import NIOConcurrencyHelpers
 internal import NIOCore
 
-/// What the server keeps per client, a client being a remote IP address: its open connections (capped),
+/// What the server keeps per client, a client being a remote IPv4 address or IPv6 /64 (``ClientAddress``): its open connections (capped),
 /// the limiter its HTTP `POST /rpc` requests share, and the cost budget all its requests draw from (over
 /// every connection, WebSocket and HTTP). One address can thus neither hold unbounded connections nor
 /// spend another address's allowance.
@@ -37,9 +37,9 @@ final class RPCClientTable: Sendable {
         budget = configuration.clientBudget
     }
 
-    /// The key of a remote address: its IP (without port), `unknown` when there is none.
+    /// The key of a remote address (``ClientAddress/key``: an IPv4 address or an IPv6 /64).
     static func address(of socketAddress: SocketAddress?) -> String {
-        socketAddress?.ipAddress ?? "unknown"
+        ClientAddress(socketAddress?.ipAddress).key
     }
 
     /// Counts a new connection from `address`; `false` (and not counted) when the address is at its cap.

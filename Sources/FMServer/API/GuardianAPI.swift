@@ -96,16 +96,19 @@ public enum GuardianAPI {
 
     /// Re-checks `check` whenever the guardian commits a block (``GuardianNode/commits``), at least every
     /// ``longPollRecheck`` (a block finalized but not applied by a halted guardian still answers
-    /// `await_signed_session`), until it yields a value or ``longPoll`` passes.
+    /// `await_signed_session`), until it yields a value or ``longPoll`` passes. When the guardian holds its
+    /// maximum of waiting polls (``GuardianNode/longPolls``), checks once and answers at once.
     static func longPoll<Value: Sendable>(
         _ node: GuardianNode, what: String, limit: Duration = longPoll, _ check: () async throws -> Value?
     ) async throws -> Value {
         let deadline = ContinuousClock.now + limit
+        let waits = node.longPolls.acquire()
+        defer { if waits { node.longPolls.release() } }
         while true {
             let seen = node.commits.generation
             if let value = try await check() { return value }
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw NotYetProcessed(what: what) }
+            guard waits, remaining > .zero else { throw NotYetProcessed(what: what) }
             await node.commits.wait(after: seen, timeout: min(remaining, longPollRecheck))
             try Task.checkCancellation()
         }

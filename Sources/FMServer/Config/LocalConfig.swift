@@ -29,15 +29,18 @@ public struct LocalConfig: Codable, Hashable, Sendable {
         /// The cost budget per address: burst and units per second (defaults 400 and 200).
         public var clientBudgetBurst: Int?
         public var clientBudgetPerSecond: Int?
+        /// Long polls waiting at once, over all clients (default 1,024, ``LongPollSlots``).
+        public var maxLongPolls: Int?
 
         public init(
             maxConnectionsPerAddress: Int? = nil, idleTimeoutSeconds: Int? = nil, clientBudgetBurst: Int? = nil,
-            clientBudgetPerSecond: Int? = nil
+            clientBudgetPerSecond: Int? = nil, maxLongPolls: Int? = nil
         ) {
             self.maxConnectionsPerAddress = maxConnectionsPerAddress
             self.idleTimeoutSeconds = idleTimeoutSeconds
             self.clientBudgetBurst = clientBudgetBurst
             self.clientBudgetPerSecond = clientBudgetPerSecond
+            self.maxLongPolls = maxLongPolls
         }
     }
 

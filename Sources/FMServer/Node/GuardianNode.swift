@@ -26,6 +26,8 @@ public final class GuardianNode: Sendable {
     public let backupFault: BackupTestFault?
     /// Signalled after every applied block; the API's long polls wait on it.
     public let commits = CommitSignal()
+    /// The bound on the API's long polls waiting at once (``LongPollSlots``).
+    public let longPolls: LongPollSlots
     /// Applied blocks and transaction latencies, timed (the dashboard's graphs).
     public let activity = GuardianActivity()
     let stoppedAtShutdown = NIOLockedValueBox<ShutdownStatus?>(nil)
@@ -54,6 +56,7 @@ public final class GuardianNode: Sendable {
             throw ConfigError.mismatch("local.json names \(own), who is not in the consensus config")
         }
         self.configs = configs
+        longPolls = LongPollSlots(limit: configs.local.apiLimits?.maxLongPolls ?? LongPollSlots.defaultLimit)
         federationID = try configs.consensus.federationID(modules: registry)
         clientConfig = try configs.consensus.clientConfig(modules: registry)
         var logger = logger

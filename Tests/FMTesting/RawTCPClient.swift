@@ -10,8 +10,8 @@ import Foundation
 /// A plain blocking TCP connection to the server, from a chosen loopback source address, for tests of
 /// what the server does below HTTP: garbage, idle and half-open connections, per-address caps, and how
 /// a connection ends (a clean FIN or a reset).
-final class RawTCPClient {
-    enum End: Equatable {
+public final class RawTCPClient {
+    public enum End: Equatable, Sendable {
         /// The server closed cleanly (FIN).
         case closed
         /// The connection was reset (RST): whatever the server wrote last may have been lost.
@@ -23,7 +23,7 @@ final class RawTCPClient {
     private let descriptor: Int32
 
     /// Connects to `127.0.0.1:port` from `source` (any 127.0.0.0/8 address).
-    init(port: Int, from source: String = "127.0.0.1") throws {
+    public init(port: Int, from source: String = "127.0.0.1") throws {
         let descriptor = socket(AF_INET, streamSocket, 0)
         guard descriptor >= 0 else { throw Failure(step: "socket", code: errno) }
         var local = sockaddr_in()
@@ -54,7 +54,7 @@ final class RawTCPClient {
     deinit { close(descriptor) }
 
     /// Sends all of `bytes`; throws when the connection fails (e.g. reset by the server).
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { buffer in
@@ -65,13 +65,13 @@ final class RawTCPClient {
         }
     }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Half-closes: no more bytes from this side (FIN), the server may still answer.
-    func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
 
     /// Reads until the server closes or `timeout` passes; returns what arrived and how it ended.
-    func readUntilClosed(timeout: Duration) -> (bytes: [UInt8], end: End) {
+    public func readUntilClosed(timeout: Duration) -> (bytes: [UInt8], end: End) {
         let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -94,21 +94,24 @@ final class RawTCPClient {
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let step: String
-        let code: Int32
-        var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
+    public struct Failure: Error, CustomStringConvertible {
+        public let step: String
+        public let code: Int32
+        public var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
     }
 }
 
 /// A complete HTTP/1.1 `POST /rpc` with `body`, asking the server to close afterwards.
-func rawRPCRequest(_ body: String) -> String {
-    "POST /rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+public func rawRPCRequest(_ body: String) -> String { rawPOST("/rpc", body) }
+
+/// A complete HTTP/1.1 `POST path` with the JSON `body`, asking the server to close afterwards.
+public func rawPOST(_ path: String, _ body: String) -> String {
+    "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
         + "Connection: close\r\n\r\n" + body
 }
 
 /// One `POST /rpc` over a fresh connection from `source`; the whole response text.
-func rawRPC(port: Int, from source: String, _ body: String) throws -> String {
+public func rawRPC(port: Int, from source: String, _ body: String) throws -> String {
     let client = try RawTCPClient(port: port, from: source)
     try client.send(rawRPCRequest(body))
     return String(decoding: client.readUntilClosed(timeout: .seconds(5)).bytes, as: UTF8.self)
