@@ -134,7 +134,7 @@ let targets: [Target] = [
         ]),
 
     // MARK: Modules
-    .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMStorage", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
     .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", "FMSecp256k1", grdb]),
     .target(

@@ -12,7 +12,8 @@ extension LightningServerModule: ModuleDashboardReporting {
     /// Open contracts shown at most (the facts count them all).
     static let dashboardContractRows = 200
 
-    public func dashboardReport(db: Database) throws -> ModuleDashboardReport {
+    public func dashboardReport(db: any StorageReading) throws -> ModuleDashboardReport {
+        let db = try db.sqliteConnection()
         let now = clock()
         let gateways = registry.list(now: now)
         let counts = try Row.fetchAll(

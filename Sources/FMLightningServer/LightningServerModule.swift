@@ -36,7 +36,7 @@ public struct LightningServerModule: ServerModule {
     public let servesInvalidShares: Bool
 
     public var kind: ModuleKind { LightningKind.kind }
-    public var schema: SubsystemSchema { LightningSchema.schema }
+    public var schema: StorageSchema { StorageSchema(sqliteOnly: LightningSchema.schema) }
 
     public init(
         instance: ModuleInstanceID, consensus: LightningConsensusConfig, private: LightningPrivateConfig, ownPeer: PeerID,
@@ -100,7 +100,8 @@ public struct LightningServerModule: ServerModule {
     /// ~7 pairings ran before any state was read, so 1,000 inputs naming unfunded contracts cost ~8.5 s at every
     /// guardian). Such an input is then rejected by a look-up, unless an earlier transaction of the same block funded
     /// the contract: its shares are then checked inside the block's write transaction, with the same verdict.
-    public func deferredProofs(_ payloads: [[UInt8]], committed: Database) throws -> Set<Int> {
+    public func deferredProofs(_ payloads: [[UInt8]], committed: any StorageReading) throws -> Set<Int> {
+        let committed = try committed.sqliteConnection()
         var deferred = Set<Int>()
         for (index, payload) in payloads.enumerated() {
             let input = try Self.decodeInput(payload)
@@ -114,18 +115,20 @@ public struct LightningServerModule: ServerModule {
         return deferred
     }
 
-    public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try verifyInputs([payload], db: db)[0] }
-    public func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try processInputs([payload], db: db)[0] }
+    public func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta { try verifyInputs([payload], db: db)[0] }
+    public func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta { try processInputs([payload], db: db)[0] }
 
     /// Read-only: every input's contract is funded (``inputMetas(_:)`` refused one contract twice), timelocks hold.
-    public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+    public func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] {
+        let db = try db.sqliteConnection()
         let metas = try inputMetas(payloads)
         for payload in payloads { try checkSpendable(try Self.decodeInput(payload), db: db) }
         return metas
     }
 
     /// Applies the inputs: each contract moves out of `funded` (once), a claim's preimage is recorded (once).
-    public func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+    public func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] {
+        let db = try db.sqliteConnection()
         let metas = try inputMetas(payloads)
         for payload in payloads {
             let input = try Self.decodeInput(payload)
@@ -191,11 +194,13 @@ public struct LightningServerModule: ServerModule {
 
     // MARK: Outputs
 
-    public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
-        try checkFundable(try Self.decodeOutput(payload), db: db)
+    public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
+        let db = try db.sqliteConnection()
+        return try checkFundable(try Self.decodeOutput(payload), db: db)
     }
 
-    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
+        let db = try db.sqliteConnection()
         let output = try Self.decodeOutput(payload)
         let meta = try checkFundable(output, db: db)
         switch output {
@@ -256,7 +261,8 @@ public struct LightningServerModule: ServerModule {
         }
     }
 
-    public func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? {
+    public func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? {
+        let db = try db.sqliteConnection()
         guard let (id, share) = try LightningStore.contract(at: outPoint, db: db) else { return nil }
         guard let share else { return LightningOutputOutcome.outgoingFunded(id).canonicalBytes }
         return LightningOutputOutcome.incomingFunded(id, share: try served(share)).canonicalBytes
@@ -273,7 +279,8 @@ public struct LightningServerModule: ServerModule {
 
     /// A time vote once this guardian's clock has moved ``voteInterval`` past its last recorded vote (or
     /// ``idleVoteInterval`` while no contract is funded).
-    public func consensusProposal(db: Database) throws -> [[UInt8]] {
+    public func consensusProposal(db: any StorageReading) throws -> [[UInt8]] {
+        let db = try db.sqliteConnection()
         let now = min(clock(), LightningBounds.maxTimestamp)
         let last = try LightningStore.vote(of: ownPeer, db: db) ?? 0
         let interval = try LightningStore.hasFundedContract(db: db) ? voteInterval : idleVoteInterval
@@ -281,7 +288,8 @@ public struct LightningServerModule: ServerModule {
         return [LightningConsensusItem.timeVote(now).canonicalBytes]
     }
 
-    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
+        let db = try db.sqliteConnection()
         let item: LightningConsensusItem
         do { item = try LightningConsensusItem(canonicalBytes: payload) } catch {
             throw LightningError.malformed(what: "ln consensus item", reason: error.description).rejection
@@ -298,11 +306,12 @@ public struct LightningServerModule: ServerModule {
 
     /// Liabilities: the msat in funded contracts (owed to a gateway or a user). The module holds no assets: the
     /// notes that funded a contract left the mint's liabilities in the same transaction.
-    public func audit(db: Database) throws -> ModuleAudit {
-        ModuleAudit(assets: .zero, liabilities: try LightningStore.total(db: db))
+    public func audit(db: any StorageReading) throws -> ModuleAudit {
+        let db = try db.sqliteConnection()
+        return ModuleAudit(assets: .zero, liabilities: try LightningStore.total(db: db))
     }
 
-    public func stateDigest(db: Database) throws -> [UInt8] {
+    public func stateDigest(db: any StorageReading) throws -> [UInt8] {
         var builder = StateDigestBuilder()
         try builder.add("totals", rowsOf: "SELECT name, msats FROM ln_totals ORDER BY name", db: db)
         try builder.add("votes", rowsOf: "SELECT peer, seconds FROM ln_time_votes ORDER BY peer", db: db)
@@ -320,6 +329,7 @@ public struct LightningServerModule: ServerModule {
         let decryptionShare = ModuleEndpoint.typed(
             LightningAPI.decryptionShare, summary: "This guardian's decryption share of a funded incoming contract"
         ) { (params: LightningAPI.ContractParams, db) -> LightningAPI.DecryptionShareResult in
+            let db = try db.sqliteConnection()
             guard let share = try LightningStore.decryptionShare(params.contractId, db: db) else {
                 throw LightningError.unknownContract(params.contractId)
             }
@@ -328,10 +338,12 @@ public struct LightningServerModule: ServerModule {
         return [
             .typed(LightningAPI.consensusTime, summary: "The federation's agreed time (median of the guardians' votes), unix seconds") {
                 (_: EmptyParams, db) -> LightningAPI.ConsensusTimeResult in
-                LightningAPI.ConsensusTimeResult(seconds: try LightningStore.consensusTime(peerCount: config.peerCount, db: db))
+                let db = try db.sqliteConnection()
+                return LightningAPI.ConsensusTimeResult(seconds: try LightningStore.consensusTime(peerCount: config.peerCount, db: db))
             },
             .typed(LightningAPI.contract, summary: "A contract's state (funded, claimed with its preimage, refunded)") {
                 (params: LightningAPI.ContractParams, db) -> LightningAPI.ContractResult in
+                let db = try db.sqliteConnection()
                 guard let stored = try LightningStore.contract(params.contractId, db: db) else {
                     throw LightningError.unknownContract(params.contractId)
                 }
@@ -346,6 +358,7 @@ public struct LightningServerModule: ServerModule {
                 until: [LightningError.unknownContractCode], limit: LightningAPI.awaitLimit),
             .typed(LightningAPI.contractsByKey, summary: "The contracts whose user key is one of these (recovery)") {
                 (params: LightningAPI.ContractsByKeyParams, db) -> LightningAPI.ContractsByKeyResult in
+                let db = try db.sqliteConnection()
                 guard params.keys.count <= LightningAPI.maxKeysPerCall else {
                     throw ModuleEndpointError.invalidParams(field: "keys", expected: "at most \(LightningAPI.maxKeysPerCall) keys")
                 }

@@ -7,7 +7,8 @@ import GRDB
 /// The mint's figures for the operator dashboard: the audit totals, the spent-nonce count, and per denomination
 /// how many notes were issued and redeemed (from `mint_issued_outputs` and `mint_spent_nonces`).
 extension MintServerModule: ModuleDashboardReporting {
-    public func dashboardReport(db: Database) throws -> ModuleDashboardReport {
+    public func dashboardReport(db: any StorageReading) throws -> ModuleDashboardReport {
+        let db = try db.sqliteConnection()
         let issued = try Self.countsByDenomination("mint_issued_outputs", db: db)
         let redeemed = try Self.countsByDenomination("mint_spent_nonces", db: db)
         let spent = try UInt64(storedInteger: Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM mint_spent_nonces") ?? 0, "spent nonces")

@@ -36,7 +36,7 @@ enum MintIssuanceChain {
 
     /// What `mint/issuance_chain` serves.
     static func status(db: Database) throws -> MintAPI.IssuanceChain {
-        let version = try ConsensusVersions.active(of: MintKind.kind.rawValue, db: db)
+        let version = try db.withStorage { try ConsensusVersions.active(of: MintKind.kind.rawValue, db: $0) }
         guard let row = try Row.fetchOne(db, sql: "SELECT chain, length, since_seq FROM mint_issuance_chain WHERE id = 0") else {
             return MintAPI.IssuanceChain(consensusVersion: version, chain: nil, length: 0, sinceSeq: nil)
         }
