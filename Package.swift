@@ -136,7 +136,7 @@ let targets: [Target] = [
     // MARK: Modules
     .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMStorage", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
-    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMStorage", "FMSecp256k1"]),
     .target(
         name: "FMMintClient",
         dependencies: [
@@ -332,7 +332,12 @@ let gatewayTargets: [Target] = [
 let storageTargets: [Target] = [
     .target(name: "FMStorage"),
     .target(name: "FMPostgres", dependencies: ["FMStorage", postgresNIO, nio, nioPosix, nioConcurrency, nioSSL, logging]),
-    .testTarget(name: "FMStorageTests", dependencies: ["FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging]),
+    .testTarget(
+        name: "FMStorageTests",
+        dependencies: [
+            "FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging,
+            "FMMintServer", "FMMintCommon", "FMServerCore", "FMCore", "FMCrypto", "FMSecp256k1",
+        ]),
 ]
 // MARK: - end of guardian storage block
 

@@ -1,12 +1,10 @@
 import FMCore
 import FMCrypto
-import FMDatabase
 import FMEncoding
 import FMMintCommon
 import FMServerCore
 import FMSecp256k1
-import Foundation
-import GRDB
+import FMStorage
 
 /// The guardian side of the mint (BRIEF §3).
 ///
@@ -20,8 +18,9 @@ import GRDB
 ///
 /// - Important: a nonce can be spent once, ever. The spent set is the table
 ///   `mint_spent_nonces` with the nonce as primary key, written in the block's
-///   transaction by ``processInput(_:db:)``; a second spend of the same nonce,
-///   even within one transaction, fails on that key and is rejected.
+///   transaction by ``processInput(_:db:)`` (`INSERT ... ON CONFLICT DO NOTHING`:
+///   no row changed means the key already holds the nonce); a second spend of
+///   the same nonce, even within one transaction, is rejected.
 public struct MintServerModule: ServerModule {
     public let instance: ModuleInstanceID
     public let config: MintConsensusConfig
@@ -37,7 +36,7 @@ public struct MintServerModule: ServerModule {
     public var kind: ModuleKind { MintKind.kind }
     /// The mint's consensus version 2: the issuance chain (``MintIssuanceChain``), implemented but not released.
     public static let issuanceChainVersion: UInt32 = 2
-    public var schema: StorageSchema { StorageSchema(sqliteOnly: MintSchema.schema) }
+    public var schema: StorageSchema { MintSchema.schema }
 
     /// Builds the module, checking that every secret key share matches this
     /// guardian's public key share in the consensus config.
@@ -119,7 +118,6 @@ public struct MintServerModule: ServerModule {
 
     /// Stateful check, read-only: no nonce spent before or twice in this transaction.
     public func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] {
-        let db = try db.sqliteConnection()
         let metas = try inputMetas(payloads)
         var seen = Set<[UInt8]>()
         for payload in payloads {
@@ -135,7 +133,6 @@ public struct MintServerModule: ServerModule {
     /// Applies the inputs: marks each note's nonce spent (rejecting a spent one) and adds to the running totals.
     /// The note signatures were verified by ``verifyInputProofs(_:)`` before the block's write transaction began.
     public func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] {
-        let db = try db.sqliteConnection()
         let metas = try inputMetas(payloads)
         for (payload, meta) in zip(payloads, metas) {
             let claim = try MintInputClaim(canonicalBytes: payload)
@@ -162,7 +159,6 @@ public struct MintServerModule: ServerModule {
     // MARK: Outputs
 
     public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
-        let db = try db.sqliteConnection()
         let output = try checkedOutput(payload)
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
@@ -178,13 +174,12 @@ public struct MintServerModule: ServerModule {
         return output
     }
 
-    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db storage: any StorageWriting) throws -> OutputMeta {
-        let db = try storage.sqliteConnection()
+    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
         let output = try checkedOutput(payload)
         let share = secretKeyShares[Int(output.denomination.exponent)].sign(output.blindedMessage)
         try MintStore.storeOutcome(share, denomination: output.denomination, outPoint: outPoint, db: db)
         try MintStore.logIssued(output, outPoint: outPoint, db: db)
-        if try ConsensusVersions.active(of: kind.rawValue, db: storage) >= Self.issuanceChainVersion {
+        if try ConsensusVersions.active(of: kind.rawValue, db: db) >= Self.issuanceChainVersion {
             let (seq, _) = try MintRecoveryStore.logLength(db: db).subtractingReportingOverflow(1)
             try MintIssuanceChain.extend(with: output, outPoint: outPoint, seq: seq, db: db)
         }
@@ -193,19 +188,13 @@ public struct MintServerModule: ServerModule {
     }
 
     public func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? {
-        let db = try db.sqliteConnection()
         guard var share = try MintStore.outcome(at: outPoint, db: db) else { return nil }
         if servesInvalidShares, let blinded = try MintStore.blindedMessage(at: outPoint, db: db) {
             // TEST FAULT: a well-formed share under the wrong denomination's key, which no client may accept.
-            share = secretKeyShares[(Int(try denominationOf(outPoint, db: db)) + 1) % secretKeyShares.count].sign(blinded)
+            let exponent = try MintStore.outcomeDenomination(at: outPoint, db: db) ?? 0
+            share = secretKeyShares[(Int(exponent) + 1) % secretKeyShares.count].sign(blinded)
         }
         return MintOutputOutcome(blindSignatureShare: share).canonicalBytes
-    }
-
-    private func denominationOf(_ outPoint: OutPoint, db: Database) throws -> UInt8 {
-        try UInt8(storedInteger: Int64.fetchOne(
-            db, sql: "SELECT denomination FROM mint_output_outcomes WHERE txid = ? AND out_index = ?",
-            arguments: [Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index")]) ?? 0, "denomination")
     }
 
     // MARK: API endpoints
@@ -215,7 +204,6 @@ public struct MintServerModule: ServerModule {
         [
             .typed(MintAPI.spentNonces, summary: "Whether each nonce is in the spent set") {
                 (params: MintAPI.SpentNoncesParams, db) -> MintAPI.SpentNoncesResult in
-                let db = try db.sqliteConnection()
                 guard params.nonces.count <= MintAPI.maxNoncesPerCall else {
                     throw ModuleEndpointError.invalidParams(
                         field: "nonces", expected: "at most \(MintAPI.maxNoncesPerCall) nonces per call")
@@ -230,7 +218,6 @@ public struct MintServerModule: ServerModule {
             },
             .typed(MintAPI.issuedOutputs, summary: "Accepted mint outputs (blinded messages) in issuance order, paged") {
                 (params: MintAPI.IssuedOutputsParams, db) -> MintAPI.IssuedOutputsResult in
-                let db = try db.sqliteConnection()
                 let limit = min(params.limit ?? MintAPI.maxOutputsPerPage, MintAPI.maxOutputsPerPage)
                 guard limit > 0 else { throw ModuleEndpointError.invalidParams(field: "limit", expected: "at least 1") }
                 let outputs = try MintStore.issued(from: params.from, limit: limit, db: db)
@@ -238,14 +225,12 @@ public struct MintServerModule: ServerModule {
             },
             .typed(MintAPI.issuanceChain, summary: "The mint's consensus version and its issuance chain (version 2)") {
                 (_: MintAPI.IssuanceChainParams, db) -> MintAPI.IssuanceChain in
-                let db = try db.sqliteConnection()
-                return try MintIssuanceChain.status(db: db)
+                try MintIssuanceChain.status(db: db)
             },
             .typed(
                 MintAPI.recoveryPage, summary: "The issuance log as compact records with their digest, paged",
                 cost: Self.recoveryPageCost
             ) { (params: MintAPI.RecoveryPageParams, db) -> MintAPI.RecoveryPage in
-                let db = try db.sqliteConnection()
                 let limit = min(params.limit ?? MintAPI.maxRecordsPerPage, MintAPI.maxRecordsPerPage)
                 guard limit > 0 else { throw ModuleEndpointError.invalidParams(field: "limit", expected: "at least 1") }
                 var records = try MintRecoveryStore.records(from: params.from, limit: limit, db: db)
@@ -260,7 +245,6 @@ public struct MintServerModule: ServerModule {
                 MintAPI.recoveryShares, summary: "This guardian's blind signature shares of logged outputs, in bulk",
                 cost: Self.recoveryPageCost
             ) { (params: MintAPI.RecoverySharesParams, db) -> MintAPI.RecoverySharesResult in
-                let db = try db.sqliteConnection()
                 guard params.seqs.count <= MintAPI.maxSharesPerCall else {
                     throw ModuleEndpointError.invalidParams(
                         field: "seqs", expected: "at most \(MintAPI.maxSharesPerCall) sequence numbers per call")
@@ -286,8 +270,7 @@ public struct MintServerModule: ServerModule {
     /// Liabilities: notes outstanding (issued, not yet redeemed). Assets: dev-issued
     /// amounts (dev mode only; the wallet module brings the real assets).
     public func audit(db: any StorageReading) throws -> ModuleAudit {
-        let db = try db.sqliteConnection()
-        return ModuleAudit(
+        ModuleAudit(
             assets: try MintStore.total(.devIssued, db: db),
             liabilities: try MintStore.total(.outstanding, db: db))
     }
