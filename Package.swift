@@ -297,7 +297,7 @@ let lightningModuleTargets: [Target] = [
     .target(name: "FMLightningCommon", dependencies: ["FMCore", "FMCrypto", "FMEncoding", "FMSecp256k1"]),
     .target(
         name: "FMLightningServer",
-        dependencies: ["FMLightningCommon", "FMServerCore", "FMCore", "FMCrypto", "FMDatabase", "FMEncoding", "FMSecp256k1", grdb]),
+        dependencies: ["FMLightningCommon", "FMServerCore", "FMCore", "FMCrypto", "FMStorage", "FMEncoding", "FMSecp256k1"]),
     .target(
         name: "FMLightningClient",
         dependencies: [
@@ -337,6 +337,7 @@ let storageTargets: [Target] = [
         dependencies: [
             "FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging,
             "FMMintServer", "FMMintCommon", "FMServerCore", "FMCore", "FMCrypto", "FMSecp256k1",
+            "FMLightningServer", "FMLightningCommon",
         ]),
 ]
 // MARK: - end of guardian storage block

@@ -1,12 +1,11 @@
 import FMCore
 import FMCrypto
-import FMDatabase
 import FMEncoding
 import FMLightningCommon
 import FMServerCore
 import FMSecp256k1
+import FMStorage
 import Foundation
-import GRDB
 
 /// The guardian side of the Lightning module (docs/lightning.md).
 ///
@@ -36,7 +35,7 @@ public struct LightningServerModule: ServerModule {
     public let servesInvalidShares: Bool
 
     public var kind: ModuleKind { LightningKind.kind }
-    public var schema: StorageSchema { StorageSchema(sqliteOnly: LightningSchema.schema) }
+    public var schema: StorageSchema { LightningSchema.schema }
 
     public init(
         instance: ModuleInstanceID, consensus: LightningConsensusConfig, private: LightningPrivateConfig, ownPeer: PeerID,
@@ -101,7 +100,6 @@ public struct LightningServerModule: ServerModule {
     /// guardian). Such an input is then rejected by a look-up, unless an earlier transaction of the same block funded
     /// the contract: its shares are then checked inside the block's write transaction, with the same verdict.
     public func deferredProofs(_ payloads: [[UInt8]], committed: any StorageReading) throws -> Set<Int> {
-        let committed = try committed.sqliteConnection()
         var deferred = Set<Int>()
         for (index, payload) in payloads.enumerated() {
             let input = try Self.decodeInput(payload)
@@ -120,7 +118,6 @@ public struct LightningServerModule: ServerModule {
 
     /// Read-only: every input's contract is funded (``inputMetas(_:)`` refused one contract twice), timelocks hold.
     public func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] {
-        let db = try db.sqliteConnection()
         let metas = try inputMetas(payloads)
         for payload in payloads { try checkSpendable(try Self.decodeInput(payload), db: db) }
         return metas
@@ -128,7 +125,6 @@ public struct LightningServerModule: ServerModule {
 
     /// Applies the inputs: each contract moves out of `funded` (once), a claim's preimage is recorded (once).
     public func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] {
-        let db = try db.sqliteConnection()
         let metas = try inputMetas(payloads)
         for payload in payloads {
             let input = try Self.decodeInput(payload)
@@ -160,7 +156,7 @@ public struct LightningServerModule: ServerModule {
 
     /// The stateful conditions of spending `input`: its contract is funded; a claim comes before the timelock and its
     /// preimage has not opened another contract; a refund without cancellation waits for the timelock.
-    func checkSpendable(_ input: LightningInput, db: Database) throws {
+    func checkSpendable(_ input: LightningInput, db: any StorageReading) throws {
         let id = input.contractID
         guard let stored = try LightningStore.contract(id, db: db) else { throw LightningError.unknownContract(id).rejection }
         guard stored.state == .funded else { throw LightningError.contractSpent(id, state: stored.state.rawValue).rejection }
@@ -195,12 +191,10 @@ public struct LightningServerModule: ServerModule {
     // MARK: Outputs
 
     public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
-        let db = try db.sqliteConnection()
         return try checkFundable(try Self.decodeOutput(payload), db: db)
     }
 
     public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
-        let db = try db.sqliteConnection()
         let output = try Self.decodeOutput(payload)
         let meta = try checkFundable(output, db: db)
         switch output {
@@ -224,7 +218,7 @@ public struct LightningServerModule: ServerModule {
     }
 
     /// A new contract, a timelock within range of consensus time, and (outgoing) an invoice neither in flight nor paid.
-    func checkFundable(_ output: LightningOutput, db: Database) throws -> OutputMeta {
+    func checkFundable(_ output: LightningOutput, db: any StorageReading) throws -> OutputMeta {
         let id = output.contractID
         if try LightningStore.contract(id, db: db) != nil { throw LightningError.contractExists(id).rejection }
         switch output {
@@ -262,7 +256,6 @@ public struct LightningServerModule: ServerModule {
     }
 
     public func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? {
-        let db = try db.sqliteConnection()
         guard let (id, share) = try LightningStore.contract(at: outPoint, db: db) else { return nil }
         guard let share else { return LightningOutputOutcome.outgoingFunded(id).canonicalBytes }
         return LightningOutputOutcome.incomingFunded(id, share: try served(share)).canonicalBytes
@@ -280,7 +273,6 @@ public struct LightningServerModule: ServerModule {
     /// A time vote once this guardian's clock has moved ``voteInterval`` past its last recorded vote (or
     /// ``idleVoteInterval`` while no contract is funded).
     public func consensusProposal(db: any StorageReading) throws -> [[UInt8]] {
-        let db = try db.sqliteConnection()
         let now = min(clock(), LightningBounds.maxTimestamp)
         let last = try LightningStore.vote(of: ownPeer, db: db) ?? 0
         let interval = try LightningStore.hasFundedContract(db: db) ? voteInterval : idleVoteInterval
@@ -289,7 +281,6 @@ public struct LightningServerModule: ServerModule {
     }
 
     public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
-        let db = try db.sqliteConnection()
         let item: LightningConsensusItem
         do { item = try LightningConsensusItem(canonicalBytes: payload) } catch {
             throw LightningError.malformed(what: "ln consensus item", reason: error.description).rejection
@@ -307,7 +298,6 @@ public struct LightningServerModule: ServerModule {
     /// Liabilities: the msat in funded contracts (owed to a gateway or a user). The module holds no assets: the
     /// notes that funded a contract left the mint's liabilities in the same transaction.
     public func audit(db: any StorageReading) throws -> ModuleAudit {
-        let db = try db.sqliteConnection()
         return ModuleAudit(assets: .zero, liabilities: try LightningStore.total(db: db))
     }
 
@@ -329,7 +319,6 @@ public struct LightningServerModule: ServerModule {
         let decryptionShare = ModuleEndpoint.typed(
             LightningAPI.decryptionShare, summary: "This guardian's decryption share of a funded incoming contract"
         ) { (params: LightningAPI.ContractParams, db) -> LightningAPI.DecryptionShareResult in
-            let db = try db.sqliteConnection()
             guard let share = try LightningStore.decryptionShare(params.contractId, db: db) else {
                 throw LightningError.unknownContract(params.contractId)
             }
@@ -338,12 +327,10 @@ public struct LightningServerModule: ServerModule {
         return [
             .typed(LightningAPI.consensusTime, summary: "The federation's agreed time (median of the guardians' votes), unix seconds") {
                 (_: EmptyParams, db) -> LightningAPI.ConsensusTimeResult in
-                let db = try db.sqliteConnection()
                 return LightningAPI.ConsensusTimeResult(seconds: try LightningStore.consensusTime(peerCount: config.peerCount, db: db))
             },
             .typed(LightningAPI.contract, summary: "A contract's state (funded, claimed with its preimage, refunded)") {
                 (params: LightningAPI.ContractParams, db) -> LightningAPI.ContractResult in
-                let db = try db.sqliteConnection()
                 guard let stored = try LightningStore.contract(params.contractId, db: db) else {
                     throw LightningError.unknownContract(params.contractId)
                 }
@@ -358,7 +345,6 @@ public struct LightningServerModule: ServerModule {
                 until: [LightningError.unknownContractCode], limit: LightningAPI.awaitLimit),
             .typed(LightningAPI.contractsByKey, summary: "The contracts whose user key is one of these (recovery)") {
                 (params: LightningAPI.ContractsByKeyParams, db) -> LightningAPI.ContractsByKeyResult in
-                let db = try db.sqliteConnection()
                 guard params.keys.count <= LightningAPI.maxKeysPerCall else {
                     throw ModuleEndpointError.invalidParams(field: "keys", expected: "at most \(LightningAPI.maxKeysPerCall) keys")
                 }
