@@ -134,9 +134,9 @@ let targets: [Target] = [
         ]),
 
     // MARK: Modules
-    .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMServerCore", dependencies: ["FMCore", "FMCrypto", "FMDatabase", "FMStorage", "FMSecp256k1", grdb]),
     .target(name: "FMMintCommon", dependencies: ["FMCore", "FMCrypto", "FMSecp256k1"]),
-    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMDatabase", "FMSecp256k1", grdb]),
+    .target(name: "FMMintServer", dependencies: ["FMMintCommon", "FMServerCore", "FMStorage", "FMSecp256k1"]),
     .target(
         name: "FMMintClient",
         dependencies: [
@@ -297,7 +297,7 @@ let lightningModuleTargets: [Target] = [
     .target(name: "FMLightningCommon", dependencies: ["FMCore", "FMCrypto", "FMEncoding", "FMSecp256k1"]),
     .target(
         name: "FMLightningServer",
-        dependencies: ["FMLightningCommon", "FMServerCore", "FMCore", "FMCrypto", "FMDatabase", "FMEncoding", "FMSecp256k1", grdb]),
+        dependencies: ["FMLightningCommon", "FMServerCore", "FMCore", "FMCrypto", "FMStorage", "FMEncoding", "FMSecp256k1"]),
     .target(
         name: "FMLightningClient",
         dependencies: [
@@ -332,7 +332,13 @@ let gatewayTargets: [Target] = [
 let storageTargets: [Target] = [
     .target(name: "FMStorage"),
     .target(name: "FMPostgres", dependencies: ["FMStorage", postgresNIO, nio, nioPosix, nioConcurrency, nioSSL, logging]),
-    .testTarget(name: "FMStorageTests", dependencies: ["FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging]),
+    .testTarget(
+        name: "FMStorageTests",
+        dependencies: [
+            "FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging,
+            "FMMintServer", "FMMintCommon", "FMServerCore", "FMCore", "FMCrypto", "FMSecp256k1",
+            "FMLightningServer", "FMLightningCommon",
+        ]),
 ]
 // MARK: - end of guardian storage block
 

@@ -47,8 +47,10 @@ extension StorageTransaction {
         self.init(runner: GRDBStatementRunner(db: db))
     }
 
-    /// Runs `body` on a transaction over `db` and ends it; GRDB commits or rolls back around this.
-    static func run<T>(over db: Database, _ body: (StorageTransaction) throws -> T) throws -> T {
+    /// Runs `body` on a transaction over `db` and ends it; GRDB commits or rolls back around this. This is how the
+    /// guardian, still on GRDB, hands a module its transaction (or savepoint): a body that swallowed a failed
+    /// statement throws `transactionAborted` here, which aborts the block.
+    public static func run<T>(over db: Database, _ body: (StorageTransaction) throws -> T) throws -> T {
         let transaction = StorageTransaction(db)
         do {
             let value = try body(transaction)
@@ -58,6 +60,18 @@ extension StorageTransaction {
             transaction.abandon()
             throw error
         }
+    }
+}
+
+extension StorageReading {
+    /// Transitional (issue 19 phase 2): the GRDB connection under a transaction of the SQLite adapter, for server
+    /// modules that do not speak the storage interface yet (docs/decisions/0003-storage-interface.md, "Phase 2").
+    /// Throws `notPortable` on any other backend. What runs on it bypasses the interface's abort rule.
+    public func sqliteConnection() throws(StorageError) -> Database {
+        guard let transaction = self as? StorageTransaction, let runner = transaction.runner as? GRDBStatementRunner else {
+            throw StorageError(.notPortable, "this module still needs SQLite (it has not moved to the storage interface)")
+        }
+        return runner.db
     }
 }
 
@@ -137,5 +151,23 @@ extension StorageValue {
         case .text(let value): value.databaseValue
         case .blob(let bytes): Data(bytes).databaseValue
         }
+    }
+}
+
+extension Database {
+    /// Runs `body` on a storage transaction over this GRDB connection (already in a transaction or savepoint):
+    /// how the guardian, still on GRDB, hands its modules their storage (``StorageTransaction/run(over:_:)``).
+    public func withStorage<T>(_ body: (any StorageWriting) throws -> T) throws -> T {
+        try StorageTransaction.run(over: self) { try body($0) }
+    }
+}
+
+extension StorageSchema {
+    /// Transitional (issue 19 phase 2): a GRDB schema as a storage schema that runs on SQLite only (its migrations
+    /// take the GRDB connection through ``StorageReading/sqliteConnection()``), under the same identifiers.
+    public init(sqliteOnly schema: SubsystemSchema) {
+        self.init(prefix: schema.prefix, migrations: schema.migrations.map { migration in
+            StorageMigration(migration.name) { tx in try migration.migrate(try tx.sqliteConnection()) }
+        })
     }
 }

@@ -1,10 +1,8 @@
 import FMCore
-import FMDatabase
 import FMEncoding
 import FMLightningCommon
 import FMServerCore
-import Foundation
-import GRDB
+import FMStorage
 
 /// The Lightning module's figures for the operator dashboard: consensus time, the gateways registered with this
 /// guardian (key, node, API URL, fees, expiry) and the open (funded) contracts with their amounts and timelocks.
@@ -12,27 +10,25 @@ extension LightningServerModule: ModuleDashboardReporting {
     /// Open contracts shown at most (the facts count them all).
     static let dashboardContractRows = 200
 
-    public func dashboardReport(db: Database) throws -> ModuleDashboardReport {
+    public func dashboardReport(db: any StorageReading) throws -> ModuleDashboardReport {
         let now = clock()
         let gateways = registry.list(now: now)
-        let counts = try Row.fetchAll(
-            db, sql: "SELECT direction, state, COUNT(*) AS n FROM ln_contracts GROUP BY direction, state")
-        func count(_ direction: String, _ state: String) throws -> UInt64 {
-            guard let row = counts.first(where: { $0["direction"] == direction && $0["state"] == state }) else { return 0 }
-            return try UInt64(storedInteger: row["n"], "count")
+        var counts: [String: UInt64] = [:]
+        for row in try db.fetchAll("SELECT direction, state, COUNT(*) AS n FROM ln_contracts GROUP BY direction, state") {
+            counts["\(try row.text("direction"))/\(try row.text("state"))"] = try row.unsigned("n")
         }
-        let open = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT contract_id, direction, amount, contract, txid, out_index FROM ln_contracts WHERE state = 'funded'
-                ORDER BY txid, out_index LIMIT ?
-                """,
-            arguments: [Self.dashboardContractRows]
+        func count(_ direction: String, _ state: String) -> UInt64 { counts["\(direction)/\(state)"] ?? 0 }
+        let open = try db.fetchAll(
+            """
+            SELECT contract_id, direction, amount, contract, txid, out_index FROM ln_contracts WHERE state = 'funded'
+            ORDER BY txid, out_index LIMIT ?
+            """,
+            [Self.dashboardContractRows]
         ).map { row -> [ModuleDashboardValue] in
-            let direction: String = row["direction"]
-            let bytes: Data = row["contract"]
-            let id: Data = row["contract_id"]
-            let txid: Data = row["txid"]
+            let direction = try row.text("direction")
+            let bytes = try row.blob("contract")
+            let id = try row.blob("contract_id")
+            let txid = try row.blob("txid")
             // The stored bytes were checked when the contract was funded; a row that no longer decodes says so.
             let timelock: ModuleDashboardValue = if direction == "outgoing" {
                 (try? OutgoingContract(canonicalBytes: bytes)).map { .unixTime($0.timelock) } ?? .text("undecodable")
@@ -40,12 +36,12 @@ extension LightningServerModule: ModuleDashboardReporting {
                 (try? IncomingContract(canonicalBytes: bytes)).map { .unixTime($0.terms.expiration) } ?? .text("undecodable")
             }
             return [
-                .identifier(Hex.encode(Array(id))), .text(direction),
-                .amount(Amount(msats: try UInt64(storedInteger: row["amount"], "amount"))), timelock,
-                .identifier("\(Hex.encode(Array(txid))):\(try UInt64(storedInteger: row["out_index"], "out_index"))"),
+                .identifier(Hex.encode(id)), .text(direction),
+                .amount(Amount(msats: try row.unsigned("amount"))), timelock,
+                .identifier("\(Hex.encode(txid)):\(try row.unsigned("out_index", as: UInt64.self))"),
             ]
         }
-        let fundedOutgoing = try count("outgoing", "funded"), fundedIncoming = try count("incoming", "funded")
+        let fundedOutgoing = count("outgoing", "funded"), fundedIncoming = count("incoming", "funded")
         let facts: [ModuleDashboardReport.Fact] = [
             .init("consensus-time", "Consensus time (median of the guardians' votes)", .unixTime(
                 try LightningStore.consensusTime(peerCount: config.peerCount, db: db))),
@@ -53,8 +49,8 @@ extension LightningServerModule: ModuleDashboardReporting {
             .init("open-outgoing", "Open outgoing contracts", .count(fundedOutgoing)),
             .init("open-incoming", "Open incoming contracts", .count(fundedIncoming)),
             .init("locked", "Locked in open contracts (liabilities)", .amount(try LightningStore.total(db: db))),
-            .init("claimed", "Contracts claimed", .count(try count("outgoing", "claimed") + count("incoming", "claimed"))),
-            .init("refunded", "Contracts refunded", .count(try count("outgoing", "refunded") + count("incoming", "refunded"))),
+            .init("claimed", "Contracts claimed", .count(count("outgoing", "claimed") + count("incoming", "claimed"))),
+            .init("refunded", "Contracts refunded", .count(count("outgoing", "refunded") + count("incoming", "refunded"))),
         ]
         let gatewayRows = gateways.map { signed -> [ModuleDashboardValue] in
             let gateway = signed.announcement

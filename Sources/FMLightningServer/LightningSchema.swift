@@ -1,5 +1,4 @@
-import FMDatabase
-import GRDB
+import FMStorage
 
 /// The Lightning module's tables (prefix `ln`).
 ///
@@ -16,11 +15,14 @@ import GRDB
 /// - `ln_time_votes`: each guardian's latest clock vote (unix seconds); consensus time is their median.
 /// - `ln_totals`: `contracts`, the msat in funded contracts: the module's liability.
 ///
+/// Written in the portable subset (FMStorage): they run on SQLite (under the same identifiers in GRDB's ledger as
+/// before) and on PostgreSQL, whose partial unique index means the same.
+///
 /// - Important: released migrations are never edited; append new ones.
 enum LightningSchema {
-    static let schema = SubsystemSchema(prefix: "ln", migrations: [
-        SchemaMigration("1_create") { db in
-            try db.execute(sql: """
+    static let schema = StorageSchema(prefix: "ln", migrations: [
+        StorageMigration("1_create") { db in
+            try db.execute("""
                 CREATE TABLE ln_contracts (
                     contract_id BLOB PRIMARY KEY NOT NULL CHECK (length(contract_id) = 32),
                     direction TEXT NOT NULL CHECK (direction IN ('outgoing', 'incoming')),

@@ -1,12 +1,11 @@
 import FMCore
 import FMCrypto
-import FMDatabase
 import FMEncoding
 import FMLightningCommon
 import FMServerCore
 import FMSecp256k1
+import FMStorage
 import Foundation
-import GRDB
 
 /// The guardian side of the Lightning module (docs/lightning.md).
 ///
@@ -36,7 +35,7 @@ public struct LightningServerModule: ServerModule {
     public let servesInvalidShares: Bool
 
     public var kind: ModuleKind { LightningKind.kind }
-    public var schema: SubsystemSchema { LightningSchema.schema }
+    public var schema: StorageSchema { LightningSchema.schema }
 
     public init(
         instance: ModuleInstanceID, consensus: LightningConsensusConfig, private: LightningPrivateConfig, ownPeer: PeerID,
@@ -100,7 +99,7 @@ public struct LightningServerModule: ServerModule {
     /// ~7 pairings ran before any state was read, so 1,000 inputs naming unfunded contracts cost ~8.5 s at every
     /// guardian). Such an input is then rejected by a look-up, unless an earlier transaction of the same block funded
     /// the contract: its shares are then checked inside the block's write transaction, with the same verdict.
-    public func deferredProofs(_ payloads: [[UInt8]], committed: Database) throws -> Set<Int> {
+    public func deferredProofs(_ payloads: [[UInt8]], committed: any StorageReading) throws -> Set<Int> {
         var deferred = Set<Int>()
         for (index, payload) in payloads.enumerated() {
             let input = try Self.decodeInput(payload)
@@ -114,18 +113,18 @@ public struct LightningServerModule: ServerModule {
         return deferred
     }
 
-    public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try verifyInputs([payload], db: db)[0] }
-    public func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try processInputs([payload], db: db)[0] }
+    public func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta { try verifyInputs([payload], db: db)[0] }
+    public func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta { try processInputs([payload], db: db)[0] }
 
     /// Read-only: every input's contract is funded (``inputMetas(_:)`` refused one contract twice), timelocks hold.
-    public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+    public func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] {
         let metas = try inputMetas(payloads)
         for payload in payloads { try checkSpendable(try Self.decodeInput(payload), db: db) }
         return metas
     }
 
     /// Applies the inputs: each contract moves out of `funded` (once), a claim's preimage is recorded (once).
-    public func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+    public func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] {
         let metas = try inputMetas(payloads)
         for payload in payloads {
             let input = try Self.decodeInput(payload)
@@ -157,7 +156,7 @@ public struct LightningServerModule: ServerModule {
 
     /// The stateful conditions of spending `input`: its contract is funded; a claim comes before the timelock and its
     /// preimage has not opened another contract; a refund without cancellation waits for the timelock.
-    func checkSpendable(_ input: LightningInput, db: Database) throws {
+    func checkSpendable(_ input: LightningInput, db: any StorageReading) throws {
         let id = input.contractID
         guard let stored = try LightningStore.contract(id, db: db) else { throw LightningError.unknownContract(id).rejection }
         guard stored.state == .funded else { throw LightningError.contractSpent(id, state: stored.state.rawValue).rejection }
@@ -191,11 +190,11 @@ public struct LightningServerModule: ServerModule {
 
     // MARK: Outputs
 
-    public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
-        try checkFundable(try Self.decodeOutput(payload), db: db)
+    public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
+        return try checkFundable(try Self.decodeOutput(payload), db: db)
     }
 
-    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
         let output = try Self.decodeOutput(payload)
         let meta = try checkFundable(output, db: db)
         switch output {
@@ -219,7 +218,7 @@ public struct LightningServerModule: ServerModule {
     }
 
     /// A new contract, a timelock within range of consensus time, and (outgoing) an invoice neither in flight nor paid.
-    func checkFundable(_ output: LightningOutput, db: Database) throws -> OutputMeta {
+    func checkFundable(_ output: LightningOutput, db: any StorageReading) throws -> OutputMeta {
         let id = output.contractID
         if try LightningStore.contract(id, db: db) != nil { throw LightningError.contractExists(id).rejection }
         switch output {
@@ -256,7 +255,7 @@ public struct LightningServerModule: ServerModule {
         }
     }
 
-    public func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? {
+    public func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? {
         guard let (id, share) = try LightningStore.contract(at: outPoint, db: db) else { return nil }
         guard let share else { return LightningOutputOutcome.outgoingFunded(id).canonicalBytes }
         return LightningOutputOutcome.incomingFunded(id, share: try served(share)).canonicalBytes
@@ -273,7 +272,7 @@ public struct LightningServerModule: ServerModule {
 
     /// A time vote once this guardian's clock has moved ``voteInterval`` past its last recorded vote (or
     /// ``idleVoteInterval`` while no contract is funded).
-    public func consensusProposal(db: Database) throws -> [[UInt8]] {
+    public func consensusProposal(db: any StorageReading) throws -> [[UInt8]] {
         let now = min(clock(), LightningBounds.maxTimestamp)
         let last = try LightningStore.vote(of: ownPeer, db: db) ?? 0
         let interval = try LightningStore.hasFundedContract(db: db) ? voteInterval : idleVoteInterval
@@ -281,7 +280,7 @@ public struct LightningServerModule: ServerModule {
         return [LightningConsensusItem.timeVote(now).canonicalBytes]
     }
 
-    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
         let item: LightningConsensusItem
         do { item = try LightningConsensusItem(canonicalBytes: payload) } catch {
             throw LightningError.malformed(what: "ln consensus item", reason: error.description).rejection
@@ -298,11 +297,11 @@ public struct LightningServerModule: ServerModule {
 
     /// Liabilities: the msat in funded contracts (owed to a gateway or a user). The module holds no assets: the
     /// notes that funded a contract left the mint's liabilities in the same transaction.
-    public func audit(db: Database) throws -> ModuleAudit {
-        ModuleAudit(assets: .zero, liabilities: try LightningStore.total(db: db))
+    public func audit(db: any StorageReading) throws -> ModuleAudit {
+        return ModuleAudit(assets: .zero, liabilities: try LightningStore.total(db: db))
     }
 
-    public func stateDigest(db: Database) throws -> [UInt8] {
+    public func stateDigest(db: any StorageReading) throws -> [UInt8] {
         var builder = StateDigestBuilder()
         try builder.add("totals", rowsOf: "SELECT name, msats FROM ln_totals ORDER BY name", db: db)
         try builder.add("votes", rowsOf: "SELECT peer, seconds FROM ln_time_votes ORDER BY peer", db: db)
@@ -328,7 +327,7 @@ public struct LightningServerModule: ServerModule {
         return [
             .typed(LightningAPI.consensusTime, summary: "The federation's agreed time (median of the guardians' votes), unix seconds") {
                 (_: EmptyParams, db) -> LightningAPI.ConsensusTimeResult in
-                LightningAPI.ConsensusTimeResult(seconds: try LightningStore.consensusTime(peerCount: config.peerCount, db: db))
+                return LightningAPI.ConsensusTimeResult(seconds: try LightningStore.consensusTime(peerCount: config.peerCount, db: db))
             },
             .typed(LightningAPI.contract, summary: "A contract's state (funded, claimed with its preimage, refunded)") {
                 (params: LightningAPI.ContractParams, db) -> LightningAPI.ContractResult in

@@ -1,16 +1,15 @@
 import FMCore
-import FMDatabase
 import FMMintCommon
 import FMServerCore
-import GRDB
+import FMStorage
 
 /// The mint's figures for the operator dashboard: the audit totals, the spent-nonce count, and per denomination
 /// how many notes were issued and redeemed (from `mint_issued_outputs` and `mint_spent_nonces`).
 extension MintServerModule: ModuleDashboardReporting {
-    public func dashboardReport(db: Database) throws -> ModuleDashboardReport {
+    public func dashboardReport(db: any StorageReading) throws -> ModuleDashboardReport {
         let issued = try Self.countsByDenomination("mint_issued_outputs", db: db)
         let redeemed = try Self.countsByDenomination("mint_spent_nonces", db: db)
-        let spent = try UInt64(storedInteger: Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM mint_spent_nonces") ?? 0, "spent nonces")
+        let spent: UInt64 = try db.fetchOne("SELECT COUNT(*) AS n FROM mint_spent_nonces")?.unsigned("n") ?? 0
         let rows = Set(issued.keys).union(redeemed.keys).sorted().map { denomination -> [ModuleDashboardValue] in
             let issuedCount = issued[denomination] ?? 0
             let redeemedCount = redeemed[denomination] ?? 0
@@ -34,12 +33,12 @@ extension MintServerModule: ModuleDashboardReporting {
             ])
     }
 
-    private static func countsByDenomination(_ table: String, db: Database) throws -> [Denomination: UInt64] {
+    private static func countsByDenomination(_ table: String, db: any StorageReading) throws -> [Denomination: UInt64] {
         var counts: [Denomination: UInt64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT denomination, COUNT(*) AS n FROM \(table) GROUP BY denomination") {
-            let exponent = try UInt8(storedInteger: row["denomination"], "denomination")
+        for row in try db.fetchAll("SELECT denomination, COUNT(*) AS n FROM \(table) GROUP BY denomination") {
+            let exponent: UInt8 = try row.unsigned("denomination")
             guard exponent <= Denomination.maxExponent else { throw MintStorageError.malformedRow("\(table).denomination") }
-            counts[Denomination(exponent: exponent)] = try UInt64(storedInteger: row["n"], "count")
+            counts[Denomination(exponent: exponent)] = try row.unsigned("n")
         }
         return counts
     }

@@ -1,8 +1,7 @@
 import FMCore
 import FMCrypto
-import FMDatabase
 import FMMintCommon
-import GRDB
+import FMStorage
 
 /// **Benchmarks only** (`fm-bench recover`): appends outputs of other wallets to the issuance log directly, so
 /// that a long history (100,000 outputs and more) exists without minutes of blind signing.
@@ -12,13 +11,13 @@ import GRDB
 /// the audit is untouched). Every guardian of a federation must be seeded with the same outputs before it starts,
 /// so that their logs, and state digests, stay identical.
 public enum MintHistorySeeding {
-    /// ``appendForeignOutputs(_:tag:db:)`` in one write transaction of `database`.
-    public static func append(_ outputs: [MintOutput], tag: String, to database: SQLiteDatabase) async throws {
-        try await database.write { db in try appendForeignOutputs(outputs, tag: tag, db: db) }
+    /// ``appendForeignOutputs(_:tag:db:)`` in one write transaction of `storage`.
+    public static func append(_ outputs: [MintOutput], tag: String, to storage: any Storage) async throws {
+        try await storage.write { db in try appendForeignOutputs(outputs, tag: tag, db: db) }
     }
 
     /// Appends `outputs` to the log in order, under synthetic out points (txid = SHA-256 of `tag` ‖ position).
-    public static func appendForeignOutputs(_ outputs: [MintOutput], tag: String, db: Database) throws {
+    public static func appendForeignOutputs(_ outputs: [MintOutput], tag: String, db: any StorageWriting) throws {
         for (position, output) in outputs.enumerated() {
             let txid = TransactionID(Hash256.sha256(Array(tag.utf8) + withUnsafeBytes(of: UInt64(position).bigEndian, Array.init)))
             try MintStore.logIssued(output, outPoint: OutPoint(txid: txid, outIndex: 0), db: db)

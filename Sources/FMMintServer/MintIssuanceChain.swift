@@ -1,10 +1,8 @@
 import FMCore
-import FMDatabase
 import FMEncoding
 import FMMintCommon
 import FMServerCore
-import Foundation
-import GRDB
+import FMStorage
 
 /// The mint's consensus version 2 (docs/decisions/0002-guardian-operations.md, "Consensus versions"): from the
 /// block it activates at, every issued output extends a SHA-256 chain, `chain' = SHA-256(chain ‖ seq ‖ out point ‖
@@ -16,11 +14,11 @@ import GRDB
 /// (`FM_TEST_SECOND_MODULE_VERSION=mint`), and it activates only when every guardian does.
 enum MintIssuanceChain {
     /// Extends the chain with the output just logged at `seq` (under version 2 only).
-    static func extend(with output: MintOutput, outPoint: OutPoint, seq: UInt64, db: Database) throws {
-        let stored = try Row.fetchOne(db, sql: "SELECT chain, length, since_seq FROM mint_issuance_chain WHERE id = 0")
-        let previous = stored.map { Array($0["chain"] as Data) } ?? [UInt8](repeating: 0, count: 32)
-        let length = try stored.map { try UInt64(storedInteger: $0["length"], "length") } ?? 0
-        let since = try stored.map { try UInt64(storedInteger: $0["since_seq"], "since_seq") } ?? seq
+    static func extend(with output: MintOutput, outPoint: OutPoint, seq: UInt64, db: any StorageWriting) throws {
+        let stored = try db.fetchOne("SELECT chain, length, since_seq FROM mint_issuance_chain WHERE id = 0")
+        let previous = try stored.map { try $0.blob("chain") } ?? [UInt8](repeating: 0, count: 32)
+        let length: UInt64 = try stored.map { try $0.unsigned("length") } ?? 0
+        let since: UInt64 = try stored.map { try $0.unsigned("since_seq") } ?? seq
         var encoder = CanonicalEncoder()
         encoder.writeFixed(previous)
         encoder.write(seq)
@@ -30,18 +28,21 @@ enum MintIssuanceChain {
         let (next, overflow) = length.addingReportingOverflow(1)
         guard !overflow else { throw MintStorageError.malformedRow("mint_issuance_chain.length") }
         try db.execute(
-            sql: "INSERT OR REPLACE INTO mint_issuance_chain (id, chain, length, since_seq) VALUES (0, ?, ?, ?)",
-            arguments: [Data(Hash256.sha256(encoder.bytes).bytes), try next.storedInteger("length"), try since.storedInteger("since_seq")])
+            """
+            INSERT INTO mint_issuance_chain (id, chain, length, since_seq) VALUES (0, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET chain = excluded.chain, length = excluded.length, since_seq = excluded.since_seq
+            """,
+            [Hash256.sha256(encoder.bytes).bytes, try next.storedInteger("length"), try since.storedInteger("since_seq")])
     }
 
     /// What `mint/issuance_chain` serves.
-    static func status(db: Database) throws -> MintAPI.IssuanceChain {
+    static func status(db: any StorageReading) throws -> MintAPI.IssuanceChain {
         let version = try ConsensusVersions.active(of: MintKind.kind.rawValue, db: db)
-        guard let row = try Row.fetchOne(db, sql: "SELECT chain, length, since_seq FROM mint_issuance_chain WHERE id = 0") else {
+        guard let row = try db.fetchOne("SELECT chain, length, since_seq FROM mint_issuance_chain WHERE id = 0") else {
             return MintAPI.IssuanceChain(consensusVersion: version, chain: nil, length: 0, sinceSeq: nil)
         }
         return MintAPI.IssuanceChain(
-            consensusVersion: version, chain: Hex.encode(Array(row["chain"] as Data)),
-            length: try UInt64(storedInteger: row["length"], "length"), sinceSeq: try UInt64(storedInteger: row["since_seq"], "since_seq"))
+            consensusVersion: version, chain: Hex.encode(try row.blob("chain")),
+            length: try row.unsigned("length"), sinceSeq: try row.unsigned("since_seq"))
     }
 }

@@ -1,5 +1,4 @@
-import FMDatabase
-import GRDB
+import FMStorage
 
 /// The mint's tables (prefix `mint`).
 ///
@@ -21,13 +20,16 @@ import GRDB
 ///   `issued` and `redeemed` totals, which a long-lived federation's turnover
 ///   could push past what SQLite stores (2^63 msat), bricking issuance.
 ///
+/// Written in the portable subset (FMStorage), so they run on SQLite and PostgreSQL alike; on SQLite they keep their
+/// identifiers (`mint/1_create` ...) in GRDB's ledger, so databases in the field see no change.
+///
 /// - Important: released migrations are never edited; append new ones.
 enum MintSchema {
     static let prefix = "mint"
 
-    static let schema = SubsystemSchema(prefix: prefix, migrations: [
-        SchemaMigration("1_create") { db in
-            try db.execute(sql: """
+    static let schema = StorageSchema(prefix: prefix, migrations: [
+        StorageMigration("1_create") { db in
+            try db.execute("""
                 CREATE TABLE mint_spent_nonces (
                     nonce BLOB PRIMARY KEY NOT NULL CHECK (length(nonce) = 32),
                     denomination INTEGER NOT NULL
@@ -46,8 +48,8 @@ enum MintSchema {
                 INSERT INTO mint_totals (name, msats) VALUES ('issued', 0), ('redeemed', 0), ('dev_issued', 0);
                 """)
         },
-        SchemaMigration("2_issued_outputs") { db in
-            try db.execute(sql: """
+        StorageMigration("2_issued_outputs") { db in
+            try db.execute("""
                 CREATE TABLE mint_issued_outputs (
                     seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 0),
                     txid BLOB NOT NULL,
@@ -58,16 +60,16 @@ enum MintSchema {
                 );
                 """)
         },
-        SchemaMigration("3_outstanding_total") { db in
-            try db.execute(sql: """
+        StorageMigration("3_outstanding_total") { db in
+            try db.execute("""
                 INSERT INTO mint_totals (name, msats) VALUES ('outstanding',
                     (SELECT msats FROM mint_totals WHERE name = 'issued') - (SELECT msats FROM mint_totals WHERE name = 'redeemed'));
                 DELETE FROM mint_totals WHERE name IN ('issued', 'redeemed');
                 """)
         },
-        SchemaMigration("4_issuance_chain") { db in
+        StorageMigration("4_issuance_chain") { db in
             // Consensus version 2 (``MintServerModule/issuanceChainVersion``): one row once it is active.
-            try db.execute(sql: """
+            try db.execute("""
                 CREATE TABLE mint_issuance_chain (
                     id INTEGER PRIMARY KEY CHECK (id = 0),
                     chain BLOB NOT NULL CHECK (length(chain) = 32),

@@ -1,12 +1,10 @@
 import FMCore
 import FMCrypto
-import FMDatabase
 import FMEncoding
 import FMMintCommon
 import FMServerCore
 import FMSecp256k1
-import Foundation
-import GRDB
+import FMStorage
 
 /// The guardian side of the mint (BRIEF §3).
 ///
@@ -20,8 +18,9 @@ import GRDB
 ///
 /// - Important: a nonce can be spent once, ever. The spent set is the table
 ///   `mint_spent_nonces` with the nonce as primary key, written in the block's
-///   transaction by ``processInput(_:db:)``; a second spend of the same nonce,
-///   even within one transaction, fails on that key and is rejected.
+///   transaction by ``processInput(_:db:)`` (`INSERT ... ON CONFLICT DO NOTHING`:
+///   no row changed means the key already holds the nonce); a second spend of
+///   the same nonce, even within one transaction, is rejected.
 public struct MintServerModule: ServerModule {
     public let instance: ModuleInstanceID
     public let config: MintConsensusConfig
@@ -37,7 +36,7 @@ public struct MintServerModule: ServerModule {
     public var kind: ModuleKind { MintKind.kind }
     /// The mint's consensus version 2: the issuance chain (``MintIssuanceChain``), implemented but not released.
     public static let issuanceChainVersion: UInt32 = 2
-    public var schema: SubsystemSchema { MintSchema.schema }
+    public var schema: StorageSchema { MintSchema.schema }
 
     /// Builds the module, checking that every secret key share matches this
     /// guardian's public key share in the consensus config.
@@ -109,16 +108,16 @@ public struct MintServerModule: ServerModule {
         }
     }
 
-    public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    public func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta {
         try verifyInputs([payload], db: db)[0]
     }
 
-    public func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    public func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta {
         try processInputs([payload], db: db)[0]
     }
 
     /// Stateful check, read-only: no nonce spent before or twice in this transaction.
-    public func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+    public func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] {
         let metas = try inputMetas(payloads)
         var seen = Set<[UInt8]>()
         for payload in payloads {
@@ -133,7 +132,7 @@ public struct MintServerModule: ServerModule {
 
     /// Applies the inputs: marks each note's nonce spent (rejecting a spent one) and adds to the running totals.
     /// The note signatures were verified by ``verifyInputProofs(_:)`` before the block's write transaction began.
-    public func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] {
+    public func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] {
         let metas = try inputMetas(payloads)
         for (payload, meta) in zip(payloads, metas) {
             let claim = try MintInputClaim(canonicalBytes: payload)
@@ -159,7 +158,7 @@ public struct MintServerModule: ServerModule {
 
     // MARK: Outputs
 
-    public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
         let output = try checkedOutput(payload)
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
@@ -175,7 +174,7 @@ public struct MintServerModule: ServerModule {
         return output
     }
 
-    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
         let output = try checkedOutput(payload)
         let share = secretKeyShares[Int(output.denomination.exponent)].sign(output.blindedMessage)
         try MintStore.storeOutcome(share, denomination: output.denomination, outPoint: outPoint, db: db)
@@ -188,19 +187,14 @@ public struct MintServerModule: ServerModule {
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
 
-    public func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? {
+    public func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? {
         guard var share = try MintStore.outcome(at: outPoint, db: db) else { return nil }
         if servesInvalidShares, let blinded = try MintStore.blindedMessage(at: outPoint, db: db) {
             // TEST FAULT: a well-formed share under the wrong denomination's key, which no client may accept.
-            share = secretKeyShares[(Int(try denominationOf(outPoint, db: db)) + 1) % secretKeyShares.count].sign(blinded)
+            let exponent = try MintStore.outcomeDenomination(at: outPoint, db: db) ?? 0
+            share = secretKeyShares[(Int(exponent) + 1) % secretKeyShares.count].sign(blinded)
         }
         return MintOutputOutcome(blindSignatureShare: share).canonicalBytes
-    }
-
-    private func denominationOf(_ outPoint: OutPoint, db: Database) throws -> UInt8 {
-        try UInt8(storedInteger: Int64.fetchOne(
-            db, sql: "SELECT denomination FROM mint_output_outcomes WHERE txid = ? AND out_index = ?",
-            arguments: [Data(outPoint.txid.hash.bytes), outPoint.outIndex.storedInteger("out_index")]) ?? 0, "denomination")
     }
 
     // MARK: API endpoints
@@ -275,7 +269,7 @@ public struct MintServerModule: ServerModule {
 
     /// Liabilities: notes outstanding (issued, not yet redeemed). Assets: dev-issued
     /// amounts (dev mode only; the wallet module brings the real assets).
-    public func audit(db: Database) throws -> ModuleAudit {
+    public func audit(db: any StorageReading) throws -> ModuleAudit {
         ModuleAudit(
             assets: try MintStore.total(.devIssued, db: db),
             liabilities: try MintStore.total(.outstanding, db: db))

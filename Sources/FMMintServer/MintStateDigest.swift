@@ -1,11 +1,11 @@
 import FMServerCore
-import GRDB
+import FMStorage
 
 extension MintServerModule {
     /// The totals and the sizes of the spent set and the issuance log. Which nonces and outputs they hold follows
     /// from the accepted transactions, which the guardian's digest chains in itself; the signature shares in
     /// `mint_output_outcomes` are this guardian's own and stay out.
-    public func stateDigest(db: Database) throws -> [UInt8] {
+    public func stateDigest(db: any StorageReading) throws -> [UInt8] {
         var builder = StateDigestBuilder()
         try builder.add("totals", rowsOf: "SELECT name, msats FROM mint_totals ORDER BY name", db: db)
         try builder.add("spent", rowsOf: "SELECT count(*) FROM mint_spent_nonces", db: db)

@@ -1,6 +1,5 @@
 import FMCore
-import FMDatabase
-import GRDB
+import FMStorage
 
 /// Consensus versions (docs/decisions/0002-guardian-operations.md, "Consensus versions"): the core and each module
 /// kind ("component") apply blocks by the rules of one version at a time. Every federation starts at
@@ -19,16 +18,24 @@ public enum ConsensusVersions {
 
     /// The version of `component` that the block being applied runs under (read outside a block: the next block).
     /// A database without the guardian's tables (a module tested alone) is at ``genesis``.
-    public static func active(of component: String, db: Database) throws -> UInt32 {
-        guard try db.tableExists(activationsTable) else { return genesis }
-        let stored = try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT max(version) FROM \(activationsTable)
-                WHERE component = ? AND height <= (SELECT next_height FROM server_cursor WHERE id = 0)
-                """,
-            arguments: [component])
-        guard let stored else { return genesis }
+    public static func active(of component: String, db: any StorageReading) throws -> UInt32 {
+        guard try tableExists(activationsTable, db: db) else { return genesis }
+        let row = try db.fetchOne(
+            """
+            SELECT max(version) AS version FROM \(activationsTable)
+            WHERE component = ? AND height <= (SELECT next_height FROM server_cursor WHERE id = 0)
+            """,
+            [component])
+        guard let stored = try row?.optionalInt64("version") else { return genesis }
         return try UInt32(storedInteger: stored, "version")
+    }
+
+    private static func tableExists(_ name: String, db: any StorageReading) throws -> Bool {
+        let sql = switch db.dialect {
+        case .sqlite: "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?"
+        case .postgres:
+            "SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+        }
+        return try db.fetchOne(sql, [name]) != nil
     }
 }

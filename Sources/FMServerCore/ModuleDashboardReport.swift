@@ -1,5 +1,5 @@
 import FMCore
-import GRDB
+import FMStorage
 
 /// A module that tells the operator dashboard what it holds, in figures a person reads (issue 18).
 ///
@@ -7,7 +7,7 @@ import GRDB
 /// the dashboard never reads another subsystem's SQL. Called in a **read-only** transaction on committed state;
 /// a report must hold public figures only (never a key share, nonce secret or anything of the private config).
 public protocol ModuleDashboardReporting: ServerModule {
-    func dashboardReport(db: Database) throws -> ModuleDashboardReport
+    func dashboardReport(db: any StorageReading) throws -> ModuleDashboardReport
 }
 
 /// One module's figures for the dashboard.

@@ -1,5 +1,5 @@
 import FMCore
-import GRDB
+import FMStorage
 
 /// One client API method a module serves, reached as `<kind>/<name>` (e.g. `mint/spent_nonces`).
 ///
@@ -22,7 +22,7 @@ public struct ModuleEndpoint: Sendable {
         public let codes: Set<String>
         public let limit: Duration
     }
-    public typealias Handler = @Sendable (JSONValue, Database) throws -> JSONValue
+    public typealias Handler = @Sendable (JSONValue, any StorageReading) throws -> JSONValue
 
     /// The method name below the module kind, snake_case.
     public let name: String
@@ -56,7 +56,7 @@ public struct ModuleEndpoint: Sendable {
     /// An endpoint with typed params and result, (de)coded with fm's JSON conventions (snake_case).
     /// A params object that does not decode is refused with ``ModuleEndpointError/invalidParams(field:expected:)``.
     public static func typed<Params: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
-        _ name: String, summary: String, cost: Int = 1, _ handler: @escaping @Sendable (Params, Database) throws -> Result
+        _ name: String, summary: String, cost: Int = 1, _ handler: @escaping @Sendable (Params, any StorageReading) throws -> Result
     ) -> ModuleEndpoint {
         ModuleEndpoint(name: name, summary: summary, cost: cost) { params, db in
             let decoded: Params

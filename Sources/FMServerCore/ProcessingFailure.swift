@@ -1,4 +1,5 @@
 import FMCore
+import FMDatabase
 import GRDB
 
 /// An error that says the guardian cannot decide now, not that the item is invalid: its bitcoin node is
@@ -25,6 +26,11 @@ public protocol EnvironmentalError: Error {}
 /// memory, corrupt file, read-only or permission errors, interruption, and the generic `SQLITE_ERROR`, which means a
 /// broken schema or statement, not a bad item), ``EnvironmentalError`` and cancellation.
 ///
+/// A `StorageError` (what modules see through the storage interface, either backend) follows its
+/// `isEnvironmental`: `uniqueViolation`, `constraintViolation` and `invalidValue` reject the item, every other kind
+/// (connection lost, serialization failure, a statement outside the portable subset, ...) aborts the block
+/// (docs/decisions/0003-storage-interface.md, "Errors").
+///
 /// A rejection made from an unexpected error keeps the error's text as its message so that operators see it; the
 /// code `processing_failed` tells clients that the item, not the request, was at fault.
 public enum ProcessingFailure {
@@ -42,6 +48,7 @@ public enum ProcessingFailure {
         switch error {
         case let rejection as TransactionRejection: return .reject(rejection)
         case is EnvironmentalError, is CancellationError: return .abort
+        case let storage as StorageError: return storage.isEnvironmental ? .abort : .reject(unexpected(storage))
         case let database as DatabaseError:
             guard deterministicSQLiteCodes.contains(database.resultCode.primaryResultCode) else { return .abort }
             return .reject(unexpected(database))

@@ -1,43 +1,46 @@
 import FMCore
-import GRDB
+import FMStorage
 
 /// Builds the bytes a module contributes to the guardian's per-block state digest
-/// (``ServerModule/stateDigest(db:)``): labelled query results, each value tagged by its SQLite type, so two
+/// (``ServerModule/stateDigest(db:)``): labelled query results, each value tagged by its type, so two
 /// guardians produce the same bytes exactly when their queries return the same rows.
+///
+/// - Important: the encoding is compared among guardians and with older binaries, byte for byte: tags 0 NULL,
+///   1 integer, 3 text, 4 blob, as when the rows were read through GRDB (tag 2, SQLite's REAL, is gone with the
+///   portable subset, which has no floating point; no digest query ever returned one). Never change it.
 public struct StateDigestBuilder {
     private var bytes: [UInt8] = []
 
     public init() {}
 
     /// Adds every row `sql` returns (the query must order its rows).
-    public mutating func add(_ label: String, rowsOf sql: String, arguments: StatementArguments = [], db: Database) throws {
+    public mutating func add(
+        _ label: String, rowsOf sql: String, arguments: [any StorageValueConvertible] = [], db: any StorageReading
+    ) throws {
         append(string: label)
-        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        let rows = try db.fetchAll(sql, arguments)
         append(integer: Int64(rows.count))
         for row in rows {
-            for value in row.databaseValues { append(value) }
+            for value in row.values { append(value) }
         }
     }
 
     /// The SHA-256 of everything added.
     public var digest: [UInt8] { Hash256.sha256(bytes).bytes }
 
-    private mutating func append(_ value: DatabaseValue) {
-        switch value.storage {
+    private mutating func append(_ value: StorageValue) {
+        switch value {
         case .null: bytes.append(0)
-        case .int64(let integer):
+        case .integer(let integer):
             bytes.append(1)
             append(integer: integer)
-        case .double(let double):
-            bytes.append(2)
-            append(integer: Int64(bitPattern: double.bitPattern))
-        case .string(let string):
+        case .text(let string):
             bytes.append(3)
             append(string: string)
-        case .blob(let data):
+        case .blob(let blob):
             bytes.append(4)
-            append(integer: Int64(data.count))
-            bytes.append(contentsOf: data)
+            append(integer: Int64(blob.count))
+            bytes.append(contentsOf: blob)
         }
     }
 

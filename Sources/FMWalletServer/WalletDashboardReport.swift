@@ -8,7 +8,8 @@ import GRDB
 /// The wallet's figures for the operator dashboard: this guardian's bitcoin node, the consensus height and fee
 /// rate with every guardian's votes, the federation's UTXOs, and the peg-outs with their signature progress.
 extension WalletServerModule: ModuleDashboardReporting {
-    public func dashboardReport(db: Database) throws -> ModuleDashboardReport {
+    public func dashboardReport(db: any StorageReading) throws -> ModuleDashboardReport {
+        let db = try db.sqliteConnection()
         let chain = monitor.snapshot
         let utxos = try WalletStore.spendable(db)
         let pegOuts = try WalletStore.pegOuts(db)

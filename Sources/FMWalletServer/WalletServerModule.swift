@@ -40,7 +40,7 @@ public struct WalletServerModule: BackgroundServerModule {
     let pollInterval: Duration
 
     public var kind: ModuleKind { WalletKind.kind }
-    public var schema: SubsystemSchema { WalletSchema.schema }
+    public var schema: StorageSchema { StorageSchema(sqliteOnly: WalletSchema.schema) }
 
     /// The first consensus height syncs at most this many blocks below it.
     static let initialSyncDepth: UInt64 = 1_000
@@ -75,12 +75,14 @@ public struct WalletServerModule: BackgroundServerModule {
         }
     }
 
-    public func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    public func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta {
+        let db = try db.sqliteConnection()
         let (proof, output) = try checkedPegIn(payload, db: db)
         return try meta(proof, output)
     }
 
-    public func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    public func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta {
+        let db = try db.sqliteConnection()
         let (proof, output) = try checkedPegIn(payload, db: db)
         try WalletStore.insert(FederationUTXO(outPoint: proof.outPoint, value: output.value, tweakKey: proof.tweakKey), db: db)
         return try meta(proof, output)
@@ -127,11 +129,13 @@ public struct WalletServerModule: BackgroundServerModule {
     // MARK: Outputs
 
     /// Read-only: plans the peg-out against the committed UTXOs without recording anything.
-    public func verifyOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: Database) throws -> OutputMeta {
-        try plannedPegOut(payload, db: db).meta
+    public func verifyOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: any StorageReading) throws -> OutputMeta {
+        let db = try db.sqliteConnection()
+        return try plannedPegOut(payload, db: db).meta
     }
 
-    public func processOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: Database) throws -> OutputMeta {
+    public func processOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: any StorageWriting) throws -> OutputMeta {
+        let db = try db.sqliteConnection()
         let (plan, meta) = try plannedPegOut(payload, db: db)
         let txid = plan.transaction.txid
         for utxo in plan.inputs { try WalletStore.markSpent(utxo.outPoint, by: txid, db: db) }
@@ -183,13 +187,15 @@ public struct WalletServerModule: BackgroundServerModule {
         return overflow ? UInt64(Int64.max) : min(sum, UInt64(Int64.max))
     }
 
-    public func outputOutcome(_ outPoint: FMCore.OutPoint, db: Database) throws -> [UInt8]? {
-        try WalletStore.pegOutTxid(at: outPoint, db: db).map { WalletOutputOutcome.pegOut(txid: $0).canonicalBytes }
+    public func outputOutcome(_ outPoint: FMCore.OutPoint, db: any StorageReading) throws -> [UInt8]? {
+        let db = try db.sqliteConnection()
+        return try WalletStore.pegOutTxid(at: outPoint, db: db).map { WalletOutputOutcome.pegOut(txid: $0).canonicalBytes }
     }
 
     // MARK: Consensus items
 
-    public func consensusProposal(db: Database) throws -> [[UInt8]] {
+    public func consensusProposal(db: any StorageReading) throws -> [[UInt8]] {
+        let db = try db.sqliteConnection()
         var items: [WalletConsensusItem] = []
         let chain = monitor.snapshot
         if let tip = chain.tipHeight, tip > UInt64(config.finalityDelay) {
@@ -213,7 +219,8 @@ public struct WalletServerModule: BackgroundServerModule {
         return items.map(\.canonicalBytes)
     }
 
-    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+    public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
+        let db = try db.sqliteConnection()
         let item: WalletConsensusItem
         do { item = try WalletConsensusItem(canonicalBytes: payload) } catch {
             throw WalletError.malformed(what: "wallet consensus item", reason: error.description).rejection
@@ -287,7 +294,7 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     /// The highest block height the federation counts as final (0 before the first votes).
-    public func consensusHeight(db: Database) throws -> UInt64 { try WalletStore.consensusHeight(db) }
+    public func consensusHeight(db: any StorageReading) throws -> UInt64 { try WalletStore.consensusHeight(try db.sqliteConnection()) }
 
     /// The median of the n latest height votes (missing votes count as 0).
     static func medianHeight(votes: [UInt64], peers: Int) -> UInt64 {
@@ -408,11 +415,12 @@ public struct WalletServerModule: BackgroundServerModule {
     public var apiEndpoints: [ModuleEndpoint] {
         [
             .typed("block_height", summary: "The highest bitcoin block the federation counts as final.") {
-                (_: [String: String], db: Database) in
-                WalletBlockHeight(consensusBlockHeight: try Self.agreedHeight(db))
+                (_: [String: String], db: any StorageReading) in
+                WalletBlockHeight(consensusBlockHeight: try Self.agreedHeight(try db.sqliteConnection()))
             },
             .typed("peg_out_fees", summary: "The fee rate (sat/kvB), fee (sat), dust given to miners (sat) and bump reserve (sat) a peg-out needs now.") {
-                (request: PegOutFeeRequest, db: Database) in
+                (request: PegOutFeeRequest, db: any StorageReading) in
+                let db = try db.sqliteConnection()
                 guard let address = try? SegwitAddress(request.address, network: config.network) else {
                     throw WalletError.invalidAddress(request.address, network: config.network.rawValue)
                 }
@@ -428,8 +436,9 @@ public struct WalletServerModule: BackgroundServerModule {
     /// Assets: the federation's spendable bitcoin (claimed deposits and peg-out change, in msat). Liabilities: none;
     /// what the federation owes its users is the mint's notes, and a peg-out's payment left the assets when it was
     /// accepted.
-    public func audit(db: Database) throws -> ModuleAudit {
-        ModuleAudit(assets: try Self.msats(try WalletStore.spendableTotal(db)), liabilities: .zero)
+    public func audit(db: any StorageReading) throws -> ModuleAudit {
+        let db = try db.sqliteConnection()
+        return ModuleAudit(assets: try Self.msats(try WalletStore.spendableTotal(db)), liabilities: .zero)
     }
 
     // MARK: Background

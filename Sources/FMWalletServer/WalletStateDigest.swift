@@ -1,5 +1,5 @@
 import FMServerCore
-import GRDB
+import FMStorage
 
 extension WalletServerModule {
     /// Votes (height, fee rate, scan and the chain-fact votes not yet agreed), consensus height, the agreed block hashes of
@@ -7,7 +7,7 @@ extension WalletServerModule {
     /// state, fee bookkeeping and agreed confirmation height. The fee surplus and `next_hash_height` are in
     /// `wallet_state`. Chain facts are agreed by consensus (``ChainFacts``), so a guardian whose node reorged or is
     /// down has the same digest as the others.
-    public func stateDigest(db: Database) throws -> [UInt8] {
+    public func stateDigest(db: any StorageReading) throws -> [UInt8] {
         var builder = StateDigestBuilder()
         try builder.add("state", rowsOf: "SELECT name, value FROM wallet_state ORDER BY name", db: db)
         try builder.add("height votes", rowsOf: "SELECT peer, height FROM wallet_block_height_votes ORDER BY peer", db: db)

@@ -141,7 +141,7 @@ struct LightningFederation {
         var times: [UInt64] = []
         for (processor, module) in zip(processors, lnModules) {
             let endpoint = module.apiEndpoints.first { $0.name == LightningAPI.consensusTime }!
-            let result = try await processor.database.read { db in try endpoint.handler(.object([:]), db) }
+            let result = try await processor.database.read { db in try db.withStorage { try endpoint.handler(.object([:]), $0) } }
             times.append(try result.decode(LightningAPI.ConsensusTimeResult.self).seconds)
         }
         return times
@@ -150,7 +150,7 @@ struct LightningFederation {
     /// Calls `ln/<name>` at guardian `peer`.
     func call(_ name: String, _ params: JSONValue, at peer: Int = 0) async throws -> JSONValue {
         let endpoint = lnModules[peer].apiEndpoints.first { $0.name == name }!
-        return try await processors[peer].database.read { db in try endpoint.handler(params, db) }
+        return try await processors[peer].database.read { db in try db.withStorage { try endpoint.handler(params, $0) } }
     }
 
     /// The federation's total audit (identical everywhere, checked by ``apply(_:proposer:)``).
@@ -235,7 +235,7 @@ final class ProofCountingModule: ServerModule {
 
     var kind: ModuleKind { wrapped.kind }
     var instance: ModuleInstanceID { wrapped.instance }
-    var schema: SubsystemSchema { wrapped.schema }
+    var schema: StorageSchema { wrapped.schema }
     func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] { try wrapped.inputMetas(payloads) }
     func verifyInputProofs(_ payloads: [[UInt8]]) throws {
         let incoming = try payloads.filter {
@@ -247,27 +247,27 @@ final class ProofCountingModule: ServerModule {
         checked.withLock { $0 += incoming.count }
         try wrapped.verifyInputProofs(payloads)
     }
-    func deferredProofs(_ payloads: [[UInt8]], committed: Database) throws -> Set<Int> {
+    func deferredProofs(_ payloads: [[UInt8]], committed: any StorageReading) throws -> Set<Int> {
         try wrapped.deferredProofs(payloads, committed: committed)
     }
-    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
         try wrapped.verifyOutput(payload, outPoint: outPoint, db: db)
     }
-    func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try wrapped.verifyInput(payload, db: db) }
-    func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta { try wrapped.processInput(payload, db: db) }
-    func verifyInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] { try wrapped.verifyInputs(payloads, db: db) }
-    func processInputs(_ payloads: [[UInt8]], db: Database) throws -> [InputMeta] { try wrapped.processInputs(payloads, db: db) }
-    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta { try wrapped.verifyInput(payload, db: db) }
+    func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta { try wrapped.processInput(payload, db: db) }
+    func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] { try wrapped.verifyInputs(payloads, db: db) }
+    func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] { try wrapped.processInputs(payloads, db: db) }
+    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
         try wrapped.processOutput(payload, outPoint: outPoint, db: db)
     }
-    func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? { try wrapped.outputOutcome(outPoint, db: db) }
-    func consensusProposal(db: Database) throws -> [[UInt8]] { try wrapped.consensusProposal(db: db) }
-    func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+    func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? { try wrapped.outputOutcome(outPoint, db: db) }
+    func consensusProposal(db: any StorageReading) throws -> [[UInt8]] { try wrapped.consensusProposal(db: db) }
+    func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
         try wrapped.processConsensusItem(payload, from: peer, db: db)
     }
-    func audit(db: Database) throws -> ModuleAudit { try wrapped.audit(db: db) }
+    func audit(db: any StorageReading) throws -> ModuleAudit { try wrapped.audit(db: db) }
     var apiEndpoints: [ModuleEndpoint] { wrapped.apiEndpoints }
-    func stateDigest(db: Database) throws -> [UInt8] { try wrapped.stateDigest(db: db) }
+    func stateDigest(db: any StorageReading) throws -> [UInt8] { try wrapped.stateDigest(db: db) }
 }
 
 struct HarnessError: Error, CustomStringConvertible {

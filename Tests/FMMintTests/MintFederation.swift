@@ -7,11 +7,10 @@ import FMMintServer
 import FMServerCore
 import FMTesting
 import Foundation
-import GRDB
 import Testing
 
 /// Four mint guardians (dealer-generated keys, t = 3), each with its own
-/// SQLite file, and the client-side config they publish. Stands in for the
+/// SQLite file behind the storage interface, and the client-side config they publish. Stands in for the
 /// guardian's transaction processing: each transaction's stateless checks
 /// run first, then it is applied in one write transaction, rolled back whole
 /// if any item is rejected.
@@ -19,7 +18,7 @@ final class MintFederation: Sendable {
     struct Guardian: Sendable {
         let peer: PeerID
         let module: MintServerModule
-        let database: SQLiteDatabase
+        let database: SQLiteStorage
     }
 
     let guardians: [Guardian]
@@ -44,7 +43,7 @@ final class MintFederation: Sendable {
             let module = try MintServerInit().module(
                 instance: MintKind.defaultInstance, consensus: configs.consensus, private: configs.private, ownPeer: peer)
             let mint = try #require(module as? MintServerModule)
-            let database = try SQLiteDatabase(
+            let database = try SQLiteStorage(
                 path: directory.appendingPathComponent("guardian-\(peer.rawValue).sqlite").path, schemas: [mint.schema])
             return Guardian(peer: peer, module: mint, database: database)
         }

@@ -78,8 +78,7 @@ import Testing
         #expect(throws: (any Error).self) {
             try guardian.database.writeNow { db in
                 try db.execute(
-                    sql: "INSERT INTO mint_spent_nonces (nonce, denomination) VALUES (?, 0)",
-                    arguments: [Data(notes[0].note.nonce.rawRepresentation)])
+                    "INSERT INTO mint_spent_nonces (nonce, denomination) VALUES (?, 0)", [notes[0].note.nonce.rawRepresentation])
             }
         }
     }

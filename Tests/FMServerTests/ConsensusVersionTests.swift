@@ -34,7 +34,7 @@ struct ConsensusVersionTests {
         }
 
         func activeMint() async throws -> UInt32 {
-            try await processor.database.read { db in try ConsensusVersions.active(of: "mint", db: db) }
+            try await processor.database.read { db in try db.withStorage { try ConsensusVersions.active(of: "mint", db: $0) } }
         }
     }
 
@@ -97,7 +97,7 @@ struct ConsensusVersionTests {
             for block in [height, height + 1] {
                 try db.inSavepoint {
                     try db.execute(sql: "UPDATE server_cursor SET next_height = ?", arguments: [Int64(block)])
-                    seen.append(try ConsensusVersions.active(of: "mint", db: db))
+                    seen.append(try db.withStorage { try ConsensusVersions.active(of: "mint", db: $0) })
                     return .rollback
                 }
             }

@@ -208,7 +208,7 @@ final class FaultyModule: ServerModule, Sendable {
 
     var kind: ModuleKind { "faulty-test" }
     var instance: ModuleInstanceID { ModuleInstanceID(8) }
-    var schema: SubsystemSchema { SubsystemSchema(prefix: "faulty", migrations: []) }
+    var schema: StorageSchema { StorageSchema(prefix: "faulty", migrations: []) }
 
     func fail(_ payload: [UInt8]) throws {
         let isArmed = armed.withLock { $0 }
@@ -229,24 +229,24 @@ final class FaultyModule: ServerModule, Sendable {
     func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] {
         throw TransactionRejection.unsupported("inputs", kind: kind)
     }
-    func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta {
         throw TransactionRejection.unsupported("inputs", kind: kind)
     }
-    func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta {
         throw TransactionRejection.unsupported("inputs", kind: kind)
     }
-    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
         try fail(payload)
         return OutputMeta(amount: .zero, fee: .zero)
     }
-    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
         try fail(payload)
         return OutputMeta(amount: .zero, fee: .zero)
     }
-    func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: Database) throws {
+    func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
         try fail(payload)
         consensusItemsApplied.withLock { $0 += 1 }
     }
-    func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? { nil }
-    func audit(db: Database) throws -> ModuleAudit { .empty }
+    func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? { nil }
+    func audit(db: any StorageReading) throws -> ModuleAudit { .empty }
 }

@@ -137,22 +137,22 @@ struct TransactionProcessorTests {
 private struct InsolventModule: ServerModule {
     var kind: ModuleKind { "insolvent-test" }
     var instance: ModuleInstanceID { ModuleInstanceID(9) }
-    var schema: SubsystemSchema { SubsystemSchema(prefix: "insolvent", migrations: []) }
+    var schema: StorageSchema { StorageSchema(prefix: "insolvent", migrations: []) }
     func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] {
         throw TransactionRejection.unsupported("inputs", kind: kind)
     }
-    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
         throw TransactionRejection.unsupported("outputs", kind: kind)
     }
-    func verifyInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta {
         throw TransactionRejection.unsupported("inputs", kind: kind)
     }
-    func processInput(_ payload: [UInt8], db: Database) throws -> InputMeta {
+    func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta {
         throw TransactionRejection.unsupported("inputs", kind: kind)
     }
-    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: Database) throws -> OutputMeta {
+    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
         throw TransactionRejection.unsupported("outputs", kind: kind)
     }
-    func outputOutcome(_ outPoint: OutPoint, db: Database) throws -> [UInt8]? { nil }
-    func audit(db: Database) throws -> ModuleAudit { ModuleAudit(assets: .zero, liabilities: Amount(msats: 1)) }
+    func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? { nil }
+    func audit(db: any StorageReading) throws -> ModuleAudit { ModuleAudit(assets: .zero, liabilities: Amount(msats: 1)) }
 }

@@ -32,7 +32,7 @@ import Testing
                 var accepted = true
                 try db.inSavepoint {
                     do {
-                        try guardian.module.processConsensusItem(item.canonicalBytes, from: PeerID(peer), db: db)
+                        try db.withStorage { try guardian.module.processConsensusItem(item.canonicalBytes, from: PeerID(peer), db: $0) }
                         return .commit
                     } catch is TransactionRejection {
                         accepted = false

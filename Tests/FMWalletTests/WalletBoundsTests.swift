@@ -43,7 +43,7 @@ import Testing
             // PegOutPlan.fee, a crash of every guardian applying the block).
             let rejection = #expect(throws: TransactionRejection.self) {
                 try guardian.database.writeNow { db in
-                    try guardian.module.processOutput(Self.pegOutOutput(amount: 10_000, feeRate: rate, fee: 500), outPoint: outPoint, db: db)
+                    try db.withStorage { try guardian.module.processOutput(Self.pegOutOutput(amount: 10_000, feeRate: rate, fee: 500), outPoint: outPoint, db: $0) }
                 }
             }
             #expect(rejection?.code == "malformed_wallet_item")
@@ -66,7 +66,7 @@ import Testing
             let item = WalletConsensusItem.feeRate(rate, voter: guardian.peer, atHeight: 0).canonicalBytes
             #expect(throws: CanonicalDecodingError.self) { try WalletConsensusItem(canonicalBytes: item) }
             #expect(throws: TransactionRejection.self) {
-                try guardian.database.writeNow { db in try guardian.module.processConsensusItem(item, from: guardian.peer, db: db) }
+                try guardian.database.writeNow { db in try db.withStorage { try guardian.module.processConsensusItem(item, from: guardian.peer, db: $0) } }
             }
         }
         let maximum = WalletConsensusItem.feeRate(PegOut.maximumFeeRate, voter: guardian.peer, atHeight: 0).canonicalBytes

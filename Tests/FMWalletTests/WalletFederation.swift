@@ -39,7 +39,7 @@ struct WalletFederation {
                 instance: WalletKind.defaultInstance, consensus: configs[peer]!.consensus, private: configs[peer]!.private,
                 ownPeer: peer) as! WalletServerModule
             let database = try SQLiteDatabase(
-                path: directory.appendingPathComponent("g\(peer.rawValue).sqlite").path, schemas: [module.schema])
+                path: directory.appendingPathComponent("g\(peer.rawValue).sqlite").path, schemas: [SubsystemSchema(module.schema)])
             return Guardian(peer: peer, module: module, database: database)
         }
         config = try configs[peers[0]]!.consensus.decode(WalletConsensusConfig.self)
@@ -52,7 +52,7 @@ struct WalletFederation {
             try guardian.database.writeNow { db in
                 try db.inSavepoint {
                     do {
-                        try guardian.module.processConsensusItem(item, from: peer, db: db)
+                        try db.withStorage { try guardian.module.processConsensusItem(item, from: peer, db: $0) }
                         return .commit
                     } catch is TransactionRejection { return .rollback }
                 }
@@ -68,7 +68,7 @@ struct WalletFederation {
             var proposed = false
             for guardian in guardians {
                 await guardian.module.backgroundTick(database: guardian.database)
-                let items = try guardian.database.readNow { try guardian.module.consensusProposal(db: $0) }
+                let items = try guardian.database.readNow { try $0.withStorage { try guardian.module.consensusProposal(db: $0) } }
                 for item in items { try apply(item: item, from: guardian.peer) }
                 proposed = proposed || !items.isEmpty
             }
@@ -79,7 +79,7 @@ struct WalletFederation {
     /// Processes one wallet input at every guardian; returns the metas (identical everywhere or it throws).
     func processInput(_ input: WalletInput) throws -> InputMeta {
         let metas = try guardians.map { guardian in
-            try guardian.database.writeNow { db in try guardian.module.processInput(input.canonicalBytes, db: db) }
+            try guardian.database.writeNow { db in try db.withStorage { try guardian.module.processInput(input.canonicalBytes, db: $0) } }
         }
         precondition(Set(metas).count == 1)
         return metas[0]
@@ -88,7 +88,7 @@ struct WalletFederation {
     func processOutput(_ output: WalletOutput, at outPoint: FMCore.OutPoint) throws -> OutputMeta {
         let metas = try guardians.map { guardian in
             try guardian.database.writeNow { db in
-                try guardian.module.processOutput(output.canonicalBytes, outPoint: outPoint, db: db)
+                try db.withStorage { try guardian.module.processOutput(output.canonicalBytes, outPoint: outPoint, db: $0) }
             }
         }
         precondition(Set(metas).count == 1)
@@ -96,10 +96,10 @@ struct WalletFederation {
     }
 
     func stateDigests() throws -> [[UInt8]] {
-        try guardians.map { guardian in try guardian.database.readNow { try guardian.module.stateDigest(db: $0) } }
+        try guardians.map { guardian in try guardian.database.readNow { try $0.withStorage { try guardian.module.stateDigest(db: $0) } } }
     }
 
     func audits() throws -> [ModuleAudit] {
-        try guardians.map { guardian in try guardian.database.readNow { try guardian.module.audit(db: $0) } }
+        try guardians.map { guardian in try guardian.database.readNow { try $0.withStorage { try guardian.module.audit(db: $0) } } }
     }
 }

@@ -195,7 +195,7 @@ public final class GuardianNode: Sendable {
     /// Submits what `module` proposes now; items already pending or just finalized are refused as duplicates.
     func submitProposals(of module: any ServerModule) async {
         let payloads: [[UInt8]]
-        do { payloads = try await processor.database.read { db in try module.consensusProposal(db: db) } } catch {
+        do { payloads = try await processor.database.read { db in try db.withStorage { try module.consensusProposal(db: $0) } } } catch {
             logger.warning("module \(module.instance) could not propose: \(error)")
             return
         }

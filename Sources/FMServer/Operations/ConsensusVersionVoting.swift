@@ -95,7 +95,9 @@ extension GuardianOperations {
 
     static func versionStatus(_ db: Database, components: [String]) throws -> ConsensusVersionStatus {
         var active: [String: UInt32] = [:]
-        for component in components { active[component] = try ConsensusVersions.active(of: component, db: db) }
+        try db.withStorage { storage in
+            for component in components { active[component] = try ConsensusVersions.active(of: component, db: storage) }
+        }
         return ConsensusVersionStatus(
             supported: nil, active: active, activations: try activations(db),
             announcements: try versionAnnouncements(db).sorted { $0.key < $1.key }.map { .init(peer: $0.key, supported: $0.value) })

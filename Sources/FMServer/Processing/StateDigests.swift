@@ -37,7 +37,7 @@ enum StateDigests {
         for instance in modules.keys.sorted() {
             guard let module = modules[instance] else { continue }
             encoder.write(instance)
-            encoder.writeBytes(try module.stateDigest(db: db))
+            encoder.writeBytes(try db.withStorage { try module.stateDigest(db: $0) })
         }
         encoder.writeBytes(try GuardianOperations.digestBytes(db))
         let digest = Hash256.sha256(encoder.bytes)

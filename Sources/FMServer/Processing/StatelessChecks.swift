@@ -44,7 +44,7 @@ enum StatelessChecks {
                     let next = try TransactionProcessor.cursor(db).nextHeight
                     guard next == height else { throw SnapshotMoved(height: height, cursor: next) }
                 }
-                return try groups.map { try $0.module.deferredProofs($0.payloads, committed: db) }
+                return try db.withStorage { storage in try groups.map { try $0.module.deferredProofs($0.payloads, committed: storage) } }
             }
         }
     }

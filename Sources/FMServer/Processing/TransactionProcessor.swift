@@ -35,7 +35,7 @@ public final class TransactionProcessor: Sendable {
 
     /// The schemas the guardian's database must be opened with: the processor's and every module's.
     public static func schemas(for modules: [any ServerModule]) -> [SubsystemSchema] {
-        [ProcessingSchema.schema] + modules.map(\.schema)
+        [ProcessingSchema.schema] + modules.map { SubsystemSchema($0.schema) }
     }
 
     /// `database` must have been opened with ``schemas(for:)``; `threshold` is the federation's (a federation of
@@ -149,7 +149,7 @@ public final class TransactionProcessor: Sendable {
                     guard let module = modules[moduleItem.module] else { continue }
                     try db.inSavepoint {
                         do {
-                            try module.processConsensusItem(moduleItem.payload, from: proposer, db: db)
+                            try db.withStorage { try module.processConsensusItem(moduleItem.payload, from: proposer, db: $0) }
                             return .commit
                         } catch {
                             guard case .reject(let why) = ProcessingFailure.classify(error) else { throw error }
@@ -308,8 +308,10 @@ public final class TransactionProcessor: Sendable {
     public func outputOutcome(_ outPoint: OutPoint) async throws -> [UInt8]? {
         let modules = Array(modules.values)
         return try await database.read { db in
-            for module in modules { if let bytes = try module.outputOutcome(outPoint, db: db) { return bytes } }
-            return nil
+            try db.withStorage { storage in
+                for module in modules { if let bytes = try module.outputOutcome(outPoint, db: storage) { return bytes } }
+                return nil
+            }
         }
     }
 
@@ -392,9 +394,9 @@ public final class TransactionProcessor: Sendable {
         let inputMetas = verified.metas
         for group in try StatelessChecks.inputGroups(transaction, modules: modules) {
             if applying {
-                _ = try group.module.processInputs(group.payloads, db: db)
+                _ = try db.withStorage { try group.module.processInputs(group.payloads, db: $0) }
             } else {
-                _ = try group.module.verifyInputs(group.payloads, db: db)
+                _ = try db.withStorage { try group.module.verifyInputs(group.payloads, db: $0) }
             }
             if let deferred = verified.deferredProofs[group.module.instance] { try group.module.verifyInputProofs(deferred) }
         }
@@ -409,9 +411,11 @@ public final class TransactionProcessor: Sendable {
             for (index, output) in transaction.outputs.enumerated() {
                 guard let module = modules[output.module] else { throw TransactionCheck.unknownModule(output.module) }
                 let outPoint = OutPoint(txid: txid, outIndex: UInt64(index))
-                let meta = try applying
-                    ? module.processOutput(output.payload, outPoint: outPoint, db: db)
-                    : module.verifyOutput(output.payload, outPoint: outPoint, db: db)
+                let meta = try db.withStorage { storage in
+                    try applying
+                        ? module.processOutput(output.payload, outPoint: outPoint, db: storage)
+                        : module.verifyOutput(output.payload, outPoint: outPoint, db: storage)
+                }
                 outputTotal = try outputTotal.adding(meta.amount)
                 fees = try fees.adding(meta.fee)
             }
@@ -427,7 +431,7 @@ public final class TransactionProcessor: Sendable {
         var perModule: [FederationAudit.Entry] = []
         for instance in modules.keys.sorted() {
             let module = modules[instance]!
-            perModule.append(FederationAudit.Entry(instance: instance, kind: module.kind, audit: try module.audit(db: db)))
+            perModule.append(FederationAudit.Entry(instance: instance, kind: module.kind, audit: try db.withStorage { try module.audit(db: $0) }))
         }
         return FederationAudit(modules: perModule, total: try ModuleAudit.sum(perModule.map(\.audit)))
     }
