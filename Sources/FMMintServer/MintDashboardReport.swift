@@ -36,9 +36,7 @@ extension MintServerModule: ModuleDashboardReporting {
     private static func countsByDenomination(_ table: String, db: any StorageReading) throws -> [Denomination: UInt64] {
         var counts: [Denomination: UInt64] = [:]
         for row in try db.fetchAll("SELECT denomination, COUNT(*) AS n FROM \(table) GROUP BY denomination") {
-            let exponent: UInt8 = try row.unsigned("denomination")
-            guard exponent <= Denomination.maxExponent else { throw MintStorageError.malformedRow("\(table).denomination") }
-            counts[Denomination(exponent: exponent)] = try row.unsigned("n")
+            counts[try row.denomination(in: table)] = try row.unsigned("n")
         }
         return counts
     }

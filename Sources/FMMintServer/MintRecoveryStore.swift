@@ -52,7 +52,7 @@ enum MintRecoveryStore {
                 [stored])
             else { return nil }
             out.append(SharedOutput(
-                denomination: Denomination(exponent: try row.unsigned("denomination")),
+                denomination: try row.denomination(in: "mint_issued_outputs"),
                 blinded: try BlindedMessage(canonicalBytes: try row.blob("blinded_message")),
                 share: try BlindSignatureShare(canonicalBytes: try row.blob("share"))))
         }

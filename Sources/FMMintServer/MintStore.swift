@@ -56,7 +56,7 @@ enum MintStore {
             return MintAPI.IssuedOutput(
                 seq: try row.unsigned("seq"),
                 outPoint: OutPoint(txid: TransactionID(hash), outIndex: try row.unsigned("out_index")),
-                denomination: Denomination(exponent: try row.unsigned("denomination")),
+                denomination: try row.denomination(in: "mint_issued_outputs"),
                 blindedMessage: Hex.encode(try row.blob("blinded_message")))
         }
     }
@@ -113,6 +113,15 @@ enum MintStore {
 }
 
 /// The mint's stored state is inconsistent; the guardian must stop, not guess.
+extension StorageRow {
+    /// The row's `denomination` column, checked: a corrupt row is an error, never a trap on a public read.
+    func denomination(in table: String) throws -> Denomination {
+        let exponent: UInt8 = try unsigned("denomination")
+        guard exponent <= Denomination.maxExponent else { throw MintStorageError.malformedRow("\(table).denomination") }
+        return Denomination(exponent: exponent)
+    }
+}
+
 enum MintStorageError: Error, CustomStringConvertible {
     case missingTotal(String)
     case malformedRow(String)

@@ -59,12 +59,36 @@ public final class PostgresStorage: Storage {
         writerThread.start()
         readerThreads.start()
         do {
+            try checkTextSemantics()
             try StorageMigrator(ledger: "fm_migrations", schemaObjects: Self.schemaObjects).migrate(schemas, on: self)
         } catch {
             close()
             throw error
         }
     }
+
+    /// Text must mean in PostgreSQL what it means in SQLite, or a guardian on each could judge one item differently
+    /// (review 7): UTF-8 storage (another encoding refuses characters SQLite stores, an error that rejects the item)
+    /// and byte-order collation (`ORDER BY` over text feeds the state digests). Refused at open, before any write.
+    private func checkTextSemantics() throws {
+        let row = try readNow { db in
+            try db.fetchOne(
+                """
+                SELECT current_setting('server_encoding') AS encoding, CAST(datcollate AS TEXT) AS collation
+                FROM pg_database WHERE datname = current_database()
+                """)
+        }
+        guard let row else { throw StorageError(.backend, "PostgreSQL at \(url): cannot read the database's encoding") }
+        let encoding = try row.text("encoding"), collation = try row.text("collation")
+        guard encoding.uppercased() == "UTF8", Self.byteOrderCollations.contains(collation) else {
+            throw DatabaseSetupError.textSemantics(
+                "PostgreSQL database \(url.database) has encoding \(encoding) and collation \(collation); fm needs UTF8 and C "
+                    + "(CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0)")
+        }
+    }
+
+    /// Collations that order text by its UTF-8 bytes, as SQLite's default BINARY collation does.
+    static let byteOrderCollations: Set<String> = ["C", "POSIX", "C.UTF-8", "C.utf8"]
 
     /// Ends the threads and closes the connections. The storage must not be used afterwards.
     public func close() {
@@ -194,6 +218,8 @@ private final class Connector: Sendable {
         }
         let timeout = options.connectTimeout.components
         configuration.options.connectTimeout = .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
+        // Whatever the role or server default, text crosses the wire as UTF-8 (Swift strings are).
+        configuration.options.additionalStartupParameters = [("client_encoding", "UTF8")]
         self.configuration = configuration
     }
 

@@ -10,6 +10,8 @@ public enum DatabaseSetupError: Error, Equatable, CustomStringConvertible {
     /// was renamed or removed.
     case unknownAppliedMigrations([String])
     case migrationFailed(String)
+    /// The database stores or orders text otherwise than fm's backends agree on (PostgreSQL: not UTF8 with C collation).
+    case textSemantics(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum DatabaseSetupError: Error, Equatable, CustomStringConvertible {
         case .unknownAppliedMigrations(let names):
             "the database has migrations this program does not know (\(names.joined(separator: ", "))); it was written by a newer version"
         case .migrationFailed(let reason): "database migration failed: \(reason)"
+        case .textSemantics(let reason): reason
         }
     }
 }

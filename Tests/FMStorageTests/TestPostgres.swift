@@ -108,13 +108,14 @@ final class TestPostgres: @unchecked Sendable {
         try Self.run(bin.appendingPathComponent("pg_ctl"), ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"])
     }
 
-    /// A fresh, empty database's URL.
-    func newDatabase() throws -> PostgresURL {
+    /// A fresh, empty database's URL, created as fm's operator guide says (UTF8, C collation) unless `options` say
+    /// otherwise (`ENCODING 'LATIN1' …`: a database fm must refuse).
+    func newDatabase(options: String = "ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'") throws -> PostgresURL {
         let name = counter.withLock { () -> String in
             databases += 1
             return "fm_test_\(ProcessInfo.processInfo.processIdentifier)_\(databases)_\(UInt32.random(in: 0...UInt32.max))"
         }
-        try psql("CREATE DATABASE \(name)")
+        try psql("CREATE DATABASE \(name) \(options) TEMPLATE template0")
         return PostgresURL(user: baseURL.user, endpoint: baseURL.endpoint, database: name, tls: baseURL.tls)
     }
 

@@ -287,6 +287,8 @@ public final class GuardianNode: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                // A statement interrupted by cancellation reaches here wrapped as a storage error: shutting down.
+                if Task.isCancelled { throw CancellationError() }
                 logger.error("could not apply block \(block.header.height), retrying in \(delay): \(error)")
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))

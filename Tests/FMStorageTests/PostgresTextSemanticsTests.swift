@@ -1,0 +1,21 @@
+import FMPostgres
+import FMStorage
+import Foundation
+import Testing
+
+/// A PostgreSQL database that stores text unlike SQLite would let a PostgreSQL guardian refuse an item that a SQLite
+/// guardian accepts (a character outside LATIN1: SQLSTATE 22P05, a deterministic rejection), splitting the
+/// federation (review 7): such a database is refused at open, before anything is written. (Databases created as
+/// the operator guide says, UTF8 with C collation, open in every other PostgreSQL test.)
+struct PostgresTextSemanticsTests {
+    @Test func aLatin1DatabaseIsRefusedAtOpenNamingWhatFmNeeds() throws {
+        let server = try TestPostgres.requireOrSkip()
+        let url = try server.newDatabase(options: "ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'")
+        #expect {
+            try PostgresStorage(url: url, password: server.password, schemas: [], options: StoragePlace.testOptions).close()
+        } throws: { error in
+            guard case .textSemantics(let message) = error as? DatabaseSetupError else { return false }
+            return message.contains("LATIN1") && message.contains("UTF8")
+        }
+    }
+}
