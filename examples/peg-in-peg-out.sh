@@ -9,6 +9,8 @@
 # TEST/DEV ONLY: the federation is set up by a trusted dealer (`fm-node dealer`); a real federation runs fm-dkg,
 # and its guardians each follow their own bitcoind.
 set -euo pipefail
+# A failure names its command (on stderr), so a red run says what broke.
+trap 'echo "peg-in-peg-out: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 dir=${1:?usage: peg-in-peg-out.sh DIR [BASE_PORT]}
 base=${2:-18700}
 say() { printf 'peg-in-peg-out: %s\n' "$*" >&2; }

@@ -31,4 +31,11 @@ public enum ExampleScript {
             try String(contentsOf: errURL, encoding: .utf8)
         )
     }
+
+    /// A failed script's stderr for a test's message: the line its ERR trap wrote (`failed (exit N) at line L:
+    /// COMMAND`) first, so a truncated report still names the command, then the whole text.
+    public static func failureSummary(_ stderr: String) -> String {
+        let failures = stderr.split(separator: "\n").filter { $0.contains("failed (exit ") }
+        return (failures.map(String.init) + [stderr]).joined(separator: "\n")
+    }
 }

@@ -32,6 +32,7 @@ import Testing
     /// peg-out, and pegs out 100,000 − fee − 300 sat (largest output first: the 100,000-sat deposit, 300 sat left).
     static let scenario = #"""
     set -euo pipefail
+    trap 'echo "failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
     dir=$1; base=$2
     mkdir -p "$dir"
     pids=()

@@ -10,7 +10,7 @@ import Testing
         let dir = try ToolRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (status, stdout, stderr) = try ExampleScript.run("peg-in-peg-out.sh", [dir.path, "18600"])
-        #expect(status == 0, "\(stderr)")
+        #expect(status == 0, "\(ExampleScript.failureSummary(stderr))")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
         let claimed = try #require(summary["claimed_msat"] as? Int)
         // 100,000,000 msat minus the 1,000 msat peg-in fee and 100 msat per issued note.
@@ -94,7 +94,7 @@ import Testing
         try process.run()
         process.waitUntilExit()
         let stderr = try String(contentsOf: err, encoding: .utf8)
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(process.terminationStatus == 0, "\(ExampleScript.failureSummary(stderr))")
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any], "\(stderr)")
     }
 
@@ -128,6 +128,7 @@ import Testing
     /// DIR BASE_PORT. Uses FMTesting's PATH. Prints a JSON summary.
     static let scenario = #"""
     set -euo pipefail
+    trap 'echo "failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
     dir=$1; base=$2
     mkdir -p "$dir"
     pids=()
@@ -199,6 +200,7 @@ import Testing
     /// peg-out's bump reserve, is the only way the peg-out re-enters the mempool.
     static let feeBumpScenario = #"""
     set -euo pipefail
+    trap 'echo "failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
     dir=$1; base=$2
     mkdir -p "$dir"
     pids=()
