@@ -69,7 +69,7 @@ struct FpWide {
     }
 
     /// a + b modulo p·2^384 (both below p·2^384, so the sum is below 2p·2^384 < 2^766 and one conditional
-    /// subtraction of p at limb 6 brings it back into [0, p·2^384)).
+    /// subtraction of p from its upper half brings it back into [0, p·2^384)).
     @inlinable @inline(__always)
     static func + (_ a: FpWide, _ b: FpWide) -> FpWide {
         var c: UInt64 = 0
@@ -85,17 +85,8 @@ struct FpWide {
         let r9: UInt64; (r9, c) = addWithCarry(a.l9, b.l9, c)
         let r10: UInt64; (r10, c) = addWithCarry(a.l10, b.l10, c)
         let r11: UInt64; (r11, _) = addWithCarry(a.l11, b.l11, c)
-        var d: UInt64 = 0
-        let s0: UInt64; (s0, d) = subtractWithBorrow(r6, 0xb9fe_ffff_ffff_aaab, d)
-        let s1: UInt64; (s1, d) = subtractWithBorrow(r7, 0x1eab_fffe_b153_ffff, d)
-        let s2: UInt64; (s2, d) = subtractWithBorrow(r8, 0x6730_d2a0_f6b0_f624, d)
-        let s3: UInt64; (s3, d) = subtractWithBorrow(r9, 0x6477_4b84_f385_12bf, d)
-        let s4: UInt64; (s4, d) = subtractWithBorrow(r10, 0x4b1b_a7b6_434b_acd7, d)
-        let s5: UInt64; (s5, d) = subtractWithBorrow(r11, 0x1a01_11ea_397f_e69a, d)
-        let keep = 0 &- d  // all ones if the sum was below p·2^384
-        return FpWide(r0, r1, r2, r3, r4, r5, (r6 & keep) | (s0 & ~keep), (r7 & keep) | (s1 & ~keep),
-                      (r8 & keep) | (s2 & ~keep), (r9 & keep) | (s3 & ~keep), (r10 & keep) | (s4 & ~keep),
-                      (r11 & keep) | (s5 & ~keep))
+        let top = Fp.reducedOnce(r6, r7, r8, r9, r10, r11)  // the upper half is below 2p: subtract p·2^384 once
+        return FpWide(r0, r1, r2, r3, r4, r5, top.l0, top.l1, top.l2, top.l3, top.l4, top.l5)
     }
 
     /// a - b modulo p·2^384: plus p·2^384 if that is negative; a and b must be below p·2^384.
