@@ -1,5 +1,8 @@
-// Lazy reduction for 𝔽p² multiplication: double-width (768-bit) products added and subtracted unreduced, then
-// one Montgomery reduction per output coefficient instead of one per product (two reductions instead of three).
+// Lazy reduction: double-width (768-bit) products added and subtracted unreduced, then one Montgomery reduction
+// per output coefficient instead of one per product (𝔽p² multiplication: two instead of three; 𝔽p⁶
+// multiplication: six instead of twelve; the 𝔽p⁴ squarings of the cyclotomic squaring: four instead of six).
+// Sums and differences of several products stay in [0, p·2^384) by working modulo p·2^384 (`+`, `-`), which
+// is a multiple of p, so the Montgomery reduction still returns the right residue.
 
 /// An unreduced product of two 𝔽p values in Montgomery form: twelve little-endian limbs, below p·2^384.
 @frozen @usableFromInline
@@ -65,7 +68,8 @@ struct FpWide {
         self.init(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11)
     }
 
-    /// a + b (the caller keeps the sum below p·2^384).
+    /// a + b modulo p·2^384 (both below p·2^384, so the sum is below 2p·2^384 < 2^766 and one conditional
+    /// subtraction of p from its upper half brings it back into [0, p·2^384)).
     @inlinable @inline(__always)
     static func + (_ a: FpWide, _ b: FpWide) -> FpWide {
         var c: UInt64 = 0
@@ -80,12 +84,12 @@ struct FpWide {
         let r8: UInt64; (r8, c) = addWithCarry(a.l8, b.l8, c)
         let r9: UInt64; (r9, c) = addWithCarry(a.l9, b.l9, c)
         let r10: UInt64; (r10, c) = addWithCarry(a.l10, b.l10, c)
-        let r11: UInt64; (r11, c) = addWithCarry(a.l11, b.l11, c)
-        return FpWide(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11)
+        let r11: UInt64; (r11, _) = addWithCarry(a.l11, b.l11, c)
+        let top = Fp.reducedOnce(r6, r7, r8, r9, r10, r11)  // the upper half is below 2p: subtract p·2^384 once
+        return FpWide(r0, r1, r2, r3, r4, r5, top.l0, top.l1, top.l2, top.l3, top.l4, top.l5)
     }
 
-    /// a - b, plus p·2^384 if that is negative (the Montgomery reduction only needs a value below p·2^384 in the
-    /// right residue class mod p); a and b must be below p·2^384.
+    /// a - b modulo p·2^384: plus p·2^384 if that is negative; a and b must be below p·2^384.
     @inlinable @inline(__always)
     static func - (_ a: FpWide, _ b: FpWide) -> FpWide {
         var c: UInt64 = 0
@@ -182,4 +186,42 @@ extension Fp {
         let t5: UInt64; (t5, c) = addWithCarry(l5, b.l5, c)
         return Fp(montgomery: t0, t1, t2, t3, t4, t5)
     }
+}
+
+/// An unreduced 𝔽p² value: two ``FpWide`` coefficients in [0, p·2^384).
+@frozen @usableFromInline
+struct Fp2Wide {
+    @usableFromInline var c0, c1: FpWide
+
+    @inlinable @inline(__always)
+    init(c0: FpWide, c1: FpWide) { (self.c0, self.c1) = (c0, c1) }
+
+    /// a·b by Karatsuba: three double-width products, no reduction (a and b reduced).
+    @inlinable @inline(__always)
+    init(product a: Fp2, _ b: Fp2) {
+        let v0 = FpWide(product: a.c0, b.c0)
+        let v1 = FpWide(product: a.c1, b.c1)
+        let sum = FpWide(product: a.c0.addedUnreduced(a.c1), b.c0.addedUnreduced(b.c1))  // below 4p² < p·2^384
+        self.init(c0: v0 - v1, c1: sum - v0 - v1)
+    }
+
+    /// a² as ((a0 + a1)(a0 - a1), 2·a0·a1): two double-width products, each below 2p² (a reduced).
+    @inlinable @inline(__always)
+    init(square a: Fp2) {
+        self.init(c0: FpWide(product: a.c0.addedUnreduced(a.c1), a.c0 - a.c1),
+                  c1: FpWide(product: a.c0.addedUnreduced(a.c0), a.c1))
+    }
+
+    @inlinable @inline(__always)
+    static func + (a: Fp2Wide, b: Fp2Wide) -> Fp2Wide { Fp2Wide(c0: a.c0 + b.c0, c1: a.c1 + b.c1) }
+    @inlinable @inline(__always)
+    static func - (a: Fp2Wide, b: Fp2Wide) -> Fp2Wide { Fp2Wide(c0: a.c0 - b.c0, c1: a.c1 - b.c1) }
+
+    /// Multiplication by ξ = u + 1.
+    @inlinable @inline(__always)
+    func multipliedByNonResidue() -> Fp2Wide { Fp2Wide(c0: c0 - c1, c1: c0 + c1) }
+
+    /// Two Montgomery reductions.
+    @inlinable @inline(__always)
+    func reduced() -> Fp2 { Fp2(c0: c0.reduced(), c1: c1.reduced()) }
 }

@@ -67,7 +67,7 @@ public struct G1Point: Hashable, Sendable, CustomStringConvertible {
 
     /// Multiplication by h_eff = 0xd201000000010001 = 1 - x, mapping any point of E into G1 (RFC 9380 §8.8.1).
     public func clearingCofactor() -> G1Point {
-        G1Point(point.multipliedVarTime(byLimbs: [0xd201_0000_0001_0001]))
+        G1Point(point.multipliedBySparseConstant(0xd201_0000_0001_0001))
     }
 
     public var isOnCurve: Bool { point.isOnCurve }

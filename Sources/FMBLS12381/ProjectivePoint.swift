@@ -163,13 +163,23 @@ struct ProjectivePoint<F: CurveField>: Sendable {
 
     /// self·k for a public k (variable time, width-5 NAF).
     @inlinable
-    func multipliedVarTime(byLimbs k: [UInt64]) -> ProjectivePoint {
-        let width = 5
+    func multipliedVarTime(byLimbs k: [UInt64]) -> ProjectivePoint { multipliedVarTime(byLimbs: k, width: 5) }
+
+    /// self·k for one of the sparse curve constants (|x| and h_eff, six or seven set bits): plain NAF, since the
+    /// seven additions of a width-5 table would cost more than the few digits they save.
+    @inlinable
+    func multipliedBySparseConstant(_ k: UInt64) -> ProjectivePoint { multipliedVarTime(byLimbs: [k], width: 2) }
+
+    /// self·k for a public k with width-`width` NAF digits (variable time).
+    @inlinable
+    func multipliedVarTime(byLimbs k: [UInt64], width: Int) -> ProjectivePoint {
         let digits = ProjectivePoint.wnafDigits(k, width: width)
-        // Odd multiples P, 3P, ..., 15P.
-        let twice = doubled()
+        // Odd multiples P, 3P, ..., (2^(width-1) - 1)P.
         var odd = [self]
-        for i in 1..<(1 << (width - 2)) { odd.append(odd[i - 1] + twice) }
+        if width > 2 {
+            let twice = doubled()
+            for i in 1..<(1 << (width - 2)) { odd.append(odd[i - 1] + twice) }
+        }
         var result = ProjectivePoint.identity
         for digit in digits.reversed() {
             result = result.doubled()

@@ -14,8 +14,8 @@ extension ProjectivePoint where F == Fp {
     /// P ∈ G1 ⇔ σ(P) = -x²·P.
     @usableFromInline
     var isInG1: Bool {
-        let xSquaredP = multipliedVarTime(byLimbs: [curveParameterMagnitude])
-            .multipliedVarTime(byLimbs: [curveParameterMagnitude])
+        let xSquaredP = multipliedBySparseConstant(curveParameterMagnitude)
+            .multipliedBySparseConstant(curveParameterMagnitude)
         return sigma() == -xSquaredP
     }
 }
@@ -37,6 +37,6 @@ extension ProjectivePoint where F == Fp2 {
     /// P ∈ G2 ⇔ ψ(P) = x·P.
     @usableFromInline
     var isInG2: Bool {
-        psi() == -multipliedVarTime(byLimbs: [curveParameterMagnitude])
+        psi() == -multipliedBySparseConstant(curveParameterMagnitude)
     }
 }

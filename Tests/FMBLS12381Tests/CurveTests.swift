@@ -135,6 +135,19 @@ func scalar(hexString: String) -> Scalar { Scalar(bigEndianBytes: bytes(hex: hex
         #expect(try G1Point(x: .zero, y: Fp(5), z: .zero).isIdentity)
         #expect(G1Point.generator.clearingCofactor() == G1Point.generator.multipliedVarTime(by: Scalar(reducingBigEndianBytes: bytes(hex: "d201000000010001"))))
     }
+
+    /// The plain-NAF multiplication by sparse constants (cofactor clearing, subgroup checks) against the
+    /// width-5 one, on G1 and G2 points and on a point outside G1.
+    @Test func sparseConstantMultiplicationMatchesWindowed() throws {
+        var rng = SeededRandom(seed: 14)
+        let outside = try G1Point(x: .zero, y: Fp(2))  // on E, order 3
+        let g1 = [G1Point.generator, G1Point.generator * Scalar.random(using: &rng), outside]
+        let g2 = [G2Point.generator, G2Point.generator * Scalar.random(using: &rng)]
+        for k: UInt64 in [0xd201_0000_0001_0000, 0xd201_0000_0001_0001, 1, 3, rng.next(), rng.next()] {
+            for p in g1 { #expect(p.point.multipliedBySparseConstant(k) == p.point.multipliedVarTime(byLimbs: [k])) }
+            for q in g2 { #expect(q.point.multipliedBySparseConstant(k) == q.point.multipliedVarTime(byLimbs: [k])) }
+        }
+    }
 }
 
 @Suite struct G2Tests {

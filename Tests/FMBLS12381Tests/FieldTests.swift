@@ -180,4 +180,63 @@ func randomFp12(_ rng: inout SeededRandom) -> Fp12 { Fp12(c0: randomFp6(&rng), c
         #expect(FpWide(product: minusOne, minusOne).reduced() == .one)
         #expect((FpWide(product: .zero, .zero) - FpWide(product: minusOne, minusOne)).reduced() == -Fp.one)
     }
+
+    /// The element whose Montgomery limbs are p - 1, the largest a reduced value can hold.
+    static let largest = Fp(montgomery: 0xb9fe_ffff_ffff_aaaa, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624,
+                            0x6477_4b84_f385_12bf, 0x4b1b_a7b6_434b_acd7, 0x1a01_11ea_397f_e69a)
+
+    /// Sums of many products pass p·2^384 and must wrap modulo it: thirty products of the largest limbs,
+    /// 30·(p - 1)² ≈ 3·p·2^384, which a plain addition left for the reduction to return as a value above 2p.
+    @Test func wideSumsWrapModuloPTimesTwoTo384() {
+        let big = LazyReductionTests.largest
+        let square = FpWide(product: big, big)
+        var sum = square
+        for _ in 1..<30 { sum = sum + square }
+        #expect(sum.reduced() == big * big * Fp(30))
+        var difference = FpWide(product: .zero, .zero)
+        for _ in 0..<30 { difference = difference - square }
+        #expect(difference.reduced() == -(big * big * Fp(30)))
+    }
+
+    /// Edge values of 𝔽p² for the tower tests: coefficients with the largest limbs give the largest unreduced
+    /// sums.
+    static func edgeFp2(_ rng: inout SeededRandom) -> [Fp2] {
+        let big = LazyReductionTests.largest, minusOne = -Fp.one
+        var values = [Fp2(c0: big, c1: big), Fp2(c0: big, c1: .zero), Fp2(c0: .zero, c1: big),
+                      .zero, .one, Fp2(c0: .one, c1: minusOne), Fp2(c0: minusOne, c1: big)]
+        for _ in 0..<10 { values.append(randomFp2(&rng)) }
+        return values
+    }
+
+    @Test func fp6ProductMatchesSchoolbook() {
+        var rng = SeededRandom(seed: 7)
+        let edges = LazyReductionTests.edgeFp2(&rng)
+        var values = [Fp6]()
+        for a in edges.prefix(7) { for b in edges.prefix(7) { values.append(Fp6(c0: a, c1: b, c2: a)) } }
+        for _ in 0..<20 { values.append(randomFp6(&rng)) }
+        // c0 = a0b0 + ξ(a1b2 + a2b1), c1 = a0b1 + a1b0 + ξ·a2b2, c2 = a0b2 + a1b1 + a2b0 with reduced 𝔽p² steps.
+        func schoolbook(_ a: Fp6, _ b: Fp6) -> Fp6 {
+            Fp6(c0: a.c0 * b.c0 + (a.c1 * b.c2 + a.c2 * b.c1).multipliedByNonResidue(),
+                c1: a.c0 * b.c1 + a.c1 * b.c0 + (a.c2 * b.c2).multipliedByNonResidue(),
+                c2: a.c0 * b.c2 + a.c1 * b.c1 + a.c2 * b.c0)
+        }
+        for (i, a) in values.enumerated() {
+            let b = values[(i * 7 + 3) % values.count]
+            #expect(a * b == schoolbook(a, b))
+            // The sparse line factor b0 + b1·v (Miller loop).
+            #expect(a.multiplied(by01: b.c0, b.c1) == schoolbook(a, Fp6(c0: b.c0, c1: b.c1, c2: .zero)))
+        }
+    }
+
+    @Test func fp4SquareMatchesReducedSquares() {
+        var rng = SeededRandom(seed: 8)
+        let values = LazyReductionTests.edgeFp2(&rng)
+        for x in values {
+            for y in values {
+                let (c0, c1) = Fp12.fp4Square(x, y)
+                #expect(c0 == x.squared() + y.squared().multipliedByNonResidue())
+                #expect(c1 == (x * y).doubled())
+            }
+        }
+    }
 }
