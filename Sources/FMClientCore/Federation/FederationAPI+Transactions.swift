@@ -94,11 +94,13 @@ extension FederationAPI {
         return answer.txid
     }
 
-    /// Waits until the federation accepted or rejected `txid` (t guardians agreeing).
-    public func awaitTransaction(_ txid: TransactionID) async throws(FederationQueryError) -> TransactionOutcome {
+    /// Waits until the federation accepted or rejected `txid` (t guardians agreeing), up to `timeout`.
+    public func awaitTransaction(
+        _ txid: TransactionID, timeout: Duration = processingTimeout
+    ) async throws(FederationQueryError) -> TransactionOutcome {
         try await consensus(
             CoreAPI.awaitTransaction, params: CoreAPI.AwaitTransactionParams(txid: txid), as: TransactionOutcome.self,
-            timeout: Self.processingTimeout)
+            timeout: timeout)
     }
 
     /// Each answering guardian's outcome for `outPoint` (its canonical bytes): at least t that pass

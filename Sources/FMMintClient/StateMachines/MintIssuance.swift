@@ -60,6 +60,9 @@ public struct MintIssuance: OperationStateMachine {
         }
     }
 
+    /// How long a submitted transaction is waited for before it is submitted again (see `awaitingAcceptance`).
+    static let resubmitAfter: Duration = .seconds(15)
+
     public enum Event: Sendable {
         case submitted
         case rejected(String)
@@ -97,6 +100,16 @@ public struct MintIssuance: OperationStateMachine {
             }
             throw refusal
         case .awaitingAcceptance:
+            // Guardians keep submitted transactions in memory until consensus orders them: if every guardian that took
+            // this one restarted first, none will ever propose it, and waiting alone never ends. So a transaction
+            // not processed within a few blocks' time is submitted again (harmless: consensus orders it once, and one
+            // already processed is answered as such), then waited for in full.
+            if let outcome = try? await environment.api.awaitTransaction(txid, timeout: Self.resubmitAfter) {
+                return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
+            }
+            if let bytes = Hex.decode(transaction), let decoded = try? Transaction(canonicalBytes: bytes) {
+                _ = try? await environment.api.submit(decoded)
+            }
             let outcome = try await environment.api.awaitTransaction(txid)
             return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
         case .awaitingShares:
