@@ -26,29 +26,13 @@ struct GuardianAPIFuzzTests {
     @Test("every registered method answers random and extreme params with a JSON-RPC result or error, and the guardian keeps serving",
           .timeLimit(.minutes(3)))
     func everyMethodSurvivesExtremeParams() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-api-fuzz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let ports = try await LoopbackPorts.reserve(2)
-        let configs = try TestingDealer.generateForTesting(
-            ports: [(p2p: ports[0], api: ports[1])], devMode: true,
-            mintParameters: .object(["max_exponent": .unsigned(12)]), walletParameters: .object(["network": .string("regtest")]))
         // URLSession leaves a timed-out long poll's connection open, and this test abandons hundreds of them; the
         // per-address connection cap is ConnectionGuardTests' subject, not this test's.
-        var guardian = configs[0]
-        guardian.local.apiLimits = LocalConfig.APILimits(maxConnectionsPerAddress: 4_096)
-        let node = try GuardianNode(
-            configs: guardian, databasePath: directory.appendingPathComponent("guardian.sqlite").path,
-            tuneConsensus: { $0.idleProposalDelay = .milliseconds(20) })
-        let server = node.makeAPIServer(host: "127.0.0.1", port: 0)
-        let nodeTask = Task { try await node.run() }
-        let serverTask = Task { try await server.run() }
-        defer {
-            node.shutdown()
-            serverTask.cancel()
-            nodeTask.cancel()
-        }
-        let api = FuzzedAPI(port: try await server.listeningPort())
+        let guardian = try await SingleGuardianAPI(
+            limits: LocalConfig.APILimits(maxConnectionsPerAddress: 4_096),
+            walletParameters: .object(["network": .string("regtest")]))
+        defer { guardian.stop() }
+        let api = FuzzedAPI(port: guardian.port)
 
         let listing = try await api.call("rpc.methods", FuzzJSON.absent)
         let methods = try #require(listing.result?.arrayValue).compactMap { entry -> (name: String, longPoll: Bool)? in

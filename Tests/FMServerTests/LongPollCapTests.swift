@@ -16,25 +16,9 @@ struct LongPollCapTests {
     @Test("polls from many addresses beyond the cap answer at once with a retryable error; honest requests still answer",
           .timeLimit(.minutes(2)))
     func pollsBeyondTheCapAnswerAtOnce() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-long-polls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let ports = try await LoopbackPorts.reserve(2)
-        var guardian = try TestingDealer.generateForTesting(
-            ports: [(p2p: ports[0], api: ports[1])], devMode: true, mintParameters: .object(["max_exponent": .unsigned(12)]))[0]
-        guardian.local.apiLimits = LocalConfig.APILimits(maxLongPolls: 4)
-        let node = try GuardianNode(
-            configs: guardian, databasePath: directory.appendingPathComponent("guardian.sqlite").path,
-            tuneConsensus: { $0.idleProposalDelay = .milliseconds(20) })
-        let server = node.makeAPIServer(host: "127.0.0.1", port: 0)
-        let nodeTask = Task { try await node.run() }
-        let serverTask = Task { try await server.run() }
-        defer {
-            node.shutdown()
-            serverTask.cancel()
-            nodeTask.cancel()
-        }
-        let port = try await server.listeningPort()
+        let guardian = try await SingleGuardianAPI(limits: LocalConfig.APILimits(maxLongPolls: 4))
+        defer { guardian.stop() }
+        let (node, port) = (guardian.node, guardian.port)
         // A block exists, so the honest long poll below has its answer.
         var height = try rawRPC(port: port, from: "127.0.0.1", Self.request("session_count", "{}"))
         for _ in 0..<100 {
