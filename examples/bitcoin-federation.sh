@@ -75,7 +75,10 @@ for i in 0 1 2 3; do
 done
 invite=$(jq -r .invite_code "$dir/atlas.dkg.json")
 api="ws://127.0.0.1:$((base + 2))/"
-for _ in $(seq 1 150); do fm-node status --api "$api" >/dev/null 2>&1 && break; sleep 0.2; done
+# Every guardian's API (each unseals its config first, at its own pace): joining asks all of them.
+for i in 0 1 2 3; do
+    for _ in $(seq 1 150); do fm-node status --api "ws://127.0.0.1:$((base + 2 + 2 * i))/" >/dev/null 2>&1 && break; sleep 0.2; done
+done
 say "federation $(jq -r .federation_id "$dir/atlas.dkg.json") is up"
 
 # 5. Two users join and peg in: bitcoin to a fresh deposit address each, mined past the finality delay.

@@ -60,7 +60,10 @@ for i in 0 1 2 3; do
 done
 invite=$(jq -r .invite_code "$dir/dkg-0.json")
 api="ws://127.0.0.1:$((base + 1))/"
-for _ in $(seq 1 100); do fm-node status --api "$api" >/dev/null 2>&1 && break; sleep 0.2; done
+# Every guardian's API (each unseals its config first, at its own pace): joining asks all of them.
+for i in 0 1 2 3; do
+    for _ in $(seq 1 100); do fm-node status --api "ws://127.0.0.1:$((base + 2 * i + 1))/" >/dev/null 2>&1 && break; sleep 0.2; done
+done
 say "federation $(jq -r .federation_id "$dir/dkg-0.json") is up"
 
 # 5. E-cash: alice gets dev-issued notes and pays bob through a pipe; a second reissue is refused.
