@@ -17,6 +17,9 @@ private let posixWrite = Darwin.write
 ///
 /// Reads run concurrently with the single writer (GRDB `DatabasePool`).
 public final class SQLiteDatabase: Sendable {
+    /// How long a statement waits for another connection's lock before failing (SQLite's busy timeout), in seconds.
+    public static let busyTimeout: TimeInterval = 10
+
     /// The underlying pool, for subsystems that need GRDB directly (observation, custom reads).
     public let pool: DatabasePool
 
@@ -35,6 +38,10 @@ public final class SQLiteDatabase: Sendable {
         Self.prepareEmptyWAL(path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        // Another process on the same file (two wallet commands at once, `fm-node backup` beside a guardian) may
+        // hold a lock for a moment, e.g. while SQLite opens or checkpoints the WAL: wait for it instead of failing
+        // with "database is locked".
+        configuration.busyMode = .timeout(Self.busyTimeout)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB sets NORMAL on the writer connection when it enables WAL; only the writer's setting matters.
