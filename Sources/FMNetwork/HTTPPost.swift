@@ -34,7 +34,7 @@ public enum HTTPPost {
     private static func exchange(
         host: String, port: Int, path: String, headers: [(String, String)], body: [UInt8]
     ) async throws -> HTTPReply {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ClientBootstrap(group: ClientEventLoop.group)
             .connectTimeout(.seconds(10))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {

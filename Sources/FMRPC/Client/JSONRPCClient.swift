@@ -238,7 +238,7 @@ public actor JSONRPCClient {
                 try await WebSocketClient.connect(
                     url: url,
                     configuration: WebSocketClientConfiguration(maxFrameSize: configuration.maxResponseBytes),
-                    logger: logger
+                    eventLoopGroup: ClientEventLoop.group, logger: logger
                 ) { inbound, outbound, _ in
                     opened.complete(.success(()))
                     try await withThrowingTaskGroup(of: Void.self) { group in
