@@ -1,0 +1,171 @@
+/// Copies a database's tables verbatim into another database of the same schemas, and checks the copy row by row:
+/// how `fm-node migrate-db` moves a stopped guardian from SQLite to PostgreSQL.
+///
+/// The target must be empty before it is opened (``requireEmpty(_:)``); opening it with the same schemas creates the
+/// tables and the migration ledger, then ``copy(_:from:to:)`` replaces whatever the migrations seeded with the
+/// source's rows, in one write transaction. Every column is plain data (no identity or serial columns), so rows
+/// carry over unchanged. A table is read whole into memory: a guardian's largest table (spent note nonces) is
+/// tens of bytes per row.
+public enum StorageCopy {
+    /// One table and how many rows it holds.
+    public struct TableCount: Sendable, Hashable, Codable {
+        public let table: String
+        public let rows: Int
+
+        public init(table: String, rows: Int) {
+            self.table = table
+            self.rows = rows
+        }
+    }
+
+    /// Throws unless `storage` holds nothing: no table but an empty migration ledger (which opening a database with
+    /// no schemas creates). A copy never merges into, or overwrites, another guardian's state.
+    public static func requireEmpty(_ storage: any Storage) throws {
+        let (tables, ledgerRows) = try storage.readNow { tx throws -> ([String], Int64) in
+            let all = try allTables(tx)
+            var rows: Int64 = 0
+            for ledger in all where ledgerTables.contains(ledger) {
+                rows += try tx.fetchOne("SELECT COUNT(*) AS n FROM \(ledger)")?.int64("n") ?? 0
+            }
+            return (all.filter { !ledgerTables.contains($0) }, rows)
+        }
+        guard tables.isEmpty, ledgerRows == 0 else {
+            let shown = tables.prefix(5).joined(separator: ", ")
+            throw StorageError(
+                .misuse,
+                "the target database is not empty: it holds \(tables.count) tables (\(shown)) and \(ledgerRows) applied migrations; give an empty database")
+        }
+    }
+
+    /// The migration ledgers: GRDB's in SQLite, ``StorageMigrator``'s in PostgreSQL.
+    static let ledgerTables: Set<String> = ["grdb_migrations", "fm_migrations"]
+
+    /// The tables of `schemas` (named `<prefix>_...`) that `storage` holds, sorted by name.
+    public static func tables(of schemas: [StorageSchema], in storage: any Storage) throws -> [String] {
+        let prefixes = schemas.map { $0.prefix + "_" }
+        return try storage.readNow { tx in try allTables(tx) }
+            .filter { table in prefixes.contains { table.hasPrefix($0) } }
+    }
+
+    /// Replaces the rows of each of `tables` in `target` with the rows of `source`, all in one write transaction
+    /// (nothing is kept if any row is refused). Returns each table's row count.
+    @discardableResult
+    public static func copy(_ tables: [String], from source: any Storage, to target: any Storage) throws -> [TableCount] {
+        let contents = try source.readNow { tx in try tables.map { table in (table, try readTable(table, tx)) } }
+        return try target.writeNow { tx in
+            try contents.map { table, content in
+                try tx.execute("DELETE FROM \(table)")
+                try insert(content, into: table, tx)
+                return TableCount(table: table, rows: content.rows.count)
+            }
+        }
+    }
+
+    /// Compares each of `tables` in both databases, column by column and row by row (order aside); throws on the
+    /// first difference, naming the table. Returns each table's row count.
+    @discardableResult
+    public static func verify(_ tables: [String], source: any Storage, target: any Storage) throws -> [TableCount] {
+        try tables.map { table in
+            let expected = try source.readNow { tx in try readTable(table, tx) }
+            let copied = try target.readNow { tx in try readTable(table, tx, columns: expected.columns) }
+            guard copied.rows.count == expected.rows.count else {
+                throw StorageError(.decoding, "table \(table): \(copied.rows.count) rows in the target, \(expected.rows.count) in the source")
+            }
+            let sortedExpected = expected.rows.sorted(by: precedes)
+            let sortedCopied = copied.rows.sorted(by: precedes)
+            if let index = sortedExpected.indices.first(where: { sortedExpected[$0] != sortedCopied[$0] }) {
+                throw StorageError(.decoding, "table \(table): row \(index + 1) (in sorted order) differs between source and target")
+            }
+            return TableCount(table: table, rows: expected.rows.count)
+        }
+    }
+
+    // MARK: - Internals
+
+    struct TableContent {
+        let columns: [String]
+        let rows: [[StorageValue]]
+    }
+
+    /// Every base table of the database's own schema (SQLite's internal tables aside).
+    static func allTables(_ tx: any StorageReading) throws -> [String] {
+        let sql = switch tx.dialect {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        case .postgres:
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+        return try tx.fetchAll(sql).map { row throws(StorageError) in try row.text(0) }.sorted()
+    }
+
+    /// Table and column names are interpolated into SQL: only the names the schemas allow.
+    static func checkIdentifier(_ name: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_")
+        guard let first = name.first, first.isLetter, name.lowercased().allSatisfy(allowed.contains) else {
+            throw StorageError(.misuse, "not a table or column name this copy handles: \(name)")
+        }
+    }
+
+    static func readTable(_ table: String, _ tx: any StorageReading, columns: [String]? = nil) throws -> TableContent {
+        try checkIdentifier(table)
+        let names: [String]
+        if let columns {
+            names = columns
+        } else {
+            // Column names from a query that returns no row in either backend would be lost: ask for one row's names.
+            let probe = try tx.fetchAll("SELECT * FROM \(table) LIMIT 1")
+            guard let first = probe.first else { return TableContent(columns: [], rows: []) }
+            names = first.columns.map { $0.lowercased() }
+        }
+        guard !names.isEmpty else {
+            let count = try tx.fetchOne("SELECT COUNT(*) AS n FROM \(table)")?.int64("n") ?? 0
+            return TableContent(columns: [], rows: Array(repeating: [], count: Int(count)))
+        }
+        for name in names { try checkIdentifier(name) }
+        let rows = try tx.fetchAll("SELECT \(names.joined(separator: ", ")) FROM \(table)").map(\.values)
+        return TableContent(columns: names, rows: rows)
+    }
+
+    /// Multi-row inserts, at most `batch` rows (PostgreSQL takes at most 65,535 parameters per statement).
+    static func insert(_ content: TableContent, into table: String, _ tx: any StorageWriting, batch: Int = 400) throws {
+        guard !content.rows.isEmpty else { return }
+        guard !content.columns.isEmpty else {
+            throw StorageError(.misuse, "table \(table) has rows but no columns were read")
+        }
+        let tuple = "(" + Array(repeating: "?", count: content.columns.count).joined(separator: ", ") + ")"
+        let head = "INSERT INTO \(table) (\(content.columns.joined(separator: ", "))) VALUES "
+        var start = 0
+        while start < content.rows.count {
+            let end = min(start + batch, content.rows.count)
+            let slice = content.rows[start..<end]
+            let sql = head + Array(repeating: tuple, count: slice.count).joined(separator: ", ")
+            try tx.execute(sql, slice.flatMap { $0 })
+            start = end
+        }
+    }
+
+    /// A total order on rows, to compare two tables whatever order each backend returns them in.
+    static func precedes(_ a: [StorageValue], _ b: [StorageValue]) -> Bool {
+        for (x, y) in zip(a, b) where x != y {
+            return valuePrecedes(x, y)
+        }
+        return a.count < b.count
+    }
+
+    private static func valuePrecedes(_ x: StorageValue, _ y: StorageValue) -> Bool {
+        switch (x, y) {
+        case (.integer(let a), .integer(let b)): return a < b
+        case (.text(let a), .text(let b)): return Array(a.utf8).lexicographicallyPrecedes(b.utf8)
+        case (.blob(let a), .blob(let b)): return a.lexicographicallyPrecedes(b)
+        default: return rank(x) < rank(y)
+        }
+    }
+
+    private static func rank(_ value: StorageValue) -> Int {
+        switch value {
+        case .null: 0
+        case .integer: 1
+        case .text: 2
+        case .blob: 3
+        }
+    }
+}
