@@ -154,7 +154,7 @@ let targets: [Target] = [
     .target(
         name: "FMWalletServer",
         dependencies: [
-            "FMWalletCommon", "FMServerCore", "FMBitcoin", "FMBitcoinRPC", "FMDatabase", "FMEncoding", grdb, logging,
+            "FMWalletCommon", "FMServerCore", "FMBitcoin", "FMBitcoinRPC", "FMStorage", "FMEncoding", logging,
         ]),
 
     // MARK: Command-line support
@@ -337,7 +337,7 @@ let storageTargets: [Target] = [
         dependencies: [
             "FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging,
             "FMMintServer", "FMMintCommon", "FMServerCore", "FMCore", "FMCrypto", "FMSecp256k1",
-            "FMLightningServer", "FMLightningCommon",
+            "FMLightningServer", "FMLightningCommon", "FMWalletServer", "FMWalletCommon", "FMBitcoin",
         ]),
 ]
 // MARK: - end of guardian storage block

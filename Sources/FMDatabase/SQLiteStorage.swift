@@ -63,18 +63,6 @@ extension StorageTransaction {
     }
 }
 
-extension StorageReading {
-    /// Transitional (issue 19 phase 2): the GRDB connection under a transaction of the SQLite adapter, for server
-    /// modules that do not speak the storage interface yet (docs/decisions/0003-storage-interface.md, "Phase 2").
-    /// Throws `notPortable` on any other backend. What runs on it bypasses the interface's abort rule.
-    public func sqliteConnection() throws(StorageError) -> Database {
-        guard let transaction = self as? StorageTransaction, let runner = transaction.runner as? GRDBStatementRunner else {
-            throw StorageError(.notPortable, "this module still needs SQLite (it has not moved to the storage interface)")
-        }
-        return runner.db
-    }
-}
-
 extension SubsystemSchema {
     /// A storage schema run by GRDB's migrator, under the same identifiers.
     public init(_ schema: StorageSchema) {
@@ -162,15 +150,5 @@ extension Database {
     /// how the guardian, still on GRDB, hands its modules their storage (``StorageTransaction/run(over:_:)``).
     public func withStorage<T>(_ body: (any StorageWriting) throws -> T) throws -> T {
         try StorageTransaction.run(over: self) { try body($0) }
-    }
-}
-
-extension StorageSchema {
-    /// Transitional (issue 19 phase 2): a GRDB schema as a storage schema that runs on SQLite only (its migrations
-    /// take the GRDB connection through ``StorageReading/sqliteConnection()``), under the same identifiers.
-    public init(sqliteOnly schema: SubsystemSchema) {
-        self.init(prefix: schema.prefix, migrations: schema.migrations.map { migration in
-            StorageMigration(migration.name) { tx in try migration.migrate(try tx.sqliteConnection()) }
-        })
     }
 }

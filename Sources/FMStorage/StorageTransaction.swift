@@ -22,8 +22,7 @@ public struct StatementResult: Sendable {
 ///
 /// The backend begins the transaction before handing it out and calls ``finish()`` before it commits.
 public final class StorageTransaction: StorageWriting {
-    /// The backend's statement runner (a backend may look through it to its own connection).
-    public let runner: any StatementRunner
+    private let runner: any StatementRunner
     /// Savepoints currently open (0: none).
     private var depth = 0
     /// The shallowest savepoint level (0: the transaction) in which a statement failed and nothing was rolled back yet.

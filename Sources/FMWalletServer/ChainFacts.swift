@@ -1,10 +1,8 @@
 import FMBitcoin
 import FMCore
-import FMDatabase
 import FMServerCore
+import FMStorage
 import FMWalletCommon
-import Foundation
-import GRDB
 
 /// The wallet's chain facts, agreed by consensus (issue 24 item 9 (c), issue 16 item 2; docs/wallet.md,
 /// "Chain facts"): the hash of each final block, the final height that confirmed each federation transaction, and
@@ -22,7 +20,7 @@ enum ChainFacts {
 
     /// The heights whose hash votes are taken now: from `next_hash_height`, at most ``window`` of them, none above
     /// the consensus height (none before the federation's first consensus height).
-    static func hashWindow(_ db: Database) throws -> ClosedRange<UInt64>? {
+    static func hashWindow(_ db: any StorageReading) throws -> ClosedRange<UInt64>? {
         let consensus = try WalletStore.consensusHeight(db)
         let next = try WalletStore.nextHashHeight(db)
         guard consensus > 0, next <= consensus else { return nil }
@@ -31,7 +29,7 @@ enum ChainFacts {
 
     /// Called when the consensus height first rises from 0: hashes are agreed from at most `depth` heights below it
     /// (older deposits cannot be claimed).
-    static func startSync(consensusHeight: UInt64, depth: UInt64, db: Database) throws {
+    static func startSync(consensusHeight: UInt64, depth: UInt64, db: any StorageWriting) throws {
         let start = consensusHeight > depth ? consensusHeight - depth : 0
         if try WalletStore.nextHashHeight(db) < start { try WalletStore.setNextHashHeight(start, db: db) }
     }
@@ -40,7 +38,7 @@ enum ChainFacts {
     /// `threshold`. The item is refused whole (nothing recorded) if one vote contradicts an agreed hash, names a
     /// hash agreed at another height, or lies outside ``hashWindow(_:)``; a vote equal to an agreed hash is ignored.
     static func recordHashVotes(
-        first: UInt64, hashes: [FMBitcoin.Hash256], from peer: PeerID, threshold: Int, db: Database
+        first: UInt64, hashes: [FMBitcoin.Hash256], from peer: PeerID, threshold: Int, db: any StorageWriting
     ) throws {
         let window = try hashWindow(db)
         var open: [(UInt64, FMBitcoin.Hash256)] = []
@@ -72,7 +70,7 @@ enum ChainFacts {
     /// refused whole if a vote names no federation transaction, contradicts an agreed confirmation, or names a
     /// height whose hash is not agreed; a vote equal to an agreed confirmation is ignored.
     static func recordConfirmationVotes(
-        _ votes: [TransactionConfirmation], from peer: PeerID, threshold: Int, db: Database
+        _ votes: [TransactionConfirmation], from peer: PeerID, threshold: Int, db: any StorageWriting
     ) throws {
         var open: [TransactionConfirmation] = []
         for vote in votes {
@@ -99,7 +97,7 @@ enum ChainFacts {
     /// the agreed final heights is refused (an honest guardian scans only agreed blocks). With t = n − f, t votes
     /// include f + 1 honest guardians who each found every federation transaction in those blocks agreed
     /// confirmed, so f liars cannot make a mined peg-out look stuck, and the honest guardians alone reach t.
-    static func recordScanVote(_ height: UInt64, from peer: PeerID, threshold: Int, db: Database) throws -> Bool {
+    static func recordScanVote(_ height: UInt64, from peer: PeerID, threshold: Int, db: any StorageWriting) throws -> Bool {
         let agreed = try WalletServerModule.agreedHeight(db)
         guard height <= agreed else {
             throw refusal(peer, "scanned height \(height) is above the agreed final height \(agreed)")

@@ -1,35 +1,29 @@
 import FMBitcoin
 import FMCore
-import FMDatabase
 import FMServerCore
+import FMStorage
 import FMWalletCommon
-import GRDB
 
 /// The wallet's figures for the operator dashboard: this guardian's bitcoin node, the consensus height and fee
 /// rate with every guardian's votes, the federation's UTXOs, and the peg-outs with their signature progress.
 extension WalletServerModule: ModuleDashboardReporting {
     public func dashboardReport(db: any StorageReading) throws -> ModuleDashboardReport {
-        let db = try db.sqliteConnection()
         let chain = monitor.snapshot
         let utxos = try WalletStore.spendable(db)
         let pegOuts = try WalletStore.pegOuts(db)
         let feeRate = try consensusFeeRate(db)
-        let votes = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT h.peer AS peer, h.height AS height, f.rate AS rate FROM wallet_block_height_votes h
-                LEFT JOIN wallet_fee_rate_votes f ON f.peer = h.peer
-                UNION SELECT f.peer, NULL, f.rate FROM wallet_fee_rate_votes f
-                WHERE f.peer NOT IN (SELECT peer FROM wallet_block_height_votes) ORDER BY peer
-                """
+        let votes = try db.fetchAll(
+            """
+            SELECT h.peer AS peer, h.height AS height, f.rate AS rate FROM wallet_block_height_votes h
+            LEFT JOIN wallet_fee_rate_votes f ON f.peer = h.peer
+            UNION SELECT f.peer, NULL, f.rate FROM wallet_fee_rate_votes f
+            WHERE f.peer NOT IN (SELECT peer FROM wallet_block_height_votes) ORDER BY peer
+            """
         ).map { row -> [ModuleDashboardValue] in
-            let height: Int64? = row["height"]
-            let rate: Int64? = row["rate"]
-            return [
-                .text("guardian \(try UInt64(storedInteger: row["peer"], "peer"))"),
-                try height.map { ModuleDashboardValue.count(try UInt64(storedInteger: $0, "height vote")) } ?? .text("none"),
-                try rate.map { ModuleDashboardValue.text("\(try UInt64(storedInteger: $0, "fee rate vote")) sat/kvB") }
-                    ?? .text("none"),
+            [
+                .text("guardian \(try row.unsigned("peer", as: UInt64.self))"),
+                try row.optionalUnsigned("height", as: UInt64.self).map { .count($0) } ?? .text("none"),
+                try row.optionalUnsigned("rate", as: UInt64.self).map { .text("\($0) sat/kvB") } ?? .text("none"),
             ]
         }
         let facts: [ModuleDashboardReport.Fact] = [

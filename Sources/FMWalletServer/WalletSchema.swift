@@ -1,5 +1,4 @@
-import FMDatabase
-import GRDB
+import FMStorage
 
 /// The wallet's tables (prefix `wallet`). All of them are consensus state: written only while applying consensus
 /// items and transactions, so every guardian holds the same rows.
@@ -33,11 +32,24 @@ import GRDB
 /// highest height that t guardians voted (0 until then: a federation upgraded with stuck peg-outs bumps none until
 /// its guardians have scanned again).
 ///
+/// Since `5_peg_out_order`: `wallet_peg_outs.seq`, each peg-out's and bump's place in the order the federation built
+/// them (0, 1, 2, …; unique), by which peg-outs are signed and sent and bump packages read. It was SQLite's `rowid`
+/// before, which PostgreSQL does not have; the migration copies that order (`rowid - 1`) into the column. It is
+/// plain data, never an identity column, so rows copy verbatim between backends. It is not in the state digest
+/// (which orders peg-outs by txid): every guardian inserts in consensus order, and leaving it out keeps the digests
+/// of existing databases byte-identical.
+///
+/// Written in the portable subset (FMStorage), so they run on SQLite and PostgreSQL; on SQLite they keep their
+/// identifiers (`wallet/1_create` ...) in GRDB's ledger and produce exactly the schema they always did (databases in
+/// the field see no change). Where the subset cannot say it (SQLite's table rebuild in `2_fee_bump`, the rowid
+/// order in `5_peg_out_order`) a migration branches on the dialect and PostgreSQL reaches the same columns and
+/// constraints (`BIGINT`, `BYTEA`).
+///
 /// - Important: released migrations are never edited; append new ones.
 enum WalletSchema {
-    static let schema = SubsystemSchema(prefix: "wallet", migrations: [
-        SchemaMigration("1_create") { db in
-            try db.execute(sql: """
+    static let schema = StorageSchema(prefix: "wallet", migrations: [
+        StorageMigration("1_create") { db in
+            try db.execute("""
                 CREATE TABLE wallet_block_height_votes (peer INTEGER PRIMARY KEY NOT NULL, height INTEGER NOT NULL);
                 CREATE TABLE wallet_fee_rate_votes (peer INTEGER PRIMARY KEY NOT NULL, rate INTEGER NOT NULL);
                 CREATE TABLE wallet_state (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -71,9 +83,21 @@ enum WalletSchema {
                 ) WITHOUT ROWID;
                 """)
         },
-        SchemaMigration("2_fee_bump") { db in
+        StorageMigration("2_fee_bump") { db in
+            guard db.dialect == .sqlite else {
+                // PostgreSQL drops NOT NULL and adds columns and the CHECK in place: the same columns, in the same order.
+                try db.execute("""
+                    ALTER TABLE wallet_peg_outs ALTER COLUMN fm_txid DROP NOT NULL;
+                    ALTER TABLE wallet_peg_outs ALTER COLUMN fm_out_index DROP NOT NULL;
+                    ALTER TABLE wallet_peg_outs
+                        ADD COLUMN fee INTEGER, ADD COLUMN vsize INTEGER, ADD COLUMN built_at INTEGER, ADD COLUMN confirmed_at INTEGER,
+                        ADD CHECK ((fm_txid IS NULL) = (fm_out_index IS NULL));
+                    INSERT INTO wallet_state (name, value) VALUES ('fee_surplus_msat', 0);
+                    """)
+                return
+            }
             // SQLite cannot drop NOT NULL in place: rebuild the table, keeping each row's rowid (broadcast order).
-            try db.execute(sql: """
+            try db.execute("""
                 CREATE TABLE wallet_peg_outs_v2 (
                     txid BLOB PRIMARY KEY NOT NULL CHECK (length(txid) = 32),
                     fm_txid BLOB,
@@ -94,8 +118,8 @@ enum WalletSchema {
                 INSERT INTO wallet_state (name, value) VALUES ('fee_surplus_msat', 0);
                 """)
         },
-        SchemaMigration("3_chain_facts") { db in
-            try db.execute(sql: """
+        StorageMigration("3_chain_facts") { db in
+            try db.execute("""
                 CREATE TABLE wallet_block_hash_votes (
                     height INTEGER NOT NULL,
                     peer INTEGER NOT NULL,
@@ -112,11 +136,26 @@ enum WalletSchema {
                     SELECT 'next_hash_height', coalesce(max(height) + 1, 0) FROM wallet_block_hashes;
                 """)
         },
-        SchemaMigration("4_scanned_through") { db in
-            try db.execute(sql: """
+        StorageMigration("4_scanned_through") { db in
+            try db.execute("""
                 CREATE TABLE wallet_scan_votes (peer INTEGER PRIMARY KEY NOT NULL, height INTEGER NOT NULL);
                 INSERT INTO wallet_state (name, value) VALUES ('scanned_through', 0);
                 """)
+        },
+        StorageMigration("5_peg_out_order") { db in
+            try db.execute("ALTER TABLE wallet_peg_outs ADD COLUMN seq INTEGER NOT NULL DEFAULT 0 CHECK (seq >= 0)")
+            switch db.dialect {
+            case .sqlite:
+                // Rows are never deleted, so rowids are 1, 2, … in the order the peg-outs and bumps were built.
+                try db.execute("UPDATE wallet_peg_outs SET seq = rowid - 1")
+            case .postgres:
+                // A PostgreSQL database gets its wallet tables from this version on (or rows copied with their seq
+                // after every migration), so the table is empty here; rows without their order would be a guess.
+                guard try db.fetchOne("SELECT 1 AS present FROM wallet_peg_outs LIMIT 1") == nil else {
+                    throw StorageError(.misuse, "wallet_peg_outs has rows but no recorded order (no rowid in PostgreSQL)")
+                }
+            }
+            try db.execute("CREATE UNIQUE INDEX wallet_peg_outs_by_seq ON wallet_peg_outs (seq)")
         },
     ])
 }

@@ -1,12 +1,11 @@
 import FMBitcoin
 import FMCore
-import FMDatabase
 import FMEncoding
 import FMSecp256k1
 import FMServerCore
+import FMStorage
 import FMWalletCommon
 import Foundation
-import GRDB
 import Logging
 
 /// The guardian side of the wallet (BRIEF §8).
@@ -40,7 +39,7 @@ public struct WalletServerModule: BackgroundServerModule {
     let pollInterval: Duration
 
     public var kind: ModuleKind { WalletKind.kind }
-    public var schema: StorageSchema { StorageSchema(sqliteOnly: WalletSchema.schema) }
+    public var schema: StorageSchema { WalletSchema.schema }
 
     /// The first consensus height syncs at most this many blocks below it.
     static let initialSyncDepth: UInt64 = 1_000
@@ -76,19 +75,20 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     public func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta {
-        let db = try db.sqliteConnection()
         let (proof, output) = try checkedPegIn(payload, db: db)
         return try meta(proof, output)
     }
 
     public func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta {
-        let db = try db.sqliteConnection()
         let (proof, output) = try checkedPegIn(payload, db: db)
-        try WalletStore.insert(FederationUTXO(outPoint: proof.outPoint, value: output.value, tweakKey: proof.tweakKey), db: db)
+        // The primary key of wallet_utxos decides a second claim (of the same deposit earlier in this block, too).
+        guard try WalletStore.insert(FederationUTXO(outPoint: proof.outPoint, value: output.value, tweakKey: proof.tweakKey), db: db) else {
+            throw WalletError.alreadyClaimed(outPoint: proof.outPoint.description).rejection
+        }
         return try meta(proof, output)
     }
 
-    private func checkedPegIn(_ payload: [UInt8], db: Database) throws -> (PegInProof, TxOut) {
+    private func checkedPegIn(_ payload: [UInt8], db: any StorageReading) throws -> (PegInProof, TxOut) {
         let (proof, output) = try verifiedPegIn(payload)
         guard try WalletStore.height(of: proof.blockHash, db: db) != nil else {
             throw WalletError.unknownBlock(hash: proof.blockHash.displayHex).rejection
@@ -130,16 +130,14 @@ public struct WalletServerModule: BackgroundServerModule {
 
     /// Read-only: plans the peg-out against the committed UTXOs without recording anything.
     public func verifyOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: any StorageReading) throws -> OutputMeta {
-        let db = try db.sqliteConnection()
         return try plannedPegOut(payload, db: db).meta
     }
 
     public func processOutput(_ payload: [UInt8], outPoint: FMCore.OutPoint, db: any StorageWriting) throws -> OutputMeta {
-        let db = try db.sqliteConnection()
         let (plan, meta) = try plannedPegOut(payload, db: db)
         let txid = plan.transaction.txid
         for utxo in plan.inputs { try WalletStore.markSpent(utxo.outPoint, by: txid, db: db) }
-        if let change = plan.change { try WalletStore.insert(change, db: db) }
+        if let change = plan.change { try Self.insertChange(change, db: db) }
         try WalletStore.insertPegOut(
             plan.transaction, outPoint: outPoint, fee: try Self.fee(of: plan),
             virtualSize: PegOutPlan.estimatedVirtualSize(of: plan.transaction, config: config),
@@ -148,7 +146,7 @@ public struct WalletServerModule: BackgroundServerModule {
         return meta
     }
 
-    private func plannedPegOut(_ payload: [UInt8], db: Database) throws -> (plan: PegOutPlan, meta: OutputMeta) {
+    private func plannedPegOut(_ payload: [UInt8], db: any StorageReading) throws -> (plan: PegOutPlan, meta: OutputMeta) {
         let output: WalletOutput
         do { output = try WalletOutput(canonicalBytes: payload) } catch {
             throw WalletError.malformed(what: "wallet output", reason: error.description).rejection
@@ -170,6 +168,11 @@ public struct WalletServerModule: BackgroundServerModule {
         }
     }
 
+    /// A new transaction's change output: its outpoint cannot be recorded already (its txid is new).
+    static func insertChange(_ change: FederationUTXO, db: any StorageWriting) throws {
+        guard try WalletStore.insert(change, db: db) else { throw WalletStorageError.changeAlreadyRecorded(change.outPoint.description) }
+    }
+
     /// What `plan`'s transaction pays the miners (its inputs minus its outputs), sat.
     static func fee(of plan: PegOutPlan) throws -> UInt64 {
         var total: UInt64 = 0
@@ -181,21 +184,19 @@ public struct WalletServerModule: BackgroundServerModule {
         return total
     }
 
-    /// `a + b`, at most `Int64.max` (what SQLite stores): a sum of fees never traps.
+    /// `a + b`, at most `Int64.max` (what the database stores): a sum of fees never traps.
     static func adding(_ a: UInt64, to b: UInt64) -> UInt64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? UInt64(Int64.max) : min(sum, UInt64(Int64.max))
     }
 
     public func outputOutcome(_ outPoint: FMCore.OutPoint, db: any StorageReading) throws -> [UInt8]? {
-        let db = try db.sqliteConnection()
         return try WalletStore.pegOutTxid(at: outPoint, db: db).map { WalletOutputOutcome.pegOut(txid: $0).canonicalBytes }
     }
 
     // MARK: Consensus items
 
     public func consensusProposal(db: any StorageReading) throws -> [[UInt8]] {
-        let db = try db.sqliteConnection()
         var items: [WalletConsensusItem] = []
         let chain = monitor.snapshot
         if let tip = chain.tipHeight, tip > UInt64(config.finalityDelay) {
@@ -220,7 +221,6 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     public func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
-        let db = try db.sqliteConnection()
         let item: WalletConsensusItem
         do { item = try WalletConsensusItem(canonicalBytes: payload) } catch {
             throw WalletError.malformed(what: "wallet consensus item", reason: error.description).rejection
@@ -253,7 +253,7 @@ public struct WalletServerModule: BackgroundServerModule {
 
     /// This guardian's chain-fact votes (``ChainFacts``) that consensus state does not hold yet: what its node
     /// showed on the last background poll for the heights and transactions votes are taken for.
-    private func chainFactVotes(_ chain: ChainMonitor.Snapshot, db: Database) throws -> [WalletConsensusItem] {
+    private func chainFactVotes(_ chain: ChainMonitor.Snapshot, db: any StorageReading) throws -> [WalletConsensusItem] {
         var items: [WalletConsensusItem] = []
         if let window = try ChainFacts.hashWindow(db) {
             let mine = try WalletStore.hashVotes(of: ownPeer, db: db)
@@ -285,7 +285,7 @@ public struct WalletServerModule: BackgroundServerModule {
     /// How far this guardian vouches it scanned the final blocks (``WalletConsensusItem/scannedThrough(_:voter:)``),
     /// if above its last vote: what its last reads covered, but below every block where it found a federation
     /// transaction whose confirmation is not agreed yet (so the agreed scan never passes a mined, unconfirmed one).
-    private func scanVote(_ chain: ChainMonitor.Snapshot, db: Database) throws -> UInt64? {
+    private func scanVote(_ chain: ChainMonitor.Snapshot, db: any StorageReading) throws -> UInt64? {
         guard let scanned = chain.scannedThrough else { return nil }
         let pending = try chain.found.filter { try WalletStore.confirmation(of: $0.key, db: db) == .some(nil) }.values.min()
         let vote = pending.map { min(scanned, $0 > 0 ? $0 - 1 : 0) } ?? scanned
@@ -294,7 +294,7 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     /// The highest block height the federation counts as final (0 before the first votes).
-    public func consensusHeight(db: any StorageReading) throws -> UInt64 { try WalletStore.consensusHeight(try db.sqliteConnection()) }
+    public func consensusHeight(db: any StorageReading) throws -> UInt64 { try WalletStore.consensusHeight(db) }
 
     /// The median of the n latest height votes (missing votes count as 0).
     static func medianHeight(votes: [UInt64], peers: Int) -> UInt64 {
@@ -305,7 +305,7 @@ public struct WalletServerModule: BackgroundServerModule {
 
     /// Raises the consensus height to the median vote; reads nothing from any node (the new final heights' hashes
     /// arrive as chain-fact votes). The first rise fixes where hash agreement starts.
-    private func advanceConsensusHeight(_ db: Database) throws {
+    private func advanceConsensusHeight(_ db: any StorageWriting) throws {
         let old = try WalletStore.consensusHeight(db)
         let new = Self.medianHeight(votes: try WalletStore.heightVotes(db), peers: config.peerCount)
         guard new > old else { return }
@@ -316,7 +316,7 @@ public struct WalletServerModule: BackgroundServerModule {
 
     /// The highest final height below which every hash is agreed (what `wallet/block_height` answers: a deposit
     /// at or below it can be claimed).
-    static func agreedHeight(_ db: Database) throws -> UInt64 {
+    static func agreedHeight(_ db: any StorageReading) throws -> UInt64 {
         let next = try WalletStore.nextHashHeight(db)
         return min(try WalletStore.consensusHeight(db), next > 0 ? next - 1 : 0)
     }
@@ -327,7 +327,7 @@ public struct WalletServerModule: BackgroundServerModule {
     /// its fee leaves the assets and the fee surplus. It is then signed like a peg-out.
     /// A package counts only heights t guardians scanned for its members (a peg-out mined while the consensus height
     /// jumped ahead of the scans is not taken for stuck); a child records the consensus height it is built at.
-    private func bumpStuckPegOuts(_ db: Database) throws {
+    private func bumpStuckPegOuts(_ db: any StorageWriting) throws {
         let rate = try consensusFeeRate(db)
         let height = try WalletStore.consensusHeight(db)
         let scanned = min(height, try WalletStore.scannedThrough(db))
@@ -345,7 +345,7 @@ public struct WalletServerModule: BackgroundServerModule {
                 continue
             }
             try WalletStore.markSpent(change.outPoint, by: bump.transaction.txid, db: db)
-            try WalletStore.insert(bump.change, db: db)
+            try Self.insertChange(bump.change, db: db)
             try WalletStore.insertPegOut(
                 bump.transaction, outPoint: nil, fee: bump.fee,
                 virtualSize: PegOutPlan.estimatedVirtualSize(of: bump.transaction, config: config), builtAt: height, db: db)
@@ -356,7 +356,7 @@ public struct WalletServerModule: BackgroundServerModule {
 
     /// The unconfirmed federation transactions `txid` descends from, itself last; `nil` if one of them was built
     /// before fees and sizes were recorded (such a package is never bumped).
-    static func package(endingWith txid: FMBitcoin.Hash256, db: Database) throws -> [PegOutFeeBump.Ancestor]? {
+    static func package(endingWith txid: FMBitcoin.Hash256, db: any StorageReading) throws -> [PegOutFeeBump.Ancestor]? {
         var package: [PegOutFeeBump.Ancestor] = []
         var seen: Set<FMBitcoin.Hash256> = []
         var pending = [txid]
@@ -374,12 +374,12 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     /// The median of the guardians' fee rate votes, or the config's default before anyone voted.
-    func consensusFeeRate(_ db: Database) throws -> UInt64 {
+    func consensusFeeRate(_ db: any StorageReading) throws -> UInt64 {
         let votes = try WalletStore.feeRateVotes(db).sorted()
         return votes.isEmpty ? config.defaultFeeRate : votes[votes.count / 2]
     }
 
-    private func processShare(_ share: PegOutSignatureShare, from peer: PeerID, db: Database) throws {
+    private func processShare(_ share: PegOutSignatureShare, from peer: PeerID, db: any StorageWriting) throws {
         guard let pegOut = try WalletStore.pegOut(share.txid, db: db) else {
             throw WalletError.invalidSignatureShare(peer: peer, reason: "no peg-out \(share.txid)").rejection
         }
@@ -398,7 +398,7 @@ public struct WalletServerModule: BackgroundServerModule {
         }
     }
 
-    private func inputs(of transaction: FMBitcoin.Transaction, db: Database) throws -> [FederationUTXO] {
+    private func inputs(of transaction: FMBitcoin.Transaction, db: any StorageReading) throws -> [FederationUTXO] {
         try transaction.inputs.map { input in
             guard let utxo = try WalletStore.utxo(input.previousOutput, db: db) else {
                 throw WalletStorageError.utxoNotSpendable(input.previousOutput.description)
@@ -416,12 +416,11 @@ public struct WalletServerModule: BackgroundServerModule {
         [
             .typed("block_height", summary: "The highest bitcoin block the federation counts as final.") {
                 (_: [String: String], db: any StorageReading) in
-                WalletBlockHeight(consensusBlockHeight: try Self.agreedHeight(try db.sqliteConnection()))
+                WalletBlockHeight(consensusBlockHeight: try Self.agreedHeight(db))
             },
             .typed("peg_out_fees", summary: "The fee rate (sat/kvB), fee (sat), dust given to miners (sat) and bump reserve (sat) a peg-out needs now.") {
                 (request: PegOutFeeRequest, db: any StorageReading) in
-                let db = try db.sqliteConnection()
-                guard let address = try? SegwitAddress(request.address, network: config.network) else {
+                        guard let address = try? SegwitAddress(request.address, network: config.network) else {
                     throw WalletError.invalidAddress(request.address, network: config.network.rawValue)
                 }
                 let rate = max(request.feeRate ?? 0, try consensusFeeRate(db))
@@ -437,30 +436,29 @@ public struct WalletServerModule: BackgroundServerModule {
     /// what the federation owes its users is the mint's notes, and a peg-out's payment left the assets when it was
     /// accepted.
     public func audit(db: any StorageReading) throws -> ModuleAudit {
-        let db = try db.sqliteConnection()
         return ModuleAudit(assets: try Self.msats(try WalletStore.spendableTotal(db)), liabilities: .zero)
     }
 
     // MARK: Background
 
-    public func runBackground(database: SQLiteDatabase) async throws {
+    public func runBackground(storage: any Storage) async throws {
         guard monitor.source != nil else { return }
         while !Task.isCancelled {
-            await backgroundTick(database: database)
+            await backgroundTick(storage: storage)
             try await Task.sleep(for: pollInterval)
         }
     }
 
     /// One round of background work: refresh the view of the bitcoin node (tip, fee rate, the chain facts this
     /// guardian votes), then send every signed peg-out the node has not reported confirmed.
-    /// ``runBackground(database:)`` does this every poll interval.
-    public func backgroundTick(database: SQLiteDatabase) async {
+    /// ``runBackground(storage:)`` does this every poll interval.
+    public func backgroundTick(storage: any Storage) async {
         guard let source = monitor.source else { return }
         await monitor.poll()
-        if let reads = try? await database.read({ db in try chainFactReads(db) }) {
+        if let reads = try? await storage.read({ db in try chainFactReads(db) }) {
             await monitor.readChainFacts(window: reads.window, scan: reads.scan, unconfirmed: reads.unconfirmed)
         }
-        let signed = (try? await database.read { db in try WalletStore.signedPegOuts(db) }) ?? []
+        let signed = (try? await storage.read { db in try WalletStore.signedPegOuts(db) }) ?? []
         let confirmed = monitor.snapshot.confirmed
         for pegOut in signed where !confirmed.contains(pegOut.txid) {
             guard let transaction = pegOut.signed else { continue }
@@ -476,7 +474,7 @@ public struct WalletServerModule: BackgroundServerModule {
     }
 
     /// A bump goes with its parent as a package (`submitpackage`): the parent may be below the mempool minimum,
-    /// so it cannot enter alone. Its earlier ancestors were sent before it (rowid order); Core accepts only a child
+    /// so it cannot enter alone. Its earlier ancestors were sent before it (build order, `seq`); Core accepts only a child
     /// with direct parents, so a chain of several stuck ancestors confirms as far as each reaches the mempool.
     private func send(
         _ transaction: FMBitcoin.Transaction, isBump: Bool, signed: [WalletStore.StoredPegOut], source: any WalletChainSource
@@ -491,7 +489,7 @@ public struct WalletServerModule: BackgroundServerModule {
     /// What the next chain-fact read covers, from committed state: the hash window, and the agreed final blocks
     /// (at most ``ChainMonitor/blocksPerPoll``) above those already read in this run that may hold an unconfirmed
     /// federation transaction (none is mined at or below the consensus height it was built at).
-    private func chainFactReads(_ db: Database) throws
+    private func chainFactReads(_ db: any StorageReading) throws
         -> (window: ClosedRange<UInt64>?, scan: [(height: UInt64, hash: FMBitcoin.Hash256)], unconfirmed: Set<FMBitcoin.Hash256>)
     {
         let window = try ChainFacts.hashWindow(db)

@@ -10,9 +10,10 @@ import GRDB
 import Testing
 
 /// A guardian database written by main's code before the modules spoke the storage interface (ed0b703: mint, wallet
-/// and ln on GRDB) opens unchanged: no migration runs, the ledger and the schema stay as they were, and every module's
-/// state digest is byte-identical to what that code computed (digests are compared among guardians and with older
-/// binaries).
+/// and ln on GRDB) opens unchanged: no migration of that time runs again, the ledger and the schema stay as they
+/// were, and every module's state digest is byte-identical to what that code computed (digests are compared among
+/// guardians and with older binaries). The one migration appended since, `wallet/5_peg_out_order`, adds
+/// `wallet_peg_outs.seq` filled in rowid order and its unique index, and changes nothing else.
 ///
 /// The fixture `Tests/Fixtures/guardian-ed0b703.sql` is `sqlite3 .dump` of a database that ed0b703 opened with
 /// `TransactionProcessor.schemas(for:)` (mint, wallet, ln of a one-guardian dealer config) and filled with a fixed
@@ -26,7 +27,7 @@ import Testing
         "ln/1_create", "mint/1_create", "mint/2_issued_outputs", "mint/3_outstanding_total", "mint/4_issuance_chain",
         "server/v1 transactions and cursor", "server/v2 state digests", "server/v3 federation meta and scheduled shutdown",
         "server/v4 api announcements", "server/v5 consensus versions", "wallet/1_create", "wallet/2_fee_bump",
-        "wallet/3_chain_facts", "wallet/4_scanned_through",
+        "wallet/3_chain_facts", "wallet/4_scanned_through", "wallet/5_peg_out_order",
     ]
 
     static let digests: [String: String] = [
@@ -52,12 +53,41 @@ import Testing
 
         #expect(try database.readNow { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
             == Self.ledger)
-        #expect(try database.readNow(Self.schemaObjects) == schemaBefore)
+        let schemaAfter = try database.readNow(Self.schemaObjects)
+        let appended: Set<String> = ["wallet_peg_outs", "wallet_peg_outs_by_seq"]
+        #expect(schemaAfter.filter { !appended.contains($0["name"]) } == schemaBefore.filter { !appended.contains($0["name"]) })
+        let pegOuts: String? = try database.readNow { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'wallet_peg_outs'") }
+        let pegOutsBefore: String? = schemaBefore.first { ($0["name"] as String) == "wallet_peg_outs" }?["sql"]
+        #expect(pegOuts == pegOutsBefore?.replacingOccurrences(
+            of: "confirmed_at INTEGER,", with: "confirmed_at INTEGER, seq INTEGER NOT NULL DEFAULT 0 CHECK (seq >= 0),"))
+        #expect(try database.readNow { try Row.fetchAll($0, sql: "SELECT rowid, seq FROM wallet_peg_outs ORDER BY rowid").map { [$0[0], $0[1]] as [Int64] } }
+            == [[1, 0], [2, 1]])
         #expect(Set(modules.map(\.kind.rawValue)) == Set(Self.digests.keys))
         for module in modules {
             let digest = try database.readNow { db in try db.withStorage { try module.stateDigest(db: $0) } }
             #expect(Hex.encode(digest) == Self.digests[module.kind.rawValue], "\(module.kind)")
         }
+    }
+
+    /// On an empty database, the wallet's migrations up to `4_scanned_through` (now in the portable subset, the
+    /// PostgreSQL branches aside) create exactly the tables ed0b703's GRDB migrations created, to the byte.
+    @Test func theWalletsReleasedMigrationsCreateTheSameSchemaAsBefore() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-compat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let restored = try DatabaseQueue(path: directory.appendingPathComponent("old.sqlite").path)
+        try restored.inDatabase { db in try db.execute(sql: try String(contentsOf: Self.fixture, encoding: .utf8)) }
+        let wallet = { (row: Row) -> Bool in (row["name"] as String).hasPrefix("wallet_") }
+        let old = try restored.read(Self.schemaObjects).filter(wallet)
+
+        let registry = ModuleRegistry([MintServerInit(), WalletServerInit(), LightningServerInit(clock: { 0 }, voteInterval: 10)])
+        let configs = try TestingDealer.generateForTesting(guardians: 1, basePort: 41_520, devMode: true, modules: registry)
+        let schema = try #require(try GuardianModules.build(configs[0], registry: registry).first { $0.kind.rawValue == "wallet" }?.schema)
+        let released = StorageSchema(prefix: schema.prefix, migrations: Array(schema.migrations.prefix(4)))
+        #expect(released.migrations.map(\.name) == ["1_create", "2_fee_bump", "3_chain_facts", "4_scanned_through"])
+        let fresh = try SQLiteDatabase(path: directory.appendingPathComponent("new.sqlite").path, schemas: [SubsystemSchema(released)])
+        #expect(try fresh.readNow(Self.schemaObjects).filter(wallet) == old)
+        #expect(!old.isEmpty)
     }
 
     /// Every table, index and trigger with its SQL: what a migration would change.

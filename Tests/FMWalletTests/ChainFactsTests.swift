@@ -3,10 +3,10 @@ import FMCore
 import FMDatabase
 import FMSecp256k1
 import FMServerCore
+import FMStorage
 import FMWalletCommon
 @testable import FMWalletServer
 import Foundation
-import GRDB
 import Testing
 
 /// Chain facts agreed by consensus (issue 24 item 9 (c), issue 16 item 2; docs/wallet.md, "Chain facts").
@@ -27,21 +27,7 @@ import Testing
     /// Applies `item` from `peer` at every guardian; true if every guardian accepted it, false if every one refused.
     @discardableResult
     static func vote(_ federation: WalletFederation, _ item: WalletConsensusItem, from peer: UInt16) throws -> Bool {
-        let verdicts = try federation.guardians.map { guardian in
-            try guardian.database.writeNow { db in
-                var accepted = true
-                try db.inSavepoint {
-                    do {
-                        try db.withStorage { try guardian.module.processConsensusItem(item.canonicalBytes, from: PeerID(peer), db: $0) }
-                        return .commit
-                    } catch is TransactionRejection {
-                        accepted = false
-                        return .rollback
-                    }
-                }
-                return accepted
-            }
-        }
+        let verdicts = try federation.apply(item: item.canonicalBytes, from: PeerID(peer))
         #expect(Set(verdicts).count == 1, "guardians disagree on a vote")
         return verdicts[0]
     }
@@ -50,14 +36,14 @@ import Testing
         .blockHashes(first: height, hashes: hashes, voter: PeerID(first))
     }
 
-    static func read<T: Equatable>(_ federation: WalletFederation, _ body: (Database) throws -> T) throws -> T {
+    static func read<T: Equatable>(_ federation: WalletFederation, _ body: (any StorageReading) throws -> T) throws -> T {
         let values = try federation.guardians.map { guardian in try guardian.database.readNow { try body($0) } }
         #expect(values.allSatisfy { $0 == values[0] }, "guardians disagree: \(values)")
         return values[0]
     }
 
     static func hashVoteRows(_ federation: WalletFederation) throws -> Int {
-        try read(federation) { try Int.fetchOne($0, sql: "SELECT count(*) FROM wallet_block_hash_votes") ?? 0 }
+        try read(federation) { try Int($0.fetchOne("SELECT count(*) AS n FROM wallet_block_hash_votes")?.int64("n") ?? 0) }
     }
 
     @Test func aHashIsAgreedByThresholdDistinctGuardiansAndItsVotesArePruned() throws {
@@ -132,7 +118,7 @@ import Testing
         #expect(try confirm(transaction.txid, 3, from: 1))
         #expect(try confirm(transaction.txid, 3, from: 2))
         #expect(try Self.read(federation) { try WalletStore.confirmation(of: transaction.txid, db: $0) } == .some(3))
-        #expect(try Self.read(federation) { try Int.fetchOne($0, sql: "SELECT count(*) FROM wallet_confirmation_votes") } == 0)
+        #expect(try Self.read(federation) { try $0.fetchOne("SELECT count(*) AS n FROM wallet_confirmation_votes")?.int64("n") } == 0)
         #expect(try confirm(transaction.txid, 3, from: 3))  // late and equal: nothing changes
         #expect(try !confirm(transaction.txid, 4, from: 3))  // contradicts the fact
     }

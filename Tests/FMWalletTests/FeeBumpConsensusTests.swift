@@ -3,10 +3,10 @@ import FMCore
 import FMDatabase
 import FMSecp256k1
 import FMServerCore
+import FMStorage
 import FMWalletCommon
 @testable import FMWalletServer
 import Foundation
-import GRDB
 import Testing
 
 /// The CPFP fee bump in consensus (issue 24 item 9): four guardians fed the same items in the same order build the
@@ -18,7 +18,7 @@ import Testing
         "network": .string("regtest"), "fees": .object(["peg_in": .unsigned(0), "peg_out": .unsigned(5_000_000)]),
     ])
 
-    static func read<T>(_ federation: WalletFederation, _ body: (Database) throws -> T) throws -> [T] {
+    static func read<T>(_ federation: WalletFederation, _ body: (any StorageReading) throws -> T) throws -> [T] {
         try federation.guardians.map { guardian in try guardian.database.readNow { try body($0) } }
     }
 
@@ -39,7 +39,7 @@ import Testing
         _ = try federation.processOutput(
             .pegOut(PegOut(address: destination, amount: 40_000, feeRate: rate, fee: fee)), at: FMCore.OutPoint(txid: fmTxid, outIndex: 0))
         try await federation.roundOfProposals()
-        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        for guardian in federation.guardians { await guardian.module.backgroundTick(storage: guardian.database) }
         let parent = try #require(chain.broadcasts.first)
         let collected = 5_000_000 + (try PegOutFeeBump.reserve(fee: fee, feeRate: rate, config: config)) * 1000
         #expect(try Self.read(federation) { try WalletStore.feeSurplus($0) } == Array(repeating: collected, count: 4))
@@ -71,7 +71,7 @@ import Testing
 
         // Signed through the existing signature items, then sent with its parent as one package; scripts verify.
         try await federation.roundOfProposals()
-        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        for guardian in federation.guardians { await guardian.module.backgroundTick(storage: guardian.database) }
         let package = try #require(chain.packages.last)
         #expect(package.map(\.txid) == [parent.txid, child.txid])
 
@@ -82,7 +82,7 @@ import Testing
         #expect(try Self.read(federation) { db in try WalletStore.pegOuts(db).map(\.confirmedAt) } == Array(repeating: [19, 19], count: 4))
         #expect(try Self.read(federation) { try WalletStore.signedPegOuts($0).count } == [0, 0, 0, 0])
         let sent = chain.broadcasts.count + chain.packages.count
-        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        for guardian in federation.guardians { await guardian.module.backgroundTick(storage: guardian.database) }
         #expect(chain.broadcasts.count + chain.packages.count == sent)
 
         // The next peg-out spends the child's change; the audit follows it.
@@ -115,7 +115,7 @@ import Testing
             .pegOut(PegOut(address: destination, amount: 40_000, feeRate: rate, fee: fee)),
             at: FMCore.OutPoint(txid: TransactionID(FMCore.Hash256.sha256([2])), outIndex: 0))
         try await federation.roundOfProposals()
-        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        for guardian in federation.guardians { await guardian.module.backgroundTick(storage: guardian.database) }
         let parent = try #require(chain.broadcasts.first)
         chain.setFeeRate(rate * 4)
         try await federation.roundOfProposals()
@@ -195,29 +195,33 @@ import Testing
         #expect(try federation.audits().map(\.assets) == before)
     }
 
-    /// Migration `2_fee_bump` keeps every peg-out (and its rowid, the broadcast order); one built before it has no
-    /// recorded fee, so its package is never bumped; the surplus starts at 0.
+    /// Migration `2_fee_bump` keeps every peg-out (and its rowid, the broadcast order), and `5_peg_out_order` copies
+    /// that order into `seq`; one built before it has no recorded fee, so its package is never bumped; the surplus
+    /// starts at 0.
     @Test func migrationKeepsPegOutsAndNeverBumpsTheUnrecordedOnes() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fm-wallet-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let txid = try FMBitcoin.Hash256(bytes: [UInt8](repeating: 1, count: 32))
+        let txid = try FMBitcoin.Hash256(bytes: [UInt8](repeating: 0xee, count: 32))
         let transaction = FMBitcoin.Transaction(
             version: 2, inputs: [TxIn(previousOutput: FMBitcoin.OutPoint(txid: .zero, index: 0))],
             outputs: [TxOut(value: 1_000, scriptPubKey: Script([0x51]))], lockTime: 0)
+        #expect(transaction.txid.bytes.lexicographicallyPrecedes(txid.bytes))  // built first, sorted last: the rowid order, not the txid order
         do {
-            let old = try SQLiteDatabase(
-                path: path, schemas: [SubsystemSchema(prefix: "wallet", migrations: [WalletSchema.schema.migrations[0]])])
+            let old = try SQLiteStorage(
+                path: path, schemas: [StorageSchema(prefix: "wallet", migrations: [WalletSchema.schema.migrations[0]])])
             try old.writeNow { db in
                 for (rowid, id) in [(5, txid), (9, transaction.txid)] {
                     try db.execute(
-                        sql: "INSERT INTO wallet_peg_outs (rowid, txid, fm_txid, fm_out_index, unsigned_tx) VALUES (?, ?, ?, 0, ?)",
-                        arguments: [rowid, Data(id.bytes), Data(id.bytes), Data(transaction.serialized())])
+                        "INSERT INTO wallet_peg_outs (rowid, txid, fm_txid, fm_out_index, unsigned_tx) VALUES (?, ?, ?, 0, ?)",
+                        [rowid, id.bytes, id.bytes, transaction.serialized()])
                 }
             }
         }
-        let migrated = try SQLiteDatabase(path: path, schemas: [WalletSchema.schema])
-        try migrated.readNow { (db: Database) throws in
-            #expect(try Int64.fetchAll(db, sql: "SELECT rowid FROM wallet_peg_outs ORDER BY rowid") == [5, 9])
+        let migrated = try SQLiteStorage(path: path, schemas: [WalletSchema.schema])
+        try migrated.readNow { db throws in
+            #expect(try db.fetchAll("SELECT rowid, seq FROM wallet_peg_outs ORDER BY rowid").map { [try $0.int64(0), try $0.int64(1)] }
+                == [[5, 4], [9, 8]])
+            #expect(try WalletStore.pegOuts(db).map(\.txid) == [txid, transaction.txid])
             #expect(try WalletStore.pegOuts(db).map(\.isBump) == [false, false])
             #expect(try WalletStore.unconfirmedTransactions(db).count == 2)
             #expect(try WalletServerModule.package(endingWith: transaction.txid, db: db) == nil)

@@ -6,7 +6,6 @@ import FMServerCore
 import FMWalletCommon
 @testable import FMWalletServer
 import Foundation
-import GRDB
 import Testing
 
 /// Values from outside (requests, transactions, consensus items) that would overflow the wallet's arithmetic are
@@ -42,8 +41,8 @@ import Testing
             // Through a submitted transaction or a leader's block: a rejection (before: "arithmetic overflow" in
             // PegOutPlan.fee, a crash of every guardian applying the block).
             let rejection = #expect(throws: TransactionRejection.self) {
-                try guardian.database.writeNow { db in
-                    try db.withStorage { try guardian.module.processOutput(Self.pegOutOutput(amount: 10_000, feeRate: rate, fee: 500), outPoint: outPoint, db: $0) }
+                try guardian.database.writeNow {
+                    try guardian.module.processOutput(Self.pegOutOutput(amount: 10_000, feeRate: rate, fee: 500), outPoint: outPoint, db: $0)
                 }
             }
             #expect(rejection?.code == "malformed_wallet_item")
@@ -66,7 +65,7 @@ import Testing
             let item = WalletConsensusItem.feeRate(rate, voter: guardian.peer, atHeight: 0).canonicalBytes
             #expect(throws: CanonicalDecodingError.self) { try WalletConsensusItem(canonicalBytes: item) }
             #expect(throws: TransactionRejection.self) {
-                try guardian.database.writeNow { db in try db.withStorage { try guardian.module.processConsensusItem(item, from: guardian.peer, db: $0) } }
+                try guardian.database.writeNow { try guardian.module.processConsensusItem(item, from: guardian.peer, db: $0) }
             }
         }
         let maximum = WalletConsensusItem.feeRate(PegOut.maximumFeeRate, voter: guardian.peer, atHeight: 0).canonicalBytes
@@ -163,7 +162,7 @@ import Testing
 
         // Through the module: a rejection while the transaction is checked, so the e-cash inputs are not spent.
         let guardian = single.guardians[0]
-        try guardian.database.writeNow { db in for utxo in many { try WalletStore.insert(utxo, db: db) } }
+        try guardian.database.writeNow { db throws -> Void in for utxo in many { #expect(try WalletStore.insert(utxo, db: db)) } }
         let rejection = #expect(throws: TransactionRejection.self) {
             try single.processOutput(
                 .pegOut(PegOut(address: Self.destination, amount: needsAll, feeRate: 1_000, fee: 200_000)),

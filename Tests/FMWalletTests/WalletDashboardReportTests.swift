@@ -18,7 +18,7 @@ extension WalletModuleTests {
         _ = try federation.processInput(.pegIn(proof))
         let guardian = federation.guardians[0]
         func report() throws -> ModuleDashboardReport {
-            try guardian.database.readNow { try $0.withStorage { try guardian.module.dashboardReport(db: $0) } }
+            try guardian.database.readNow { try guardian.module.dashboardReport(db: $0) }
         }
         func fact(_ key: String, in report: ModuleDashboardReport) -> ModuleDashboardValue? {
             report.facts.first { $0.key == key }?.value

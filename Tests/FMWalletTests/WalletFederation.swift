@@ -4,10 +4,10 @@ import FMDatabase
 import FMEncoding
 import FMSecp256k1
 import FMServerCore
+import FMStorage
 import FMWalletCommon
 import FMWalletServer
 import Foundation
-import GRDB
 
 /// n wallet modules with their own databases, fed the same consensus items and transactions in the same order,
 /// as consensus would.
@@ -15,7 +15,7 @@ struct WalletFederation {
     struct Guardian {
         let peer: PeerID
         let module: WalletServerModule
-        let database: SQLiteDatabase
+        let database: SQLiteStorage
     }
 
     let guardians: [Guardian]
@@ -38,24 +38,24 @@ struct WalletFederation {
             let module = try (nodes[peer].map { WalletServerInit(chain: $0) } ?? initializer).module(
                 instance: WalletKind.defaultInstance, consensus: configs[peer]!.consensus, private: configs[peer]!.private,
                 ownPeer: peer) as! WalletServerModule
-            let database = try SQLiteDatabase(
-                path: directory.appendingPathComponent("g\(peer.rawValue).sqlite").path, schemas: [SubsystemSchema(module.schema)])
+            let database = try SQLiteStorage(
+                path: directory.appendingPathComponent("g\(peer.rawValue).sqlite").path, schemas: [module.schema])
             return Guardian(peer: peer, module: module, database: database)
         }
         config = try configs[peers[0]]!.consensus.decode(WalletConsensusConfig.self)
         self.chain = chain
     }
 
-    /// Applies `item` proposed by `peer` at every guardian (rolled back where it is rejected, as the processor does).
-    func apply(item: [UInt8], from peer: PeerID) throws {
-        for guardian in guardians {
+    /// Applies `item` proposed by `peer` at every guardian (rolled back where it is rejected, as the processor does);
+    /// whether each guardian accepted it.
+    @discardableResult
+    func apply(item: [UInt8], from peer: PeerID) throws -> [Bool] {
+        try guardians.map { guardian in
             try guardian.database.writeNow { db in
-                try db.inSavepoint {
-                    do {
-                        try db.withStorage { try guardian.module.processConsensusItem(item, from: peer, db: $0) }
-                        return .commit
-                    } catch is TransactionRejection { return .rollback }
-                }
+                do {
+                    try db.inSavepoint { try guardian.module.processConsensusItem(item, from: peer, db: db) }
+                    return true
+                } catch is TransactionRejection { return false }
             }
         }
     }
@@ -67,8 +67,8 @@ struct WalletFederation {
         for _ in 0..<8 {
             var proposed = false
             for guardian in guardians {
-                await guardian.module.backgroundTick(database: guardian.database)
-                let items = try guardian.database.readNow { try $0.withStorage { try guardian.module.consensusProposal(db: $0) } }
+                await guardian.module.backgroundTick(storage: guardian.database)
+                let items = try guardian.database.readNow { try guardian.module.consensusProposal(db: $0) }
                 for item in items { try apply(item: item, from: guardian.peer) }
                 proposed = proposed || !items.isEmpty
             }
@@ -79,7 +79,7 @@ struct WalletFederation {
     /// Processes one wallet input at every guardian; returns the metas (identical everywhere or it throws).
     func processInput(_ input: WalletInput) throws -> InputMeta {
         let metas = try guardians.map { guardian in
-            try guardian.database.writeNow { db in try db.withStorage { try guardian.module.processInput(input.canonicalBytes, db: $0) } }
+            try guardian.database.writeNow { try guardian.module.processInput(input.canonicalBytes, db: $0) }
         }
         precondition(Set(metas).count == 1)
         return metas[0]
@@ -87,19 +87,17 @@ struct WalletFederation {
 
     func processOutput(_ output: WalletOutput, at outPoint: FMCore.OutPoint) throws -> OutputMeta {
         let metas = try guardians.map { guardian in
-            try guardian.database.writeNow { db in
-                try db.withStorage { try guardian.module.processOutput(output.canonicalBytes, outPoint: outPoint, db: $0) }
-            }
+            try guardian.database.writeNow { try guardian.module.processOutput(output.canonicalBytes, outPoint: outPoint, db: $0) }
         }
         precondition(Set(metas).count == 1)
         return metas[0]
     }
 
     func stateDigests() throws -> [[UInt8]] {
-        try guardians.map { guardian in try guardian.database.readNow { try $0.withStorage { try guardian.module.stateDigest(db: $0) } } }
+        try guardians.map { guardian in try guardian.database.readNow { try guardian.module.stateDigest(db: $0) } }
     }
 
     func audits() throws -> [ModuleAudit] {
-        try guardians.map { guardian in try guardian.database.readNow { try $0.withStorage { try guardian.module.audit(db: $0) } } }
+        try guardians.map { guardian in try guardian.database.readNow { try guardian.module.audit(db: $0) } }
     }
 }

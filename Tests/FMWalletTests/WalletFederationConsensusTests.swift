@@ -1,6 +1,7 @@
 import FMBitcoin
 import FMConsensus
 import FMCore
+import FMDatabase
 import FMEncoding
 import FMSecp256k1
 import FMServer
@@ -114,7 +115,7 @@ import Testing
     static func heights(_ nodes: [GuardianNode]) async throws -> [UInt64] {
         var heights: [UInt64] = []
         for node in nodes {
-            heights.append(try await node.processor.database.read { db in try WalletServerModule.agreedHeight(db) })
+            heights.append(try await node.processor.database.read { db in try db.withStorage { try WalletServerModule.agreedHeight($0) } })
         }
         return heights
     }

@@ -89,7 +89,7 @@ enum SeededRandomBox {
         for _ in 0..<2 { chain.mine([]) }  // tip 13: votes 11
         try await federation.roundOfProposals()
         for guardian in federation.guardians {
-            #expect(try guardian.database.readNow { try $0.withStorage { try guardian.module.consensusHeight(db: $0) } } == 11)
+            #expect(try guardian.database.readNow { try guardian.module.consensusHeight(db: $0) } == 11)
         }
 
         let meta = try federation.processInput(.pegIn(proof))
@@ -108,7 +108,7 @@ enum SeededRandomBox {
         let outputMeta = try federation.processOutput(.pegOut(pegOut), at: fmOutPoint)
         #expect(outputMeta.amount == Amount(msats: (40_000 + fee) * 1000))
         let outcomes = try federation.guardians.map { guardian in
-            try guardian.database.readNow { try $0.withStorage { try guardian.module.outputOutcome(fmOutPoint, db: $0) } }
+            try guardian.database.readNow { try guardian.module.outputOutcome(fmOutPoint, db: $0) }
         }
         #expect(Set(outcomes).count == 1)
         let outcome = try WalletOutputOutcome(canonicalBytes: #require(outcomes[0]))
@@ -116,7 +116,7 @@ enum SeededRandomBox {
 
         // Signature shares go round; after t the transaction is signed and broadcast, and its scripts verify.
         try await federation.roundOfProposals()
-        for guardian in federation.guardians { await guardian.module.backgroundTick(database: guardian.database) }
+        for guardian in federation.guardians { await guardian.module.backgroundTick(storage: guardian.database) }
         let broadcasts = chain.broadcasts
         #expect(broadcasts.count >= 4)
         #expect(Set(broadcasts).count == 1)

@@ -172,7 +172,7 @@ public final class GuardianNode: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for case let module as any BackgroundServerModule in modules {
                 group.addTask {
-                    do { try await module.runBackground(database: database) } catch is CancellationError {} catch {
+                    do { try await module.runBackground(storage: SQLiteStorage(database: database)) } catch is CancellationError {} catch {
                         self.logger.error("background work of module \(module.instance) (\(module.kind)) stopped: \(error)")
                     }
                 }
