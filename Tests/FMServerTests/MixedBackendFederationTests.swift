@@ -75,14 +75,20 @@ struct MixedBackendFederationTests {
         let common = try await nodes.asyncMap { try await $0.processor.nextHeight() }.min()! - 1
         var digests: [UInt16: Hash256] = [:]
         for node in nodes {
-            digests[node.peerID.rawValue] = try #require(try await node.processor.stateDigest(at: common))
+            let digest = try await node.processor.stateDigest(at: common)
+            #expect(digest != nil, "guardian \(node.peerID) has no digest at block \(common)")
+            digests[node.peerID.rawValue] = digest
             #expect(try await node.processor.audit().total.liabilities == Amount(msats: 3 * 1024))
         }
-        #expect(Set(digests.values).count == 1, "state digests at block \(common) differ: \(digests)")
+        #expect(digests.count == 4 && Set(digests.values).count == 1, "state digests at block \(common) differ: \(digests)")
         #expect(nodes.filter { $0.processor.database is SQLiteStorage }.map(\.peerID.rawValue).sorted() == [1, 3])
         // Every guardian compares the digest reports it applies with its own: none differed.
         try await Task.sleep(for: .seconds(2))
         for node in nodes { #expect(try await node.processor.stateDigestStatus().mismatchCount == 0) }
+        // SQLite's online backup does not apply to a PostgreSQL guardian: it refuses and names pg_dump.
+        let backups = GuardianBackups(node: nodes[0], configDirectory: GuardianConfigDirectory(path: directory.path))
+        await #expect(throws: GuardianBackupError.postgresDatabase) { try await backups.create() }
+        #expect(GuardianBackupError.postgresDatabase.description.contains("pg_dump"))
         for node in nodes { node.shutdown() }
         for task in tasks { _ = try? await task.value }
         // postgres-nio requires its connections closed before they are released.

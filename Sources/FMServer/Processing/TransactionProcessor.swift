@@ -237,9 +237,9 @@ public final class TransactionProcessor: Sendable {
     /// Returns `.accepted` at once if the txid was already accepted.
     ///
     /// The costly checks hold no transaction: the stateless checks run on a verification queue (refused with
-    /// ``ProcessingError/busy(_:)`` when it is full), the stateful ones in a read transaction, which in WAL mode
-    /// runs beside the writer on a snapshot (any write, even one rolled back later, would take SQLite's single
-    /// write lock). Modules check statefully with their read-only forms (``ServerModule/verifyInputs(_:db:)``,
+    /// ``ProcessingError/busy(_:)`` when it is full), the stateful ones in a read transaction, which (SQLite's WAL,
+    /// PostgreSQL's repeatable read) runs beside the writer on a snapshot (any write, even one rolled back later,
+    /// would wait for the single writer). Modules check statefully with their read-only forms (``ServerModule/verifyInputs(_:db:)``,
     /// ``ServerModule/verifyOutput(_:outPoint:db:)``); a rejection there is confirmed in a rolled-back savepoint.
     public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
         let modules = modules

@@ -6,7 +6,8 @@ import Foundation
 
 /// The consensus engine's durable state: the finalized chain and the latest write-ahead checkpoint.
 ///
-/// Each record is written in its own transaction and is durable when the call returns (SQLite with `synchronous = FULL`, PostgreSQL with `synchronous_commit = on`).
+/// Each record is written in its own transaction and is durable when the call returns (SQLite with
+/// `synchronous = FULL`, PostgreSQL with `synchronous_commit = on`).
 /// Blocks are stored in their canonical encoding, certificates included, so what a guardian serves to peers and
 /// clients is exactly what it finalized.
 public final class ConsensusStore: Sendable {
