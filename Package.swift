@@ -96,8 +96,8 @@ let targets: [Target] = [
     .target(
         name: "FMServer",
         dependencies: [
-            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMServerCore",
-            "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
+            "FMConsensus", "FMCore", "FMEncoding", "FMDatabase", "FMStorage", "FMPostgres", "FMPeerNetwork", "FMSecp256k1",
+            "FMServerCore", "FMMintServer", "FMRPC", "FMSetup", grdb, nio, nioPosix, nioConcurrency, logging, serviceLifecycle,
             prometheus, "FMWalletServer", "FMBitcoinRPC", metrics, "FMLightningServer", crypto, "FMMintCommon",
             "FMWalletCommon", "FMLightningCommon",
         ]),
@@ -160,7 +160,7 @@ let targets: [Target] = [
     // MARK: Command-line support
     .target(name: "FMCLI", dependencies: ["FMCore", "FMBitcoinRPC", argumentParser, logging]),
     .target(name: "FMBenchmarking", dependencies: []),
-    .target(name: "FMTesting", dependencies: ["FMCore"], path: "Tests/FMTesting"),
+    .target(name: "FMTesting", dependencies: ["FMCore", "FMStorage", "FMDatabase", "FMPostgres", logging], path: "Tests/FMTesting"),
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
@@ -184,7 +184,7 @@ let targets: [Target] = [
         name: "fm-node",
         dependencies: [
             "FMCLI", "FMServer", "FMWalletServer", "FMWalletCommon", "FMBitcoinRPC", "FMCore", "FMRPC", logging, serviceLifecycle,
-            prometheus, "FMDashboard", "FMSetup",
+            prometheus, "FMDashboard", "FMSetup", "FMPostgres",
         ]),
     .executableTarget(
         name: "fm-regtest",

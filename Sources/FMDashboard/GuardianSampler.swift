@@ -73,7 +73,7 @@ final class GuardianSampler: Sendable {
         for module in modules {
             guard let reporting = module as? any ModuleDashboardReporting else { continue }
             let database = node.processor.database
-            let report = await Self.read { try await database.read { db in try db.withStorage { try reporting.dashboardReport(db: $0) } } }
+            let report = await Self.read { try await database.read { db in try reporting.dashboardReport(db: db) } }
             views.append(.init(instance: module.instance, kind: module.kind, report: report))
         }
         return views

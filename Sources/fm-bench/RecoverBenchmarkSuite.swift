@@ -32,7 +32,7 @@ struct RecoverBenchmarkSuite {
         let foreign = Self.foreignOutputs(foreignOutputs)
         let seedTime = ContinuousClock.now - seedStart
         let federation = try await BenchmarkFederation.start(size: 4, basePort: basePort) { node in
-            try await MintHistorySeeding.append(foreign, tag: "fm-bench-recover", to: SQLiteStorage(database: node.processor.database))
+            try await MintHistorySeeding.append(foreign, tag: "fm-bench-recover", to: node.processor.database)
         }
         do {
             try await measure(federation, into: &report, seedTime: seedTime)

@@ -40,7 +40,10 @@ extension FMNode {
             abstract: "Run the guardian until SIGTERM or SIGINT (then it shuts down cleanly).",
             discussion: """
                 Reads consensus.json, local.json and private.json from the config directory and opens (or creates) \
-                the guardian's SQLite database named in local.json. After a crash it resumes from that database. \
+                the guardian's SQLite database named in local.json, or with --database the PostgreSQL database at \
+                that URL (created empty with ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'; its password from \
+                --database-password-file or FM_DATABASE_PASSWORD, never the URL). After a crash it resumes from that \
+                database. \
                 A private.json sealed by fm-dkg needs its passphrase (--passphrase-file or FM_PASSPHRASE); a plain \
                 one (the test dealer's) does not.
 
@@ -62,10 +65,15 @@ extension FMNode {
                       --bitcoind-cookie btc/regtest/.cookie
                   fm-node run --config-dir fed/guardian-0 --dashboard-password-file fed/guardian-0/dashboard.hash \\
                       --dashboard-bind 127.0.0.1:8175
+
+                On PostgreSQL (docs/operator-guide.md): fm-node run --config-dir fed/guardian-0 \
+                --database postgres://fm@127.0.0.1/fm_guardian0 --database-password-file fed/guardian-0/pg.password
                 """)
 
         @Option(help: ArgumentHelp("Directory with the guardian's configs.", valueName: "dir"))
         var configDir: String
+
+        @OptionGroup var databaseOptions: DatabaseOptions
 
         @OptionGroup var passphrase: PassphraseOptions
 
@@ -78,6 +86,7 @@ extension FMNode {
         func run() async throws {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
+            let database = try databaseOptions.resolve()
             let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
             let environment = ProcessInfo.processInfo.environment
             for fault in GuardianTestFaults.active(in: environment) {
@@ -85,7 +94,7 @@ extension FMNode {
             }
             let bitcoind = try bitcoindOptions.rpcConfig() ?? configs.local.bitcoind
             let node = try GuardianNode(
-                configs: configs, databasePath: directory.databasePath(configs.local),
+                configs: configs, databasePath: directory.databasePath(configs.local), database: database,
                 registry: GuardianTestFaults.registry(environment: environment, walletChain: try bitcoind.map { BitcoinRPCChainSource(rpc: try $0.makeClient()) }),
                 byzantineForTesting: GuardianTestFaults.byzantineConsensus(in: environment),
                 backupFaultForTesting: GuardianTestFaults.backupFault(environment: environment),

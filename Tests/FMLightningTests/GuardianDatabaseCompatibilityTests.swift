@@ -49,7 +49,7 @@ import Testing
         let registry = ModuleRegistry([MintServerInit(), WalletServerInit(), LightningServerInit(clock: { 0 }, voteInterval: 10)])
         let configs = try TestingDealer.generateForTesting(guardians: 1, basePort: 41_500, devMode: true, modules: registry)
         let modules = try GuardianModules.build(configs[0], registry: registry)
-        let database = try SQLiteDatabase(path: path, schemas: TransactionProcessor.schemas(for: modules))
+        let database = try SQLiteDatabase(path: path, schemas: TransactionProcessor.schemas(for: modules).map(SubsystemSchema.init))
 
         #expect(try database.readNow { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
             == Self.ledger)

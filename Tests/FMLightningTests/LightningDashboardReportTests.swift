@@ -21,7 +21,7 @@ extension OutgoingContractTests {
         ).signed(with: gatewayKey)
         _ = try module.registry.announce(announcement, configID: module.config.configID, now: federation.clock.now)
         func report() throws -> ModuleDashboardReport {
-            try federation.processors[0].database.readNow { try $0.withStorage { try module.dashboardReport(db: $0) } }
+            try federation.processors[0].database.readNow { try module.dashboardReport(db: $0) }
         }
         func fact(_ key: String, _ report: ModuleDashboardReport) -> ModuleDashboardValue? {
             report.facts.first { $0.key == key }?.value

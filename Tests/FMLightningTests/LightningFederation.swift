@@ -68,7 +68,7 @@ struct LightningFederation {
             counters.append(ProofCountingModule(ln))
             keyShares.append(try config.private.module(ln.instance)!.decode(LightningPrivateConfig.self).encryptionKeyShare)
             let modules = built.map { $0.instance == ln.instance ? counters[index] : $0 }
-            let database = try SQLiteDatabase(
+            let database = try SQLiteStorage(
                 path: directory.appendingPathComponent("g\(index).sqlite").path, schemas: TransactionProcessor.schemas(for: modules))
             processors.append(TransactionProcessor(database: database, modules: modules))
         }
@@ -141,7 +141,7 @@ struct LightningFederation {
         var times: [UInt64] = []
         for (processor, module) in zip(processors, lnModules) {
             let endpoint = module.apiEndpoints.first { $0.name == LightningAPI.consensusTime }!
-            let result = try await processor.database.read { db in try db.withStorage { try endpoint.handler(.object([:]), $0) } }
+            let result = try await processor.database.read { db in try endpoint.handler(.object([:]), db) }
             times.append(try result.decode(LightningAPI.ConsensusTimeResult.self).seconds)
         }
         return times
@@ -150,7 +150,7 @@ struct LightningFederation {
     /// Calls `ln/<name>` at guardian `peer`.
     func call(_ name: String, _ params: JSONValue, at peer: Int = 0) async throws -> JSONValue {
         let endpoint = lnModules[peer].apiEndpoints.first { $0.name == name }!
-        return try await processors[peer].database.read { db in try db.withStorage { try endpoint.handler(params, $0) } }
+        return try await processors[peer].database.read { db in try endpoint.handler(params, db) }
     }
 
     /// The federation's total audit (identical everywhere, checked by ``apply(_:proposer:)``).

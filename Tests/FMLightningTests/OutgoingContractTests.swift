@@ -230,7 +230,7 @@ import Testing
         #expect(try await federation.consensusTimes() == Array(repeating: LightningFederation.start, count: 4))
         // A guardian proposes a vote once its clock moved the vote interval past its last vote.
         let module = federation.lnModules[0]
-        let proposal = { try await federation.processors[0].database.read { db in try db.withStorage { try module.consensusProposal(db: $0) } } }
+        let proposal = { try await federation.processors[0].database.read { db in try module.consensusProposal(db: db) } }
         #expect(try await proposal().isEmpty)
         // While no contract is funded the interval is 60 × 10 s: an idle federation is not woken every 10 s …
         federation.clock.set(LightningFederation.start + 10)

@@ -28,7 +28,7 @@ struct APIAnnouncementTests {
                 Keypair(secretKey: try SecretKey(rawRepresentation: try #require(Hex.decode(config.private.consensusSecretKey))))
             }
             let modules = try GuardianModules.build(configs[0], registry: .standard)
-            let database = try SQLiteDatabase(
+            let database = try SQLiteStorage(
                 path: directory.appendingPathComponent("guardian.sqlite").path, schemas: TransactionProcessor.schemas(for: modules))
             processor = TransactionProcessor(
                 database: database, modules: modules, threshold: 3,

@@ -3,21 +3,16 @@ import FMCore
 import FMDatabase
 import FMSecp256k1
 import FMServer
+import FMTesting
 import Foundation
 import Testing
 
+/// The consensus store on both backends (the same tests, a parameter): the chain and the checkpoint survive reopening,
+/// blocks are served in height order, and the chain's continuity is checked inside the write transaction.
 @Suite struct ConsensusStoreTests {
-    let directory: URL
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    func openStore() throws -> ConsensusStore {
-        ConsensusStore(
-            database: try SQLiteDatabase(
-                path: directory.appendingPathComponent("store.sqlite").path, schemas: [ConsensusStore.schema]))
+    /// Opens the store in `place` (again: as a restarted guardian would).
+    func openStore(_ place: StoragePlace) throws -> ConsensusStore {
+        ConsensusStore(database: try place.open([ConsensusStore.schema]))
     }
 
     /// A chain of `count` blocks after genesis, signed by a single test key (the store does not verify).
@@ -46,15 +41,17 @@ import Testing
         return blocks
     }
 
-    @Test func storesTheChainWithCertificatesAndReadsItBackAfterReopening() async throws {
+    @Test(arguments: Backend.allCases)
+    func storesTheChainWithCertificatesAndReadsItBackAfterReopening(backend: Backend) async throws {
+        let place = try backend.place()
         let blocks = chain(10)
         do {
-            let store = try openStore()
+            let store = try openStore(place)
             #expect(try await store.finalizedCount() == 0)
             #expect(try await store.tail(count: 5).isEmpty)
             for block in blocks { try await store.append(block) }
         }
-        let store = try openStore()
+        let store = try openStore(place)
         #expect(try await store.finalizedCount() == 10)
         #expect(try await store.blocks(from: 0, maxCount: 100) == blocks)
         #expect(try await store.blocks(from: 3, maxCount: 4) == Array(blocks[3..<7]))
@@ -64,8 +61,10 @@ import Testing
 
     /// Issue 24 item 7: serving a catch-up request reads stored encodings up to a byte budget, and the response
     /// built from them is exactly the canonical `.blockResponse` of those blocks.
-    @Test func servesStoredEncodingsWithinAByteBudget() async throws {
-        let store = try openStore()
+    @Test(arguments: Backend.allCases)
+    func servesStoredEncodingsWithinAByteBudget(backend: Backend) async throws {
+        let place = try backend.place()
+        let store = try openStore(place)
         let blocks = chain(10)
         for block in blocks { try await store.append(block) }
         let sizes = blocks.map(\.canonicalBytes.count)
@@ -80,8 +79,10 @@ import Testing
         #expect(response.count <= all.reduce(0) { $0 + $1.count } + ConsensusMessage.blockResponseOverhead)
     }
 
-    @Test func refusesBlocksThatDoNotContinueTheChain() async throws {
-        let store = try openStore()
+    @Test(arguments: Backend.allCases)
+    func refusesBlocksThatDoNotContinueTheChain(backend: Backend) async throws {
+        let place = try backend.place()
+        let store = try openStore(place)
         let blocks = chain(3)
         await #expect(throws: ConsensusStoreError.notNextBlock(expectedHeight: 0, found: 1)) {
             try await store.append(blocks[1])
@@ -96,14 +97,16 @@ import Testing
         #expect(try await store.finalizedCount() == 2)
     }
 
-    @Test func checkpointIsReplacedAndSurvivesReopening() async throws {
+    @Test(arguments: Backend.allCases)
+    func checkpointIsReplacedAndSurvivesReopening(backend: Backend) async throws {
+        let place = try backend.place()
         do {
-            let store = try openStore()
+            let store = try openStore(place)
             #expect(try await store.checkpoint() == nil)
             try await store.save(ConsensusCheckpoint(iteration: 5, notarizeVote: nil, skipVote: true))
             try await store.save(ConsensusCheckpoint(iteration: 6, notarizeVote: Hash256.sha256([6]), skipVote: false))
         }
-        let store = try openStore()
+        let store = try openStore(place)
         #expect(
             try await store.checkpoint()
                 == ConsensusCheckpoint(iteration: 6, notarizeVote: Hash256.sha256([6]), skipVote: false))

@@ -22,7 +22,7 @@ struct ConsensusVersionTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let configs = try TestingDealer.generateForTesting(guardians: 1, basePort: 40_300, devMode: true)
             let modules = try GuardianModules.build(configs[0], registry: .standard)
-            let database = try SQLiteDatabase(
+            let database = try SQLiteStorage(
                 path: directory.appendingPathComponent("guardian.sqlite").path, schemas: TransactionProcessor.schemas(for: modules))
             processor = TransactionProcessor(
                 database: database, modules: modules, threshold: 3, guardians: (0..<4).map { PeerID($0) })
@@ -34,7 +34,7 @@ struct ConsensusVersionTests {
         }
 
         func activeMint() async throws -> UInt32 {
-            try await processor.database.read { db in try db.withStorage { try ConsensusVersions.active(of: "mint", db: $0) } }
+            try await processor.database.read { db in try ConsensusVersions.active(of: "mint", db: db) }
         }
     }
 
@@ -95,10 +95,9 @@ struct ConsensusVersionTests {
         let seen = try await federation.processor.database.write { db in
             var seen: [UInt32] = []
             for block in [height, height + 1] {
-                try db.inSavepoint {
-                    try db.execute(sql: "UPDATE server_cursor SET next_height = ?", arguments: [Int64(block)])
-                    seen.append(try db.withStorage { try ConsensusVersions.active(of: "mint", db: $0) })
-                    return .rollback
+                try db.inRolledBackSavepoint {
+                    try db.execute("UPDATE server_cursor SET next_height = ?", [Int64(block)])
+                    seen.append(try ConsensusVersions.active(of: "mint", db: db))
                 }
             }
             return seen

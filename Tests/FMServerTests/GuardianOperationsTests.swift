@@ -20,7 +20,7 @@ struct GuardianOperationsTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let configs = try TestingDealer.generateForTesting(guardians: 1, basePort: 40_100, devMode: true)
             let modules = try GuardianModules.build(configs[0], registry: .standard)
-            let database = try SQLiteDatabase(
+            let database = try SQLiteStorage(
                 path: directory.appendingPathComponent("guardian.sqlite").path,
                 schemas: TransactionProcessor.schemas(for: modules))
             processor = TransactionProcessor(database: database, modules: modules, threshold: 3)

@@ -6,7 +6,6 @@ import FMMintCommon
 import FMPeerNetwork
 import FMSecp256k1
 import FMServer
-import GRDB
 import Foundation
 import Testing
 
@@ -42,7 +41,7 @@ struct IdleFederationTests {
         try await eventually("every guardian's first time vote applied everywhere") {
             for node in nodes {
                 let votes = try await node.processor.database.read { db in
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM ln_time_votes") ?? 0
+                    try db.fetchOne("SELECT count(*) AS n FROM ln_time_votes")?.int64("n") ?? 0
                 }
                 if votes < 4 { return false }
             }

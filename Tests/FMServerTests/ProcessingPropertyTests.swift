@@ -102,7 +102,7 @@ private struct PropertyRun {
         let keys = APIAnnouncementKeys(federation: federationID, keys: try configs[0].consensus.consensusKeys())
         processors = try configs.map { config in
             let modules = try GuardianModules.build(config, registry: registry)
-            let database = try SQLiteDatabase(
+            let database = try SQLiteStorage(
                 path: directory.appendingPathComponent("guardian-\(config.local.peerId.rawValue).sqlite").path,
                 schemas: TransactionProcessor.schemas(for: modules))
             return TransactionProcessor(
@@ -183,11 +183,11 @@ private struct PropertyRun {
         "server_version_announcements", "server_consensus_activations", "mint_issuance_chain",
     ]
 
-    static func consensusState(_ database: SQLiteDatabase) async throws -> String {
+    static func consensusState(_ database: any Storage) async throws -> String {
         try await database.read { db in
             var dump = ""
-            for table in consensusTables where try db.tableExists(table) {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2") { dump += "\(table) \(row)\n" }
+            for table in consensusTables where try TestStorage.tableExists(table, db) {
+                for row in try db.fetchAll("SELECT * FROM \(table) ORDER BY 1, 2") { dump += "\(table) \(row)\n" }
             }
             return dump
         }

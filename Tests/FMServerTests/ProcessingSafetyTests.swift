@@ -140,7 +140,7 @@ struct ProcessingSafetyTests {
         try await Task.sleep(for: .milliseconds(50))
         // With the old code the pre-check ran inside database.write, and this write waited for all of it.
         let runningBefore = !done.withLock { $0 }
-        try await processor.database.write { db in try db.execute(sql: "SELECT 1") }
+        try await processor.database.write { db in try db.execute("SELECT 1") }
         let writerWaited = runningBefore && done.withLock { $0 }
         #expect(runningBefore, "the pre-check finished within 50 ms: too fast to observe; use more notes")
         guard case .rejected(let why) = try await precheck.value else {

@@ -5,13 +5,17 @@ import FMMintCommon
 import FMSecp256k1
 import FMServer
 import FMServerCore
+import FMTesting
 import Foundation
+import Testing
 
 /// A guardian's transaction processor over a fresh database in a temporary directory, built from a dealer config.
 struct ProcessorHarness {
     let directory: URL
     let configs: [GuardianConfigs]
     let processor: TransactionProcessor
+    /// Where the processor's database lives (kept open for the harness's lifetime).
+    let place: StoragePlace
     let mintConfig: MintClientConfig
     let derivation: NoteDerivation
     var height: UInt64 = 0
@@ -19,16 +23,14 @@ struct ProcessorHarness {
 
     static let mintParameters: JSONValue = .object(["max_exponent": .unsigned(12)])
 
-    init(extraModules: [any ServerModule] = []) throws {
+    init(extraModules: [any ServerModule] = [], backend: Backend = .sqlite) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configs = try TestingDealer.generateForTesting(
             guardians: 1, basePort: 40_000, devMode: true, mintParameters: Self.mintParameters)
         let modules = try GuardianModules.build(configs[0], registry: .standard) + extraModules
-        let database = try SQLiteDatabase(
-            path: directory.appendingPathComponent("guardian.sqlite").path,
-            schemas: TransactionProcessor.schemas(for: modules))
-        processor = TransactionProcessor(database: database, modules: modules)
+        place = try backend.place()
+        processor = TransactionProcessor(database: try place.open(TransactionProcessor.schemas(for: modules)), modules: modules)
         mintConfig = try configs[0].consensus.modules[0].config.decode(MintClientConfig.self)
         derivation = try NoteDerivation(moduleSecret: [UInt8](repeating: 7, count: 64))
     }
@@ -85,5 +87,17 @@ struct ProcessorHarness {
     func note(_ secret: NoteSecret, txid: TransactionID, index: UInt64) async throws -> SpendableNote {
         let outcome = try await processor.outputOutcome(OutPoint(txid: txid, outIndex: index))
         return try NoteIssuance.finalize(secret, outcomes: [PeerID(0): outcome ?? []], config: mintConfig).note
+    }
+}
+
+/// Storage look-ups the tests need in both dialects.
+enum TestStorage {
+    static func tableExists(_ table: String, _ db: any StorageReading) throws -> Bool {
+        switch db.dialect {
+        case .sqlite: try db.fetchOne("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", [table]) != nil
+        case .postgres:
+            try db.fetchOne(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?", [table]) != nil
+        }
     }
 }

@@ -5,14 +5,14 @@ import FMMintCommon
 import FMSecp256k1
 import FMServer
 import FMServerCore
-import GRDB
+import FMTesting
 import Testing
 
 @Suite("Transaction processing with the mint module")
 struct TransactionProcessorTests {
-    @Test("a balanced, signed dev-issue is accepted and its outputs get signature shares that make valid notes")
-    func devIssueAccepted() async throws {
-        var harness = try ProcessorHarness()
+    @Test("a balanced, signed dev-issue is accepted and its outputs get signature shares that make valid notes", arguments: Backend.allCases)
+    func devIssueAccepted(backend: Backend) async throws {
+        var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
         let secrets = harness.secrets([3, 10])
         let transaction = harness.devIssue(secrets)
@@ -30,9 +30,9 @@ struct TransactionProcessorTests {
         #expect(try await harness.processor.nextHeight() == 1)
     }
 
-    @Test("unbalanced and badly signed transactions are rejected whole, with reasons, leaving no trace")
-    func rejections() async throws {
-        var harness = try ProcessorHarness()
+    @Test("unbalanced and badly signed transactions are rejected whole, with reasons, leaving no trace", arguments: Backend.allCases)
+    func rejections(backend: Backend) async throws {
+        var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
         let overpaying = harness.devIssue(harness.secrets([4]), extra: 1)
         let underpaying = harness.devIssue(harness.secrets([4]), extra: -1)
@@ -58,9 +58,9 @@ struct TransactionProcessorTests {
         #expect(audit.total == ModuleAudit(assets: .zero, liabilities: .zero))
     }
 
-    @Test("a note spent in one block cannot be spent in a later block")
-    func doubleSpendAcrossBlocks() async throws {
-        var harness = try ProcessorHarness()
+    @Test("a note spent in one block cannot be spent in a later block", arguments: Backend.allCases)
+    func doubleSpendAcrossBlocks(backend: Backend) async throws {
+        var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
         let secrets = harness.secrets([10])
         let issue = harness.devIssue(secrets)
@@ -82,9 +82,9 @@ struct TransactionProcessorTests {
         #expect(try await harness.processor.audit().total.isSolvent)
     }
 
-    @Test("of two transactions spending one note in the same block only the first is accepted")
-    func doubleSpendWithinBlock() async throws {
-        var harness = try ProcessorHarness()
+    @Test("of two transactions spending one note in the same block only the first is accepted", arguments: Backend.allCases)
+    func doubleSpendWithinBlock(backend: Backend) async throws {
+        var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
         let secrets = harness.secrets([10])
         let issue = harness.devIssue(secrets)
@@ -105,9 +105,9 @@ struct TransactionProcessorTests {
         #expect(try await harness.processor.audit().total.liabilities == Amount(msats: 524))
     }
 
-    @Test("a block already applied is ignored and a block out of order is refused")
-    func blockOrder() async throws {
-        var harness = try ProcessorHarness()
+    @Test("a block already applied is ignored and a block out of order is refused", arguments: Backend.allCases)
+    func blockOrder(backend: Backend) async throws {
+        var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
         let issue = harness.devIssue(harness.secrets([2]))
         try await harness.applyBlock([issue])
@@ -118,9 +118,9 @@ struct TransactionProcessorTests {
         }
     }
 
-    @Test("when liabilities exceed assets after a block the guardian halts and applies nothing more")
-    func auditHalts() async throws {
-        var harness = try ProcessorHarness(extraModules: [InsolventModule()])
+    @Test("when liabilities exceed assets after a block the guardian halts and applies nothing more", arguments: Backend.allCases)
+    func auditHalts(backend: Backend) async throws {
+        var harness = try ProcessorHarness(extraModules: [InsolventModule()], backend: backend)
         defer { harness.remove() }
         let outcome = try #require(try await harness.applyBlock([]))
         let reason = try #require(outcome.haltedReason)

@@ -1,3 +1,4 @@
+import FMTesting
 import FMCore
 @testable import FMLightningServer
 import FMLightningCommon

@@ -1,3 +1,4 @@
+import FMTesting
 import FMCore
 import FMCrypto
 @testable import FMMintServer

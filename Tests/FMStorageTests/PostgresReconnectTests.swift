@@ -1,3 +1,4 @@
+import FMTesting
 import FMPostgres
 import FMStorage
 import Foundation

@@ -1,3 +1,4 @@
+import FMTesting
 import FMDatabase
 import FMStorage
 import Foundation

@@ -1,4 +1,5 @@
 import FMCore
+import FMPostgres
 import FMTesting
 import Foundation
 import Testing
@@ -14,6 +15,8 @@ final class EcashFederation: @unchecked Sendable {
     private var environment: [Int: [String: String]]
     private let arguments: [Int: [String]]
     private let placement: Placement?
+    /// The guardians that keep their state in PostgreSQL (``init(basePort:peers:environment:arguments:everyGuardian:placement:dealerArguments:postgres:)``).
+    private let postgres: [Int: (server: TestPostgres, url: PostgresURL)]
     private let lock = NSLock()
     private var processes: [Int: Process] = [:]
 
@@ -30,11 +33,12 @@ final class EcashFederation: @unchecked Sendable {
     /// to one guardian's process (test faults), `everyGuardian` to all of them, `arguments` options to one guardian's
     /// `fm-node run` (the dashboard's), `dealerArguments` options to `fm-node dealer` (a passphrase file that seals
     /// the private configs). Uses the first block of 2n free ports from `basePort` on, within this suite's
-    /// range 18000–18199 (another checkout may be running the same tests).
+    /// range 18000–18199 (another checkout may be running the same tests). The guardians in `postgres` run with
+    /// `--database` on a fresh database each of that test server (password in a 0600 file).
     init(
         basePort preferred: Int, peers: Int = 4, environment: [Int: [String: String]] = [:],
         arguments: [Int: [String]] = [:], everyGuardian: [String: String] = [:], placement: Placement? = nil,
-        dealerArguments: [String] = []
+        dealerArguments: [String] = [], postgres: (server: TestPostgres, guardians: Set<Int>)? = nil
     ) throws {
         let width = 2 * peers
         guard let basePort = stride(from: preferred, through: 18_200 - width, by: width + 2).first(where: { base in
@@ -46,6 +50,20 @@ final class EcashFederation: @unchecked Sendable {
         self.environment = Dictionary(uniqueKeysWithValues: (0..<peers).map { peer in
             (peer, everyGuardian.merging(environment[peer] ?? [:]) { _, own in own })
         })
+        var arguments = arguments
+        var databases: [Int: (server: TestPostgres, url: PostgresURL)] = [:]
+        if let postgres {
+            let passwordFile = directory.appendingPathComponent("postgres.password")
+            FileManager.default.createFile(
+                atPath: passwordFile.path, contents: Data((postgres.server.password ?? "").utf8), attributes: [.posixPermissions: 0o600])
+            for peer in postgres.guardians.sorted() {
+                let url = try postgres.server.newDatabase()
+                databases[peer] = (postgres.server, url)
+                arguments[peer, default: []] += ["--database", postgres.server.commandLine(url)]
+                    + (postgres.server.password == nil ? [] : ["--database-password-file", passwordFile.path])
+            }
+        }
+        self.postgres = databases
         self.arguments = arguments
         self.placement = placement
         let dealer = try ToolRunner.run("fm-node", [
@@ -192,8 +210,15 @@ final class EcashFederation: @unchecked Sendable {
     }
 
     /// Guardian `peer`'s state digest after block `height` (lowercase hex), read from its database while it runs
-    /// (a WAL reader does not disturb the guardian); nil if it has not applied that block.
+    /// (a WAL reader does not disturb the guardian; psql for a guardian on PostgreSQL); nil if it has not applied that
+    /// block.
     func stateDigest(_ peer: Int, at height: Int) throws -> String? {
+        if let (server, url) = postgres[peer] {
+            let digest = try server.query(
+                "SELECT encode(digest, 'hex') FROM server_state_digests WHERE height = \(height)", database: url.database)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return digest.isEmpty ? nil : digest
+        }
         let database = directory.appendingPathComponent("fed/guardian-\(peer)/guardian.sqlite").path
         let script = """
             import sqlite3, sys

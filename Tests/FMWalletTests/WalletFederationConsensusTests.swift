@@ -115,7 +115,7 @@ import Testing
     static func heights(_ nodes: [GuardianNode]) async throws -> [UInt64] {
         var heights: [UInt64] = []
         for node in nodes {
-            heights.append(try await node.processor.database.read { db in try db.withStorage { try WalletServerModule.agreedHeight($0) } })
+            heights.append(try await node.processor.database.read { db in try WalletServerModule.agreedHeight(db) })
         }
         return heights
     }

@@ -130,7 +130,7 @@ public enum GuardianAPI {
                 let name = "\(module.kind)/\(endpoint.name)"
                 let answer: @Sendable (JSONValue) async throws -> JSONValue = { params in
                     do {
-                        return try await database.read { db in try db.withStorage { try endpoint.handler(params, $0) } }
+                        return try await database.read { db in try endpoint.handler(params, db) }
                     } catch ModuleEndpointError.invalidParams(let field, let expected) {
                         throw JSONRPCError.invalidParams(field: field.isEmpty ? "params" : "params.\(field)", expected: expected)
                     }

@@ -64,7 +64,7 @@ public final class LoopbackFederation: Sendable {
 
     /// Starts guardian `peer` from its database (fresh or existing).
     public func start(_ peer: PeerID) async throws -> LoopbackGuardian {
-        let database = try SQLiteDatabase(path: databasePath(peer), schemas: [ConsensusStore.schema])
+        let database = try SQLiteStorage(path: databasePath(peer), schemas: [ConsensusStore.schema])
         let network = try PeerNetwork(configuration: networkConfiguration(peer))
         let verifier = SchnorrConsensusVerifier(
             publicKeys: Dictionary(uniqueKeysWithValues: peers.map { ($0, keypairs[Int($0.rawValue)].xOnlyPublicKey) }))

@@ -130,11 +130,13 @@ public enum GuardianBackupError: ReportableError, Equatable {
     /// The backup the client asked for is not (or no longer) staged.
     case unknownBackup
     case io(String)
+    /// The guardian keeps its state in PostgreSQL: SQLite's online backup does not apply (the operator uses pg_dump).
+    case postgresDatabase
 
     public var category: FailureCategory {
         switch self {
         case .invalid, .targetNotEmpty, .unknownBackup: .badInput
-        case .privateConfigNotSealed, .io: .failed
+        case .privateConfigNotSealed, .io, .postgresDatabase: .failed
         }
     }
 
@@ -145,6 +147,7 @@ public enum GuardianBackupError: ReportableError, Equatable {
         case .privateConfigNotSealed: "private_config_not_sealed"
         case .unknownBackup: "unknown_backup"
         case .io: "backup_io_failed"
+        case .postgresDatabase: "backup_postgres_database"
         }
     }
 
@@ -153,7 +156,7 @@ public enum GuardianBackupError: ReportableError, Equatable {
         case .invalid: "FILE"
         case .targetNotEmpty(let field, _): field
         case .unknownBackup: "id"
-        case .privateConfigNotSealed, .io: nil
+        case .privateConfigNotSealed, .io, .postgresDatabase: nil
         }
     }
 
@@ -165,6 +168,8 @@ public enum GuardianBackupError: ReportableError, Equatable {
             "private.json is not sealed under a passphrase, and a backup never holds a secret in the clear (fm-dkg seals it; the test dealer does with --passphrase-file)"
         case .unknownBackup: "id: no staged guardian backup has this id (a newer one replaced it, or it expired)"
         case .io(let why): "guardian backup: \(why)"
+        case .postgresDatabase:
+            "this guardian keeps its state in PostgreSQL: back that database up with pg_dump and copy the config directory (docs/operator-guide.md, \"PostgreSQL\")"
         }
     }
 }

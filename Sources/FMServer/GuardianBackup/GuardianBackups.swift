@@ -31,24 +31,30 @@ public actor GuardianBackups {
     public init(node: GuardianNode, configDirectory: GuardianConfigDirectory) {
         self.node = node
         self.configDirectory = configDirectory
-        let databasePath = node.processor.database.pool.path
+        let databasePath = node.databasePath
         stagingDirectory = ((databasePath as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("guardian-backup.staging")
     }
 
     /// Snapshots the guardian into a staged backup file and returns its id, size and manifest.
     public func create(now: Date = Date()) throws -> GuardianBackupCreated {
+        // SQLite's online backup is the only snapshot this can take; a PostgreSQL guardian is backed up with pg_dump.
+        guard let database = (node.processor.database as? SQLiteStorage)?.database,
+            let snapshots = (node.backups.database as? SQLiteStorage)?.database
+        else { throw GuardianBackupError.postgresDatabase }
         guard try configDirectory.privateConfigIsSealed() else { throw GuardianBackupError.privateConfigNotSealed }
         discardStaged()
         try? FileManager.default.removeItem(atPath: stagingDirectory)
         try AtomicFile.createPrivateDirectory(stagingDirectory)
         do {
             let databaseCopy = file(GuardianBackupEntry.database.rawValue)
-            let (height, digest) = try Self.snapshot(node.processor.database, to: databaseCopy) { db in
-                (try TransactionProcessor.cursor(db).nextHeight, try StateDigests.status(db))
+            let (height, digest) = try Self.snapshot(database, to: databaseCopy) { db in
+                try StorageTransaction.run(over: db) { db in
+                    (try TransactionProcessor.cursor(db).nextHeight, try StateDigests.status(db))
+                }
             }
             let snapshotsCopy = file(GuardianBackupEntry.clientSnapshots.rawValue)
-            _ = try Self.snapshot(node.backups.database, to: snapshotsCopy) { _ in () }
+            _ = try Self.snapshot(snapshots, to: snapshotsCopy) { _ in () }
             var files: [(GuardianBackupEntry, String)] = [
                 (.consensus, configDirectory.file(GuardianConfigDirectory.consensusFile)),
                 (.local, configDirectory.file(GuardianConfigDirectory.localFile)),

@@ -15,6 +15,9 @@ import NIOConcurrencyHelpers
 /// consensus driver. ``run()`` runs them all; ``shutdown()`` stops them.
 public final class GuardianNode: Sendable {
     public let configs: GuardianConfigs
+    /// The SQLite database file named in local.json; its directory is the guardian's data directory (operator token,
+    /// backup staging) whichever database holds its state (``GuardianDatabase``).
+    public let databasePath: String
     public let federationID: FederationID
     public let clientConfig: ClientConfig
     public let processor: TransactionProcessor
@@ -41,11 +44,13 @@ public final class GuardianNode: Sendable {
     public let supportedConsensusVersions: SupportedConsensusVersions
     let logger: Logger
 
-    /// Opens the database at `databasePath` (created and migrated if new) and builds every part.
+    /// Opens the guardian's database (`database`: the SQLite file at `databasePath` by default; created and migrated if
+    /// new) and builds every part.
     /// `tuneConsensus` adjusts timeouts (tests use short ones). `byzantineForTesting` makes this guardian lie to its
     /// peers (``GuardianTestFaults/byzantineConsensusVariable``; refused unless the federation is in dev mode).
     public init(
-        configs: GuardianConfigs, databasePath: String, registry: ModuleRegistry = .standard,
+        configs: GuardianConfigs, databasePath: String, database location: GuardianDatabase = .sqlite,
+        registry: ModuleRegistry = .standard,
         tuneConsensus: (inout ConsensusConfiguration) -> Void = { _ in }, byzantineForTesting: Bool = false,
         backupFaultForTesting: BackupTestFault? = nil, secondModuleVersionForTesting: String? = nil,
         logger: Logger = Logger(label: "fm.node")
@@ -56,6 +61,7 @@ public final class GuardianNode: Sendable {
             throw ConfigError.mismatch("local.json names \(own), who is not in the consensus config")
         }
         self.configs = configs
+        self.databasePath = databasePath
         longPolls = LongPollSlots(limit: configs.local.apiLimits?.maxLongPolls ?? LongPollSlots.defaultLimit)
         federationID = try configs.consensus.federationID(modules: registry)
         clientConfig = try configs.consensus.clientConfig(modules: registry)
@@ -64,8 +70,9 @@ public final class GuardianNode: Sendable {
         self.logger = logger
 
         let modules = try GuardianModules.build(configs, registry: registry)
-        let database = try SQLiteDatabase(
-            path: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules))
+        let (database, backups) = try location.open(
+            databasePath: databasePath, schemas: [ConsensusStore.schema] + TransactionProcessor.schemas(for: modules), logger: logger)
+        self.backups = backups
         processor = TransactionProcessor(
             database: database, modules: modules, threshold: configs.consensus.threshold,
             announcementKeys: APIAnnouncementKeys(federation: federationID, keys: try configs.consensus.consensusKeys()),
@@ -75,7 +82,6 @@ public final class GuardianNode: Sendable {
         }
         supportedConsensusVersions = try GuardianConsensusVersions.supported(
             components: processor.versionedComponents, secondVersionForTesting: secondModuleVersionForTesting)
-        backups = try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath))
         if backupFaultForTesting != nil {
             guard modules.contains(where: { ($0 as? MintServerModule)?.config.devMode == true }) else {
                 throw ConfigError.invalid("test faults are allowed only on dev federations")
@@ -172,7 +178,7 @@ public final class GuardianNode: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for case let module as any BackgroundServerModule in modules {
                 group.addTask {
-                    do { try await module.runBackground(storage: SQLiteStorage(database: database)) } catch is CancellationError {} catch {
+                    do { try await module.runBackground(storage: database) } catch is CancellationError {} catch {
                         self.logger.error("background work of module \(module.instance) (\(module.kind)) stopped: \(error)")
                     }
                 }
@@ -195,7 +201,7 @@ public final class GuardianNode: Sendable {
     /// Submits what `module` proposes now; items already pending or just finalized are refused as duplicates.
     func submitProposals(of module: any ServerModule) async {
         let payloads: [[UInt8]]
-        do { payloads = try await processor.database.read { db in try db.withStorage { try module.consensusProposal(db: $0) } } } catch {
+        do { payloads = try await processor.database.read { db in try module.consensusProposal(db: db) } } catch {
             logger.warning("module \(module.instance) could not propose: \(error)")
             return
         }

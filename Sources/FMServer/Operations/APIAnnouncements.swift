@@ -1,9 +1,8 @@
 import FMCore
-import FMDatabase
+import FMStorage
 import FMEncoding
 import FMSecp256k1
 import Foundation
-import GRDB
 
 /// Who may announce an API URL: the federation and every guardian's consensus key (``APIAnnouncement``).
 public struct APIAnnouncementKeys: Sendable {
@@ -37,37 +36,37 @@ public struct APIAnnouncementKeys: Sendable {
 /// whose signature does not verify against the peer's consensus key, or whose sequence is not above the stored
 /// one, is refused, the same way on every guardian.
 extension GuardianOperations {
-    static func applyAnnouncement(_ announcement: APIAnnouncement, keys: APIAnnouncementKeys?, db: Database) throws -> Applied {
+    static func applyAnnouncement(_ announcement: APIAnnouncement, keys: APIAnnouncementKeys?, db: any StorageWriting) throws -> Applied {
         guard let keys else { return .rejected("API announcements are not accepted by this processor") }
         if let why = keys.refusal(announcement, stored: try announcementSequence(of: announcement.peer, db)) {
             return .rejected(why)
         }
         try db.execute(
-            sql: "INSERT OR REPLACE INTO server_api_announcements (peer, sequence, announcement) VALUES (?, ?, ?)",
-            arguments: [
-                Int64(announcement.peer.rawValue), try announcement.sequence.storedInteger("sequence"),
-                Data(announcement.canonicalBytes),
-            ])
+            """
+            INSERT INTO server_api_announcements (peer, sequence, announcement) VALUES (?, ?, ?)
+            ON CONFLICT (peer) DO UPDATE SET sequence = excluded.sequence, announcement = excluded.announcement
+            """,
+            [Int64(announcement.peer.rawValue), try announcement.sequence.storedInteger("sequence"), announcement.canonicalBytes])
         return .announced(announcement)
     }
 
-    static func announcementSequence(of peer: PeerID, _ db: Database) throws -> UInt64? {
-        guard let stored = try Int64.fetchOne(
-            db, sql: "SELECT sequence FROM server_api_announcements WHERE peer = ?", arguments: [Int64(peer.rawValue)])
-        else { return nil }
-        return try UInt64(storedInteger: stored, "sequence")
+    static func announcementSequence(of peer: PeerID, _ db: any StorageReading) throws -> UInt64? {
+        try db.fetchOne("SELECT sequence FROM server_api_announcements WHERE peer = ?", [Int64(peer.rawValue)])?.unsigned("sequence")
     }
 
     /// The newest announcement of every peer that made one, by peer.
-    static func announcements(_ db: Database) throws -> [APIAnnouncement] {
-        try Data.fetchAll(db, sql: "SELECT announcement FROM server_api_announcements ORDER BY peer").map {
-            try APIAnnouncement(canonicalBytes: Array($0))
-        }
+    static func announcements(_ db: any StorageReading) throws -> [APIAnnouncement] {
+        try storedAnnouncements(db).map { try APIAnnouncement(canonicalBytes: $0) }
+    }
+
+    /// Every stored announcement's bytes, by peer.
+    private static func storedAnnouncements(_ db: any StorageReading) throws -> [[UInt8]] {
+        try db.fetchAll("SELECT announcement FROM server_api_announcements ORDER BY peer").map { try $0.blob("announcement") }
     }
 
     /// The announcements' part of the state digest: every stored row's raw bytes, by peer.
-    static func announcementDigestBytes(_ db: Database, into encoder: inout CanonicalEncoder) throws {
-        let rows = try Data.fetchAll(db, sql: "SELECT announcement FROM server_api_announcements ORDER BY peer")
+    static func announcementDigestBytes(_ db: any StorageReading, into encoder: inout CanonicalEncoder) throws {
+        let rows = try storedAnnouncements(db)
         encoder.writeVarint(UInt64(rows.count))
         for row in rows { encoder.writeBytes(row) }
     }

@@ -1,9 +1,8 @@
 import FMCore
-import FMDatabase
+import FMStorage
 import FMEncoding
 import FMServerCore
 import Foundation
-import GRDB
 
 /// The federation's view of consensus versions: who supports what, what is active (docs/decisions/
 /// 0002-guardian-operations.md, "Consensus versions").
@@ -37,7 +36,7 @@ public struct ConsensusVersionStatus: Hashable, Sendable, Codable {
 extension GuardianOperations {
     static func applyVersionAnnouncement(
         _ announcement: ConsensusVersionAnnouncement, from peer: PeerID, atHeight block: UInt64, guardians: [PeerID],
-        components: [String], db: Database
+        components: [String], db: any StorageWriting
     ) throws -> Applied {
         guard !guardians.isEmpty else { return .rejected("consensus version announcements are not accepted by this processor") }
         guard announcement.peer == peer else {
@@ -45,8 +44,11 @@ extension GuardianOperations {
         }
         guard guardians.contains(peer) else { return .rejected("a consensus version announcement of \(peer), who is not a guardian") }
         try db.execute(
-            sql: "INSERT OR REPLACE INTO server_version_announcements (peer, announcement) VALUES (?, ?)",
-            arguments: [Int64(peer.rawValue), Data(announcement.canonicalBytes)])
+            """
+            INSERT INTO server_version_announcements (peer, announcement) VALUES (?, ?)
+            ON CONFLICT (peer) DO UPDATE SET announcement = excluded.announcement
+            """,
+            [Int64(peer.rawValue), announcement.canonicalBytes])
         let announced = try versionAnnouncements(db)
         let (next, overflow) = block.addingReportingOverflow(1)
         guard !overflow else { return .rejected("no block after \(block) to activate a version at") }
@@ -59,45 +61,39 @@ extension GuardianOperations {
             }
             guard let highest = common?.max(), highest > (try activeVersion(of: component, db)) else { continue }
             try db.execute(
-                sql: "INSERT INTO server_consensus_activations (component, version, height) VALUES (?, ?, ?)",
-                arguments: [component, Int64(highest), try next.storedInteger("height")])
+                "INSERT INTO server_consensus_activations (component, version, height) VALUES (?, ?, ?)",
+                [component, Int64(highest), try next.storedInteger("height")])
             activated.append(.init(component: component, version: highest, height: next))
         }
         return activated.isEmpty ? .stored : .versionsActivated(activated)
     }
 
     /// The highest version of `component` ever activated (whatever block it starts at).
-    static func activeVersion(of component: String, _ db: Database) throws -> UInt32 {
-        guard let stored = try Int64.fetchOne(
-            db, sql: "SELECT max(version) FROM server_consensus_activations WHERE component = ?", arguments: [component])
-        else { return ConsensusVersions.genesis }
-        return try UInt32(storedInteger: stored, "version")
+    static func activeVersion(of component: String, _ db: any StorageReading) throws -> UInt32 {
+        try db.fetchOne("SELECT max(version) AS version FROM server_consensus_activations WHERE component = ?", [component])?
+            .optionalUnsigned("version") ?? ConsensusVersions.genesis
     }
 
     /// Every guardian's latest announcement, by peer.
-    static func versionAnnouncements(_ db: Database) throws -> [PeerID: SupportedConsensusVersions] {
+    static func versionAnnouncements(_ db: any StorageReading) throws -> [PeerID: SupportedConsensusVersions] {
         var announced: [PeerID: SupportedConsensusVersions] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT peer, announcement FROM server_version_announcements ORDER BY peer") {
-            guard let peer = UInt16(exactly: row["peer"] as Int64) else { continue }
-            announced[PeerID(peer)] = try ConsensusVersionAnnouncement(canonicalBytes: Array(row["announcement"] as Data)).supported
+        for row in try db.fetchAll("SELECT peer, announcement FROM server_version_announcements ORDER BY peer") {
+            guard let peer = UInt16(exactly: try row.int64("peer")) else { continue }
+            announced[PeerID(peer)] = try ConsensusVersionAnnouncement(canonicalBytes: try row.blob("announcement")).supported
         }
         return announced
     }
 
-    static func activations(_ db: Database) throws -> [ConsensusVersionStatus.Activation] {
-        try Row.fetchAll(db, sql: "SELECT component, version, height FROM server_consensus_activations ORDER BY height, component, version")
+    static func activations(_ db: any StorageReading) throws -> [ConsensusVersionStatus.Activation] {
+        try db.fetchAll("SELECT component, version, height FROM server_consensus_activations ORDER BY height, component, version")
             .map { row in
-                .init(
-                    component: row["component"], version: try UInt32(storedInteger: row["version"], "version"),
-                    height: try UInt64(storedInteger: row["height"], "height"))
+                .init(component: try row.text("component"), version: try row.unsigned("version"), height: try row.unsigned("height"))
             }
     }
 
-    static func versionStatus(_ db: Database, components: [String]) throws -> ConsensusVersionStatus {
+    static func versionStatus(_ db: any StorageReading, components: [String]) throws -> ConsensusVersionStatus {
         var active: [String: UInt32] = [:]
-        try db.withStorage { storage in
-            for component in components { active[component] = try ConsensusVersions.active(of: component, db: storage) }
-        }
+        for component in components { active[component] = try ConsensusVersions.active(of: component, db: db) }
         return ConsensusVersionStatus(
             supported: nil, active: active, activations: try activations(db),
             announcements: try versionAnnouncements(db).sorted { $0.key < $1.key }.map { .init(peer: $0.key, supported: $0.value) })
@@ -105,13 +101,13 @@ extension GuardianOperations {
 
     /// The versions' part of the state digest: nothing while no guardian has announced (so a federation that never
     /// voted keeps the digests of the release before voting), else every announcement's and activation's raw row.
-    static func versionDigestBytes(_ db: Database, into encoder: inout CanonicalEncoder) throws {
-        let announcements = try Row.fetchAll(db, sql: "SELECT peer, announcement FROM server_version_announcements ORDER BY peer")
+    static func versionDigestBytes(_ db: any StorageReading, into encoder: inout CanonicalEncoder) throws {
+        let announcements = try db.fetchAll("SELECT peer, announcement FROM server_version_announcements ORDER BY peer")
         guard !announcements.isEmpty else { return }
         encoder.writeVarint(UInt64(announcements.count))
         for row in announcements {
-            encoder.write(try UInt64(storedInteger: row["peer"], "peer"))
-            encoder.writeBytes(row["announcement"] as Data)
+            encoder.write(try row.unsigned("peer", as: UInt64.self))
+            encoder.writeBytes(try row.blob("announcement"))
         }
         let activations = try activations(db)
         encoder.writeVarint(UInt64(activations.count))

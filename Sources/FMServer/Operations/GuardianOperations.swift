@@ -1,9 +1,8 @@
 import FMCore
-import FMDatabase
+import FMStorage
 import FMEncoding
 import FMServerCore
 import Foundation
-import GRDB
 
 /// The guardian operations decided by consensus (issue 22; docs/decisions/0002-guardian-operations.md): federation
 /// meta, scheduled shutdown, signed API URL announcements (``applyAnnouncement(_:keys:db:)``) and consensus-version
@@ -38,57 +37,63 @@ enum GuardianOperations {
 
     /// Runs `apply` in a savepoint: an unexpected error (a bug, a value that does not fit a column) is a rejection
     /// with nothing kept, like a module's item; only an environmental failure aborts the block (it is retried).
-    static func applying(_ db: Database, _ apply: (Database) throws -> Applied) throws -> Applied {
-        var applied = Applied.stored
-        try db.inSavepoint {
-            do {
-                applied = try apply(db)
-                if case .rejected = applied { return .rollback }
-                return .commit
-            } catch {
-                guard case .reject(let why) = ProcessingFailure.classify(error) else { throw error }
-                applied = .rejected(why.message)
-                return .rollback
+    static func applying(_ db: any StorageWriting, _ apply: (any StorageWriting) throws -> Applied) throws -> Applied {
+        do {
+            return try db.inSavepoint {
+                let applied = try apply(db)
+                if case .rejected(let why) = applied { throw Refused(why: why) }  // rolls the savepoint back
+                return applied
             }
+        } catch let refused as Refused {
+            return .rejected(refused.why)
+        } catch {
+            guard case .reject(let why) = ProcessingFailure.classify(error) else { throw error }
+            return .rejected(why.message)
         }
-        return applied
+    }
+
+    /// A rule refused the item: thrown out of its savepoint so that nothing it wrote is kept.
+    private struct Refused: Error {
+        let why: String
     }
 
     // MARK: - Meta
 
-    static func applyMeta(_ item: MetaProposal, from peer: PeerID, threshold: Int, db: Database) throws -> Applied {
+    static func applyMeta(_ item: MetaProposal, from peer: PeerID, threshold: Int, db: any StorageWriting) throws -> Applied {
         guard item.peer == peer else { return .rejected("a meta proposal naming \(item.peer) in a block of \(peer)") }
         let proposal = item.meta
         let agreed = try agreedMeta(db)
         guard agreed.revision < UInt64.max, proposal.revision == agreed.revision + 1 else {
             return .rejected("meta proposal for revision \(proposal.revision), but \(agreed.revision) is agreed")
         }
-        let bytes = Data(proposal.canonicalBytes)
+        let bytes = proposal.canonicalBytes
+        let revision = try proposal.revision.storedInteger("revision")
         try db.execute(
-            sql: "INSERT OR REPLACE INTO server_meta_proposals (peer, revision, meta) VALUES (?, ?, ?)",
-            arguments: [Int64(peer.rawValue), try proposal.revision.storedInteger("revision"), bytes])
-        let supporters = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM server_meta_proposals WHERE meta = ?", arguments: [bytes]) ?? 0
+            """
+            INSERT INTO server_meta_proposals (peer, revision, meta) VALUES (?, ?, ?)
+            ON CONFLICT (peer) DO UPDATE SET revision = excluded.revision, meta = excluded.meta
+            """,
+            [Int64(peer.rawValue), revision, bytes])
+        let supporters = try db.fetchOne("SELECT count(*) AS n FROM server_meta_proposals WHERE meta = ?", [bytes])?.int64("n") ?? 0
         guard supporters >= threshold else { return .stored }
         try db.execute(
-            sql: "UPDATE server_meta SET revision = ?, meta = ?, height = (SELECT next_height FROM server_cursor) WHERE id = 0",
-            arguments: [try proposal.revision.storedInteger("revision"), bytes])
-        try db.execute(
-            sql: "DELETE FROM server_meta_proposals WHERE revision <= ?", arguments: [try proposal.revision.storedInteger("revision")])
+            "UPDATE server_meta SET revision = ?, meta = ?, height = (SELECT next_height FROM server_cursor) WHERE id = 0",
+            [revision, bytes])
+        try db.execute("DELETE FROM server_meta_proposals WHERE revision <= ?", [revision])
         return .metaAgreed(proposal)
     }
 
-    static func agreedMeta(_ db: Database) throws -> FederationMeta {
-        guard let raw = try Data.fetchOne(db, sql: "SELECT meta FROM server_meta WHERE id = 0") else { return .empty }
-        return try FederationMeta(canonicalBytes: Array(raw))
+    static func agreedMeta(_ db: any StorageReading) throws -> FederationMeta {
+        guard let row = try db.fetchOne("SELECT meta FROM server_meta WHERE id = 0") else { return .empty }
+        return try FederationMeta(canonicalBytes: try row.blob("meta"))
     }
 
     /// Every guardian's open proposal, by peer.
-    static func metaProposals(_ db: Database) throws -> [PeerID: FederationMeta] {
+    static func metaProposals(_ db: any StorageReading) throws -> [PeerID: FederationMeta] {
         var proposals: [PeerID: FederationMeta] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT peer, meta FROM server_meta_proposals ORDER BY peer") {
-            guard let peer = UInt16(exactly: row["peer"] as Int64) else { continue }
-            proposals[PeerID(peer)] = try FederationMeta(canonicalBytes: Array(row["meta"] as Data))
+        for row in try db.fetchAll("SELECT peer, meta FROM server_meta_proposals ORDER BY peer") {
+            guard let peer = UInt16(exactly: try row.int64("peer")) else { continue }
+            proposals[PeerID(peer)] = try FederationMeta(canonicalBytes: try row.blob("meta"))
         }
         return proposals
     }
@@ -96,7 +101,7 @@ enum GuardianOperations {
     // MARK: - Shutdown
 
     static func applyShutdownRequest(
-        _ request: ShutdownRequest, from peer: PeerID, atHeight block: UInt64, threshold: Int, db: Database
+        _ request: ShutdownRequest, from peer: PeerID, atHeight block: UInt64, threshold: Int, db: any StorageWriting
     ) throws -> Applied {
         guard request.peer == peer else { return .rejected("a shutdown request naming \(request.peer) in a block of \(peer)") }
         if let scheduled = try scheduledShutdown(db), scheduled >= block {
@@ -111,29 +116,30 @@ enum GuardianOperations {
         }
         let height = try request.height.storedInteger("height")
         try db.execute(
-            sql: "INSERT OR REPLACE INTO server_shutdown_requests (peer, height) VALUES (?, ?)",
-            arguments: [Int64(peer.rawValue), height])
-        let supporters = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM server_shutdown_requests WHERE height = ?", arguments: [height]) ?? 0
+            "INSERT INTO server_shutdown_requests (peer, height) VALUES (?, ?) ON CONFLICT (peer) DO UPDATE SET height = excluded.height",
+            [Int64(peer.rawValue), height])
+        let supporters = try db.fetchOne("SELECT count(*) AS n FROM server_shutdown_requests WHERE height = ?", [height])?.int64("n") ?? 0
         guard supporters >= threshold else { return .stored }
         try db.execute(
-            sql: "INSERT OR REPLACE INTO server_shutdown (id, height, agreed_at) VALUES (0, ?, ?)",
-            arguments: [height, try block.storedInteger("agreed_at")])
-        try db.execute(sql: "DELETE FROM server_shutdown_requests")
+            """
+            INSERT INTO server_shutdown (id, height, agreed_at) VALUES (0, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET height = excluded.height, agreed_at = excluded.agreed_at
+            """,
+            [height, try block.storedInteger("agreed_at")])
+        try db.execute("DELETE FROM server_shutdown_requests")
         return .shutdownAgreed(request.height)
     }
 
     /// The agreed shutdown height (past or ahead), if any was ever agreed.
-    static func scheduledShutdown(_ db: Database) throws -> UInt64? {
-        guard let stored = try Int64.fetchOne(db, sql: "SELECT height FROM server_shutdown WHERE id = 0") else { return nil }
-        return try UInt64(storedInteger: stored, "height")
+    static func scheduledShutdown(_ db: any StorageReading) throws -> UInt64? {
+        try db.fetchOne("SELECT height FROM server_shutdown WHERE id = 0")?.unsigned("height")
     }
 
-    static func shutdownRequests(_ db: Database) throws -> [PeerID: UInt64] {
+    static func shutdownRequests(_ db: any StorageReading) throws -> [PeerID: UInt64] {
         var requests: [PeerID: UInt64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT peer, height FROM server_shutdown_requests ORDER BY peer") {
-            guard let peer = UInt16(exactly: row["peer"] as Int64) else { continue }
-            requests[PeerID(peer)] = try UInt64(storedInteger: row["height"], "height")
+        for row in try db.fetchAll("SELECT peer, height FROM server_shutdown_requests ORDER BY peer") {
+            guard let peer = UInt16(exactly: try row.int64("peer")) else { continue }
+            requests[PeerID(peer)] = try row.unsigned("height")
         }
         return requests
     }
@@ -143,21 +149,21 @@ enum GuardianOperations {
     /// The operations' part of the state digest: the stored bytes of the agreed meta and of every open proposal,
     /// the agreed shutdown, every open request, every stored API announcement and the consensus-version votes (raw
     /// rows, so a digest never depends on re-validating old data).
-    static func digestBytes(_ db: Database) throws -> [UInt8] {
+    static func digestBytes(_ db: any StorageReading) throws -> [UInt8] {
         var encoder = CanonicalEncoder()
-        encoder.writeBytes(try Data.fetchOne(db, sql: "SELECT meta FROM server_meta WHERE id = 0") ?? Data())
-        let proposals = try Row.fetchAll(db, sql: "SELECT peer, meta FROM server_meta_proposals ORDER BY peer")
+        encoder.writeBytes(try db.fetchOne("SELECT meta FROM server_meta WHERE id = 0")?.blob("meta") ?? [])
+        let proposals = try db.fetchAll("SELECT peer, meta FROM server_meta_proposals ORDER BY peer")
         encoder.writeVarint(UInt64(proposals.count))
         for row in proposals {
-            encoder.write(try UInt64(storedInteger: row["peer"], "peer"))
-            encoder.writeBytes(row["meta"] as Data)
+            encoder.write(try row.unsigned("peer", as: UInt64.self))
+            encoder.writeBytes(try row.blob("meta"))
         }
         encoder.write(try scheduledShutdown(db))
-        let requests = try Row.fetchAll(db, sql: "SELECT peer, height FROM server_shutdown_requests ORDER BY peer")
+        let requests = try db.fetchAll("SELECT peer, height FROM server_shutdown_requests ORDER BY peer")
         encoder.writeVarint(UInt64(requests.count))
         for row in requests {
-            encoder.write(try UInt64(storedInteger: row["peer"], "peer"))
-            encoder.write(try UInt64(storedInteger: row["height"], "height"))
+            encoder.write(try row.unsigned("peer", as: UInt64.self))
+            encoder.write(try row.unsigned("height", as: UInt64.self))
         }
         try announcementDigestBytes(db, into: &encoder)
         try versionDigestBytes(db, into: &encoder)
@@ -166,7 +172,7 @@ enum GuardianOperations {
 
     // MARK: - What the API serves
 
-    static func status(_ db: Database, nextHeight: UInt64) throws -> OperationsStatus {
+    static func status(_ db: any StorageReading, nextHeight: UInt64) throws -> OperationsStatus {
         let shutdown = try scheduledShutdown(db)
         let digest = try shutdown.flatMap { try StateDigests.digest(at: $0, db: db) }
         return OperationsStatus(

@@ -1,18 +1,17 @@
 import FMCore
-import FMDatabase
+import FMStorage
 import Foundation
-import GRDB
 
 /// The guardian's own tables: the outcome of every transaction it processed, its processing cursor, the state
 /// digest after every block and the other guardians' digests that differed from it, and the guardian operations
 /// decided by consensus (``GuardianOperations``).
 enum ProcessingSchema {
-    static let schema = SubsystemSchema(
+    static let schema = StorageSchema(
         prefix: "server",
         migrations: [
-            SchemaMigration("v1 transactions and cursor") { db in
+            StorageMigration("v1 transactions and cursor") { db in
                 try db.execute(
-                    sql: """
+                    """
                         CREATE TABLE server_transactions (
                             txid BLOB PRIMARY KEY,
                             accepted INTEGER NOT NULL,
@@ -28,9 +27,9 @@ enum ProcessingSchema {
                         INSERT INTO server_cursor (id, next_height, halted_reason) VALUES (0, 0, NULL);
                         """)
             },
-            SchemaMigration("v2 state digests") { db in
+            StorageMigration("v2 state digests") { db in
                 try db.execute(
-                    sql: """
+                    """
                         CREATE TABLE server_state_digests (
                             height INTEGER PRIMARY KEY NOT NULL,
                             digest BLOB NOT NULL CHECK (length(digest) = 32)
@@ -44,11 +43,11 @@ enum ProcessingSchema {
                         ) WITHOUT ROWID;
                         """)
             },
-            SchemaMigration("v3 federation meta and scheduled shutdown") { db in
+            StorageMigration("v3 federation meta and scheduled shutdown") { db in
                 // Decided by consensus (docs/decisions/0002-guardian-operations.md): each guardian's latest meta
                 // proposal and shutdown request, the agreed meta (canonical bytes) and the agreed shutdown height.
                 try db.execute(
-                    sql: """
+                    """
                         CREATE TABLE server_meta_proposals (
                             peer INTEGER PRIMARY KEY NOT NULL,
                             revision INTEGER NOT NULL,
@@ -71,13 +70,12 @@ enum ProcessingSchema {
                         );
                         """)
                 try db.execute(
-                    sql: "INSERT INTO server_meta (id, revision, meta, height) VALUES (0, 0, ?, NULL)",
-                    arguments: [Data(FederationMeta.empty.canonicalBytes)])
+                    "INSERT INTO server_meta (id, revision, meta, height) VALUES (0, 0, ?, NULL)", [FederationMeta.empty.canonicalBytes])
             },
-            SchemaMigration("v4 api announcements") { db in
+            StorageMigration("v4 api announcements") { db in
                 // Each guardian's newest valid signed API URL (``APIAnnouncement``), canonical bytes.
                 try db.execute(
-                    sql: """
+                    """
                         CREATE TABLE server_api_announcements (
                             peer INTEGER PRIMARY KEY NOT NULL,
                             sequence INTEGER NOT NULL,
@@ -85,11 +83,11 @@ enum ProcessingSchema {
                         );
                         """)
             },
-            SchemaMigration("v5 consensus versions") { db in
+            StorageMigration("v5 consensus versions") { db in
                 // Each guardian's latest announcement of the consensus versions its binary supports (canonical
                 // bytes), and every activated version with the first block it applies to (``ConsensusVersions``).
                 try db.execute(
-                    sql: """
+                    """
                         CREATE TABLE server_version_announcements (
                             peer INTEGER PRIMARY KEY NOT NULL,
                             announcement BLOB NOT NULL

@@ -1,9 +1,8 @@
 import FMCore
-import FMDatabase
+import FMStorage
 import FMEncoding
 import FMServerCore
 import Foundation
-import GRDB
 
 /// The state digest (issue 16): after every block, a hash chained over the previous block's digest, the block's
 /// recorded transaction outcomes, every module's ``ServerModule/stateDigest(db:)`` and the guardian operations'
@@ -20,7 +19,7 @@ enum StateDigests {
 
     /// Computes and stores the digest after block `height`.
     static func record(
-        height: UInt64, transactions: [ProcessedTransaction], modules: [ModuleInstanceID: any ServerModule], db: Database
+        height: UInt64, transactions: [ProcessedTransaction], modules: [ModuleInstanceID: any ServerModule], db: any StorageWriting
     ) throws -> Hash256 {
         var encoder = CanonicalEncoder()
         encoder.write(height == 0 ? genesis : try digest(at: height - 1, db: db) ?? genesis)
@@ -37,50 +36,48 @@ enum StateDigests {
         for instance in modules.keys.sorted() {
             guard let module = modules[instance] else { continue }
             encoder.write(instance)
-            encoder.writeBytes(try db.withStorage { try module.stateDigest(db: $0) })
+            encoder.writeBytes(try module.stateDigest(db: db))
         }
         encoder.writeBytes(try GuardianOperations.digestBytes(db))
         let digest = Hash256.sha256(encoder.bytes)
         try db.execute(
-            sql: "INSERT OR REPLACE INTO server_state_digests (height, digest) VALUES (?, ?)",
-            arguments: [try height.storedInteger("height"), Data(digest.bytes)])
+            "INSERT INTO server_state_digests (height, digest) VALUES (?, ?) ON CONFLICT (height) DO UPDATE SET digest = excluded.digest",
+            [try height.storedInteger("height"), digest.bytes])
         return digest
     }
 
-    static func digest(at height: UInt64, db: Database) throws -> Hash256? {
+    static func digest(at height: UInt64, db: any StorageReading) throws -> Hash256? {
         guard let stored = Int64(exactly: height),
-            let raw = try Data.fetchOne(db, sql: "SELECT digest FROM server_state_digests WHERE height = ?", arguments: [stored])
+            let row = try db.fetchOne("SELECT digest FROM server_state_digests WHERE height = ?", [stored])
         else { return nil }
-        return Hash256(bytes: raw)
+        return Hash256(bytes: try row.blob("digest"))
     }
 
     /// Compares another guardian's report with this guardian's digest at that height; stores and returns a
     /// mismatch. A report for a height this guardian has no digest for (from before digests existed) is ignored.
-    static func compare(_ report: StateDigestReport, db: Database) throws -> DigestMismatch? {
+    static func compare(_ report: StateDigestReport, db: any StorageWriting) throws -> DigestMismatch? {
         guard let ours = try digest(at: report.height, db: db), ours != report.digest else { return nil }
         try db.execute(
-            sql: "INSERT OR IGNORE INTO server_digest_mismatches (height, peer, digest, ours) VALUES (?, ?, ?, ?)",
-            arguments: [
-                try report.height.storedInteger("height"), Int64(report.peer.rawValue), Data(report.digest.bytes),
-                Data(ours.bytes),
-            ])
+            "INSERT INTO server_digest_mismatches (height, peer, digest, ours) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [try report.height.storedInteger("height"), Int64(report.peer.rawValue), report.digest.bytes, ours.bytes])
         return DigestMismatch(peer: report.peer, height: report.height, theirs: report.digest.hex, ours: ours.hex)
     }
 
     /// The latest digest, the number of mismatches recorded and the latest few of them.
-    static func status(_ db: Database) throws -> StateDigestStatus {
-        let latest = try Row.fetchOne(db, sql: "SELECT height, digest FROM server_state_digests ORDER BY height DESC LIMIT 1")
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM server_digest_mismatches") ?? 0
-        let recent = try Row.fetchAll(
-            db, sql: "SELECT height, peer, digest, ours FROM server_digest_mismatches ORDER BY height DESC, peer LIMIT 10"
+    static func status(_ db: any StorageReading) throws -> StateDigestStatus {
+        let latest = try db.fetchOne("SELECT height, digest FROM server_state_digests ORDER BY height DESC LIMIT 1")
+        let count = try db.fetchOne("SELECT count(*) AS n FROM server_digest_mismatches")?.int64("n") ?? 0
+        let recent = try db.fetchAll(
+            "SELECT height, peer, digest, ours FROM server_digest_mismatches ORDER BY height DESC, peer LIMIT 10"
         ).map { row in
             DigestMismatch(
-                peer: PeerID(UInt16(clamping: row["peer"] as Int64)), height: UInt64(clamping: row["height"] as Int64),
-                theirs: Hex.encode(Array(row["digest"] as Data)), ours: Hex.encode(Array(row["ours"] as Data)))
+                peer: PeerID(UInt16(clamping: try row.int64("peer"))), height: UInt64(clamping: try row.int64("height")),
+                theirs: Hex.encode(try row.blob("digest")), ours: Hex.encode(try row.blob("ours")))
         }
         return StateDigestStatus(
-            height: latest.map { UInt64(clamping: $0["height"] as Int64) },
-            digest: latest.map { Hex.encode(Array($0["digest"] as Data)) }, mismatchCount: count, recentMismatches: recent)
+            height: try latest.map { UInt64(clamping: try $0.int64("height")) },
+            digest: try latest.map { Hex.encode(try $0.blob("digest")) }, mismatchCount: Int(clamping: count),
+            recentMismatches: recent)
     }
 }
 

@@ -1,5 +1,5 @@
 import FMCore
-import FMDatabase
+import FMStorage
 import FMServerCore
 
 /// The checks of a transaction that need no state, in order of cost, cheapest first (docs/architecture.md,
@@ -35,7 +35,7 @@ enum StatelessChecks {
     /// committed just before it (the processing cursor at `height`), which every guardian holds identically, so every
     /// guardian defers the same proofs; otherwise it throws ``SnapshotMoved`` and the block is applied again later.
     struct CommittedState: Sendable {
-        let database: SQLiteDatabase
+        let database: any Storage
         let height: UInt64?
 
         func deferredProofs(_ groups: [InputGroup]) throws -> [Set<Int>] {
@@ -44,7 +44,7 @@ enum StatelessChecks {
                     let next = try TransactionProcessor.cursor(db).nextHeight
                     guard next == height else { throw SnapshotMoved(height: height, cursor: next) }
                 }
-                return try db.withStorage { storage in try groups.map { try $0.module.deferredProofs($0.payloads, committed: storage) } }
+                return try groups.map { try $0.module.deferredProofs($0.payloads, committed: db) }
             }
         }
     }

@@ -1,10 +1,9 @@
 import FMCore
-import FMDatabase
+import FMStorage
 import FMEncoding
 import FMSecp256k1
 import FMServerCore
 import Foundation
-import GRDB
 import Logging
 
 /// Applies finalized blocks to the guardian's state through the module servers (BRIEF §2, §6).
@@ -21,7 +20,8 @@ import Logging
 ///   block all modules are audited; if liabilities exceed assets the guardian halts: it records why, logs it at
 ///   critical level and applies no further block.
 public final class TransactionProcessor: Sendable {
-    public let database: SQLiteDatabase
+    /// The guardian's database (SQLite or PostgreSQL).
+    public let database: any Storage
     public let modules: [ModuleInstanceID: any ServerModule]
     /// How many guardians must propose the same meta revision or shutdown height (``GuardianOperations``).
     public let threshold: Int
@@ -34,14 +34,14 @@ public final class TransactionProcessor: Sendable {
     let queues = VerificationQueues()
 
     /// The schemas the guardian's database must be opened with: the processor's and every module's.
-    public static func schemas(for modules: [any ServerModule]) -> [SubsystemSchema] {
-        [ProcessingSchema.schema] + modules.map { SubsystemSchema($0.schema) }
+    public static func schemas(for modules: [any ServerModule]) -> [StorageSchema] {
+        [ProcessingSchema.schema] + modules.map(\.schema)
     }
 
     /// `database` must have been opened with ``schemas(for:)``; `threshold` is the federation's (a federation of
     /// one by default, as in single-processor tests).
     public init(
-        database: SQLiteDatabase, modules: [any ServerModule], threshold: Int = 1,
+        database: any Storage, modules: [any ServerModule], threshold: Int = 1,
         announcementKeys: APIAnnouncementKeys? = nil, guardians: [PeerID] = [], logger: Logger = Logger(label: "fm.server")
     ) {
         self.database = database
@@ -147,16 +147,13 @@ public final class TransactionProcessor: Sendable {
                     if case .versionsActivated(let activated) = applied { outcome.activatedVersions += activated }
                 case .module(let moduleItem):
                     guard let module = modules[moduleItem.module] else { continue }
-                    try db.inSavepoint {
-                        do {
-                            try db.withStorage { try module.processConsensusItem(moduleItem.payload, from: proposer, db: $0) }
-                            return .commit
-                        } catch {
-                            guard case .reject(let why) = ProcessingFailure.classify(error) else { throw error }
-                            if why.code == ProcessingFailure.unexpectedCode {
-                                logger.warning("skipping a consensus item of module \(moduleItem.module) from \(proposer): \(why.message)")
-                            }
-                            return .rollback
+                    do {
+                        try db.inSavepoint { try module.processConsensusItem(moduleItem.payload, from: proposer, db: db) }
+                    } catch {
+                        // The savepoint was rolled back: nothing of the item is kept.
+                        guard case .reject(let why) = ProcessingFailure.classify(error) else { throw error }
+                        if why.code == ProcessingFailure.unexpectedCode {
+                            logger.warning("skipping a consensus item of module \(moduleItem.module) from \(proposer): \(why.message)")
                         }
                     }
                 }
@@ -176,8 +173,8 @@ public final class TransactionProcessor: Sendable {
             outcome.stateDigest = try StateDigests.record(
                 height: height, transactions: outcome.transactions, modules: modules, db: db)
             try db.execute(
-                sql: "UPDATE server_cursor SET next_height = ?, halted_reason = ? WHERE id = 0",
-                arguments: [(height + 1).storedInteger("next_height"), haltedReason])
+                "UPDATE server_cursor SET next_height = ?, halted_reason = ? WHERE id = 0",
+                [(height + 1).storedInteger("next_height"), haltedReason])
             outcome.haltedReason = haltedReason
             return outcome
         }
@@ -240,9 +237,9 @@ public final class TransactionProcessor: Sendable {
     /// Returns `.accepted` at once if the txid was already accepted.
     ///
     /// The costly checks hold no transaction: the stateless checks run on a verification queue (refused with
-    /// ``ProcessingError/busy(_:)`` when it is full), the stateful ones in a read transaction, which in WAL mode
-    /// runs beside the writer on a snapshot (any write, even one rolled back later, would take SQLite's single
-    /// write lock). Modules check statefully with their read-only forms (``ServerModule/verifyInputs(_:db:)``,
+    /// ``ProcessingError/busy(_:)`` when it is full), the stateful ones in a read transaction, which (SQLite's WAL,
+    /// PostgreSQL's repeatable read) runs beside the writer on a snapshot (any write, even one rolled back later,
+    /// would wait for the single writer). Modules check statefully with their read-only forms (``ServerModule/verifyInputs(_:db:)``,
     /// ``ServerModule/verifyOutput(_:outPoint:db:)``); a rejection there is confirmed in a rolled-back savepoint.
     public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
         let modules = modules
@@ -265,12 +262,9 @@ public final class TransactionProcessor: Sendable {
             // savepoint that is rolled back. Only that part takes the writer (look-ups and a peg-out plan:
             // milliseconds), and only for a transaction whose signatures and proofs all verified.
             return try await database.write { db in
-                var outcome = TransactionOutcome.accepted
-                try db.inSavepoint {
-                    outcome = try Self.statefulOutcome(transaction, verified: verified, modules: modules, db: db, applying: true)
-                    return .rollback
+                try db.inRolledBackSavepoint {
+                    try Self.statefulOutcome(transaction, verified: verified, modules: modules, db: db, applying: true)
                 }
-                return outcome
             }
         }
     }
@@ -278,7 +272,7 @@ public final class TransactionProcessor: Sendable {
     /// The stateful check's verdict; rethrows an environmental failure.
     static func statefulOutcome(
         _ transaction: Transaction, verified: StatelessChecks.Verified, modules: [ModuleInstanceID: any ServerModule],
-        db: Database, applying: Bool
+        db: any StorageReading, applying: Bool
     ) throws -> TransactionOutcome {
         do {
             try checkStateful(transaction, verified: verified, modules: modules, db: db, applying: applying)
@@ -308,10 +302,8 @@ public final class TransactionProcessor: Sendable {
     public func outputOutcome(_ outPoint: OutPoint) async throws -> [UInt8]? {
         let modules = Array(modules.values)
         return try await database.read { db in
-            try db.withStorage { storage in
-                for module in modules { if let bytes = try module.outputOutcome(outPoint, db: storage) { return bytes } }
-                return nil
-            }
+            for module in modules { if let bytes = try module.outputOutcome(outPoint, db: db) { return bytes } }
+            return nil
         }
     }
 
@@ -366,20 +358,16 @@ public final class TransactionProcessor: Sendable {
     /// is rejected. Rethrows an environmental failure (the block must be aborted).
     static func applyStateful(
         _ transaction: Transaction, verified: StatelessChecks.Verified, modules: [ModuleInstanceID: any ServerModule],
-        db: Database
+        db: any StorageWriting
     ) throws -> TransactionOutcome {
-        var result = TransactionOutcome.accepted
-        try db.inSavepoint {
-            do {
-                try checkStateful(transaction, verified: verified, modules: modules, db: db, applying: true)
-                return .commit
-            } catch {
-                guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
-                result = .rejected(rejection)
-                return .rollback
-            }
+        do {
+            try db.inSavepoint { try checkStateful(transaction, verified: verified, modules: modules, db: db, applying: true) }
+            return .accepted
+        } catch {
+            // The savepoint was rolled back: nothing of the transaction is kept.
+            guard case .reject(let rejection) = ProcessingFailure.classify(error) else { throw error }
+            return .rejected(rejection)
         }
-        return result
     }
 
     /// The stateful part of checking a transaction whose stateless checks passed (`verified` came from them): per
@@ -388,15 +376,15 @@ public final class TransactionProcessor: Sendable {
     /// the balance.
     static func checkStateful(
         _ transaction: Transaction, verified: StatelessChecks.Verified, modules: [ModuleInstanceID: any ServerModule],
-        db: Database, applying: Bool
+        db: any StorageReading, applying: Bool
     ) throws {
         let txid = transaction.txid
         let inputMetas = verified.metas
         for group in try StatelessChecks.inputGroups(transaction, modules: modules) {
             if applying {
-                _ = try db.withStorage { try group.module.processInputs(group.payloads, db: $0) }
+                _ = try group.module.processInputs(group.payloads, db: try Self.writable(db))
             } else {
-                _ = try db.withStorage { try group.module.verifyInputs(group.payloads, db: $0) }
+                _ = try group.module.verifyInputs(group.payloads, db: db)
             }
             if let deferred = verified.deferredProofs[group.module.instance] { try group.module.verifyInputProofs(deferred) }
         }
@@ -411,11 +399,9 @@ public final class TransactionProcessor: Sendable {
             for (index, output) in transaction.outputs.enumerated() {
                 guard let module = modules[output.module] else { throw TransactionCheck.unknownModule(output.module) }
                 let outPoint = OutPoint(txid: txid, outIndex: UInt64(index))
-                let meta = try db.withStorage { storage in
-                    try applying
-                        ? module.processOutput(output.payload, outPoint: outPoint, db: storage)
-                        : module.verifyOutput(output.payload, outPoint: outPoint, db: storage)
-                }
+                let meta = try applying
+                    ? module.processOutput(output.payload, outPoint: outPoint, db: try Self.writable(db))
+                    : module.verifyOutput(output.payload, outPoint: outPoint, db: db)
                 outputTotal = try outputTotal.adding(meta.amount)
                 fees = try fees.adding(meta.fee)
             }
@@ -427,11 +413,19 @@ public final class TransactionProcessor: Sendable {
         }
     }
 
-    static func audit(modules: [ModuleInstanceID: any ServerModule], db: Database) throws -> FederationAudit {
+    /// The write transaction `checkStateful` was handed when it applies (a read transaction only ever verifies).
+    private static func writable(_ db: any StorageReading) throws -> any StorageWriting {
+        guard let writing = db as? any StorageWriting else {
+            throw StorageError(.misuse, "a transaction was applied in a read-only transaction")
+        }
+        return writing
+    }
+
+    static func audit(modules: [ModuleInstanceID: any ServerModule], db: any StorageReading) throws -> FederationAudit {
         var perModule: [FederationAudit.Entry] = []
         for instance in modules.keys.sorted() {
             let module = modules[instance]!
-            perModule.append(FederationAudit.Entry(instance: instance, kind: module.kind, audit: try db.withStorage { try module.audit(db: $0) }))
+            perModule.append(FederationAudit.Entry(instance: instance, kind: module.kind, audit: try module.audit(db: db)))
         }
         return FederationAudit(modules: perModule, total: try ModuleAudit.sum(perModule.map(\.audit)))
     }
@@ -443,21 +437,22 @@ public final class TransactionProcessor: Sendable {
         var haltedReason: String?
     }
 
-    static func cursor(_ db: Database) throws -> Cursor {
-        let row = try Row.fetchOne(db, sql: "SELECT next_height, halted_reason FROM server_cursor WHERE id = 0")!
-        return Cursor(nextHeight: try UInt64(storedInteger: row["next_height"], "next_height"), haltedReason: row["halted_reason"])
+    static func cursor(_ db: any StorageReading) throws -> Cursor {
+        guard let row = try db.fetchOne("SELECT next_height, halted_reason FROM server_cursor WHERE id = 0") else {
+            throw StorageError(.decoding, "server_cursor has no row (the v1 migration inserts it)")
+        }
+        return Cursor(nextHeight: try row.unsigned("next_height"), haltedReason: try row.optionalText("halted_reason"))
     }
 
-    static func recordedOutcome(_ txid: TransactionID, db: Database) throws -> TransactionOutcome? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT accepted, code, message FROM server_transactions WHERE txid = ?",
-            arguments: [Data(txid.hash.bytes)])
+    static func recordedOutcome(_ txid: TransactionID, db: any StorageReading) throws -> TransactionOutcome? {
+        guard let row = try db.fetchOne("SELECT accepted, code, message FROM server_transactions WHERE txid = ?", [txid.hash.bytes])
         else { return nil }
-        if row["accepted"] as Bool { return .accepted }
-        return .rejected(TransactionRejection(code: (row["code"] as String?) ?? "rejected", message: (row["message"] as String?) ?? ""))
+        if try row.bool("accepted") { return .accepted }
+        return .rejected(
+            TransactionRejection(code: try row.optionalText("code") ?? "rejected", message: try row.optionalText("message") ?? ""))
     }
 
-    static func record(_ txid: TransactionID, _ outcome: TransactionOutcome, height: UInt64, db: Database) throws {
+    static func record(_ txid: TransactionID, _ outcome: TransactionOutcome, height: UInt64, db: any StorageWriting) throws {
         var code: String? = nil
         var message: String? = nil
         if case .rejected(let rejection) = outcome {
@@ -465,8 +460,8 @@ public final class TransactionProcessor: Sendable {
             message = rejection.message
         }
         try db.execute(
-            sql: "INSERT INTO server_transactions (txid, accepted, code, message, height) VALUES (?, ?, ?, ?, ?)",
-            arguments: [Data(txid.hash.bytes), outcome.isAccepted, code, message, height.storedInteger("height")])
+            "INSERT INTO server_transactions (txid, accepted, code, message, height) VALUES (?, ?, ?, ?, ?)",
+            [txid.hash.bytes, outcome.isAccepted, code, message, height.storedInteger("height")])
     }
 }
 

@@ -1,41 +1,41 @@
 import FMConsensus
 import FMCore
-import FMDatabase
+import FMStorage
 import FMEncoding
 import Foundation
-import GRDB
 
 /// The consensus engine's durable state: the finalized chain and the latest write-ahead checkpoint.
 ///
-/// Each record is written in its own transaction and is durable when the call returns (see ``SQLiteDatabase``).
+/// Each record is written in its own transaction and is durable when the call returns (SQLite with
+/// `synchronous = FULL`, PostgreSQL with `synchronous_commit = on`).
 /// Blocks are stored in their canonical encoding, certificates included, so what a guardian serves to peers and
 /// clients is exactly what it finalized.
 public final class ConsensusStore: Sendable {
     /// Tables `consensus_blocks` and `consensus_checkpoint`.
-    public static let schema = SubsystemSchema(
+    public static let schema = StorageSchema(
         prefix: "consensus",
         migrations: [
-            SchemaMigration("v1 blocks and checkpoint") { db in
+            StorageMigration("v1 blocks and checkpoint") { db in
                 try db.execute(
-                    sql: """
-                        CREATE TABLE consensus_blocks (
-                            height INTEGER PRIMARY KEY,
-                            hash BLOB NOT NULL UNIQUE,
-                            iteration INTEGER NOT NULL,
-                            encoded BLOB NOT NULL
-                        );
-                        CREATE TABLE consensus_checkpoint (
-                            id INTEGER PRIMARY KEY CHECK (id = 0),
-                            encoded BLOB NOT NULL
-                        );
-                        """)
+                    """
+                    CREATE TABLE consensus_blocks (
+                        height INTEGER PRIMARY KEY,
+                        hash BLOB NOT NULL UNIQUE,
+                        iteration INTEGER NOT NULL,
+                        encoded BLOB NOT NULL
+                    );
+                    CREATE TABLE consensus_checkpoint (
+                        id INTEGER PRIMARY KEY CHECK (id = 0),
+                        encoded BLOB NOT NULL
+                    );
+                    """)
             }
         ])
 
-    private let database: SQLiteDatabase
+    private let database: any Storage
 
     /// Uses `database`, which must have been opened with ``schema`` among its schemas.
-    public init(database: SQLiteDatabase) {
+    public init(database: any Storage) {
         self.database = database
     }
 
@@ -46,19 +46,17 @@ public final class ConsensusStore: Sendable {
         let header = block.header
         let encoded = block.canonicalBytes
         try await database.write { db in
-            let tip = try Row.fetchOne(db, sql: "SELECT height, hash FROM consensus_blocks ORDER BY height DESC LIMIT 1")
-            let expectedHeight: UInt64 = try tip.map { try UInt64(storedInteger: $0["height"], "height") + 1 } ?? 0
+            let tip = try db.fetchOne("SELECT height, hash FROM consensus_blocks ORDER BY height DESC LIMIT 1")
+            let expectedHeight: UInt64 = try tip.map { try $0.unsigned("height", as: UInt64.self) + 1 } ?? 0
             guard header.height == expectedHeight else {
                 throw ConsensusStoreError.notNextBlock(expectedHeight: expectedHeight, found: header.height)
             }
-            if let tip, (tip["hash"] as Data) != Data(header.parentHash.bytes) {
+            if let tip, try tip.blob("hash") != header.parentHash.bytes {
                 throw ConsensusStoreError.brokenChain(height: header.height)
             }
             try db.execute(
-                sql: "INSERT INTO consensus_blocks (height, hash, iteration, encoded) VALUES (?, ?, ?, ?)",
-                arguments: [
-                    header.height.storedInteger("height"), Data(header.hash.bytes), header.iteration.storedInteger("iteration"), Data(encoded),
-                ])
+                "INSERT INTO consensus_blocks (height, hash, iteration, encoded) VALUES (?, ?, ?, ?)",
+                [header.height.storedInteger("height"), header.hash.bytes, header.iteration.storedInteger("iteration"), encoded])
         }
     }
 
@@ -67,8 +65,8 @@ public final class ConsensusStore: Sendable {
         let encoded = checkpoint.canonicalBytes
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO consensus_checkpoint (id, encoded) VALUES (0, ?) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded",
-                arguments: [Data(encoded)])
+                "INSERT INTO consensus_checkpoint (id, encoded) VALUES (0, ?) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded",
+                [encoded])
         }
     }
 
@@ -77,47 +75,48 @@ public final class ConsensusStore: Sendable {
     /// The latest checkpoint, if one was ever saved.
     public func checkpoint() async throws -> ConsensusCheckpoint? {
         let encoded = try await database.read { db in
-            try Data.fetchOne(db, sql: "SELECT encoded FROM consensus_checkpoint WHERE id = 0")
+            try db.fetchOne("SELECT encoded FROM consensus_checkpoint WHERE id = 0")?.blob("encoded")
         }
-        return try encoded.map { try ConsensusCheckpoint(canonicalBytes: Array($0)) }
+        return try encoded.map { try ConsensusCheckpoint(canonicalBytes: $0) }
     }
 
     /// How many blocks are finalized (the height of the next one).
     public func finalizedCount() async throws -> UInt64 {
         try await database.read { db in
-            try UInt64(storedInteger: Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(height) + 1, 0) FROM consensus_blocks") ?? 0, "height")
+            try db.fetchOne("SELECT COALESCE(MAX(height) + 1, 0) AS n FROM consensus_blocks")?.unsigned("n", as: UInt64.self) ?? 0
         }
     }
 
     /// Up to `maxCount` consecutive blocks from `height` on, ascending (fewer at the end of the chain).
     public func blocks(from height: UInt64, maxCount: Int) async throws -> [FinalizedBlock] {
-        // A height SQLite cannot hold has no block.
+        // A height the database cannot hold has no block.
         guard maxCount > 0, let height = try? height.storedInteger("height") else { return [] }
         let rows = try await database.read { db in
-            try Data.fetchAll(
-                db, sql: "SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?",
-                arguments: [height, maxCount])
+            try db.fetchAll("SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?", [height, maxCount])
+                .map { row throws(StorageError) in try row.blob("encoded") }
         }
-        return try rows.map { try FinalizedBlock(canonicalBytes: Array($0)) }
+        return try rows.map { try FinalizedBlock(canonicalBytes: $0) }
     }
 
     /// The stored encodings of up to `maxCount` consecutive blocks from `height` on, as many as fit in `maxBytes`
-    /// together. Nothing is decoded or re-encoded and at most one block beyond the budget is read, so serving a
-    /// catch-up request costs one bounded read whatever the blocks' size.
+    /// together. Nothing is decoded or re-encoded and no block beyond the budget is read (their sizes are read first,
+    /// in the same snapshot), so serving a catch-up request costs one bounded read whatever the blocks' size.
     public func encodedBlocks(from height: UInt64, maxCount: Int, maxBytes: Int) async throws -> [[UInt8]] {
-        guard maxCount > 0, height <= UInt64(Int64.max) else { return [] }
+        guard maxCount > 0, let start = try? height.storedInteger("height") else { return [] }
         return try await database.read { db in
-            let rows = try Data.fetchCursor(
-                db, sql: "SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?",
-                arguments: [Int64(height), maxCount])
-            var blocks: [[UInt8]] = []
+            let sizes = try db.fetchAll(
+                "SELECT length(encoded) AS size FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?", [start, maxCount])
+            var count = 0
             var total = 0
-            while let encoded = try rows.next() {
-                total += encoded.count
-                guard total <= maxBytes else { break }
-                blocks.append(Array(encoded))
+            for row in sizes {
+                let (sum, overflow) = total.addingReportingOverflow(Int(try row.int64("size")))
+                guard !overflow, sum <= maxBytes else { break }
+                total = sum
+                count += 1
             }
-            return blocks
+            guard count > 0 else { return [] }
+            return try db.fetchAll("SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?", [start, count])
+                .map { row throws(StorageError) in try row.blob("encoded") }
         }
     }
 

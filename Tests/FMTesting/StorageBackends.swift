@@ -6,13 +6,13 @@ import Logging
 import Testing
 
 /// The backends every conformance test runs against: the same test, a parameter (`@Test(arguments: Backend.allCases)`).
-enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
     /// A fresh, empty database of this backend (PostgreSQL: skipped, or failed when required, without a server).
-    func place(sourceLocation: SourceLocation = #_sourceLocation) throws -> StoragePlace {
+    public func place(sourceLocation: SourceLocation = #_sourceLocation) throws -> StoragePlace {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-storage-\(UUID().uuidString)")
@@ -26,23 +26,23 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// One database that tests open (and open again, as a restarted guardian would); closes what it opened.
-final class StoragePlace: @unchecked Sendable {
-    enum Location {
+public final class StoragePlace: @unchecked Sendable {
+    public enum Location {
         case sqlite(directory: URL)
         case postgres(server: TestPostgres, url: PostgresURL)
     }
 
-    let location: Location
+    public let location: Location
     private var opened: [PostgresStorage] = []
 
-    init(location: Location) {
+    public init(location: Location) {
         self.location = location
     }
 
     /// Tests wait at most this long for a server that is down, so a broken reconnect fails instead of hanging.
-    static let testOptions = PostgresStorage.Options(maxWait: .seconds(60))
+    public static let testOptions = PostgresStorage.Options(maxWait: .seconds(60))
 
-    func open(_ schemas: [StorageSchema] = [], options: PostgresStorage.Options = StoragePlace.testOptions) throws -> any Storage {
+    public func open(_ schemas: [StorageSchema] = [], options: PostgresStorage.Options = StoragePlace.testOptions) throws -> any Storage {
         switch location {
         case .sqlite(let directory):
             return try SQLiteStorage(path: directory.appendingPathComponent("guardian.sqlite").path, schemas: schemas)

@@ -10,11 +10,11 @@ import Testing
 ///
 /// When PostgreSQL's programs are missing the PostgreSQL tests are skipped with the reason, unless
 /// `FM_REQUIRE_POSTGRES=1` (CI), where they fail: a run never passes silently without them.
-final class TestPostgres: @unchecked Sendable {
-    static var required: Bool { ProcessInfo.processInfo.environment["FM_REQUIRE_POSTGRES"] == "1" }
+public final class TestPostgres: @unchecked Sendable {
+    public static var required: Bool { ProcessInfo.processInfo.environment["FM_REQUIRE_POSTGRES"] == "1" }
 
     /// The shared server of this test process, or why there is none.
-    static let shared: Result<TestPostgres, Unavailable> = {
+    public static let shared: Result<TestPostgres, Unavailable> = {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["FM_TEST_POSTGRES_URL"], !url.isEmpty {
             return Result { try TestPostgres(external: url, password: environment[PostgresPassword.environmentVariable]) }
@@ -23,7 +23,7 @@ final class TestPostgres: @unchecked Sendable {
         return startCluster()
     }()
 
-    static func startCluster() -> Result<TestPostgres, Unavailable> {
+    public static func startCluster() -> Result<TestPostgres, Unavailable> {
         guard let bin = binDirectory() else {
             return .failure(Unavailable(reason: "PostgreSQL's programs (initdb, pg_ctl, psql) are not installed"))
         }
@@ -31,11 +31,11 @@ final class TestPostgres: @unchecked Sendable {
     }
 
     /// The shared server, or the test ends as skipped (a failure when PostgreSQL is required).
-    static func requireOrSkip(sourceLocation: SourceLocation = #_sourceLocation) throws -> TestPostgres {
+    public static func requireOrSkip(sourceLocation: SourceLocation = #_sourceLocation) throws -> TestPostgres {
         try available(shared, sourceLocation: sourceLocation)
     }
 
-    static func available(_ result: Result<TestPostgres, Unavailable>, sourceLocation: SourceLocation) throws -> TestPostgres {
+    public static func available(_ result: Result<TestPostgres, Unavailable>, sourceLocation: SourceLocation) throws -> TestPostgres {
         switch result {
         case .success(let server): return server
         case .failure(let unavailable) where required:
@@ -46,20 +46,20 @@ final class TestPostgres: @unchecked Sendable {
         }
     }
 
-    struct Unavailable: Error, CustomStringConvertible {
-        let reason: String
-        var description: String { reason }
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
     }
 
-    struct CommandFailed: Error, CustomStringConvertible {
-        let description: String
+    public struct CommandFailed: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// The cluster's files (nil for an external server).
-    let directory: URL?
-    let bin: URL
-    let baseURL: PostgresURL
-    let password: String?
+    public let directory: URL?
+    public let bin: URL
+    public let baseURL: PostgresURL
+    public let password: String?
     private let counter = NSLock()
     private var databases = 0
 
@@ -81,10 +81,10 @@ final class TestPostgres: @unchecked Sendable {
         let passwordFile = directory.appendingPathComponent("pwfile")
         try Data(password.utf8).write(to: passwordFile)
         if Self.asRoot {
-            try Self.run(URL(fileURLWithPath: "/bin/chown"), ["-R", "postgres", directory.path], asPostgres: false)
+            _ = try Self.run(URL(fileURLWithPath: "/bin/chown"), ["-R", "postgres", directory.path], asPostgres: false)
         }
         baseURL = try PostgresURL(parsing: "postgres://fm@\(directory.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/postgres")
-        try Self.run(
+        _ = try Self.run(
             bin.appendingPathComponent("initdb"),
             ["-D", dataDirectory.path, "-U", "fm", "--auth=scram-sha-256", "--pwfile=\(passwordFile.path)", "-E", "UTF8", "--no-sync"])
         try start()
@@ -95,22 +95,22 @@ final class TestPostgres: @unchecked Sendable {
     private var dataDirectory: URL { directory!.appendingPathComponent("data") }
 
     /// Starts the cluster's server and waits until it accepts connections.
-    func start() throws {
+    public func start() throws {
         guard let directory else { throw CommandFailed(description: "an external server cannot be started here") }
-        try Self.run(bin.appendingPathComponent("pg_ctl"), [
+        _ = try Self.run(bin.appendingPathComponent("pg_ctl"), [
             "-D", dataDirectory.path, "-l", directory.appendingPathComponent("server.log").path, "-w", "start",
             "-o", "-k \(directory.path) -c listen_addresses='' -c fsync=off",
         ])
     }
 
     /// Stops the server (`immediate`: like a crash, connections are cut).
-    func stop() throws {
-        try Self.run(bin.appendingPathComponent("pg_ctl"), ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"])
+    public func stop() throws {
+        _ = try Self.run(bin.appendingPathComponent("pg_ctl"), ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"])
     }
 
     /// A fresh, empty database's URL, created as fm's operator guide says (UTF8, C collation) unless `options` say
     /// otherwise (`ENCODING 'LATIN1' …`: a database fm must refuse).
-    func newDatabase(options: String = "ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'") throws -> PostgresURL {
+    public func newDatabase(options: String = "ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'") throws -> PostgresURL {
         let name = counter.withLock { () -> String in
             databases += 1
             return "fm_test_\(ProcessInfo.processInfo.processIdentifier)_\(databases)_\(UInt32.random(in: 0...UInt32.max))"
@@ -119,16 +119,31 @@ final class TestPostgres: @unchecked Sendable {
         return PostgresURL(user: baseURL.user, endpoint: baseURL.endpoint, database: name, tls: baseURL.tls)
     }
 
+    /// `url` as a command line takes it (`fm-node run --database`): a unix-socket directory percent-encoded as the host.
+    public func commandLine(_ url: PostgresURL) -> String {
+        switch url.endpoint {
+        case .tcp(let host, let port): return "postgres://\(url.user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(url.database)"
+        case .unixSocket(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            return "postgres://\(url.user)@\(directory.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/\(url.database)"
+        }
+    }
+
     /// Runs one statement as the test user on the base database.
-    func psql(_ sql: String) throws {
-        var arguments = ["-X", "-v", "ON_ERROR_STOP=1", "-d", baseURL.database, "-U", baseURL.user, "-c", sql]
+    public func psql(_ sql: String) throws {
+        _ = try query(sql, database: baseURL.database)
+    }
+
+    /// Runs one statement as the test user on `database`; returns its rows unaligned, without headers.
+    public func query(_ sql: String, database: String) throws -> String {
+        var arguments = ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-U", baseURL.user, "-c", sql]
         switch baseURL.endpoint {
         case .unixSocket(let path):
             arguments += ["-h", URL(fileURLWithPath: path).deletingLastPathComponent().path]
         case .tcp(let host, let port):
             arguments += ["-h", host, "-p", "\(port)"]
         }
-        try Self.run(
+        return try Self.run(
             bin.appendingPathComponent("psql"), arguments, asPostgres: false, environment: password.map { ["PGPASSWORD": $0] } ?? [:])
     }
 
@@ -153,13 +168,13 @@ final class TestPostgres: @unchecked Sendable {
 
     static var asRoot: Bool { getuid() == 0 }
 
-    /// Runs a PostgreSQL program, as `postgres` when this process is root, its output into a file.
+    /// Runs a PostgreSQL program, as `postgres` when this process is root, its output into a file; returns that output.
     ///
     /// posix_spawn and waitpid, not Foundation's `Process`: `pg_ctl start` leaves a daemon behind, and `Process`
     /// was seen waiting for ever on a child that had already exited (its `runuser` was a zombie).
     private static func run(
         _ executable: URL, _ arguments: [String], asPostgres: Bool = true, environment: [String: String] = [:]
-    ) throws {
+    ) throws -> String {
         let argv = asPostgres && asRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable.path] + arguments : [executable.path] + arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("fm-pg-run-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -179,14 +194,15 @@ final class TestPostgres: @unchecked Sendable {
         guard spawned == 0 else { throw CommandFailed(description: "\(argv[0]): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             throw CommandFailed(description: "\(executable.lastPathComponent) failed (status \(status)): \(text)")
         }
+        return text
     }
 
     /// `FM_POSTGRES_BIN`, else the newest /usr/lib/postgresql/<version>/bin, else the directory of `initdb` on the PATH.
-    static func binDirectory() -> URL? {
+    public static func binDirectory() -> URL? {
         let manager = FileManager.default
         func complete(_ directory: String) -> Bool {
             ["initdb", "pg_ctl", "psql"].allSatisfy { manager.isExecutableFile(atPath: "\(directory)/\($0)") }

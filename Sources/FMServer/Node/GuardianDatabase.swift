@@ -1,0 +1,28 @@
+import FMDatabase
+import FMPostgres
+import FMStorage
+import Logging
+
+/// Where a guardian keeps its state (docs/decisions/0003-storage-interface.md): the SQLite file named in local.json
+/// (the default), or a PostgreSQL database (`fm-node run --database postgres://…`). Either way every table of the
+/// consensus store, the processor and the modules lives in the one database, and each applied block is one write
+/// transaction of it.
+public enum GuardianDatabase: Sendable {
+    case sqlite
+    /// The password comes from a file or the environment, never a URL (``PostgresPassword``).
+    case postgres(PostgresURL, password: String?)
+
+    /// Opens (creating and migrating) the guardian's database and its clients' snapshot store. A SQLite guardian keeps
+    /// the snapshots in a file of their own beside `databasePath` (``BackupStore``); a PostgreSQL guardian keeps them
+    /// in its database.
+    func open(databasePath: String, schemas: [StorageSchema], logger: Logger) throws -> (any Storage, BackupStore) {
+        switch self {
+        case .sqlite:
+            let storage = try SQLiteStorage(path: databasePath, schemas: schemas)
+            return (storage, try BackupStore(path: BackupStore.path(besideGuardianDatabase: databasePath)))
+        case .postgres(let url, let password):
+            let storage = try PostgresStorage(url: url, password: password, schemas: schemas + [BackupStore.schema], logger: logger)
+            return (storage, BackupStore(database: storage))
+        }
+    }
+}

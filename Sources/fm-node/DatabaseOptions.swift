@@ -1,0 +1,38 @@
+import ArgumentParser
+import FMCore
+import FMPostgres
+import FMServer
+
+/// Where the guardian keeps its state: `--database postgres://…` (with `--database-password-file` or
+/// `FM_DATABASE_PASSWORD`), else the SQLite file named in local.json (docs/operator-guide.md, "PostgreSQL").
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Keep the guardian's state in this PostgreSQL database, postgres://user@host[:port]/database (no password in it; default: the SQLite file named in local.json).",
+            valueName: "url"))
+    var database: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "File holding the PostgreSQL password (first line; mode 0600). Else \(PostgresPassword.environmentVariable), else none.",
+            valueName: "file"))
+    var databasePasswordFile: String?
+
+    func resolve() throws -> GuardianDatabase {
+        guard let database else {
+            if databasePasswordFile != nil {
+                throw InvalidInput(field: "--database-password-file", expected: "to be given only with --database postgres://…")
+            }
+            return .sqlite
+        }
+        let url: PostgresURL
+        do { url = try PostgresURL(parsing: database) } catch {
+            throw InvalidInput(field: "--database", expected: "a PostgreSQL URL: \(error)")
+        }
+        do {
+            return .postgres(url, password: try PostgresPassword.resolve(file: databasePasswordFile))
+        } catch {
+            throw InvalidInput(field: databasePasswordFile == nil ? PostgresPassword.environmentVariable : "--database-password-file", expected: "a usable password: \(error)")
+        }
+    }
+}
