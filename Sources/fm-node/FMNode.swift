@@ -28,7 +28,7 @@ struct FMNode: AsyncParsableCommand {
         version: FMVersion.current,
         subcommands: [
             Run.self, Dealer.self, Status.self, Audit.self, DashboardPassword.self, Backup.self, Restore.self, Meta.self,
-            Shutdown.self, SetAPIURL.self,
+            Shutdown.self, SetAPIURL.self, MigrateDB.self,
         ])
 
     static func main() async { await CommandRunner.main(Self.self) }

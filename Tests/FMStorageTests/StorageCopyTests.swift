@@ -1,4 +1,5 @@
 import FMStorage
+import FMTesting
 import Testing
 
 /// `StorageCopy`, what `fm-node migrate-db` is built on: a SQLite database copied into an empty database of each

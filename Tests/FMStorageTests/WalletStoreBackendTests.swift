@@ -2,6 +2,7 @@ import FMBitcoin
 import FMCore
 import FMServerCore
 import FMStorage
+import FMTesting
 import FMWalletCommon
 @testable import FMWalletServer
 import Testing

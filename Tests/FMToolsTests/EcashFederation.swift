@@ -13,10 +13,10 @@ final class EcashFederation: @unchecked Sendable {
     let peers: Int
     private(set) var invite: String
     private var environment: [Int: [String: String]]
-    private let arguments: [Int: [String]]
+    private var arguments: [Int: [String]]
     private let placement: Placement?
     /// The guardians that keep their state in PostgreSQL (``init(basePort:peers:environment:arguments:everyGuardian:placement:dealerArguments:postgres:)``).
-    private let postgres: [Int: (server: TestPostgres, url: PostgresURL)]
+    private var postgres: [Int: (server: TestPostgres, url: PostgresURL)]
     private let lock = NSLock()
     private var processes: [Int: Process] = [:]
 
@@ -134,7 +134,7 @@ final class EcashFederation: @unchecked Sendable {
         let node = ToolRunner.binDirectory.appendingPathComponent("fm-node").path
         let command = (placement?.launcher(peer) ?? []) + [
             node, "run", "--config-dir", directory.appendingPathComponent("fed/guardian-\(peer)").path,
-        ] + (arguments[peer] ?? [])
+        ] + lock.withLock { arguments[peer] ?? [] }
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
@@ -155,6 +155,14 @@ final class EcashFederation: @unchecked Sendable {
     /// The process id of guardian `peer` while it runs.
     /// Replaces the variables guardian `peer` gets on its next ``start(_:)`` (another build of it, a fault switched off).
     func setEnvironment(_ peer: Int, _ variables: [String: String]) { lock.withLock { environment[peer] = variables } }
+
+    /// Guardian `peer` keeps its state in `url` from its next ``start(_:)`` on (after `fm-node migrate-db`).
+    func movedToPostgres(_ peer: Int, server: TestPostgres, url: PostgresURL, passwordFile: URL) {
+        lock.withLock {
+            arguments[peer, default: []] += ["--database", server.commandLine(url), "--database-password-file", passwordFile.path]
+            postgres[peer] = (server, url)
+        }
+    }
 
     func processID(_ peer: Int) -> Int32? { lock.withLock { processes[peer]?.processIdentifier } }
 
@@ -213,7 +221,7 @@ final class EcashFederation: @unchecked Sendable {
     /// (a WAL reader does not disturb the guardian; psql for a guardian on PostgreSQL); nil if it has not applied that
     /// block.
     func stateDigest(_ peer: Int, at height: Int) throws -> String? {
-        if let (server, url) = postgres[peer] {
+        if let (server, url) = lock.withLock({ postgres[peer] }) {
             let digest = try server.query(
                 "SELECT encode(digest, 'hex') FROM server_state_digests WHERE height = \(height)", database: url.database)
                 .trimmingCharacters(in: .whitespacesAndNewlines)

@@ -42,33 +42,8 @@ struct ProcessFaultTests {
         #expect(pegOut.status == 0, "\(pegOut.stderr)")
         let pegOutID = try #require(try pegOut.json()["operation_id"] as? String)
 
-        // Traffic: alice and bob send each other notes until told to stop. A reissue cut short by a kill (exit 3,
-        // or a lost connection) is retried: the repeat resumes the persisted operation or is refused as spent.
-        let stop = UnsafeResults<Bool>(count: 1)
-        let outcome = UnsafeResults<String>(count: 2)  // [0] failure, [1] rounds completed
-        let traffic = DispatchGroup()
-        DispatchQueue.global().async(group: traffic) {
-            var round = 0
-            do {
-                while stop[0] != true {
-                    let (from, to) = round % 2 == 0 ? ("alice", "bob") : ("bob", "alice")
-                    var notes: String?
-                    for _ in 0..<60 where notes == nil {
-                        notes = try? federation.spend(from, Self.payment(round))
-                        if notes == nil { Thread.sleep(forTimeInterval: 0.5) }
-                    }
-                    guard let notes else { outcome[0] = "\(from) could not spend in round \(round)"; return }
-                    guard try Self.receive(federation, to, notes) != nil else {
-                        outcome[0] = "\(to) never received round \(round)"
-                        return
-                    }
-                    round += 1
-                }
-            } catch {
-                outcome[0] = "round \(round): \(error)"
-            }
-            outcome[1] = "\(round)"
-        }
+        // Traffic: alice and bob send each other notes until told to stop; a reissue cut short by a kill is retried.
+        let traffic = Traffic(federation)
 
         var kills: [String] = []
         for _ in 0..<20 {
@@ -81,10 +56,9 @@ struct ProcessFaultTests {
             try federation.start(victim)
             try federation.waitUntilServing(victim)
         }
-        stop[0] = true
-        traffic.wait()
-        #expect(outcome[0] == nil, "\(outcome[0] ?? "") (\(seed); kills \(kills))")
-        #expect(Int(outcome[1] ?? "0") ?? 0 >= 2, "only \(outcome[1] ?? "0") reissue rounds during the kills")
+        let (failure, rounds) = traffic.stop()
+        #expect(failure == nil, "\(failure ?? "") (\(seed); kills \(kills))")
+        #expect(rounds >= 2, "only \(rounds) reissue rounds during the kills")
 
         // The peg-out finishes and the node confirms it, paying the destination.
         let pegOutDone = try federation.client("fm-pegout", "alice", ["await", pegOutID], environment: node, timeout: 180)
@@ -103,7 +77,7 @@ struct ProcessFaultTests {
         #expect(paid.count == 1 && (paid.first?["value"] as? Double).map { Int(($0 * 1e8).rounded()) } == 20_000)
 
         try Self.expectNothingLostAndOneState(federation, wallets: ["alice", "bob"], context: "\(seed); kills \(kills)")
-        print("kill loop: \(seed), kills (guardian/downtime) \(kills), reissue rounds during the kills \(outcome[1] ?? "?"), peg-out \(txid)")
+        print("kill loop: \(seed), kills (guardian/downtime) \(kills), reissue rounds during the kills \(rounds), peg-out \(txid)")
     }
 
     @Test("n = 4: one guardian down, everything works; two down, exit 3 naming both and nothing lost; one back, the pending reissue completes")
