@@ -121,8 +121,13 @@ enum PostgresErrors {
         }
         switch state.prefix(2) {
         case "23": return .constraintViolation  // not null, check, foreign key
-        case "22": return .invalidValue  // data exception: out of range, too long, invalid bytes
         case "08": return .connectionLost
+        // Class 22 (data exception: bigint out of range, division by zero, an invalid LIMIT) is NOT deterministic
+        // across backends (review 8): where PostgreSQL refuses, SQLite goes on (an overflowing `n + ?` becomes a REAL,
+        // `1 / 0` is NULL, a negative LIMIT means none), so rejecting the item here would record what a SQLite
+        // guardian does not. It falls to `backend` below: the block is aborted and retried, the guardian halts
+        // visibly instead of diverging. (The one data exception both share, text with a NUL character, is refused
+        // before either backend runs the statement: `invalidValue`.)
         default: return .backend  // syntax or schema errors, insufficient resources, I/O, authentication
         }
     }

@@ -85,6 +85,22 @@ public final class PostgresStorage: Storage {
                 "PostgreSQL database \(url.database) has encoding \(encoding) and collation \(collation); fm needs UTF8 and C "
                     + "(CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0)")
         }
+        // `datcollate` is libc's setting only: a database created with `LOCALE_PROVIDER icu` (PostgreSQL 15+) reports
+        // `C` there but orders text by its ICU locale (review 8). So the default collation is also asked to order a
+        // sample as SQLite's BINARY does (byte order, which is what `COLLATE "C"` means), whatever the provider.
+        let order = try readNow { db in
+            try db.fetchOne(
+                """
+                SELECT string_agg(x, '|' ORDER BY x) AS database_order, string_agg(x, '|' ORDER BY x COLLATE "C") AS byte_order
+                FROM (VALUES ('a'), ('B'), ('_'), ('a_b'), ('ab'), ('Z'), ('e'), ('é'), ('f'), ('1'), (' '), ('A'), ('ä')) AS sample (x)
+                """)
+        }
+        guard let order, try order.text("database_order") == order.text("byte_order") else {
+            throw DatabaseSetupError.textSemantics(
+                "PostgreSQL database \(url.database) does not order text by byte (its default collation is not C, e.g. an ICU "
+                    + "locale); fm needs UTF8 and C (CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0, "
+                    + "with LOCALE_PROVIDER libc where the cluster's default provider is icu)")
+        }
     }
 
     /// Collations that order text by its UTF-8 bytes, as SQLite's default BINARY collation does.

@@ -18,4 +18,17 @@ struct PostgresTextSemanticsTests {
             return message.contains("LATIN1") && message.contains("UTF8")
         }
     }
+
+    /// Review 8: `datcollate` is libc's setting only. A database whose default collation comes from ICU (PostgreSQL
+    /// 15+: `LOCALE_PROVIDER icu`) reports `C` there yet orders 'a' before 'B', unlike SQLite; it is refused too.
+    @Test func anICUCollatedDatabaseIsRefusedAtOpen() throws {
+        let server = try TestPostgres.requireOrSkip()
+        let url = try server.newDatabase(options: "ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en' LC_COLLATE 'C' LC_CTYPE 'C'")
+        #expect {
+            try PostgresStorage(url: url, password: server.password, schemas: [], options: StoragePlace.testOptions).close()
+        } throws: { error in
+            guard case .textSemantics(let message) = error as? DatabaseSetupError else { return false }
+            return message.contains("does not order text by byte")
+        }
+    }
 }
