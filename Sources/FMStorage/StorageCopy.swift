@@ -116,7 +116,7 @@ public enum StorageCopy {
     /// Every base table of the database's own schema (SQLite's internal tables aside).
     static func allTables(_ tx: any StorageReading) throws -> [String] {
         let sql = switch tx.dialect {
-        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_'"
         case .postgres:
             "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
         }
