@@ -60,6 +60,7 @@ public final class PostgresStorage: Storage {
         readerThreads.start()
         do {
             try checkTextSemantics()
+            try checkDurability()
             try StorageMigrator(ledger: "fm_migrations", schemaObjects: Self.schemaObjects).migrate(schemas, on: self)
         } catch {
             close()
@@ -100,6 +101,19 @@ public final class PostgresStorage: Storage {
                 "PostgreSQL database \(url.database) does not order text by byte (its default collation is not C, e.g. an ICU "
                     + "locale); fm needs UTF8 and C (CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0, "
                     + "with LOCALE_PROVIDER libc where the cluster's default provider is icu)")
+        }
+    }
+
+    /// A block is applied once and acted on (outcomes served, digests reported) when its COMMIT returns, so COMMIT must
+    /// mean durable, as SQLite's `synchronous = FULL` does. `synchronous_commit = off` (settable per role or database,
+    /// where an operator tuning for speed may leave it) acknowledges before the WAL is flushed: a PostgreSQL crash
+    /// then loses blocks the guardian already acted on. Refused at open (review 8).
+    private func checkDurability() throws {
+        let setting = try readNow { db in try db.fetchOne("SELECT current_setting('synchronous_commit') AS value") }
+        guard let setting, try setting.text("value").lowercased() != "off" else {
+            throw DatabaseSetupError.cannotOpen(
+                path: url.description,
+                reason: "synchronous_commit is off for this role or database; fm needs commits to be durable (set it to on)")
         }
     }
 

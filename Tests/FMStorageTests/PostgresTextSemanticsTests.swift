@@ -31,4 +31,20 @@ struct PostgresTextSemanticsTests {
             return message.contains("does not order text by byte")
         }
     }
+
+    /// Review 8: `synchronous_commit = off` on the database (or role) acknowledges a COMMIT before it is durable; a
+    /// guardian acts on a block once it commits, so such a database is refused at open.
+    @Test func aDatabaseWithoutDurableCommitsIsRefusedAtOpen() throws {
+        let server = try TestPostgres.requireOrSkip()
+        let url = try server.newDatabase()
+        try server.psql("ALTER DATABASE \(url.database) SET synchronous_commit = off")
+        #expect {
+            try PostgresStorage(url: url, password: server.password, schemas: [], options: StoragePlace.testOptions).close()
+        } throws: { error in
+            guard case .cannotOpen(_, let reason) = error as? DatabaseSetupError else { return false }
+            return reason.contains("synchronous_commit")
+        }
+        try server.psql("ALTER DATABASE \(url.database) SET synchronous_commit = on")
+        try PostgresStorage(url: url, password: server.password, schemas: [], options: StoragePlace.testOptions).close()
+    }
 }
