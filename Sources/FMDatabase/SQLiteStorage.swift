@@ -119,7 +119,10 @@ struct GRDBStatementRunner: StatementRunner {
         return StorageRow(columns: columns, values: values)
     }
 
-    /// SQLite's answers that depend only on the data are the deterministic kinds (as in ProcessingFailure).
+    /// Only the answers PostgreSQL gives alike for the same data are deterministic: a constraint refusing a row.
+    /// `MISMATCH` (a non-integer rowid), `TOOBIG` (SQLite's own length limit) and `RANGE` (a bind index) have no
+    /// PostgreSQL twin that rejects the same item (review 8), so they are `backend`: the block is aborted, never
+    /// decided differently from a PostgreSQL guardian.
     static func classify(_ error: DatabaseError) -> StorageError {
         let message = "\(error.message ?? "\(error.resultCode)") (\(error.extendedResultCode))"
         switch error.extendedResultCode {
@@ -128,7 +131,6 @@ struct GRDBStatementRunner: StatementRunner {
         }
         switch error.resultCode {
         case .SQLITE_CONSTRAINT: return StorageError(.constraintViolation, message)
-        case .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE: return StorageError(.invalidValue, message)
         default: return StorageError(.backend, message)
         }
     }

@@ -66,7 +66,7 @@ struct PostgresStatementRunner: StatementRunner {
                 case .bool: values.append(.integer(try cell.decode(Bool.self) ? 1 : 0))
                 case .text, .varchar, .name, .bpchar: values.append(.text(try cell.decode(String.self)))
                 case .bytea: values.append(.blob(Array(bytes.readableBytesView)))
-                case .numeric: values.append(.integer(try integer(fromNumeric: try cell.decode(Decimal.self), column: cell.columnName)))
+                case .numeric where cell.format == .binary: values.append(.integer(try integer(fromNumeric: bytes, column: cell.columnName)))
                 default:
                     throw StorageError(.decoding, "column \(cell.columnName) has type \(cell.dataType), outside the portable subset")
                 }
@@ -79,12 +79,43 @@ struct PostgresStatementRunner: StatementRunner {
         return StorageRow(columns: columns, values: values)
     }
 
-    /// SQLite's `SUM` fails with "integer overflow" beyond 64 bits; so does this (and a fraction is not an integer).
-    private static func integer(fromNumeric value: Decimal, column: String) throws(StorageError) -> Int64 {
-        guard let integer = Int64("\(value)") else {
-            throw StorageError(.backend, "column \(column) holds \(value), not a 64-bit integer (integer overflow)")
+    /// PostgreSQL's binary `numeric` (int16 digit count, weight, sign, display scale, then base-10000 digits, the
+    /// first worth 10000^weight) as an `Int64`, with checked arithmetic. Beyond 64 bits it fails, as SQLite's `SUM`
+    /// fails with "integer overflow"; so do a fraction, NaN and infinity. Read here rather than through postgres-nio's
+    /// `Decimal`, which force-unwraps `Decimal(string:)` (a trap beyond 10^165) and indexes by the server's scale
+    /// (review 8).
+    static func integer(fromNumeric bytes: ByteBuffer, column: String) throws(StorageError) -> Int64 {
+        var buffer = bytes
+        let malformed = StorageError(.decoding, "column \(column) holds a malformed numeric")
+        func notAnInteger(_ why: String) -> StorageError {
+            StorageError(.backend, "column \(column) holds a numeric \(why), not a 64-bit integer (integer overflow)")
         }
-        return integer
+        guard let count = buffer.readInteger(endianness: .big, as: Int16.self), count >= 0,
+            let weight = buffer.readInteger(endianness: .big, as: Int16.self),
+            let sign = buffer.readInteger(endianness: .big, as: UInt16.self),
+            buffer.readInteger(endianness: .big, as: Int16.self) != nil, buffer.readableBytes == Int(count) * 2
+        else { throw malformed }
+        var digits: [UInt64] = []
+        for _ in 0..<Int(count) {
+            guard let digit = buffer.readInteger(endianness: .big, as: Int16.self), (0...9_999).contains(digit) else { throw malformed }
+            digits.append(UInt64(digit))
+        }
+        guard sign == 0 || sign == 0x4000 else { throw notAnInteger("that is NaN or infinite") }
+        let integral = max(0, Int(weight) + 1)  // digits before the decimal point (missing ones are 0)
+        guard digits.dropFirst(integral).allSatisfy({ $0 == 0 }) else { throw notAnInteger("with a fraction") }
+        var magnitude: UInt64 = 0
+        for index in 0..<integral {
+            let (shifted, overflow) = magnitude.multipliedReportingOverflow(by: 10_000)
+            let (next, carry) = shifted.addingReportingOverflow(index < digits.count ? digits[index] : 0)
+            guard !overflow, !carry else { throw notAnInteger("beyond 64 bits") }
+            magnitude = next
+        }
+        if sign == 0x4000 {
+            guard magnitude <= Int64.min.magnitude else { throw notAnInteger("beyond 64 bits") }
+            return Int64(bitPattern: 0 &- magnitude)
+        }
+        guard let value = Int64(exactly: magnitude) else { throw notAnInteger("beyond 64 bits") }
+        return value
     }
 }
 
@@ -121,8 +152,13 @@ enum PostgresErrors {
         }
         switch state.prefix(2) {
         case "23": return .constraintViolation  // not null, check, foreign key
-        case "22": return .invalidValue  // data exception: out of range, too long, invalid bytes
         case "08": return .connectionLost
+        // Class 22 (data exception: bigint out of range, division by zero, an invalid LIMIT) is NOT deterministic
+        // across backends (review 8): where PostgreSQL refuses, SQLite goes on (an overflowing `n + ?` becomes a REAL,
+        // `1 / 0` is NULL, a negative LIMIT means none), so rejecting the item here would record what a SQLite
+        // guardian does not. It falls to `backend` below: the block is aborted and retried, the guardian halts
+        // visibly instead of diverging. (The one data exception both share, text with a NUL character, is refused
+        // before either backend runs the statement: `invalidValue`.)
         default: return .backend  // syntax or schema errors, insufficient resources, I/O, authentication
         }
     }

@@ -60,6 +60,7 @@ public final class PostgresStorage: Storage {
         readerThreads.start()
         do {
             try checkTextSemantics()
+            try checkDurability()
             try StorageMigrator(ledger: "fm_migrations", schemaObjects: Self.schemaObjects).migrate(schemas, on: self)
         } catch {
             close()
@@ -84,6 +85,35 @@ public final class PostgresStorage: Storage {
             throw DatabaseSetupError.textSemantics(
                 "PostgreSQL database \(url.database) has encoding \(encoding) and collation \(collation); fm needs UTF8 and C "
                     + "(CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0)")
+        }
+        // `datcollate` is libc's setting only: a database created with `LOCALE_PROVIDER icu` (PostgreSQL 15+) reports
+        // `C` there but orders text by its ICU locale (review 8). So the default collation is also asked to order a
+        // sample as SQLite's BINARY does (byte order, which is what `COLLATE "C"` means), whatever the provider.
+        let order = try readNow { db in
+            try db.fetchOne(
+                """
+                SELECT string_agg(x, '|' ORDER BY x) AS database_order, string_agg(x, '|' ORDER BY x COLLATE "C") AS byte_order
+                FROM (VALUES ('a'), ('B'), ('_'), ('a_b'), ('ab'), ('Z'), ('e'), ('é'), ('f'), ('1'), (' '), ('A'), ('ä')) AS sample (x)
+                """)
+        }
+        guard let order, try order.text("database_order") == order.text("byte_order") else {
+            throw DatabaseSetupError.textSemantics(
+                "PostgreSQL database \(url.database) does not order text by byte (its default collation is not C, e.g. an ICU "
+                    + "locale); fm needs UTF8 and C (CREATE DATABASE … ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0, "
+                    + "with LOCALE_PROVIDER libc where the cluster's default provider is icu)")
+        }
+    }
+
+    /// A block is applied once and acted on (outcomes served, digests reported) when its COMMIT returns, so COMMIT must
+    /// mean durable, as SQLite's `synchronous = FULL` does. `synchronous_commit = off` (settable per role or database,
+    /// where an operator tuning for speed may leave it) acknowledges before the WAL is flushed: a PostgreSQL crash
+    /// then loses blocks the guardian already acted on. Refused at open (review 8).
+    private func checkDurability() throws {
+        let setting = try readNow { db in try db.fetchOne("SELECT current_setting('synchronous_commit') AS value") }
+        guard let setting, try setting.text("value").lowercased() != "off" else {
+            throw DatabaseSetupError.cannotOpen(
+                path: url.description,
+                reason: "synchronous_commit is off for this role or database; fm needs commits to be durable (set it to on)")
         }
     }
 

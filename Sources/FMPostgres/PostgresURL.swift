@@ -79,12 +79,13 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `text` with anything between `://` and `@` hidden, so an error message never repeats a password.
+    /// `text` with everything between `://` (or the start) and the LAST `@` hidden, so an error message never repeats
+    /// a password, even one holding `@` or `/` (review 8: the first `@` left the rest of such a password shown).
     static func redacted(_ text: String) -> String {
-        guard let scheme = text.range(of: "://"), let at = text.range(of: "@", range: scheme.upperBound..<text.endIndex) else {
-            return text
-        }
-        return text.replacingCharacters(in: scheme.upperBound..<at.lowerBound, with: "***")
+        guard let at = text.range(of: "@", options: .backwards) else { return text }
+        let start = text.range(of: "://").map(\.upperBound) ?? text.startIndex
+        guard start <= at.lowerBound else { return "***" + text[at.lowerBound...] }
+        return text.replacingCharacters(in: start..<at.lowerBound, with: "***")
     }
 }
 

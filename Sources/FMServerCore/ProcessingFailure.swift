@@ -48,7 +48,10 @@ public enum ProcessingFailure {
         switch error {
         case let rejection as TransactionRejection: return .reject(rejection)
         case is EnvironmentalError, is CancellationError: return .abort
-        case let storage as StorageError: return storage.isEnvironmental ? .abort : .reject(unexpected(storage))
+        case let storage as StorageError:
+            // The portable wording: guardians on SQLite and on PostgreSQL must record the same rejection.
+            return storage.isEnvironmental
+                ? .abort : .reject(TransactionRejection(code: unexpectedCode, message: unexpectedMessage(storage.portableDescription)))
         case let database as DatabaseError:
             guard deterministicSQLiteCodes.contains(database.resultCode.primaryResultCode) else { return .abort }
             return .reject(unexpected(database))
@@ -60,6 +63,8 @@ public enum ProcessingFailure {
     public static let unexpectedCode = "processing_failed"
 
     public static func unexpected(_ error: any Error) -> TransactionRejection {
-        TransactionRejection(code: unexpectedCode, message: "the item could not be applied: \(error)")
+        TransactionRejection(code: unexpectedCode, message: unexpectedMessage("\(error)"))
     }
+
+    static func unexpectedMessage(_ reason: String) -> String { "the item could not be applied: \(reason)" }
 }

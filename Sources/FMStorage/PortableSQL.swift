@@ -31,7 +31,8 @@ public struct PortableStatement: Sendable, Hashable {
 /// Both backends parse every statement through here, so SQL outside the subset fails in the SQLite tests already
 /// (``StorageError/Kind/notPortable``), not first in production on PostgreSQL. The subset
 /// (docs/decisions/0003-storage-interface.md): positional `?` placeholders only; `INSERT ... ON CONFLICT ... DO
-/// NOTHING | DO UPDATE` instead of `INSERT OR IGNORE | REPLACE`; no `PRAGMA`, no `AUTOINCREMENT`, no `X'..'` blob
+/// NOTHING | DO UPDATE` instead of `INSERT OR IGNORE | REPLACE`; no `PRAGMA`, no `AUTOINCREMENT`, no pattern matching
+/// (`LIKE`, `GLOB`, `ILIKE`, `REGEXP`, `SIMILAR TO`), no `X'..'` blob
 /// literals, no `::` casts, no `$`-quoting; transactions and savepoints only through the interface.
 public enum PortableSQL {
     public static func parse(_ sql: String) throws(StorageError) -> [PortableStatement] {
@@ -164,6 +165,9 @@ private struct Lexer {
                 throw fail("INSERT OR ... (use INSERT ... ON CONFLICT DO NOTHING or DO UPDATE)")
             }
             if word == "AUTOINCREMENT" { throw fail("AUTOINCREMENT") }
+            // Review 8 (open since review 4): SQLite's LIKE ignores ASCII case and PostgreSQL's does not; GLOB and
+            // REGEXP are SQLite's, ILIKE and SIMILAR TO PostgreSQL's. A pattern match would decide one item two ways.
+            if ["LIKE", "GLOB", "ILIKE", "REGEXP", "SIMILAR"].contains(word) { throw fail("\(word) (pattern matching differs)") }
         }
         var postgres = pending.postgres
         // `WITHOUT ROWID` goes, last word first so the earlier offset stays valid.

@@ -51,6 +51,7 @@ public enum StorageCopy {
     /// (nothing is kept if any row is refused). Returns each table's row count.
     @discardableResult
     public static func copy(_ tables: [String], from source: any Storage, to target: any Storage) throws -> [TableCount] {
+        try requireSameMigrations(source, target)
         let contents = try source.readNow { tx in try tables.map { table in (table, try readTable(table, tx)) } }
         return try target.writeNow { tx in
             try contents.map { table, content in
@@ -80,6 +81,31 @@ public enum StorageCopy {
         }
     }
 
+    /// Throws unless both databases record the same applied migrations (review 8): rows copied verbatim from a
+    /// source an older version wrote (say, before the wallet's `5_peg_out_order`) into tables of the newest schema
+    /// would fill the new columns with their defaults and skip the data migrations, a database that copies "fine"
+    /// and then behaves differently. Open the source with the same schemas first, which migrates it.
+    public static func requireSameMigrations(_ source: any Storage, _ target: any Storage) throws {
+        let (inSource, inTarget) = (try appliedMigrations(source), try appliedMigrations(target))
+        guard inSource == inTarget else {
+            let missing = inSource.subtracting(inTarget).sorted(), extra = inTarget.subtracting(inSource).sorted()
+            throw StorageError(
+                .misuse,
+                "source and target are at different migrations (only in the source: \(missing.joined(separator: ", ")); only in the target: \(extra.joined(separator: ", "))); open the source with the same schemas first")
+        }
+    }
+
+    /// The identifiers of every migration `storage` records as applied (GRDB's ledger or ``StorageMigrator``'s).
+    static func appliedMigrations(_ storage: any Storage) throws -> Set<String> {
+        try storage.readNow { tx in
+            var applied: Set<String> = []
+            for ledger in try allTables(tx) where ledgerTables.contains(ledger) {
+                for row in try tx.fetchAll("SELECT identifier FROM \(ledger)") { applied.insert(try row.text("identifier")) }
+            }
+            return applied
+        }
+    }
+
     // MARK: - Internals
 
     struct TableContent {
@@ -90,7 +116,7 @@ public enum StorageCopy {
     /// Every base table of the database's own schema (SQLite's internal tables aside).
     static func allTables(_ tx: any StorageReading) throws -> [String] {
         let sql = switch tx.dialect {
-        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_'"
         case .postgres:
             "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
         }

@@ -61,4 +61,17 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "database: \(message)" }
+
+    /// What a deterministic failure says whatever the backend (review 8): the item's rejection carries this, because
+    /// clients take a transaction's outcome only when t guardians report it identically, message included, and SQLite
+    /// and PostgreSQL word the same violation differently (a federation of two of each would never agree on it).
+    /// The backend's own words stay in ``message`` for the log.
+    public var portableDescription: String {
+        switch kind {
+        case .uniqueViolation: "database: a PRIMARY KEY or UNIQUE constraint refused a row"
+        case .constraintViolation: "database: a NOT NULL or CHECK constraint refused a row"
+        case .invalidValue: "database: a value the statement or column cannot take"
+        default: description
+        }
+    }
 }

@@ -13,12 +13,15 @@ import Testing
 
     @Test(arguments: deterministic)
     func deterministicStorageErrorsRejectTheItem(kind: StorageError.Kind) {
-        guard case .reject(let rejection) = ProcessingFailure.classify(StorageError(kind, "refused")) else {
+        guard case .reject(let rejection) = ProcessingFailure.classify(StorageError(kind, "the backend's own words")) else {
             Issue.record("\(kind) must reject the item")
             return
         }
         #expect(rejection.code == ProcessingFailure.unexpectedCode)
-        #expect(rejection.message.contains("refused"))
+        // The kind's portable wording, not the backend's (review 8: guardians on SQLite and PostgreSQL must record
+        // the same rejection).
+        #expect(rejection.message.contains(StorageError(kind, "").portableDescription))
+        #expect(!rejection.message.contains("the backend's own words"))
     }
 
     @Test(arguments: environmental)

@@ -70,6 +70,11 @@ import Testing
         let error = try? #require(throws: PostgresConfigurationError.self) { try PostgresURL(parsing: "postgres://fm:hunter2@db/fm") }
         let message = error.map { "\($0)" } ?? ""
         #expect(message.contains("must not contain a password") && !message.contains("hunter2") && !message.contains("\n"))
+        // Review 8: a password holding '@' or '/' in a URL that does not parse was repeated from its first '@' on.
+        for text in ["mysql://fm:hun@ter2@db/fm", "postgres://fm:hun@ter2 x@db/fm", "postgres://fm:hun/ter2@db/fm", "fm:hun@ter2@db"] {
+            let error = try? #require(throws: PostgresConfigurationError.self) { try PostgresURL(parsing: text) }
+            #expect(!"\(error.map { "\($0)" } ?? "")".contains("ter2"), "\(text)")
+        }
     }
 
     @Test func malformedURLsNameWhatIsWrong() {

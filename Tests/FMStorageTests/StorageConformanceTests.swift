@@ -312,6 +312,9 @@ import Testing
         for sql in [
             "INSERT OR IGNORE INTO t_values (id) VALUES (1)", "REPLACE INTO t_values (id) VALUES (1)", "PRAGMA user_version",
             "SELECT * FROM t_values WHERE id = ?1", "SELECT * FROM t_values WHERE id = :id", "SELECT id::text FROM t_values",
+            // Review 8: 'A' LIKE 'a' is true in SQLite and false in PostgreSQL.
+            "SELECT id FROM t_values WHERE label LIKE ?", "SELECT id FROM t_values WHERE label GLOB ?",
+            "SELECT id FROM t_values WHERE label ILIKE ?",
         ] {
             let error = try #require(throws: StorageError.self) { try storage.writeNow { tx in try tx.execute(sql, [Int64(1)]) } }
             #expect(error.kind == .notPortable, "\(sql)")

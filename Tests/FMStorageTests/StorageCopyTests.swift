@@ -86,6 +86,22 @@ import Testing
         #expect(error?.description.contains("unrelated_things") == true)
     }
 
+    /// Review 8: a source an older version wrote (here: before `copy/2_more`) copied into a target of the newest
+    /// schema would go through row by row and verify, yet hold rows the newer migrations never saw; refused, naming
+    /// the migration.
+    @Test(arguments: Backend.allCases)
+    func aSourceAtOtherMigrationsThanTheTargetIsRefused(_ backend: Backend) throws {
+        let older = StorageSchema(prefix: "copy", migrations: [Self.schema.migrations[0]])
+        let source = try Backend.sqlite.place().open([older])
+        try source.writeNow { tx in try tx.execute("INSERT INTO copy_items (id, amount) VALUES (?, 5)", [[UInt8(1)]]) }
+        let targetPlace = try backend.place()
+        let target = try targetPlace.open([Self.schema])
+        let tables = try StorageCopy.tables(of: [Self.schema], in: source)
+        let error = #expect(throws: StorageError.self) { try StorageCopy.copy(tables, from: source, to: target) }
+        #expect(error?.description.contains("copy/2_more") == true)
+        #expect(try target.readNow { try $0.fetchAll("SELECT id FROM copy_items") }.isEmpty)
+    }
+
     @Test(arguments: Backend.allCases)
     func verifyNamesTheTableThatDiffers(_ backend: Backend) throws {
         let source = try Self.filledSQLite(try Backend.sqlite.place())
