@@ -51,7 +51,7 @@ public enum StorageCopy {
     /// (nothing is kept if any row is refused). Returns each table's row count.
     @discardableResult
     public static func copy(_ tables: [String], from source: any Storage, to target: any Storage) throws -> [TableCount] {
-        try requireSameMigrations(source, target)
+        try requireSameMigrations(source, target, of: tables)
         let contents = try source.readNow { tx in try tables.map { table in (table, try readTable(table, tx)) } }
         return try target.writeNow { tx in
             try contents.map { table, content in
@@ -85,8 +85,15 @@ public enum StorageCopy {
     /// source an older version wrote (say, before the wallet's `5_peg_out_order`) into tables of the newest schema
     /// would fill the new columns with their defaults and skip the data migrations, a database that copies "fine"
     /// and then behaves differently. Open the source with the same schemas first, which migrates it.
-    public static func requireSameMigrations(_ source: any Storage, _ target: any Storage) throws {
-        let (inSource, inTarget) = (try appliedMigrations(source), try appliedMigrations(target))
+    /// Only the migrations of the subsystems that own `tables` count (`<prefix>/...` for tables `<prefix>_...`): a
+    /// target may hold other subsystems too (a PostgreSQL guardian keeps its clients' snapshots beside its state).
+    public static func requireSameMigrations(_ source: any Storage, _ target: any Storage, of tables: [String]) throws {
+        func owned(_ identifier: String) -> Bool {
+            guard let slash = identifier.firstIndex(of: "/") else { return true }
+            let prefix = identifier[..<slash] + "_"
+            return tables.contains { $0.hasPrefix(prefix) }
+        }
+        let (inSource, inTarget) = (try appliedMigrations(source).filter(owned), try appliedMigrations(target).filter(owned))
         guard inSource == inTarget else {
             let missing = inSource.subtracting(inTarget).sorted(), extra = inTarget.subtracting(inSource).sorted()
             throw StorageError(

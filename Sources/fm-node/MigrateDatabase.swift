@@ -23,11 +23,9 @@ extension FMNode {
                 table at all); after a failed copy, drop and recreate it. The password comes from \
                 --database-password-file or FM_DATABASE_PASSWORD, never the URL.
 
-                Examples:
-                  fm-node migrate-db --config-dir fed/guardian-0 --to postgres://fm@db.internal/guardian0 \\
-                      --database-password-file /etc/fm/pg-password
-                  FM_DATABASE_PASSWORD=... fm-node migrate-db --config-dir fed/guardian-0 \\
-                      --to postgres://fm@127.0.0.1:5432/guardian0 | jq .rows
+                Example:
+                  fm-node migrate-db --config-dir fed/guardian-0 --to postgres://fm@127.0.0.1/fm_guardian0 \\
+                      --database-password-file /etc/fm/pg-password | jq .rows
 
                 Exit codes: 0 copied and verified, 1 failed (nothing is claimed), 2 bad input.
                 """)

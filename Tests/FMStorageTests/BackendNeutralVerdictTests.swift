@@ -1,6 +1,7 @@
 import FMCore
 import FMServerCore
 import FMStorage
+import FMTesting
 import Testing
 
 /// Review 8: a failed statement is an item's rejection only where both backends refuse that item alike, and the

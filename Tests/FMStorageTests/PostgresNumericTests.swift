@@ -1,4 +1,5 @@
 import FMStorage
+import FMTesting
 import Testing
 
 /// PostgreSQL's `numeric` (what `SUM` of a `BIGINT` returns) read as the portable `integer`, or a thrown error, never

@@ -70,6 +70,14 @@ import Testing
                 // The test federation's guardian takes the operator password written here (Federation.start).
                 "fm-node backup": ["printf '%s\\n' \"$FM_TEST_OPERATOR_PASSWORD\" > operator.txt"],
                 "fm-node restore": ["fm-node backup --config-dir \"$FM_TEST_CONFIG_DIR\" --out g3-backup.fmbackup > /dev/null"],
+                // A guardian that ran once and stopped, and an empty PostgreSQL database (FM_TEST_POSTGRES_URL).
+                "fm-node migrate-db": [
+                    "fm-node dealer --peers 1 --dir fed --base-port \(scratchPort) --dev > /dev/null",
+                    "fm-node run --config-dir fed/guardian-0 2> /dev/null & pid=$!; "
+                        + "for _ in $(seq 150); do fm-node status --api ws://127.0.0.1:\(scratchPort + 1)/ > /dev/null 2>&1 && break; sleep 0.2; done; "
+                        + "kill $pid; wait $pid",
+                    "printf '%s\\n' \"$FM_TEST_POSTGRES_PASSWORD\" > pg.password; chmod 600 pg.password",
+                ],
             ]),
         "fm-mint": Tool(
             world: .federation,
@@ -171,6 +179,8 @@ import Testing
         ("--base-port 17000", "--base-port \(scratchPort)"),
         ("http://127.0.0.1:18443", "\"$FM_BITCOIND_URL\""),
         ("bcrt1qxyz...", "\"$(fm-regtest cli --data-dir btc getnewaddress | jq -r .)\""),
+        ("postgres://fm@127.0.0.1/fm_guardian0", "\"$FM_TEST_POSTGRES_URL\""),
+        ("/etc/fm/pg-password", "pg.password"),
     ]
 
     @Test func everyHelpExampleRuns() throws {
@@ -200,6 +210,15 @@ import Testing
                 let work = scratch.appendingPathComponent(page.replacingOccurrences(of: " ", with: "_"))
                 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
                 environment["FM_CLIENT_DIR"] = work.appendingPathComponent("wallet").path
+                if page == "fm-node migrate-db" {
+                    // Its example copies into an empty database of the test server (skipped without one, unless required).
+                    guard case .success(let server) = TestPostgres.shared else {
+                        #expect(!TestPostgres.required, "`\(page)` needs PostgreSQL, and FM_REQUIRE_POSTGRES=1")
+                        continue
+                    }
+                    environment["FM_TEST_POSTGRES_URL"] = server.commandLine(try server.newDatabase())
+                    environment["FM_TEST_POSTGRES_PASSWORD"] = server.password ?? ""
+                }
                 let preludes = (tool.preludes["*"] ?? []) + (tool.preludes[page] ?? [])
                 var prepared = true
                 for line in preludes where prepared {

@@ -6,6 +6,7 @@ import FMPeerNetwork
 import FMSecp256k1
 import FMServerCore
 import FMSetup
+import FMStorage
 import FMLightningServer
 import FMMintServer
 import Logging
@@ -284,10 +285,16 @@ public final class GuardianNode: Sendable {
     /// and every other failure of an item is a rejection. A halted guardian or a block out of order is an error.
     func applyRetrying(_ block: FinalizedBlock) async throws -> BlockOutcome? {
         var delay = Duration.milliseconds(500)
+        var commitUncertain = false
         while true {
             do {
-                return try await processor.apply(
+                let outcome = try await processor.apply(
                     height: block.header.height, proposer: block.header.proposer, items: block.items)
+                if outcome == nil, commitUncertain {
+                    // The unknown COMMIT went through: act on the block as if this attempt had applied it.
+                    return try await processor.storedOutcome(height: block.header.height)
+                }
+                return outcome
             } catch let error as ProcessingError {
                 throw error
             } catch is CancellationError {
@@ -295,6 +302,7 @@ public final class GuardianNode: Sendable {
             } catch {
                 // A statement interrupted by cancellation reaches here wrapped as a storage error: shutting down.
                 if Task.isCancelled { throw CancellationError() }
+                if (error as? StorageError)?.kind == .commitOutcomeUnknown { commitUncertain = true }
                 logger.error("could not apply block \(block.header.height), retrying in \(delay): \(error)")
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))

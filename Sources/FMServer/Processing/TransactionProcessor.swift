@@ -64,6 +64,23 @@ public final class TransactionProcessor: Sendable {
         try await database.read { db in try Self.cursor(db).haltedReason }
     }
 
+    /// What the guardian acts on after block `height`, read back from storage: for a block whose COMMIT's outcome
+    /// was unknown (PostgreSQL's connection dropped after COMMIT was sent) and which the retry then found applied.
+    /// The digest, a halt, the scheduled shutdown (re-limiting ordering to it is idempotent) and the versions the
+    /// block activated (those first applied at `height + 1`); not the block's transactions.
+    public func storedOutcome(height: UInt64) async throws -> BlockOutcome {
+        try await database.read { db in
+            var outcome = BlockOutcome(height: height)
+            outcome.stateDigest = try StateDigests.digest(at: height, db: db) ?? StateDigests.genesis
+            outcome.haltedReason = try Self.cursor(db).haltedReason
+            let shutdown = try GuardianOperations.scheduledShutdown(db)
+            outcome.shutdownAgreed = shutdown
+            outcome.stopsHere = shutdown == height
+            outcome.activatedVersions = try GuardianOperations.activations(db).filter { $0.height == height &+ 1 }
+            return outcome
+        }
+    }
+
     /// Applies the block at `height` (proposed by `proposer`) with its ordered `items`.
     ///
     /// A block below the cursor was already applied and is ignored (returns `nil`); a block above it is an error
