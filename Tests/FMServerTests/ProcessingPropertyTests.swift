@@ -7,6 +7,7 @@ import FMMintCommon
 import FMSecp256k1
 import FMServer
 import FMServerCore
+import FMTesting
 import FMWalletCommon
 import FMWalletServer
 import Foundation
@@ -27,11 +28,15 @@ struct ProcessingPropertyTests {
     static let seeds = (ProcessInfo.processInfo.environment["FM_PROPERTY_SEEDS"] ?? "1,2")
         .split(separator: ",").compactMap { UInt64($0) }
 
-    @Test("random item sequences never trap, never diverge, never leave the federation insolvent", .timeLimit(.minutes(3)))
-    func randomSequences() async throws {
+    /// All four on SQLite, then guardians 2 and 3 on PostgreSQL (issue 19): the same random items, malformed and
+    /// extreme ones included, must meet the same outcome, state digest and audit whatever each guardian's backend.
+    @Test(
+        "random item sequences never trap, never diverge, never leave the federation insolvent",
+        .timeLimit(.minutes(4)), arguments: [[Backend.sqlite, .sqlite, .sqlite, .sqlite], [.sqlite, .sqlite, .postgres, .postgres]])
+    func randomSequences(_ backends: [Backend]) async throws {
         var totals = PropertyRun.Counts()
         for seed in Self.seeds {
-            let run = try await PropertyRun(seed: seed)
+            let run = try await PropertyRun(seed: seed, backends: backends)
             defer { run.remove() }
             var state = run
             for _ in 0..<Self.blocks { try await state.step() }
@@ -64,6 +69,8 @@ private struct PropertyRun {
     static let extremes: [UInt64] = [0, 1, 99, 100, 1 << 32, (1 << 53) + 1, UInt64(Int64.max), 1 << 63, .max - 1, .max]
 
     let directory: URL
+    /// Each guardian's database (a PostgreSQL one is closed when its place goes).
+    let places: [StoragePlace]
     let processors: [TransactionProcessor]
     /// The guardians' consensus keys (to sign API announcements, genuine and forged) and the federation's id.
     let consensusKeys: [Keypair]
@@ -85,7 +92,7 @@ private struct PropertyRun {
     var heightVote: UInt32 = 0
     var counts = Counts()
 
-    init(seed: UInt64) async throws {
+    init(seed: UInt64, backends: [Backend]) async throws {
         rng = SeededRandom(seed: seed)
         versionRNG = SeededRandom(seed: seed ^ 0x7665_7273_696F_6E73)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-property-\(UUID().uuidString)")
@@ -100,11 +107,11 @@ private struct PropertyRun {
             Keypair(secretKey: try SecretKey(rawRepresentation: try #require(Hex.decode(config.private.consensusSecretKey))))
         }
         let keys = APIAnnouncementKeys(federation: federationID, keys: try configs[0].consensus.consensusKeys())
-        processors = try configs.map { config in
+        let places = try backends.map { try $0.place() }
+        self.places = places
+        processors = try zip(configs, places).map { config, place in
             let modules = try GuardianModules.build(config, registry: registry)
-            let database = try SQLiteStorage(
-                path: directory.appendingPathComponent("guardian-\(config.local.peerId.rawValue).sqlite").path,
-                schemas: TransactionProcessor.schemas(for: modules))
+            let database = try place.open(TransactionProcessor.schemas(for: modules))
             return TransactionProcessor(
                 database: database, modules: modules, threshold: config.consensus.threshold, announcementKeys: keys,
                 guardians: config.consensus.peerIDs)
