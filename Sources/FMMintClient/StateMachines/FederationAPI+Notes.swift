@@ -13,9 +13,18 @@ extension FederationAPI {
     public func awaitNote(
         _ secret: NoteSecret, at outPoint: OutPoint, config: MintClientConfig
     ) async throws -> NoteIssuance.Result {
-        let decodable = try await awaitOutputOutcomes(outPoint) { _, bytes in
-            (try? MintOutputOutcome(canonicalBytes: bytes)) != nil
-        }
+        try await finishNote(secret, at: outPoint, outcomes: try await awaitNoteOutcomes(outPoint), config: config)
+    }
+
+    /// The guardians' outcomes for `outPoint` as they arrive: at least t that decode, and the stragglers'.
+    public func awaitNoteOutcomes(_ outPoint: OutPoint) async throws(FederationQueryError) -> [PeerID: [UInt8]] {
+        try await awaitOutputOutcomes(outPoint) { _, bytes in (try? MintOutputOutcome(canonicalBytes: bytes)) != nil }
+    }
+
+    /// ``awaitNote(_:at:config:)`` once the first outcomes (``awaitNoteOutcomes(_:)``) are in.
+    public func finishNote(
+        _ secret: NoteSecret, at outPoint: OutPoint, outcomes decodable: [PeerID: [UInt8]], config: MintClientConfig
+    ) async throws -> NoteIssuance.Result {
         do {
             return try NoteIssuance.finalizeCombiningFirst(secret, outcomes: decodable, config: config)
         } catch .notEnoughValidShares(_, _, let invalidFrom) {
