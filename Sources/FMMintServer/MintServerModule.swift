@@ -110,7 +110,10 @@ public struct MintServerModule: ServerModule {
                 throw MintError.unknownDenomination(denomination).rejection
             }
             guard try keys.aggregatePublicKey.verifyBatch(notes.map { (message: $0.message, signature: $0.signature) }) else {
-                throw MintError.invalidNoteSignatureInBatch(denomination: denomination, count: notes.count).rejection
+                // Counted over all the payloads, remembered or not: the rejection is recorded as the transaction's
+                // outcome, which a client takes only when t guardians answer the same one.
+                let count = payloads.count { (try? MintInputClaim(canonicalBytes: $0))?.denomination == denomination }
+                throw MintError.invalidNoteSignatureInBatch(denomination: denomination, count: count).rejection
             }
         }
         for payload in notePayloads { verifiedNotes.remember(true, for: payload) }

@@ -207,6 +207,22 @@ import Testing
         }
     }
 
+    /// Review 9: the rejection is recorded as the transaction's outcome and a client needs t guardians to answer the
+    /// same one, so it must not depend on what a guardian remembered: here guardian 0 checked the valid note at an
+    /// earlier submission (another transaction, sent to it alone) and guardian 1 did not.
+    @Test func aRejectionDoesNotDependOnWhatAGuardianRemembered() throws {
+        let federation = try MintFederation(devMode: true)
+        let notes = try devIssued(federation, Amount(msats: 6))  // 4 + 2
+        let forged = Note(denomination: notes[0].note.denomination, nonce: notes[0].note.nonce, signature: notes[1].note.signature)
+        let payloads = [notes[0].input.canonicalBytes, MintInput.note(forged).canonicalBytes]
+        try federation.guardians[0].module.verifyInputProofs([notes[0].input.canonicalBytes])
+        let rejections = federation.guardians.prefix(2).map { guardian in
+            #expect(throws: TransactionRejection.self) { try guardian.module.verifyInputProofs(payloads) }
+        }
+        #expect(rejections[0] != nil)
+        #expect(rejections[0] == rejections[1])
+    }
+
     @Test func outcomesAreStoredByOutPointAndVerifyPerGuardian() throws {
         let federation = try MintFederation()
         let secret = federation.derivation.secret(denomination: Denomination(exponent: 3), index: 0)
