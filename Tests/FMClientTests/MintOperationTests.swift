@@ -5,6 +5,7 @@ import FMCrypto
 import FMEncoding
 import FMMintClient
 import FMMintCommon
+import FMStorage
 import FMTesting
 import Foundation
 import Synchronization
@@ -218,6 +219,25 @@ final class FakeMintFederation: Sendable {
         try await alice.database.write { db in try MintNoteStore.reserve([chosen[1].note], for: other, in: db) }
         await #expect(throws: MintClientError.noteUnavailable(listed[1].nonce)) {
             try await alice.database.read { db in try MintNoteStore.spendable(Array(listed.prefix(2)), in: db) }
+        }
+    }
+
+    /// Review 9: notes are chosen by the listing's exponent column; a row whose note is of another denomination
+    /// (a damaged database) is refused when read in full, instead of being handed over as if worth the listed amount.
+    @Test func aChosenNoteOfAnotherDenominationThanListedIsRefused() async throws {
+        let federation = try FakeMintFederation()
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        #expect(try await mint.await(try await mint.devIssue(Amount(msats: 1000))).status == .succeeded)
+        let note = try #require(try await alice.database.read { db in try MintNoteStore.listSpendable(in: db) }.first)
+        let other = Denomination(exponent: note.denomination.exponent == 0 ? 1 : 0)
+        try await alice.database.write { db in
+            try db.execute(sql: "UPDATE mint_notes SET exponent = ? WHERE nonce = ?", arguments: [Int64(other.exponent), note.nonce])
+        }
+        let relisted = try #require(try await alice.database.read { db in try MintNoteStore.listSpendable(in: db) }.first { $0.nonce == note.nonce })
+        #expect(relisted.denomination == other)
+        await #expect(throws: StoredIntegerError.self) {
+            try await alice.database.read { db in try MintNoteStore.spendable([relisted], in: db) }
         }
     }
 

@@ -63,14 +63,20 @@ public enum MintNoteStore {
     }
 
     /// The listed notes in full, in the order given; throws ``MintClientError/noteUnavailable(_:)`` for a note that
-    /// is no longer spendable (reserved or spent since it was listed).
+    /// is no longer spendable (reserved or spent since it was listed). Throws too for a row whose note is not the one
+    /// listed (another nonce or denomination): the notes were chosen by the listed denominations, and an exact spend
+    /// must not hand over a note worth more than its amount.
     public static func spendable(_ listed: [ListedNote], in db: Database) throws -> [StoredNote] {
         try listed.map { note in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT note, derivation_index FROM mint_notes WHERE nonce = ? AND reserved_by IS NULL",
                 arguments: [note.nonce])
             else { throw MintClientError.noteUnavailable(note.nonce) }
-            return try stored(from: row)
+            let stored = try stored(from: row)
+            guard stored.note.denomination == note.denomination, Hex.encode(stored.note.nonce.rawRepresentation) == note.nonce else {
+                throw StoredIntegerError(field: "mint_notes.exponent", value: "\(note.denomination.exponent) for a note of \(stored.note.denomination)")
+            }
+            return stored
         }
     }
 
