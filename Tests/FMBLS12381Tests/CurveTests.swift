@@ -120,6 +120,17 @@ func scalar(hexString: String) -> Scalar { Scalar(bigEndianBytes: bytes(hex: hex
         }
     }
 
+    /// Review 9: Pippenger's windows end at the highest set bit of any scalar, so all-zero scalars mean no window at
+    /// all, and a lone 1 or the top bit of r − 1 one window more; none may trap or drop a bit.
+    @Test func multiScalarMultiplicationOfZeroAndEdgeScalars() {
+        let points = (1...9).map { G1Point.generator * Scalar(UInt64($0)) }
+        #expect(G1Point.multiScalarMultiply(points, Array(repeating: .zero, count: 9)).isIdentity)
+        for k in [Scalar(1), Scalar(UInt64(1) << 63), Scalar.zero - Scalar(1)] {
+            let scalars = [Scalar](repeating: .zero, count: 8) + [k]
+            #expect(G1Point.multiScalarMultiply(points, scalars) == points[8] * k)
+        }
+    }
+
     @Test func cofactorClearingLandsInSubgroup() throws {
         // (0, 2) is on E1 (0 + 4 = 2²) but has order 3, outside G1.
         let point = try G1Point(x: .zero, y: Fp(2))
