@@ -200,7 +200,11 @@ struct ProjectivePoint<F: CurveField>: Sendable {
         }
         let log2n = Int.bitWidth - n.leadingZeroBitCount
         let c = max(3, min(16, log2n * 2 / 3 + 1))
-        let bitCount = 64 * (scalars.map(\.count).max() ?? 0)
+        // Windows up to the highest set bit only: a batch check's 64-bit coefficients need a quarter of a full scalar's.
+        let bitCount = scalars.map { limbs in
+            guard let top = limbs.lastIndex(where: { $0 != 0 }) else { return 0 }
+            return 64 * top + 64 - limbs[top].leadingZeroBitCount
+        }.max() ?? 0
         let windowCount = (bitCount + c - 1) / c
         var result = ProjectivePoint.identity
         var buckets = [ProjectivePoint](repeating: .identity, count: (1 << c) - 1)

@@ -46,7 +46,21 @@ public struct MintOutputOutcome: Hashable, Sendable, CanonicalCodable {
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
-        encoder.writeVariant(0) { $0.writeFixed(blindSignatureShare.canonicalBytes) }
+        Self.encode(share: blindSignatureShare.canonicalBytes, to: &encoder)
+    }
+
+    /// The canonical bytes of the outcome whose share encodes as `share` (48 bytes): what a guardian serves from the
+    /// share it stored when it signed, without decoding the point (a square root and a subgroup check) to encode it
+    /// again.
+    public static func canonicalBytes(shareEncoding share: [UInt8]) -> [UInt8] {
+        precondition(share.count == 48, "a blind signature share encodes in 48 bytes")
+        var encoder = CanonicalEncoder()
+        encode(share: share, to: &encoder)
+        return encoder.bytes
+    }
+
+    private static func encode(share: [UInt8], to encoder: inout CanonicalEncoder) {
+        encoder.writeVariant(0) { $0.writeFixed(share) }
     }
 
     public init(from decoder: inout CanonicalDecoder) throws(CanonicalDecodingError) {

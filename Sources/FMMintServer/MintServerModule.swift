@@ -32,6 +32,9 @@ public struct MintServerModule: ServerModule {
     /// TEST ONLY (``MintServerInit/servesBadHistoryForTesting``): recovery pages that lie: digest-only answers
     /// withhold everything (an empty log), full pages carry one wrong record under a digest that matches it.
     let servesBadHistory: Bool
+    /// Notes whose signatures verified and outputs that decoded at submission, reused when a block orders them.
+    private let verifiedNotes = CheckedPayloads<Bool>(capacity: 4096)
+    private let decodedOutputs = CheckedPayloads<MintOutput>(capacity: 4096)
 
     public var kind: ModuleKind { MintKind.kind }
     /// The mint's consensus version 2: the issuance chain (``MintIssuanceChain``), implemented but not released.
@@ -91,21 +94,29 @@ public struct MintServerModule: ServerModule {
 
     /// Decodes the notes in full and batch-verifies their signatures, one multi-pairing per denomination. A failed
     /// batch rejects the transaction at once, without searching for the bad note (a guardian needs only the
-    /// verdict; a client that wants to know which note is bad checks its notes itself).
+    /// verdict; a client that wants to know which note is bad checks its notes itself). Notes that verified before
+    /// (the same bytes, at the transaction's submission) are not verified again (``CheckedPayloads``).
     public func verifyInputProofs(_ payloads: [[UInt8]]) throws {
+        let unchecked = payloads.filter { verifiedNotes.value(for: $0) == nil }
         var notesByDenomination: [Denomination: [Note]] = [:]
-        for input in try decodedInputs(payloads) {
+        var notePayloads: [[UInt8]] = []
+        for (payload, input) in zip(unchecked, try decodedInputs(unchecked)) {
             guard case .note(let note) = input else { continue }
             notesByDenomination[note.denomination, default: []].append(note)
+            notePayloads.append(payload)
         }
         for (denomination, notes) in notesByDenomination.sorted(by: { $0.key < $1.key }) {
             guard let keys = config.keys(for: denomination) else {
                 throw MintError.unknownDenomination(denomination).rejection
             }
             guard try keys.aggregatePublicKey.verifyBatch(notes.map { (message: $0.message, signature: $0.signature) }) else {
-                throw MintError.invalidNoteSignatureInBatch(denomination: denomination, count: notes.count).rejection
+                // Counted over all the payloads, remembered or not: the rejection is recorded as the transaction's
+                // outcome, which a client takes only when t guardians answer the same one.
+                let count = payloads.count { (try? MintInputClaim(canonicalBytes: $0))?.denomination == denomination }
+                throw MintError.invalidNoteSignatureInBatch(denomination: denomination, count: count).rejection
             }
         }
+        for payload in notePayloads { verifiedNotes.remember(true, for: payload) }
     }
 
     public func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta {
@@ -159,7 +170,8 @@ public struct MintServerModule: ServerModule {
     // MARK: Outputs
 
     public func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
-        let output = try checkedOutput(payload)
+        let output = try decodedOutputs.value(for: payload) ?? checkedOutput(payload)
+        decodedOutputs.remember(output, for: payload)
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
 
@@ -174,8 +186,9 @@ public struct MintServerModule: ServerModule {
         return output
     }
 
+    /// Signs the output with this guardian's key share; an output checked at submission is not decoded again.
     public func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
-        let output = try checkedOutput(payload)
+        let output = try decodedOutputs.take(payload) ?? checkedOutput(payload)
         let share = secretKeyShares[Int(output.denomination.exponent)].sign(output.blindedMessage)
         try MintStore.storeOutcome(share, denomination: output.denomination, outPoint: outPoint, db: db)
         try MintStore.logIssued(output, outPoint: outPoint, db: db)
@@ -187,14 +200,17 @@ public struct MintServerModule: ServerModule {
         return OutputMeta(amount: output.amount, fee: config.fees.perOutput)
     }
 
+    /// The share stored when the output was signed, served as stored: it was encoded from a point this guardian
+    /// computed, so it is not decoded again (a square root and a subgroup check per request).
     public func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? {
-        guard var share = try MintStore.outcome(at: outPoint, db: db) else { return nil }
+        guard let share = try MintStore.outcomeShareEncoding(at: outPoint, db: db) else { return nil }
         if servesInvalidShares, let blinded = try MintStore.blindedMessage(at: outPoint, db: db) {
             // TEST FAULT: a well-formed share under the wrong denomination's key, which no client may accept.
             let exponent = try MintStore.outcomeDenomination(at: outPoint, db: db) ?? 0
-            share = secretKeyShares[(Int(exponent) + 1) % secretKeyShares.count].sign(blinded)
+            let wrong = secretKeyShares[(Int(exponent) + 1) % secretKeyShares.count].sign(blinded)
+            return MintOutputOutcome(blindSignatureShare: wrong).canonicalBytes
         }
-        return MintOutputOutcome(blindSignatureShare: share).canonicalBytes
+        return MintOutputOutcome.canonicalBytes(shareEncoding: share)
     }
 
     // MARK: API endpoints

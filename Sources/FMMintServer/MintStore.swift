@@ -70,9 +70,12 @@ enum MintStore {
         return try BlindedMessage(canonicalBytes: try row.blob("blinded_message"))
     }
 
-    static func outcome(at outPoint: OutPoint, db: any StorageReading) throws -> BlindSignatureShare? {
+    /// The encoding of this guardian's share at `outPoint` as stored when it signed (48 bytes, checked).
+    static func outcomeShareEncoding(at outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? {
         guard let row = try outcomeRow(at: outPoint, db: db) else { return nil }
-        return try BlindSignatureShare(canonicalBytes: try row.blob("share"))
+        let share = try row.blob("share")
+        guard share.count == 48 else { throw MintStorageError.malformedRow("mint_output_outcomes.share") }
+        return share
     }
 
     /// The denomination exponent of this guardian's outcome at `outPoint`, if it has one.

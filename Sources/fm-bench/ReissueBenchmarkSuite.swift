@@ -164,11 +164,11 @@ struct BenchmarkWallet: Sendable {
     /// Takes the smallest note worth at least 4096 msat out as a note string (locally, no round trip), then
     /// times receiving it: `reissue` until the new notes are stored. Returns the time and the notes made.
     func reissueOne() async throws -> (nanoseconds: Int64, notes: Int) {
-        let notes = try await client.database.read { db in try MintNoteStore.spendable(in: db) }
-        guard let note = notes.filter({ $0.note.amount.msats >= 4096 }).min(by: { $0.note.amount < $1.note.amount }) else {
+        let notes = try await client.database.read { db in try MintNoteStore.listSpendable(in: db) }
+        guard let note = notes.filter({ $0.denomination.amount.msats >= 4096 }).min(by: { $0.denomination < $1.denomination }) else {
             throw BenchmarkSetupError("the wallet ran out of notes of 4096 msat or more")
         }
-        let (spent, _) = try await mint.spend(note.note.amount)
+        let (spent, _) = try await mint.spend(note.denomination.amount)
         guard let spent, case .object(let result)? = try await mint.await(spent).result,
             case .string(let text)? = result["notes"]
         else { throw BenchmarkSetupError("an exact spend did not produce a note string") }

@@ -104,18 +104,30 @@ func scalar(hexString: String) -> Scalar { Scalar(bigEndianBytes: bytes(hex: hex
 
     @Test func multiScalarMultiplicationMatchesNaiveSum() {
         var rng = SeededRandom(seed: 13)
-        for count in [0, 1, 5, 8, 33] {
+        // Short scalars too: a batch check's 64-bit coefficients (the windows end at the highest set bit of any scalar).
+        for (count, short) in [(0, false), (1, false), (5, false), (8, false), (33, false), (12, true), (33, true)] {
             var points = [G1Point]()
             var scalars = [Scalar]()
             var expected = G1Point.identity
             for i in 0..<count {
                 let point = i == 3 ? G1Point.identity : G1Point.generator * Scalar.random(using: &rng)
-                let k = i == 4 ? Scalar.zero : Scalar.random(using: &rng)
+                let k = i == 4 ? Scalar.zero : short ? Scalar(UInt64.random(in: 1...UInt64.max, using: &rng) >> (i % 3)) : Scalar.random(using: &rng)
                 points.append(point)
                 scalars.append(k)
                 expected = expected + point * k
             }
             #expect(G1Point.multiScalarMultiply(points, scalars) == expected)
+        }
+    }
+
+    /// Review 9: Pippenger's windows end at the highest set bit of any scalar, so all-zero scalars mean no window at
+    /// all, and a lone 1 or the top bit of r − 1 one window more; none may trap or drop a bit.
+    @Test func multiScalarMultiplicationOfZeroAndEdgeScalars() {
+        let points = (1...9).map { G1Point.generator * Scalar(UInt64($0)) }
+        #expect(G1Point.multiScalarMultiply(points, Array(repeating: .zero, count: 9)).isIdentity)
+        for k in [Scalar(1), Scalar(UInt64(1) << 63), Scalar.zero - Scalar(1)] {
+            let scalars = [Scalar](repeating: .zero, count: 8) + [k]
+            #expect(G1Point.multiScalarMultiply(points, scalars) == points[8] * k)
         }
     }
 

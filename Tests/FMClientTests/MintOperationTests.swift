@@ -5,6 +5,7 @@ import FMCrypto
 import FMEncoding
 import FMMintClient
 import FMMintCommon
+import FMStorage
 import FMTesting
 import Foundation
 import Synchronization
@@ -198,6 +199,46 @@ final class FakeMintFederation: Sendable {
         let after = try await reopened.balance()
         #expect(after.msats < before.msats - 300 && after.msats >= before.msats - 300 - 10)
         #expect(try await reopened.operations.running().isEmpty)
+    }
+
+    /// Notes are chosen from a listing that does not decode them, and only the chosen ones are read in full: a note
+    /// taken by another operation after the listing is refused (`note_unavailable`), never spent twice.
+    @Test func chosenNotesAreReadInFullAndATakenOneIsRefused() async throws {
+        let federation = try FakeMintFederation()
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        #expect(try await mint.await(try await mint.devIssue(Amount(msats: 1000))).status == .succeeded)
+        let listed = try await alice.database.read { db in try MintNoteStore.listSpendable(in: db) }
+        let full = try await alice.database.read { db in try MintNoteStore.spendable(in: db) }
+        #expect(Set(listed.map(\.nonce)) == Set(full.map { Hex.encode($0.note.nonce.rawRepresentation) }))
+        #expect(try Amount.sum(listed.map(\.denomination.amount)) == (try await alice.balance()))
+        let chosen = try await alice.database.read { db in try MintNoteStore.spendable(Array(listed.prefix(2)), in: db) }
+        #expect(chosen.map(\.note.denomination) == listed.prefix(2).map(\.denomination))
+
+        let other = OperationID.random()
+        try await alice.database.write { db in try MintNoteStore.reserve([chosen[1].note], for: other, in: db) }
+        await #expect(throws: MintClientError.noteUnavailable(listed[1].nonce)) {
+            try await alice.database.read { db in try MintNoteStore.spendable(Array(listed.prefix(2)), in: db) }
+        }
+    }
+
+    /// Review 9: notes are chosen by the listing's exponent column; a row whose note is of another denomination
+    /// (a damaged database) is refused when read in full, instead of being handed over as if worth the listed amount.
+    @Test func aChosenNoteOfAnotherDenominationThanListedIsRefused() async throws {
+        let federation = try FakeMintFederation()
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        #expect(try await mint.await(try await mint.devIssue(Amount(msats: 1000))).status == .succeeded)
+        let note = try #require(try await alice.database.read { db in try MintNoteStore.listSpendable(in: db) }.first)
+        let other = Denomination(exponent: note.denomination.exponent == 0 ? 1 : 0)
+        try await alice.database.write { db in
+            try db.execute(sql: "UPDATE mint_notes SET exponent = ? WHERE nonce = ?", arguments: [Int64(other.exponent), note.nonce])
+        }
+        let relisted = try #require(try await alice.database.read { db in try MintNoteStore.listSpendable(in: db) }.first { $0.nonce == note.nonce })
+        #expect(relisted.denomination == other)
+        await #expect(throws: StoredIntegerError.self) {
+            try await alice.database.read { db in try MintNoteStore.spendable([relisted], in: db) }
+        }
     }
 
     @Test func foreignNotesAreRefusedOffline() async throws {

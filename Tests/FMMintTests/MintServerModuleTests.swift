@@ -170,6 +170,59 @@ import Testing
         }
     }
 
+    /// A guardian checks a transaction at submission and again when a block orders it; the second time reuses what
+    /// the first found for the same bytes (``CheckedPayloads``), and nothing else: a note is remembered only once its
+    /// batch verified, a forged copy of a verified note (same nonce, other signature) is still checked and refused.
+    @Test func checksAtSubmissionAreReusedForTheSameBytesOnly() throws {
+        let federation = try MintFederation(devMode: true)
+        let notes = try devIssued(federation, Amount(msats: 6))  // 4 + 2
+        let module = federation.guardians[0].module
+        let forged = Note(denomination: notes[0].note.denomination, nonce: notes[0].note.nonce, signature: notes[1].note.signature)
+        #expect(throws: TransactionRejection.self) {
+            try module.verifyInputProofs([notes[1].input.canonicalBytes, MintInput.note(forged).canonicalBytes])
+        }
+        try module.verifyInputProofs([notes[0].input.canonicalBytes])
+        try module.verifyInputProofs([notes[0].input.canonicalBytes, notes[1].input.canonicalBytes])
+        for _ in 0..<2 {
+            let refused = #expect(throws: TransactionRejection.self) { try module.verifyInputProofs([MintInput.note(forged).canonicalBytes]) }
+            #expect(refused?.code == "invalid_note_signature")
+        }
+
+        // An output checked at submission is signed from the remembered decoding: the same share as a fresh decoding.
+        let secret = federation.derivation.secret(denomination: Denomination(exponent: 3), index: 40)
+        let outPoint = OutPoint(txid: MintFederation.randomTxid(), outIndex: 0)
+        let guardian = federation.guardians[1]
+        let payload = secret.output.canonicalBytes
+        _ = try guardian.database.readNow { db in try guardian.module.verifyOutput(payload, outPoint: outPoint, db: db) }
+        _ = try guardian.database.writeNow { db in try guardian.module.processOutput(payload, outPoint: outPoint, db: db) }
+        let served = try #require(try guardian.database.readNow { db in try guardian.module.outputOutcome(outPoint, db: db) })
+        let share = try MintOutputOutcome(canonicalBytes: served).blindSignatureShare
+        let key = try #require(try federation.config.keys(for: secret.denomination)?.publicKeyShare(Int(guardian.peer.rawValue)))
+        #expect(key.verify(share, on: secret.blindedMessage))
+        let unknown = MintOutput(denomination: Denomination(exponent: 9), blindedMessage: secret.blindedMessage).canonicalBytes
+        for _ in 0..<2 {
+            #expect(throws: TransactionRejection.self) {
+                try guardian.database.readNow { db in try guardian.module.verifyOutput(unknown, outPoint: outPoint, db: db) }
+            }
+        }
+    }
+
+    /// Review 9: the rejection is recorded as the transaction's outcome and a client needs t guardians to answer the
+    /// same one, so it must not depend on what a guardian remembered: here guardian 0 checked the valid note at an
+    /// earlier submission (another transaction, sent to it alone) and guardian 1 did not.
+    @Test func aRejectionDoesNotDependOnWhatAGuardianRemembered() throws {
+        let federation = try MintFederation(devMode: true)
+        let notes = try devIssued(federation, Amount(msats: 6))  // 4 + 2
+        let forged = Note(denomination: notes[0].note.denomination, nonce: notes[0].note.nonce, signature: notes[1].note.signature)
+        let payloads = [notes[0].input.canonicalBytes, MintInput.note(forged).canonicalBytes]
+        try federation.guardians[0].module.verifyInputProofs([notes[0].input.canonicalBytes])
+        let rejections = federation.guardians.prefix(2).map { guardian in
+            #expect(throws: TransactionRejection.self) { try guardian.module.verifyInputProofs(payloads) }
+        }
+        #expect(rejections[0] != nil)
+        #expect(rejections[0] == rejections[1])
+    }
+
     @Test func outcomesAreStoredByOutPointAndVerifyPerGuardian() throws {
         let federation = try MintFederation()
         let secret = federation.derivation.secret(denomination: Denomination(exponent: 3), index: 0)

@@ -82,6 +82,34 @@ import Testing
         #expect(throws: MintError.self) { try NoteIssuance.finalizeCombiningFirst(secret, outcomes: two, config: federation.config) }
     }
 
+    @Test func oneBatchFinishesAnIssuanceOnlyWhenEveryShareIsHonest() throws {
+        let federation = try MintFederation()
+        let secrets = (0..<5).map { federation.derivation.secret(denomination: Denomination(exponent: UInt8(1 + $0 % 3)), index: UInt64(10 + $0)) }
+        let txid = MintFederation.randomTxid()
+        try federation.applyEverywhere(inputs: [], outputs: secrets.map(\.output), txid: txid)
+        let honest = try secrets.indices.map { try federation.outcomes(at: OutPoint(txid: txid, outIndex: UInt64($0))) }
+        let batched = try #require(NoteIssuance.finalizeAllCombiningFirst(secrets, outcomes: honest, config: federation.config))
+        let single = try zip(secrets, honest).map { try NoteIssuance.finalizeCombiningFirst($0, outcomes: $1, config: federation.config) }
+        #expect(batched.map(\.note) == single.map(\.note))
+        #expect(batched.allSatisfy { $0.invalidSharePeers.isEmpty })
+        #expect(NoteIssuance.finalizeAllCombiningFirst([], outcomes: [], config: federation.config)?.isEmpty == true)
+
+        // A liar among the first t (peer 1) or as the extra share (peer 3), on one note of five: the batch refuses, and
+        // finishing that note on its own names the liar. Garbage from peer 3 is named without failing the batch.
+        for liar in [PeerID(1), PeerID(3)] {
+            var outcomes = honest
+            outcomes[2][liar] = honest[2][PeerID((liar.rawValue + 1) % 4)]
+            #expect(NoteIssuance.finalizeAllCombiningFirst(secrets, outcomes: outcomes, config: federation.config) == nil)
+            let named = try NoteIssuance.finalizeCombiningFirst(secrets[2], outcomes: outcomes[2], config: federation.config)
+            #expect(named.invalidSharePeers == [liar])
+        }
+        var garbage = honest
+        garbage[4][PeerID(3)] = [1, 2, 3]
+        let withGarbage = try #require(NoteIssuance.finalizeAllCombiningFirst(secrets, outcomes: garbage, config: federation.config))
+        #expect(withGarbage[4].invalidSharePeers == [PeerID(3)])
+        #expect(withGarbage.map(\.note) == single.map(\.note))
+    }
+
     @Test func anyThresholdOfGuardiansIsEnough() throws {
         let federation = try MintFederation()
         let secret = federation.derivation.secret(denomination: Denomination(exponent: 1), index: 3)

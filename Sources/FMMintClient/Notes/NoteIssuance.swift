@@ -63,29 +63,79 @@ public enum NoteIssuance {
         _ secret: NoteSecret, outcomes: [PeerID: [UInt8]], config: MintClientConfig
     ) throws(MintError) -> Result {
         guard let keys = config.keys(for: secret.denomination) else { throw .unknownDenomination(secret.denomination) }
-        var decoded: [(peer: PeerID, share: BlindSignatureShare)] = []
-        var undecodable: [PeerID] = []
-        for (peer, bytes) in outcomes.sorted(by: { $0.key < $1.key }) {
-            if Int(peer.rawValue) < keys.peerCount, let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
-                decoded.append((peer, outcome.blindSignatureShare))
-            } else {
-                undecodable.append(peer)
-            }
-        }
-        guard decoded.count >= config.threshold,
-            let combined = try? BlindSignature.combine(
-                decoded.prefix(config.threshold).map { (peer: Int($0.peer.rawValue), share: $0.share) },
-                threshold: config.threshold)
+        guard let combined = Combined(secret, outcomes: outcomes, keys: keys, threshold: config.threshold),
+            combined.note.isValid(under: try keys.aggregatePublicKey)
         else { return try finalize(secret, outcomes: outcomes, config: config) }
-        let note = Note(
-            denomination: secret.denomination, nonce: secret.nonce, signature: combined.unblinded(by: secret.blindingKey))
-        guard note.isValid(under: try keys.aggregatePublicKey) else { return try finalize(secret, outcomes: outcomes, config: config) }
         let blinded = secret.blindedMessage
         var invalidExtra: [PeerID] = []
-        for (peer, share) in decoded.dropFirst(config.threshold) where try keys.publicKeyShare(Int(peer.rawValue))?.verify(share, on: blinded) != true {
+        for (peer, share) in combined.extraShares where try keys.publicKeyShare(Int(peer.rawValue))?.verify(share, on: blinded) != true {
             invalidExtra.append(peer)
         }
-        return Result(note: SpendableNote(note: note, spendKey: secret.spendKey), invalidSharePeers: (invalidExtra + undecodable).sorted())
+        return combined.result(invalidExtra: invalidExtra)
+    }
+
+    /// ``finalizeCombiningFirst(_:outcomes:config:)`` for every note of one issuance at once (`outcomes[i]` for `secrets[i]`), when everything
+    /// checks out: the combined notes and all extra shares go into one ``SignatureBatch`` (one multi-pairing,
+    /// instead of a pairing per note and per extra share). Returns nil if anything fails (a note that does not
+    /// combine, an unknown denomination, a key that does not decode, a batch that does not hold): the caller
+    /// then finalizes each note on its own, which names the liars and throws the errors.
+    public static func finalizeAllCombiningFirst(
+        _ secrets: [NoteSecret], outcomes: [[PeerID: [UInt8]]], config: MintClientConfig
+    ) -> [Result]? {
+        precondition(secrets.count == outcomes.count, "one set of outcomes per note")
+        var batch = SignatureBatch()
+        var results: [Result] = []
+        for (secret, outcomes) in zip(secrets, outcomes) {
+            guard let keys = config.keys(for: secret.denomination),
+                let combined = Combined(secret, outcomes: outcomes, keys: keys, threshold: config.threshold),
+                let aggregate = try? keys.aggregatePublicKey
+            else { return nil }
+            let message = secret.message
+            batch.add(combined.note.signature, on: message, under: aggregate)
+            if !combined.extraShares.isEmpty {
+                let blinded = message.blinded(by: secret.blindingKey)
+                for (peer, share) in combined.extraShares {
+                    guard let key = try? keys.publicKeyShare(Int(peer.rawValue)) else { return nil }
+                    batch.add(share, on: blinded, under: key)
+                }
+            }
+            results.append(combined.result(invalidExtra: []))
+        }
+        return batch.allHold() ? results : nil
+    }
+
+    /// A note combined from the first t decodable shares (by peer id), not yet checked; the shares beyond those t,
+    /// and the peers whose outcome does not decode (or who are not in the config).
+    struct Combined {
+        let secret: NoteSecret
+        let note: Note
+        let extraShares: ArraySlice<(peer: PeerID, share: BlindSignatureShare)>
+        let undecodable: [PeerID]
+
+        init?(_ secret: NoteSecret, outcomes: [PeerID: [UInt8]], keys: MintDenominationKeys, threshold: Int) {
+            var decoded: [(peer: PeerID, share: BlindSignatureShare)] = []
+            var undecodable: [PeerID] = []
+            for (peer, bytes) in outcomes.sorted(by: { $0.key < $1.key }) {
+                if Int(peer.rawValue) < keys.peerCount, let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
+                    decoded.append((peer, outcome.blindSignatureShare))
+                } else {
+                    undecodable.append(peer)
+                }
+            }
+            guard decoded.count >= threshold,
+                let combined = try? BlindSignature.combine(
+                    decoded.prefix(threshold).map { (peer: Int($0.peer.rawValue), share: $0.share) }, threshold: threshold)
+            else { return nil }
+            self.secret = secret
+            note = Note(denomination: secret.denomination, nonce: secret.nonce, signature: combined.unblinded(by: secret.blindingKey))
+            extraShares = decoded.dropFirst(threshold)
+            self.undecodable = undecodable
+        }
+
+        /// The result once the note verified, naming the undecodable peers and the extra shares that failed.
+        func result(invalidExtra: [PeerID]) -> Result {
+            Result(note: SpendableNote(note: note, spendKey: secret.spendKey), invalidSharePeers: (invalidExtra + undecodable).sorted())
+        }
     }
 
     /// ``finalize(_:shares:config:)`` from the guardians' outcomes as they

@@ -146,11 +146,11 @@ public struct MintClientModule: ClientModule {
     /// a string cannot be reclaimed either, so it gets no reclaim time). With `reclaimAt`, the spend stays
     /// reclaimable (``MintOutstandingSpends``) and comes back to this wallet if still unredeemed at that time.
     public func spend(_ amount: Amount, reclaimAt: Date? = nil) async throws -> (spent: OperationID?, reissue: OperationID?) {
-        let spendable = try await context.database.read { db in try MintNoteStore.spendable(in: db) }
-        var selection = try NoteSelection.select(from: spendable, target: amount) { $0.note.denomination }
+        let spendable = try await context.database.read { db in try MintNoteStore.listSpendable(in: db) }
+        var selection = try NoteSelection.select(from: spendable, target: amount) { $0.denomination }
         if selection.isExact {
             let id = OperationID.random()
-            let notes = selection.selected.map(spendableNote(_:))
+            let notes = try await chosen(selection.selected).map(spendableNote(_:))
             let receiver = try? receivePlan(value: amount, noteCount: notes.count)
             let reclaimAt = receiver == nil ? nil : reclaimAt
             let string = NoteString(federationId: context.federation.federationId, notes: notes)
@@ -175,12 +175,13 @@ public struct MintClientModule: ClientModule {
                 continue
             } catch { failure = error }
             guard case .insufficientNotes(_, let need) = failure, need > selection.total else { throw failure }
-            selection = try NoteSelection.select(from: spendable, target: need) { $0.note.denomination }
+            selection = try NoteSelection.select(from: spendable, target: need) { $0.denomination }
         }
-        let inputs = selection.selected.map { input(spendableNote($0)) }
+        let notes = try await chosen(selection.selected)
+        let inputs = notes.map { input(spendableNote($0)) }
         let plan = fitting!
         let reissue = try await start(
-            inputs: inputs, outputs: plan.targetOutputs + plan.changeOutputs, reserving: selection.selected.map(\.note))
+            inputs: inputs, outputs: plan.targetOutputs + plan.changeOutputs, reserving: notes.map(\.note))
         return (nil, reissue)
     }
 
@@ -188,6 +189,11 @@ public struct MintClientModule: ClientModule {
     public func await(_ id: OperationID) async throws -> OperationRecord {
         guard let record = try await context.executor.log.record(id) else { throw OperationError.unknown(id) }
         return try await resume(record)
+    }
+
+    /// The chosen notes in full (the start of the operation reserves them, refusing any taken meanwhile).
+    func chosen(_ listed: [MintNoteStore.ListedNote]) async throws -> [MintNoteStore.StoredNote] {
+        try await context.database.read { db in try MintNoteStore.spendable(listed, in: db) }
     }
 
     func spendableNote(_ stored: MintNoteStore.StoredNote) -> SpendableNote {

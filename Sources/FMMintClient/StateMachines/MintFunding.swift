@@ -21,10 +21,10 @@ extension MintClientModule {
     public func fund(_ outputs: [ClientOutput], operation id: OperationID) async throws -> OperationID {
         if try await context.executor.log.record(id) != nil { return id }
         let needed = try Amount.sum(outputs.map(\.amount)).adding(try Amount.sum(outputs.map(\.fee)))
-        let spendable = try await context.database.read { db in try MintNoteStore.spendable(in: db) }
+        let spendable = try await context.database.read { db in try MintNoteStore.listSpendable(in: db) }
         var target = needed
         while true {
-            let selection = try NoteSelection.select(from: spendable, target: target) { $0.note.denomination }
+            let selection = try NoteSelection.select(from: spendable, target: target) { $0.denomination }
             var fitting: ReissuePlan?
             var failure: MintError?
             do {
@@ -40,13 +40,10 @@ extension MintClientModule {
                 target = grown
                 continue
             }
-            let inputs = selection.selected.map { stored in
-                ClientInput(
-                    item: ModuleItem(module: instance, encoding: MintInput.note(stored.note)), amount: stored.note.amount,
-                    fee: config.fees.perInput, spendKey: spendableNote(stored).spendKey)
-            }
+            let notes = try await chosen(selection.selected)
+            let inputs = notes.map { input(spendableNote($0)) }
             return try await start(
-                inputs: inputs, outputs: plan.changeOutputs, reserving: selection.selected.map(\.note), id: id,
+                inputs: inputs, outputs: plan.changeOutputs, reserving: notes.map(\.note), id: id,
                 extraOutputs: outputs)
         }
     }
