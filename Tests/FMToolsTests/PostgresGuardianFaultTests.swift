@@ -53,7 +53,7 @@ import Testing
         try server.start()
         let (failure, rounds) = traffic.stop()
         #expect(failure == nil, "\(failure ?? "")")
-        #expect(rounds >= 2, "only \(rounds) reissue rounds")
+        #expect(rounds >= 1, "no reissue went through while guardian 0's database was down")
         try ProcessFaultTests.expectNothingLostAndOneState(federation, wallets: ["alice", "bob"], context: "postgres restart")
         #expect(federation.isRunning(0))
     }

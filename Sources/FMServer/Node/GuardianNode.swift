@@ -134,7 +134,7 @@ public final class GuardianNode: Sendable {
             byzantineForTesting ? ByzantineTransport(wrapping: network, signer: signer, domain: consensus.domain) : network
         driver = ConsensusDriver(
             configuration: consensus, signer: signer, verifier: SchnorrConsensusVerifier(publicKeys: keys),
-            transport: transport, store: ConsensusStore(database: database), logger: logger)
+            transport: transport, store: ConsensusStore(database: database, logger: logger), logger: logger)
     }
 
     public var peerID: PeerID { configs.local.peerId }

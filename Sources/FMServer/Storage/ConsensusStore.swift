@@ -3,6 +3,7 @@ import FMCore
 import FMStorage
 import FMEncoding
 import Foundation
+import Logging
 
 /// The consensus engine's durable state: the finalized chain and the latest write-ahead checkpoint.
 ///
@@ -33,10 +34,35 @@ public final class ConsensusStore: Sendable {
         ])
 
     private let database: any Storage
+    private let logger: Logger
 
     /// Uses `database`, which must have been opened with ``schema`` among its schemas.
-    public init(database: any Storage) {
+    public init(database: any Storage, logger: Logger = Logger(label: "fm.consensus.store")) {
         self.database = database
+        self.logger = logger
+    }
+
+    /// Whether a failure is the database being out of reach for now (PostgreSQL restarted, the connection cut, a
+    /// serialization conflict): the store then waits and tries again instead of failing consensus, which would stop
+    /// the guardian. Consensus cannot go on meanwhile (a vote is sent only once its checkpoint is durable), and it
+    /// resumes where it was. Every other failure (a full disk, a broken chain) is returned as before.
+    static func isTransient(_ error: any Error) -> Bool {
+        guard let storage = error as? StorageError else { return false }
+        return [.connectionLost, .unavailable, .serializationFailure, .commitOutcomeUnknown].contains(storage.kind)
+    }
+
+    private func waitingOutTransientFailures<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        var delay = Duration.milliseconds(200)
+        while true {
+            do {
+                return try await body()
+            } catch where Self.isTransient(error) {
+                if Task.isCancelled { throw CancellationError() }
+                logger.warning("consensus store: \(what) failed, retrying in \(delay): \(error)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
     }
 
     // MARK: - Writing
@@ -45,9 +71,11 @@ public final class ConsensusStore: Sendable {
     public func append(_ block: FinalizedBlock) async throws {
         let header = block.header
         let encoded = block.canonicalBytes
-        try await database.write { db in
+        try await waitingOutTransientFailures("storing block \(header.height)") { try await database.write { db in
             let tip = try db.fetchOne("SELECT height, hash FROM consensus_blocks ORDER BY height DESC LIMIT 1")
             let expectedHeight: UInt64 = try tip.map { try $0.unsigned("height", as: UInt64.self) + 1 } ?? 0
+            // Stored already: an earlier attempt whose COMMIT's outcome was unknown went through.
+            if let tip, expectedHeight == header.height &+ 1, try tip.blob("hash") == header.hash.bytes { return }
             guard header.height == expectedHeight else {
                 throw ConsensusStoreError.notNextBlock(expectedHeight: expectedHeight, found: header.height)
             }
@@ -57,44 +85,44 @@ public final class ConsensusStore: Sendable {
             try db.execute(
                 "INSERT INTO consensus_blocks (height, hash, iteration, encoded) VALUES (?, ?, ?, ?)",
                 [header.height.storedInteger("height"), header.hash.bytes, header.iteration.storedInteger("iteration"), encoded])
-        }
+        } }
     }
 
     /// Replaces the write-ahead checkpoint.
     public func save(_ checkpoint: ConsensusCheckpoint) async throws {
         let encoded = checkpoint.canonicalBytes
-        try await database.write { db in
+        try await waitingOutTransientFailures("saving the checkpoint") { try await database.write { db in
             try db.execute(
                 "INSERT INTO consensus_checkpoint (id, encoded) VALUES (0, ?) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded",
                 [encoded])
-        }
+        } }
     }
 
     // MARK: - Reading
 
     /// The latest checkpoint, if one was ever saved.
     public func checkpoint() async throws -> ConsensusCheckpoint? {
-        let encoded = try await database.read { db in
+        let encoded = try await waitingOutTransientFailures("reading the checkpoint") { try await database.read { db in
             try db.fetchOne("SELECT encoded FROM consensus_checkpoint WHERE id = 0")?.blob("encoded")
-        }
+        } }
         return try encoded.map { try ConsensusCheckpoint(canonicalBytes: $0) }
     }
 
     /// How many blocks are finalized (the height of the next one).
     public func finalizedCount() async throws -> UInt64 {
-        try await database.read { db in
+        try await waitingOutTransientFailures("counting blocks") { try await database.read { db in
             try db.fetchOne("SELECT COALESCE(MAX(height) + 1, 0) AS n FROM consensus_blocks")?.unsigned("n", as: UInt64.self) ?? 0
-        }
+        } }
     }
 
     /// Up to `maxCount` consecutive blocks from `height` on, ascending (fewer at the end of the chain).
     public func blocks(from height: UInt64, maxCount: Int) async throws -> [FinalizedBlock] {
         // A height the database cannot hold has no block.
         guard maxCount > 0, let height = try? height.storedInteger("height") else { return [] }
-        let rows = try await database.read { db in
+        let rows = try await waitingOutTransientFailures("reading blocks") { try await database.read { db in
             try db.fetchAll("SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?", [height, maxCount])
                 .map { row throws(StorageError) in try row.blob("encoded") }
-        }
+        } }
         return try rows.map { try FinalizedBlock(canonicalBytes: $0) }
     }
 
@@ -103,7 +131,7 @@ public final class ConsensusStore: Sendable {
     /// in the same snapshot), so serving a catch-up request costs one bounded read whatever the blocks' size.
     public func encodedBlocks(from height: UInt64, maxCount: Int, maxBytes: Int) async throws -> [[UInt8]] {
         guard maxCount > 0, let start = try? height.storedInteger("height") else { return [] }
-        return try await database.read { db in
+        return try await waitingOutTransientFailures("reading blocks to serve") { try await database.read { db in
             let sizes = try db.fetchAll(
                 "SELECT length(encoded) AS size FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?", [start, maxCount])
             var count = 0
@@ -117,7 +145,7 @@ public final class ConsensusStore: Sendable {
             guard count > 0 else { return [] }
             return try db.fetchAll("SELECT encoded FROM consensus_blocks WHERE height >= ? ORDER BY height LIMIT ?", [start, count])
                 .map { row throws(StorageError) in try row.blob("encoded") }
-        }
+        } }
     }
 
     /// The last `count` blocks, ascending: what the engine needs to resume.
