@@ -25,22 +25,6 @@ struct DatabaseOptions: ParsableArguments {
             }
             return .sqlite
         }
-        return try Self.postgres(url: database, passwordFile: databasePasswordFile, field: "--database")
-    }
-
-    /// A PostgreSQL URL given as `field` and its password from `passwordFile` or the environment; every refusal
-    /// names the flag and never repeats the password.
-    static func postgres(url text: String, passwordFile: String?, field: String) throws -> GuardianDatabase {
-        let url: PostgresURL
-        do { url = try PostgresURL(parsing: text) } catch {
-            throw InvalidInput(field: field, expected: "a PostgreSQL URL: \(error)")
-        }
-        do {
-            return .postgres(url, password: try PostgresPassword.resolve(file: passwordFile))
-        } catch {
-            throw InvalidInput(
-                field: passwordFile == nil ? PostgresPassword.environmentVariable : "--database-password-file",
-                expected: "a usable password: \(error)")
-        }
+        return try GuardianDatabase.postgres(parsing: database, passwordFile: databasePasswordFile, field: "--database")
     }
 }
