@@ -16,19 +16,13 @@ enum BenchmarkStorage: Sendable {
     /// `--database` and `--database-password-file` as fm-node takes them (the same refusals), plus a database name
     /// that the per-guardian names can extend.
     static func resolve(database: String?, passwordFile: String?) throws -> BenchmarkStorage {
-        guard let database else {
-            if passwordFile != nil {
-                throw InvalidInput(field: "--database-password-file", expected: "to be given only with --database postgres://…")
-            }
+        guard case .postgres(let url, let password) = try GuardianDatabase.resolve(url: database, passwordFile: passwordFile) else {
             return .sqlite
         }
-        guard case .postgres(let url, let password) = try GuardianDatabase.postgres(
-            parsing: database, passwordFile: passwordFile, field: "--database")
-        else { throw InvalidInput(field: "--database", expected: "a PostgreSQL URL") }
         guard PostgresDatabases.isPlainName(databaseName(prefix: url.database, size: 99, peer: 99)) else {
             throw InvalidInput(
                 field: "--database",
-                expected: "a database name of lowercase letters, digits and _ (at most 53 bytes), got '\(url.database)'")
+                expected: "a database name of lowercase letters, digits and _ (at most 55 bytes), got '\(url.database)'")
         }
         return .postgres(server: url, password: password)
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FMCore
 import FMPostgres
 import FMServer
 
@@ -19,12 +18,6 @@ struct DatabaseOptions: ParsableArguments {
     var databasePasswordFile: String?
 
     func resolve() throws -> GuardianDatabase {
-        guard let database else {
-            if databasePasswordFile != nil {
-                throw InvalidInput(field: "--database-password-file", expected: "to be given only with --database postgres://…")
-            }
-            return .sqlite
-        }
-        return try GuardianDatabase.postgres(parsing: database, passwordFile: databasePasswordFile, field: "--database")
+        try GuardianDatabase.resolve(url: database, passwordFile: databasePasswordFile)
     }
 }

@@ -29,6 +29,18 @@ public enum GuardianDatabase: Sendable {
 }
 
 extension GuardianDatabase {
+    /// `--database` and `--database-password-file` of a command line: PostgreSQL when a URL is given, else SQLite (and
+    /// then no password file).
+    public static func resolve(url text: String?, passwordFile: String?) throws -> GuardianDatabase {
+        guard let text else {
+            if passwordFile != nil {
+                throw InvalidInput(field: "--database-password-file", expected: "to be given only with --database postgres://…")
+            }
+            return .sqlite
+        }
+        return try postgres(parsing: text, passwordFile: passwordFile, field: "--database")
+    }
+
     /// A PostgreSQL URL given on a command line as `field` and its password from `passwordFile` or
     /// `FM_DATABASE_PASSWORD` (fm-node's `--database`, fm-bench's); every refusal names the flag and never repeats the
     /// password.
