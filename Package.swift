@@ -194,7 +194,7 @@ let targets: [Target] = [
         dependencies: [
             "FMCLI", "FMBenchmarking", "FMSecp256k1", "FMBLS12381", "FMCrypto", "CJansson", "FMServer", "FMConsensus",
             "FMConsensusSimulation", "FMCore", "FMClient", "FMClientCore", "FMMintClient", "FMMintCommon", "FMRPC", logging,
-            "FMMintServer",
+            "FMMintServer", "FMPostgres",
         ]),
 
     // MARK: Tests

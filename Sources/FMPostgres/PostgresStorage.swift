@@ -223,7 +223,7 @@ public final class PostgresStorage: Storage {
 }
 
 /// Opens connections, waiting with backoff while the server cannot be reached.
-private final class Connector: Sendable {
+final class Connector: Sendable {
     let url: PostgresURL
     let configuration: PostgresConnection.Configuration
     let logger: Logger

@@ -16,6 +16,13 @@ extension FMBench {
                   sequential: one wallet, one reissue at a time (latency);
                   concurrent: --wallets wallets reissuing at once (throughput and latency under load).
                 The reference row (one libsecp256k1 Schnorr verification) is measured in the same run.
+                With --database postgres://user@host[:port]/NAME each guardian keeps its state in PostgreSQL instead
+                (as fm-node run --database does): fm-bench creates one empty database per guardian on that server,
+                NAME_n4_g0 … NAME_n4_g3 and NAME_n1_g0 (UTF8, C collation), through the server's postgres database
+                as the URL's user (who needs CREATEDB), and drops them at the end. NAME itself is not used; an
+                existing NAME_n*_g* database is refused, never reused. The password comes from
+                --database-password-file or FM_DATABASE_PASSWORD, never the URL. bin/bench-reissue-backends runs
+                both backends back to back.
                 Example: swift run -c release fm-bench reissue --scale 0.5
                 """)
 
@@ -27,10 +34,23 @@ extension FMBench {
         @Option(help: ArgumentHelp("First loopback port (n = 4 uses 8 ports, n = 1 the next 2).", valueName: "port"))
         var basePort: Int = 18100
 
+        @Option(
+            help: ArgumentHelp(
+                "Keep the guardians' state in new databases NAME_n<size>_g<peer> on this PostgreSQL server, postgres://user@host[:port]/NAME (no password in it; default: SQLite files).",
+                valueName: "url"))
+        var database: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "File holding the PostgreSQL password (first line; mode 0600). Else FM_DATABASE_PASSWORD, else none.",
+                valueName: "file"))
+        var databasePasswordFile: String?
+
         func run() async throws {
+            let storage = try BenchmarkStorage.resolve(database: database, passwordFile: databasePasswordFile)
             let suite = ReissueBenchmarkSuite(
                 sequential: options.iterations(100), concurrentPerWallet: options.iterations(10), wallets: wallets,
-                basePort: basePort)
+                basePort: basePort, storage: storage)
             let report = try await suite.run()
             print(options.json ? try report.json() : report.table())
         }

@@ -18,10 +18,11 @@ struct ReissueBenchmarkSuite {
     let concurrentPerWallet: Int
     let wallets: Int
     let basePort: Int
+    var storage: BenchmarkStorage = .sqlite
 
     func run() async throws -> BenchmarkReport {
         var report = BenchmarkReport(
-            title: "e-cash reissue, in-process guardians on loopback (TLS consensus, SQLite, JSON-RPC/WebSocket)",
+            title: "e-cash reissue, in-process guardians on loopback (TLS consensus, \(storage.label), JSON-RPC/WebSocket)",
             referenceName: Self.reference, clock: .wall)
         let keypair = Keypair()
         let message = Array(repeating: UInt8(7), count: 32)
@@ -38,7 +39,7 @@ struct ReissueBenchmarkSuite {
 
         for size in [4, 1] {
             let port = size == 4 ? basePort : basePort + 10
-            let federation = try await BenchmarkFederation.start(size: size, basePort: port)
+            let federation = try await BenchmarkFederation.start(size: size, basePort: port, storage: storage)
             do {
                 try await measure(federation, into: &report)
                 await federation.stop()
@@ -99,10 +100,13 @@ final class BenchmarkFederation: Sendable {
     let nodes: [GuardianNode]
     let runs: [Task<Void, any Error>]
     let apis: [Task<Void, any Error>]
+    let apisStopped: StoppedCount
+    let storage: BenchmarkStorage
+    let logger: Logger
 
     private init(
         size: Int, directory: URL, invite: InviteCode, nodes: [GuardianNode], runs: [Task<Void, any Error>],
-        apis: [Task<Void, any Error>]
+        apis: [Task<Void, any Error>], apisStopped: StoppedCount, storage: BenchmarkStorage, logger: Logger
     ) {
         self.size = size
         self.directory = directory
@@ -110,31 +114,60 @@ final class BenchmarkFederation: Sendable {
         self.nodes = nodes
         self.runs = runs
         self.apis = apis
+        self.apisStopped = apisStopped
+        self.storage = storage
+        self.logger = logger
     }
 
+    /// - Parameter storage: SQLite files in a temporary directory, or one new PostgreSQL database per guardian
+    ///   (``BenchmarkStorage``), closed and dropped again by ``stop()``.
     /// - Parameter seed: runs on each guardian after its database is opened and before it starts (``MintHistorySeeding``).
     static func start(
-        size: Int, basePort: Int, seed: (@Sendable (GuardianNode) async throws -> Void)? = nil
+        size: Int, basePort: Int, storage: BenchmarkStorage = .sqlite, seed: (@Sendable (GuardianNode) async throws -> Void)? = nil
     ) async throws -> BenchmarkFederation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-bench-reissue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configs = try TestingDealer.generateForTesting(guardians: size, basePort: basePort, devMode: true)
         var logger = Logger(label: "fm.bench.node")
         logger.logLevel = .warning
-        let nodes = try configs.map { guardian in
-            try GuardianNode(
-                configs: guardian,
-                databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
-                logger: logger)
+        let databases = try storage.create(size: size, logger: logger)
+        var nodes: [GuardianNode] = []
+        do {
+            for (guardian, database) in zip(configs, databases) {
+                nodes.append(
+                    try GuardianNode(
+                        configs: guardian,
+                        databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
+                        database: database, logger: logger))
+            }
+            if let seed { for node in nodes { try await seed(node) } }
+        } catch {
+            for node in nodes { node.closeDatabase() }
+            storage.drop(peers: size, of: size, logger: logger)
+            try? FileManager.default.removeItem(at: directory)
+            throw error
         }
-        if let seed { for node in nodes { try await seed(node) } }
         let servers = nodes.map { $0.makeAPIServer() }
         let runs = nodes.map { node in Task { try await node.run() } }
-        let apis = servers.map { server in Task { try await server.run() } }
-        for server in servers { _ = try await server.listeningPort() }
+        let apisStopped = StoppedCount()
+        let apis = servers.map { server in
+            Task {
+                defer { apisStopped.increment() }
+                try await server.run()
+            }
+        }
         let invite = InviteCode(
             federationId: nodes[0].federationID, peer: PeerID(0), apiUrl: configs[0].consensus.peers[0].apiUrl)
-        return BenchmarkFederation(size: size, directory: directory, invite: invite, nodes: nodes, runs: runs, apis: apis)
+        let federation = BenchmarkFederation(
+            size: size, directory: directory, invite: invite, nodes: nodes, runs: runs, apis: apis, apisStopped: apisStopped,
+            storage: storage, logger: logger)
+        do {
+            for server in servers { _ = try await server.listeningPort() }
+        } catch {
+            await federation.stop()
+            throw error
+        }
+        return federation
     }
 
     /// A joined wallet holding `funds` (dev-issued) minus fees.
@@ -148,12 +181,29 @@ final class BenchmarkFederation: Sendable {
         return BenchmarkWallet(client: client, mint: mint)
     }
 
+    /// Stops the guardians and their API servers, closes their databases (dropping PostgreSQL ones) and removes the
+    /// directory.
     func stop() async {
         for node in nodes { node.shutdown() }
         for api in apis { api.cancel() }
         for run in runs { _ = await run.result }
+        // An API server's graceful shutdown may wait on the wallets' open WebSockets: up to 10 s, not for ever
+        // (never by awaiting its task).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while apisStopped.value < apis.count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        for node in nodes { node.closeDatabase() }
+        storage.drop(peers: size, of: size, logger: logger)
         try? FileManager.default.removeItem(at: directory)
     }
+}
+
+/// How many of a federation's API servers have returned.
+final class StoppedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
 }
 
 /// One FMClient wallet of a benchmark federation.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FMCore
 import FMPostgres
 import FMServer
 
@@ -19,28 +18,6 @@ struct DatabaseOptions: ParsableArguments {
     var databasePasswordFile: String?
 
     func resolve() throws -> GuardianDatabase {
-        guard let database else {
-            if databasePasswordFile != nil {
-                throw InvalidInput(field: "--database-password-file", expected: "to be given only with --database postgres://…")
-            }
-            return .sqlite
-        }
-        return try Self.postgres(url: database, passwordFile: databasePasswordFile, field: "--database")
-    }
-
-    /// A PostgreSQL URL given as `field` and its password from `passwordFile` or the environment; every refusal
-    /// names the flag and never repeats the password.
-    static func postgres(url text: String, passwordFile: String?, field: String) throws -> GuardianDatabase {
-        let url: PostgresURL
-        do { url = try PostgresURL(parsing: text) } catch {
-            throw InvalidInput(field: field, expected: "a PostgreSQL URL: \(error)")
-        }
-        do {
-            return .postgres(url, password: try PostgresPassword.resolve(file: passwordFile))
-        } catch {
-            throw InvalidInput(
-                field: passwordFile == nil ? PostgresPassword.environmentVariable : "--database-password-file",
-                expected: "a usable password: \(error)")
-        }
+        try GuardianDatabase.resolve(url: database, passwordFile: databasePasswordFile)
     }
 }

@@ -46,8 +46,8 @@ extension FMNode {
 
         func run() async throws {
             let logger = LogSetup.logger()
-            guard case .postgres(let url, let password) = try DatabaseOptions.postgres(
-                url: to, passwordFile: databasePasswordFile, field: "--to")
+            guard case .postgres(let url, let password) = try GuardianDatabase.postgres(
+                parsing: to, passwordFile: databasePasswordFile, field: "--to")
             else { throw InvalidInput(field: "--to", expected: "a PostgreSQL URL") }
             let directory = GuardianConfigDirectory(path: configDir)
             let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)

@@ -9,6 +9,7 @@ import FMSetup
 import FMStorage
 import FMLightningServer
 import FMMintServer
+import FMPostgres
 import Logging
 import NIOConcurrencyHelpers
 
@@ -218,6 +219,12 @@ public final class GuardianNode: Sendable {
     public func shutdown() {
         driver.shutdown()
         network.shutdown()
+    }
+
+    /// Closes a PostgreSQL guardian's connections (postgres-nio requires it before they are released); nothing for
+    /// SQLite. Only after ``run()`` and the API server have returned: the database must not be used afterwards.
+    public func closeDatabase() {
+        (processor.database as? PostgresStorage)?.close()
     }
 
     /// Applies finalized blocks as the driver delivers them, from the processing cursor on.
