@@ -62,13 +62,22 @@ extension FMNode {
             try StandardOutput.emit(report)
         }
 
-        /// Whether the guardian's own API answers `status` (it runs, and would go on writing its SQLite file).
+        /// Whether something answers on the guardian's own API port (it runs, and would go on writing its SQLite
+        /// file): any answer, an error or a timeout included; only an unreachable port counts as stopped.
         static func guardianAnswers(_ local: LocalConfig) async -> Bool {
             let host = ["0.0.0.0", "::", ""].contains(local.apiBindHost) ? "127.0.0.1" : local.apiBindHost
             let bracketed = host.contains(":") ? "[\(host)]" : host
             let client = JSONRPCClient(
                 url: "ws://\(bracketed):\(local.apiBindPort)/", configuration: .init(callTimeout: .seconds(3)))
-            let answered = (try? await client.call("status", as: JSONValue.self)) != nil
+            let answered: Bool
+            do {
+                _ = try await client.call("status", as: JSONValue.self)
+                answered = true
+            } catch let error as JSONRPCClientError {
+                if case .unreachable = error { answered = false } else { answered = true }
+            } catch {
+                answered = true
+            }
             await client.close()
             return answered
         }
