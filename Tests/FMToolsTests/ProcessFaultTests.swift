@@ -45,17 +45,7 @@ struct ProcessFaultTests {
         // Traffic: alice and bob send each other notes until told to stop; a reissue cut short by a kill is retried.
         let traffic = Traffic(federation)
 
-        var kills: [String] = []
-        for _ in 0..<20 {
-            Thread.sleep(forTimeInterval: Double.random(in: 0.1...0.8, using: &random))
-            let victim = Int.random(in: 0..<4, using: &random)
-            federation.kill(victim, signal: SIGKILL)
-            let down = Double.random(in: 0.05...0.5, using: &random)
-            kills.append("\(victim)/\(String(format: "%.2f", down))s")
-            Thread.sleep(forTimeInterval: down)
-            try federation.start(victim)
-            try federation.waitUntilServing(victim)
-        }
+        let kills = try federation.killRepeatedly(20, victims: 0..<4, random: &random)
         let (failure, rounds) = traffic.stop()
         #expect(failure == nil, "\(failure ?? "") (\(seed); kills \(kills))")
         #expect(rounds >= 2, "only \(rounds) reissue rounds during the kills")

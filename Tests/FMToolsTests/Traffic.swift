@@ -1,3 +1,4 @@
+import FMTesting
 import Foundation
 
 /// Alice and bob send each other notes until ``stop()``; a reissue cut short by a fault is retried
@@ -38,5 +39,24 @@ final class Traffic: @unchecked Sendable {
         stopFlag[0] = true
         group.wait()
         return (outcome[0], Int(outcome[1] ?? "0") ?? 0)
+    }
+}
+
+extension EcashFederation {
+    /// Kills a random guardian of `victims` with SIGKILL `count` times at random points (0.1–0.8 s apart), restarting
+    /// it after 0.05–0.5 s and waiting until it serves again. Returns each kill as "guardian/downtime" for messages.
+    func killRepeatedly(_ count: Int, victims: Range<Int>, random: inout SeededRandom) throws -> [String] {
+        var kills: [String] = []
+        for _ in 0..<count {
+            Thread.sleep(forTimeInterval: Double.random(in: 0.1...0.8, using: &random))
+            let victim = Int.random(in: victims, using: &random)
+            kill(victim, signal: SIGKILL)
+            let down = Double.random(in: 0.05...0.5, using: &random)
+            kills.append("\(victim)/\(String(format: "%.2f", down))s")
+            Thread.sleep(forTimeInterval: down)
+            try start(victim)
+            try waitUntilServing(victim)
+        }
+        return kills
     }
 }
