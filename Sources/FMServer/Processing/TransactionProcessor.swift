@@ -259,8 +259,17 @@ public final class TransactionProcessor: Sendable {
     /// would wait for the single writer). Modules check statefully with their read-only forms (``ServerModule/verifyInputs(_:db:)``,
     /// ``ServerModule/verifyOutput(_:outPoint:db:)``); a rejection there is confirmed in a rolled-back savepoint.
     public func precheck(_ transaction: Transaction) async throws -> TransactionOutcome {
-        let modules = modules
         if let recorded = try await outcome(of: transaction.txid) { return recorded }
+        let verdict = try await check(transaction)
+        // The transaction's own block may have been applied after the look-up above: the checks then met its inputs
+        // spent by itself. Its recorded outcome is the answer (a client told 'note already spent' about its own
+        // accepted reissue records it as failed).
+        if case .rejected = verdict, let recorded = try await outcome(of: transaction.txid) { return recorded }
+        return verdict
+    }
+
+    private func check(_ transaction: Transaction) async throws -> TransactionOutcome {
+        let modules = modules
         // Any committed state will do here (the verdict is advisory): a proof deferred from it is checked after the
         // stateful check below, whatever that later snapshot says.
         let committed = StatelessChecks.CommittedState(database: database, height: nil)
