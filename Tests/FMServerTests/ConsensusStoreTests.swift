@@ -95,8 +95,35 @@ import Testing
             try await store.append(blocks[0])
         }
         let foreign = chain(3, genesis: Hash256.sha256([9]))
+        // Another block at the tip's height is not the tip again: the header hash covers height, parent and items.
+        await #expect(throws: ConsensusStoreError.notNextBlock(expectedHeight: 2, found: 1)) {
+            try await store.append(foreign[1])
+        }
         await #expect(throws: ConsensusStoreError.brokenChain(height: 2)) { try await store.append(foreign[2]) }
         #expect(try await store.finalizedCount() == 2)
+        #expect(try await store.blocks(from: 1, maxCount: 1) == [blocks[1]])
+    }
+
+    /// A PostgreSQL server that answers and refuses the guardian (a changed password, a dropped database) is
+    /// `unavailable`: the store returns it, and the guardian stops with it, instead of retrying for ever (review 10:
+    /// the retry loop also ignored SIGTERM). The watchdog cancels a store still retrying after 10 s, which then
+    /// throws CancellationError instead of the storage error.
+    @Test func aDatabaseThatRefusesTheGuardianIsNotRetried() async throws {
+        let refusal = StorageError(.unavailable, "cannot connect: password authentication failed [SQLSTATE 28P01]")
+        let store = ConsensusStore(database: FailingStorage(refusal))
+        let block = chain(1)[0]
+        for operation: @Sendable () async throws -> Void in [
+            { try await store.append(block) }, { _ = try await store.finalizedCount() },
+            { _ = try await store.checkpoint() },
+        ] {
+            let attempt = Task { try await operation() }
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(10))
+                attempt.cancel()
+            }
+            await #expect(throws: refusal) { try await attempt.value }
+            watchdog.cancel()
+        }
     }
 
     @Test(arguments: Backend.allCases)
@@ -113,4 +140,15 @@ import Testing
             try await store.checkpoint()
                 == ConsensusCheckpoint(iteration: 6, notarizeVote: Hash256.sha256([6]), skipVote: false))
     }
+}
+
+/// Storage whose every transaction fails with `error`.
+private final class FailingStorage: Storage {
+    let error: StorageError
+    init(_ error: StorageError) { self.error = error }
+    var dialect: SQLDialect { .postgres }
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T { throw error }
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T { throw error }
+    func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T { throw error }
+    func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T { throw error }
 }

@@ -45,10 +45,14 @@ public final class ConsensusStore: Sendable {
     /// Whether a failure is the database being out of reach for now (PostgreSQL restarted, the connection cut, a
     /// serialization conflict): the store then waits and tries again instead of failing consensus, which would stop
     /// the guardian. Consensus cannot go on meanwhile (a vote is sent only once its checkpoint is durable), and it
-    /// resumes where it was. Every other failure (a full disk, a broken chain) is returned as before.
+    /// resumes where it was. Every other failure (a full disk, a broken chain) is returned as before, and so is
+    /// ``StorageError/Kind/unavailable`` (review 10): PostgreSQL's connector already waits for an unreachable server
+    /// (for ever on a guardian, or up to the wait it was configured with), so `unavailable` is a server that answered
+    /// and refused (a wrong password, a dropped database) or the configured wait spent; retrying it here looped for
+    /// ever, and the retry ignores SIGTERM (the driver's shutdown ends the mailbox, not this loop).
     static func isTransient(_ error: any Error) -> Bool {
         guard let storage = error as? StorageError else { return false }
-        return [.connectionLost, .unavailable, .serializationFailure, .commitOutcomeUnknown].contains(storage.kind)
+        return [.connectionLost, .serializationFailure, .commitOutcomeUnknown].contains(storage.kind)
     }
 
     private func waitingOutTransientFailures<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
