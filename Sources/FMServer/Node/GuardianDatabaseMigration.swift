@@ -54,8 +54,7 @@ public enum GuardianDatabaseMigration {
         let tables = try StorageCopy.tables(of: schemas, in: source)
         let backupTables = try StorageCopy.tables(of: [BackupStore.schema], in: backups)
         logger.info("copying \(tables.count + backupTables.count) tables")
-        try StorageCopy.copy(tables, from: source, to: target)
-        try StorageCopy.copy(backupTables, from: backups, to: target)
+        try StorageCopy.copy(from: [(tables, source as any Storage), (backupTables, backups as any Storage)], to: target)
         let counts = try StorageCopy.verify(tables, source: source, target: target)
             + StorageCopy.verify(backupTables, source: backups, target: target)
 
