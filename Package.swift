@@ -161,6 +161,8 @@ let targets: [Target] = [
     .target(name: "FMCLI", dependencies: ["FMCore", "FMBitcoinRPC", argumentParser, logging]),
     .target(name: "FMBenchmarking", dependencies: []),
     .target(name: "FMTesting", dependencies: ["FMCore", "FMStorage", "FMDatabase", "FMPostgres", logging], path: "Tests/FMTesting"),
+    // In-process guardians for the server suites, on the storage backend under test (FM_TEST_STORAGE).
+    .target(name: "FMServerTesting", dependencies: ["FMServer", "FMCore", "FMStorage", "FMTesting"], path: "Tests/FMServerTesting"),
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),
@@ -218,7 +220,7 @@ let targets: [Target] = [
     .testTarget(
         name: "FMServerTests",
         dependencies: [
-            "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting",
+            "FMServer", "FMConsensus", "FMCore", "FMDatabase", "FMPeerNetwork", "FMSecp256k1", "FMTesting", "FMServerTesting",
             "FMServerCore", "FMMintCommon", "FMMintServer", "FMMintClient", "FMEncoding", "FMRPC", grdb, nio, nioPosix,
             "FMClient", "FMClientCore", "FMWalletCommon", "FMWalletServer", "FMBitcoin",
         ]),
@@ -253,13 +255,13 @@ let targets: [Target] = [
         name: "FMWalletTests",
         dependencies: [
             "FMWalletCommon", "FMWalletServer", "FMServerCore", "FMBitcoin", "FMBitcoinRPC", "FMSecp256k1", "FMCore",
-            "FMEncoding", "FMDatabase", "FMTesting", "FMServer", "FMConsensus", grdb,
+            "FMEncoding", "FMDatabase", "FMTesting", "FMServerTesting", "FMServer", "FMConsensus", grdb,
         ]),
     .testTarget(
         name: "FMMintTests",
         dependencies: [
             "FMMintCommon", "FMMintServer", "FMMintClient", "FMServerCore", "FMCore", "FMCrypto", "FMEncoding",
-            "FMSecp256k1", "FMDatabase", "FMTesting", grdb,
+            "FMSecp256k1", "FMDatabase", "FMStorage", "FMTesting", grdb,
         ]),
 
 ]
@@ -309,7 +311,7 @@ let lightningModuleTargets: [Target] = [
         dependencies: [
             "FMLightningCommon", "FMLightningServer", "FMLightningClient", "FMGateway", "FMServer", "FMServerCore", "FMMintClient", "FMMintServer", "FMWalletServer",
             "FMMintCommon", "FMClientCore", "FMClient", "FMRPC", "FMPeerNetwork", "FMBolt11", "FMCore", "FMCrypto", "FMSecp256k1", "FMDatabase",
-            "FMEncoding", "FMTesting", grdb,
+            "FMEncoding", "FMStorage", "FMTesting", "FMServerTesting", grdb,
         ]),
 ]
 // MARK: - end of Lightning part 2 block

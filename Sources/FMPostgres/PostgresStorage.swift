@@ -129,6 +129,18 @@ public final class PostgresStorage: Storage {
         for connection in connections { try? connection.close().wait() }
     }
 
+    /// A storage released without ``close()`` (a guardian torn down on an error path, a test's) still ends its threads
+    /// and connections, without waiting: deinit may run on any thread, an event loop's included. Each connection is
+    /// kept alive until it has closed (postgres-nio requires a connection to be closed before it is released).
+    deinit {
+        writerThread.shutdownGracefully { _ in }
+        readerThreads.shutdownGracefully { _ in }
+        let connections = writer.withLockedValue { $0.map { [$0] } ?? [] } + idleReaders.withLockedValue { $0 }
+        for connection in connections {
+            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
+    }
+
     public var dialect: SQLDialect { .postgres }
 
 
@@ -207,7 +219,8 @@ public final class PostgresStorage: Storage {
     }
 
     private func discard(_ connection: inout PostgresConnection?) {
-        if let dead = connection { _ = dead.close() as EventLoopFuture<Void> }
+        // Kept alive until closed: postgres-nio asserts that a connection is closed before it is released.
+        if let dead = connection { dead.close().whenComplete { _ in withExtendedLifetime(dead) {} } }
         connection = nil
     }
 

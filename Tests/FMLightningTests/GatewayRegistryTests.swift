@@ -88,7 +88,6 @@ import Testing
 
     @Test func theAPIAcceptsAndListsAnnouncementsThroughTheModule() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         let key = Keypair()
         let signed = try GatewayAnnouncement(

@@ -57,7 +57,6 @@ import Testing
 
     @Test func theReceiverClaimsWithTValidSharesAndTheGatewayCannotTakeItBack() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         let contract = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
         // No share before funding.
@@ -90,7 +89,6 @@ import Testing
     /// phase refuses a contract named twice, for every input kind.
     @Test func aContractNamedTwiceInOneTransactionIsRefusedBeforeAnyPairing() async throws {
         let federation = try LightningFederation()
-        defer { federation.remove() }
         let contract = IncomingContract(
             terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
         let claim = LightningInput.incomingClaim(contract, shares: []).canonicalBytes
@@ -110,7 +108,6 @@ import Testing
     /// neither for `submit_transaction` nor in a block, and the transaction is rejected as naming no funded contract.
     @Test func inputsNamingUnfundedContractsCostNoDecryption() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         // Well-formed t shares (real group elements) of a funded contract, reused: before the fix each input paid the
         // full share verification and combination.
@@ -145,7 +142,6 @@ import Testing
     /// outcome and digest, and a claim with wrong shares in the same position is still refused by its decryption.
     @Test func aContractFundedAndClaimedInOneBlockIsCheckedThenAndAcceptedEverywhere() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         let notes = try await federation.issue([10, 10])
         func funding(_ contract: IncomingContract, _ note: SpendableNote) -> Transaction {
@@ -174,7 +170,6 @@ import Testing
 
     @Test func aReceiverWhoseCiphertextDoesNotMatchTheHashLosesToTheGatewaysRefund() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         // The receiver publishes the hash of `preimage` but encrypts something else.
         let lie = Preimage(bytes: [UInt8](repeating: 0x99, count: 32))!
@@ -191,7 +186,6 @@ import Testing
 
     @Test func aGuardiansBadShareIsNamedAndThePaymentStillCompletes() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         let contract = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
         var answers = try await fund(contract, in: &federation)
@@ -212,7 +206,6 @@ import Testing
 
     @Test func aCiphertextIsBoundToItsTermsAndExpiredContractsAreNotFunded() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         let honest = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
         // The same ciphertext under other terms (a larger amount, another claim key) is not valid.

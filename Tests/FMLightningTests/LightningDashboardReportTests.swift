@@ -11,7 +11,6 @@ extension OutgoingContractTests {
     /// node, URL, fees and expiry, and each open (funded) contract with its amount and timelock.
     @Test func dashboardReportShowsGatewaysAndOpenContracts() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         let module = federation.lnModules[0]
         let gatewayKey = Keypair()
         let announcement = try GatewayAnnouncement(

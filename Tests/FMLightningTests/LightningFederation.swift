@@ -8,7 +8,9 @@ import FMMintServer
 import FMSecp256k1
 import FMServer
 import FMServerCore
+import FMTesting
 import Foundation
+import Testing
 import FMWalletServer
 import FMCrypto
 import GRDB
@@ -27,8 +29,9 @@ final class TestClock: @unchecked Sendable {
 /// (mint, wallet, ln), fed the same blocks in the same order as consensus would: whole transactions, atomic across
 /// modules, with each guardian's own verdict, audit and state digest compared after every block.
 struct LightningFederation {
-    let directory: URL
     let processors: [TransactionProcessor]
+    /// Each guardian's database, on the backend under test (`FM_TEST_STORAGE`).
+    let places: [StoragePlace]
     let lnModules: [LightningServerModule]
     /// Each guardian's count of incoming inputs whose decryption it checked (``ProofCountingModule``).
     let decryptionChecks: [ProofCountingModule]
@@ -44,8 +47,6 @@ struct LightningFederation {
     static let start: UInt64 = 1_800_000_000
 
     init(guardians n: Int = 4) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-ln-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let clock = TestClock(Self.start)
         self.clock = clock
         let registry = ModuleRegistry([
@@ -58,6 +59,7 @@ struct LightningFederation {
                 "max_exponent": .unsigned(16), "fees": .object(["per_input": .unsigned(0), "per_output": .unsigned(0)]),
             ]))
         var processors: [TransactionProcessor] = []
+        var places: [StoragePlace] = []
         var lnModules: [LightningServerModule] = []
         var counters: [ProofCountingModule] = []
         var keyShares: [SecretKeyShare] = []
@@ -68,11 +70,13 @@ struct LightningFederation {
             counters.append(ProofCountingModule(ln))
             keyShares.append(try config.private.module(ln.instance)!.decode(LightningPrivateConfig.self).encryptionKeyShare)
             let modules = built.map { $0.instance == ln.instance ? counters[index] : $0 }
-            let database = try SQLiteStorage(
-                path: directory.appendingPathComponent("g\(index).sqlite").path, schemas: TransactionProcessor.schemas(for: modules))
+            let place = try Backend.placeUnderTest()
+            places.append(place)
+            let database = try place.open(TransactionProcessor.schemas(for: modules))
             processors.append(TransactionProcessor(database: database, modules: modules))
         }
         self.processors = processors
+        self.places = places
         self.lnModules = lnModules
         decryptionChecks = counters
         self.keyShares = keyShares
@@ -80,8 +84,6 @@ struct LightningFederation {
         lnConfig = lnModules[0].config
         derivation = try NoteDerivation(moduleSecret: [UInt8](repeating: 9, count: 64))
     }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
 
     /// The decryption checks every guardian made so far, in guardian order.
     var decryptionCheckCounts: [Int] { decryptionChecks.map(\.count) }

@@ -6,6 +6,8 @@ import FMLightningCommon
 import FMMintClient
 import FMPeerNetwork
 import FMServer
+import FMServerTesting
+import FMTesting
 import Foundation
 import Testing
 
@@ -25,10 +27,12 @@ final class LoopbackLightningFederation: @unchecked Sendable {
             ports: (0..<4).map { (p2p: ports[2 * $0], api: ports[2 * $0 + 1]) }, devMode: true,
             mintParameters: .object(["max_exponent": .unsigned(20)]))
         let directory = directory
+        let databases = try Backend.guardianDatabasesUnderTest(4)
         nodes = try configs.map { guardian in
             try GuardianNode(
                 configs: guardian,
                 databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
+                database: databases[Int(guardian.local.peerId.rawValue)],
                 tuneConsensus: {
                     $0.iterationTimeout = .seconds(2)
                     $0.idleProposalDelay = .milliseconds(20)

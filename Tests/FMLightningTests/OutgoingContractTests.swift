@@ -50,7 +50,6 @@ import Testing
 
     @Test func theGatewayClaimsWithThePreimageAndTheContractTurnsIntoItsNotes() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         let outputs = federation.secrets([10, 6])
         let claim = federation.spend(.outgoingClaim(contract, preimage: preimage), key: gateway, into: outputs)
         #expect(try await federation.submit(claim) == .accepted)
@@ -75,7 +74,6 @@ import Testing
 
     @Test func aClaimWithoutTheRightPreimageOrKeyIsRefused() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         let wrong = Preimage(bytes: [UInt8](repeating: 0x43, count: 32))!
         let wrongClaim = federation.spend(.outgoingClaim(contract, preimage: wrong), key: gateway, into: federation.secrets([10, 6]))
         #expect(rejectionCode(try await federation.submit(wrongClaim)) == "wrong_preimage")
@@ -90,7 +88,6 @@ import Testing
 
     @Test func theUserRefundsOnlyOnceConsensusTimeReachesTheTimelock() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         let early = federation.spend(.outgoingRefund(contract, cancellation: nil), key: user, into: federation.secrets([10, 6]))
         #expect(rejectionCode(try await federation.submit(early)) == "timelock_not_expired")
         // One guardian's clock alone (a vote past the timelock) does not move consensus time.
@@ -116,7 +113,6 @@ import Testing
 
     @Test func theGatewaysCancellationLetsTheUserRefundAtOnce() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         // A cancellation signed by anyone but the gateway's claim key is refused (statelessly).
         let forged = user.signSchnorr(message: contract.cancellationMessage)
         let bad = federation.spend(.outgoingRefund(contract, cancellation: forged), key: user, into: federation.secrets([10, 6]))
@@ -137,7 +133,6 @@ import Testing
 
     @Test func theSameInvoiceIsPaidOnceAndAPreimageOpensOneContract() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         let otherUser = Keypair()
         // While the first contract is live, a second one for the same payment hash is refused.
         let second = try self.contract(federation, amount: 1_024, refund: otherUser)
@@ -155,7 +150,6 @@ import Testing
 
     @Test func aRefundedInvoiceCanBePaidAgain() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         let cancellation = gateway.signSchnorr(message: contract.cancellationMessage)
         let outputs = federation.secrets([10, 6])
         let refund = federation.spend(.outgoingRefund(contract, cancellation: cancellation), key: user, into: outputs)
@@ -167,7 +161,6 @@ import Testing
 
     @Test func aContractIsSpentOnceEvenWithinOneTransactionOrBlock() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         // The same contract twice in one transaction (one signature per input).
         let double = LightningFederation.signed(
             Transaction(
@@ -189,7 +182,6 @@ import Testing
 
     @Test func aContractForAnotherAmountIsAnotherContract() async throws {
         var (federation, contract) = try await funded()
-        defer { federation.remove() }
         // Claiming "the same" contract with a larger amount names a contract that was never funded.
         let inflated = try OutgoingContract(
             paymentHash: contract.paymentHash, amount: Amount(msats: 2_048), gatewayClaimKey: contract.gatewayClaimKey,
@@ -205,7 +197,6 @@ import Testing
 
     @Test func fundingNeedsConsensusTimeAndATimelockWithinRange() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         let notes = try await federation.issue([10])
         let early = try contract(federation, amount: 1_024)
         #expect(rejectionCode(try await federation.submit(federation.fund(early, with: notes))) == "no_consensus_time")
@@ -219,7 +210,6 @@ import Testing
 
     @Test func timeVotesOnlyMoveForwardAndOneFaultyGuardianCannotMoveTheMedianAndIdleVotesAreRare() async throws {
         var federation = try LightningFederation()
-        defer { federation.remove() }
         try await federation.agreeTime(LightningFederation.start)
         let far = ModuleItem(module: federation.lnInstance, payload: LightningConsensusItem.timeVote(LightningBounds.maxTimestamp).canonicalBytes)
         try await federation.apply([.module(far)], proposer: PeerID(1))

@@ -5,12 +5,14 @@ import FMMintClient
 import FMMintCommon
 import FMMintServer
 import FMServerCore
+import FMStorage
 import FMTesting
 import Foundation
 import Testing
 
 /// Four mint guardians (dealer-generated keys, t = 3), each with its own
-/// SQLite file behind the storage interface, and the client-side config they publish. Stands in for the
+/// database behind the storage interface (on the backend under test, `FM_TEST_STORAGE`), and the client-side config
+/// they publish. Stands in for the
 /// guardian's transaction processing: each transaction's stateless checks
 /// run first, then it is applied in one write transaction, rolled back whole
 /// if any item is rejected.
@@ -18,12 +20,12 @@ final class MintFederation: Sendable {
     struct Guardian: Sendable {
         let peer: PeerID
         let module: MintServerModule
-        let database: SQLiteStorage
+        let database: any Storage
+        let place: StoragePlace
     }
 
     let guardians: [Guardian]
     let config: MintClientConfig
-    let directory: URL
     let derivation: NoteDerivation
 
     init(peers: Int = 4, devMode: Bool = false, maxExponent: UInt8 = 8, seed: UInt64 = 1) throws {
@@ -35,17 +37,13 @@ final class MintFederation: Sendable {
         } else {
             generated = try Self.deal(size: size, devMode: devMode, maxExponent: maxExponent, using: &rng)
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-mint-\(UUID().uuidString)")
-        self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guardians = try size.peers.map { peer in
             let configs = generated[peer]!
             let module = try MintServerInit().module(
                 instance: MintKind.defaultInstance, consensus: configs.consensus, private: configs.private, ownPeer: peer)
             let mint = try #require(module as? MintServerModule)
-            let database = try SQLiteStorage(
-                path: directory.appendingPathComponent("guardian-\(peer.rawValue).sqlite").path, schemas: [mint.schema])
-            return Guardian(peer: peer, module: mint, database: database)
+            let place = try Backend.placeUnderTest()
+            return Guardian(peer: peer, module: mint, database: try place.open([mint.schema]), place: place)
         }
         config = try MintServerInit().clientConfig(fromConsensus: generated[PeerID(0)]!.consensus).decode(MintClientConfig.self)
         derivation = try NoteDerivation(moduleSecret: rng.bytes(64))
@@ -67,8 +65,6 @@ final class MintFederation: Sendable {
         return try MintServerInit().dealerConfigs(
             peers: size.peers, threshold: size.threshold, parameters: parameters, using: &rng)
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     static func randomTxid() -> TransactionID {
         var rng = SystemRandomNumberGenerator()

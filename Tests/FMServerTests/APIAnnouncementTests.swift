@@ -3,6 +3,7 @@ import FMDatabase
 import FMEncoding
 import FMSecp256k1
 import FMServer
+import FMTesting
 import Foundation
 import Testing
 
@@ -12,7 +13,8 @@ import Testing
 @Suite("Guardian operations: signed API URL announcements")
 struct APIAnnouncementTests {
     struct Federation {
-        let directory: URL
+        /// The processor's database, on the backend under test (`FM_TEST_STORAGE`).
+        let place: StoragePlace
         let processor: TransactionProcessor
         let federation: FederationID
         let keys: [Keypair]
@@ -20,16 +22,14 @@ struct APIAnnouncementTests {
 
         /// Guardian 0's processor; `configs` lets two instances be the same federation's.
         init(configs: [GuardianConfigs]? = nil) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-announce-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            place = try Backend.placeUnderTest()
             let configs = try configs ?? TestingDealer.generateForTesting(guardians: 4, basePort: 40_200, devMode: true)
             federation = try configs[0].consensus.federationID(modules: .standard)
             keys = try configs.map { config in
                 Keypair(secretKey: try SecretKey(rawRepresentation: try #require(Hex.decode(config.private.consensusSecretKey))))
             }
             let modules = try GuardianModules.build(configs[0], registry: .standard)
-            let database = try SQLiteStorage(
-                path: directory.appendingPathComponent("guardian.sqlite").path, schemas: TransactionProcessor.schemas(for: modules))
+            let database = try place.open(TransactionProcessor.schemas(for: modules))
             processor = TransactionProcessor(
                 database: database, modules: modules, threshold: 3,
                 announcementKeys: APIAnnouncementKeys(federation: federation, keys: try configs[0].consensus.consensusKeys()))
@@ -62,10 +62,6 @@ struct APIAnnouncementTests {
         let configs = try TestingDealer.generateForTesting(guardians: 4, basePort: 40_200, devMode: true)
         var federation = try Federation(configs: configs)
         var unannounced = try Federation(configs: configs)
-        defer {
-            try? FileManager.default.removeItem(at: federation.directory)
-            try? FileManager.default.removeItem(at: unannounced.directory)
-        }
         let first = try await federation.announce(0, federation.announcement(3, 10, "ws://127.0.0.1:9001/"))
         #expect(try await federation.urls() == [3: "ws://127.0.0.1:9001/"])
         // The same federation's block without the announcement: a different state digest (the digest covers it).
@@ -80,10 +76,6 @@ struct APIAnnouncementTests {
         let configs = try TestingDealer.generateForTesting(guardians: 4, basePort: 40_200, devMode: true)
         var federation = try Federation(configs: configs)
         var quiet = try Federation(configs: configs)  // the same blocks without the refused items
-        defer {
-            try? FileManager.default.removeItem(at: federation.directory)
-            try? FileManager.default.removeItem(at: quiet.directory)
-        }
         let kept = federation.announcement(3, 10, "ws://127.0.0.1:9001/")
         _ = try await federation.announce(3, kept)
         _ = try await quiet.announce(3, kept)
@@ -108,7 +100,6 @@ struct APIAnnouncementTests {
     @Test("malformed announcement bodies are skipped at decoding, never a trap; a processor without keys refuses all")
     func malformed() async throws {
         var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
         func variant5(_ body: (inout CanonicalEncoder) -> Void) -> [UInt8] {
             var encoder = CanonicalEncoder()
             encoder.writeVariant(5, body: body)

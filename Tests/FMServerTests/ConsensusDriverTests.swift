@@ -1,6 +1,7 @@
 import FMConsensus
 import FMCore
 import FMServer
+import FMServerTesting
 import Foundation
 import Testing
 
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func fourGuardiansOverLoopbackTLSFinalizeTheSameSequence() async throws {
-        let federation = try await LoopbackFederation(size: 4)
+        let federation = try await LoopbackFederation.underTest(size: 4)
         var guardians: [LoopbackGuardian] = []
         for peer in federation.peers { guardians.append(try await federation.start(peer)) }
         let items = (0..<24).map { Array("item \($0)".utf8) }
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func singleGuardianOrdersItsOwnItemsAndRunsOnlyOnce() async throws {
-        let federation = try await LoopbackFederation(size: 1)
+        let federation = try await LoopbackFederation.underTest(size: 1)
         let guardian = try await federation.start(PeerID(0))
         let items = (0..<10).map { Array("solo \($0)".utf8) }
         for item in items { try await guardian.driver.submit(item: item) }
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func stoppedGuardianRestartsFromItsDatabaseAndCatchesUp() async throws {
-        let federation = try await LoopbackFederation(size: 4)
+        let federation = try await LoopbackFederation.underTest(size: 4)
         var guardians: [LoopbackGuardian] = []
         for peer in federation.peers { guardians.append(try await federation.start(peer)) }
         let early = (0..<8).map { Array("early \($0)".utf8) }

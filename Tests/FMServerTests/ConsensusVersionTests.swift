@@ -3,6 +3,7 @@ import FMDatabase
 import FMEncoding
 @testable import FMServer
 import FMServerCore
+import FMTesting
 import Foundation
 import GRDB
 import Testing
@@ -13,17 +14,16 @@ import Testing
 @Suite("Consensus versions: every guardian must support a version before it activates")
 struct ConsensusVersionTests {
     struct Federation {
-        let directory: URL
+        /// The processor's database, on the backend under test (`FM_TEST_STORAGE`).
+        let place: StoragePlace
         let processor: TransactionProcessor
         var height: UInt64 = 0
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-versions-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            place = try Backend.placeUnderTest()
             let configs = try TestingDealer.generateForTesting(guardians: 1, basePort: 40_300, devMode: true)
             let modules = try GuardianModules.build(configs[0], registry: .standard)
-            let database = try SQLiteStorage(
-                path: directory.appendingPathComponent("guardian.sqlite").path, schemas: TransactionProcessor.schemas(for: modules))
+            let database = try place.open(TransactionProcessor.schemas(for: modules))
             processor = TransactionProcessor(
                 database: database, modules: modules, threshold: 3, guardians: (0..<4).map { PeerID($0) })
         }
@@ -54,7 +54,6 @@ struct ConsensusVersionTests {
     @Test("three of four announcing a version changes nothing; the fourth activates it from the next block, once")
     func activationNeedsEveryGuardian() async throws {
         var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
         _ = try await federation.block(0, [])
         #expect(try await Self.versionDigestBytes(federation).isEmpty, "a federation that never voted keeps its old digest")
         for peer: UInt16 in 0..<3 {
@@ -87,7 +86,6 @@ struct ConsensusVersionTests {
     @Test("the block that applies the last announcement still runs under the old version")
     func activationStartsAtTheNextBlock() async throws {
         var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
         for peer: UInt16 in 0..<3 { _ = try await federation.block(peer, [try Self.announce(peer, mint: [1, 2])]) }
         let height = federation.height
         _ = try await federation.block(3, [try Self.announce(3, mint: [1, 2])])

@@ -7,6 +7,8 @@ import FMPeerNetwork
 import FMRPC
 import FMSecp256k1
 import FMServer
+import FMServerTesting
+import FMTesting
 import Foundation
 import NIOCore
 import NIOPosix
@@ -25,10 +27,12 @@ struct FederationEndToEndTests {
             ports: (0..<4).map { (p2p: ports[2 * $0], api: ports[2 * $0 + 1]) }, devMode: true,
             mintParameters: .object(["max_exponent": .unsigned(12)]))
         #expect(configs[0].consensus.threshold == 3)
+        let databases = try Backend.guardianDatabasesUnderTest(4)
         func makeNode(_ guardian: GuardianConfigs) throws -> GuardianNode {
             try GuardianNode(
                 configs: guardian,
                 databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
+                database: databases[Int(guardian.local.peerId.rawValue)],
                 tuneConsensus: {
                     $0.iterationTimeout = .seconds(2)
                     $0.idleProposalDelay = .milliseconds(20)

@@ -2,6 +2,7 @@ import FMCore
 import FMDatabase
 import FMEncoding
 import FMServer
+import FMTesting
 import Foundation
 import Testing
 
@@ -11,18 +12,16 @@ import Testing
 struct GuardianOperationsTests {
     /// A processor of a 4-guardian federation (threshold 3) that applies blocks of operations items.
     struct Federation {
-        let directory: URL
+        /// The processor's database, on the backend under test (`FM_TEST_STORAGE`).
+        let place: StoragePlace
         let processor: TransactionProcessor
         var height: UInt64 = 0
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-operations-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            place = try Backend.placeUnderTest()
             let configs = try TestingDealer.generateForTesting(guardians: 1, basePort: 40_100, devMode: true)
             let modules = try GuardianModules.build(configs[0], registry: .standard)
-            let database = try SQLiteStorage(
-                path: directory.appendingPathComponent("guardian.sqlite").path,
-                schemas: TransactionProcessor.schemas(for: modules))
+            let database = try place.open(TransactionProcessor.schemas(for: modules))
             processor = TransactionProcessor(database: database, modules: modules, threshold: 3)
         }
 
@@ -49,7 +48,6 @@ struct GuardianOperationsTests {
     @Test("meta takes effect when t guardians proposed the same revision and set, latest proposal winning")
     func metaByThreshold() async throws {
         var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
         let wanted: [String: String] = ["name": "Village mint", "welcome_message": "Hi"]
         _ = try await federation.block(0, [try Self.meta(0, 1, wanted)])
         _ = try await federation.block(1, [try Self.meta(1, 1, ["name": "Village mint"])])  // differs: no effect
@@ -79,7 +77,6 @@ struct GuardianOperationsTests {
     @Test("a shutdown is agreed when t guardians request the same height, at least the lead ahead; the block is marked")
     func shutdownByThreshold() async throws {
         var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
         _ = try await federation.block(0, [Self.shutdown(0, 8)])  // block 0
         _ = try await federation.block(1, [Self.shutdown(1, 9)])  // block 1: another height
         _ = try await federation.block(3, [Self.shutdown(1, 8), Self.shutdown(2, 8)])  // block 2: not their voice
@@ -107,7 +104,6 @@ struct GuardianOperationsTests {
     @Test("malformed and out-of-bounds operations items are skipped, never a trap")
     func malformedItems() async throws {
         var federation = try Federation()
-        defer { try? FileManager.default.removeItem(at: federation.directory) }
         func variant(_ index: UInt64, _ body: (inout CanonicalEncoder) -> Void) -> [UInt8] {
             var encoder = CanonicalEncoder()
             encoder.writeVariant(index, body: body)

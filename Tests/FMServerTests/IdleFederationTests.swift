@@ -6,6 +6,8 @@ import FMMintCommon
 import FMPeerNetwork
 import FMSecp256k1
 import FMServer
+import FMServerTesting
+import FMTesting
 import Foundation
 import Testing
 
@@ -21,10 +23,12 @@ struct IdleFederationTests {
         let configs = try TestingDealer.generateForTesting(
             ports: (0..<4).map { (p2p: ports[2 * $0], api: ports[2 * $0 + 1]) }, devMode: true,
             mintParameters: .object(["max_exponent": .unsigned(12)]))
+        let databases = try Backend.guardianDatabasesUnderTest(4)
         let nodes = try configs.map { guardian in
             try GuardianNode(
                 configs: guardian,
                 databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
+                database: databases[Int(guardian.local.peerId.rawValue)],
                 tuneConsensus: {
                     $0.iterationTimeout = .seconds(2)
                     $0.idleProposalDelay = .milliseconds(20)

@@ -1,6 +1,7 @@
 import FMConsensus
 import FMCore
 import FMServer
+import FMServerTesting
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 /// minority refusing to vote) cannot stop the others.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct OrderingLimitTests {
     @Test func noBlockPastTheLimitWhenEveryGuardianHoldsIt() async throws {
-        let federation = try await LoopbackFederation(size: 4)
+        let federation = try await LoopbackFederation.underTest(size: 4)
         var guardians: [LoopbackGuardian] = []
         for peer in federation.peers { guardians.append(try await federation.start(peer)) }
         for guardian in guardians { await guardian.driver.limitOrdering(toHeight: 4) }
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func oneGuardianAloneCannotStopTheOthers() async throws {
-        let federation = try await LoopbackFederation(size: 4)
+        let federation = try await LoopbackFederation.underTest(size: 4)
         var guardians: [LoopbackGuardian] = []
         for peer in federation.peers { guardians.append(try await federation.start(peer)) }
         await guardians[3].driver.limitOrdering(toHeight: 1)

@@ -23,7 +23,7 @@ struct ProcessorHarness {
 
     static let mintParameters: JSONValue = .object(["max_exponent": .unsigned(12)])
 
-    init(extraModules: [any ServerModule] = [], backend: Backend = .sqlite) throws {
+    init(extraModules: [any ServerModule] = [], backend: Backend = .underTest) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configs = try TestingDealer.generateForTesting(

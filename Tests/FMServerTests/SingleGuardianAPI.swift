@@ -1,7 +1,10 @@
 import FMCore
 import FMPeerNetwork
 import FMServer
+import FMServerTesting
+import FMTesting
 import Foundation
+import Testing
 
 /// One dev-mode guardian (n = 1) serving its API on a loopback port, for tests of the API surface itself.
 /// `stop()` ends the node and the server and removes its directory.
@@ -21,6 +24,7 @@ final class SingleGuardianAPI {
         guardian.local.apiLimits = limits
         let node = try GuardianNode(
             configs: guardian, databasePath: directory.appendingPathComponent("guardian.sqlite").path,
+            database: try Backend.underTest.guardianDatabase(),
             tuneConsensus: { $0.idleProposalDelay = .milliseconds(20) })
         let server = node.makeAPIServer(host: "127.0.0.1", port: 0)
         self.node = node

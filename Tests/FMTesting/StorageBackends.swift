@@ -25,6 +25,23 @@ public enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible
     }
 }
 
+extension Backend {
+    /// The backend the server suites keep guardian state in: `FM_TEST_STORAGE=postgres` runs them on PostgreSQL,
+    /// anything else but `sqlite` (the default) stops the run. `.ci/run` runs the server suites once on each.
+    public static let underTest: Backend = {
+        let value = ProcessInfo.processInfo.environment["FM_TEST_STORAGE"] ?? ""
+        guard let backend = value.isEmpty ? .sqlite : Backend(rawValue: value) else {
+            fatalError("FM_TEST_STORAGE=\(value): expected sqlite or postgres")
+        }
+        return backend
+    }()
+
+    /// A fresh database of the backend under test.
+    public static func placeUnderTest(sourceLocation: SourceLocation = #_sourceLocation) throws -> StoragePlace {
+        try underTest.place(sourceLocation: sourceLocation)
+    }
+}
+
 /// One database that tests open (and open again, as a restarted guardian would); closes what it opened.
 public final class StoragePlace: @unchecked Sendable {
     public enum Location {

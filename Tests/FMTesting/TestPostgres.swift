@@ -99,7 +99,7 @@ public final class TestPostgres: @unchecked Sendable {
         guard let directory else { throw CommandFailed(description: "an external server cannot be started here") }
         _ = try Self.run(bin.appendingPathComponent("pg_ctl"), [
             "-D", dataDirectory.path, "-l", directory.appendingPathComponent("server.log").path, "-w", "start",
-            "-o", "-k \(directory.path) -c listen_addresses='' -c fsync=off",
+            "-o", "-k \(directory.path) -c listen_addresses='' -c fsync=off -c max_connections=300",
         ])
     }
 

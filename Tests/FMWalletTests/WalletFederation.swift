@@ -7,7 +7,9 @@ import FMServerCore
 import FMStorage
 import FMWalletCommon
 import FMWalletServer
+import FMTesting
 import Foundation
+import Testing
 
 /// n wallet modules with their own databases, fed the same consensus items and transactions in the same order,
 /// as consensus would.
@@ -15,7 +17,9 @@ struct WalletFederation {
     struct Guardian {
         let peer: PeerID
         let module: WalletServerModule
-        let database: SQLiteStorage
+        let database: any Storage
+        /// On the backend under test (`FM_TEST_STORAGE`).
+        let place: StoragePlace
     }
 
     let guardians: [Guardian]
@@ -32,15 +36,12 @@ struct WalletFederation {
         let initializer = WalletServerInit(chain: chain)
         let configs = try initializer.dealerConfigs(
             peers: peers, threshold: n - (n - 1) / 3, parameters: parameters, using: &rng)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-wallet-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guardians = try peers.map { peer in
             let module = try (nodes[peer].map { WalletServerInit(chain: $0) } ?? initializer).module(
                 instance: WalletKind.defaultInstance, consensus: configs[peer]!.consensus, private: configs[peer]!.private,
                 ownPeer: peer) as! WalletServerModule
-            let database = try SQLiteStorage(
-                path: directory.appendingPathComponent("g\(peer.rawValue).sqlite").path, schemas: [module.schema])
-            return Guardian(peer: peer, module: module, database: database)
+            let place = try Backend.placeUnderTest()
+            return Guardian(peer: peer, module: module, database: try place.open([module.schema]), place: place)
         }
         config = try configs[peers[0]]!.consensus.decode(WalletConsensusConfig.self)
         self.chain = chain

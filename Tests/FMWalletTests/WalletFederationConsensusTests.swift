@@ -8,6 +8,8 @@ import FMServer
 import FMServerCore
 import FMWalletCommon
 @testable import FMWalletServer
+import FMServerTesting
+import FMTesting
 import Foundation
 import Testing
 
@@ -29,10 +31,11 @@ import Testing
                 // No e-cash fees: one claim pegs out the deposit minus the bump reserve, which stays as change.
                 "fees": .object(["peg_in": .unsigned(0), "peg_out": .unsigned(0)]),
             ]))
+        let databases = try Backend.guardianDatabasesUnderTest(4)
         let nodes = try configs.map { guardian in
             try GuardianNode(
                 configs: guardian, databasePath: directory.appendingPathComponent("g\(guardian.local.peerId.rawValue).sqlite").path,
-                registry: registry,
+                database: databases[Int(guardian.local.peerId.rawValue)], registry: registry,
                 tuneConsensus: {
                     $0.iterationTimeout = .seconds(2)
                     $0.idleProposalDelay = .milliseconds(20)

@@ -3,13 +3,15 @@ import FMCore
 import FMDatabase
 import FMPeerNetwork
 import FMSecp256k1
+import FMStorage
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// n guardians' consensus in one process: each with its own TLS identity, consensus key, loopback port and SQLite
-/// file in a temporary directory (removed on deinit). For tests, benchmarks and demos of the real stack.
+/// n guardians' consensus in one process: each with its own TLS identity, consensus key, loopback port and database
+/// (by default a SQLite file in a temporary directory, removed on deinit). For tests, benchmarks and demos of the real
+/// stack.
 ///
 /// Ports are picked by binding ephemeral ports and releasing them, so another process could in principle grab one
 /// before a guardian binds it; do not use this for anything but local experiments.
@@ -22,9 +24,18 @@ public final class LoopbackFederation: Sendable {
     public let federationID = FederationID(Hash256.sha256(Array("fm loopback federation".utf8)))
     /// Applied to every guardian's consensus configuration (timeouts, limits).
     public let tuneConsensus: @Sendable (inout ConsensusConfiguration) -> Void
+    /// Opens guardian `peer`'s database with `schemas`; called at every start of that guardian, so it must open the
+    /// same database each time (a restart resumes from it).
+    public typealias OpenStorage = @Sendable (_ peer: PeerID, _ schemas: [StorageSchema]) throws -> any Storage
+    private let openStorage: OpenStorage?
 
-    public init(size: Int, tuneConsensus: @escaping @Sendable (inout ConsensusConfiguration) -> Void = { _ in }) async throws {
+    /// `openStorage` nil: each guardian's SQLite file in ``directory``.
+    public init(
+        size: Int, tuneConsensus: @escaping @Sendable (inout ConsensusConfiguration) -> Void = { _ in },
+        openStorage: OpenStorage? = nil
+    ) async throws {
         self.tuneConsensus = tuneConsensus
+        self.openStorage = openStorage
         self.size = size
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-federation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -64,7 +75,8 @@ public final class LoopbackFederation: Sendable {
 
     /// Starts guardian `peer` from its database (fresh or existing).
     public func start(_ peer: PeerID) async throws -> LoopbackGuardian {
-        let database = try SQLiteStorage(path: databasePath(peer), schemas: [ConsensusStore.schema])
+        let database = try openStorage?(peer, [ConsensusStore.schema])
+            ?? SQLiteStorage(path: databasePath(peer), schemas: [ConsensusStore.schema])
         let network = try PeerNetwork(configuration: networkConfiguration(peer))
         let verifier = SchnorrConsensusVerifier(
             publicKeys: Dictionary(uniqueKeysWithValues: peers.map { ($0, keypairs[Int($0.rawValue)].xOnlyPublicKey) }))

@@ -320,11 +320,10 @@ public final class GuardianNode: Sendable {
     /// Checks `transaction` against committed state and, if valid, submits it to consensus.
     /// Returns the pre-check's verdict; a rejected transaction is not submitted.
     public func submit(_ transaction: Transaction) async throws -> TransactionOutcome {
-        // A transaction already applied answers with its outcome: checked first, since a resubmission of an accepted
-        // transaction would otherwise fail the pre-check on its own spent inputs and the client would record a loss.
-        if let recorded = try await processor.outcome(of: transaction.txid) { return recorded }
+        // The pre-check answers a transaction already applied with its recorded outcome (a resubmission).
         let verdict = try await processor.precheck(transaction)
         guard verdict == .accepted else { return verdict }
+        if try await processor.outcome(of: transaction.txid) != nil { return verdict }
         activity.submitted(transaction.txid)
         do {
             try await driver.submit(item: FederationItem.transaction(transaction).canonicalBytes)
