@@ -1,5 +1,6 @@
 import ArgumentParser
 import FMBenchmarking
+import FMClientCore
 
 extension FMBench {
     /// `fm-bench reissue`: e-cash reissue latency and throughput against in-process federations.
@@ -23,6 +24,11 @@ extension FMBench {
                 existing NAME_n*_g* database is refused, never reused. The password comes from
                 --database-password-file or FM_DATABASE_PASSWORD, never the URL. bin/bench-reissue-backends runs
                 both backends back to back.
+                Every wallet connects from 127.0.0.1, so each guardian grants the cost budget of --wallets + 1 client
+                addresses (api_limits in local.json, docs/rpc.md "Limits"), as if each wallet had its own;
+                --shared-client-budget keeps the default budget of one address, which all wallets then share.
+                --guardians-before-1.1 withholds await_output_outcomes (core API 1.1), as guardians of an older release:
+                wallets then ask one await_output_outcome per output and guardian.
                 Example: swift run -c release fm-bench reissue --scale 0.5
                 """)
 
@@ -33,6 +39,17 @@ extension FMBench {
 
         @Option(help: ArgumentHelp("First loopback port (n = 4 uses 8 ports, n = 1 the next 2).", valueName: "port"))
         var basePort: Int = 18100
+
+        @Flag(
+            help: ArgumentHelp(
+                "All wallets share one client address's cost budget at each guardian (they all connect from 127.0.0.1); default: each guardian grants the budget of one address per wallet, plus one for the sequential wallet, as if every wallet had its own address."))
+        var sharedClientBudget = false
+
+        @Flag(
+            name: .customLong("guardians-before-1.1"),
+            help: ArgumentHelp(
+                "The guardians serve core API 1.0 only, as releases before 1.1: no await_output_outcomes, so wallets ask each output's outcome on its own."))
+        var guardiansBefore11 = false
 
         @Option(
             help: ArgumentHelp(
@@ -50,7 +67,8 @@ extension FMBench {
             let storage = try BenchmarkStorage.resolve(database: database, passwordFile: databasePasswordFile)
             let suite = ReissueBenchmarkSuite(
                 sequential: options.iterations(100), concurrentPerWallet: options.iterations(10), wallets: wallets,
-                basePort: basePort, storage: storage)
+                basePort: basePort, storage: storage, clientAddresses: sharedClientBudget ? 1 : wallets + 1,
+                withheld: guardiansBefore11 ? [CoreAPI.awaitOutputOutcomes] : [])
             let report = try await suite.run()
             print(options.json ? try report.json() : report.table())
         }

@@ -19,6 +19,10 @@ struct ReissueBenchmarkSuite {
     let wallets: Int
     let basePort: Int
     var storage: BenchmarkStorage = .sqlite
+    /// Client addresses whose cost budget each guardian grants (``BenchmarkFederation/start(size:basePort:storage:clientAddresses:seed:)``).
+    var clientAddresses = 1
+    /// Guardian methods not served (``BenchmarkFederation/start(size:basePort:storage:clientAddresses:withheld:seed:)``).
+    var withheld: Set<String> = []
 
     func run() async throws -> BenchmarkReport {
         var report = BenchmarkReport(
@@ -39,7 +43,8 @@ struct ReissueBenchmarkSuite {
 
         for size in [4, 1] {
             let port = size == 4 ? basePort : basePort + 10
-            let federation = try await BenchmarkFederation.start(size: size, basePort: port, storage: storage)
+            let federation = try await BenchmarkFederation.start(
+                size: size, basePort: port, storage: storage, clientAddresses: clientAddresses, withheld: withheld)
             do {
                 try await measure(federation, into: &report)
                 await federation.stop()
@@ -121,13 +126,27 @@ final class BenchmarkFederation: Sendable {
 
     /// - Parameter storage: SQLite files in a temporary directory, or one new PostgreSQL database per guardian
     ///   (``BenchmarkStorage``), closed and dropped again by ``stop()``.
+    /// - Parameter clientAddresses: each guardian's API grants its per-address cost budget (docs/rpc.md, "Limits")
+    ///   this many times over, through `local.json`'s `api_limits` as an operator would. Every wallet of the benchmark
+    ///   connects from 127.0.0.1, so with 1 they all share the budget of one client address, where real wallets
+    ///   would each have their own.
+    /// - Parameter withheld: guardian API methods the guardians do not serve, as guardians of an older release.
     /// - Parameter seed: runs on each guardian after its database is opened and before it starts (``MintHistorySeeding``).
     static func start(
-        size: Int, basePort: Int, storage: BenchmarkStorage = .sqlite, seed: (@Sendable (GuardianNode) async throws -> Void)? = nil
+        size: Int, basePort: Int, storage: BenchmarkStorage = .sqlite, clientAddresses: Int = 1, withheld: Set<String> = [],
+        seed: (@Sendable (GuardianNode) async throws -> Void)? = nil
     ) async throws -> BenchmarkFederation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-bench-reissue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configs = try TestingDealer.generateForTesting(guardians: size, basePort: basePort, devMode: true)
+        var configs = try TestingDealer.generateForTesting(guardians: size, basePort: basePort, devMode: true)
+        if clientAddresses > 1 {
+            let budget = RPCServer.Configuration().clientBudget
+            for index in configs.indices {
+                configs[index].local.apiLimits = LocalConfig.APILimits(
+                    clientBudgetBurst: budget.burst * clientAddresses,
+                    clientBudgetPerSecond: Int(budget.perSecond) * clientAddresses)
+            }
+        }
         var logger = Logger(label: "fm.bench.node")
         logger.logLevel = .warning
         let databases = try storage.create(size: size, logger: logger)
@@ -147,7 +166,7 @@ final class BenchmarkFederation: Sendable {
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
-        let servers = nodes.map { $0.makeAPIServer() }
+        let servers = nodes.map { $0.makeAPIServer(withheld: withheld) }
         let runs = nodes.map { node in Task { try await node.run() } }
         let apisStopped = StoppedCount()
         let apis = servers.map { server in

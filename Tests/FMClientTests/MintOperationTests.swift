@@ -13,7 +13,8 @@ import Testing
 
 /// In-process guardians that serve the mint's part of the client API with real threshold keys:
 /// they accept transactions whose notes are unspent, and sign each output with their own key share.
-/// Guardian 3 can be made to serve wrong shares.
+/// Guardian 3 can be made to serve wrong shares. Only the guardians in `batching` serve `await_output_outcomes` (core API
+/// 1.1); the others answer it `method_not_found`, as releases before it do.
 final class FakeMintFederation: Sendable {
     let keys: [TrustedDealer.Keys]  // one per denomination
     let config: MintClientConfig
@@ -21,8 +22,14 @@ final class FakeMintFederation: Sendable {
     let clientConfig: ClientConfig
     private let ledger = Mutex<(accepted: [TransactionID: Transaction], spent: Set<[UInt8]>)>(([:], []))
     let liar: PeerID?
+    let batching: Set<PeerID>
+    private let methodCalls = Mutex<[String: Int]>([:])
 
-    init(liar: PeerID? = nil) throws {
+    /// How many times any guardian was asked `method`.
+    func calls(_ method: String) -> Int { methodCalls.withLock { $0[method, default: 0] } }
+
+    init(liar: PeerID? = nil, batching: Set<PeerID> = []) throws {
+        self.batching = batching
         var rng = SeededRandom(seed: 6)
         keys = (0...12).map { _ in TrustedDealer.dealKeysForTesting(threshold: 3, peers: 4, using: &rng) }
         config = try MintClientConfig(
@@ -51,6 +58,7 @@ final class FakeMintFederation: Sendable {
 
     func guardian(_ peer: PeerID) -> FakeFederation.Guardian {
         { [self] method, params in
+            methodCalls.withLock { $0[method, default: 0] += 1 }
             switch method {
             case CoreAPI.consensusConfig:
                 return try JSONValue(consensus)
@@ -78,15 +86,24 @@ final class FakeMintFederation: Sendable {
                     rejection: known ? nil : .init(code: "unknown_transaction", message: "unknown")))
             case CoreAPI.awaitOutputOutcome:
                 let request = try params.decode(CoreAPI.AwaitOutputOutcomeParams.self)
-                let transaction = ledger.withLock { $0.accepted[request.outPoint.txid] }!
-                let output = try MintOutput(canonicalBytes: transaction.outputs[Int(request.outPoint.outIndex)].payload)
-                let signer = peer == liar ? PeerID((peer.rawValue + 1) % 4) : peer
-                let share = keys[Int(output.denomination.exponent)].secretKeyShares[Int(signer.rawValue)].sign(output.blindedMessage)
-                return try JSONValue(CoreAPI.OutputOutcome(outcome: Hex.encode(MintOutputOutcome(blindSignatureShare: share).canonicalBytes)))
+                return try JSONValue(CoreAPI.OutputOutcome(outcome: try outcome(peer, request.outPoint.txid, request.outPoint.outIndex)))
+            case CoreAPI.awaitOutputOutcomes where batching.contains(peer):
+                let request = try params.decode(CoreAPI.AwaitOutputOutcomesParams.self)
+                return try JSONValue(CoreAPI.OutputOutcomes(outcomes: try request.outIndices.map { try outcome(peer, request.txid, $0) }))
             default:
                 throw GuardianRejection(code: "method_not_found", message: method)
             }
         }
+    }
+
+    /// `peer`'s outcome for output `outIndex` of accepted transaction `txid`, as hex: its share (the liar's: another
+    /// guardian's share, which decodes but does not verify under its key).
+    func outcome(_ peer: PeerID, _ txid: TransactionID, _ outIndex: UInt64) throws -> String {
+        let transaction = ledger.withLock { $0.accepted[txid] }!
+        let output = try MintOutput(canonicalBytes: transaction.outputs[Int(outIndex)].payload)
+        let signer = peer == liar ? PeerID((peer.rawValue + 1) % 4) : peer
+        let share = keys[Int(output.denomination.exponent)].secretKeyShares[Int(signer.rawValue)].sign(output.blindedMessage)
+        return Hex.encode(MintOutputOutcome(blindSignatureShare: share).canonicalBytes)
     }
 
     func joinClient() async throws -> (FederationClient, ClientDirectory) {
@@ -144,6 +161,31 @@ final class FakeMintFederation: Sendable {
         #expect(doubleSpend.status == .failed)
         #expect(doubleSpend.failure?.contains("already spent") == true)
         #expect(try await carol.balance() == .zero)
+    }
+
+    @Test("a note's shares come in one call per guardian that serves await_output_outcomes, one per output from older guardians; a liar is named either way")
+    func outcomesInOneCallPerGuardian() async throws {
+        let layouts: [Set<PeerID>] = [Set(peers(4)), [PeerID(0), PeerID(3)]]
+        for batching in layouts {
+            let federation = try FakeMintFederation(liar: PeerID(3), batching: batching)
+            let (alice, _) = try await federation.joinClient()
+            let mint = try #require(alice.module(MintClientModule.self))
+            let perOutputBefore = federation.calls(CoreAPI.awaitOutputOutcome)
+            let issued = try await mint.await(try await mint.devIssue(Amount(msats: 1000)))
+            #expect(issued.status == .succeeded)
+            guard case .object(let result)? = issued.result else { Issue.record("no result"); return }
+            #expect(try result["invalid_share_peers"]?.decode([Int].self) == [3])
+            let balance = try await alice.balance()
+            #expect(balance.msats > 980 && balance.msats < 1000)
+            #expect(federation.calls(CoreAPI.awaitOutputOutcomes) >= 1)
+            let perOutput = federation.calls(CoreAPI.awaitOutputOutcome) - perOutputBefore
+            if batching.count == 4 {
+                #expect(perOutput == 0, "every guardian answered all outputs in one call")
+            } else {
+                // Guardians 1 and 2 are asked each output on its own: several outputs each (1000 msat is several notes).
+                #expect(perOutput >= 4, "\(perOutput) per-output calls")
+            }
+        }
     }
 
     @Test func operationLeftByAKilledProcessIsResumedByTheNextCommand() async throws {

@@ -126,11 +126,12 @@ indirect enum FuzzJSON: Sendable {
         "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "BCRT1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KYGT080",
     ]
     /// Every params field the guardian's methods read, so that random objects often get past the field checks.
-    static let fieldNames = ["transaction", "txid", "out_point", "out_index", "index", "address", "amount_sats", "fee_rate", "from", "count"]
+    static let fieldNames = ["transaction", "txid", "out_point", "out_index", "out_indices", "index", "address", "amount_sats", "fee_rate", "from", "count"]
 
     /// The fields each method reads, so that most requests get past the shape checks to the handler's arithmetic.
     static let methodFields: [String: [String]] = [
         "submit_transaction": ["transaction"], "await_transaction": ["txid"], "await_output_outcome": ["out_point"],
+        "await_output_outcomes": ["txid", "out_indices"],
         "await_signed_session": ["index"], "wallet/peg_out_fees": ["address", "amount_sats", "fee_rate"],
     ]
 
@@ -161,6 +162,7 @@ indirect enum FuzzJSON: Sendable {
         case "transaction": return .string(rng.chance(0.5) ? "" : Hex.encode(rng.bytes(Int(rng.uniform(0...200)))))
         case "out_point":
             return .object([("txid", .string(rng.element(of: txids))), ("out_index", .literal(rng.element(of: extremeNumbers)))])
+        case "out_indices": return .array((0..<rng.uniform(0...3)).map { _ in .literal(rng.element(of: extremeNumbers)) })
         default: return .literal(rng.element(of: extremeNumbers))
         }
     }

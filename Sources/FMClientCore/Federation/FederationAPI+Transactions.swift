@@ -43,6 +43,8 @@ public enum CoreAPI {
     public static let submitTransaction = "submit_transaction"
     public static let awaitTransaction = "await_transaction"
     public static let awaitOutputOutcome = "await_output_outcome"
+    /// Several outputs of one transaction in one call (core API 1.1); older guardians answer `method_not_found`.
+    public static let awaitOutputOutcomes = "await_output_outcomes"
     public static let clientConfig = "client_config"
     /// The public consensus config, whose canonical hash is the federation id (checked on join).
     public static let consensusConfig = "consensus_config"
@@ -72,6 +74,21 @@ public enum CoreAPI {
         /// Hex of the module's canonical output outcome (for the mint: this guardian's blind signature share).
         public var outcome: String
         public init(outcome: String) { self.outcome = outcome }
+    }
+
+    public struct AwaitOutputOutcomesParams: Codable, Sendable, Equatable {
+        public var txid: TransactionID
+        public var outIndices: [UInt64]
+        public init(txid: TransactionID, outIndices: [UInt64]) {
+            self.txid = txid
+            self.outIndices = outIndices
+        }
+    }
+
+    public struct OutputOutcomes: Codable, Sendable, Equatable {
+        /// Hex of each asked output's canonical outcome, in the order asked.
+        public var outcomes: [String]
+        public init(outcomes: [String]) { self.outcomes = outcomes }
     }
 }
 
@@ -118,5 +135,69 @@ extension FederationAPI {
         var outcomes = answers.valid.mapValues { Hex.decode($0.outcome)! }
         for (peer, answer) in answers.failedVerification { outcomes[peer] = Hex.decode(answer.outcome) ?? [] }
         return outcomes
+    }
+
+    /// Each answering guardian's outcomes for outputs `outIndices` of `txid` (canonical bytes, in that order), in one
+    /// call per guardian (`await_output_outcomes`): what `check` made of at least t guardians' outcomes, plus the
+    /// outcomes of guardians that failed it (or answered another number of them: an empty list), to be named.
+    /// A guardian of an older release (`method_not_found`) is asked `await_output_outcome` for each output instead.
+    public func awaitOutputOutcomes<Checked: Sendable>(
+        _ txid: TransactionID, outIndices: [UInt64], check: @escaping @Sendable (PeerID, [[UInt8]]) -> Checked?
+    ) async throws(FederationQueryError) -> CheckedAnswers<Checked, [[UInt8]]> {
+        let count = outIndices.count
+        let answers: CheckedAnswers<Checked, CoreAPI.OutputOutcomes> = try await checkedAnswers(
+            CoreAPI.awaitOutputOutcomes, params: CoreAPI.AwaitOutputOutcomesParams(txid: txid, outIndices: outIndices),
+            as: CoreAPI.OutputOutcomes.self, timeout: Self.processingTimeout,
+            fallback: { peer in await self.askEachOutputOutcome(peer, txid: txid, outIndices: outIndices) }
+        ) { peer, answer in
+            guard let outcomes = Self.decode(answer, count: count) else { return nil }
+            return check(peer, outcomes)
+        }
+        return CheckedAnswers(
+            valid: answers.valid, failedVerification: answers.failedVerification.mapValues { Self.decode($0, count: count) ?? [] })
+    }
+
+    /// The hex outcomes as bytes, or nil unless there are `count` of them and all are hex.
+    private static func decode(_ answer: CoreAPI.OutputOutcomes, count: Int) -> [[UInt8]]? {
+        guard answer.outcomes.count == count else { return nil }
+        var outcomes: [[UInt8]] = []
+        outcomes.reserveCapacity(count)
+        for hex in answer.outcomes {
+            guard let bytes = Hex.decode(hex) else { return nil }
+            outcomes.append(bytes)
+        }
+        return outcomes
+    }
+
+    /// `await_output_outcomes`' answer assembled from one `await_output_outcome` call per output (all at once), for a
+    /// guardian that does not serve the former; its first error is the guardian's answer.
+    private func askEachOutputOutcome(
+        _ peer: PeerID, txid: TransactionID, outIndices: [UInt64]
+    ) async -> Swift.Result<JSONValue, any Error> {
+        let answers = await withTaskGroup(of: OutcomeReply.self) { group in
+            for (position, outIndex) in outIndices.enumerated() {
+                group.addTask {
+                    let params = CoreAPI.AwaitOutputOutcomeParams(outPoint: OutPoint(txid: txid, outIndex: outIndex))
+                    return OutcomeReply(
+                        position: position,
+                        result: await ask(peer, method: CoreAPI.awaitOutputOutcome, params: params, timeout: Self.processingTimeout))
+                }
+            }
+            var answers = [Swift.Result<JSONValue, any Error>?](repeating: nil, count: outIndices.count)
+            for await reply in group { answers[reply.position] = reply.result }
+            return answers
+        }
+        do {
+            let outcomes = try answers.map { answer in try answer!.get().decode(CoreAPI.OutputOutcome.self).outcome }
+            return .success(try JSONValue(CoreAPI.OutputOutcomes(outcomes: outcomes)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// One output's answer as a child task returns it (a struct, not a tuple: see ``Reply``).
+    struct OutcomeReply: Sendable {
+        let position: Int
+        let result: Swift.Result<JSONValue, any Error>
     }
 }

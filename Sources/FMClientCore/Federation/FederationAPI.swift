@@ -90,19 +90,43 @@ public struct FederationAPI: Sendable {
         _ method: String, params: some Encodable & Sendable, as type: Answer.Type = Answer.self,
         timeout: Duration? = nil, verify: @escaping @Sendable (PeerID, Answer) -> Bool
     ) async throws(FederationQueryError) -> VerifiedAnswers<Answer> {
-        var valid: [PeerID: Answer] = [:]
+        let answers = try await checkedAnswers(method, params: params, as: type, timeout: timeout) { peer, answer in
+            verify(peer, answer) ? answer : nil
+        }
+        return VerifiedAnswers(valid: answers.valid, failedVerification: answers.failedVerification)
+    }
+
+    /// What ``checkedAnswers(_:params:as:timeout:fallback:check:)`` collected: what `check` made of at least t
+    /// answers, and the answers of guardians that failed it (to be named, never used).
+    public struct CheckedAnswers<Checked: Sendable, Answer: Sendable>: Sendable {
+        public var valid: [PeerID: Checked]
+        public var failedVerification: [PeerID: Answer]
+    }
+
+    /// ``verifiedAnswers(_:params:as:timeout:verify:)`` whose check also returns what it made of a valid answer
+    /// (e.g. the decoded signature shares), so that the caller does not do that work a second time; nil fails the
+    /// answer.
+    ///
+    /// - Parameter fallback: asked instead for a guardian that does not know `method` (it answered
+    ///   `method_not_found`: an older release), with that guardian's id; it returns that guardian's answer in
+    ///   `method`'s shape, e.g. assembled from calls to an older method (``ask(_:method:params:timeout:)``).
+    public func checkedAnswers<Answer: Decodable & Sendable, Checked: Sendable>(
+        _ method: String, params: some Encodable & Sendable, as type: Answer.Type = Answer.self,
+        timeout: Duration? = nil, fallback: Fallback? = nil, check: @escaping @Sendable (PeerID, Answer) -> Checked?
+    ) async throws(FederationQueryError) -> CheckedAnswers<Checked, Answer> {
+        var valid: [PeerID: Checked] = [:]
         var failed: [PeerID: Answer] = [:]
         var faulty: [PeerID: String] = [:]
         var rejections: [PeerID: (code: String, message: String)] = [:]
         let outcome = await collect(
-            method, params: params, timeout: timeout, decode: Answer.self, grace: Self.stragglerGrace
+            method, params: params, timeout: timeout, decode: Answer.self, grace: Self.stragglerGrace, fallback: fallback
         ) { peer, answer in
             switch answer {
             case .failure(let reason): faulty[peer] = reason.description
             case .success(.error(let code, let message)): rejections[peer] = (code, message)
             case .success(.value(let value)):
-                if verify(peer, value) {
-                    valid[peer] = value
+                if let checked = check(peer, value) {
+                    valid[peer] = checked
                 } else {
                     failed[peer] = value
                     faulty[peer] = "answer failed verification"
@@ -110,7 +134,7 @@ public struct FederationAPI: Sendable {
             }
             return valid.count >= threshold
         }
-        if valid.count >= threshold { return VerifiedAnswers(valid: valid, failedVerification: failed) }
+        if valid.count >= threshold { return CheckedAnswers(valid: valid, failedVerification: failed) }
         if rejections.count >= threshold, let first = rejections.sorted(by: { $0.key < $1.key }).first {
             throw .rejected(method: method, code: first.value.code, message: first.value.message)
         }
@@ -120,6 +144,21 @@ public struct FederationAPI: Sendable {
         }
         for (peer, rejection) in rejections { faulty[peer] = "answered with an error: \(rejection.message)" }
         throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
+    }
+
+    /// What a guardian that does not know a method is asked instead (``checkedAnswers(_:params:as:timeout:fallback:check:)``).
+    public typealias Fallback = @Sendable (PeerID) async -> Swift.Result<JSONValue, any Error>
+
+    /// One guardian's answer to `method`, asked again while it says "try again" (as every query does) until `timeout`
+    /// (or ``RetryPolicy/window``) has passed: for a ``Fallback`` that assembles an answer from other calls.
+    public func ask(
+        _ peer: PeerID, method: String, params: some Encodable & Sendable, timeout: Duration?
+    ) async -> Swift.Result<JSONValue, any Error> {
+        let encoded: JSONValue
+        do { encoded = try JSONValue(params) } catch { return .failure(error) }
+        return await Self.ask(
+            peer, method: method, params: encoded, timeout: timeout, transport: transport, retry: retry,
+            until: ContinuousClock.now + (timeout ?? retry.window))
     }
 
     /// The least time ``verifiedAnswers(_:params:as:timeout:verify:)`` keeps listening after t valid answers.
@@ -153,7 +192,7 @@ public struct FederationAPI: Sendable {
     /// enough are fed to it too before the rest are cancelled.
     private func collect<Value: Decodable & Sendable>(
         _ method: String, params: some Encodable & Sendable, timeout: Duration?, decode: Value.Type,
-        grace: Duration? = nil,
+        grace: Duration? = nil, fallback: Fallback? = nil,
         accept: (PeerID, Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>) -> Bool
     ) async -> CollectionOutcome {
         var outcome = CollectionOutcome()
@@ -172,11 +211,13 @@ public struct FederationAPI: Sendable {
             var pending = peers.count
             for peer in peers {
                 group.addTask {
-                    Reply(
-                        peer: peer,
-                        result: await Self.ask(
-                            peer, method: method, params: encoded, timeout: timeout, transport: transport, retry: retry,
-                            until: deadline))
+                    let result = await Self.ask(
+                        peer, method: method, params: encoded, timeout: timeout, transport: transport, retry: retry,
+                        until: deadline)
+                    if let fallback, case .failure(let error as GuardianRejection) = result, Self.methodNotFound.contains(error.code) {
+                        return Reply(peer: peer, result: await fallback(peer))
+                    }
+                    return Reply(peer: peer, result: result)
                 }
             }
             for await reply in group {
@@ -214,6 +255,10 @@ public struct FederationAPI: Sendable {
         }
         return outcome
     }
+
+    /// The codes of a guardian's answer to a method it does not serve (JSON-RPC -32601; the second when it sent no
+    /// `data.code`).
+    static let methodNotFound: Set<String> = ["method_not_found", "jsonrpc_-32601"]
 
     /// One guardian's answer to `method`, asking again while it answers "try again" (a retryable
     /// ``GuardianRejection``) and the next attempt can start before `deadline`; after that its last

@@ -49,8 +49,9 @@ public struct SupportedAPIVersions: Hashable, Sendable, Codable {
         self.modules = modules
     }
 
-    /// The versions of the core API this build speaks.
-    public static let coreVersions = [APIVersion(1, 0)]
+    /// The versions of the core API this build speaks: 1.1 adds `await_output_outcomes`; 1.0 stays listed so that
+    /// a client of this build still agrees on a version with guardians of older releases (it falls back per guardian).
+    public static let coreVersions = [APIVersion(1, 0), APIVersion(1, 1)]
 
     /// The versions of `component` (``core`` or a module kind).
     public func versions(of component: String) -> [APIVersion]? {

@@ -2,6 +2,32 @@ import FMCore
 import FMCrypto
 import FMMintCommon
 
+/// The guardians' answers to one issued output, decoded once as they arrive: each guardian's blind signature
+/// share (not yet checked), and the guardians whose outcome did not decode (to be named).
+public struct ReceivedShares: Sendable {
+    public var shares: [PeerID: BlindSignatureShare]
+    public var undecodable: [PeerID]
+
+    public init(shares: [PeerID: BlindSignatureShare], undecodable: [PeerID] = []) {
+        self.shares = shares
+        self.undecodable = undecodable
+    }
+
+    /// Decodes each guardian's outcome as it came on the wire (canonical bytes of ``MintOutputOutcome``).
+    public init(outcomes: [PeerID: [UInt8]]) {
+        var shares: [PeerID: BlindSignatureShare] = [:]
+        var undecodable: [PeerID] = []
+        for (peer, bytes) in outcomes {
+            if let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
+                shares[peer] = outcome.blindSignatureShare
+            } else {
+                undecodable.append(peer)
+            }
+        }
+        self.init(shares: shares, undecodable: undecodable)
+    }
+}
+
 /// Turns the guardians' answers to one issued output into a note (BRIEF §3).
 public enum NoteIssuance {
     /// The note made from the valid shares, and the guardians whose shares were invalid.
@@ -62,10 +88,17 @@ public enum NoteIssuance {
     public static func finalizeCombiningFirst(
         _ secret: NoteSecret, outcomes: [PeerID: [UInt8]], config: MintClientConfig
     ) throws(MintError) -> Result {
+        try finalizeCombiningFirst(secret, received: ReceivedShares(outcomes: outcomes), config: config)
+    }
+
+    /// ``finalizeCombiningFirst(_:outcomes:config:)`` of shares already decoded.
+    public static func finalizeCombiningFirst(
+        _ secret: NoteSecret, received: ReceivedShares, config: MintClientConfig
+    ) throws(MintError) -> Result {
         guard let keys = config.keys(for: secret.denomination) else { throw .unknownDenomination(secret.denomination) }
-        guard let combined = Combined(secret, outcomes: outcomes, keys: keys, threshold: config.threshold),
+        guard let combined = Combined(secret, received: received, keys: keys, threshold: config.threshold),
             combined.note.isValid(under: try keys.aggregatePublicKey)
-        else { return try finalize(secret, outcomes: outcomes, config: config) }
+        else { return try finalize(secret, received: received, config: config) }
         let blinded = secret.blindedMessage
         var invalidExtra: [PeerID] = []
         for (peer, share) in combined.extraShares where try keys.publicKeyShare(Int(peer.rawValue))?.verify(share, on: blinded) != true {
@@ -82,12 +115,19 @@ public enum NoteIssuance {
     public static func finalizeAllCombiningFirst(
         _ secrets: [NoteSecret], outcomes: [[PeerID: [UInt8]]], config: MintClientConfig
     ) -> [Result]? {
-        precondition(secrets.count == outcomes.count, "one set of outcomes per note")
+        finalizeAllCombiningFirst(secrets, received: outcomes.map(ReceivedShares.init(outcomes:)), config: config)
+    }
+
+    /// ``finalizeAllCombiningFirst(_:outcomes:config:)`` of shares already decoded.
+    public static func finalizeAllCombiningFirst(
+        _ secrets: [NoteSecret], received: [ReceivedShares], config: MintClientConfig
+    ) -> [Result]? {
+        precondition(secrets.count == received.count, "one set of outcomes per note")
         var batch = SignatureBatch()
         var results: [Result] = []
-        for (secret, outcomes) in zip(secrets, outcomes) {
+        for (secret, received) in zip(secrets, received) {
             guard let keys = config.keys(for: secret.denomination),
-                let combined = Combined(secret, outcomes: outcomes, keys: keys, threshold: config.threshold),
+                let combined = Combined(secret, received: received, keys: keys, threshold: config.threshold),
                 let aggregate = try? keys.aggregatePublicKey
             else { return nil }
             let message = secret.message
@@ -112,12 +152,12 @@ public enum NoteIssuance {
         let extraShares: ArraySlice<(peer: PeerID, share: BlindSignatureShare)>
         let undecodable: [PeerID]
 
-        init?(_ secret: NoteSecret, outcomes: [PeerID: [UInt8]], keys: MintDenominationKeys, threshold: Int) {
+        init?(_ secret: NoteSecret, received: ReceivedShares, keys: MintDenominationKeys, threshold: Int) {
             var decoded: [(peer: PeerID, share: BlindSignatureShare)] = []
-            var undecodable: [PeerID] = []
-            for (peer, bytes) in outcomes.sorted(by: { $0.key < $1.key }) {
-                if Int(peer.rawValue) < keys.peerCount, let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
-                    decoded.append((peer, outcome.blindSignatureShare))
+            var undecodable = received.undecodable
+            for (peer, share) in received.shares.sorted(by: { $0.key < $1.key }) {
+                if Int(peer.rawValue) < keys.peerCount {
+                    decoded.append((peer, share))
                 } else {
                     undecodable.append(peer)
                 }
@@ -144,17 +184,16 @@ public enum NoteIssuance {
     public static func finalize(
         _ secret: NoteSecret, outcomes: [PeerID: [UInt8]], config: MintClientConfig
     ) throws(MintError) -> Result {
-        var shares: [PeerID: BlindSignatureShare] = [:]
-        var undecodable: [PeerID] = []
-        for (peer, bytes) in outcomes {
-            if let outcome = try? MintOutputOutcome(canonicalBytes: bytes) {
-                shares[peer] = outcome.blindSignatureShare
-            } else {
-                undecodable.append(peer)
-            }
-        }
+        try finalize(secret, received: ReceivedShares(outcomes: outcomes), config: config)
+    }
+
+    /// ``finalize(_:outcomes:config:)`` of shares already decoded.
+    public static func finalize(
+        _ secret: NoteSecret, received: ReceivedShares, config: MintClientConfig
+    ) throws(MintError) -> Result {
+        let undecodable = received.undecodable
         do {
-            let result = try finalize(secret, shares: shares, config: config)
+            let result = try finalize(secret, shares: received.shares, config: config)
             return Result(note: result.note, invalidSharePeers: (result.invalidSharePeers + undecodable).sorted())
         } catch .notEnoughValidShares(let needed, let valid, let invalidFrom) {
             throw .notEnoughValidShares(needed: needed, valid: valid, invalidFrom: (invalidFrom + undecodable).sorted())

@@ -1,40 +1,124 @@
 import FMClientCore
 import FMCore
+import FMCrypto
 import FMMintCommon
 
 extension FederationAPI {
-    /// The guardians' outcomes for `outPoint` as they arrive: at least t that decode, and the stragglers'.
-    public func awaitNoteOutcomes(_ outPoint: OutPoint) async throws(FederationQueryError) -> [PeerID: [UInt8]] {
-        try await awaitOutputOutcomes(outPoint) { _, bytes in (try? MintOutputOutcome(canonicalBytes: bytes)) != nil }
+    /// The guardians' outcomes for `outPoint` as they arrive: at least t that decode, and the stragglers', decoded
+    /// once here (a share's decoding is a square root and a subgroup check: not to be done again when combining).
+    public func awaitNoteOutcomes(_ outPoint: OutPoint) async throws(FederationQueryError) -> ReceivedShares {
+        let answers = try await checkedOutputOutcomes(outPoint) { _, bytes in
+            try? MintOutputOutcome(canonicalBytes: bytes).blindSignatureShare
+        }
+        return ReceivedShares(shares: answers.valid, undecodable: Array(answers.failed.keys))
+    }
+
+    /// The guardians' outcomes for outputs `outIndices` of `txid`, one ``ReceivedShares`` per output in that order:
+    /// one `await_output_outcomes` call per guardian (``awaitOutputOutcomes(_:outIndices:check:)``), from at least t
+    /// guardians whose every outcome decodes; a guardian with an outcome that does not decode is named for that
+    /// output, and its other shares are used like any others (each is checked before a note is kept). When t
+    /// guardians' outcomes did not all decode, each output is asked on its own (``awaitNoteOutcomes(_:)``), which
+    /// needs t decodable outcomes per output only.
+    public func awaitNoteOutcomes(_ txid: TransactionID, outIndices: [UInt64]) async throws -> [ReceivedShares] {
+        guard !outIndices.isEmpty else { return [] }
+        do {
+            return try await batchedNoteOutcomes(txid, outIndices: outIndices)
+        } catch {
+            // Untyped on purpose: a typed `catch .noAgreement` here crashes Swift 6.3.1's SILGen (SILGenCleanup).
+            let failure: any Error = error
+            guard let query = failure as? FederationQueryError, case .noAgreement = query else { throw failure }
+        }
+        return try await withThrowingTaskGroup(of: OutputShares.self) { group in
+            for (position, outIndex) in outIndices.enumerated() {
+                group.addTask {
+                    OutputShares(position: position, received: try await awaitNoteOutcomes(OutPoint(txid: txid, outIndex: outIndex)))
+                }
+            }
+            var received = [ReceivedShares](repeating: ReceivedShares(shares: [:]), count: outIndices.count)
+            for try await output in group { received[output.position] = output.received }
+            return received
+        }
+    }
+
+    /// ``awaitNoteOutcomes(_:outIndices:)`` in one call per guardian, without the per-output fallback.
+    private func batchedNoteOutcomes(_ txid: TransactionID, outIndices: [UInt64]) async throws -> [ReceivedShares] {
+        let answers: CheckedAnswers<[BlindSignatureShare], [[UInt8]]> = try await awaitOutputOutcomes(
+            txid, outIndices: outIndices
+        ) { _, outcomes in
+            var shares: [BlindSignatureShare] = []
+            shares.reserveCapacity(outcomes.count)
+            for bytes in outcomes {
+                guard let outcome = try? MintOutputOutcome(canonicalBytes: bytes) else { return nil }
+                shares.append(outcome.blindSignatureShare)
+            }
+            return shares
+        }
+        return outIndices.indices.map { position in
+            var received = ReceivedShares(shares: answers.valid.mapValues { $0[position] })
+            for (peer, outcomes) in answers.failedVerification {
+                if position < outcomes.count, let outcome = try? MintOutputOutcome(canonicalBytes: outcomes[position]) {
+                    received.shares[peer] = outcome.blindSignatureShare
+                } else {
+                    received.undecodable.append(peer)
+                }
+            }
+            return received
+        }
+    }
+
+    /// One output's shares as a child task returns them (a struct, not a tuple: see FederationAPI.Reply).
+    struct OutputShares: Sendable {
+        let position: Int
+        let received: ReceivedShares
     }
 
     /// The note issued for `secret` at `outPoint`, from the first outcomes received (``awaitNoteOutcomes(_:)``):
     /// combines t of them and checks the note, and checks every further share received against its guardian's
-    /// public key share (``NoteIssuance/finalizeCombiningFirst(_:outcomes:config:)``). What an issuance falls back to
-    /// when its batch check (``NoteIssuance/finalizeAllCombiningFirst(_:outcomes:config:)``) fails.
+    /// public key share (``NoteIssuance/finalizeCombiningFirst(_:received:config:)``). What an issuance falls back to
+    /// when its batch check (``NoteIssuance/finalizeAllCombiningFirst(_:received:config:)``) fails.
     ///
     /// Guardians whose shares did not verify are named in the result's `invalidSharePeers` (the note is
     /// still made from the honest ones). When the first answers did not hold t valid shares, the outcomes
     /// are asked for again with every share checked as it arrives, until t valid ones are in; fewer throw.
     public func finishNote(
-        _ secret: NoteSecret, at outPoint: OutPoint, outcomes decodable: [PeerID: [UInt8]], config: MintClientConfig
+        _ secret: NoteSecret, at outPoint: OutPoint, received: ReceivedShares, config: MintClientConfig
     ) async throws -> NoteIssuance.Result {
         do {
-            return try NoteIssuance.finalizeCombiningFirst(secret, outcomes: decodable, config: config)
+            return try NoteIssuance.finalizeCombiningFirst(secret, received: received, config: config)
         } catch .notEnoughValidShares(_, _, let invalidFrom) {
             let keys = config.keys(for: secret.denomination)
             let blinded = secret.blindedMessage
-            let checked = try await awaitOutputOutcomes(outPoint) { peer, bytes in
+            let checked = try await checkedOutputOutcomes(outPoint) { peer, bytes -> BlindSignatureShare? in
                 // A key share that does not decode counts its guardian as invalid here; `finalize` below throws
                 // the config error if too few remain.
-                guard let share = try? keys?.publicKeyShare(Int(peer.rawValue)),
-                    let outcome = try? MintOutputOutcome(canonicalBytes: bytes)
-                else { return false }
-                return share.verify(outcome.blindSignatureShare, on: blinded)
+                guard let key = try? keys?.publicKeyShare(Int(peer.rawValue)),
+                    let share = try? MintOutputOutcome(canonicalBytes: bytes).blindSignatureShare,
+                    key.verify(share, on: blinded)
+                else { return nil }
+                return share
             }
-            let result = try NoteIssuance.finalize(secret, outcomes: checked, config: config)
+            // The shares that failed go in as they decode, so that `finalize` names their guardians.
+            let failed = ReceivedShares(outcomes: checked.failed)
+            var shares = checked.valid
+            for (peer, share) in failed.shares { shares[peer] = share }
+            let result = try NoteIssuance.finalize(
+                secret, received: ReceivedShares(shares: shares, undecodable: failed.undecodable), config: config)
             return NoteIssuance.Result(
                 note: result.note, invalidSharePeers: Array(Set(result.invalidSharePeers + invalidFrom)).sorted())
         }
+    }
+
+    /// Each answering guardian's outcome for `outPoint`: what `check` made of at least t of them, and the bytes of
+    /// those that failed it (to be named).
+    func checkedOutputOutcomes<Checked: Sendable>(
+        _ outPoint: OutPoint, check: @escaping @Sendable (PeerID, [UInt8]) -> Checked?
+    ) async throws(FederationQueryError) -> (valid: [PeerID: Checked], failed: [PeerID: [UInt8]]) {
+        let answers: CheckedAnswers<Checked, CoreAPI.OutputOutcome> = try await checkedAnswers(
+            CoreAPI.awaitOutputOutcome, params: CoreAPI.AwaitOutputOutcomeParams(outPoint: outPoint),
+            as: CoreAPI.OutputOutcome.self, timeout: Self.processingTimeout
+        ) { peer, answer in
+            Hex.decode(answer.outcome).flatMap { check(peer, $0) }
+        }
+        return (answers.valid, answers.failedVerification.mapValues { Hex.decode($0.outcome) ?? [] })
     }
 }

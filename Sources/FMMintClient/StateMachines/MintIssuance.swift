@@ -113,34 +113,24 @@ public struct MintIssuance: OperationStateMachine {
             let outcome = try await environment.api.awaitTransaction(txid)
             return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
         case .awaitingShares:
-            // All outputs at once: each waits on the same block, so their long polls overlap. Then every note and
-            // extra share is checked in one batch; only if that fails is each note finished on its own (which
-            // names the guardians whose shares are invalid, and asks again when t valid shares were not in).
+            // All outputs in one long poll per guardian (each share decoded once, as it arrives). Then every note and
+            // extra share is checked in one batch; only if that fails is each note finished on its own (which names
+            // the guardians whose shares are invalid, and asks again when t valid shares were not in).
             let secrets = outputs.map { environment.derivation.secret(denomination: $0.denomination, index: $0.derivationIndex) }
-            let outcomes = try await withThrowingTaskGroup(of: OutputOutcomes.self) { group in
-                for (position, planned) in outputs.enumerated() {
-                    let outPoint = OutPoint(txid: txid, outIndex: planned.outIndex)
-                    group.addTask {
-                        OutputOutcomes(position: position, outcomes: try await environment.api.awaitNoteOutcomes(outPoint))
-                    }
-                }
-                var outcomes = [[PeerID: [UInt8]]](repeating: [:], count: outputs.count)
-                for try await received in group { outcomes[received.position] = received.outcomes }
-                return outcomes
-            }
+            let received = try await environment.api.awaitNoteOutcomes(txid, outIndices: outputs.map(\.outIndex))
             let results: [NoteIssuance.Result]
-            if let batched = NoteIssuance.finalizeAllCombiningFirst(secrets, outcomes: outcomes, config: environment.config) {
+            if let batched = NoteIssuance.finalizeAllCombiningFirst(secrets, received: received, config: environment.config) {
                 results = batched
             } else {
                 results = try await withThrowingTaskGroup(of: IssuedOutput.self) { group in
                     for (position, planned) in outputs.enumerated() {
                         let outPoint = OutPoint(txid: txid, outIndex: planned.outIndex)
-                        let (secret, received) = (secrets[position], outcomes[position])
+                        let (secret, shares) = (secrets[position], received[position])
                         group.addTask {
                             IssuedOutput(
                                 position: position,
                                 result: try await environment.api.finishNote(
-                                    secret, at: outPoint, outcomes: received, config: environment.config))
+                                    secret, at: outPoint, received: shares, config: environment.config))
                         }
                     }
                     var results = [NoteIssuance.Result?](repeating: nil, count: outputs.count)
@@ -160,12 +150,6 @@ public struct MintIssuance: OperationStateMachine {
     struct IssuedOutput: Sendable {
         let position: Int
         let result: NoteIssuance.Result
-    }
-
-    /// One output's outcomes as a child task returns them (a struct, not a tuple: see FederationAPI.Reply).
-    struct OutputOutcomes: Sendable {
-        let position: Int
-        let outcomes: [PeerID: [UInt8]]
     }
 
     public func transition(on event: Event, in db: Database) throws -> MintIssuance {

@@ -48,6 +48,12 @@ public struct RPCMethodRegistry: Sendable {
         self.adminGate = adminGate
     }
 
+    /// Stops serving `name`: it is answered `method_not_found` from now on, as by a server that never had it (fm-bench's
+    /// guardians of an older release).
+    public mutating func remove(_ name: String) {
+        methods[name] = nil
+    }
+
     /// Registers `handler` under `name`.
     ///
     /// - Parameters:

@@ -9,6 +9,8 @@ import Foundation
 /// - `submit_transaction {transaction: hex}` → `{txid}`; an invalid transaction is refused at once with its reason.
 /// - `await_transaction {txid}` → `{status: "accepted"|"rejected", reason?: {code, message}}` (long poll).
 /// - `await_output_outcome {out_point: {txid, out_index}}` → `{outcome: hex}` (long poll).
+/// - `await_output_outcomes {txid, out_indices: [n]}` → `{outcomes: [hex]}` in the order asked, once every one exists
+///   (long poll; core API 1.1): one call for all outputs of a transaction instead of one per output.
 /// - `await_signed_session {index}` → `{block: hex}`: the finalized block with its certificate (long poll).
 /// - `version` → `{core: ["1.0"], modules: {mint: ["1.0"], ...}}`: the API versions served (``GuardianAPIVersions``).
 /// - `session_count` → the number of blocks applied; `client_config`; `consensus_config` (public: clients hash it
@@ -53,6 +55,26 @@ public enum GuardianAPI {
                 return nil
             }
             return OutputOutcomeResult(outcome: Hex.encode(bytes))
+        }
+        registry.register(
+            "await_output_outcomes",
+            summary: "Waits for the outcomes of several outputs of one accepted transaction, in the order asked",
+            timeout: longPoll + .seconds(5)
+        ) { (params: AwaitOutputOutcomesParams, _) async throws -> OutputOutcomesResult in
+            // No transaction has more outputs, or an output index beyond them: a poll for one would wait in vain.
+            guard !params.outIndices.isEmpty, params.outIndices.count <= Transaction.maxItems,
+                params.outIndices.allSatisfy({ $0 < UInt64(Transaction.maxItems) })
+            else {
+                throw JSONRPCError.invalidParams(
+                    field: "params.out_indices", expected: "1 to \(Transaction.maxItems) output indices, each below \(Transaction.maxItems)")
+            }
+            let outPoints = params.outIndices.map { OutPoint(txid: params.txid, outIndex: $0) }
+            let outcomes = try await longPoll(node, what: "outputs of \(params.txid)") { () async throws -> [[UInt8]]? in
+                if let outcomes = try await outputOutcomes(outPoints, processor: node.processor) { return outcomes }
+                if case .rejected(let rejection) = try await node.processor.outcome(of: params.txid) { throw rejection }
+                return nil
+            }
+            return OutputOutcomesResult(outcomes: outcomes.map { Hex.encode($0) })
         }
         registry.register(
             "await_signed_session", summary: "Waits for finalized block INDEX and returns it with its certificate",
@@ -111,6 +133,25 @@ public enum GuardianAPI {
             guard waits, remaining > .zero else { throw NotYetProcessed(what: what) }
             await node.commits.wait(after: seen, timeout: min(remaining, longPollRecheck))
             try Task.checkCancellation()
+        }
+    }
+
+    /// The outcome of every one of `outPoints` from one read transaction, or nil while any is missing.
+    static func outputOutcomes(_ outPoints: [OutPoint], processor: TransactionProcessor) async throws -> [[UInt8]]? {
+        let modules = Array(processor.modules.values)
+        return try await processor.database.read { db in
+            var outcomes: [[UInt8]] = []
+            outcomes.reserveCapacity(outPoints.count)
+            next: for outPoint in outPoints {
+                for module in modules {
+                    if let bytes = try module.outputOutcome(outPoint, db: db) {
+                        outcomes.append(bytes)
+                        continue next
+                    }
+                }
+                return nil
+            }
+            return outcomes
         }
     }
 
@@ -194,6 +235,20 @@ public struct TransactionStatus: Codable, Hashable, Sendable {
 public struct AwaitOutputOutcomeParams: Codable, Sendable {
     public var outPoint: OutPoint
     public init(outPoint: OutPoint) { self.outPoint = outPoint }
+}
+
+public struct AwaitOutputOutcomesParams: Codable, Sendable {
+    public var txid: TransactionID
+    public var outIndices: [UInt64]
+    public init(txid: TransactionID, outIndices: [UInt64]) {
+        self.txid = txid
+        self.outIndices = outIndices
+    }
+}
+
+public struct OutputOutcomesResult: Codable, Hashable, Sendable {
+    /// Each asked output's canonical outcome as hex, in the order of `out_indices`.
+    public var outcomes: [String]
 }
 
 public struct OutputOutcomeResult: Codable, Hashable, Sendable {

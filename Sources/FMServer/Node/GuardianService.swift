@@ -23,13 +23,16 @@ extension GuardianNode {
     /// The client API server for this guardian, with every method of ``GuardianAPI``, a JSON status page at `/`
     /// and, given a registry, Prometheus metrics at `/metrics`. `adminGate` checks the operator's credential on the
     /// admin methods (default: every admin call is refused); given the guardian's `configDirectory`, the guardian
-    /// backup's admin methods are served too (``GuardianBackupAPI``).
+    /// backup's admin methods are served too (``GuardianBackupAPI``). The methods in `withheld` are not served (fm-bench:
+    /// a guardian of an older release, whose clients fall back to older methods).
     public func makeAPIServer(
         host: String? = nil, port: Int? = nil, prometheus: PrometheusCollectorRegistry? = nil,
-        adminGate: any RPCAdminGate = RPCDenyAllAdminGate(), configDirectory: GuardianConfigDirectory? = nil
+        adminGate: any RPCAdminGate = RPCDenyAllAdminGate(), configDirectory: GuardianConfigDirectory? = nil,
+        withheld: Set<String> = []
     ) -> RPCServer {
         var registry = RPCMethodRegistry(adminGate: adminGate)
         GuardianAPI.register(into: &registry, node: self)
+        for method in withheld { registry.remove(method) }
         if let configDirectory {
             GuardianBackupAPI(backups: GuardianBackups(node: self, configDirectory: configDirectory)).register(into: &registry)
         }
