@@ -17,11 +17,19 @@ public final class FederationClient: Sendable {
     public let executor: OperationExecutor
     /// The opened modules, in instance order (instances whose kind this client does not know are skipped).
     public let modules: [any ClientModule]
+    /// The root of the secret tree (from the mnemonic's seed) and the federation's node, derived when a key is
+    /// first needed.
+    private let rootSecret: DeferredSecret
+    private let federationSecret: DeferredSecret
+
     /// The keys of this client's snapshot at the guardians (``BackupKeys``).
-    public let backupKeys: BackupKeys
+    public var backupKeys: BackupKeys { BackupKeys(federationSecret: federationSecret.value) }
+
+    /// Whether this process has derived the wallet's seed (a command that uses no key does not).
+    public var seedDerived: Bool { rootSecret.isDerived }
 
     private init(
-        config: ClientConfig, database: SQLiteDatabase, rootSecret: DerivableSecret, transport: any GuardianTransport,
+        config: ClientConfig, database: SQLiteDatabase, rootSecret: DeferredSecret, transport: any GuardianTransport,
         modules registry: [any ClientModule.Type]
     ) throws {
         self.config = config
@@ -29,14 +37,17 @@ public final class FederationClient: Sendable {
         api = FederationAPI(config: config, transport: transport)
         operations = OperationLog(database: database)
         executor = OperationExecutor(log: operations)
-        let federationSecret = rootSecret.federation(config.federationId)
-        backupKeys = BackupKeys(federationSecret: federationSecret)
+        let federationSecret = DeferredSecret { [federationId = config.federationId] in rootSecret.value.federation(federationId) }
+        self.rootSecret = rootSecret
+        self.federationSecret = federationSecret
         var opened: [any ClientModule] = []
         for module in config.modules.sorted(by: { $0.instance < $1.instance }) {
             guard let type = registry.first(where: { $0.kind == module.kind }) else { continue }
+            let instance = module.instance
             let context = ClientModuleContext(
-                instance: module.instance, config: module.config, federation: config,
-                secret: federationSecret.module(module.instance), database: database, api: api, executor: executor)
+                instance: instance, config: module.config, federation: config,
+                secret: DeferredSecret { federationSecret.value.module(instance) }, database: database, api: api,
+                executor: executor)
             opened.append(try type.init(context: context))
         }
         modules = opened
@@ -55,19 +66,22 @@ public final class FederationClient: Sendable {
         let (mnemonic, _) = try directory.loadOrCreateMnemonic()
         let root = DerivableSecret(seed: mnemonic.seed())
         let database = try SQLiteDatabase(path: path, schemas: schemas(modules))
-        let fingerprint = root.federation(config.federationId).fingerprint
         let configText = try JSONConventions.line(config)
         try database.writeNow { db in
             try db.execute(
                 sql: """
-                    INSERT INTO client_federation (id, federation_id, config, secret_fingerprint, joined_at)
-                    VALUES (1, ?, ?, ?, ?)
+                    INSERT INTO client_federation (id, federation_id, config, secret_fingerprint, mnemonic_check, joined_at)
+                    VALUES (1, ?, ?, ?, ?, ?)
                     """,
-                arguments: [config.federationId.description, configText, fingerprint.hex, OperationLog.timestamp(Date())])
+                arguments: [
+                    config.federationId.description, configText, root.federation(config.federationId).fingerprint.hex,
+                    mnemonic.check(for: config.federationId).hex, OperationLog.timestamp(Date()),
+                ])
         }
         let urls = Dictionary(uniqueKeysWithValues: config.peers.map { ($0.peerId, $0.apiUrl) })
         return try FederationClient(
-            config: config, database: database, rootSecret: root, transport: join.connect(urls), modules: modules)
+            config: config, database: database, rootSecret: DeferredSecret(root),
+            transport: join.connect(urls), modules: modules)
     }
 
     /// Opens an already joined federation. `transport` defaults to JSON-RPC to the guardians' API URLs.
@@ -78,15 +92,24 @@ public final class FederationClient: Sendable {
         let path = directory.databasePath(for: federation)
         guard FileManager.default.fileExists(atPath: path) else { throw ClientDirectoryError.notJoined(directory.path) }
         guard let mnemonic = try directory.loadMnemonic() else { throw ClientDirectoryError.noMnemonic(directory.mnemonicPath) }
-        let root = DerivableSecret(seed: mnemonic.seed())
+        let root = DeferredSecret { DerivableSecret(seed: mnemonic.seed()) }
         let database = try SQLiteDatabase(path: path, schemas: schemas(modules))
         let stored = try database.readNow { db in
-            try Row.fetchOne(db, sql: "SELECT config, secret_fingerprint FROM client_federation WHERE id = 1")
+            try Row.fetchOne(db, sql: "SELECT config, secret_fingerprint, mnemonic_check FROM client_federation WHERE id = 1")
         }
         guard let stored else { throw ClientDirectoryError.notJoined(directory.path) }
         let joined = try JSONConventions.decode(ClientConfig.self, from: Data((stored["config"] as String).utf8), what: "config")
-        guard root.federation(federation).fingerprint.hex == stored["secret_fingerprint"] as String else {
-            throw ClientDirectoryError.mnemonicMismatch(federation)
+        let check = mnemonic.check(for: federation).hex
+        if let storedCheck = stored["mnemonic_check"] as String? {
+            guard storedCheck == check else { throw ClientDirectoryError.mnemonicMismatch(federation) }
+        } else {
+            // Joined before the check was stored: the secret fingerprint (which needs the seed), once.
+            guard root.value.federation(federation).fingerprint.hex == stored["secret_fingerprint"] as String else {
+                throw ClientDirectoryError.mnemonicMismatch(federation)
+            }
+            try database.writeNow { db in
+                try db.execute(sql: "UPDATE client_federation SET mnemonic_check = ? WHERE id = 1", arguments: [check])
+            }
         }
         // Guardians that moved (signed announcements learned earlier) are tried at their new URL first.
         let (config, urls) = AnnouncedURLs.apply(try database.readNow { try AnnouncedURLs.stored($0) }, to: joined)

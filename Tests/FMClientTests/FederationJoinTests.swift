@@ -2,6 +2,7 @@ import FMClient
 import FMClientCore
 import FMCore
 import Foundation
+import GRDB
 import Testing
 
 @Suite struct FederationJoinTests {
@@ -127,6 +128,42 @@ import Testing
         }
         #expect(throws: ClientDirectoryError.mnemonicExists(directory.mnemonicPath)) {
             try directory.storeMnemonic(try Mnemonic.generate())
+        }
+    }
+
+    /// A database joined before the mnemonic check was stored (`mnemonic_check` NULL) is checked by its secret
+    /// fingerprint: another mnemonic is refused, and the right one is accepted and its check stored, which
+    /// later opens compare instead (still refusing another mnemonic).
+    @Test func openChecksAnOlderDatabaseByItsFingerprint() async throws {
+        let directory = ClientDirectory(path: NSTemporaryDirectory() + "fm-join-\(UUID().uuidString)")
+        let good = FakeFederation.answering(Self.consensus(n: 1))
+        let federationId = Self.config(n: 1).federationId
+        let invite = InviteCode(federationId: federationId, peer: PeerID(0), apiUrl: "ws://127.0.0.1:9000/")
+        let joined = try await FederationClient.join(
+            invite: invite, directory: directory, modules: [], join: FederationJoin { _ in FakeFederation([PeerID(0): good]) })
+        let mnemonic = try #require(try directory.loadMnemonic())
+        let storedCheck = { try joined.database.readNow { try String.fetchOne($0, sql: "SELECT mnemonic_check FROM client_federation") } }
+        #expect(try storedCheck() == mnemonic.check(for: federationId).hex)
+        try joined.database.writeNow { try $0.execute(sql: "UPDATE client_federation SET mnemonic_check = NULL") }
+
+        try FileManager.default.removeItem(atPath: directory.mnemonicPath)
+        try directory.storeMnemonic(try Mnemonic.generate())
+        #expect(throws: ClientDirectoryError.mnemonicMismatch(federationId)) {
+            _ = try FederationClient.open(federationId, directory: directory, modules: [])
+        }
+        #expect(try storedCheck() == nil)
+
+        try FileManager.default.removeItem(atPath: directory.mnemonicPath)
+        try directory.storeMnemonic(mnemonic)
+        let opened = try FederationClient.open(federationId, directory: directory, modules: [])
+        #expect(opened.seedDerived)
+        #expect(try storedCheck() == mnemonic.check(for: federationId).hex)
+        #expect(!(try FederationClient.open(federationId, directory: directory, modules: [])).seedDerived)
+
+        try FileManager.default.removeItem(atPath: directory.mnemonicPath)
+        try directory.storeMnemonic(try Mnemonic.generate())
+        #expect(throws: ClientDirectoryError.mnemonicMismatch(federationId)) {
+            _ = try FederationClient.open(federationId, directory: directory, modules: [])
         }
     }
 

@@ -205,6 +205,34 @@ final class FakeMintFederation: Sendable {
         #expect(try await reopened.balance() > .zero)
     }
 
+    /// Reading a wallet uses no key: a reopened client answers its balance without deriving the seed (2048 rounds
+    /// of PBKDF2, which `fm-mint balance --offline` ran at every start), and the first operation that needs a key
+    /// derives it: the notes it spends carry the keys derived at join (`SpendableNote` checks key against nonce).
+    @Test func balanceDerivesNoSeedAndTheFirstKeyDoes() async throws {
+        let federation = try FakeMintFederation()
+        let (alice, directory) = try await federation.joinClient()
+        let aliceMint = try #require(alice.module(MintClientModule.self))
+        #expect(try await aliceMint.await(try await aliceMint.devIssue(Amount(msats: 1000))).status == .succeeded)
+
+        let reopened = try FederationClient.open(
+            alice.config.federationId, directory: directory, modules: ClientModules.all, transport: federation.transport)
+        let sheet = try await reopened.balanceSheet()
+        #expect(sheet.spendable == (try await alice.balance()) && sheet.inFlight.isEmpty)
+        let mint = try #require(reopened.module(MintClientModule.self))
+        #expect(try await mint.reclaimable() == .zero)
+        #expect(!reopened.seedDerived)
+
+        var attempt = try await mint.spend(Amount(msats: 300))
+        if let reissue = attempt.reissue {
+            #expect(try await mint.await(reissue).status == .succeeded)
+            attempt = try await mint.spend(Amount(msats: 300))
+        }
+        #expect(reopened.seedDerived)
+        let spentID = try #require(attempt.spent)
+        let spent = try #require(try await reopened.operations.record(spentID))
+        #expect(spent.status == .succeeded, "\(spent.failure ?? "")")
+    }
+
     /// Every guardian answers `rate_limited` to the first submissions and `not_yet_processed` to the first
     /// status question: "try again", not "no". The operations used to fail on the first such answer and put
     /// the reserved notes back although the transaction could still be accepted; now they are retried within

@@ -73,6 +73,14 @@ public struct Mnemonic: Sendable, Equatable, CustomStringConvertible {
         return key.withUnsafeBytes { Array($0) }
     }
 
+    /// A public check that this is the mnemonic federation `id`'s database was created with:
+    /// SHA-256("fm/mnemonic-check/v1" ‖ federation id ‖ entropy). Like the secret fingerprint it is one-way and
+    /// per federation, but it needs no seed (2048 PBKDF2 rounds), so a command checks the mnemonic at open and
+    /// derives the seed only if it uses a key (docs/benchmarks/cli-start.md).
+    public func check(for id: FederationID) -> Hash256 {
+        Hash256.sha256(Array("fm/mnemonic-check/v1".utf8) + id.hash.bytes + entropy)
+    }
+
     public var description: String { "Mnemonic(\(words.count) words, redacted)" }
 
     private static let wordIndex: [String: Int] = Dictionary(

@@ -8,20 +8,21 @@ public struct ClientModuleContext: Sendable {
     /// The module's client config, as served in the federation's `client_config`.
     public let config: JSONValue
     public let federation: ClientConfig
-    /// This module's node of the secret tree: root / federation / module instance.
-    public let secret: DerivableSecret
+    /// This module's node of the secret tree: root / federation / module instance, derived on first use.
+    public var secret: DerivableSecret { deferredSecret.value }
+    private let deferredSecret: DeferredSecret
     public let database: SQLiteDatabase
     public let api: FederationAPI
     public let executor: OperationExecutor
 
     public init(
-        instance: ModuleInstanceID, config: JSONValue, federation: ClientConfig, secret: DerivableSecret,
+        instance: ModuleInstanceID, config: JSONValue, federation: ClientConfig, secret: DeferredSecret,
         database: SQLiteDatabase, api: FederationAPI, executor: OperationExecutor
     ) {
         self.instance = instance
         self.config = config
         self.federation = federation
-        self.secret = secret
+        deferredSecret = secret
         self.database = database
         self.api = api
         self.executor = executor

@@ -4,6 +4,7 @@ import FMCore
 import FMCrypto
 import FMEncoding
 import FMSecp256k1
+import Synchronization
 
 /// A node in the client's tree of secrets (BRIEF §7): the BIP-39 seed at the root, then
 /// federation / module instance / purpose / index, each step one HKDF-SHA512 expansion.
@@ -102,4 +103,30 @@ public enum DerivationStep: Hashable, Sendable, CanonicalEncodable {
             encoder.writeVarint(index)
         }
     }
+}
+
+/// A secret derived the first time something asks for it, then kept for the process.
+///
+/// The client's root secret comes from the BIP-39 seed (2048 rounds of PBKDF2-HMAC-SHA512): a command that
+/// derives no key (`fm-mint balance --offline`, `list`, `info`) skips that work (docs/benchmarks/cli-start.md).
+public final class DeferredSecret: Sendable {
+    private let derive: @Sendable () -> DerivableSecret
+    private let derived = Mutex<DerivableSecret?>(nil)
+
+    public init(_ derive: @escaping @Sendable () -> DerivableSecret) { self.derive = derive }
+
+    /// A secret already at hand.
+    public convenience init(_ secret: DerivableSecret) { self.init { secret } }
+
+    public var value: DerivableSecret {
+        derived.withLock { derived in
+            if let derived { return derived }
+            let secret = derive()
+            derived = secret
+            return secret
+        }
+    }
+
+    /// Whether ``value`` has been derived yet.
+    public var isDerived: Bool { derived.withLock { $0 != nil } }
 }

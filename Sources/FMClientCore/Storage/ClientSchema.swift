@@ -43,5 +43,10 @@ public enum ClientSchema {
                 );
                 """)
         },
+        // The mnemonic's check (`Mnemonic.check(for:)`), which needs no seed; NULL in a database joined before it,
+        // where the first open checks the secret fingerprint and fills it in.
+        SchemaMigration("v3-mnemonic-check") { db in
+            try db.execute(sql: "ALTER TABLE client_federation ADD COLUMN mnemonic_check TEXT")
+        },
     ])
 }

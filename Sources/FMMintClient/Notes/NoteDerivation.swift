@@ -1,4 +1,5 @@
 import Crypto
+import FMClientCore
 import FMCore
 import FMCrypto
 import FMMintCommon
@@ -29,6 +30,11 @@ public struct NoteDerivation: Sendable, CustomStringConvertible {
             throw .invalidConfig("a mint module secret is \(Self.secretLength) bytes, not \(moduleSecret.count)")
         }
         self.moduleSecret = SymmetricKey(data: Array(moduleSecret))
+    }
+
+    /// The derivation of a mint module's node of the client's secret tree (its "mint" / "note-derivation" bytes).
+    init(moduleNode: DerivableSecret) {
+        moduleSecret = SymmetricKey(data: moduleNode.purpose("mint").bytes("note-derivation", count: Self.secretLength))
     }
 
     public var description: String { "NoteDerivation(<redacted>)" }

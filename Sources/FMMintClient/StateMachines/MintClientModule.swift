@@ -17,14 +17,15 @@ public struct MintClientModule: ClientModule {
     public let instance: ModuleInstanceID
     public let config: MintClientConfig
     let context: ClientModuleContext
-    let derivation: NoteDerivation
 
     public init(context: ClientModuleContext) throws {
         instance = context.instance
         config = try context.config.decode(MintClientConfig.self)
         self.context = context
-        derivation = try NoteDerivation(moduleSecret: context.secret.purpose("mint").bytes("note-derivation", count: 64))
     }
+
+    /// Derived when an operation needs it, not at open: it needs the wallet's seed (``DeferredSecret``).
+    var derivation: NoteDerivation { NoteDerivation(moduleNode: context.secret) }
 
     var environment: MintIssuance.Environment {
         MintIssuance.Environment(
