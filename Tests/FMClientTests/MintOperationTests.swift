@@ -89,6 +89,10 @@ final class FakeMintFederation: Sendable {
                 return try JSONValue(CoreAPI.OutputOutcome(outcome: try outcome(peer, request.outPoint.txid, request.outPoint.outIndex)))
             case CoreAPI.awaitOutputOutcomes where batching.contains(peer):
                 let request = try params.decode(CoreAPI.AwaitOutputOutcomesParams.self)
+                // A real guardian's bounds: at most 64 strictly increasing indices per call.
+                guard request.outIndices.count <= Transaction.maxOutcomesPerQuery,
+                    zip(request.outIndices, request.outIndices.dropFirst()).allSatisfy({ $0 < $1 })
+                else { throw GuardianRejection(code: "invalid_params", message: "params.out_indices") }
                 return try JSONValue(CoreAPI.OutputOutcomes(outcomes: try request.outIndices.map { try outcome(peer, request.txid, $0) }))
             default:
                 throw GuardianRejection(code: "method_not_found", message: method)
@@ -186,6 +190,19 @@ final class FakeMintFederation: Sendable {
                 #expect(perOutput >= 4, "\(perOutput) per-output calls")
             }
         }
+    }
+
+    @Test("an issuance of more than 64 notes asks each guardian in chunks of 64 outputs, never per output")
+    func outcomesOfManyOutputsInChunks() async throws {
+        let federation = try FakeMintFederation(batching: Set(peers(4)))
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        // 300,000 msat is more than 64 notes: the largest denomination is 4,096 msat.
+        let issued = try await mint.await(try await mint.devIssue(Amount(msats: 300_000)))
+        #expect(issued.status == .succeeded)
+        #expect(federation.calls(CoreAPI.awaitOutputOutcome) == 0)
+        #expect(federation.calls(CoreAPI.awaitOutputOutcomes) >= 2 * 3, "two chunks from at least t guardians")
+        #expect(try await alice.balance().msats > 299_000)
     }
 
     @Test func operationLeftByAKilledProcessIsResumedByTheNextCommand() async throws {

@@ -15,6 +15,9 @@ public struct Transaction: Hashable, Sendable, CanonicalCodable {
     public var signatures: [SchnorrSignature]
 
     public static let maxItems = 1_000
+    /// The most outputs one `await_output_outcomes` call may ask for (core API 1.1): a guardian's work per call stays
+    /// small and bounded (clients ask in chunks of this many).
+    public static let maxOutcomesPerQuery = 64
 
     public init(inputs: [ModuleItem], outputs: [ModuleItem], nonce: TransactionNonce, signatures: [SchnorrSignature] = []) {
         self.inputs = inputs

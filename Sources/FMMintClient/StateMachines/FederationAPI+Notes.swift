@@ -40,8 +40,37 @@ extension FederationAPI {
         }
     }
 
-    /// ``awaitNoteOutcomes(_:outIndices:)`` in one call per guardian, without the per-output fallback.
+    /// ``awaitNoteOutcomes(_:outIndices:)`` in one call per guardian and chunk of outputs, without the per-output
+    /// fallback. Guardians take up to ``Transaction/maxOutcomesPerQuery`` strictly increasing indices per call.
     private func batchedNoteOutcomes(_ txid: TransactionID, outIndices: [UInt64]) async throws -> [ReceivedShares] {
+        let ordered = Array(Set(outIndices)).sorted()
+        let size = Transaction.maxOutcomesPerQuery
+        let chunks = stride(from: 0, to: ordered.count, by: size).map { Array(ordered[$0..<min($0 + size, ordered.count)]) }
+        var byIndex: [UInt64: ReceivedShares] = [:]
+        if chunks.count == 1 {
+            for (outIndex, received) in zip(ordered, try await batchedChunk(txid, outIndices: ordered)) { byIndex[outIndex] = received }
+        } else {
+            try await withThrowingTaskGroup(of: ChunkShares.self) { group in
+                for chunk in chunks {
+                    group.addTask { ChunkShares(outIndices: chunk, received: try await batchedChunk(txid, outIndices: chunk)) }
+                }
+                for try await part in group {
+                    for (outIndex, received) in zip(part.outIndices, part.received) { byIndex[outIndex] = received }
+                }
+            }
+        }
+        return outIndices.map { byIndex[$0]! }
+    }
+
+    /// One chunk's shares as a child task returns them.
+    struct ChunkShares: Sendable {
+        let outIndices: [UInt64]
+        let received: [ReceivedShares]
+    }
+
+    /// One `await_output_outcomes` call per guardian for `outIndices` (strictly increasing, at most
+    /// ``Transaction/maxOutcomesPerQuery``).
+    private func batchedChunk(_ txid: TransactionID, outIndices: [UInt64]) async throws -> [ReceivedShares] {
         let answers: CheckedAnswers<[BlindSignatureShare], [[UInt8]]> = try await awaitOutputOutcomes(
             txid, outIndices: outIndices
         ) { _, outcomes in

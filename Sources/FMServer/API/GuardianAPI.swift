@@ -59,18 +59,24 @@ public enum GuardianAPI {
         registry.register(
             "await_output_outcomes",
             summary: "Waits for the outcomes of several outputs of one accepted transaction, in the order asked",
-            timeout: longPoll + .seconds(5)
+            timeout: longPoll + .seconds(5), cost: outputOutcomesCost
         ) { (params: AwaitOutputOutcomesParams, _) async throws -> OutputOutcomesResult in
-            // No transaction has more outputs, or an output index beyond them: a poll for one would wait in vain.
-            guard !params.outIndices.isEmpty, params.outIndices.count <= Transaction.maxItems,
-                params.outIndices.allSatisfy({ $0 < UInt64(Transaction.maxItems) })
+            // Bounded work per call: at most 64 outputs, each read once (strictly increasing: no repeats), and no index
+            // a transaction cannot have (a poll for one would wait in vain).
+            guard !params.outIndices.isEmpty, params.outIndices.count <= Transaction.maxOutcomesPerQuery,
+                zip(params.outIndices, params.outIndices.dropFirst()).allSatisfy({ $0 < $1 }),
+                params.outIndices.last! < UInt64(Transaction.maxItems)
             else {
                 throw JSONRPCError.invalidParams(
-                    field: "params.out_indices", expected: "1 to \(Transaction.maxItems) output indices, each below \(Transaction.maxItems)")
+                    field: "params.out_indices",
+                    expected: "1 to \(Transaction.maxOutcomesPerQuery) strictly increasing output indices, each below \(Transaction.maxItems)")
             }
             let outPoints = params.outIndices.map { OutPoint(txid: params.txid, outIndex: $0) }
+            // Outcomes found stay found: each re-check reads only from the first output still missing on.
+            var found: [[UInt8]] = []
             let outcomes = try await longPoll(node, what: "outputs of \(params.txid)") { () async throws -> [[UInt8]]? in
-                if let outcomes = try await outputOutcomes(outPoints, processor: node.processor) { return outcomes }
+                found += try await presentOutputOutcomes(outPoints[found.count...], processor: node.processor)
+                if found.count == outPoints.count { return found }
                 if case .rejected(let rejection) = try await node.processor.outcome(of: params.txid) { throw rejection }
                 return nil
             }
@@ -136,9 +142,15 @@ public enum GuardianAPI {
         }
     }
 
-    /// The outcome of every one of `outPoints` from one read transaction, or nil while any is missing.
-    static func outputOutcomes(_ outPoints: [OutPoint], processor: TransactionProcessor) async throws -> [[UInt8]]? {
+    /// `await_output_outcomes` asks for up to ``Transaction/maxOutcomesPerQuery`` outputs: a few units of the
+    /// client's budget, where each output asked alone costs one.
+    static let outputOutcomesCost = 4
+
+    /// The outcomes of the leading outputs of `outPoints` that have one, from one read transaction: up to the first
+    /// output without an outcome.
+    static func presentOutputOutcomes(_ outPoints: ArraySlice<OutPoint>, processor: TransactionProcessor) async throws -> [[UInt8]] {
         let modules = Array(processor.modules.values)
+        let outPoints = Array(outPoints)
         return try await processor.database.read { db in
             var outcomes: [[UInt8]] = []
             outcomes.reserveCapacity(outPoints.count)
@@ -149,7 +161,7 @@ public enum GuardianAPI {
                         continue next
                     }
                 }
-                return nil
+                break
             }
             return outcomes
         }
