@@ -1,5 +1,4 @@
 import Crypto
-import FMClientCore
 import FMCore
 import FMCrypto
 import FMMintCommon
@@ -32,9 +31,11 @@ public struct NoteDerivation: Sendable, CustomStringConvertible {
         self.moduleSecret = SymmetricKey(data: Array(moduleSecret))
     }
 
-    /// The derivation of a mint module's node of the client's secret tree (its "mint" / "note-derivation" bytes).
-    init(moduleNode: DerivableSecret) {
-        moduleSecret = SymmetricKey(data: moduleNode.purpose("mint").bytes("note-derivation", count: Self.secretLength))
+    /// From `secretLength` bytes the client derived itself (its secret tree's "mint" / "note-derivation" node); this
+    /// file stays free of FMClientCore, since bin/fuzz compiles the note decoders without the client's database.
+    init(derivedSecret: [UInt8]) {
+        precondition(derivedSecret.count == Self.secretLength, "a derived module secret is \(Self.secretLength) bytes")
+        moduleSecret = SymmetricKey(data: derivedSecret)
     }
 
     public var description: String { "NoteDerivation(<redacted>)" }

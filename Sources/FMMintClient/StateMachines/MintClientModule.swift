@@ -25,7 +25,9 @@ public struct MintClientModule: ClientModule {
     }
 
     /// Derived when an operation needs it, not at open: it needs the wallet's seed (``DeferredSecret``).
-    var derivation: NoteDerivation { NoteDerivation(moduleNode: context.secret) }
+    var derivation: NoteDerivation {
+        NoteDerivation(derivedSecret: context.secret.purpose("mint").bytes("note-derivation", count: NoteDerivation.secretLength))
+    }
 
     var environment: MintIssuance.Environment {
         MintIssuance.Environment(
