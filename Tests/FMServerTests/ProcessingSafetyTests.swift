@@ -16,10 +16,7 @@ struct ProcessingSafetyTests {
     func forgedCopyDoesNotCensor() async throws {
         var harness = try ProcessorHarness()
         defer { harness.remove() }
-        let secrets = harness.secrets([10])
-        let issue = harness.devIssue(secrets)
-        try await harness.applyBlock([issue])
-        let note = try await harness.note(secrets[0], txid: issue.txid, index: 0)
+        let note = try await harness.issuedNote()
         let genuine = harness.reissue([note], into: harness.secrets([8, 8, 3, 2]))
         var forged = genuine
         forged.signatures = [Keypair().signSchnorr(message: genuine.txid.hash.bytes)]

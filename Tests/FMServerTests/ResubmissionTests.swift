@@ -19,10 +19,7 @@ struct ResubmissionTests {
     func acceptedThenResubmitted(backend: Backend) async throws {
         var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
-        let secrets = harness.secrets([10])
-        let issue = harness.devIssue(secrets)
-        try await harness.applyBlock([issue])
-        let note = try await harness.note(secrets[0], txid: issue.txid, index: 0)
+        let note = try await harness.issuedNote()
         let reissue = harness.reissue([note], into: harness.secrets([8, 8, 3, 2]))
         #expect(try await harness.processor.precheck(reissue) == .accepted)
         #expect(try await harness.applyBlock([reissue])?.transactions.map(\.outcome) == [.accepted])
@@ -55,10 +52,7 @@ struct ResubmissionTests {
     func blockAppliedDuringPrecheck(backend: Backend) async throws {
         var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
-        let secrets = harness.secrets([10])
-        let issue = harness.devIssue(secrets)
-        try await harness.applyBlock([issue])
-        let note = try await harness.note(secrets[0], txid: issue.txid, index: 0)
+        let note = try await harness.issuedNote()
         let reissue = harness.reissue([note], into: harness.secrets([8, 8, 3, 2]))
 
         // A second processor on the same database whose mint stops in the stateless checks: after the look-up of

@@ -83,6 +83,14 @@ struct ProcessorHarness {
             items: transactions.map { FederationItem.transaction($0).canonicalBytes })
     }
 
+    /// A 1024 msat note, dev-issued and applied in a block of its own.
+    mutating func issuedNote() async throws -> SpendableNote {
+        let secrets = secrets([10])
+        let issue = devIssue(secrets)
+        try await applyBlock([issue])
+        return try await note(secrets[0], txid: issue.txid, index: 0)
+    }
+
     /// The note issued for `secret` by output `index` of `txid`, from this guardian's stored share.
     func note(_ secret: NoteSecret, txid: TransactionID, index: UInt64) async throws -> SpendableNote {
         let outcome = try await processor.outputOutcome(OutPoint(txid: txid, outIndex: index))

@@ -62,10 +62,7 @@ struct TransactionProcessorTests {
     func doubleSpendAcrossBlocks(backend: Backend) async throws {
         var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
-        let secrets = harness.secrets([10])
-        let issue = harness.devIssue(secrets)
-        try await harness.applyBlock([issue])
-        let note = try await harness.note(secrets[0], txid: issue.txid, index: 0)
+        let note = try await harness.issuedNote()
         // 1024 - 100 (input fee) - 4 × 100 (output fees) = 524 = 256 + 256 + 8 + 4
         let first = harness.reissue([note], into: harness.secrets([8, 8, 3, 2]))
         let second = harness.reissue([note], into: harness.secrets([8, 8, 3, 2]))
@@ -86,10 +83,7 @@ struct TransactionProcessorTests {
     func doubleSpendWithinBlock(backend: Backend) async throws {
         var harness = try ProcessorHarness(backend: backend)
         defer { harness.remove() }
-        let secrets = harness.secrets([10])
-        let issue = harness.devIssue(secrets)
-        try await harness.applyBlock([issue])
-        let note = try await harness.note(secrets[0], txid: issue.txid, index: 0)
+        let note = try await harness.issuedNote()
         let first = harness.reissue([note], into: harness.secrets([8, 8, 3, 2]))
         let second = harness.reissue([note], into: harness.secrets([8, 8, 3, 2]))
         let outcome = try #require(try await harness.applyBlock([first, second, first]))
