@@ -113,7 +113,9 @@ let targets: [Target] = [
     // MARK: Client
     .target(
         name: "FMClientCore",
-        dependencies: ["FMCore", "FMEncoding", "FMDatabase", "FMSecp256k1", "FMCrypto", "FMBLS12381", grdb, crypto]),
+        dependencies: [
+            "FMCore", "FMEncoding", "FMDatabase", "FMStorage", "FMSecp256k1", "FMCrypto", "FMBLS12381", grdb, crypto,
+        ]),
     .target(
         name: "FMClient",
         dependencies: [
@@ -337,7 +339,7 @@ let storageTargets: [Target] = [
     .testTarget(
         name: "FMStorageTests",
         dependencies: [
-            "FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging,
+            "FMStorage", "FMDatabase", "FMPostgres", "FMTesting", logging, grdb,
             "FMMintServer", "FMMintCommon", "FMServerCore", "FMCore", "FMCrypto", "FMSecp256k1",
             "FMLightningServer", "FMLightningCommon", "FMWalletServer", "FMWalletCommon", "FMBitcoin",
         ]),

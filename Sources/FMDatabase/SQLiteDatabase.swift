@@ -1,4 +1,5 @@
 import Foundation
+public import FMStorage
 public import GRDB
 
 #if canImport(Glibc)
@@ -126,6 +127,25 @@ public final class SQLiteDatabase: Sendable {
     /// Write transactions are serialized; this suspends (without blocking a thread) until it is our turn.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.write(body)
+    }
+
+    /// ``write(_:)`` with the commit's durability chosen: a ``CommitDurability/deferred`` commit does not wait for
+    /// the WAL to reach the disk (`synchronous = NORMAL` for this transaction, back to `FULL` after it, on the one
+    /// writer connection, so no other transaction runs in between); the next immediate commit flushes it.
+    public func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        guard durability == .deferred else { return try await pool.write(body) }
+        return try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var value: T?
+            try db.inTransaction {
+                value = try body(db)
+                return .commit
+            }
+            return value!
+        }
     }
 
     /// Runs `body` in one write transaction, blocking the calling thread until it is committed.

@@ -21,8 +21,10 @@ public final class SQLiteStorage: Storage {
 
 
     @discardableResult
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T {
-        try await database.write { db in try StorageTransaction.run(over: db) { try body($0) } }
+    public func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
+    ) async throws -> T {
+        try await database.write(durability: durability) { db in try StorageTransaction.run(over: db) { try body($0) } }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T {

@@ -145,8 +145,10 @@ public final class PostgresStorage: Storage {
 
 
     @discardableResult
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T {
-        try await writerThread.runIfActive { try self.writeNow(body) }
+    public func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
+    ) async throws -> T {
+        try await writerThread.runIfActive { try self.writeNow(durability: durability, body) }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T {
@@ -156,9 +158,18 @@ public final class PostgresStorage: Storage {
 
     @discardableResult
     public func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T {
+        try writeNow(durability: .immediate, body)
+    }
+
+    /// A deferred commit sets `synchronous_commit = off` for its own transaction only (`SET LOCAL`): COMMIT returns
+    /// before the WAL is flushed, and the next synchronous commit flushes it, since it waits for all WAL before its own.
+    private func writeNow<T>(durability: CommitDurability, _ body: (any StorageWriting) throws -> T) throws -> T {
         // The lock is held for the whole transaction: writes are serial, like SQLite's.
         try writer.withLockedValue { connection in
-            try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE") { try body($0) }
+            try transaction(
+                on: &connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                then: durability == .deferred ? "SET LOCAL synchronous_commit TO OFF" : nil
+            ) { try body($0) }
         }
     }
 
@@ -170,14 +181,17 @@ public final class PostgresStorage: Storage {
         return try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { try body($0) }
     }
 
-    /// One transaction on `connection` (replaced when it is gone): BEGIN, the body, COMMIT; ROLLBACK if it throws.
+    /// One transaction on `connection` (replaced when it is gone): BEGIN, `setting` if any, the body, COMMIT; ROLLBACK
+    /// if either throws.
     private func transaction<T>(
-        on connection: inout PostgresConnection?, begin: String, _ body: (StorageTransaction) throws -> T
+        on connection: inout PostgresConnection?, begin: String, then setting: String? = nil,
+        _ body: (StorageTransaction) throws -> T
     ) throws -> T {
         let runner = try begun(&connection, begin: begin)
         let transaction = StorageTransaction(runner: runner)
         let value: T
         do {
+            if let setting { try runner.control(setting) }
             value = try body(transaction)
             try transaction.finish()
         } catch {

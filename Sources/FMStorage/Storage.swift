@@ -46,6 +46,21 @@ extension StorageWriting {
     public func execute(_ sql: String) throws(StorageError) -> Int { try execute(sql, []) }
 }
 
+/// When a committed write transaction is on disk.
+///
+/// Either way the commit is atomic and visible to every later transaction, and survives the process being killed;
+/// the two differ only on power loss or an operating-system crash. Commits become durable in commit order (SQLite's
+/// WAL and PostgreSQL's WAL are each one sequential log), so an immediate commit also makes every deferred one before
+/// it durable, and a crash loses at most a suffix of deferred commits, never one in the middle.
+public enum CommitDurability: Sendable, Hashable {
+    /// On disk when the commit returns (SQLite `synchronous = FULL`, PostgreSQL `synchronous_commit = on`).
+    case immediate
+    /// On disk at the next immediate commit or checkpoint, without waiting for a flush now (SQLite `synchronous =
+    /// NORMAL` for this transaction, PostgreSQL `SET LOCAL synchronous_commit = off`). Only for a state the program
+    /// can reach again if it is lost: one a peer or a later step recomputes.
+    case deferred
+}
+
 /// A guardian's database, whatever the backend: SQLite (`SQLiteStorage` in FMDatabase) or PostgreSQL
 /// (`PostgresStorage` in FMPostgres). The schemas' migrations are applied when it is opened.
 ///
@@ -55,10 +70,13 @@ extension StorageWriting {
 public protocol Storage: AnyObject, Sendable {
     var dialect: SQLDialect { get }
 
-    /// Runs `body` in one write transaction (serializable in PostgreSQL), committed durably when it returns.
-    /// Writes are serialized; this suspends (without blocking a thread of the concurrency pool) until it is its turn.
+    /// Runs `body` in one write transaction (serializable in PostgreSQL), committed with `durability` when it
+    /// returns. Writes are serialized; this suspends (without blocking a thread of the concurrency pool) until it is
+    /// its turn.
     @discardableResult
-    func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T
+    func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
+    ) async throws -> T
 
     /// Runs `body` with a consistent snapshot of committed state.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T
@@ -69,4 +87,12 @@ public protocol Storage: AnyObject, Sendable {
 
     /// ``read(_:)``, blocking the calling thread.
     func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T
+}
+
+extension Storage {
+    /// Runs `body` in one write transaction, committed durably when it returns (``CommitDurability/immediate``).
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T {
+        try await write(durability: .immediate, body)
+    }
 }

@@ -121,6 +121,15 @@ final class FakeMintFederation: Sendable {
 }
 
 @Suite struct MintOperationTests {
+    /// Only an issuance's waypoints may be lost to a power cut (the trigger reaches them again); the steps that move
+    /// money in the wallet (new notes stored, inputs given back on a rejection) commit durably.
+    @Test func anIssuanceCommitsItsNotesAndRejectionsDurably() {
+        #expect(MintIssuance.transitionIsDurable(on: .issued([], invalidSharePeers: [])))
+        #expect(MintIssuance.transitionIsDurable(on: .rejected("refused")))
+        #expect(!MintIssuance.transitionIsDurable(on: .submitted))
+        #expect(!MintIssuance.transitionIsDurable(on: .accepted))
+    }
+
     @Test func issueSpendReceiveAndDoubleSpend() async throws {
         let federation = try FakeMintFederation(liar: PeerID(3))
         let (alice, _) = try await federation.joinClient()

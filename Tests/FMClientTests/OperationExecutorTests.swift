@@ -35,6 +35,21 @@ struct CountingMachine: OperationStateMachine {
     }
 }
 
+/// Records, at each transition, the writer's `synchronous` setting the transition commits under (2 = FULL, 1 = NORMAL);
+/// its second step says it need not be durable.
+struct DurabilityProbeMachine: OperationStateMachine {
+    static let kind: OperationKind = "test-durability"
+    var step: Int
+    var ending: OperationEnding? { step == 3 ? .succeeded(result: .null) : nil }
+    func trigger(in environment: Void) async throws -> Int { step + 1 }
+    static func transitionIsDurable(on event: Int) -> Bool { event != 2 }
+    func transition(on event: Int, in database: Database) throws -> DurabilityProbeMachine {
+        let synchronous = try Int.fetchOne(database, sql: "PRAGMA synchronous") ?? -1
+        try database.execute(sql: "INSERT INTO test_effects (step) VALUES (?)", arguments: [event * 10 + synchronous])
+        return DurabilityProbeMachine(step: event)
+    }
+}
+
 func makeDatabase() throws -> (SQLiteDatabase, String) {
     let directory = NSTemporaryDirectory() + "fm-client-tests-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -103,6 +118,19 @@ func makeDatabase() throws -> (SQLiteDatabase, String) {
             try await OperationExecutor(log: OperationLog(database: database)).drive(
                 CountingMachine.self, id: id, environment: .init())
         }
+    }
+
+    /// A step the machine calls repeatable commits without a flush; the steps around it, and every write after it,
+    /// commit durably (`synchronous = FULL`).
+    @Test func aRepeatableStepCommitsDeferredAndTheNextStepsDurably() async throws {
+        let (database, _) = try makeDatabase()
+        let id = OperationID.random()
+        try database.writeNow { db in try OperationLog.insert(DurabilityProbeMachine(step: 0), id: id, in: db) }
+        let record = try await OperationExecutor(log: OperationLog(database: database)).drive(
+            DurabilityProbeMachine.self, id: id, environment: ())
+        #expect(record.status == .succeeded)
+        #expect(try database.readNow { db in try Int.fetchAll(db, sql: "SELECT step FROM test_effects ORDER BY step") } == [12, 21, 32])
+        #expect(try await database.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
     }
 
     @Test func derivationIndicesAreReservedOnce() throws {

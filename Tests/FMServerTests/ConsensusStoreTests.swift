@@ -2,6 +2,7 @@ import FMConsensus
 import FMCore
 import FMDatabase
 import FMSecp256k1
+import FMStorage
 import FMServer
 import FMTesting
 import Foundation
@@ -140,6 +141,58 @@ import Testing
             try await store.checkpoint()
                 == ConsensusCheckpoint(iteration: 6, notarizeVote: Hash256.sha256([6]), skipVote: false))
     }
+    /// One engine step is one transaction: a step whose second block does not continue the chain stores neither its
+    /// checkpoint nor its first block (a guardian never keeps half of a step).
+    @Test(arguments: Backend.allCases)
+    func aStepIsStoredWholeOrNotAtAll(backend: Backend) async throws {
+        let place = try backend.place()
+        let blocks = chain(3)
+        let foreign = chain(3, genesis: Hash256.sha256([9]))
+        let store = try openStore(place)
+        let checkpoint = ConsensusCheckpoint(iteration: 4, notarizeVote: Hash256.sha256([4]), skipVote: false)
+        await #expect(throws: ConsensusStoreError.brokenChain(height: 1)) {
+            try await store.commit(checkpoint: checkpoint, blocks: [blocks[0], foreign[1]])
+        }
+        #expect(try await store.checkpoint() == nil)
+        #expect(try await store.finalizedCount() == 0)
+        try await store.commit(checkpoint: checkpoint, blocks: Array(blocks[0...1]))
+        #expect(try await store.checkpoint() == checkpoint)
+        #expect(try await store.blocks(from: 0, maxCount: 10) == Array(blocks[0...1]))
+    }
+
+    /// A checkpoint is on disk before the votes it records leave, so every commit carrying one is immediate; blocks
+    /// alone (peers hold them too, with their certificates) are deferred to the next immediate commit.
+    @Test func checkpointsAreCommittedImmediatelyAndBlocksAloneDeferred() async throws {
+        let recording = DurabilityRecordingStorage(try Backend.sqlite.place().open([ConsensusStore.schema]))
+        let store = ConsensusStore(database: recording)
+        let blocks = chain(3)
+        let checkpoint = ConsensusCheckpoint(iteration: 2, notarizeVote: nil, skipVote: true)
+        try await store.commit(checkpoint: nil, blocks: [blocks[0]])
+        try await store.commit(checkpoint: checkpoint, blocks: [blocks[1]])
+        try await store.save(checkpoint)
+        try await store.append(blocks[2])
+        try await store.commit(checkpoint: nil, blocks: [])
+        #expect(recording.commits == [.deferred, .immediate, .immediate, .deferred])
+    }
+}
+
+/// Storage that records the durability of each write it passes on.
+private final class DurabilityRecordingStorage: Storage, @unchecked Sendable {
+    let base: any Storage
+    private let lock = NSLock()
+    private var recorded: [CommitDurability] = []
+    init(_ base: any Storage) { self.base = base }
+    var commits: [CommitDurability] { lock.withLock { recorded } }
+    var dialect: SQLDialect { base.dialect }
+    func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
+    ) async throws -> T {
+        lock.withLock { recorded.append(durability) }
+        return try await base.write(durability: durability, body)
+    }
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T { try await base.read(body) }
+    func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T { try base.writeNow(body) }
+    func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T { try base.readNow(body) }
 }
 
 /// Storage whose every transaction fails with `error`.
@@ -147,7 +200,9 @@ private final class FailingStorage: Storage {
     let error: StorageError
     init(_ error: StorageError) { self.error = error }
     var dialect: SQLDialect { .postgres }
-    func write<T: Sendable>(_ body: @escaping @Sendable (any StorageWriting) throws -> T) async throws -> T { throw error }
+    func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
+    ) async throws -> T { throw error }
     func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T { throw error }
     func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T { throw error }
     func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T { throw error }

@@ -2,6 +2,7 @@ import FMTesting
 import FMDatabase
 import FMStorage
 import Foundation
+import GRDB
 import Testing
 
 /// The storage interface's contract, run unchanged against SQLite and PostgreSQL.
@@ -284,6 +285,47 @@ import Testing
         let escaped = try storage.writeNow { tx in tx }
         let error = try #require(throws: StorageError.self) { try escaped.execute("INSERT INTO t_values (id) VALUES (1)") }
         #expect(error.kind == .misuse)
+    }
+
+    // MARK: Durability
+
+    /// The backend's durability setting as a write transaction sees it: SQLite's `synchronous` on the writer (2 =
+    /// FULL, 1 = NORMAL), PostgreSQL's `synchronous_commit`.
+    static func commitSetting(_ storage: any Storage, _ durability: CommitDurability) async throws -> String {
+        if let sqlite = storage as? SQLiteStorage {
+            return try await sqlite.database.write(durability: durability) { db in
+                "\(try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)"
+            }
+        }
+        return try await storage.write(durability: durability) { tx in
+            try tx.fetchOne("SELECT current_setting('synchronous_commit') AS value")?.text("value") ?? "?"
+        }
+    }
+
+    /// A deferred commit is committed and visible like any other; only its own transaction skips the flush, so the
+    /// writes after it (a consensus vote's checkpoint, a wallet's new notes) are durable again, also after a deferred
+    /// body that threw.
+    @Test(arguments: Backend.allCases)
+    func aDeferredCommitIsVisibleAndLeavesLaterCommitsDurable(_ backend: Backend) async throws {
+        let place = try backend.place()
+        let storage = try place.open([Self.values])
+        let durable = backend == .sqlite ? "2" : "on"
+        #expect(try await Self.commitSetting(storage, .immediate) == durable)
+        #expect(try await Self.commitSetting(storage, .deferred) == (backend == .sqlite ? "1" : "off"))
+        #expect(try await Self.commitSetting(storage, .immediate) == durable)
+
+        try await storage.write(durability: .deferred) { tx in
+            try tx.execute("INSERT INTO t_values (id, number) VALUES (1, 7)")
+        }
+        await #expect(throws: Planned.self) {
+            try await storage.write(durability: .deferred) { tx in
+                try tx.execute("INSERT INTO t_values (id, number) VALUES (2, 8)")
+                throw Planned()
+            }
+        }
+        #expect(try await Self.commitSetting(storage, .immediate) == durable)
+        let ids = try await storage.read { tx in try tx.fetchAll("SELECT id FROM t_values ORDER BY id").map { try $0.int64("id") } }
+        #expect(ids == [1])
     }
 
     // MARK: SQL

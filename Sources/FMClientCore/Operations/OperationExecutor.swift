@@ -1,11 +1,12 @@
 import FMCore
 import FMDatabase
+import FMStorage
 import Foundation
 import GRDB
 
 /// Drives persisted operations to their end: trigger (may wait on the network, safe to repeat),
-/// then transition (committed with the new state in one write transaction), until the state
-/// machine reports an ending. A process killed at any point resumes from the last committed state
+/// then transition (committed with the new state in one write transaction, durably unless the
+/// machine says the step is only repeated if lost), until the state machine reports an ending. A process killed at any point resumes from the last committed state
 /// the next time the operation is driven.
 public struct OperationExecutor: Sendable {
     public let log: OperationLog
@@ -30,7 +31,8 @@ public struct OperationExecutor: Sendable {
                 return record
             }
             let event = try await machine.trigger(in: environment)
-            try await log.database.write { db in
+            let durability: CommitDurability = Machine.transitionIsDurable(on: event) ? .immediate : .deferred
+            try await log.database.write(durability: durability) { db in
                 // Another process may have moved the operation on meanwhile; its transition wins.
                 guard try OperationLog.stateText(id, in: db) == stateText else { return }
                 try OperationLog.update(id, to: try machine.transition(on: event, in: db), in: db)

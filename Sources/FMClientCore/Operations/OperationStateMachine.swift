@@ -25,6 +25,16 @@ public protocol OperationStateMachine: Codable, Sendable {
 
     /// The next state after `event`. Pure apart from writes to the module's tables via `database`.
     func transition(on event: Event, in database: Database) throws -> Self
+
+    /// Whether the transition on `event` must be on disk before the executor goes on (the default). A machine
+    /// answers `false` for a step whose loss to a power cut costs only repeating it: the state before it is still
+    /// stored, and its trigger reaches the same event again (e.g. "the federation accepted the transaction"). The
+    /// next durable transition flushes it (commits reach the disk in order).
+    static func transitionIsDurable(on event: Event) -> Bool
+}
+
+extension OperationStateMachine {
+    public static func transitionIsDurable(on event: Event) -> Bool { true }
 }
 
 /// How an operation ended.

@@ -152,6 +152,16 @@ public struct MintIssuance: OperationStateMachine {
         let result: NoteIssuance.Result
     }
 
+    /// Submitted and accepted are only waypoints: lost to a power cut, the trigger submits again (guardians answer a
+    /// known transaction as known) or waits for the outcome again, and reaches the same event. The first step (the
+    /// reserved notes and indices, committed before this machine runs) and the last (the new notes) stay durable.
+    public static func transitionIsDurable(on event: Event) -> Bool {
+        switch event {
+        case .submitted, .accepted: false
+        case .rejected, .issued: true
+        }
+    }
+
     public func transition(on event: Event, in db: Database) throws -> MintIssuance {
         var next = self
         switch event {

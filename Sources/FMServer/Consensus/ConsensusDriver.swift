@@ -7,10 +7,10 @@ import NIOConcurrencyHelpers
 /// Runs the pure ``ConsensusEngine`` in real time: feeds it received frames, fired timers and submitted items,
 /// one event at a time, and performs its actions with the network, a real clock and the ``ConsensusStore``.
 ///
-/// - Important: write-ahead. Actions are performed strictly in the order the engine returns them, and a
-///   `persist` or `finalized` action is durably committed before any later action runs, so a message that depends
-///   on a vote never leaves before the vote is on disk. A storage failure stops the driver (``run()`` throws):
-///   a guardian that cannot remember its votes must not keep voting.
+/// - Important: write-ahead. The `persist` and `finalized` actions of one engine step are committed together, in one
+///   transaction, before any other action of the step runs, and the others run in the order the engine returns them,
+///   so a message that depends on a vote never leaves before the vote is on disk. A storage failure stops the driver
+///   (``run()`` throws): a guardian that cannot remember its votes must not keep voting.
 ///
 /// Events from the network, timers and submitters go through one bounded mailbox served round-robin, so no source
 /// can starve the others and nothing buffers without bound. Restarting is just running a new driver on the same

@@ -7,8 +7,8 @@ import Logging
 
 /// The consensus engine's durable state: the finalized chain and the latest write-ahead checkpoint.
 ///
-/// Each record is written in its own transaction and is durable when the call returns (SQLite with
-/// `synchronous = FULL`, PostgreSQL with `synchronous_commit = on`).
+/// A checkpoint is durable when the call that stores it returns (SQLite with `synchronous = FULL`, PostgreSQL with
+/// `synchronous_commit = on`); blocks stored without one are flushed by the next durable commit (``commit(checkpoint:blocks:)``).
 /// Blocks are stored in their canonical encoding, certificates included, so what a guardian serves to peers and
 /// clients is exactly what it finalized.
 public final class ConsensusStore: Sendable {
@@ -73,33 +73,51 @@ public final class ConsensusStore: Sendable {
 
     /// Appends the next finalized block; it must continue the stored chain (height and parent hash).
     public func append(_ block: FinalizedBlock) async throws {
-        let header = block.header
-        let encoded = block.canonicalBytes
-        try await waitingOutTransientFailures("storing block \(header.height)") { try await database.write { db in
-            let tip = try db.fetchOne("SELECT height, hash FROM consensus_blocks ORDER BY height DESC LIMIT 1")
-            let expectedHeight: UInt64 = try tip.map { try $0.unsigned("height", as: UInt64.self) + 1 } ?? 0
-            // Stored already: an earlier attempt whose COMMIT's outcome was unknown went through.
-            if let tip, expectedHeight == header.height &+ 1, try tip.blob("hash") == header.hash.bytes { return }
-            guard header.height == expectedHeight else {
-                throw ConsensusStoreError.notNextBlock(expectedHeight: expectedHeight, found: header.height)
-            }
-            if let tip, try tip.blob("hash") != header.parentHash.bytes {
-                throw ConsensusStoreError.brokenChain(height: header.height)
-            }
-            try db.execute(
-                "INSERT INTO consensus_blocks (height, hash, iteration, encoded) VALUES (?, ?, ?, ?)",
-                [header.height.storedInteger("height"), header.hash.bytes, header.iteration.storedInteger("iteration"), encoded])
-        } }
+        try await commit(checkpoint: nil, blocks: [block])
     }
 
     /// Replaces the write-ahead checkpoint.
     public func save(_ checkpoint: ConsensusCheckpoint) async throws {
-        let encoded = checkpoint.canonicalBytes
-        try await waitingOutTransientFailures("saving the checkpoint") { try await database.write { db in
-            try db.execute(
-                "INSERT INTO consensus_checkpoint (id, encoded) VALUES (0, ?) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded",
-                [encoded])
+        try await commit(checkpoint: checkpoint, blocks: [])
+    }
+
+    /// Stores what one step of the engine produced in one transaction: the checkpoint (replacing the stored one) and
+    /// the finalized blocks, in order, each continuing the stored chain.
+    ///
+    /// Durable when it returns if it carries a checkpoint (a vote about to be sent depends on it). Blocks alone are
+    /// committed ``CommitDurability/deferred``: a finalized block carries its quorum certificate, so one lost to a
+    /// power cut is fetched from peers again, and the block's application, committed immediately right after,
+    /// flushes it (commits reach the disk in order).
+    public func commit(checkpoint: ConsensusCheckpoint?, blocks: [FinalizedBlock]) async throws {
+        guard checkpoint != nil || !blocks.isEmpty else { return }
+        let encodedCheckpoint = checkpoint?.canonicalBytes
+        let records = blocks.map { (header: $0.header, encoded: $0.canonicalBytes) }
+        let what = blocks.last.map { "storing block \($0.header.height)" } ?? "saving the checkpoint"
+        let durability: CommitDurability = checkpoint == nil ? .deferred : .immediate
+        try await waitingOutTransientFailures(what) { try await database.write(durability: durability) { db in
+            for (header, encoded) in records { try Self.insert(header, encoded: encoded, db: db) }
+            if let encodedCheckpoint {
+                try db.execute(
+                    "INSERT INTO consensus_checkpoint (id, encoded) VALUES (0, ?) ON CONFLICT(id) DO UPDATE SET encoded = excluded.encoded",
+                    [encodedCheckpoint])
+            }
         } }
+    }
+
+    private static func insert(_ header: BlockHeader, encoded: [UInt8], db: any StorageWriting) throws {
+        let tip = try db.fetchOne("SELECT height, hash FROM consensus_blocks ORDER BY height DESC LIMIT 1")
+        let expectedHeight: UInt64 = try tip.map { try $0.unsigned("height", as: UInt64.self) + 1 } ?? 0
+        // Stored already: an earlier attempt whose COMMIT's outcome was unknown went through.
+        if let tip, expectedHeight == header.height &+ 1, try tip.blob("hash") == header.hash.bytes { return }
+        guard header.height == expectedHeight else {
+            throw ConsensusStoreError.notNextBlock(expectedHeight: expectedHeight, found: header.height)
+        }
+        if let tip, try tip.blob("hash") != header.parentHash.bytes {
+            throw ConsensusStoreError.brokenChain(height: header.height)
+        }
+        try db.execute(
+            "INSERT INTO consensus_blocks (height, hash, iteration, encoded) VALUES (?, ?, ?, ?)",
+            [header.height.storedInteger("height"), header.hash.bytes, header.iteration.storedInteger("iteration"), encoded])
     }
 
     // MARK: - Reading
