@@ -1,3 +1,4 @@
+import FMCore
 import ArgumentParser
 import FMBenchmarking
 import FMClientCore

@@ -68,31 +68,31 @@ struct FederationEndToEndTests {
         transaction.signatures = [issuer.signSchnorr(message: transaction.txid.hash.bytes)]
 
         let submitted = try await clients[0].call(
-            "submit_transaction", params: SubmitTransactionParams(transaction: Hex.encode(transaction.canonicalBytes)),
-            as: SubmitTransactionResult.self)
+            "submit_transaction", params: CoreAPI.SubmitTransactionParams(transaction: Hex.encode(transaction.canonicalBytes)),
+            as: CoreAPI.SubmitTransactionResult.self)
         #expect(submitted.txid == transaction.txid)
 
         var outcomes: [PeerID: [UInt8]] = [:]
         for (index, client) in clients.enumerated() {
             let status = try await client.call(
-                "await_transaction", params: AwaitTransactionParams(txid: transaction.txid), as: TransactionStatus.self)
+                "await_transaction", params: CoreAPI.AwaitTransactionParams(txid: transaction.txid), as: TransactionStatus.self)
             #expect(status.status == "accepted", "guardian \(index)")
             let outcome = try await client.call(
-                "await_output_outcome", params: AwaitOutputOutcomeParams(outPoint: OutPoint(txid: transaction.txid, outIndex: 0)),
-                as: OutputOutcomeResult.self)
+                "await_output_outcome", params: CoreAPI.AwaitOutputOutcomeParams(outPoint: OutPoint(txid: transaction.txid, outIndex: 0)),
+                as: CoreAPI.OutputOutcome.self)
             outcomes[PeerID(UInt16(index))] = try #require(Hex.decode(outcome.outcome))
             // The batched call (core API 1.1) answers the same outcome.
             let batched = try await client.call(
-                "await_output_outcomes", params: AwaitOutputOutcomesParams(txid: transaction.txid, outIndices: [0]),
-                as: OutputOutcomesResult.self)
+                "await_output_outcomes", params: CoreAPI.AwaitOutputOutcomesParams(txid: transaction.txid, outIndices: [0]),
+                as: CoreAPI.OutputOutcomes.self)
             #expect(batched.outcomes == [outcome.outcome], "guardian \(index)")
         }
         // Bounded work per call: no empty list, no repeats or disorder (each output is read once), at most 64 outputs.
         for refused: [UInt64] in [[], [0, 0], [1, 0], Array(0...64), [1_000]] {
             await #expect(throws: JSONRPCClientError.self, "\(refused)") {
                 _ = try await clients[0].call(
-                    "await_output_outcomes", params: AwaitOutputOutcomesParams(txid: transaction.txid, outIndices: refused),
-                    as: OutputOutcomesResult.self)
+                    "await_output_outcomes", params: CoreAPI.AwaitOutputOutcomesParams(txid: transaction.txid, outIndices: refused),
+                    as: CoreAPI.OutputOutcomes.self)
             }
         }
         let session = try await clients[2].call(
@@ -110,8 +110,8 @@ struct FederationEndToEndTests {
         unbalanced.signatures = [issuer.signSchnorr(message: unbalanced.txid.hash.bytes)]
         await #expect(throws: JSONRPCClientError.self) {
             _ = try await clients[1].call(
-                "submit_transaction", params: SubmitTransactionParams(transaction: Hex.encode(unbalanced.canonicalBytes)),
-                as: SubmitTransactionResult.self)
+                "submit_transaction", params: CoreAPI.SubmitTransactionParams(transaction: Hex.encode(unbalanced.canonicalBytes)),
+                as: CoreAPI.SubmitTransactionResult.self)
         }
 
         // The mint's own endpoints, served as mint/<name> through the same registry.
@@ -154,10 +154,10 @@ struct FederationEndToEndTests {
             nonce: .random())
         second.signatures = [issuer.signSchnorr(message: second.txid.hash.bytes)]
         _ = try await clients[1].call(
-            "submit_transaction", params: SubmitTransactionParams(transaction: Hex.encode(second.canonicalBytes)),
-            as: SubmitTransactionResult.self)
+            "submit_transaction", params: CoreAPI.SubmitTransactionParams(transaction: Hex.encode(second.canonicalBytes)),
+            as: CoreAPI.SubmitTransactionResult.self)
         let secondStatus = try await clients[2].call(
-            "await_transaction", params: AwaitTransactionParams(txid: second.txid), as: TransactionStatus.self)
+            "await_transaction", params: CoreAPI.AwaitTransactionParams(txid: second.txid), as: TransactionStatus.self)
         #expect(secondStatus.status == "accepted")
         let restarted = try makeNode(configs[3])
         let restartedTask = Task { try await restarted.run() }

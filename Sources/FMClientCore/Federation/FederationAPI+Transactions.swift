@@ -37,61 +37,6 @@ public struct TransactionOutcome: Codable, Equatable, Sendable {
     }
 }
 
-/// The wire shapes of the core client API (ISSUE6_DESIGN: `submit_transaction`, `await_transaction`,
-/// `await_output_outcome`, `client_config`). fm-node serves exactly these.
-public enum CoreAPI {
-    public static let submitTransaction = "submit_transaction"
-    public static let awaitTransaction = "await_transaction"
-    public static let awaitOutputOutcome = "await_output_outcome"
-    /// Several outputs of one transaction in one call (core API 1.1); older guardians answer `method_not_found`.
-    public static let awaitOutputOutcomes = "await_output_outcomes"
-    public static let clientConfig = "client_config"
-    /// The public consensus config, whose canonical hash is the federation id (checked on join).
-    public static let consensusConfig = "consensus_config"
-
-    public struct SubmitTransactionParams: Codable, Sendable, Equatable {
-        /// Hex of the transaction's canonical encoding.
-        public var transaction: String
-        public init(transaction: String) { self.transaction = transaction }
-    }
-
-    public struct SubmitTransactionResult: Codable, Sendable, Equatable {
-        public var txid: TransactionID
-        public init(txid: TransactionID) { self.txid = txid }
-    }
-
-    public struct AwaitTransactionParams: Codable, Sendable, Equatable {
-        public var txid: TransactionID
-        public init(txid: TransactionID) { self.txid = txid }
-    }
-
-    public struct AwaitOutputOutcomeParams: Codable, Sendable, Equatable {
-        public var outPoint: OutPoint
-        public init(outPoint: OutPoint) { self.outPoint = outPoint }
-    }
-
-    public struct OutputOutcome: Codable, Sendable, Equatable {
-        /// Hex of the module's canonical output outcome (for the mint: this guardian's blind signature share).
-        public var outcome: String
-        public init(outcome: String) { self.outcome = outcome }
-    }
-
-    public struct AwaitOutputOutcomesParams: Codable, Sendable, Equatable {
-        public var txid: TransactionID
-        public var outIndices: [UInt64]
-        public init(txid: TransactionID, outIndices: [UInt64]) {
-            self.txid = txid
-            self.outIndices = outIndices
-        }
-    }
-
-    public struct OutputOutcomes: Codable, Sendable, Equatable {
-        /// Hex of each asked output's canonical outcome, in the order asked.
-        public var outcomes: [String]
-        public init(outcomes: [String]) { self.outcomes = outcomes }
-    }
-}
-
 extension FederationAPI {
     /// How long the client waits for the federation to order and process a transaction.
     public static let processingTimeout: Duration = .seconds(120)

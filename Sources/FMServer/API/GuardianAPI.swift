@@ -24,29 +24,29 @@ public enum GuardianAPI {
 
     public static func register(into registry: inout RPCMethodRegistry, node: GuardianNode) {
         registry.register(
-            "submit_transaction", summary: "Checks a transaction and submits it to consensus",
+            CoreAPI.submitTransaction, summary: "Checks a transaction and submits it to consensus",
             cost: RPCMethodRegistry.submitCost
         ) {
-            (params: SubmitTransactionParams, _) async throws -> SubmitTransactionResult in
+            (params: CoreAPI.SubmitTransactionParams, _) async throws -> CoreAPI.SubmitTransactionResult in
             guard let bytes = Hex.decode(params.transaction), let transaction = try? Transaction(canonicalBytes: bytes) else {
                 throw JSONRPCError.invalidParams(field: "transaction", expected: "a canonically encoded transaction as hex")
             }
             if case .rejected(let rejection) = try await node.submit(transaction) { throw rejection }
-            return SubmitTransactionResult(txid: transaction.txid)
+            return CoreAPI.SubmitTransactionResult(txid: transaction.txid)
         }
         registry.register(
-            "await_transaction", summary: "Waits until a transaction is accepted or rejected",
+            CoreAPI.awaitTransaction, summary: "Waits until a transaction is accepted or rejected",
             timeout: longPoll + .seconds(5)
-        ) { (params: AwaitTransactionParams, _) async throws -> TransactionStatus in
+        ) { (params: CoreAPI.AwaitTransactionParams, _) async throws -> TransactionStatus in
             let outcome = try await longPoll(node, what: "transaction \(params.txid)") {
                 try await node.processor.outcome(of: params.txid)
             }
             return TransactionStatus(outcome)
         }
         registry.register(
-            "await_output_outcome", summary: "Waits for an accepted output's outcome (the mint: a blind signature share)",
+            CoreAPI.awaitOutputOutcome, summary: "Waits for an accepted output's outcome (the mint: a blind signature share)",
             timeout: longPoll + .seconds(5)
-        ) { (params: AwaitOutputOutcomeParams, _) async throws -> OutputOutcomeResult in
+        ) { (params: CoreAPI.AwaitOutputOutcomeParams, _) async throws -> CoreAPI.OutputOutcome in
             let bytes = try await longPoll(node, what: "output \(params.outPoint)") { () async throws -> [UInt8]? in
                 if let bytes = try await node.processor.outputOutcome(params.outPoint) { return bytes }
                 if case .rejected(let rejection) = try await node.processor.outcome(of: params.outPoint.txid) {
@@ -54,13 +54,13 @@ public enum GuardianAPI {
                 }
                 return nil
             }
-            return OutputOutcomeResult(outcome: Hex.encode(bytes))
+            return CoreAPI.OutputOutcome(outcome: Hex.encode(bytes))
         }
         registry.register(
-            "await_output_outcomes",
+            CoreAPI.awaitOutputOutcomes,
             summary: "Waits for the outcomes of several outputs of one accepted transaction, in the order asked",
             timeout: longPoll + .seconds(5), cost: outputOutcomesCost
-        ) { (params: AwaitOutputOutcomesParams, _) async throws -> OutputOutcomesResult in
+        ) { (params: CoreAPI.AwaitOutputOutcomesParams, _) async throws -> CoreAPI.OutputOutcomes in
             // Bounded work per call: at most 64 outputs, each read once (strictly increasing: no repeats), and no index
             // a transaction cannot have (a poll for one would wait in vain).
             guard !params.outIndices.isEmpty, params.outIndices.count <= Transaction.maxOutcomesPerQuery,
@@ -80,7 +80,7 @@ public enum GuardianAPI {
                 if case .rejected(let rejection) = try await node.processor.outcome(of: params.txid) { throw rejection }
                 return nil
             }
-            return OutputOutcomesResult(outcomes: outcomes.map { Hex.encode($0) })
+            return CoreAPI.OutputOutcomes(outcomes: outcomes.map { Hex.encode($0) })
         }
         registry.register(
             "await_signed_session", summary: "Waits for finalized block INDEX and returns it with its certificate",
@@ -95,12 +95,12 @@ public enum GuardianAPI {
             (_: NoParams, _) async throws -> UInt64 in
             try await node.processor.nextHeight()
         }
-        registry.register("client_config", summary: "The federation's client config") {
+        registry.register(CoreAPI.clientConfig, summary: "The federation's client config") {
             (_: NoParams, _) async throws -> ClientConfig in
             node.clientConfig
         }
         registry.register(
-            "consensus_config", summary: "The federation's consensus config, whose canonical hash is the federation id"
+            CoreAPI.consensusConfig, summary: "The federation's consensus config, whose canonical hash is the federation id"
         ) { (_: NoParams, _) async throws -> ConsensusConfig in
             node.configs.consensus
         }
@@ -213,20 +213,6 @@ public enum GuardianAPI {
     }
 }
 
-public struct SubmitTransactionParams: Codable, Sendable {
-    public var transaction: String
-    public init(transaction: String) { self.transaction = transaction }
-}
-
-public struct SubmitTransactionResult: Codable, Hashable, Sendable {
-    public var txid: TransactionID
-}
-
-public struct AwaitTransactionParams: Codable, Sendable {
-    public var txid: TransactionID
-    public init(txid: TransactionID) { self.txid = txid }
-}
-
 /// `await_transaction`'s answer.
 public struct TransactionStatus: Codable, Hashable, Sendable {
     public var status: String
@@ -242,30 +228,6 @@ public struct TransactionStatus: Codable, Hashable, Sendable {
             reason = rejection
         }
     }
-}
-
-public struct AwaitOutputOutcomeParams: Codable, Sendable {
-    public var outPoint: OutPoint
-    public init(outPoint: OutPoint) { self.outPoint = outPoint }
-}
-
-public struct AwaitOutputOutcomesParams: Codable, Sendable {
-    public var txid: TransactionID
-    public var outIndices: [UInt64]
-    public init(txid: TransactionID, outIndices: [UInt64]) {
-        self.txid = txid
-        self.outIndices = outIndices
-    }
-}
-
-public struct OutputOutcomesResult: Codable, Hashable, Sendable {
-    /// Each asked output's canonical outcome as hex, in the order of `out_indices`.
-    public var outcomes: [String]
-}
-
-public struct OutputOutcomeResult: Codable, Hashable, Sendable {
-    /// The module's canonical encoding of the outcome, as hex.
-    public var outcome: String
 }
 
 public struct AwaitSignedSessionParams: Codable, Sendable {
