@@ -164,7 +164,9 @@ let targets: [Target] = [
     .target(name: "FMBenchmarking", dependencies: []),
     .target(name: "FMTesting", dependencies: ["FMCore", "FMStorage", "FMDatabase", "FMPostgres", logging], path: "Tests/FMTesting"),
     // In-process guardians for the server suites, on the storage backend under test (FM_TEST_STORAGE).
-    .target(name: "FMServerTesting", dependencies: ["FMServer", "FMCore", "FMStorage", "FMTesting"], path: "Tests/FMServerTesting"),
+    .target(
+        name: "FMServerTesting", dependencies: ["FMServer", "FMServerCore", "FMCore", "FMStorage", "FMTesting"],
+        path: "Tests/FMServerTesting"),
 
     // MARK: Executables (thin: parse, call a library, print)
     .executableTarget(name: "fm-keygen", dependencies: ["FMCLI", "FMSetup"]),

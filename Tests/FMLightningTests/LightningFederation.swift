@@ -8,6 +8,7 @@ import FMMintServer
 import FMSecp256k1
 import FMServer
 import FMServerCore
+import FMServerTesting
 import FMTesting
 import Foundation
 import Testing
@@ -69,7 +70,7 @@ struct LightningFederation {
             lnModules.append(ln)
             counters.append(ProofCountingModule(ln))
             keyShares.append(try config.private.module(ln.instance)!.decode(LightningPrivateConfig.self).encryptionKeyShare)
-            let modules = built.map { $0.instance == ln.instance ? counters[index] : $0 }
+            let modules = built.map { $0.instance == ln.instance ? counters[index].module : $0 }
             let place = try Backend.placeUnderTest()
             places.append(place)
             let database = try place.open(TransactionProcessor.schemas(for: modules))
@@ -226,50 +227,29 @@ struct LightningFederation {
     }
 }
 
-/// A guardian's Lightning module that counts the inputs whose proofs (an incoming input's decryption: ~7 pairings) it
-/// is asked to check, in the stateless phase or deferred: timing-free evidence of what a transaction cost.
-final class ProofCountingModule: ServerModule {
-    let wrapped: LightningServerModule
-    private let checked = Mutex(0)
-    init(_ wrapped: LightningServerModule) { self.wrapped = wrapped }
+/// Counts the inputs whose proofs (an incoming input's decryption: ~7 pairings) a guardian's Lightning module is asked
+/// to check, in the stateless phase or deferred: timing-free evidence of what a transaction cost.
+final class ProofCountingModule: Sendable {
+    private final class Tally: Sendable { let checked = Mutex(0) }
+    private let tally: Tally
+    /// The guardian's module, counting through ``ProofObservedModule``.
+    let module: ProofObservedModule
 
-    var count: Int { checked.withLock { $0 } }
-
-    var kind: ModuleKind { wrapped.kind }
-    var instance: ModuleInstanceID { wrapped.instance }
-    var schema: StorageSchema { wrapped.schema }
-    func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] { try wrapped.inputMetas(payloads) }
-    func verifyInputProofs(_ payloads: [[UInt8]]) throws {
-        let incoming = try payloads.filter {
-            switch try LightningInput(canonicalBytes: $0) {
-            case .incomingClaim, .incomingRefund: true
-            case .outgoingClaim, .outgoingRefund: false
+    init(_ wrapped: LightningServerModule) {
+        let tally = Tally()
+        self.tally = tally
+        module = ProofObservedModule(wrapped) { payloads in
+            let incoming = try payloads.filter {
+                switch try LightningInput(canonicalBytes: $0) {
+                case .incomingClaim, .incomingRefund: true
+                case .outgoingClaim, .outgoingRefund: false
+                }
             }
+            tally.checked.withLock { $0 += incoming.count }
         }
-        checked.withLock { $0 += incoming.count }
-        try wrapped.verifyInputProofs(payloads)
     }
-    func deferredProofs(_ payloads: [[UInt8]], committed: any StorageReading) throws -> Set<Int> {
-        try wrapped.deferredProofs(payloads, committed: committed)
-    }
-    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
-        try wrapped.verifyOutput(payload, outPoint: outPoint, db: db)
-    }
-    func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta { try wrapped.verifyInput(payload, db: db) }
-    func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta { try wrapped.processInput(payload, db: db) }
-    func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] { try wrapped.verifyInputs(payloads, db: db) }
-    func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] { try wrapped.processInputs(payloads, db: db) }
-    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
-        try wrapped.processOutput(payload, outPoint: outPoint, db: db)
-    }
-    func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? { try wrapped.outputOutcome(outPoint, db: db) }
-    func consensusProposal(db: any StorageReading) throws -> [[UInt8]] { try wrapped.consensusProposal(db: db) }
-    func processConsensusItem(_ payload: [UInt8], from peer: PeerID, db: any StorageWriting) throws {
-        try wrapped.processConsensusItem(payload, from: peer, db: db)
-    }
-    func audit(db: any StorageReading) throws -> ModuleAudit { try wrapped.audit(db: db) }
-    var apiEndpoints: [ModuleEndpoint] { wrapped.apiEndpoints }
-    func stateDigest(db: any StorageReading) throws -> [UInt8] { try wrapped.stateDigest(db: db) }
+
+    var count: Int { tally.checked.withLock { $0 } }
 }
 
 struct HarnessError: Error, CustomStringConvertible {

@@ -4,6 +4,7 @@ import FMDatabase
 import FMMintClient
 import FMMintCommon
 import FMServer
+import FMServerTesting
 import FMServerCore
 import FMTesting
 import Synchronization
@@ -59,7 +60,7 @@ struct ResubmissionTests {
         // the recorded outcome (none yet), before the stateful check.
         let mint = try #require(harness.processor.modules[ModuleInstanceID(0)])
         let gate = ProofGate()
-        let gated = TransactionProcessor(database: harness.processor.database, modules: [GatedModule(wrapped: mint, gate: gate)])
+        let gated = TransactionProcessor(database: harness.processor.database, modules: [ProofObservedModule(mint) { _ in gate.pass() }])
         let precheck = Task { try await gated.precheck(reissue) }
         await gate.entered()
         #expect(try await harness.applyBlock([reissue])?.transactions.map(\.outcome) == [.accepted])
@@ -91,40 +92,4 @@ private final class ProofGate: Sendable {
     }
 
     func release() { released.signal() }
-}
-
-/// A module doing what `wrapped` does, stopping at ``ProofGate`` in its stateless proof checks.
-private struct GatedModule: ServerModule {
-    let wrapped: any ServerModule
-    let gate: ProofGate
-
-    var kind: ModuleKind { wrapped.kind }
-    var instance: ModuleInstanceID { wrapped.instance }
-    var schema: StorageSchema { wrapped.schema }
-    func inputMetas(_ payloads: [[UInt8]]) throws -> [InputMeta] { try wrapped.inputMetas(payloads) }
-    func verifyInputProofs(_ payloads: [[UInt8]]) throws {
-        gate.pass()
-        try wrapped.verifyInputProofs(payloads)
-    }
-    func proofCost(ofInput payload: [UInt8]) -> Int { wrapped.proofCost(ofInput: payload) }
-    func deferredProofs(_ payloads: [[UInt8]], committed: any StorageReading) throws -> Set<Int> {
-        try wrapped.deferredProofs(payloads, committed: committed)
-    }
-    func verifyOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageReading) throws -> OutputMeta {
-        try wrapped.verifyOutput(payload, outPoint: outPoint, db: db)
-    }
-    func verifyInput(_ payload: [UInt8], db: any StorageReading) throws -> InputMeta { try wrapped.verifyInput(payload, db: db) }
-    func processInput(_ payload: [UInt8], db: any StorageWriting) throws -> InputMeta { try wrapped.processInput(payload, db: db) }
-    func verifyInputs(_ payloads: [[UInt8]], db: any StorageReading) throws -> [InputMeta] {
-        try wrapped.verifyInputs(payloads, db: db)
-    }
-    func processInputs(_ payloads: [[UInt8]], db: any StorageWriting) throws -> [InputMeta] {
-        try wrapped.processInputs(payloads, db: db)
-    }
-    func processOutput(_ payload: [UInt8], outPoint: OutPoint, db: any StorageWriting) throws -> OutputMeta {
-        try wrapped.processOutput(payload, outPoint: outPoint, db: db)
-    }
-    func outputOutcome(_ outPoint: OutPoint, db: any StorageReading) throws -> [UInt8]? { try wrapped.outputOutcome(outPoint, db: db) }
-    func audit(db: any StorageReading) throws -> ModuleAudit { try wrapped.audit(db: db) }
-    func stateDigest(db: any StorageReading) throws -> [UInt8] { try wrapped.stateDigest(db: db) }
 }
