@@ -120,8 +120,17 @@ public final class PostgresStorage: Storage {
     /// Collations that order text by its UTF-8 bytes, as SQLite's default BINARY collation does.
     static let byteOrderCollations: Set<String> = ["C", "POSIX", "C.UTF-8", "C.utf8"]
 
+    /// Ends every wait for an unreachable server, now and from then on: the transaction waiting throws
+    /// ``StorageError/Kind/unavailable`` within 100 ms instead of waiting for the server to come back. For a guardian
+    /// that is stopping (SIGTERM): its consensus and block processing, blocked in such a wait, end instead of holding
+    /// the process until the database answers (review 10).
+    public func stopWaiting() {
+        connector.stopWaiting()
+    }
+
     /// Ends the threads and closes the connections. The storage must not be used afterwards.
     public func close() {
+        connector.stopWaiting()
         try? writerThread.syncShutdownGracefully()
         try? readerThreads.syncShutdownGracefully()
         let connections = writer.withLockedValue { current in defer { current = nil }; return current.map { [$0] } ?? [] }
@@ -256,6 +265,9 @@ final class Connector: Sendable {
     let logger: Logger
     let maxWait: Duration?
     private let nextID = NIOLockedValueBox(0)
+    private let stopped = NIOLockedValueBox(false)
+
+    func stopWaiting() { stopped.withLockedValue { $0 = true } }
 
     init(url: PostgresURL, password: String?, logger: Logger, options: PostgresStorage.Options) throws {
         self.url = url
@@ -309,7 +321,14 @@ final class Connector: Sendable {
                 logger.warning(
                     "PostgreSQL unreachable; waiting for it",
                     metadata: ["database": "\(url)", "attempt": "\(attempt)", "waited": "\(waited)", "error": "\(failure.message)"])
-                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                // In slices, so that stopWaiting() ends the wait within one.
+                let until = clock.now + delay
+                while clock.now < until {
+                    if stopped.withLockedValue({ $0 }) {
+                        throw StorageError(.unavailable, "PostgreSQL at \(url) unreachable, and this guardian is stopping: \(failure.message)")
+                    }
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
                 delay = min(delay * 2, .seconds(2))
             }
         }

@@ -63,6 +63,23 @@ import Testing
         #expect(try Self.heights(storage) == [1])
     }
 
+    /// A guardian stopping (SIGTERM) while its database is down: the transaction waiting for the server gives up at
+    /// once instead of holding the shutdown until the server answers (review 10), whatever the configured wait.
+    @Test func stopWaitingEndsTheWaitForAnUnreachableServer() async throws {
+        let (server, url) = try Self.privateServer()
+        let storage = try PostgresStorage(url: url, password: server.password, schemas: [Self.schema], options: StoragePlace.testOptions)
+        defer { storage.close() }
+        try server.stop()
+        defer { try? server.start() }
+        let write = Task { try await storage.write { tx in try tx.execute("INSERT INTO r_blocks (height) VALUES (1)") } }
+        try await Task.sleep(for: .seconds(1))
+        let stopping = ContinuousClock.now
+        storage.stopWaiting()
+        let error = await #expect(throws: StorageError.self) { try await write.value }
+        #expect(error?.kind == .unavailable, "\(String(describing: error))")
+        #expect(ContinuousClock.now - stopping < .seconds(3))
+    }
+
     @Test func anUnreachableServerIsWaitedForOnlyUpToTheConfiguredLimit() throws {
         let (server, url) = try Self.privateServer()
         let storage = try PostgresStorage(

@@ -215,8 +215,10 @@ public final class GuardianNode: Sendable {
         }
     }
 
-    /// Stops driver and network; ``run()`` returns once both have stopped.
+    /// Stops driver and network; ``run()`` returns once both have stopped. A PostgreSQL guardian's waits for an
+    /// unreachable database end too (they would hold the shutdown until the database answers).
     public func shutdown() {
+        (processor.database as? PostgresStorage)?.stopWaiting()
         driver.shutdown()
         network.shutdown()
     }
