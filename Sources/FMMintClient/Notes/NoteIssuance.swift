@@ -118,9 +118,10 @@ public enum NoteIssuance {
         finalizeAllCombiningFirst(secrets, received: outcomes.map(ReceivedShares.init(outcomes:)), config: config)
     }
 
-    /// ``finalizeAllCombiningFirst(_:outcomes:config:)`` of shares already decoded.
+    /// ``finalizeAllCombiningFirst(_:outcomes:config:)`` of shares already decoded; the batch's Miller loops on up to
+    /// `threads` threads (``SignatureBatch/allHold(threads:)``).
     public static func finalizeAllCombiningFirst(
-        _ secrets: [NoteSecret], received: [ReceivedShares], config: MintClientConfig
+        _ secrets: [NoteSecret], received: [ReceivedShares], config: MintClientConfig, threads: Int = 1
     ) -> [Result]? {
         precondition(secrets.count == received.count, "one set of outcomes per note")
         var batch = SignatureBatch()
@@ -141,7 +142,7 @@ public enum NoteIssuance {
             }
             results.append(combined.result(invalidExtra: []))
         }
-        return batch.allHold() ? results : nil
+        return batch.allHold(threads: threads) ? results : nil
     }
 
     /// A note combined from the first t decodable shares (by peer id), not yet checked; the shares beyond those t,
