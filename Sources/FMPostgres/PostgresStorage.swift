@@ -170,15 +170,13 @@ public final class PostgresStorage: Storage {
         try writeNow(durability: .immediate, body)
     }
 
-    /// A deferred commit sets `synchronous_commit = off` for its own transaction only (`SET LOCAL`): COMMIT returns
-    /// before the WAL is flushed, and the next synchronous commit flushes it, since it waits for all WAL before its own.
+    /// Every commit is durable here, ``CommitDurability/deferred`` ones included: unlike SQLite, whose unflushed
+    /// commits are lost only with the machine (and so with this process), a PostgreSQL server can crash on its own,
+    /// losing its asynchronous (`synchronous_commit = off`) commits while this process goes on past them (review 11).
     private func writeNow<T>(durability: CommitDurability, _ body: (any StorageWriting) throws -> T) throws -> T {
         // The lock is held for the whole transaction: writes are serial, like SQLite's.
         try writer.withLockedValue { connection in
-            try transaction(
-                on: &connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE",
-                then: durability == .deferred ? "SET LOCAL synchronous_commit TO OFF" : nil
-            ) { try body($0) }
+            try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE") { try body($0) }
         }
     }
 
@@ -190,17 +188,14 @@ public final class PostgresStorage: Storage {
         return try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { try body($0) }
     }
 
-    /// One transaction on `connection` (replaced when it is gone): BEGIN, `setting` if any, the body, COMMIT; ROLLBACK
-    /// if either throws.
+    /// One transaction on `connection` (replaced when it is gone): BEGIN, the body, COMMIT; ROLLBACK if it throws.
     private func transaction<T>(
-        on connection: inout PostgresConnection?, begin: String, then setting: String? = nil,
-        _ body: (StorageTransaction) throws -> T
+        on connection: inout PostgresConnection?, begin: String, _ body: (StorageTransaction) throws -> T
     ) throws -> T {
         let runner = try begun(&connection, begin: begin)
         let transaction = StorageTransaction(runner: runner)
         let value: T
         do {
-            if let setting { try runner.control(setting) }
             value = try body(transaction)
             try transaction.finish()
         } catch {

@@ -49,15 +49,16 @@ extension StorageWriting {
 /// When a committed write transaction is on disk.
 ///
 /// Either way the commit is atomic and visible to every later transaction, and survives the process being killed;
-/// the two differ only on power loss or an operating-system crash. Commits become durable in commit order (SQLite's
+/// the two differ only on power loss or an operating-system crash, which end the process too. Commits become durable in commit order (SQLite's
 /// WAL and PostgreSQL's WAL are each one sequential log), so an immediate commit also makes every deferred one before
 /// it durable, and a crash loses at most a suffix of deferred commits, never one in the middle.
 public enum CommitDurability: Sendable, Hashable {
     /// On disk when the commit returns (SQLite `synchronous = FULL`, PostgreSQL `synchronous_commit = on`).
     case immediate
     /// On disk at the next immediate commit or checkpoint, without waiting for a flush now (SQLite `synchronous =
-    /// NORMAL` for this transaction, PostgreSQL `SET LOCAL synchronous_commit = off`). Only for a state the program
-    /// can reach again if it is lost: one a peer or a later step recomputes.
+    /// NORMAL` for this transaction). Only for a state the program can reach again if it is lost: one a peer or a
+    /// later step recomputes. A backend whose server can crash without this process (PostgreSQL) commits it
+    /// immediately: the process would go on past a commit its database no longer has.
     case deferred
 }
 

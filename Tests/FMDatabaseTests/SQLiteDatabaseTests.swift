@@ -1,6 +1,7 @@
 import FMDatabase
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 /// A fresh directory per test, removed afterwards.
@@ -125,5 +126,33 @@ private let tallyV1 = SchemaMigration("v1") { db in
         try await database.write { db in try db.execute(sql: "INSERT INTO tally_counts VALUES ('b', 2)") }
         let names = try await database.read { db in try String.fetchAll(db, sql: "SELECT name FROM tally_counts") }
         #expect(names == ["b"])
+    }
+
+    /// A deferred write whose task is cancelled mid-transaction leaves the writer at `synchronous = FULL` for the writes
+    /// after it, or a wallet's new notes and a guardian's votes would silently stop surviving a power cut. GRDB refuses
+    /// the restoring PRAGMA once the access is cancelled (CancellationError, swallowed by `try?`), yet SQLite applies
+    /// `PRAGMA synchronous` while preparing it, before GRDB's check: FULL is back only because of that (review 11).
+    @Test func writesAfterACancelledDeferredWriteCommitDurably() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try SQLiteDatabase(
+            path: dir.path("a.sqlite"), schemas: [SubsystemSchema(prefix: "tally", migrations: [tallyV1])])
+        let inside = Atomic(false)
+        let released = Atomic(false)
+        let task = Task {
+            try await database.write(durability: .deferred) { db in
+                try db.execute(sql: "INSERT INTO tally_counts VALUES ('lost', 1)")
+                inside.store(true, ordering: .sequentiallyConsistent)
+                while !released.load(ordering: .sequentiallyConsistent) { usleep(1000) }
+            }
+        }
+        while !inside.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(1)) }
+        task.cancel()
+        released.store(true, ordering: .sequentiallyConsistent)
+        await #expect(throws: CancellationError.self) { try await task.value }
+
+        let synchronous = { @Sendable (db: Database) in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(try await database.write(synchronous) == 2)
+        #expect(try database.writeNow(synchronous) == 2)
+        #expect(try await database.read { db in try String.fetchAll(db, sql: "SELECT name FROM tally_counts") } == [])
     }
 }
