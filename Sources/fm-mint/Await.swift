@@ -7,6 +7,7 @@ import FMCore
 extension FMMint {
     struct Await: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "await",
             abstract: "Drive an operation to its end (resuming it after a crash) and print it.",
             discussion: """
                 Exits 0 when the operation succeeded, 1 when it failed, 3 when the federation cannot be reached \

@@ -6,6 +6,7 @@ import FMCore
 extension FMMint {
     struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Show what restores this client (the mnemonic with --show-mnemonic); upload a snapshot with --upload.",
             discussion: """
                 Everything the client holds derives from the BIP-39 mnemonic; with it and an invite code, \

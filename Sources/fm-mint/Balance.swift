@@ -9,6 +9,7 @@ import Foundation
 extension FMMint {
     struct Balance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "balance",
             abstract: "Print the balance in msat: spendable, pending, their total, and what is reclaimable.",
             discussion: """
                 Resumes unfinished operations and reclaims overdue spends first (so notes being issued are \

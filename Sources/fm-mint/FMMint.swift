@@ -22,6 +22,9 @@ struct FMMint: AsyncParsableCommand {
             Exit codes: 0 ok, 1 operation failed, 2 bad input, 3 federation unreachable or no quorum.
             """,
         version: FMVersion.current,
+        // Each subcommand names itself (`commandName:`): otherwise ArgumentParser derives the name with
+        // `String(describing: Self.self)` at every start, whose dynamic casts each scan every protocol conformance
+        // record of the binary (≈ 8 % of `fm-mint balance --offline`, docs/benchmarks/cli-start.md).
         subcommands: [
             Join.self, Info.self, Meta.self, Keys.self, Balance.self, Spend.self, Reissue.self, Reclaim.self, Validate.self,
             Await.self, List.self, Backup.self, Recover.self, DevIssue.self,

@@ -5,6 +5,7 @@ import FMClient
 extension FMMint {
     struct Info: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "info",
             abstract: "Show the joined federation: id, guardians, threshold, modules, mint fees and keys (offline).",
             discussion: """
                 `mint.fees` is the fee schedule (msat per note redeemed and per note issued); `mint.keys` \

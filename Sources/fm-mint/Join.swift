@@ -7,6 +7,7 @@ import FMMintClient
 extension FMMint {
     struct Join: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "join",
             abstract: "Join a federation from its invite code.",
             discussion: """
                 Fetches the client config from the invite's guardian, then from the others until t of them \

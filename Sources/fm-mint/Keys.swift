@@ -7,6 +7,7 @@ import FMMintClient
 extension FMMint {
     struct Keys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keys",
             abstract: "Print what an independent verifier needs to check this federation's notes (offline).",
             discussion: """
                 The scheme, the hash-to-curve domain tag, the encoding, and per denomination the mint's \

@@ -7,6 +7,7 @@ import FMMintClient
 extension FMMint {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the client's operations, newest first (offline).",
             discussion: """
                 A spend made with a reclaim time shows where it stands in its result: `reclaim_status` is \

@@ -7,6 +7,7 @@ import Foundation
 extension FMMint {
     struct Meta: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "meta",
             abstract: "Fetch the federation meta (name, welcome message, expiry, successor) that t guardians serve.",
             discussion: """
                 Asks the guardians for the meta they agreed on and accepts the revision t of them serve \

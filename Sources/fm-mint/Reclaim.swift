@@ -8,6 +8,7 @@ import FMMintClient
 extension FMMint {
     struct Reclaim: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reclaim",
             abstract: "Take back an out-of-band spend the receiver has not redeemed, now.",
             discussion: """
                 Reissues the spend's notes into this wallet (paying the reissue fee, `fee_msat`). If the \

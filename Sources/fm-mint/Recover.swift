@@ -7,6 +7,7 @@ import Foundation
 extension FMMint {
     struct Recover: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "recover",
             abstract: "Restore a wallet from its mnemonic alone, into a fresh data directory.",
             discussion: """
                 Stores the mnemonic, joins the invite's federation (config from t guardians), fetches the newest \

@@ -7,6 +7,7 @@ import FMMintClient
 extension FMMint {
     struct Reissue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reissue",
             abstract: "Receive a note string: reissue its notes into this wallet at once.",
             discussion: """
                 Validates the notes offline against the federation's keys, then spends them into fresh \

@@ -11,6 +11,7 @@ extension FMMint {
         static let defaultReclaimAfter = "7d"
 
         static let configuration = CommandConfiguration(
+            commandName: "spend",
             abstract: "Take AMOUNT out of the wallet as an out-of-band note string.",
             discussion: """
                 When the wallet's notes do not add up to AMOUNT exactly, reissues them into exact change \

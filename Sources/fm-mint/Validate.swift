@@ -7,6 +7,7 @@ import FMMintClient
 extension FMMint {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check a note string against the federation's public keys (offline, batch-verified).",
             discussion: """
                 Says whether every note carries a valid federation signature; it cannot tell whether a \
