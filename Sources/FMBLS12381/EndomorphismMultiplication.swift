@@ -3,7 +3,7 @@
 // With m = |x| = 0xd201000000010000, every k < r < m⁴ splits as k = d0 + d1·m + d2·m² + d3·m³ (0 ≤ dᵢ < m).
 // On G2, ψ acts as multiplication by x = -m, so k·P = d0·P + d1·(-ψP) + d2·ψ²P + d3·(-ψ³P): four 64-bit
 // scalars sharing 60 doublings instead of 256. On G1, σ acts as -x² = -m², so k·P = k0·P + k1·(-σP) with
-// k0 = d0 + d1·m and k1 = d2 + d3·m below m² < 2^128: 128 doublings. Both identities hold on the order-r
+// k0 = d0 + d1·m and k1 = d2 + d3·m below m² < 2^128: 125 doublings. Both identities hold on the order-r
 // subgroups only (the subgroup tests in SubgroupCheck.swift rely on the same facts), so only G1Point and
 // G2Point use them; the digits, the table lookups and the sequence of operations do not depend on k.
 
