@@ -62,23 +62,39 @@ extension Fp2: CurveField {
 }
 
 extension CurveField {
-    /// self^e for a public exponent given as little-endian limbs, with fixed 4-bit windows (the exponent is
-    /// public, so branching on it is fine; the base may be secret).
+    /// self^e for a public exponent given as little-endian limbs, with sliding windows of up to five bits over
+    /// a table of the odd powers self^1 … self^31 (the exponent is public, so branching on it is fine; the base
+    /// may be secret). For the 381-bit exponents of p this takes about 80 multiplications besides the
+    /// squarings, where fixed 4-bit windows took about 110.
     @inlinable
     func power(limbs e: [UInt64]) -> Self {
-        var table = [Self.one, self]
-        for i in 2..<16 { table.append(table[i - 1] * self) }
+        func bit(_ i: Int) -> Bool { (e[i >> 6] >> UInt64(i & 63)) & 1 == 1 }
+        var top = e.count * 64 - 1
+        while top >= 0 && !bit(top) { top -= 1 }
+        guard top >= 0 else { return .one }
+        let square = squared()
+        var odd = [self]  // odd[i] = self^(2i + 1)
+        odd.reserveCapacity(16)
+        for i in 1..<16 { odd.append(odd[i - 1] * square) }
         var result = Self.one
         var started = false
-        for limb in e.reversed() {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                if started { result = result.squared().squared().squared().squared() }
-                let digit = Int((limb >> UInt64(shift)) & 15)
-                if digit != 0 {
-                    result = started ? result * table[digit] : table[digit]
-                    started = true
-                }
+        var i = top
+        while i >= 0 {
+            guard bit(i) else {
+                result = result.squared()
+                i -= 1
+                continue
             }
+            var low = max(i - 4, 0)  // the window is bits i…low, ending on a set bit
+            while !bit(low) { low += 1 }
+            var digit = 0
+            for j in stride(from: i, through: low, by: -1) {
+                digit = digit << 1 | (bit(j) ? 1 : 0)
+                if started { result = result.squared() }
+            }
+            result = started ? result * odd[digit >> 1] : odd[digit >> 1]
+            started = true
+            i = low - 1
         }
         return result
     }

@@ -2,8 +2,8 @@
 //
 // With m = |x| = 0xd201000000010000, every k < r < m⁴ splits as k = d0 + d1·m + d2·m² + d3·m³ (0 ≤ dᵢ < m).
 // On G2, ψ acts as multiplication by x = -m, so k·P = d0·P + d1·(-ψP) + d2·ψ²P + d3·(-ψ³P): four 64-bit
-// scalars sharing 64 doublings instead of 256. On G1, σ acts as -x² = -m², so k·P = k0·P + k1·(-σP) with
-// k0 = d0 + d1·m and k1 = d2 + d3·m below m² < 2^128: 128 doublings. Both identities hold on the order-r
+// scalars sharing 60 doublings instead of 256. On G1, σ acts as -x² = -m², so k·P = k0·P + k1·(-σP) with
+// k0 = d0 + d1·m and k1 = d2 + d3·m below m² < 2^128: 125 doublings. Both identities hold on the order-r
 // subgroups only (the subgroup tests in SubgroupCheck.swift rely on the same facts), so only G1Point and
 // G2Point use them; the digits, the table lookups and the sequence of operations do not depend on k.
 
@@ -34,13 +34,35 @@ func curveParameterDigits(_ k: [UInt64]) -> [UInt64] {
     return digits
 }
 
+/// Signed 5-bit window digits of a little-endian integer, least significant first, in constant time: k =
+/// Σ (-1)^negative[i]·magnitude[i]·32^i with magnitudes in 0…16 (negative is all ones or zero). One more
+/// window than 5 divides the bit length, so the top window always has room for the last carry.
+@inlinable
+func signedWindowDigits(_ k: [UInt64]) -> (magnitudes: [UInt64], negative: [UInt64]) {
+    let windows = k.count * 64 / 5 + 1
+    var magnitudes = [UInt64](repeating: 0, count: windows), negative = magnitudes
+    var carry: UInt64 = 0
+    for i in 0..<windows {
+        let position = 5 * i, limb = position / 64, offset = position % 64  // public: branching on them is fine
+        var bits = limb < k.count ? k[limb] >> UInt64(offset) : 0
+        if offset > 59 && limb + 1 < k.count { bits |= k[limb + 1] << UInt64(64 - offset) }
+        let d = (bits & 31) + carry  // 0…32
+        let big = ((16 &- d) >> 63) & 1  // 1 iff d > 16: use d - 32 and carry one
+        let mask = 0 &- big
+        magnitudes[i] = (d & ~mask) | ((32 &- d) & mask)
+        negative[i] = mask
+        carry = big
+    }
+    return (magnitudes, negative)
+}
+
 extension ProjectivePoint {
-    /// 0·P, 1·P, …, 15·P: the table of a fixed 4-bit window.
+    /// 0·P, 1·P, …, 16·P: the table of a signed 5-bit window.
     @inlinable
     func windowTable() -> [ProjectivePoint] {
-        var table = [ProjectivePoint](repeating: .identity, count: 16)
+        var table = [ProjectivePoint](repeating: .identity, count: 17)
         table[1] = self
-        for i in 2..<16 { table[i] = i & 1 == 0 ? table[i / 2].doubled() : table[i - 1] + self }
+        for i in 2...16 { table[i] = i & 1 == 0 ? table[i / 2].doubled() : table[i - 1] + self }
         return table
     }
 
@@ -57,17 +79,20 @@ extension ProjectivePoint {
     }
 
     /// Σ scalars[j]·P_j for secret scalars (little-endian limbs, all of the same length), with tables[j] the
-    /// ``windowTable()`` of P_j: one shared run of doublings, fixed 4-bit windows, complete formulas. The
-    /// sequence of operations depends only on the number of scalars and limbs.
+    /// ``windowTable()`` of P_j: one shared run of doublings, signed 5-bit windows (a negative digit negates
+    /// the looked-up point by a masked select), complete formulas. The sequence of operations depends only
+    /// on the number of scalars and limbs.
     @inlinable
     static func jointMultipliedConstantTime(tables: [[ProjectivePoint]], scalars: [[UInt64]]) -> ProjectivePoint {
+        let digits = scalars.map(signedWindowDigits)
         var result = ProjectivePoint.identity
-        for limb in stride(from: scalars[0].count - 1, through: 0, by: -1) {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                result = result.doubled().doubled().doubled().doubled()
-                for j in tables.indices {
-                    result = result + lookup(tables[j], (scalars[j][limb] >> UInt64(shift)) & 15)
-                }
+        for window in stride(from: digits[0].magnitudes.count - 1, through: 0, by: -1) {
+            if window != digits[0].magnitudes.count - 1 {  // the top window starts from the identity
+                result = result.doubled().doubled().doubled().doubled().doubled()
+            }
+            for j in tables.indices {
+                let chosen = lookup(tables[j], digits[j].magnitudes[window])
+                result = result + .select(chosen, -chosen, mask: digits[j].negative[window])
             }
         }
         return result

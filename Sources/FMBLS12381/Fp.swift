@@ -216,8 +216,9 @@ public struct Fp: Hashable, Sendable {
     @inlinable @inline(__always)
     public static func *= (a: inout Fp, b: Fp) { a = a.multiplied(by: b) }
 
+    /// Dedicated squaring: 21 word products instead of 36 before the Montgomery reduction (FpWide.swift).
     @inlinable @inline(__always)
-    public func squared() -> Fp { multiplied(by: self) }
+    public func squared() -> Fp { FpWide(square: self).reduced() }
 
     @inlinable @inline(__always)
     public func doubled() -> Fp { self + self }
@@ -232,9 +233,9 @@ public struct Fp: Hashable, Sendable {
            (a.l4 & ~choose) | (b.l4 & choose), (a.l5 & ~choose) | (b.l5 & choose))
     }
 
-    /// self^e for a public exponent given as little-endian limbs (the base may be secret).
+    /// self^e for a public exponent given as little-endian limbs (the base may be secret; sliding windows).
     @inlinable
-    func pow(limbs e: [UInt64]) -> Fp { power(limbs: e) }
+    public func pow(limbs e: [UInt64]) -> Fp { power(limbs: e) }
 
     /// The multiplicative inverse by Fermat (self^(p-2)); the inverse of zero is zero (RFC 9380 inv0).
     @inlinable

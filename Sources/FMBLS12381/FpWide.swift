@@ -68,6 +68,67 @@ struct FpWide {
         self.init(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11)
     }
 
+    /// a² as a 768-bit integer: the fifteen cross products once, doubled by a shift, plus the six squares
+    /// (21 word products instead of the schoolbook's 36).
+    @inlinable @inline(__always)
+    init(square a: Fp) {
+        var c: UInt64, h: UInt64, l: UInt64
+        var t1: UInt64, t2: UInt64, t3: UInt64, t4: UInt64, t5: UInt64, t6: UInt64
+        var t7: UInt64, t8: UInt64, t9: UInt64, t10: UInt64, t11: UInt64
+        (c, t1) = a.l0.multipliedFullWidth(by: a.l1)
+        (c, t2) = mulAdd(a.l0, a.l2, c)
+        (c, t3) = mulAdd(a.l0, a.l3, c)
+        (c, t4) = mulAdd(a.l0, a.l4, c)
+        (c, t5) = mulAdd(a.l0, a.l5, c)
+        t6 = c
+        (c, t3) = mulAdd(a.l1, a.l2, t3)
+        (c, t4) = mulAdd(a.l1, a.l3, t4, c)
+        (c, t5) = mulAdd(a.l1, a.l4, t5, c)
+        (c, t6) = mulAdd(a.l1, a.l5, t6, c)
+        t7 = c
+        (c, t5) = mulAdd(a.l2, a.l3, t5)
+        (c, t6) = mulAdd(a.l2, a.l4, t6, c)
+        (c, t7) = mulAdd(a.l2, a.l5, t7, c)
+        t8 = c
+        (c, t7) = mulAdd(a.l3, a.l4, t7)
+        (c, t8) = mulAdd(a.l3, a.l5, t8, c)
+        t9 = c
+        (c, t9) = mulAdd(a.l4, a.l5, t9)
+        t10 = c
+        // Double the cross products (they are below 2^703, so the shift loses nothing).
+        t11 = t10 >> 63
+        t10 = (t10 << 1) | (t9 >> 63)
+        t9 = (t9 << 1) | (t8 >> 63)
+        t8 = (t8 << 1) | (t7 >> 63)
+        t7 = (t7 << 1) | (t6 >> 63)
+        t6 = (t6 << 1) | (t5 >> 63)
+        t5 = (t5 << 1) | (t4 >> 63)
+        t4 = (t4 << 1) | (t3 >> 63)
+        t3 = (t3 << 1) | (t2 >> 63)
+        t2 = (t2 << 1) | (t1 >> 63)
+        t1 = t1 << 1
+        // Add the squares a_i² at limb 2i.
+        let t0: UInt64
+        (h, t0) = a.l0.multipliedFullWidth(by: a.l0)
+        (t1, c) = addWithCarry(t1, h, 0)
+        (h, l) = a.l1.multipliedFullWidth(by: a.l1)
+        (t2, c) = addWithCarry(t2, l, c)
+        (t3, c) = addWithCarry(t3, h, c)
+        (h, l) = a.l2.multipliedFullWidth(by: a.l2)
+        (t4, c) = addWithCarry(t4, l, c)
+        (t5, c) = addWithCarry(t5, h, c)
+        (h, l) = a.l3.multipliedFullWidth(by: a.l3)
+        (t6, c) = addWithCarry(t6, l, c)
+        (t7, c) = addWithCarry(t7, h, c)
+        (h, l) = a.l4.multipliedFullWidth(by: a.l4)
+        (t8, c) = addWithCarry(t8, l, c)
+        (t9, c) = addWithCarry(t9, h, c)
+        (h, l) = a.l5.multipliedFullWidth(by: a.l5)
+        (t10, c) = addWithCarry(t10, l, c)
+        (t11, _) = addWithCarry(t11, h, c)
+        self.init(t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11)
+    }
+
     /// a + b modulo p·2^384 (both below p·2^384, so the sum is below 2p·2^384 < 2^766 and one conditional
     /// subtraction of p from its upper half brings it back into [0, p·2^384)).
     @inlinable @inline(__always)

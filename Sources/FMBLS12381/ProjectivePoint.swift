@@ -124,7 +124,7 @@ struct ProjectivePoint<F: CurveField>: Sendable {
                         z: F.select(a.z, b.z, mask: mask))
     }
 
-    /// self·k for a secret k given as little-endian limbs: fixed 4-bit windows, every table entry read on
+    /// self·k for a secret k given as little-endian limbs: signed 5-bit windows, every table entry read on
     /// every lookup, complete formulas; the sequence of operations depends only on the number of limbs.
     /// Works for any point of the curve (G1Point and G2Point use the faster endomorphism versions).
     @inlinable

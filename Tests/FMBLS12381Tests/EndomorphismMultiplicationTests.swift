@@ -35,6 +35,34 @@ import Testing
         }
     }
 
+    /// The signed 5-bit digits recompose the integer and stay in -16…16, on lengths of one, two and four limbs
+    /// (a window straddling two limbs, a carry out of every window, the top window's room for the last carry).
+    @Test func signedWindowDigitsRecomposeTheInteger() {
+        var rng = SeededRandom(seed: 55)
+        var inputs: [[UInt64]] = [[0], [16], [17], [31], [UInt64.max], [0x8421_0842_1084_2108], [UInt64.max, UInt64.max],
+                                  [0, 1 << 63], [0xf800_0000_0000_0000, 0x1f]]
+        inputs += Self.edgeLimbs + [[UInt64.max, UInt64.max, UInt64.max, UInt64.max]]
+        for _ in 0..<20 { inputs.append((0..<[1, 2, 4][Int(rng.next() % 3)]).map { _ in rng.next() }) }
+        for k in inputs {
+            let (magnitudes, negative) = signedWindowDigits(k)
+            #expect(magnitudes.count == k.count * 64 / 5 + 1)
+            #expect(magnitudes.allSatisfy { $0 <= 16 } && negative.allSatisfy { $0 == 0 || $0 == UInt64.max })
+            // Horner from the top digit in (64·count + 64)-bit two's complement arithmetic.
+            var value = [UInt64](repeating: 0, count: k.count + 1)
+            for i in stride(from: magnitudes.count - 1, through: 0, by: -1) {
+                var carry: UInt64 = 0
+                for j in value.indices { (carry, value[j]) = mulAdd(value[j], 32, carry) }
+                let digit = negative[i] == 0 ? Int64(magnitudes[i]) : -Int64(magnitudes[i])  // "-0" is 0
+                let signExtension: UInt64 = digit < 0 ? .max : 0
+                var c: UInt64 = 0
+                for j in value.indices {
+                    (value[j], c) = addWithCarry(value[j], j == 0 ? UInt64(bitPattern: digit) : signExtension, c)
+                }
+            }
+            #expect(Array(value.prefix(k.count)) == k && value[k.count] == 0, "\(k)")
+        }
+    }
+
     @Test func g1MatchesPlainMultiplication() {
         var rng = SeededRandom(seed: 52)
         let points = [G1Point.generator, G1Point.generator * Scalar.random(using: &rng), .identity]

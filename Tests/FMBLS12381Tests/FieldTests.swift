@@ -240,3 +240,52 @@ func randomFp12(_ rng: inout SeededRandom) -> Fp12 { Fp12(c0: randomFp6(&rng), c
         }
     }
 }
+
+/// The dedicated 𝔽p squaring and the sliding-window exponentiation against the plain paths they replace.
+@Suite struct SquaringAndPowerTests {
+    @Test func squaringMatchesMultiplication() {
+        var rng = SeededRandom(seed: 9)
+        let big = LazyReductionTests.largest
+        // Edge limbs: the largest reduced limbs, one-limb values (the cross products vanish), a top-limb-only
+        // value (the doubling shift's carries), and the limbs p - 1 in canonical form.
+        var values: [Fp] = [.zero, .one, -Fp.one, big, Fp(montgomery: 1, 0, 0, 0, 0, 0),
+                            Fp(montgomery: ~0, 0, 0, 0, 0, 0), Fp(montgomery: 0, 0, 0, 0, 0, 0x1a01_11ea_397f_e69a),
+                            Fp(montgomery: ~0, ~0, ~0, ~0, ~0, 0x1a01_11ea_397f_e69a)]
+        for _ in 0..<200 { values.append(randomFp(&rng)) }
+        for a in values {
+            #expect(a.squared() == a.multiplied(by: a), "\(a)")
+            #expect(FpWide(square: a).reduced() == FpWide(product: a, a).reduced())
+        }
+    }
+
+    /// Left-to-right binary exponentiation, one bit at a time: the reference for the windowed `power`.
+    static func binaryPower<F: CurveField>(_ base: F, _ e: [UInt64]) -> F {
+        var result = F.one
+        for limb in e.reversed() {
+            for shift in stride(from: 63, through: 0, by: -1) {
+                result = result * result
+                if (limb >> UInt64(shift)) & 1 == 1 { result = result * base }
+            }
+        }
+        return result
+    }
+
+    @Test func slidingWindowPowerMatchesBinaryPower() {
+        var rng = SeededRandom(seed: 10)
+        // Exponents with runs of zeros and ones longer than a window, windows that end at bit 0, a single bit,
+        // zero, and the field's own exponents (p - 2, (p + 1)/4, (p - 1)/2).
+        var exponents: [[UInt64]] = [[0], [1], [2], [31], [32], [0x8000_0000_0000_0000], [0xffff_ffff_ffff_ffff, 0],
+                                     [0x1_0001, 0, 0x8000_0000_0000_0001], [0xd201_0000_0001_0000],
+                                     Fp.halfModulusLimbs]
+        for _ in 0..<6 { exponents.append((0..<4).map { _ in rng.next() }) }
+        let bases = [randomFp(&rng), -Fp.one, .zero, LazyReductionTests.largest]
+        for e in exponents {
+            for a in bases { #expect(a.pow(limbs: e) == SquaringAndPowerTests.binaryPower(a, e), "\(e)") }
+            let b = randomFp2(&rng)
+            #expect(b.pow(limbs: e) == SquaringAndPowerTests.binaryPower(b, e), "\(e)")
+        }
+        let a = randomFp(&rng)
+        #expect(a.inverse() * a == .one)
+        #expect(Fp.zero.inverse() == .zero)
+    }
+}

@@ -39,6 +39,8 @@ case "hash":
 case "g1subgroup": for _ in 0..<n { sink &+= p.isInSubgroup ? 1 : 0 }
 case "g2subgroup": for _ in 0..<n { sink &+= q.isInSubgroup ? 1 : 0 }
 case "fpmul": sink &+= iterated(px, n) { $0 * py }.isZero ? 1 : 0
+case "fpsqr": sink &+= iterated(px, n) { $0.squared() }.isZero ? 1 : 0
+case "fpsqrt": sink &+= iterated(px, n) { ($0.sqrt() ?? $0) + .one }.isZero ? 1 : 0
 case "fpinv": sink &+= iterated(px, n) { $0.inverse() + .one }.isZero ? 1 : 0
 case "fp2mul": sink &+= iterated(qx, n) { $0 * qy }.isZero ? 1 : 0
 case "fp2sqr": sink &+= iterated(qx, n) { $0.squared() }.isZero ? 1 : 0

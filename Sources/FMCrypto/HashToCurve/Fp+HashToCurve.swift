@@ -15,23 +15,6 @@ extension Fp {
         guard let value = Fp(bigEndianBytes: bytes) else { preconditionFailure("field constant not below p") }
         self = value
     }
-
-    /// `self^exponent` for a public exponent given as little-endian 64-bit limbs,
-    /// with a fixed 4-bit window: 4 squarings and one multiplication per
-    /// nibble, about a sixth fewer multiplications than bit-by-bit.
-    func power(littleEndianLimbs exponent: [UInt64]) -> Fp {
-        var table = [Fp](repeating: .one, count: 16)
-        for i in 1..<16 { table[i] = table[i - 1] * self }
-        var result = Fp.one
-        for limb in exponent.reversed() {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                result = result.squared().squared().squared().squared()
-                let nibble = Int((limb >> UInt64(shift)) & 0xf)
-                if nibble != 0 { result = result * table[nibble] }
-            }
-        }
-        return result
-    }
 }
 
 private func hexDigitValue(_ c: UInt8) -> UInt8 {

@@ -105,7 +105,7 @@ struct IsogenyFraction {
     /// square, else (false, sqrt(Z·u/v)), with one exponentiation.
     static func sqrtRatio(_ u: Fp, _ v: Fp) -> (Bool, Fp) {
         let uv = u * v
-        let y1 = (v.squared() * uv).power(littleEndianLimbs: SSWUConstants.sqrtRatioExponent) * uv
+        let y1 = (v.squared() * uv).pow(limbs: SSWUConstants.sqrtRatioExponent) * uv
         let isSquare = y1.squared() * v == u
         return (isSquare, isSquare ? y1 : y1 * SSWUConstants.sqrtMinusZ)
     }
