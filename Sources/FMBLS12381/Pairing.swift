@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 // The optimal ate pairing on BLS12-381: e(P, Q) = (f_{|x|,Q}(P))^(-1 conjugated for x < 0) raised to the
 // final exponent, with x = -0xd201000000010000 the curve parameter. G2 is the M-type sextic twist
 // E': y² = x³ + 4ξ (ξ = u + 1), untwisted by (x', y') ↦ (x'/w², y'/w³); multiplied by w³, every line
@@ -228,25 +225,4 @@ public func multiPairing(_ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2P
 /// run on public data and may take variable time.
 public func pairingProductIsOne(_ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2Prepared)] = []) -> Bool {
     multiPairing(pairs, prepared: prepared).isOne
-}
-
-/// ``pairingProductIsOne(_:prepared:)`` with the Miller loops spread over up to `threads` threads: the Miller value
-/// of a list of pairs is the product of the values of any split of it, so each thread loops over its share of the
-/// pairs and one final exponentiation finishes the product. Each share beyond the first costs its own 63 𝔽p¹²
-/// squarings (a few percent of a pair's loop); for a caller whose latency matters, e.g. a wallet checking an
-/// issuance while a core is idle.
-public func pairingProductIsOne(
-    _ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2Prepared)] = [], threads: Int
-) -> Bool {
-    let shares = min(max(1, threads), pairs.count + (prepared.isEmpty ? 0 : 1))
-    guard shares > 1 else { return pairingProductIsOne(pairs, prepared: prepared) }
-    // Pairs dealt round-robin; the prepared pairs (read back, cheaper) go with the first share.
-    let split = (0..<shares).map { share in stride(from: share, to: pairs.count, by: shares).map { pairs[$0] } }
-    let values = Mutex([Fp12](repeating: .one, count: shares))
-    DispatchQueue.concurrentPerform(iterations: shares) { share in
-        let value = millerLoop(split[share], prepared: share == 0 ? prepared : [])
-        values.withLock { $0[share] = value }
-    }
-    let product = values.withLock { $0.dropFirst().reduce($0[0], *) }
-    return product.finalExponentiation().isOne
 }

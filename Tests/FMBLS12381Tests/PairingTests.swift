@@ -81,26 +81,4 @@ import Testing
         #expect(pairingProductIsOne([(-G1Point.generator, G2Point.generator * a)], prepared: [(G1Point.generator * a, .generator)]))
         #expect(!pairingProductIsOne([(-G1Point.generator, G2Point.generator * (a + .one))], prepared: [(G1Point.generator * a, .generator)]))
     }
-
-    /// The Miller loops split over threads give the single-thread answer: every pair counted once, in whatever
-    /// share, the prepared pairs too, for products that are one and products that are not (one pair off).
-    @Test func splittingTheMillerLoopsOverThreadsKeepsTheAnswer() {
-        var rng = SeededRandom(seed: 35)
-        let scalars = (0..<3).map { _ in Scalar.random(using: &rng) }
-        // e(a·g1, g2) · e(-g1, a·g2) = 1 for each a; the prepared pair e(Σa·g1, g2) cancels e(-Σa·g1, g2).
-        var balanced: [(G1Point, G2Point)] = []
-        for a in scalars { balanced += [(G1Point.generator * a, .generator), (-G1Point.generator, G2Point.generator * a)] }
-        let sum = scalars.dropFirst().reduce(scalars[0], +)
-        let preparedBalance = [(G1Point.generator * sum, G2Prepared.generator)]
-        let withOpenSum = balanced + [(-(G1Point.generator * sum), G2Point.generator)]
-        let off = balanced + [(-(G1Point.generator * (sum + .one)), G2Point.generator)]
-        for threads in 1...5 {
-            #expect(pairingProductIsOne(balanced, threads: threads), "threads \(threads)")
-            #expect(pairingProductIsOne(withOpenSum, prepared: preparedBalance, threads: threads), "threads \(threads)")
-            #expect(!pairingProductIsOne(off, prepared: preparedBalance, threads: threads), "threads \(threads)")
-            #expect(!pairingProductIsOne(balanced, prepared: preparedBalance, threads: threads), "threads \(threads)")
-            #expect(!pairingProductIsOne(Array(balanced.dropFirst()), threads: threads), "threads \(threads)")
-            #expect(pairingProductIsOne([], prepared: [], threads: threads))
-        }
-    }
 }

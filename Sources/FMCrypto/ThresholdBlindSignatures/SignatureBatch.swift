@@ -27,10 +27,8 @@ public struct SignatureBatch: Sendable {
     }
 
     /// True only if every equation added holds (except with probability at most 2⁻⁶⁴); false when any point is
-    /// the identity, which the single checks refuse too. An empty batch holds. With `threads` above 1 the Miller
-    /// loops run on that many threads (``pairingProductIsOne(_:prepared:threads:)``): the same answer, sooner on an
-    /// idle machine, for a little more work in all.
-    public func allHold(threads: Int = 1) -> Bool {
+    /// the identity, which the single checks refuse too. An empty batch holds.
+    public func allHold() -> Bool {
         if entries.contains(where: { $0.signed.isIdentity || $0.key.isIdentity || $0.signature.isIdentity }) {
             return false
         }
@@ -60,6 +58,6 @@ public struct SignatureBatch: Sendable {
         let pairs = zip(signedByKey, keys).map { signed, key in
             (G1Point.multiScalarMultiply(signed.points, signed.scalars), key)
         }
-        return pairingProductIsOne(pairs, prepared: [(-signatureSum, .generator)], threads: threads)
+        return pairingProductIsOne(pairs, prepared: [(-signatureSum, .generator)])
     }
 }

@@ -118,10 +118,9 @@ public enum NoteIssuance {
         finalizeAllCombiningFirst(secrets, received: outcomes.map(ReceivedShares.init(outcomes:)), config: config)
     }
 
-    /// ``finalizeAllCombiningFirst(_:outcomes:config:)`` of shares already decoded; the batch's Miller loops on up to
-    /// `threads` threads (``SignatureBatch/allHold(threads:)``).
+    /// ``finalizeAllCombiningFirst(_:outcomes:config:)`` of shares already decoded.
     public static func finalizeAllCombiningFirst(
-        _ secrets: [NoteSecret], received: [ReceivedShares], config: MintClientConfig, threads: Int = 1
+        _ secrets: [NoteSecret], received: [ReceivedShares], config: MintClientConfig
     ) -> [Result]? {
         precondition(secrets.count == received.count, "one set of outcomes per note")
         var batch = SignatureBatch()
@@ -142,7 +141,7 @@ public enum NoteIssuance {
             }
             results.append(combined.result(invalidExtra: []))
         }
-        return batch.allHold(threads: threads) ? results : nil
+        return batch.allHold() ? results : nil
     }
 
     /// A note combined from the first t decodable shares (by peer id), not yet checked; the shares beyond those t,

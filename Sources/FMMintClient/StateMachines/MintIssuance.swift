@@ -119,12 +119,7 @@ public struct MintIssuance: OperationStateMachine {
             let secrets = outputs.map { environment.derivation.secret(denomination: $0.denomination, index: $0.derivationIndex) }
             let received = try await environment.api.awaitNoteOutcomes(txid, outIndices: outputs.map(\.outIndex))
             let results: [NoteIssuance.Result]
-            // The one batch check on every core (at most two: the loops split by pairs, and an issuance has few keys);
-            // on a busy machine the other thread only queues.
-            let threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
-            if let batched = NoteIssuance.finalizeAllCombiningFirst(
-                secrets, received: received, config: environment.config, threads: threads)
-            {
+            if let batched = NoteIssuance.finalizeAllCombiningFirst(secrets, received: received, config: environment.config) {
                 results = batched
             } else {
                 results = try await withThrowingTaskGroup(of: IssuedOutput.self) { group in
