@@ -121,7 +121,8 @@ public final class PostgresStorage: Storage {
     static let byteOrderCollations: Set<String> = ["C", "POSIX", "C.UTF-8", "C.utf8"]
 
     /// Ends every wait for an unreachable server, now and from then on: the transaction waiting throws
-    /// ``StorageError/Kind/unavailable`` within 100 ms instead of waiting for the server to come back. For a guardian
+    /// ``StorageError/Kind/unavailable`` within 50 ms of its pause between connection attempts (an attempt under way
+    /// ends first, within the connect timeout) instead of waiting for the server to come back. For a guardian
     /// that is stopping (SIGTERM): its consensus and block processing, blocked in such a wait, end instead of holding
     /// the process until the database answers (review 10).
     public func stopWaiting() {
