@@ -162,7 +162,7 @@ import Testing
     /// A checkpoint is on disk before the votes it records leave, so every commit carrying one is immediate; blocks
     /// alone (peers hold them too, with their certificates) are deferred to the next immediate commit.
     @Test func checkpointsAreCommittedImmediatelyAndBlocksAloneDeferred() async throws {
-        let recording = DurabilityRecordingStorage(try Backend.sqlite.place().open([ConsensusStore.schema]))
+        let recording = ObservedStorage(try Backend.sqlite.place().open([ConsensusStore.schema]))
         let store = ConsensusStore(database: recording)
         let blocks = chain(3)
         let checkpoint = ConsensusCheckpoint(iteration: 2, notarizeVote: nil, skipVote: true)
@@ -180,55 +180,41 @@ import Testing
     @Test(arguments: Backend.allCases)
     func aStepWhoseCommitWentThroughUnseenSucceedsOnRetry(backend: Backend) async throws {
         let place = try backend.place()
-        let storage = UnseenCommitStorage(try place.open([ConsensusStore.schema]))
+        let storage = ObservedStorage(try place.open([ConsensusStore.schema]), reportsUnseenCommit: true)
         let store = ConsensusStore(database: storage)
         let blocks = chain(3)
         let checkpoint = ConsensusCheckpoint(iteration: 7, notarizeVote: nil, skipVote: true)
         try await store.commit(checkpoint: checkpoint, blocks: Array(blocks[0...1]))
-        #expect(storage.reportedUnseenCommit)
+        #expect(!storage.commits.isEmpty)
         #expect(try await store.blocks(from: 0, maxCount: 10) == Array(blocks[0...1]))
         #expect(try await store.checkpoint() == checkpoint)
         withExtendedLifetime(place) {}
     }
 }
 
-/// Storage whose first write commits and then reports that the COMMIT's outcome is unknown.
-private final class UnseenCommitStorage: Storage, @unchecked Sendable {
+/// Storage passing every call on to `base`, recording each write's durability once it committed; with
+/// `reportsUnseenCommit`, the first write commits and then throws as if the COMMIT's outcome were unknown.
+private final class ObservedStorage: Storage, @unchecked Sendable {
     let base: any Storage
-    private let lock = NSLock()
-    private var reported = false
-    init(_ base: any Storage) { self.base = base }
-    var reportedUnseenCommit: Bool { lock.withLock { reported } }
-    var dialect: SQLDialect { base.dialect }
-    func write<T: Sendable>(
-        durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
-    ) async throws -> T {
-        let value = try await base.write(durability: durability, body)
-        let report = lock.withLock { () -> Bool in
-            defer { reported = true }
-            return !reported
-        }
-        if report { throw StorageError(.commitOutcomeUnknown, "the connection broke during COMMIT") }
-        return value
-    }
-    func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T { try await base.read(body) }
-    func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T { try base.writeNow(body) }
-    func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T { try base.readNow(body) }
-}
-
-/// Storage that records the durability of each write it passes on.
-private final class DurabilityRecordingStorage: Storage, @unchecked Sendable {
-    let base: any Storage
+    private let reportsUnseenCommit: Bool
     private let lock = NSLock()
     private var recorded: [CommitDurability] = []
-    init(_ base: any Storage) { self.base = base }
+    init(_ base: any Storage, reportsUnseenCommit: Bool = false) {
+        self.base = base
+        self.reportsUnseenCommit = reportsUnseenCommit
+    }
     var commits: [CommitDurability] { lock.withLock { recorded } }
     var dialect: SQLDialect { base.dialect }
     func write<T: Sendable>(
         durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
     ) async throws -> T {
-        lock.withLock { recorded.append(durability) }
-        return try await base.write(durability: durability, body)
+        let value = try await base.write(durability: durability, body)
+        let first = lock.withLock { () -> Bool in
+            defer { recorded.append(durability) }
+            return recorded.isEmpty
+        }
+        if reportsUnseenCommit, first { throw StorageError(.commitOutcomeUnknown, "the connection broke during COMMIT") }
+        return value
     }
     func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T { try await base.read(body) }
     func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T { try base.writeNow(body) }
