@@ -6,8 +6,9 @@ import GRDB
 
 /// Drives persisted operations to their end: trigger (may wait on the network, safe to repeat),
 /// then transition (committed with the new state in one write transaction, durably unless the
-/// machine says the step is only repeated if lost), until the state machine reports an ending. A process killed at any point resumes from the last committed state
-/// the next time the operation is driven.
+/// machine says the step is only repeated if lost), until the state machine reports an ending.
+/// A process killed at any point resumes from the last committed state the next time the
+/// operation is driven.
 public struct OperationExecutor: Sendable {
     public let log: OperationLog
 
