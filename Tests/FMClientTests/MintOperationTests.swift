@@ -20,7 +20,11 @@ final class FakeMintFederation: Sendable {
     let config: MintClientConfig
     let consensus: ConsensusConfig
     let clientConfig: ClientConfig
-    private let ledger = Mutex<(accepted: [TransactionID: Transaction], spent: Set<[UInt8]>)>(([:], []))
+    private let ledger = Mutex<(accepted: [TransactionID: Transaction], spent: Set<[UInt8]>, rejected: [TransactionID: String])>(
+        ([:], [], [:]))
+    /// While set, every transaction submitted is taken and then rejected by consensus for this reason (as one whose
+    /// notes another transaction ordered first spent).
+    let consensusRejection = Mutex<String?>(nil)
     let liar: PeerID?
     let batching: Set<PeerID>
     private let methodCalls = Mutex<[String: Int]>([:])
@@ -65,8 +69,13 @@ final class FakeMintFederation: Sendable {
             case CoreAPI.submitTransaction:
                 let request = try params.decode(CoreAPI.SubmitTransactionParams.self)
                 let transaction = try Transaction(canonicalBytes: Hex.decode(request.transaction)!)
+                let rejection = consensusRejection.withLock { $0 }
                 try ledger.withLock { ledger in
                     if ledger.accepted[transaction.txid] != nil { return }
+                    if let rejection {
+                        ledger.rejected[transaction.txid] = rejection
+                        return
+                    }
                     let nonces = try transaction.inputs.compactMap { input -> [UInt8]? in
                         if case .note(let note) = try MintInput(canonicalBytes: input.payload) { return note.nonce.rawRepresentation }
                         return nil
@@ -80,7 +89,10 @@ final class FakeMintFederation: Sendable {
                 return try JSONValue(CoreAPI.SubmitTransactionResult(txid: transaction.txid))
             case CoreAPI.awaitTransaction:
                 let request = try params.decode(CoreAPI.AwaitTransactionParams.self)
-                let known = ledger.withLock { $0.accepted[request.txid] != nil }
+                let (known, rejected) = ledger.withLock { ($0.accepted[request.txid] != nil, $0.rejected[request.txid]) }
+                if let rejected {
+                    return try JSONValue(TransactionOutcome(status: .rejected, rejection: .init(code: "note_spent", message: rejected)))
+                }
                 return try JSONValue(TransactionOutcome(
                     status: known ? .accepted : .rejected,
                     rejection: known ? nil : .init(code: "unknown_transaction", message: "unknown")))
@@ -102,8 +114,11 @@ final class FakeMintFederation: Sendable {
 
     /// `peer`'s outcome for output `outIndex` of accepted transaction `txid`, as hex: its share (the liar's: another
     /// guardian's share, which decodes but does not verify under its key).
+    /// A rejected transaction's outputs are answered with its rejection, as a guardian does.
     func outcome(_ peer: PeerID, _ txid: TransactionID, _ outIndex: UInt64) throws -> String {
-        let transaction = ledger.withLock { $0.accepted[txid] }!
+        let (accepted, rejected) = ledger.withLock { ($0.accepted[txid], $0.rejected[txid]) }
+        if let rejected { throw GuardianRejection(code: "note_spent", message: rejected) }
+        guard let transaction = accepted else { throw GuardianRejection(code: "unknown_transaction", message: "unknown") }
         let output = try MintOutput(canonicalBytes: transaction.outputs[Int(outIndex)].payload)
         let signer = peer == liar ? PeerID((peer.rawValue + 1) % 4) : peer
         let share = keys[Int(output.denomination.exponent)].secretKeyShares[Int(signer.rawValue)].sign(output.blindedMessage)
@@ -199,6 +214,35 @@ final class FakeMintFederation: Sendable {
                 #expect(perOutput >= 4, "\(perOutput) per-output calls")
             }
         }
+    }
+
+    @Test("an issuance's shares come with the federation's verdict: no await_transaction round trip before them")
+    func sharesComeWithTheVerdict() async throws {
+        let federation = try FakeMintFederation(batching: Set(peers(4)))
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        let issued = try await mint.await(try await mint.devIssue(Amount(msats: 1000)))
+        #expect(issued.status == .succeeded)
+        #expect(federation.calls(CoreAPI.awaitTransaction) == 0)
+        #expect(federation.calls(CoreAPI.awaitOutputOutcomes) >= 3)
+        #expect(try await alice.balance().msats > 980)
+    }
+
+    @Test("a transaction rejected in consensus, after t guardians took it, fails its issuance with the federation's reason")
+    func rejectionComesWithTheOutcomes() async throws {
+        let federation = try FakeMintFederation(batching: Set(peers(4)))
+        let (alice, _) = try await federation.joinClient()
+        let mint = try #require(alice.module(MintClientModule.self))
+        #expect(try await mint.await(try await mint.devIssue(Amount(msats: 1000))).status == .succeeded)
+        let balance = try await alice.balance()
+
+        federation.consensusRejection.withLock { $0 = "a note of this transaction was spent by another one ordered first" }
+        let refused = try await mint.await(try await mint.devIssue(Amount(msats: 500)))
+        #expect(refused.status == .failed)
+        #expect(refused.failure == "a note of this transaction was spent by another one ordered first")
+        // The refused outcome polls were checked against the verdict (t identical answers) before failing.
+        #expect(federation.calls(CoreAPI.awaitTransaction) >= 3)
+        #expect(try await alice.balance() == balance)
     }
 
     @Test("an issuance of more than 64 notes asks each guardian in chunks of 64 outputs, never per output")

@@ -2,7 +2,10 @@ import FMConsensus
 import FMCore
 import FMServer
 import FMServerTesting
+import FMStorage
+import FMDatabase
 import Foundation
+import Synchronization
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ConsensusDriverTests {
@@ -86,4 +89,93 @@ import Testing
         expectPrefixConsistent(guardians)
         for guardian in guardians { try await guardian.stop() }
     }
+
+    /// A submission is answered once the engine took the item, not after the commit of the step it started: a lone
+    /// leader proposes (and here finalizes) it at once, and its submitter must not wait for that fsync. Before, the
+    /// answer came after the commit, which this test holds back.
+    @Test func aSubmissionIsAnsweredBeforeItsStepIsStored() async throws {
+        let opened = Mutex<HeldWrites?>(nil)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-held-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // No idle proposals during the test: the only step after start is the one the submission starts.
+        let federation = try await LoopbackFederation(
+            size: 1,
+            tuneConsensus: {
+                $0.idleProposalDelay = .seconds(60)
+                $0.maxIdleProposalDelay = .seconds(60)
+                $0.iterationTimeout = .seconds(120)
+            },
+            openStorage: { _, schemas in
+                let storage = HeldWrites(try SQLiteStorage(path: directory.appendingPathComponent("g.sqlite").path, schemas: schemas))
+                opened.withLock { $0 = storage }
+                return storage
+            })
+        let guardian = try await federation.start(PeerID(0))
+        let storage = try #require(opened.withLock { $0 })
+        try await eventually("the guardian is idle, waiting for items") {
+            guardian.driver.status.isRunning && storage.idle(for: .milliseconds(300))
+        }
+
+        storage.hold()
+        let item = Array("answered before stored".utf8)
+        let answeredWhileHeld = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await guardian.driver.submit(item: item)) != nil }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let first = await group.next()!
+            storage.release()  // the submission (if still waiting) finishes once the commit goes through
+            group.cancelAll()
+            return first
+        }
+        #expect(answeredWhileHeld, "the submission waited for its step's commit")
+        #expect(storage.heldWrites > 0, "the submission's step wrote while held")
+        try await eventually("the item is finalized once the commit goes through") { guardian.finalizedItems.contains(item) }
+        try await guardian.stop()
+    }
+}
+
+/// Storage whose asynchronous writes (the consensus steps' commits) wait while held; everything else passes through.
+private final class HeldWrites: Storage, @unchecked Sendable {
+    let base: any Storage
+    private let state = Mutex<(holding: Bool, waiters: [CheckedContinuation<Void, Never>], held: Int, last: ContinuousClock.Instant)>(
+        (false, [], 0, .now))
+    init(_ base: any Storage) { self.base = base }
+
+    func hold() { state.withLock { $0.holding = true } }
+    func release() {
+        let waiters = state.withLock { state in
+            state.holding = false
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+    /// Writes that had to wait for ``release()``.
+    var heldWrites: Int { state.withLock { $0.held } }
+    /// No write completed within `quiet`.
+    func idle(for quiet: Duration) -> Bool { state.withLock { ContinuousClock.now - $0.last > quiet } }
+
+    var dialect: SQLDialect { base.dialect }
+    func write<T: Sendable>(
+        durability: CommitDurability, _ body: @escaping @Sendable (any StorageWriting) throws -> T
+    ) async throws -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = state.withLock { state in
+                guard state.holding else { return false }
+                state.held += 1
+                state.waiters.append(continuation)
+                return true
+            }
+            if !wait { continuation.resume() }
+        }
+        let value = try await base.write(durability: durability, body)
+        state.withLock { $0.last = .now }
+        return value
+    }
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StorageReading) throws -> T) async throws -> T { try await base.read(body) }
+    func writeNow<T>(_ body: (any StorageWriting) throws -> T) throws -> T { try base.writeNow(body) }
+    func readNow<T>(_ body: (any StorageReading) throws -> T) throws -> T { try base.readNow(body) }
 }

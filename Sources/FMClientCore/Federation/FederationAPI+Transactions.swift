@@ -87,13 +87,14 @@ extension FederationAPI {
     /// outcomes of guardians that failed it (or answered another number of them: an empty list), to be named.
     /// A guardian of an older release (`method_not_found`) is asked `await_output_outcome` for each output instead.
     public func awaitOutputOutcomes<Checked: Sendable>(
-        _ txid: TransactionID, outIndices: [UInt64], check: @escaping @Sendable (PeerID, [[UInt8]]) -> Checked?
+        _ txid: TransactionID, outIndices: [UInt64], timeout: Duration = processingTimeout,
+        check: @escaping @Sendable (PeerID, [[UInt8]]) -> Checked?
     ) async throws(FederationQueryError) -> CheckedAnswers<Checked, [[UInt8]]> {
         let count = outIndices.count
         let answers: CheckedAnswers<Checked, CoreAPI.OutputOutcomes> = try await checkedAnswers(
             CoreAPI.awaitOutputOutcomes, params: CoreAPI.AwaitOutputOutcomesParams(txid: txid, outIndices: outIndices),
-            as: CoreAPI.OutputOutcomes.self, timeout: Self.processingTimeout,
-            fallback: { peer in await self.askEachOutputOutcome(peer, txid: txid, outIndices: outIndices) }
+            as: CoreAPI.OutputOutcomes.self, timeout: timeout,
+            fallback: { peer in await self.askEachOutputOutcome(peer, txid: txid, outIndices: outIndices, timeout: timeout) }
         ) { peer, answer in
             guard let outcomes = Self.decode(answer, count: count) else { return nil }
             return check(peer, outcomes)
@@ -117,7 +118,7 @@ extension FederationAPI {
     /// `await_output_outcomes`' answer assembled from one `await_output_outcome` call per output (all at once), for a
     /// guardian that does not serve the former; its first error is the guardian's answer.
     private func askEachOutputOutcome(
-        _ peer: PeerID, txid: TransactionID, outIndices: [UInt64]
+        _ peer: PeerID, txid: TransactionID, outIndices: [UInt64], timeout: Duration
     ) async -> Swift.Result<JSONValue, any Error> {
         let answers = await withTaskGroup(of: OutcomeReply.self) { group in
             for (position, outIndex) in outIndices.enumerated() {
@@ -125,7 +126,7 @@ extension FederationAPI {
                     let params = CoreAPI.AwaitOutputOutcomeParams(outPoint: OutPoint(txid: txid, outIndex: outIndex))
                     return OutcomeReply(
                         position: position,
-                        result: await ask(peer, method: CoreAPI.awaitOutputOutcome, params: params, timeout: Self.processingTimeout))
+                        result: await ask(peer, method: CoreAPI.awaitOutputOutcome, params: params, timeout: timeout))
                 }
             }
             var answers = [Swift.Result<JSONValue, any Error>?](repeating: nil, count: outIndices.count)

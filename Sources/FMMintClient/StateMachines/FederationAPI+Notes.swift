@@ -6,8 +6,10 @@ import FMMintCommon
 extension FederationAPI {
     /// The guardians' outcomes for `outPoint` as they arrive: at least t that decode, and the stragglers', decoded
     /// once here (a share's decoding is a square root and a subgroup check: not to be done again when combining).
-    public func awaitNoteOutcomes(_ outPoint: OutPoint) async throws(FederationQueryError) -> ReceivedShares {
-        let answers = try await checkedOutputOutcomes(outPoint) { _, bytes in
+    public func awaitNoteOutcomes(
+        _ outPoint: OutPoint, timeout: Duration = processingTimeout
+    ) async throws(FederationQueryError) -> ReceivedShares {
+        let answers = try await checkedOutputOutcomes(outPoint, timeout: timeout) { _, bytes in
             try? MintOutputOutcome(canonicalBytes: bytes).blindSignatureShare
         }
         return ReceivedShares(shares: answers.valid, undecodable: Array(answers.failed.keys))
@@ -19,10 +21,15 @@ extension FederationAPI {
     /// output, and its other shares are used like any others (each is checked before a note is kept). When t
     /// guardians' outcomes did not all decode, each output is asked on its own (``awaitNoteOutcomes(_:)``), which
     /// needs t decodable outcomes per output only.
-    public func awaitNoteOutcomes(_ txid: TransactionID, outIndices: [UInt64]) async throws -> [ReceivedShares] {
+    ///
+    /// Guardians answer only once the transaction is accepted, and answer a rejected one with its rejection (thrown
+    /// as `.rejected` when t agree): so this also awaits the federation's verdict, up to `timeout`.
+    public func awaitNoteOutcomes(
+        _ txid: TransactionID, outIndices: [UInt64], timeout: Duration = processingTimeout
+    ) async throws -> [ReceivedShares] {
         guard !outIndices.isEmpty else { return [] }
         do {
-            return try await batchedNoteOutcomes(txid, outIndices: outIndices)
+            return try await batchedNoteOutcomes(txid, outIndices: outIndices, timeout: timeout)
         } catch {
             // Untyped on purpose: a typed `catch .noAgreement` here crashes Swift 6.3.1's SILGen (SILGenCleanup).
             let failure: any Error = error
@@ -31,7 +38,9 @@ extension FederationAPI {
         return try await withThrowingTaskGroup(of: OutputShares.self) { group in
             for (position, outIndex) in outIndices.enumerated() {
                 group.addTask {
-                    OutputShares(position: position, received: try await awaitNoteOutcomes(OutPoint(txid: txid, outIndex: outIndex)))
+                    OutputShares(
+                        position: position,
+                        received: try await awaitNoteOutcomes(OutPoint(txid: txid, outIndex: outIndex), timeout: timeout))
                 }
             }
             var received = [ReceivedShares](repeating: ReceivedShares(shares: [:]), count: outIndices.count)
@@ -42,17 +51,23 @@ extension FederationAPI {
 
     /// ``awaitNoteOutcomes(_:outIndices:)`` in one call per guardian and chunk of outputs, without the per-output
     /// fallback. Guardians take up to ``Transaction/maxOutcomesPerQuery`` strictly increasing indices per call.
-    private func batchedNoteOutcomes(_ txid: TransactionID, outIndices: [UInt64]) async throws -> [ReceivedShares] {
+    private func batchedNoteOutcomes(
+        _ txid: TransactionID, outIndices: [UInt64], timeout: Duration
+    ) async throws -> [ReceivedShares] {
         let ordered = Array(Set(outIndices)).sorted()
         let size = Transaction.maxOutcomesPerQuery
         let chunks = stride(from: 0, to: ordered.count, by: size).map { Array(ordered[$0..<min($0 + size, ordered.count)]) }
         var byIndex: [UInt64: ReceivedShares] = [:]
         if chunks.count == 1 {
-            for (outIndex, received) in zip(ordered, try await batchedChunk(txid, outIndices: ordered)) { byIndex[outIndex] = received }
+            for (outIndex, received) in zip(ordered, try await batchedChunk(txid, outIndices: ordered, timeout: timeout)) {
+                byIndex[outIndex] = received
+            }
         } else {
             try await withThrowingTaskGroup(of: ChunkShares.self) { group in
                 for chunk in chunks {
-                    group.addTask { ChunkShares(outIndices: chunk, received: try await batchedChunk(txid, outIndices: chunk)) }
+                    group.addTask {
+                        ChunkShares(outIndices: chunk, received: try await batchedChunk(txid, outIndices: chunk, timeout: timeout))
+                    }
                 }
                 for try await part in group {
                     for (outIndex, received) in zip(part.outIndices, part.received) { byIndex[outIndex] = received }
@@ -70,9 +85,9 @@ extension FederationAPI {
 
     /// One `await_output_outcomes` call per guardian for `outIndices` (strictly increasing, at most
     /// ``Transaction/maxOutcomesPerQuery``).
-    private func batchedChunk(_ txid: TransactionID, outIndices: [UInt64]) async throws -> [ReceivedShares] {
+    private func batchedChunk(_ txid: TransactionID, outIndices: [UInt64], timeout: Duration) async throws -> [ReceivedShares] {
         let answers: CheckedAnswers<[BlindSignatureShare], [[UInt8]]> = try await awaitOutputOutcomes(
-            txid, outIndices: outIndices
+            txid, outIndices: outIndices, timeout: timeout
         ) { _, outcomes in
             var shares: [BlindSignatureShare] = []
             shares.reserveCapacity(outcomes.count)
@@ -140,11 +155,11 @@ extension FederationAPI {
     /// Each answering guardian's outcome for `outPoint`: what `check` made of at least t of them, and the bytes of
     /// those that failed it (to be named).
     func checkedOutputOutcomes<Checked: Sendable>(
-        _ outPoint: OutPoint, check: @escaping @Sendable (PeerID, [UInt8]) -> Checked?
+        _ outPoint: OutPoint, timeout: Duration = processingTimeout, check: @escaping @Sendable (PeerID, [UInt8]) -> Checked?
     ) async throws(FederationQueryError) -> (valid: [PeerID: Checked], failed: [PeerID: [UInt8]]) {
         let answers: CheckedAnswers<Checked, CoreAPI.OutputOutcome> = try await checkedAnswers(
             CoreAPI.awaitOutputOutcome, params: CoreAPI.AwaitOutputOutcomeParams(outPoint: outPoint),
-            as: CoreAPI.OutputOutcome.self, timeout: Self.processingTimeout
+            as: CoreAPI.OutputOutcome.self, timeout: timeout
         ) { peer, answer in
             Hex.decode(answer.outcome).flatMap { check(peer, $0) }
         }

@@ -9,10 +9,11 @@ public import GRDB
 /// The one state machine behind every mint operation (reissue, receive, dev-issue, spend with change):
 /// a signed transaction whose outputs are fresh notes of this client.
 ///
-/// submitting → awaiting acceptance → awaiting shares → done, or → failed when the federation rejects
-/// the transaction. Everything the trigger needs is in the state (the signed transaction bytes, each
-/// output's denomination and derivation index), so a re-run sends the very same transaction and asks for
-/// the same shares: re-running is harmless.
+/// submitting → awaiting acceptance → done (the shares come with the verdict), or → failed when the federation
+/// rejects the transaction. Awaiting shares lies between the two when the verdict came on its own (a transaction
+/// the guardians split over at submission, an operation stored by an older release). Everything the trigger needs
+/// is in the state (the signed transaction bytes, each output's denomination and derivation index), so a re-run
+/// sends the very same transaction and asks for the same shares: re-running is harmless.
 public struct MintIssuance: OperationStateMachine {
     public static let kind: OperationKind = "mint-issue"
 
@@ -100,50 +101,87 @@ public struct MintIssuance: OperationStateMachine {
             }
             throw refusal
         case .awaitingAcceptance:
-            // Guardians keep submitted transactions in memory until consensus orders them: if every guardian that took
-            // this one restarted first, none will ever propose it, and waiting alone never ends. So a transaction
-            // not processed within a few blocks' time is submitted again (harmless: consensus orders it once, and one
-            // already processed is answered as such), then waited for in full.
-            if let outcome = try? await environment.api.awaitTransaction(txid, timeout: Self.resubmitAfter) {
-                return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
+            // Guardians answer an output's outcome only once its transaction is accepted, and a rejected one's with the
+            // rejection: one long poll per guardian awaits the verdict and brings the shares (no await_transaction
+            // round trip first). Guardians keep submitted transactions in memory until consensus orders them: if
+            // every guardian that took this one restarted first, none will ever propose it, and waiting alone never
+            // ends. So a transaction not processed within a few blocks' time is submitted again (harmless: consensus
+            // orders it once, and one already processed is answered as such), then waited for in full.
+            // A refused outcome poll is checked against the verdict itself (t identical answers to await_transaction)
+            // before the inputs are released: another error from t guardians must not pass for a rejection.
+            guard !outputs.isEmpty else { return try await awaitVerdict(in: environment) }
+            do {
+                return try await issue(in: environment, waitingUpTo: Self.resubmitAfter)
+            } catch let error as FederationQueryError {
+                if case .rejected = error { return try await verdict(in: environment) }
             }
-            if let bytes = Hex.decode(transaction), let decoded = try? Transaction(canonicalBytes: bytes) {
-                _ = try? await environment.api.submit(decoded)
+            await resubmit(in: environment)
+            do {
+                return try await issue(in: environment, waitingUpTo: FederationAPI.processingTimeout)
+            } catch let error as FederationQueryError {
+                if case .rejected = error { return try await verdict(in: environment) }
+                throw error
             }
-            let outcome = try await environment.api.awaitTransaction(txid)
-            return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
         case .awaitingShares:
-            // All outputs in one long poll per guardian (each share decoded once, as it arrives). Then every note and
-            // extra share is checked in one batch; only if that fails is each note finished on its own (which names
-            // the guardians whose shares are invalid, and asks again when t valid shares were not in).
-            let secrets = outputs.map { environment.derivation.secret(denomination: $0.denomination, index: $0.derivationIndex) }
-            let received = try await environment.api.awaitNoteOutcomes(txid, outIndices: outputs.map(\.outIndex))
-            let results: [NoteIssuance.Result]
-            if let batched = NoteIssuance.finalizeAllCombiningFirst(secrets, received: received, config: environment.config) {
-                results = batched
-            } else {
-                results = try await withThrowingTaskGroup(of: IssuedOutput.self) { group in
-                    for (position, planned) in outputs.enumerated() {
-                        let outPoint = OutPoint(txid: txid, outIndex: planned.outIndex)
-                        let (secret, shares) = (secrets[position], received[position])
-                        group.addTask {
-                            IssuedOutput(
-                                position: position,
-                                result: try await environment.api.finishNote(
-                                    secret, at: outPoint, received: shares, config: environment.config))
-                        }
-                    }
-                    var results = [NoteIssuance.Result?](repeating: nil, count: outputs.count)
-                    for try await issued in group { results[issued.position] = issued.result }
-                    return results.map { $0! }
-                }
-            }
-            let notes = results.map(\.note.note)
-            let invalid = Set(results.flatMap(\.invalidSharePeers))
-            return .issued(notes, invalidSharePeers: invalid.sorted())
+            return try await issue(in: environment, waitingUpTo: FederationAPI.processingTimeout)
         case .done, .failed:
             preconditionFailure("an ended operation is not triggered")
         }
+    }
+
+    /// The verdict alone, for a transaction without outputs of ours: accepted or rejected, resubmitted once when not
+    /// processed within ``resubmitAfter`` (see `awaitingAcceptance`).
+    private func awaitVerdict(in environment: Environment) async throws -> Event {
+        if let event = try? await verdict(in: environment, waitingUpTo: Self.resubmitAfter) { return event }
+        await resubmit(in: environment)
+        return try await verdict(in: environment)
+    }
+
+    /// The federation's verdict (`await_transaction`, t identical answers): `.accepted` or `.rejected`.
+    private func verdict(
+        in environment: Environment, waitingUpTo timeout: Duration = FederationAPI.processingTimeout
+    ) async throws -> Event {
+        let outcome = try await environment.api.awaitTransaction(txid, timeout: timeout)
+        return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
+    }
+
+    /// Submits the stored transaction again, for guardians that lost it (any answer is fine: it is waited for next).
+    private func resubmit(in environment: Environment) async {
+        if let bytes = Hex.decode(transaction), let decoded = try? Transaction(canonicalBytes: bytes) {
+            _ = try? await environment.api.submit(decoded)
+        }
+    }
+
+    /// The notes of an accepted transaction: all outputs' shares in one long poll per guardian (each share decoded
+    /// once, as it arrives), waiting up to `timeout` for the transaction to be accepted. Then every note and extra
+    /// share is checked in one batch; only if that fails is each note finished on its own (which names the
+    /// guardians whose shares are invalid, and asks again when t valid shares were not in).
+    private func issue(in environment: Environment, waitingUpTo timeout: Duration) async throws -> Event {
+        let secrets = outputs.map { environment.derivation.secret(denomination: $0.denomination, index: $0.derivationIndex) }
+        let received = try await environment.api.awaitNoteOutcomes(txid, outIndices: outputs.map(\.outIndex), timeout: timeout)
+        let results: [NoteIssuance.Result]
+        if let batched = NoteIssuance.finalizeAllCombiningFirst(secrets, received: received, config: environment.config) {
+            results = batched
+        } else {
+            results = try await withThrowingTaskGroup(of: IssuedOutput.self) { group in
+                for (position, planned) in outputs.enumerated() {
+                    let outPoint = OutPoint(txid: txid, outIndex: planned.outIndex)
+                    let (secret, shares) = (secrets[position], received[position])
+                    group.addTask {
+                        IssuedOutput(
+                            position: position,
+                            result: try await environment.api.finishNote(
+                                secret, at: outPoint, received: shares, config: environment.config))
+                    }
+                }
+                var results = [NoteIssuance.Result?](repeating: nil, count: outputs.count)
+                for try await issued in group { results[issued.position] = issued.result }
+                return results.map { $0! }
+            }
+        }
+        let notes = results.map(\.note.note)
+        let invalid = Set(results.flatMap(\.invalidSharePeers))
+        return .issued(notes, invalidSharePeers: invalid.sorted())
     }
 
     /// One output's note as a child task returns it (a struct, not a tuple: see FederationAPI.Reply).
@@ -177,6 +215,8 @@ public struct MintIssuance: OperationStateMachine {
             try MintNoteStore.removeReserved(operation, in: db)
             next.phase = .awaitingShares
         case .issued(let notes, let invalidSharePeers):
+            // Straight from awaiting acceptance (the shares came with the verdict), the spent inputs go here.
+            try MintNoteStore.removeReserved(operation, in: db)
             next.invalidSharePeers = invalidSharePeers
             for (planned, note) in zip(outputs, notes) {
                 try MintNoteStore.insert(note, index: planned.derivationIndex, in: db)

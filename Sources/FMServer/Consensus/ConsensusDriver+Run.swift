@@ -125,8 +125,14 @@ extension ConsensusDriver {
             default: break
             }
         }
+        // A submission is answered once the engine has taken it into its pool (memory, never stored) or refused it,
+        // before the step's commit: a leader that proposes it at once would otherwise hold its submitter for the fsync.
+        if let submission {
+            var refusal: ItemRejection?
+            for case .itemRejected(let hash, let why) in actions where hash == submission.hash { refusal = why }
+            submission.reply.resume(refusal.map { .failure(.rejected($0)) } ?? .success(()))
+        }
         try await store.commit(checkpoint: checkpoint, blocks: blocks)
-        var submissionRejected = false
         for action in actions {
             switch action {
             case .persist:
@@ -153,14 +159,10 @@ extension ConsensusDriver {
                 logger.log(
                     level: first ? .warning : .debug, "refused a consensus message from guardian \(peer.rawValue): \(why)",
                     metadata: ["from": "\(peer.rawValue)", "reason": "\(PeerFaults.reason(why))"])
-            case .itemRejected(let hash, let why):
-                if let submission, submission.hash == hash {
-                    submission.reply.resume(.failure(.rejected(why)))
-                    submissionRejected = true
-                }
+            case .itemRejected:
+                break  // answered to its submitter above
             }
         }
-        if let submission, !submissionRejected { submission.reply.resume(.success(())) }
         let iteration = engine.iteration
         let pending = engine.pendingItemCount
         let peerCounts = engine.peerFinalizedCounts
