@@ -22,6 +22,8 @@ public enum DatabaseSetupError: Error, Equatable, CustomStringConvertible {
         case .duplicateMigration(let prefix, let name): "subsystem '\(prefix)' registers migration '\(name)' twice (or an empty name)"
         case .objectOutsidePrefix(let migration, let objects, let prefix):
             "migration \(migration) created \(objects.joined(separator: ", ")), not named '\(prefix)_...'"
+        case .unknownAppliedMigrations(let names) where names.contains(StorageCopy.copyInProgressIdentifier):
+            "the database holds an unfinished copy (fm-node migrate-db failed or was stopped before its copy committed); drop and recreate it, then run migrate-db again"
         case .unknownAppliedMigrations(let names):
             "the database has migrations this program does not know (\(names.joined(separator: ", "))); it was written by a newer version"
         case .migrationFailed(let reason): "database migration failed: \(reason)"

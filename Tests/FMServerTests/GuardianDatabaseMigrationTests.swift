@@ -2,6 +2,7 @@ import FMConsensus
 import FMCore
 import FMDatabase
 import FMServer
+import FMStorage
 import FMTesting
 import Foundation
 import Logging
@@ -37,7 +38,15 @@ import Testing
             try GuardianDatabaseMigration.run(
                 configs: configs, databasePath: path, to: url, password: server.password, logger: Logger(label: "fm.test.migrate"))
         }
-        let target = try place.open(schemas + [BackupStore.schema])
+        // The target is marked as an unfinished copy (so is one whose migrate-db was killed before the copy): opening
+        // it as `fm-node run --database` does is refused, naming migrate-db, instead of running on an empty state.
+        do {
+            _ = try place.open(schemas + [BackupStore.schema])
+            Issue.record("fm-node run would open a target left by a failed migrate-db")
+        } catch {
+            #expect("\(error)".contains("unfinished copy (fm-node migrate-db failed"), "\(error)")
+        }
+        let target = try place.open([StorageCopy.copyInProgress] + schemas + [BackupStore.schema])
         #expect(try target.readNow { try $0.fetchAll("SELECT id FROM consensus_checkpoint") }.isEmpty)
     }
 }

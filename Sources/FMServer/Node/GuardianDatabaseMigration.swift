@@ -10,8 +10,9 @@ import Logging
 /// empty PostgreSQL database, then verified: every table row by row, and the state every module and the guardian
 /// operations read from it (their state digests) identical through both backends.
 ///
-/// The target must hold nothing: a copy never merges into or overwrites another guardian's state. A failure leaves
-/// the target's tables behind; drop and recreate the database before trying again. The SQLite files are only read
+/// The target must hold nothing: a copy never merges into or overwrites another guardian's state. A failure (or a
+/// kill) leaves the target's tables behind, marked as an unfinished copy that `fm-node run` refuses to open; drop and
+/// recreate the database before trying again. The SQLite files are only read
 /// (opening them applies this binary's pending migrations, as `fm-node run` would).
 public enum GuardianDatabaseMigration {
     public struct Report: Sendable, Codable {
@@ -48,7 +49,10 @@ public enum GuardianDatabaseMigration {
         let source = try SQLiteStorage(path: databasePath, schemas: schemas)
         let backups = try SQLiteStorage(path: BackupStore.path(besideGuardianDatabase: databasePath), schemas: [BackupStore.schema])
         try requireEmpty(url: url, password: password, logger: logger)
-        let target = try PostgresStorage(url: url, password: password, schemas: schemas + [BackupStore.schema], logger: logger)
+        // The in-progress mark first: a failure or kill from here until the copy commits leaves a target that
+        // `fm-node run` refuses to open.
+        let target = try PostgresStorage(
+            url: url, password: password, schemas: [StorageCopy.copyInProgress] + schemas + [BackupStore.schema], logger: logger)
         defer { target.close() }
 
         let tables = try StorageCopy.tables(of: schemas, in: source)
