@@ -86,6 +86,9 @@ extension FMNode {
         func run() async throws {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
+            // Held until this process ends: no second fm-node runs this guardian, no migrate-db copies its database.
+            let lock = try GuardianProcessLock(configDirectory: configDir)
+            defer { withExtendedLifetime(lock) {} }
             let database = try databaseOptions.resolve()
             let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
             let environment = ProcessInfo.processInfo.environment

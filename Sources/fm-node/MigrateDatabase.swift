@@ -19,7 +19,8 @@ extension FMNode {
                 fm-node run --database URL (the SQLite files are left as they were: keep them until the guardian \
                 runs on PostgreSQL).
 
-                The guardian must be stopped (refused while its API port answers). The target must be empty (no \
+                The guardian must be stopped (refused while another fm-node process holds its fm-node.lock or its API \
+                port answers; fm-node run cannot start meanwhile). The target must be empty (no \
                 table at all); after a failed copy, drop and recreate it. The password comes from \
                 --database-password-file or FM_DATABASE_PASSWORD, never the URL.
 
@@ -50,6 +51,9 @@ extension FMNode {
                 parsing: to, passwordFile: databasePasswordFile, field: "--to")
             else { throw InvalidInput(field: "--to", expected: "a PostgreSQL URL") }
             let directory = GuardianConfigDirectory(path: configDir)
+            // No fm-node run of this guardian may start (or still run) while its database is copied.
+            let lock = try GuardianProcessLock(configDirectory: configDir)
+            defer { withExtendedLifetime(lock) {} }
             let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
             if await Self.guardianAnswers(configs.local) {
                 throw InvalidInput(

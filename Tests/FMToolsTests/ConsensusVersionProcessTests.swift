@@ -126,6 +126,7 @@ struct ConsensusVersionProcessTests {
         let status = federation.waitForExit(3, timeout: 30)
         #expect(status != nil && status != 0, "an old build kept running on a federation at mint version 2")
         let lines = federation.log(3).split(separator: "\n").filter { $0.contains("fm-node: error:") }
-        #expect(lines.last?.contains("supports mint consensus versions 1, but the federation activated version 2") == true, "\(lines)")
+        // Contains, not last: under load Hummingbird may log its own shutdown race ("Already closed") after it.
+        #expect(lines.contains { $0.contains("supports mint consensus versions 1, but the federation activated version 2") }, "\(lines)")
     }
 }

@@ -48,7 +48,7 @@ import Testing
         #expect(federation.isRunning(0))
     }
 
-    @Test("migrate-db moves a stopped guardian from SQLite to PostgreSQL: copied, verified, refused twice; the guardian runs on from PostgreSQL")
+    @Test("migrate-db moves a stopped guardian from SQLite to PostgreSQL: copied, verified, refused while it runs (so is a second fm-node run) and when not empty; the guardian runs on from PostgreSQL")
     func migrateAStoppedGuardianToPostgres() throws {
         let server = try TestPostgres.requireOrSkip()
         let federation = try EcashFederation(basePort: 18_120)
@@ -63,9 +63,11 @@ import Testing
             atPath: passwordFile.path, contents: Data((server.password ?? "").utf8), attributes: [.posixPermissions: 0o600])
         let migrate = ["migrate-db", "--config-dir", federation.directory.appendingPathComponent("fed/guardian-1").path,
                        "--to", server.commandLine(url), "--database-password-file", passwordFile.path]
-        // Refused while the guardian runs.
+        // Refused while the guardian runs (it holds fm-node.lock), and so is a second fm-node run of it.
         let running = try ToolRunner.run("fm-node", migrate)
-        #expect(running.status == 2 && running.stderr.contains("stopped guardian"), "\(running.stderr)")
+        #expect(running.status == 2 && running.stderr.contains("another fm-node process runs this guardian"), "\(running.stderr)")
+        let twice = try ToolRunner.run("fm-node", ["run", "--config-dir", federation.directory.appendingPathComponent("fed/guardian-1").path])
+        #expect(twice.status == 2 && twice.stderr.contains("another fm-node process runs this guardian"), "\(twice.stderr)")
 
         federation.kill(1, signal: SIGTERM)
         let copied = try ToolRunner.run("fm-node", migrate)
