@@ -41,14 +41,24 @@ public enum StorageCopy {
     static let ledgerTables: Set<String> = ["grdb_migrations", "fm_migrations"]
 
     /// Marks a copy under way. Opened first (`[copyInProgress] + schemas`), its one migration records
-    /// ``copyInProgressIdentifier`` in the target's ledger before any other table exists; ``copy(from:to:)`` deletes
-    /// it in the copy's own transaction. A target left by a copy that failed or was killed part way still holds it,
-    /// so opening it without this schema (`fm-node run --database`) is refused
-    /// (``DatabaseSetupError/unknownAppliedMigrations(_:)``, which names it) instead of running on an empty state.
+    /// ``copyInProgressIdentifier`` in the target's ledger before any other table exists; ``finishCopy(_:)`` deletes
+    /// it once the copy is checked. A target left by a copy that failed (its check included) or was killed part way
+    /// still holds it, so opening it without this schema (`fm-node run --database`) is refused
+    /// (``DatabaseSetupError/unknownAppliedMigrations(_:)``, which names it) instead of running on an empty or wrong
+    /// state.
     public static let copyInProgress = StorageSchema(prefix: "storage_copy", migrations: [StorageMigration("in_progress") { _ in }])
 
     /// The ledger entry of ``copyInProgress``.
     public static var copyInProgressIdentifier: String { copyInProgress.identifier(of: copyInProgress.migrations[0]) }
+
+    /// Removes the ``copyInProgress`` mark: the copy is complete and checked, the target may be opened as it is.
+    public static func finishCopy(_ target: any Storage) throws {
+        try target.writeNow { tx in
+            for ledger in try allTables(tx) where ledgerTables.contains(ledger) {
+                try tx.execute("DELETE FROM \(ledger) WHERE identifier = ?", [copyInProgressIdentifier])
+            }
+        }
+    }
 
     /// The tables of `schemas` (named `<prefix>_...`) that `storage` holds, sorted by name.
     public static func tables(of schemas: [StorageSchema], in storage: any Storage) throws -> [String] {
@@ -76,15 +86,11 @@ public enum StorageCopy {
             contents += try source.readNow { tx in try tables.map { table in (table, try readTable(table, tx)) } }
         }
         return try target.writeNow { tx in
-            let counts = try contents.map { table, content in
+            try contents.map { table, content in
                 try tx.execute("DELETE FROM \(table)")
                 try insert(content, into: table, tx)
                 return TableCount(table: table, rows: content.rows.count)
             }
-            for ledger in try allTables(tx) where ledgerTables.contains(ledger) {
-                try tx.execute("DELETE FROM \(ledger) WHERE identifier = ?", [copyInProgressIdentifier])
-            }
-            return counts
         }
     }
 

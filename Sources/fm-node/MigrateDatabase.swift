@@ -19,8 +19,8 @@ extension FMNode {
                 fm-node run --database URL (the SQLite files are left as they were: keep them until the guardian \
                 runs on PostgreSQL).
 
-                The guardian must be stopped (refused while another fm-node process holds its fm-node.lock or its API \
-                port answers; fm-node run cannot start meanwhile). The target must be empty (no \
+                The guardian must be stopped (refused while another fm-node process holds the lock on its config \
+                directory or its API port answers; fm-node run cannot start meanwhile). The target must be empty (no \
                 table at all); after a failed copy, drop and recreate it. The password comes from \
                 --database-password-file or FM_DATABASE_PASSWORD, never the URL.
 

@@ -17,6 +17,38 @@ import Testing
         #expect(try await api.consensus("session_count", params: [String: String](), as: Count.self) == Count(count: 5))
     }
 
+    /// After t valid answers the client listens for stragglers for as long as the answers took to come in after the
+    /// first one, not since it asked: a long poll that waited 2 s for consensus must not add another 2 s while a
+    /// silent guardian holds its poll open (review 12). Before, this took 4 s.
+    @Test func theStragglerGraceCountsFromTheFirstAnswer() async throws {
+        let late: FakeFederation.Guardian = { _, _ in
+            try await Task.sleep(for: .seconds(2))
+            return try JSONValue(Count(count: 5))
+        }
+        let fake = FakeFederation([PeerID(0): late, PeerID(1): late, PeerID(2): late, PeerID(3): FakeFederation.silent])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        let started = ContinuousClock.now
+        let answers = try await api.validAnswers("session_count", params: [String: String](), as: Count.self) { _, _ in true }
+        #expect(answers.count == 3)
+        #expect(ContinuousClock.now - started < .milliseconds(3_500))
+    }
+
+    /// t refusals settle a query at once: the f guardians left cannot make t valid answers. Before, it waited for the
+    /// silent guardian until the deadline (20 s here).
+    @Test func tRefusalsEndTheQueryWithoutWaitingForTheRest() async throws {
+        let refusing: FakeFederation.Guardian = { _, _ in throw GuardianRejection(code: "note_spent", message: "spent") }
+        let fake = FakeFederation([PeerID(0): refusing, PeerID(1): refusing, PeerID(2): refusing, PeerID(3): FakeFederation.silent])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        let started = ContinuousClock.now
+        do {
+            _ = try await api.validAnswers("session_count", params: [String: String](), as: Count.self, timeout: .seconds(20)) { _, _ in true }
+            Issue.record("expected the refusal")
+        } catch {
+            guard case .rejected(_, "note_spent", "spent") = error else { Issue.record("\(error)"); return }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
     @Test func oneGuardianDownStillAnswers() async throws {
         let fake = FakeFederation([
             PeerID(0): FakeFederation.answering(Count(count: 5)),

@@ -4,22 +4,23 @@ import Testing
 
 @Suite struct GuardianProcessLockTests {
     /// One holder at a time (flock on one open file description per holder, so this holds within one process as well
-    /// as across processes); released when the holder goes, as the kernel releases it when `fm-node run` exits.
+    /// as across processes); released when the holder goes, as the kernel releases it when `fm-node run` exits. The
+    /// directory is left as it was (no lock file: restore wants it empty, a read-only one must still work).
     @Test func oneHolderAtATimeAndReleasedWithIt() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-lock-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent(GuardianProcessLock.fileName).path
         var first: GuardianProcessLock? = try GuardianProcessLock(configDirectory: directory.path)
-        #expect(throws: GuardianProcessLockError.held(path: path)) { try GuardianProcessLock(configDirectory: directory.path) }
-        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        #expect(mode == 0o600)
+        #expect(throws: GuardianProcessLockError.held(path: directory.path)) { try GuardianProcessLock(configDirectory: directory.path) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         withExtendedLifetime(first) {}
         first = nil
         let second = try GuardianProcessLock(configDirectory: directory.path)
         withExtendedLifetime(second) {}
-        #expect(throws: GuardianProcessLockError.cannotOpen(path: "/nonexistent-fm/\(GuardianProcessLock.fileName)", reason: "No such file or directory")) {
+        // A mistyped directory is the user's input at fault (exit 2), not a lock failure.
+        #expect(throws: GuardianProcessLockError.noDirectory(path: "/nonexistent-fm")) {
             try GuardianProcessLock(configDirectory: "/nonexistent-fm")
         }
+        #expect(GuardianProcessLockError.noDirectory(path: "/x").category == .badInput)
     }
 }

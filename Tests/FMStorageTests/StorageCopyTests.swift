@@ -45,6 +45,25 @@ import Testing
         return source
     }
 
+    /// A target opened with the in-progress mark cannot be opened without it (fm-node run) until the copy was checked
+    /// and finished, on either backend: not after the copy alone (review 12: a copy that then failed its check was
+    /// left openable).
+    @Test(arguments: Backend.allCases)
+    func aMarkedTargetOpensOnlyOnceTheCopyIsFinished(_ backend: Backend) throws {
+        let sourcePlace = try Backend.sqlite.place()
+        let source = try Self.filledSQLite(sourcePlace)
+        let targetPlace = try backend.place()
+        let target = try targetPlace.open([StorageCopy.copyInProgress, Self.schema])
+        let tables = try StorageCopy.tables(of: [Self.schema], in: source)
+        try StorageCopy.copy(tables, from: source, to: target)
+        #expect(throws: DatabaseSetupError.unknownAppliedMigrations([StorageCopy.copyInProgressIdentifier])) {
+            try targetPlace.open([Self.schema])
+        }
+        try StorageCopy.verify(tables, source: source, target: target)
+        try StorageCopy.finishCopy(target)
+        #expect(try StorageCopy.tables(of: [Self.schema], in: try targetPlace.open([Self.schema])) == tables)
+    }
+
     @Test(arguments: Backend.allCases)
     func aCopyHoldsEveryRowAndValue(_ backend: Backend) throws {
         let sourcePlace = try Backend.sqlite.place()

@@ -63,7 +63,7 @@ import Testing
             atPath: passwordFile.path, contents: Data((server.password ?? "").utf8), attributes: [.posixPermissions: 0o600])
         let migrate = ["migrate-db", "--config-dir", federation.directory.appendingPathComponent("fed/guardian-1").path,
                        "--to", server.commandLine(url), "--database-password-file", passwordFile.path]
-        // Refused while the guardian runs (it holds fm-node.lock), and so is a second fm-node run of it.
+        // Refused while the guardian runs (it holds the lock on its config directory), and so is a second fm-node run.
         let running = try ToolRunner.run("fm-node", migrate)
         #expect(running.status == 2 && running.stderr.contains("another fm-node process runs this guardian"), "\(running.stderr)")
         let twice = try ToolRunner.run("fm-node", ["run", "--config-dir", federation.directory.appendingPathComponent("fed/guardian-1").path])

@@ -84,8 +84,8 @@ public struct FederationAPI: Sendable {
 
     /// Like ``validAnswers(_:params:as:timeout:verify:)``, and also returns the answers that failed
     /// `verify`. Once t answers are valid it still listens to the guardians that have not answered for
-    /// a short grace period (``stragglerGrace``, at least as long as the t answers took, so it scales with
-    /// load), so that a guardian serving bad answers is noticed and named even when the federation succeeds.
+    /// a short grace period (``stragglerGrace``, at least as long as the t answers took to arrive after the first
+    /// one, so it scales with load), so that a guardian serving bad answers is noticed and named even when the federation succeeds.
     public func verifiedAnswers<Answer: Decodable & Sendable>(
         _ method: String, params: some Encodable & Sendable, as type: Answer.Type = Answer.self,
         timeout: Duration? = nil, verify: @escaping @Sendable (PeerID, Answer) -> Bool
@@ -132,7 +132,8 @@ public struct FederationAPI: Sendable {
                     faulty[peer] = "answer failed verification"
                 }
             }
-            return valid.count >= threshold
+            // t refusals settle it too: with n ≥ 3f + 1, the f guardians left cannot make t valid answers.
+            return valid.count >= threshold || rejections.count >= threshold
         }
         if valid.count >= threshold { return CheckedAnswers(valid: valid, failedVerification: failed) }
         if rejections.count >= threshold, let first = rejections.sorted(by: { $0.key < $1.key }).first {
@@ -188,7 +189,7 @@ public struct FederationAPI: Sendable {
 
     /// Asks every guardian concurrently and feeds each answer to `accept` as it arrives, until `accept`
     /// says it has enough (the remaining calls are cancelled) or every guardian answered or failed.
-    /// With a `grace`, answers still arriving within max(grace, time taken so far) after `accept` said
+    /// With a `grace`, answers still arriving within max(grace, time since the first answer) after `accept` said
     /// enough are fed to it too before the rest are cancelled.
     private func collect<Value: Decodable & Sendable>(
         _ method: String, params: some Encodable & Sendable, timeout: Duration?, decode: Value.Type,
@@ -208,6 +209,7 @@ public struct FederationAPI: Sendable {
         let deadline = started + (timeout ?? retry.window)
         await withTaskGroup(of: Reply.self) { group in
             var enough = false
+            var firstAnswer: ContinuousClock.Instant?
             var pending = peers.count
             for peer in peers {
                 group.addTask {
@@ -223,6 +225,7 @@ public struct FederationAPI: Sendable {
             for await reply in group {
                 guard let peer = reply.peer else { break }  // the grace period is over
                 pending -= 1
+                if firstAnswer == nil { firstAnswer = ContinuousClock.now }
                 let result = reply.result
                 let received: Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>
                 switch result {
@@ -242,7 +245,9 @@ public struct FederationAPI: Sendable {
                 if satisfied && !enough {
                     enough = true
                     guard let grace, pending > 0 else { break }
-                    let wait = max(grace, ContinuousClock.now - started)
+                    // The spread of the answers so far, not the time since asking: a long poll that waited for
+                    // consensus must not stretch the wait for stragglers by that much again.
+                    let wait = max(grace, ContinuousClock.now - (firstAnswer ?? started))
                     group.addTask {
                         try? await Task.sleep(for: wait)
                         return Reply(peer: nil, result: .failure(CancellationError()))

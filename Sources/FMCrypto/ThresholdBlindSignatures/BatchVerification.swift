@@ -48,6 +48,6 @@ extension AggregatePublicKey {
         let coefficients = notes.map { _ in Scalar(UInt64.random(in: 1...UInt64.max, using: &rng)) }
         let signatureSum = G1Point.multiScalarMultiply(notes.map(\.signature.point), coefficients)
         let messageSum = G1Point.multiScalarMultiply(notes.map(\.message.point), coefficients)
-        return pairingProductIsOne([(messageSum, point)], prepared: [(-signatureSum, .generator)])
+        return PreparedKeys.productIsOne(messageSum, point, -signatureSum)
     }
 }

@@ -32,7 +32,7 @@ public struct PublicKeyShare: CanonicalBytesRepresentable, Hashable {
     /// Checks a guardian's share on a blinded message: e(S_i, G2) = e(B, pk_i).
     public func verify(_ share: BlindSignatureShare, on blinded: BlindedMessage) -> Bool {
         guard !point.isIdentity, !share.point.isIdentity, !blinded.point.isIdentity else { return false }
-        return pairingProductIsOne([(blinded.point, point)], prepared: [(-share.point, .generator)])
+        return PreparedKeys.productIsOne(blinded.point, point, -share.point)
     }
 
     /// 96-byte compressed G2 point.
@@ -57,7 +57,7 @@ public struct AggregatePublicKey: CanonicalBytesRepresentable, Hashable {
     /// Checks a note's signature: e(σ, G2) = e(M, pk). The identity is never a valid signature.
     public func verify(_ signature: Signature, on message: Message) -> Bool {
         guard !point.isIdentity, !signature.point.isIdentity else { return false }
-        return pairingProductIsOne([(message.point, point)], prepared: [(-signature.point, .generator)])
+        return PreparedKeys.productIsOne(message.point, point, -signature.point)
     }
 
     /// 96-byte compressed G2 point.

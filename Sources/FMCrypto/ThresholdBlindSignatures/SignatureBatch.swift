@@ -34,7 +34,7 @@ public struct SignatureBatch: Sendable {
         }
         guard entries.count > 1 else {
             guard let only = entries.first else { return true }
-            return pairingProductIsOne([(only.signed, only.key)], prepared: [(-only.signature, .generator)])
+            return PreparedKeys.productIsOne(only.signed, only.key, -only.signature)
         }
         var rng = SystemRandomNumberGenerator()
         let coefficients = entries.map { _ in Scalar(UInt64.random(in: 1...UInt64.max, using: &rng)) }
@@ -56,8 +56,8 @@ public struct SignatureBatch: Sendable {
         }
         let signatureSum = G1Point.multiScalarMultiply(entries.map(\.signature), coefficients)
         let pairs = zip(signedByKey, keys).map { signed, key in
-            (G1Point.multiScalarMultiply(signed.points, signed.scalars), key)
+            (G1Point.multiScalarMultiply(signed.points, signed.scalars), PreparedKeys.lines(key))
         }
-        return pairingProductIsOne(pairs, prepared: [(-signatureSum, .generator)])
+        return pairingProductIsOne([], prepared: pairs + [(-signatureSum, .generator)])
     }
 }

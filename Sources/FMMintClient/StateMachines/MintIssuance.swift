@@ -113,7 +113,10 @@ public struct MintIssuance: OperationStateMachine {
             do {
                 return try await issue(in: environment, waitingUpTo: Self.resubmitAfter)
             } catch let error as FederationQueryError {
-                if case .rejected = error { return try await verdict(in: environment) }
+                // No verdict either (t guardians refused the poll for another reason): resubmit and wait in full.
+                if case .rejected = error, let event = try? await verdict(in: environment, waitingUpTo: Self.resubmitAfter) {
+                    return event
+                }
             }
             await resubmit(in: environment)
             do {

@@ -49,7 +49,7 @@ public enum GuardianDatabaseMigration {
         let source = try SQLiteStorage(path: databasePath, schemas: schemas)
         let backups = try SQLiteStorage(path: BackupStore.path(besideGuardianDatabase: databasePath), schemas: [BackupStore.schema])
         try requireEmpty(url: url, password: password, logger: logger)
-        // The in-progress mark first: a failure or kill from here until the copy commits leaves a target that
+        // The in-progress mark first: a failure or kill from here until the copy is checked leaves a target that
         // `fm-node run` refuses to open.
         let target = try PostgresStorage(
             url: url, password: password, schemas: [StorageCopy.copyInProgress] + schemas + [BackupStore.schema], logger: logger)
@@ -68,6 +68,8 @@ public enum GuardianDatabaseMigration {
             throw Failure(description: "the state read through PostgreSQL differs from SQLite's (\(copied.hex) vs \(expected.hex))")
         }
         let status = try target.readNow { try StateDigests.status($0) }
+        // Only a copy checked row by row and state by state may be opened by fm-node run (review 12).
+        try StorageCopy.finishCopy(target)
         return Report(
             tables: counts, rows: counts.reduce(0) { $0 + $1.rows }, blockHeight: status.height, stateDigest: status.digest,
             stateCheck: copied.hex)
