@@ -2,7 +2,11 @@ import FMCore
 import FMCrypto
 import FMLightningCommon
 import FMLightningServer
+import FMMintCommon
+import FMServer
 import FMServerCore
+import FMWalletCommon
+import Foundation
 import Testing
 
 /// The Lightning module's config as a client stores it: its keys decode on first use, and the join and a guardian's
@@ -63,5 +67,35 @@ import Testing
         // A key of the wrong length is refused when the config is read.
         fields["encryption_key"] = .string(Hex.encode(outside.dropLast()))
         #expect(throws: DecodingError.self) { try JSONValue.object(fields).decode(LightningConsensusConfig.self) }
+    }
+
+    /// A client opens each module's config from the stored tree (``JSONValueDecoder``, not a JSON text round trip),
+    /// to the same value JSONDecoder gives.
+    @Test func moduleConfigsDecodeFromTheTree() throws {
+        let configs = try TestingDealer.generateForTesting(guardians: 4, basePort: 41_200, devMode: true)
+        // The client config as `join` stores it, read back as `open` does.
+        let client = try configs[0].consensus.clientConfig(modules: .standard)
+        let text = Data(try JSONConventions.line(client).utf8)
+        let tree = try #require(JSONValueParser.parse(text))
+        #expect(tree == (try JSONDecoder().decode(JSONValue.self, from: text)))
+        let viaText = try JSONConventions.decoder().decode(ClientConfig.self, from: text)
+        #expect(JSONValueDecoder.decode(ClientConfig.self, from: tree) == viaText)
+        #expect(try JSONConventions.decode(ClientConfig.self, from: text, what: "config") == viaText)
+        let modules = configs[0].consensus.modules
+        #expect(modules.count == 3)
+        for module in modules {
+            let config = module.config
+            func same<T: Decodable & Equatable>(_ type: T.Type) throws {
+                let viaText = try JSONConventions.decoder().decode(type, from: JSONConventions.encoder().encode(config))
+                #expect(JSONValueDecoder.decode(type, from: config) == viaText, "\(module.kind)")
+                #expect(try config.decode(type) == viaText)
+            }
+            switch module.kind {
+            case MintKind.kind: try same(MintClientConfig.self)
+            case WalletKind.kind: try same(WalletClientConfig.self)
+            case LightningKind.kind: try same(LightningClientConfig.self)
+            default: Issue.record("unexpected module \(module.kind)")
+            }
+        }
     }
 }
