@@ -55,7 +55,7 @@ extension LightningOperations {
             paymentHash: preimage.paymentHash, amount: try amount.subtracting(fee),
             receiverClaimKey: ln.receiveKey(index: index).xOnlyPublicKey, gatewayRefundKey: announced.gatewayKey,
             expiration: expiration)
-        let contract = IncomingContract(terms: contractTerms, preimage: preimage, encryptionKey: ln.config.encryptionKey)
+        let contract = IncomingContract(terms: contractTerms, preimage: preimage, encryptionKey: try ln.config.encryptionKey)
         let id = LightningReceive.operationID(for: contract)
         let machine = LightningReceive(
             contract: contract, claimIndex: index, invoiceAmount: amount, description: description, expirySecs: expirySecs,

@@ -123,7 +123,7 @@ extension IncomingContract {
             throw .invalidDecryption("\(shares.count) decryption shares; \(config.threshold) to \(config.peerCount) are needed")
         }
         var publicShares: [Int: DecryptionPublicKeyShare] = [:]
-        for (index, share) in config.encryptionKeyShares.enumerated() { publicShares[index] = DecryptionPublicKeyShare(share) }
+        for (index, share) in try config.encryptionKeyShares.enumerated() { publicShares[index] = DecryptionPublicKeyShare(share) }
         do {
             return try ThresholdEncryption.combine(
                 shares.map { (peer: Int($0.peer.rawValue), share: $0.share) }, for: ciphertext, publicShares: publicShares)
@@ -141,8 +141,9 @@ extension IncomingContract {
         var invalid: [PeerID] = []
         for (peer, share) in answers.sorted(by: { $0.key < $1.key }) {
             let index = Int(peer.rawValue)
-            if index < config.peerCount,
-                ThresholdEncryption.verify(share, for: ciphertext, from: DecryptionPublicKeyShare(config.encryptionKeyShares[index]))
+            // A stored key share that does not decode (a damaged config) verifies nothing, as a wrong share would not.
+            if let key = try? config.encryptionKeyShare(index),
+                ThresholdEncryption.verify(share, for: ciphertext, from: DecryptionPublicKeyShare(key))
             {
                 valid.append(PeerDecryptionShare(peer: peer, share: share))
             } else {

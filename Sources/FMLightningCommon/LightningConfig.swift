@@ -29,13 +29,13 @@ public struct LightningFees: Hashable, Sendable, Codable, CanonicalCodable {
 /// The Lightning module's consensus config: identical at every guardian, public, hashed into the federation id.
 ///
 /// The threshold encryption key is one DKG key on BLS12-381 (pk = sk·G2, every guardian's pk_i = sk_i·G2): receivers
-/// encrypt their invoice preimages to it, and each guardian's decryption shares verify against its pk_i.
+/// encrypt their invoice preimages to it, and each guardian's decryption shares verify against its pk_i. The keys are
+/// held as the compressed points the config carries and decoded on first use (``StoredThresholdKeys``), or all at
+/// once by ``checkKeys()`` (guardian start, client join): most commands encrypt and verify nothing.
 public struct LightningConsensusConfig: Hashable, Sendable, Codable, CanonicalEncodable {
     /// How many guardians' decryption shares decrypt a preimage (t).
     public let threshold: Int
-    public let encryptionKey: AggregatePublicKey
-    /// pk_i, indexed by peer id.
-    public let encryptionKeyShares: [PublicKeyShare]
+    private let keys: StoredThresholdKeys
     public let fees: LightningFees
     /// The longest an outgoing contract may lock a user's money: timelock − consensus time at funding, seconds.
     public let maxTimelockDelta: UInt64
@@ -47,8 +47,14 @@ public struct LightningConsensusConfig: Hashable, Sendable, Codable, CanonicalEn
         threshold: Int, encryptionKey: AggregatePublicKey, encryptionKeyShares: [PublicKeyShare], fees: LightningFees,
         maxTimelockDelta: UInt64
     ) throws(LightningError) {
-        guard !encryptionKeyShares.isEmpty, threshold >= 1, threshold <= encryptionKeyShares.count else {
-            throw .invalidConfig("threshold \(threshold) is not between 1 and the \(encryptionKeyShares.count) guardians")
+        try self.init(
+            threshold: threshold, keys: StoredThresholdKeys(aggregate: encryptionKey, shares: encryptionKeyShares),
+            fees: fees, maxTimelockDelta: maxTimelockDelta)
+    }
+
+    private init(threshold: Int, keys: StoredThresholdKeys, fees: LightningFees, maxTimelockDelta: UInt64) throws(LightningError) {
+        guard keys.peerCount > 0, threshold >= 1, threshold <= keys.peerCount else {
+            throw .invalidConfig("threshold \(threshold) is not between 1 and the \(keys.peerCount) guardians")
         }
         guard maxTimelockDelta >= 60, maxTimelockDelta <= 366 * 24 * 3600 else {
             throw .invalidConfig("max_timelock_delta \(maxTimelockDelta) s is not between a minute and a year")
@@ -57,40 +63,82 @@ public struct LightningConsensusConfig: Hashable, Sendable, Codable, CanonicalEn
             throw .invalidConfig("fees exceed 21 million BTC")
         }
         self.threshold = threshold
-        self.encryptionKey = encryptionKey
-        self.encryptionKeyShares = encryptionKeyShares
+        self.keys = keys
         self.fees = fees
         self.maxTimelockDelta = maxTimelockDelta
     }
 
-    public var peerCount: Int { encryptionKeyShares.count }
+    public var peerCount: Int { keys.peerCount }
+
+    /// The threshold encryption key pk, decoded and checked on first use.
+    public var encryptionKey: AggregatePublicKey {
+        get throws(LightningError) {
+            do { return try keys.aggregate() } catch { throw Self.configError(error) }
+        }
+    }
+
+    /// Guardian `peer`'s key share pk_i, decoded and checked on first use; nil for a peer the config lacks.
+    public func encryptionKeyShare(_ peer: Int) throws(LightningError) -> PublicKeyShare? {
+        do { return try keys.share(peer) } catch { throw Self.configError(error) }
+    }
+
+    /// Every guardian's pk_i, in peer order.
+    public var encryptionKeyShares: [PublicKeyShare] {
+        get throws(LightningError) {
+            do { return try keys.shares() } catch { throw Self.configError(error) }
+        }
+    }
+
+    /// Decodes and checks every key now: what a guardian does at start and a client at join, so a bad key is refused
+    /// before the config is trusted, not at its first use.
+    public func checkKeys() throws(LightningError) {
+        do { try keys.checkAll() } catch { throw Self.configError(error) }
+    }
+
+    private static func configError(_ error: StoredThresholdKeyError) -> LightningError {
+        let key = switch error.key {
+        case .aggregate: "encryption key"
+        case .share(let peer): "encryption key share \(peer)"
+        }
+        return .invalidConfig("the \(key) \(error.problem)")
+    }
 
     /// The id gateway announcements sign, so that an announcement for one federation is worthless at another.
     public var configID: Hash256 { taggedHash("fm-ln/config/v0", canonicalBytes) }
 
     enum CodingKeys: String, CodingKey { case threshold, encryptionKey, encryptionKeyShares, fees, maxTimelockDelta }
 
+    /// Keys that are not hex or not 96 bytes are refused here, the points when first used.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        let threshold = try container.decode(Int.self, forKey: .threshold)
+        guard let aggregate = Hex.decode(try container.decode(String.self, forKey: .encryptionKey)) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .encryptionKey, in: container, debugDescription: "hex of a \(AggregatePublicKey.self)")
+        }
+        let shares = try container.decode([String].self, forKey: .encryptionKeyShares).map { text in
+            guard let raw = Hex.decode(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .encryptionKeyShares, in: container, debugDescription: "hex of G2 public key shares")
+            }
+            return raw
+        }
+        let keys: StoredThresholdKeys
+        do { keys = try StoredThresholdKeys(encodedAggregate: aggregate, encodedShares: shares) } catch {
+            let key: CodingKeys = error.key == .aggregate ? .encryptionKey : .encryptionKeyShares
+            let what = error.key == .aggregate ? "hex of a \(AggregatePublicKey.self)" : "hex of G2 public key shares"
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: what)
+        }
         try self.init(
-            threshold: container.decode(Int.self, forKey: .threshold),
-            encryptionKey: container.decodeLightningHex(AggregatePublicKey.self, forKey: .encryptionKey),
-            encryptionKeyShares: container.decode([String].self, forKey: .encryptionKeyShares).map { text in
-                guard let raw = Hex.decode(text), let share = try? PublicKeyShare(canonicalBytes: raw) else {
-                    throw DecodingError.dataCorruptedError(
-                        forKey: .encryptionKeyShares, in: container, debugDescription: "hex of G2 public key shares")
-                }
-                return share
-            },
-            fees: container.decode(LightningFees.self, forKey: .fees),
+            threshold: threshold, keys: keys, fees: container.decode(LightningFees.self, forKey: .fees),
             maxTimelockDelta: container.decode(UInt64.self, forKey: .maxTimelockDelta))
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(threshold, forKey: .threshold)
-        try container.encode(Hex.encode(encryptionKey.canonicalBytes), forKey: .encryptionKey)
-        try container.encode(encryptionKeyShares.map { Hex.encode($0.canonicalBytes) }, forKey: .encryptionKeyShares)
+        try container.encode(Hex.encode(keys.encodedAggregate), forKey: .encryptionKey)
+        try container.encode(keys.encodedShares.map(Hex.encode), forKey: .encryptionKeyShares)
         try container.encode(fees, forKey: .fees)
         try container.encode(maxTimelockDelta, forKey: .maxTimelockDelta)
     }
@@ -99,9 +147,9 @@ public struct LightningConsensusConfig: Hashable, Sendable, Codable, CanonicalEn
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.writeVarint(0)
         encoder.writeVarint(UInt64(threshold))
-        encoder.writeFixed(encryptionKey.canonicalBytes)
-        encoder.writeVarint(UInt64(encryptionKeyShares.count))
-        for share in encryptionKeyShares { encoder.writeFixed(share.canonicalBytes) }
+        encoder.writeFixed(keys.encodedAggregate)
+        encoder.writeVarint(UInt64(keys.encodedShares.count))
+        for share in keys.encodedShares { encoder.writeFixed(share) }
         encoder.write(fees)
         encoder.writeVarint(maxTimelockDelta)
     }
@@ -158,7 +206,9 @@ public struct LightningConfigCodec: ModuleConfigCodec {
     public var kind: ModuleKind { LightningKind.kind }
 
     public func canonicalConsensusBytes(_ consensus: JSONValue) throws -> [UInt8] {
-        try consensus.decode(LightningConsensusConfig.self).canonicalBytes
+        let config = try consensus.decode(LightningConsensusConfig.self)
+        try config.checkKeys()  // a config is hashed (and so trusted) only with every key checked
+        return config.canonicalBytes
     }
 
     public func clientConfig(fromConsensus consensus: JSONValue) throws -> JSONValue {

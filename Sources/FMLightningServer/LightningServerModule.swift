@@ -45,7 +45,8 @@ public struct LightningServerModule: ServerModule {
         guard Int(ownPeer.rawValue) < consensus.peerCount else {
             throw .invalidConfig("\(ownPeer) is not one of the config's \(consensus.peerCount) guardians")
         }
-        guard `private`.encryptionKeyShare.publicKeyShare == consensus.encryptionKeyShares[Int(ownPeer.rawValue)] else {
+        try consensus.checkKeys()
+        guard try `private`.encryptionKeyShare.publicKeyShare == consensus.encryptionKeyShare(Int(ownPeer.rawValue)) else {
             throw .invalidConfig("the encryption key share does not match \(ownPeer)'s public key share")
         }
         self.instance = instance

@@ -1,94 +1,79 @@
 import FMCore
 import FMCrypto
-import Synchronization
 
 /// The public keys of one denomination: the federation's aggregate key, which notes verify against, and every
 /// guardian's public key share (indexed by peer id), which that guardian's signature shares verify against.
 ///
-/// Held as the compressed points the config carries and decoded, with the subgroup check, on first use: decoding
-/// a G2 point costs a square root in 𝔽p² and a subgroup check, and a config holds (k + 1)·(n + 1) of them, which a
-/// command that verifies nothing (`fm-mint balance`) should not pay for (docs/benchmarks/cli-start.md). A key that
-/// does not decode throws ``MintError/invalidConfig(_:)`` at that use; it is never used unchecked.
+/// Held as the compressed points the config carries and decoded, with the subgroup check, on first use
+/// (``StoredThresholdKeys``): a config holds (k + 1)·(n + 1) G2 points, which a command that verifies nothing
+/// (`fm-mint balance`) should not pay for. A key that does not decode throws ``MintError/invalidConfig(_:)`` at
+/// that use; it is never used unchecked.
 public struct MintDenominationKeys: Hashable, Sendable, Codable {
     public let denomination: Denomination
-    /// The aggregate key's 96-byte compressed encoding, as the config carries it.
-    public let encodedAggregate: [UInt8]
-    /// Each guardian's 96-byte compressed public key share, in peer order.
-    public let encodedShares: [[UInt8]]
-    private let decoded: DecodedKeys
+    private let keys: StoredThresholdKeys
 
     /// Keys already in hand (dealt or generated): nothing left to check.
     public init(denomination: Denomination, aggregatePublicKey: AggregatePublicKey, publicKeyShares: [PublicKeyShare]) {
         self.denomination = denomination
-        encodedAggregate = aggregatePublicKey.canonicalBytes
-        encodedShares = publicKeyShares.map(\.canonicalBytes)
-        decoded = DecodedKeys(aggregate: aggregatePublicKey, shares: publicKeyShares)
+        keys = StoredThresholdKeys(aggregate: aggregatePublicKey, shares: publicKeyShares)
     }
 
     /// Keys as stored: only their lengths are checked here, the points when first used.
     public init(denomination: Denomination, encodedAggregate: [UInt8], encodedShares: [[UInt8]]) throws(MintError) {
-        let length = 96  // a compressed G2 point
-        guard encodedAggregate.count == length else {
-            throw .invalidConfig("the \(denomination) denomination's aggregate public key is not \(length) bytes")
-        }
-        if let peer = encodedShares.firstIndex(where: { $0.count != length }) {
-            throw .invalidConfig("the \(denomination) denomination's public key share \(peer) is not \(length) bytes")
-        }
         self.denomination = denomination
-        self.encodedAggregate = encodedAggregate
-        self.encodedShares = encodedShares
-        decoded = DecodedKeys(aggregate: nil, shares: Array(repeating: nil, count: encodedShares.count))
+        do { keys = try StoredThresholdKeys(encodedAggregate: encodedAggregate, encodedShares: encodedShares) } catch {
+            throw Self.configError(denomination, error)
+        }
     }
 
+    /// The aggregate key's 96-byte compressed encoding, as the config carries it.
+    public var encodedAggregate: [UInt8] { keys.encodedAggregate }
+    /// Each guardian's 96-byte compressed public key share, in peer order.
+    public var encodedShares: [[UInt8]] { keys.encodedShares }
+
     /// The number of guardians (no decoding).
-    public var peerCount: Int { encodedShares.count }
+    public var peerCount: Int { keys.peerCount }
 
     /// The aggregate key, decoded and checked (subgroup, not the identity) on first use.
     public var aggregatePublicKey: AggregatePublicKey {
         get throws(MintError) {
-            if let key = decoded.state.withLock({ $0.aggregate }) { return key }
-            let key: AggregatePublicKey
-            do { key = try AggregatePublicKey(canonicalBytes: encodedAggregate) } catch {
-                throw .invalidConfig("the \(denomination) denomination's aggregate public key is invalid: \(error.description)")
-            }
-            decoded.state.withLock { $0.aggregate = key }
-            return key
+            do { return try keys.aggregate() } catch { throw Self.configError(denomination, error) }
         }
     }
 
     /// Guardian `peer`'s public key share, decoded and checked on first use; nil for a peer the config lacks.
     public func publicKeyShare(_ peer: Int) throws(MintError) -> PublicKeyShare? {
-        guard encodedShares.indices.contains(peer) else { return nil }
-        if let share = decoded.state.withLock({ $0.shares[peer] }) { return share }
-        let share: PublicKeyShare
-        do { share = try PublicKeyShare(canonicalBytes: encodedShares[peer]) } catch {
-            throw .invalidConfig("the \(denomination) denomination's public key share \(peer) is invalid: \(error.description)")
-        }
-        decoded.state.withLock { $0.shares[peer] = share }
-        return share
+        do { return try keys.share(peer) } catch { throw Self.configError(denomination, error) }
     }
 
     /// Every guardian's public key share, in peer order.
     public var publicKeyShares: [PublicKeyShare] {
-        get throws(MintError) { try encodedShares.indices.map { peer throws(MintError) in try publicKeyShare(peer)! } }
+        get throws(MintError) {
+            do { return try keys.shares() } catch { throw Self.configError(denomination, error) }
+        }
     }
 
     /// Decodes and checks every key of this denomination now.
     public func checkAll() throws(MintError) {
-        _ = try aggregatePublicKey
-        _ = try publicKeyShares
+        do { try keys.checkAll() } catch { throw Self.configError(denomination, error) }
     }
 
-    // Compressed encodings are unique, so equal bytes are equal keys; the decoded cache is not part of the value.
+    private static func configError(_ denomination: Denomination, _ error: StoredThresholdKeyError) -> MintError {
+        let key = switch error.key {
+        case .aggregate: "aggregate public key"
+        case .share(let peer): "public key share \(peer)"
+        }
+        return .invalidConfig("the \(denomination) denomination's \(key) \(error.problem)")
+    }
+
+    // Equal by denomination and key bytes, as ``StoredThresholdKeys`` is.
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.denomination == rhs.denomination && lhs.encodedAggregate == rhs.encodedAggregate
-            && lhs.encodedShares == rhs.encodedShares
+        lhs.denomination == rhs.denomination && lhs.keys == rhs.keys
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(denomination)
-        hasher.combine(encodedAggregate)
-        hasher.combine(encodedShares)
+        hasher.combine(keys)
     }
 
     enum CodingKeys: String, CodingKey { case denomination, aggregatePublicKey, publicKeyShares }
@@ -117,19 +102,5 @@ public struct MintDenominationKeys: Hashable, Sendable, Codable {
         try container.encode(denomination, forKey: .denomination)
         try container.encode(Hex.encode(encodedAggregate), forKey: .aggregatePublicKey)
         try container.encode(encodedShares.map(Hex.encode), forKey: .publicKeyShares)
-    }
-}
-
-/// The decoded keys of one denomination, filled in as they are first used (shared by copies of the value).
-private final class DecodedKeys: Sendable {
-    struct State {
-        var aggregate: AggregatePublicKey?
-        var shares: [PublicKeyShare?]
-    }
-
-    let state: Mutex<State>
-
-    init(aggregate: AggregatePublicKey?, shares: [PublicKeyShare?]) {
-        state = Mutex(State(aggregate: aggregate, shares: shares))
     }
 }

@@ -58,7 +58,7 @@ import Testing
     @Test func theReceiverClaimsWithTValidSharesAndTheGatewayCannotTakeItBack() async throws {
         var federation = try LightningFederation()
         try await federation.agreeTime(LightningFederation.start)
-        let contract = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let contract = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: try federation.lnConfig.encryptionKey)
         // No share before funding.
         await #expect(throws: LightningError.self) {
             try await federation.call(LightningAPI.decryptionShare, .object(["contract_id": .string(contract.id.hex)]))
@@ -90,7 +90,7 @@ import Testing
     @Test func aContractNamedTwiceInOneTransactionIsRefusedBeforeAnyPairing() async throws {
         let federation = try LightningFederation()
         let contract = IncomingContract(
-            terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+            terms: try terms(federation), preimage: preimage, encryptionKey: try federation.lnConfig.encryptionKey)
         let claim = LightningInput.incomingClaim(contract, shares: []).canonicalBytes
         let module = federation.lnModules[0]
         #expect(try module.inputMetas([claim]).count == 1)
@@ -111,13 +111,13 @@ import Testing
         try await federation.agreeTime(LightningFederation.start)
         // Well-formed t shares (real group elements) of a funded contract, reused: before the fix each input paid the
         // full share verification and combination.
-        let funded = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let funded = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: try federation.lnConfig.encryptionKey)
         let shares = Array(try await fund(funded, in: &federation).sorted { $0.key < $1.key }.prefix(3))
             .map { PeerDecryptionShare(peer: $0.key, share: $0.value) }
         let inputs = try (0..<40).map { index in
             let contract = IncomingContract(
                 terms: try terms(federation, amount: 1_024 + UInt64(index)), preimage: preimage,
-                encryptionKey: federation.lnConfig.encryptionKey)
+                encryptionKey: try federation.lnConfig.encryptionKey)
             return ModuleItem(module: federation.lnInstance, encoding: LightningInput.incomingClaim(contract, shares: shares))
         }
         let transaction = LightningFederation.signed(
@@ -151,9 +151,9 @@ import Testing
                     outputs: [ModuleItem(module: federation.lnInstance, encoding: LightningOutput.incoming(contract))], nonce: .random()),
                 by: [note.spendKey])
         }
-        let good = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let good = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: try federation.lnConfig.encryptionKey)
         let other = IncomingContract(
-            terms: try terms(federation, hash: .sha256([1])), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+            terms: try terms(federation, hash: .sha256([1])), preimage: preimage, encryptionKey: try federation.lnConfig.encryptionKey)
         let claim = federation.spend(.incomingClaim(good, shares: federation.shares(of: good)), key: receiver, into: federation.secrets([10]))
         // `other`'s claim carries `good`'s shares: well-formed, but not shares of its ciphertext.
         let wrong = federation.spend(.incomingClaim(other, shares: federation.shares(of: good)), key: receiver, into: federation.secrets([10]))
@@ -173,7 +173,7 @@ import Testing
         try await federation.agreeTime(LightningFederation.start)
         // The receiver publishes the hash of `preimage` but encrypts something else.
         let lie = Preimage(bytes: [UInt8](repeating: 0x99, count: 32))!
-        let contract = IncomingContract(terms: try terms(federation), preimage: lie, encryptionKey: federation.lnConfig.encryptionKey)
+        let contract = IncomingContract(terms: try terms(federation), preimage: lie, encryptionKey: try federation.lnConfig.encryptionKey)
         let valid = contract.checkShares(try await fund(contract, in: &federation), config: federation.lnConfig).valid
         let claim = federation.spend(.incomingClaim(contract, shares: Array(valid.prefix(3))), key: receiver, into: federation.secrets([10]))
         #expect(rejection(try await federation.submit(claim))?.code == "wrong_contract_branch")
@@ -187,7 +187,7 @@ import Testing
     @Test func aGuardiansBadShareIsNamedAndThePaymentStillCompletes() async throws {
         var federation = try LightningFederation()
         try await federation.agreeTime(LightningFederation.start)
-        let contract = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let contract = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: try federation.lnConfig.encryptionKey)
         var answers = try await fund(contract, in: &federation)
         // Guardian 3 answers with guardian 0's share: well formed, wrong for its key.
         answers[PeerID(3)] = answers[PeerID(0)]!
@@ -207,7 +207,7 @@ import Testing
     @Test func aCiphertextIsBoundToItsTermsAndExpiredContractsAreNotFunded() async throws {
         var federation = try LightningFederation()
         try await federation.agreeTime(LightningFederation.start)
-        let honest = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: federation.lnConfig.encryptionKey)
+        let honest = IncomingContract(terms: try terms(federation), preimage: preimage, encryptionKey: try federation.lnConfig.encryptionKey)
         // The same ciphertext under other terms (a larger amount, another claim key) is not valid.
         let moved = IncomingContract(terms: try terms(federation, amount: 1_024 + 1), ciphertext: honest.ciphertext)
         #expect(!moved.isValid && honest.isValid)

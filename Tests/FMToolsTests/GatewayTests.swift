@@ -328,7 +328,7 @@ import FoundationNetworking
         let terms = try IncomingContract.Terms(
             paymentHash: preimage.paymentHash, amount: Amount(msats: invoiceMsat - fee.msats), receiverClaimKey: claimKey.xOnlyPublicKey,
             gatewayRefundKey: announcement.announcement.gatewayKey, expiration: now + 3600 + 1200)
-        return IncomingContract(terms: terms, preimage: plaintext, encryptionKey: operations.ln.config.encryptionKey)
+        return IncomingContract(terms: terms, preimage: plaintext, encryptionKey: try operations.ln.config.encryptionKey)
     }
 
     static func claim(_ contract: IncomingContract, key: Keypair, operations: LightningOperations) async throws {

@@ -55,7 +55,10 @@ public enum JSONValue: Hashable, Sendable, Codable {
         self = try JSONConventions.decoder().decode(JSONValue.self, from: data)
     }
 
+    /// What JSONConventions' decoder gives for this value's JSON text. Read straight from the tree where that is
+    /// exactly reproducible (``JSONValueDecoder``); otherwise, and for every error, through the text.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONConventions.decoder().decode(type, from: JSONConventions.encoder().encode(self))
+        if let value = JSONValueDecoder.decode(type, from: self) { return value }
+        return try JSONConventions.decoder().decode(type, from: JSONConventions.encoder().encode(self))
     }
 }
