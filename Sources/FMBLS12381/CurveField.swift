@@ -14,6 +14,10 @@ protocol CurveField: Hashable, Sendable {
     var isZero: Bool { get }
     func isLexicographicallyLargest() -> Bool
     static func select(_ a: Self, _ b: Self, mask: UInt64) -> Self
+    /// a·b + c·d with one Montgomery reduction per coefficient instead of two (lazy reduction).
+    static func sumOfProducts(_ a: Self, _ b: Self, _ c: Self, _ d: Self) -> Self
+    /// a·b - c·d with one Montgomery reduction per coefficient instead of two.
+    static func differenceOfProducts(_ a: Self, _ b: Self, _ c: Self, _ d: Self) -> Self
 
     /// The curve constant b of the curve over this field.
     static var curveB: Self { get }
@@ -38,6 +42,15 @@ extension Fp: CurveField {
         let three = self.doubled() + self
         return three.doubled().doubled()
     }
+    /// a·b + c·d with one Montgomery reduction instead of two (public for hash to G1's isogeny).
+    @inlinable @inline(__always)
+    public static func sumOfProducts(_ a: Fp, _ b: Fp, _ c: Fp, _ d: Fp) -> Fp {
+        (FpWide(product: a, b) + FpWide(product: c, d)).reduced()
+    }
+    @inlinable @inline(__always)
+    static func differenceOfProducts(_ a: Fp, _ b: Fp, _ c: Fp, _ d: Fp) -> Fp {
+        (FpWide(product: a, b) - FpWide(product: c, d)).reduced()
+    }
     @usableFromInline static var encodedLength: Int { 48 }
     @usableFromInline static func decode(_ bytes: ArraySlice<UInt8>) -> Fp? { Fp(bigEndianBytes: bytes) }
     @usableFromInline var encoded: [UInt8] { bigEndianBytes }
@@ -52,6 +65,14 @@ extension Fp2: CurveField {
     }
     @inlinable @inline(__always)
     func timesTwelve() -> Fp2 { Fp2(c0: c0.timesCurveB3(), c1: c1.timesCurveB3()) }
+    @inlinable @inline(__always)
+    static func sumOfProducts(_ a: Fp2, _ b: Fp2, _ c: Fp2, _ d: Fp2) -> Fp2 {
+        (Fp2Wide(product: a, b) + Fp2Wide(product: c, d)).reduced()
+    }
+    @inlinable @inline(__always)
+    static func differenceOfProducts(_ a: Fp2, _ b: Fp2, _ c: Fp2, _ d: Fp2) -> Fp2 {
+        (Fp2Wide(product: a, b) - Fp2Wide(product: c, d)).reduced()
+    }
     @usableFromInline static var encodedLength: Int { 96 }
     @usableFromInline static func decode(_ bytes: ArraySlice<UInt8>) -> Fp2? {
         guard bytes.count == 96, let c1 = Fp(bigEndianBytes: bytes.prefix(48)),

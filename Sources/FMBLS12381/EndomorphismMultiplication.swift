@@ -86,13 +86,16 @@ extension ProjectivePoint {
     static func jointMultipliedConstantTime(tables: [[ProjectivePoint]], scalars: [[UInt64]]) -> ProjectivePoint {
         let digits = scalars.map(signedWindowDigits)
         var result = ProjectivePoint.identity
-        for window in stride(from: digits[0].magnitudes.count - 1, through: 0, by: -1) {
-            if window != digits[0].magnitudes.count - 1 {  // the top window starts from the identity
+        let top = digits[0].magnitudes.count - 1
+        for window in stride(from: top, through: 0, by: -1) {
+            if window != top {  // the top window starts from the identity
                 result = result.doubled().doubled().doubled().doubled().doubled()
             }
             for j in tables.indices {
                 let chosen = lookup(tables[j], digits[j].magnitudes[window])
-                result = result + .select(chosen, -chosen, mask: digits[j].negative[window])
+                let signed = ProjectivePoint.select(chosen, -chosen, mask: digits[j].negative[window])
+                // The first lookup is the sum so far: one addition fewer (a branch on public indices only).
+                result = window == top && j == 0 ? signed : result + signed
             }
         }
         return result

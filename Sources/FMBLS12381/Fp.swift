@@ -281,11 +281,13 @@ public struct Fp: Hashable, Sendable {
     /// Interprets up to 64 big-endian bytes as an integer and reduces it mod p (RFC 9380 hash_to_field).
     public init(reducingBigEndianBytes bytes: [UInt8]) {
         precondition(bytes.count <= 64, "at most 64 bytes can be reduced into Fp")
-        let shift = Fp(montgomery: 0x42b7_fde3_7dba_9366, 0x7784_894e_2752_5bc3, 0xb2b9_1b9d_c1f5_b1e9,
-                       0x206f_497d_fcaf_b872, 0x5941_37cc_89a9_b0bb, 0x0411_cd9d_20d7_e399)  // 2^64
-        var acc = Fp.zero
-        for limb in limbsFromBigEndian(bytes, count: 8).reversed() { acc = acc * shift + Fp(limb) }
-        self = acc
+        // X < 2^512 < p·2^384 is a valid input to the Montgomery reduction, which returns X·2^-384; one Montgomery
+        // multiplication by 2^(3·384) mod p then gives X·2^384, the Montgomery form of X mod p (two reductions
+        // where limb-by-limb Horner took sixteen multiplications).
+        let l = limbsFromBigEndian(bytes, count: 8)
+        let cubedMontgomeryRadix = Fp(montgomery: 0xed48_ac6b_d94c_a1e0, 0x315f_831e_03a7_adf8, 0x9a53_352a_615e_29dd,
+                                      0x34c0_4e5e_921e_1761, 0x2512_d435_6572_4728, 0x0aa6_3460_9175_5d4d)
+        self = FpWide(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], 0, 0, 0, 0).reduced() * cubedMontgomeryRadix
     }
 
     /// The canonical 48-byte big-endian encoding.

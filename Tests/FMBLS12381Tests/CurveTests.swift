@@ -153,9 +153,12 @@ func scalar(hexString: String) -> Scalar { Scalar(bigEndianBytes: bytes(hex: hex
     @Test func sparseConstantMultiplicationMatchesWindowed() throws {
         var rng = SeededRandom(seed: 14)
         let outside = try G1Point(x: .zero, y: Fp(2))  // on E, order 3
-        let g1 = [G1Point.generator, G1Point.generator * Scalar.random(using: &rng), outside]
-        let g2 = [G2Point.generator, G2Point.generator * Scalar.random(using: &rng)]
-        for k: UInt64 in [0xd201_0000_0001_0000, 0xd201_0000_0001_0001, 1, 3, rng.next(), rng.next()] {
+        // Projective Z ≠ 1 and the identity too; on the order-3 point, k = 3 makes the last addition meet the
+        // opposite point and k = 5 the equal one (the Jacobian addition's two exceptional branches).
+        let g1 = [G1Point.generator, G1Point.generator * Scalar.random(using: &rng), outside, outside + outside.doubled().doubled(),
+                  .identity]
+        let g2 = [G2Point.generator, G2Point.generator * Scalar.random(using: &rng), .identity]
+        for k: UInt64 in [0xd201_0000_0001_0000, 0xd201_0000_0001_0001, 0, 1, 2, 3, 5, 6, rng.next(), rng.next()] {
             for p in g1 { #expect(p.point.multipliedBySparseConstant(k) == p.point.multipliedVarTime(byLimbs: [k])) }
             for q in g2 { #expect(q.point.multipliedBySparseConstant(k) == q.point.multipliedVarTime(byLimbs: [k])) }
         }

@@ -289,3 +289,41 @@ func randomFp12(_ rng: inout SeededRandom) -> Fp12 { Fp12(c0: randomFp6(&rng), c
         #expect(Fp.zero.inverse() == .zero)
     }
 }
+
+/// a·b ± c·d with one reduction (the complete point formulas use it) against the two reduced products.
+@Suite struct SumOfProductsTests {
+    /// hash_to_field's reduction of 64 bytes (one wide Montgomery reduction) against byte-by-byte Horner in 𝔽p.
+    @Test func reducingBytesMatchesHorner() {
+        var rng = SeededRandom(seed: 16)
+        var inputs: [[UInt8]] = [[], [1], [UInt8](repeating: 0xff, count: 64), [UInt8](repeating: 0, count: 64),
+                                 [UInt8](repeating: 0xff, count: 48), (-Fp.one).bigEndianBytes]
+        for count in [64, 64, 64, 63, 49, 17] { inputs.append(rng.bytes(count)) }
+        for bytes in inputs {
+            var expected = Fp.zero
+            for byte in bytes { expected = expected * Fp(256) + Fp(UInt64(byte)) }
+            #expect(Fp(reducingBigEndianBytes: bytes) == expected, "\(bytes.count) bytes")
+        }
+    }
+
+    @Test func sumsAndDifferencesMatchReducedProducts() {
+        var rng = SeededRandom(seed: 15)
+        let big = LazyReductionTests.largest
+        // Largest values (the widest sums), zero (a difference that borrows or vanishes), equal products.
+        var fp: [Fp] = [.zero, .one, big, -Fp.one]
+        for _ in 0..<40 { fp.append(randomFp(&rng)) }
+        for (i, a) in fp.enumerated() {
+            let b = fp[(i * 7 + 3) % fp.count], c = fp[(i * 5 + 1) % fp.count], d = fp[(i * 3 + 2) % fp.count]
+            #expect(Fp.sumOfProducts(a, b, c, d) == a * b + c * d)
+            #expect(Fp.differenceOfProducts(a, b, c, d) == a * b - c * d)
+            #expect(Fp.differenceOfProducts(a, b, a, b) == .zero && Fp.sumOfProducts(a, b, a, b) == (a * b).doubled())
+        }
+        var fp2: [Fp2] = [.zero, .one, Fp2(c0: big, c1: big), Fp2(c0: .zero, c1: big), Fp2(c0: big, c1: .zero)]
+        for _ in 0..<40 { fp2.append(randomFp2(&rng)) }
+        for (i, a) in fp2.enumerated() {
+            let b = fp2[(i * 7 + 3) % fp2.count], c = fp2[(i * 5 + 1) % fp2.count], d = fp2[(i * 3 + 2) % fp2.count]
+            #expect(Fp2.sumOfProducts(a, b, c, d) == a * b + c * d)
+            #expect(Fp2.differenceOfProducts(a, b, c, d) == a * b - c * d)
+            #expect(Fp2.differenceOfProducts(a, b, a, b) == .zero)
+        }
+    }
+}

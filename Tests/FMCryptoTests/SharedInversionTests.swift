@@ -21,6 +21,18 @@ struct SharedInversionTests {
         #expect(q1.isOnCurve && q0.isOnCurve)
     }
 
+    @Test("adding on E' before the isogeny equals adding the two mapped points on E, equal and opposite inputs too")
+    func sumOnIsogenousCurveMatchesSumOnE() throws {
+        let (u0, u1) = samples
+        // map(-u) = -map(u) (sgn0 flips with u), so (u0, -u0) meets the identity of E'; (u0, u0) is a doubling.
+        for (a, b) in [(u0, u1), (u1, u0), (u0, u0), (u0, -u0), (Fp.zero, u1), (Fp.zero, .zero), (u1, Fp(1))] {
+            let sum = HashToG1.mapToCurveSum(a, b)
+            #expect(sum == HashToG1.mapToCurve(a) + HashToG1.mapToCurve(b))
+            #expect(sum.isOnCurve)
+        }
+        #expect(HashToG1.mapToCurveSum(u0, -u0).isIdentity)
+    }
+
     @Test("the inversion-free (projective) point equals the affine point xN/xD, yN/yD")
     func projectiveMatchesAffine() throws {
         let fraction = IsogenyFraction(mappingToE: samples.0)

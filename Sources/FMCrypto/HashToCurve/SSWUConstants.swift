@@ -8,6 +8,8 @@ enum SSWUConstants {
     /// B' of E'.
     static let b = Fp(
         hexConstant: "12e2908d11688030018b12e8753eee3b2016c1f0f24f4070a0b9c14fcef35ef55a23215a316ceaa5d1cc48e98e172be0")
+    /// 3·B', for the complete addition formulas on E'.
+    static let b3 = b + b + b
     /// Z = 11, the non-square of the suite.
     static let z = Fp(11)
     /// c1 = (p - 3) / 4, the exponent of `sqrt_ratio` for p ≡ 3 (mod 4), little-endian limbs.
