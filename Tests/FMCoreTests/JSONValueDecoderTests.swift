@@ -104,6 +104,17 @@ final class JSONValueDecoderTests: XCTestCase {
         check(JSONValue.self, .array([.double(1.5)]), fast: false)
     }
 
+    /// A whole `.double` (only a tree built by hand holds one) is read as an integer by JSONDecoder from its text
+    /// (`2`, `-0`): the tree must not answer a type that catches the integer's miss differently (review 13).
+    func testWholeDoubleAsIntegerIsLeftToJSONDecoder() {
+        struct IntegerOrNone: Decodable, Equatable {
+            var value: Int?
+            init(from decoder: any Decoder) throws { value = try? decoder.singleValueContainer().decode(Int.self) }
+        }
+        for double in [2.0, -0.0, 2.5] { check(IntegerOrNone.self, .double(double), fast: false) }
+        check(IntegerOrNone.self, .integer(2), fast: true)
+    }
+
     /// The conversion, where reproduced, is JSONDecoder's (read back through a type that lists its keys).
     func testKeyConversionIsJSONDecoders() throws {
         struct AnyKey: CodingKey {
@@ -148,6 +159,10 @@ final class JSONValueDecoderTests: XCTestCase {
                 if !fast { XCTAssertNil(tree, text) }
             }
         }
+        // Escapes anywhere in a long string (the parser once copied the text at each escape: seconds for 1 MiB).
+        let escapes = "\"" + String(repeating: "\\n\\\"ab\\\\é\\t", count: 20_000) + "\\/\""
+        XCTAssertEqual(JSONValueParser.parse(Data(escapes.utf8)), try? JSONDecoder().decode(JSONValue.self, from: Data(escapes.utf8)))
+        XCTAssertEqual(JSONValueParser.parse(Data("\"\\n\"".utf8)), .string("\n"))
         var invalidUTF8 = Data("\"ab".utf8)
         invalidUTF8.append(contentsOf: [0xC3, 0x28, 0x22])
         XCTAssertNil(JSONValueParser.parse(invalidUTF8))

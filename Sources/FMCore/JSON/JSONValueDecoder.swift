@@ -102,10 +102,15 @@ package enum JSONValueDecoder {
         .typeMismatch(type, DecodingError.Context(codingPath: codingPath, debugDescription: "found \(value)"))
     }
 
-    static func integer<I: FixedWidthInteger>(_ type: I.Type, _ value: JSONValue, _ codingPath: [any CodingKey]) throws -> I {
+    /// A `.double` is not reproduced: JSONDecoder reads a whole one's text (`2`, `-0`) as an integer, so a miss here
+    /// could be caught (`try?`) where JSONDecoder succeeds.
+    static func integer<I: FixedWidthInteger>(
+        _ type: I.Type, _ value: JSONValue, _ codingPath: [any CodingKey], state: State
+    ) throws -> I {
         switch value {
         case .integer(let i): if let v = I(exactly: i) { return v }
         case .unsigned(let u): if let v = I(exactly: u) { return v }
+        case .double: state.unsupported = true; throw Unsupported()
         default: break
         }
         throw mismatch(type, value, codingPath)
@@ -160,16 +165,16 @@ package enum JSONValueDecoder {
         }
         func decode(_ type: Double.Type) throws -> Double { try double(value, codingPath, state: state) }
         func decode(_ type: Float.Type) throws -> Float { state.unsupported = true; throw Unsupported() }
-        func decode(_ type: Int.Type) throws -> Int { try integer(type, value, codingPath) }
-        func decode(_ type: Int8.Type) throws -> Int8 { try integer(type, value, codingPath) }
-        func decode(_ type: Int16.Type) throws -> Int16 { try integer(type, value, codingPath) }
-        func decode(_ type: Int32.Type) throws -> Int32 { try integer(type, value, codingPath) }
-        func decode(_ type: Int64.Type) throws -> Int64 { try integer(type, value, codingPath) }
-        func decode(_ type: UInt.Type) throws -> UInt { try integer(type, value, codingPath) }
-        func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(type, value, codingPath) }
-        func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type, value, codingPath) }
-        func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type, value, codingPath) }
-        func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type, value, codingPath) }
+        func decode(_ type: Int.Type) throws -> Int { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: Int8.Type) throws -> Int8 { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: Int16.Type) throws -> Int16 { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: Int32.Type) throws -> Int32 { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: Int64.Type) throws -> Int64 { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: UInt.Type) throws -> UInt { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type, value, codingPath, state: state) }
+        func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type, value, codingPath, state: state) }
         func decode<T: Decodable>(_ type: T.Type) throws -> T { try decodeValue(type) }
     }
 
