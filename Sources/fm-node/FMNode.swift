@@ -86,11 +86,12 @@ extension FMNode {
         func run() async throws {
             let logger = LogSetup.logger()
             let directory = GuardianConfigDirectory(path: configDir)
-            // Held until this process ends: no second fm-node runs this guardian, no migrate-db copies its database.
-            let lock = try GuardianProcessLock(configDirectory: configDir)
-            defer { withExtendedLifetime(lock) {} }
             let database = try databaseOptions.resolve()
             let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
+            // Before anything is written, held until this process ends: no second fm-node runs this guardian, no
+            // migrate-db copies its database meanwhile.
+            let lock = try GuardianProcessLock(configDirectory: configDir)
+            defer { withExtendedLifetime(lock) {} }
             let environment = ProcessInfo.processInfo.environment
             for fault in GuardianTestFaults.active(in: environment) {
                 logger.critical("TEST FAULT \(fault) is on: this guardian misbehaves on purpose (dev federations only)")

@@ -51,10 +51,10 @@ extension FMNode {
                 parsing: to, passwordFile: databasePasswordFile, field: "--to")
             else { throw InvalidInput(field: "--to", expected: "a PostgreSQL URL") }
             let directory = GuardianConfigDirectory(path: configDir)
+            let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
             // No fm-node run of this guardian may start (or still run) while its database is copied.
             let lock = try GuardianProcessLock(configDirectory: configDir)
             defer { withExtendedLifetime(lock) {} }
-            let configs = try directory.load(passphrase: try directory.privateConfigIsSealed() ? passphrase.resolve() : nil)
             if await Self.guardianAnswers(configs.local) {
                 throw InvalidInput(
                     field: "--config-dir", expected: "a stopped guardian (its API on port \(configs.local.apiBindPort) answers)")
