@@ -119,8 +119,10 @@ import Testing
 
         storage.hold()
         let item = Array("answered before stored".utf8)
+        let submission = Task { (try? await guardian.driver.submit(item: item)) != nil }
+        try await eventually("the submission's step reached the storage and is held") { storage.heldWrites > 0 }
         let answeredWhileHeld = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await guardian.driver.submit(item: item)) != nil }
+            group.addTask { await submission.value }
             group.addTask {
                 try? await Task.sleep(for: .seconds(5))
                 return false
@@ -131,7 +133,6 @@ import Testing
             return first
         }
         #expect(answeredWhileHeld, "the submission waited for its step's commit")
-        #expect(storage.heldWrites > 0, "the submission's step wrote while held")
         try await eventually("the item is finalized once the commit goes through") { guardian.finalizedItems.contains(item) }
         try await guardian.stop()
     }
