@@ -93,11 +93,11 @@ public struct MintIssuance: OperationStateMachine {
             }
             guard let refusal else { return .submitted }
             if case .rejected(_, _, let message) = refusal { return .rejected(message) }
-            if case .noAgreement = refusal, let outcome = try? await environment.api.awaitTransaction(txid) {
+            if case .noAgreement = refusal, let event = try? await verdict(in: environment) {
                 // Guardians split over a transaction racing another for the same notes (a receiver and a reclaim):
                 // some admitted it, some had already seen the other. Consensus orders the two, and its outcome
                 // decides; if none admitted it, the wait ends without one and the submission is retried later.
-                return outcome.status == .accepted ? .accepted : .rejected(outcome.reason ?? "rejected by the federation")
+                return event
             }
             throw refusal
         case .awaitingAcceptance:
