@@ -62,6 +62,8 @@ public final class TestPostgres: @unchecked Sendable {
     public let password: String?
     private let counter = NSLock()
     private var databases = 0
+    /// ` STRATEGY FILE_COPY` on a private cluster of PostgreSQL 15 or later (see ``start()``), else empty.
+    private var createStrategy = ""
 
     private init(external: String, password: String?) throws {
         directory = nil
@@ -90,6 +92,11 @@ public final class TestPostgres: @unchecked Sendable {
         try start()
         atexit { TestPostgres.stopAtExit() }
         Self.clusters.withLock { $0.append(self) }
+        if let version = Int(try query("SHOW server_version_num", database: baseURL.database).trimmingCharacters(in: .whitespacesAndNewlines)),
+            version >= 150000
+        {
+            createStrategy = " STRATEGY FILE_COPY"
+        }
     }
 
     private var dataDirectory: URL { directory!.appendingPathComponent("data") }
@@ -99,7 +106,11 @@ public final class TestPostgres: @unchecked Sendable {
         guard let directory else { throw CommandFailed(description: "an external server cannot be started here") }
         _ = try Self.run(bin.appendingPathComponent("pg_ctl"), [
             "-D", dataDirectory.path, "-l", directory.appendingPathComponent("server.log").path, "-w", "start",
-            "-o", "-k \(directory.path) -c listen_addresses='' -c fsync=off -c max_connections=300",
+            // A scratch cluster: nothing here must survive a crash of the machine (fsync off), and nothing
+            // replicates (minimal WAL; with FILE_COPY, CREATE DATABASE is 10-40 % faster here, and the PostgreSQL
+            // pass creates hundreds).
+            "-o", "-k \(directory.path) -c listen_addresses='' -c fsync=off -c max_connections=300"
+                + " -c wal_level=minimal -c max_wal_senders=0 -c full_page_writes=off",
         ])
     }
 
@@ -115,7 +126,7 @@ public final class TestPostgres: @unchecked Sendable {
             databases += 1
             return "fm_test_\(ProcessInfo.processInfo.processIdentifier)_\(databases)_\(UInt32.random(in: 0...UInt32.max))"
         }
-        try psql("CREATE DATABASE \(name) \(options) TEMPLATE template0")
+        try psql("CREATE DATABASE \(name) \(options) TEMPLATE template0\(createStrategy)")
         return PostgresURL(user: baseURL.user, endpoint: baseURL.endpoint, database: name, tls: baseURL.tls)
     }
 
