@@ -107,16 +107,15 @@ public struct HTTPGatewayConnection: GatewayConnection {
         } catch {
             throw .unreachable(NetworkFailure(error) { ($0 as? HTTPPostError)?.description }.reason)
         }
-        let decoder = JSONConventions.decoder()
         guard reply.status == 200 else {
-            guard let refusal = try? decoder.decode(GatewayAPI.ErrorResponse.self, from: Data(reply.body)) else {
+            guard let refusal = try? JSONConventions.strictDecode(GatewayAPI.ErrorResponse.self, from: Data(reply.body)) else {
                 if reply.status >= 500 { throw .unreachable("HTTP \(reply.status)") }
                 throw .malformed("HTTP \(reply.status) without an error object")
             }
             if refusal.code == .unavailable { throw .unreachable(refusal.message) }
             throw .refused(code: refusal.code.rawValue, message: refusal.message, permanent: refusal.code.isPermanent)
         }
-        do { return try decoder.decode(Response.self, from: Data(reply.body)) } catch {
+        do { return try JSONConventions.strictDecode(Response.self, from: Data(reply.body)) } catch {
             throw .malformed("\(method): \(error)")
         }
     }

@@ -100,6 +100,14 @@ struct ServerTests {
                     try #require(await session.exchange(#"{"jsonrpc":"2.0","method":"count","id":4,"params":{"x":1}}"#)))
                 #expect(extra.error.code == -32602)
 
+                // Two keys naming one field (review 13): refused, not read as whichever came first.
+                let colliding = try WireError(
+                    try #require(
+                        await session.exchange(
+                            #"{"jsonrpc":"2.0","method":"echo","id":11,"params":{"text":"x","repeat_count":1,"repeatCount":2}}"#)))
+                #expect(colliding.error.code == -32602)
+                #expect(colliding.error.data?.field == "params")
+
                 let crash = try WireError(try #require(await session.exchange(#"{"jsonrpc":"2.0","method":"crash","id":5}"#)))
                 #expect(crash.error.code == -32603)
                 #expect(!crash.error.message.contains("Unexpected"))  // internals are logged, not sent

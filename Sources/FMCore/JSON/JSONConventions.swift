@@ -26,11 +26,11 @@ public enum JSONConventions {
 
     /// Decodes `type`, turning Foundation's errors into one line that names the field. Text fm wrote is read
     /// straight into a tree and decoded from it (``JSONValueParser``, ``JSONValueDecoder``: JSONDecoder's result,
-    /// without its per-type casts); anything else, and every error, goes through JSONDecoder.
+    /// without its per-type casts); anything else, and every error, goes through JSONDecoder. Two keys naming one
+    /// field are refused (``strictDecode(_:from:)``).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws(InvalidInput) -> T {
-        if let tree = JSONValueParser.parse(data), let value = JSONValueDecoder.decode(type, from: tree) { return value }
         do {
-            return try decoder().decode(type, from: data)
+            return try strictDecode(type, from: data)
         } catch let error as DecodingError {
             let path = error.jsonPath
             throw InvalidInput(

@@ -56,8 +56,10 @@ public enum JSONValue: Hashable, Sendable, Codable {
     }
 
     /// What JSONConventions' decoder gives for this value's JSON text. Read straight from the tree where that is
-    /// exactly reproducible (``JSONValueDecoder``); otherwise, and for every error, through the text.
+    /// exactly reproducible (``JSONValueDecoder``); otherwise, and for every error, through the text. Two keys naming
+    /// one field are refused (``refuseCollidingKeys()``): the text's key order is not the document's.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try refuseCollidingKeys()
         if let value = JSONValueDecoder.decode(type, from: self) { return value }
         return try JSONConventions.decoder().decode(type, from: JSONConventions.encoder().encode(self))
     }

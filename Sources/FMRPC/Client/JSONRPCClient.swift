@@ -99,7 +99,7 @@ public actor JSONRPCClient {
             id: id, method: method, request: request, deadline: ContinuousClock.now + timeout, timeout: timeout)
         let envelope: JSONRPCResponseEnvelope<Result>
         do {
-            envelope = try JSONConventions.decoder().decode(JSONRPCResponseEnvelope<Result>.self, from: answer)
+            envelope = try JSONConventions.strictDecode(JSONRPCResponseEnvelope<Result>.self, from: answer)
         } catch {
             throw JSONRPCClientError.invalidResponse(url: url, method: method, reason: "\(error)")
         }

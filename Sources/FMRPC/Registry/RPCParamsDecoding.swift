@@ -17,7 +17,7 @@ enum RPCParamsDecoding {
                 // Absent params read as an empty object, so a missing field is named as missing.
                 return try JSONConventions.decoder().decode(Params.self, from: Data("{}".utf8))
             case .object, .array:
-                return try JSONConventions.decoder().decode(Envelope<Params>.self, from: request.message).params
+                return try JSONConventions.strictDecode(Envelope<Params>.self, from: request.message).params
             }
         } catch let error as DecodingError {
             let (path, expected) = describe(error, paramsWrapped: request.params != .absent)
