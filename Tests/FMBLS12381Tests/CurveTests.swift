@@ -252,4 +252,63 @@ func scalar(hexString: String) -> Scalar { Scalar(bigEndianBytes: bytes(hex: hex
         #expect(G1Point.identity.isInSubgroup && G2Point.identity.isInSubgroup)
         #expect((G2Point.generator * Scalar.random(using: &rng)).isInSubgroup)
     }
+
+    /// Points of small prime order ℓ (E1: 3 and 11; E2: 13 and 23, factors of the cofactors) alone and added to a point
+    /// of the subgroup: what a peer or a client can send to make the Jacobian multiplication by |x| meet its
+    /// exceptional cases (the sum so far equal or opposite to the point, or the identity) at many steps. The subgroup
+    /// checks must reject each, and the multiplication by the sparse constants must agree with the windowed one.
+    @Test func smallOrderPointsAreOutsideTheSubgroups() throws {
+        var rng = SeededRandom(seed: 42)
+        let constants: [UInt64] = [0xd201_0000_0001_0000, 0xd201_0000_0001_0001, 11, 12, 13, 22, 23, 24, 26, 46]
+        /// A point of order ℓ from a random one: #E/ℓ^e times it (into the ℓ-part, whose exponent may be ℓ or ℓ²:
+        /// p ≡ 1 mod 11 and p² ≡ 1 mod 13, 23 give full ℓ-torsion), then times ℓ while that is not the identity.
+        func ofOrder<F>(_ order: UInt64, _ random: () throws -> ProjectivePoint<F>?, _ cofactor: [UInt64]) rethrows -> ProjectivePoint<F> {
+            while true {
+                guard var small = try random()?.multipliedVarTime(byLimbs: cofactor), !small.isIdentity else { continue }
+                while !small.multipliedVarTime(byLimbs: [order]).isIdentity { small = small.multipliedVarTime(byLimbs: [order]) }
+                return small
+            }
+        }
+        // #E1/ℓ^e and #E2/ℓ^e (little-endian limbs), from h·r.
+        let e1: [(UInt64, [UInt64])] = [
+            (3, [0xd955_5555_5555_8e39, 0x0a39_5554_e5c6_aaaa, 0xcd10_4635_a790_520c, 0xcc27_c3d6_fbd7_063f,
+                 0x1909_37e7_6bc3_e447, 0x08ab_05f8_bdd5_4cde]),
+            (11, [0xff0a_9419_6370_2343, 0x4612_58dc_05b2_69c8, 0xe11e_05f8_de12_635b, 0xe98e_bceb_f116_41bd,
+                  0x85e8_f4b1_1c0f_6f71, 0x0037_0461_2471_3073]),
+        ]
+        for (order, cofactor) in e1 {
+            for _ in 0..<2 {
+                let small = try ofOrder(order, {
+                    let x = randomFp(&rng)
+                    return try (x.squared() * x + Fp(4)).sqrt().map { try G1Point(x: x, y: $0).point }
+                }, cofactor)
+                let mixed = (G1Point.generator * Scalar.random(using: &rng)).point + small
+                for p in [small, mixed, small.doubled()] {
+                    #expect(!p.isInG1, "order \(order)")
+                    for k in constants { #expect(p.multipliedBySparseConstant(k) == p.multipliedVarTime(byLimbs: [k])) }
+                }
+            }
+        }
+        let e2: [(UInt64, [UInt64])] = [
+            (13, [0x29f4_e338_0941_cfdd, 0xa706_2988_8281_9145, 0xb3ca_5c33_c3fd_8ff8, 0x9656_8f2d_18c7_50b4,
+                  0xd646_1e90_7737_d78e, 0xcfda_c10f_f1fc_5b48, 0x3677_f5d4_5f7c_edb8, 0xb339_07d7_1557_a7d3,
+                  0x56f3_b9bd_c843_96ca, 0x28ba_1c1f_a6b6_7083, 0xa713_6c44_0a0c_65b7, 0x0004_0054_49cd_a731]),
+            (23, [0xb554_0aa5_804b_b595, 0x55c8_6179_0a3c_c012, 0x04b0_6fb9_6e09_de25, 0x21fe_9e03_46d3_c231,
+                  0xb990_d5fb_d2d9_b42b, 0xb518_655c_33a8_b236, 0xf5d1_26da_598b_99db, 0x23f6_a2af_a96b_5e43,
+                  0x52f2_6668_aaed_6d26, 0x7682_1c57_8a6e_8c79, 0x889c_b538_1880_d0a5, 0x0001_473e_4132_36dd]),
+        ]
+        for (order, cofactor) in e2 {
+            for _ in 0..<2 {
+                let small = try ofOrder(order, {
+                    let x = randomFp2(&rng)
+                    return try (x.squared() * x + Fp2.curveB).sqrt().map { try G2Point(x: x, y: $0).point }
+                }, cofactor)
+                let mixed = (G2Point.generator * Scalar.random(using: &rng)).point + small
+                for q in [small, mixed, small.doubled()] {
+                    #expect(!q.isInG2, "order \(order)")
+                    for k in constants { #expect(q.multipliedBySparseConstant(k) == q.multipliedVarTime(byLimbs: [k])) }
+                }
+            }
+        }
+    }
 }

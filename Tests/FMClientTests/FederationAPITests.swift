@@ -33,6 +33,23 @@ import Testing
         #expect(ContinuousClock.now - started < .milliseconds(3_500))
     }
 
+    /// A guardian that is down fails at once: that is no answer, and must not start the count of the answers' spread
+    /// (it would make the grace as long as the whole long poll again, as before review 12). Before, this took 4 s.
+    @Test func theStragglerGraceIgnoresAGuardianThatIsDown() async throws {
+        let late: FakeFederation.Guardian = { _, _ in
+            try await Task.sleep(for: .seconds(2))
+            return try JSONValue(Count(count: 5))
+        }
+        let fake = FakeFederation([
+            PeerID(0): late, PeerID(1): late, PeerID(2): late, PeerID(3): FakeFederation.silent, PeerID(4): FakeFederation.down,
+        ])
+        let api = FederationAPI(peers: peers(5), threshold: 3, transport: fake)
+        let started = ContinuousClock.now
+        let answers = try await api.validAnswers("session_count", params: [String: String](), as: Count.self) { _, _ in true }
+        #expect(answers.count == 3)
+        #expect(ContinuousClock.now - started < .milliseconds(3_500))
+    }
+
     /// t refusals settle a query at once: the f guardians left cannot make t valid answers. Before, it waited for the
     /// silent guardian until the deadline (20 s here).
     @Test func tRefusalsEndTheQueryWithoutWaitingForTheRest() async throws {

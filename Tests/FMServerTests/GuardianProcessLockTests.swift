@@ -23,4 +23,19 @@ import Testing
         }
         #expect(GuardianProcessLockError.noDirectory(path: "/x").category == .badInput)
     }
+
+    /// Any local user who can open the directory can flock it (read permission is enough): a config directory left
+    /// open to others (0755, as mkdir or a copy makes it) is tightened to its owner when the lock is taken, so that no
+    /// other user can hold the lock and keep the guardian from starting.
+    @Test func directoryOpenToOthersIsTightenedToItsOwner() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-lock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(chmod(directory.path, 0o755) == 0)
+        let lock = try GuardianProcessLock(configDirectory: directory.path)
+        withExtendedLifetime(lock) {}
+        var status = stat()
+        #expect(stat(directory.path, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o700)
+    }
 }

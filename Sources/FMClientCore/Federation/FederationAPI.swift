@@ -225,7 +225,6 @@ public struct FederationAPI: Sendable {
             for await reply in group {
                 guard let peer = reply.peer else { break }  // the grace period is over
                 pending -= 1
-                if firstAnswer == nil { firstAnswer = ContinuousClock.now }
                 let result = reply.result
                 let received: Swift.Result<GuardianAnswer<Value>, UnreadableAnswer>
                 switch result {
@@ -241,6 +240,8 @@ public struct FederationAPI: Sendable {
                     if error is CancellationError { outcome.unreachable[peer] = UnreachableGuardian(error); continue }
                     received = .success(.error(code: "error", message: "\(error)"))
                 }
+                // A guardian that could not be reached (often at once) gave no answer: it does not start the spread.
+                if firstAnswer == nil { firstAnswer = ContinuousClock.now }
                 let satisfied = accept(peer, received)
                 if satisfied && !enough {
                     enough = true

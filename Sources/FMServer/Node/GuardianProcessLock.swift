@@ -19,6 +19,13 @@ public final class GuardianProcessLock: Sendable {
             if reason == ENOENT || reason == ENOTDIR { throw .noDirectory(path: configDirectory) }
             throw .cannotLock(path: configDirectory, reason: String(cString: strerror(reason)))
         }
+        // flock needs only a descriptor, which anyone who may read the directory can open: a directory open to
+        // others (made by hand, copied) would let any local user hold the lock and keep the guardian from starting.
+        // Tightened to its owner first, as the config directory should be (a read-only or foreign one stays as is).
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_uid == geteuid(), status.st_mode & 0o077 != 0 {
+            _ = fchmod(descriptor, status.st_mode & 0o700)
+        }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let reason = errno
             close(descriptor)
