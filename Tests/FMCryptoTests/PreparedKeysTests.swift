@@ -4,7 +4,7 @@ import Testing
 
 /// ``PreparedKeys``: a key's Miller lines are kept per process; the cache must never change a verdict.
 @Suite struct PreparedKeysTests {
-    /// More distinct keys than the cache holds (it starts over when full): every share still verifies under its own
+    /// More distinct keys than the cache holds (it drops one entry per new key when full): every share still verifies under its own
     /// key, before and after its lines were cached, and a share checked under another (cached) key still fails.
     @Test func verdictsHoldAcrossTheCacheAndItsOverflow() {
         let blinded = BlindedMessage(G1Point.generator * Scalar(UInt64(0x5eed)))
@@ -17,6 +17,8 @@ import Testing
             checked.append((PublicKeyShare(key), share))
             #expect(PublicKeyShare(key).verify(share, on: blinded), "key \(k), first check")
         }
+        // Full, it stays full: the keys checked last are still held (it used to start over, and then held 8).
+        #expect(PreparedKeys.count == PreparedKeys.capacity)
         for (k, entry) in checked.enumerated().suffix(4) {
             #expect(entry.key.verify(entry.share, on: blinded), "key \(k + 1), cached")
             #expect(!checked[k - 1].key.verify(entry.share, on: blinded), "key \(k)'s lines accepted key \(k + 1)'s share")
