@@ -38,8 +38,13 @@ public struct Fp12: Hashable, Sendable {
     @inlinable @inline(__always)
     public func conjugate() -> Fp12 { Fp12(c0: c0, c1: -c1) }
 
-    public func inverse() -> Fp12 {
-        let t = (c0.squared() - c1.squared().multipliedByV()).inverse()
+    /// Constant time.
+    public func inverse() -> Fp12 { inverse { $0.inverse() } }
+
+    /// The inverse through the norm to 𝔽p⁶, with `invert` for the one 𝔽p² inversion inside 𝔽p⁶'s.
+    @inlinable
+    func inverse(_ invert: (Fp2) -> Fp2) -> Fp12 {
+        let t = (c0.squared() - c1.squared().multipliedByV()).inverse(invert)
         return Fp12(c0: c0 * t, c1: -(c1 * t))
     }
 

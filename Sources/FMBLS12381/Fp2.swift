@@ -58,12 +58,17 @@ public struct Fp2: Hashable, Sendable {
     @inlinable @inline(__always)
     func multipliedByNonResidue() -> Fp2 { Fp2(c0: c0 - c1, c1: c0 + c1) }
 
-    /// The inverse via the norm; zero maps to zero.
+    /// The inverse via the norm; zero maps to zero. Constant time.
     @inlinable
-    public func inverse() -> Fp2 {
-        let t = (c0.squared() + c1.squared()).inverse()
-        return Fp2(c0: c0 * t, c1: -(c1 * t))
-    }
+    public func inverse() -> Fp2 { inverse(normInverse: norm.inverse()) }
+
+    /// The norm c0² + c1² (an element of 𝔽p, zero only for zero).
+    @inlinable
+    var norm: Fp { c0.squared() + c1.squared() }
+
+    /// The inverse given the inverse of ``norm``: the conjugate divided by the norm.
+    @inlinable
+    func inverse(normInverse t: Fp) -> Fp2 { Fp2(c0: c0 * t, c1: -(c1 * t)) }
 
     @inlinable @inline(__always)
     static func select(_ a: Fp2, _ b: Fp2, mask: UInt64) -> Fp2 {
@@ -75,7 +80,7 @@ public struct Fp2: Hashable, Sendable {
     func pow(limbs e: [UInt64]) -> Fp2 { power(limbs: e) }
 
     /// True if self is a square in 𝔽p² (exactly when its norm is a square in 𝔽p).
-    public var isSquare: Bool { (c0.squared() + c1.squared()).isSquare }
+    public var isSquare: Bool { norm.isSquare }
 
     /// A square root, or nil if none exists (p ≡ 3 mod 4 method, RFC 9380 appendix I.3 style).
     public func sqrt() -> Fp2? {

@@ -71,12 +71,17 @@ public struct Fp6: Hashable, Sendable {
         Fp6(c0: (c2 * b1).multipliedByNonResidue(), c1: c0 * b1, c2: c1 * b1)
     }
 
-    public func inverse() -> Fp6 {
+    /// Constant time.
+    public func inverse() -> Fp6 { inverse { $0.inverse() } }
+
+    /// The inverse through the adjugate, with `invert` for the one 𝔽p² inversion of the determinant.
+    @inlinable
+    func inverse(_ invert: (Fp2) -> Fp2) -> Fp6 {
         let t0 = c0.squared() - (c1 * c2).multipliedByNonResidue()
         let t1 = c2.squared().multipliedByNonResidue() - c0 * c1
         let t2 = c1.squared() - c0 * c2
         let determinant = c0 * t0 + (c2 * t1 + c1 * t2).multipliedByNonResidue()
-        let inv = determinant.inverse()
+        let inv = invert(determinant)
         return Fp6(c0: t0 * inv, c1: t1 * inv, c2: t2 * inv)
     }
 

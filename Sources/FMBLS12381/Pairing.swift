@@ -46,9 +46,10 @@ extension ProjectivePoint where F == Fp2 {
     }
 }
 
-/// The inverses of non-zero elements with a single field inversion (Montgomery's trick).
+/// The inverses of non-zero elements with a single field inversion (Montgomery's trick), variable time:
+/// **public data only** (the pairing's points, the final exponentiation's values).
 @usableFromInline
-func batchInverted(_ values: [Fp]) -> [Fp] {
+func batchInvertedVarTime(_ values: [Fp]) -> [Fp] {
     var prefix = [Fp]()
     prefix.reserveCapacity(values.count)
     var accumulator = Fp.one
@@ -56,7 +57,7 @@ func batchInverted(_ values: [Fp]) -> [Fp] {
         prefix.append(accumulator)
         accumulator = accumulator * value
     }
-    var inverse = accumulator.inverse()
+    var inverse = accumulator.inverseVarTime()
     var result = [Fp](repeating: .zero, count: values.count)
     for i in stride(from: values.count - 1, through: 0, by: -1) {
         result[i] = inverse * prefix[i]
@@ -101,9 +102,9 @@ func millerLoop(_ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2Prepared)]
     let preparedInputs = prepared.filter { !$0.0.isIdentity && !$0.1.lines.isEmpty }
     if inputs.isEmpty && preparedInputs.isEmpty { return .one }
     var denominators = [Fp]()
-    for (p, q) in inputs { denominators += [p.z, q.z.c0.squared() + q.z.c1.squared()] }
+    for (p, q) in inputs { denominators += [p.z, q.z.norm] }
     for (p, _) in preparedInputs { denominators.append(p.point.z) }
-    let inverses = batchInverted(denominators)
+    let inverses = batchInvertedVarTime(denominators)
     var pAffine = [(x: Fp, y: Fp)]()
     var qAffine = [(x: Fp2, y: Fp2)]()
     for (i, (p, q)) in inputs.enumerated() {
@@ -141,17 +142,6 @@ func millerLoop(_ pairs: [(G1Point, G2Point)], prepared: [(G1Point, G2Prepared)]
 }
 
 extension Fp12 {
-    /// self^|x| by cyclotomic squarings (self must be in the cyclotomic subgroup).
-    @inlinable
-    func cyclotomicPowerOfParameterMagnitude() -> Fp12 {
-        var result = self
-        for bit in stride(from: 62, through: 0, by: -1) {
-            result = result.cyclotomicSquared()
-            if (curveParameterMagnitude >> UInt64(bit)) & 1 == 1 { result = result * self }
-        }
-        return result
-    }
-
     /// self^x for the negative parameter x (conjugation inverts in the cyclotomic subgroup).
     @inlinable
     func cyclotomicPowerOfParameter() -> Fp12 { cyclotomicPowerOfParameterMagnitude().conjugate() }
@@ -159,10 +149,10 @@ extension Fp12 {
     /// f^(3(p¹² - 1)/r): easy part f^((p⁶ - 1)(p² + 1)), then the hard part through the decomposition
     /// 3(p⁴ - p² + 1)/r = (x - 1)²(x + p)(x² + p² - 1) + 3 (Hayashida–Hayasaka–Teruya). The extra factor 3 is
     /// coprime to r, so this is still a non-degenerate bilinear pairing; it is the normalisation of blst and
-    /// zkcrypto/bls12_381.
+    /// zkcrypto/bls12_381. Variable time (inversions, compressed squarings): public data only.
     @usableFromInline
     func finalExponentiation() -> Fp12 {
-        let t = conjugate() * inverse()
+        let t = conjugate() * inverseVarTime()
         let f = t.frobenius2() * t
         var a = f.cyclotomicPowerOfParameter() * f.conjugate()     // f^(x-1)
         a = a.cyclotomicPowerOfParameter() * a.conjugate()         // f^((x-1)²)
@@ -207,6 +197,7 @@ public struct Gt: Hashable, Sendable {
 
 /// The optimal ate pairing e(P, Q), normalised as blst and zkcrypto/bls12_381 do: the Miller loop value for
 /// x = -0xd201000000010000 raised to 3(p¹² - 1)/r, i.e. the cube of the textbook value. e(P, O) = e(O, Q) = 1.
+/// Variable time: pairings run on public data (signatures, messages, public keys).
 public func pairing(_ p: G1Point, _ q: G2Point) -> Gt {
     Gt(millerLoop([(p, q)]).finalExponentiation())
 }

@@ -42,6 +42,7 @@ case "fpmul": sink &+= iterated(px, n) { $0 * py }.isZero ? 1 : 0
 case "fpsqr": sink &+= iterated(px, n) { $0.squared() }.isZero ? 1 : 0
 case "fpsqrt": sink &+= iterated(px, n) { ($0.sqrt() ?? $0) + .one }.isZero ? 1 : 0
 case "fpinv": sink &+= iterated(px, n) { $0.inverse() + .one }.isZero ? 1 : 0
+case "fpinvvt": sink &+= iterated(px, n) { $0.inverseVarTime() + .one }.isZero ? 1 : 0
 case "fp2mul": sink &+= iterated(qx, n) { $0 * qy }.isZero ? 1 : 0
 case "fp2sqr": sink &+= iterated(qx, n) { $0.squared() }.isZero ? 1 : 0
 case "fp12mul": sink &+= iterated(millerValue, n) { $0 * millerValue }.isZero ? 1 : 0
