@@ -76,7 +76,7 @@ public final class LightningRPCClient: Sendable {
         if let channel = try? await connection?.get() { try? await channel.close() }
     }
 
-    private func connectedChannel() async throws -> any Channel {
+    private func connectedChannel(redialed: Bool = false) async throws -> any Channel {
         let (future, generation, isNew) = state.withLockedValue { state in
             if let existing = state.connection { return (existing, state.generation, false) }
             state.generation += 1
@@ -102,11 +102,21 @@ public final class LightningRPCClient: Sendable {
                 }
             }
         }
+        let channel: any Channel
         do {
-            return try await future.get()
+            channel = try await future.get()
         } catch {
             throw LightningRPCError.cannotConnect(socketPath: socketPath, reason: Self.describe(error))
         }
+        // A connection the node closed fails its waiting calls before its close future forgets it (on the event
+        // loop, a moment later): a call in between would be written to the dead channel and fail "connection lost"
+        // though nothing was sent. Forget it here and dial again (nothing was sent yet, so this is no retry).
+        // Once: a node that closes every new connection at once gets the dead channel and "connection lost".
+        if !channel.isActive && !redialed {
+            state.withLockedValue { if $0.generation == generation { $0.connection = nil } }
+            return try await connectedChannel(redialed: true)
+        }
+        return channel
     }
 
     /// At most a year: NIO adds the timeout to the current uptime, which must not overflow.
