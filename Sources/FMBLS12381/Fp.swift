@@ -25,6 +25,11 @@ public struct Fp: Hashable, Sendable {
         Fp(montgomery: 0xf4df_1f34_1c34_1746, 0x0a76_e6a6_09d1_04f1, 0x8de5_476c_4c95_b6d5,
            0x67eb_88a9_939d_83c0, 0x9a79_3e85_b519_952d, 0x1198_8fe5_92ca_e3aa)
     }
+    /// 2^1152 mod p: one Montgomery multiplication by it turns x·2^-384 into x·2^384, the Montgomery form of x.
+    @inlinable static var r3: Fp {
+        Fp(montgomery: 0xed48_ac6b_d94c_a1e0, 0x315f_831e_03a7_adf8, 0x9a53_352a_615e_29dd,
+           0x34c0_4e5e_921e_1761, 0x2512_d435_6572_4728, 0x0aa6_3460_9175_5d4d)
+    }
     /// The modulus p as little-endian limbs.
     @usableFromInline static let modulusLimbs: [UInt64] = [
         0xb9fe_ffff_ffff_aaab, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624,
@@ -285,9 +290,7 @@ public struct Fp: Hashable, Sendable {
         // multiplication by 2^(3·384) mod p then gives X·2^384, the Montgomery form of X mod p (two reductions
         // where limb-by-limb Horner took sixteen multiplications).
         let l = limbsFromBigEndian(bytes, count: 8)
-        let cubedMontgomeryRadix = Fp(montgomery: 0xed48_ac6b_d94c_a1e0, 0x315f_831e_03a7_adf8, 0x9a53_352a_615e_29dd,
-                                      0x34c0_4e5e_921e_1761, 0x2512_d435_6572_4728, 0x0aa6_3460_9175_5d4d)
-        self = FpWide(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], 0, 0, 0, 0).reduced() * cubedMontgomeryRadix
+        self = FpWide(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], 0, 0, 0, 0).reduced() * Fp.r3
     }
 
     /// The canonical 48-byte big-endian encoding.

@@ -16,8 +16,7 @@ extension Fp {
         // every step keeps p = u·s + v·r (so r, s ≤ p until the last step doubles r: 2p fits six limbs),
         // A·r ≡ -u·2^k and A·s ≡ v·2^k (mod p). At v = 0, u = gcd = 1, so p - r is A⁻¹·2^k mod p, where
         // k ≤ 762 counts the halvings.
-        var u = Words(l0: 0xb9fe_ffff_ffff_aaab, l1: 0x1eab_fffe_b153_ffff, l2: 0x6730_d2a0_f6b0_f624,
-                      l3: 0x6477_4b84_f385_12bf, l4: 0x4b1b_a7b6_434b_acd7, l5: 0x1a01_11ea_397f_e69a)
+        var u = Words.modulus
         var v = Words(self)
         var r = Words(l0: 0, l1: 0, l2: 0, l3: 0, l4: 0, l5: 0)
         var s = Words(l0: 1, l1: 0, l2: 0, l3: 0, l4: 0, l5: 0)
@@ -35,15 +34,11 @@ extension Fp {
                 v.subtract(u); v.shiftRight(1); s.add(r); r.shiftLeft(1); k += 1
             }
         }
-        let modulus = Words(l0: 0xb9fe_ffff_ffff_aaab, l1: 0x1eab_fffe_b153_ffff, l2: 0x6730_d2a0_f6b0_f624,
-                            l3: 0x6477_4b84_f385_12bf, l4: 0x4b1b_a7b6_434b_acd7, l5: 0x1a01_11ea_397f_e69a)
-        _ = r.subtractIfAbove(modulus)  // r ≤ 2p, and r ≠ p since A·r ≡ -2^k is not 0
-        var x = modulus
+        _ = r.subtractIfAbove(Words.modulus)  // r ≤ 2p, and r ≠ p since A·r ≡ -2^k is not 0
+        var x = Words.modulus
         x.subtract(r)  // A⁻¹·2^k, in (0, p)
         // A⁻¹·2^k·2^1152·2^-384 = A⁻¹·2^(768+k), then k Montgomery halvings leave A⁻¹·2^768 = a⁻¹·2^384.
-        let cubedMontgomeryRadix = Fp(montgomery: 0xed48_ac6b_d94c_a1e0, 0x315f_831e_03a7_adf8, 0x9a53_352a_615e_29dd,
-                                      0x34c0_4e5e_921e_1761, 0x2512_d435_6572_4728, 0x0aa6_3460_9175_5d4d)
-        var result = Fp(montgomery: x.l0, x.l1, x.l2, x.l3, x.l4, x.l5) * cubedMontgomeryRadix
+        var result = Fp(montgomery: x.l0, x.l1, x.l2, x.l3, x.l4, x.l5) * Fp.r3
         while k > 0 {
             let t = min(k, 64)
             result = result.dividedByPowerOfTwo(t)
@@ -83,6 +78,11 @@ extension Fp {
             (self.l0, self.l1, self.l2, self.l3, self.l4, self.l5) = (l0, l1, l2, l3, l4, l5)
         }
         @inlinable init(_ a: Fp) { self.init(l0: a.l0, l1: a.l1, l2: a.l2, l3: a.l3, l4: a.l4, l5: a.l5) }
+
+        @inlinable static var modulus: Words {
+            Words(l0: 0xb9fe_ffff_ffff_aaab, l1: 0x1eab_fffe_b153_ffff, l2: 0x6730_d2a0_f6b0_f624,
+                  l3: 0x6477_4b84_f385_12bf, l4: 0x4b1b_a7b6_434b_acd7, l5: 0x1a01_11ea_397f_e69a)
+        }
 
         @inlinable @inline(__always) var isZero: Bool { (l0 | l1 | l2 | l3 | l4 | l5) == 0 }
 

@@ -30,14 +30,25 @@ public final class PostgresStorage: Storage {
         /// How long one connection attempt may take.
         public var connectTimeout: Duration
 
-        public init(maxWait: Duration? = nil, readerThreads: Int = 2, connectTimeout: Duration = .seconds(10)) {
+        /// How long a new writer connection waits for the database's writer lock (``PostgresStorage/writerLockKey``)
+        /// before failing: long enough for the session of a process that just died to end on the server, short enough
+        /// that a second copy of a running guardian stops at once. nil takes no lock (tests that open one database
+        /// twice on purpose, as a restarted guardian does, without closing the first).
+        public var writerLockWait: Duration?
+
+        public init(
+            maxWait: Duration? = nil, readerThreads: Int = 2, connectTimeout: Duration = .seconds(10),
+            writerLockWait: Duration? = .seconds(5)
+        ) {
             self.maxWait = maxWait
             self.readerThreads = readerThreads
             self.connectTimeout = connectTimeout
+            self.writerLockWait = writerLockWait
         }
     }
 
     public let url: PostgresURL
+    private let writerLockWait: Duration?
     private let connector: Connector
     private let logger: Logger
     private let writerThread: NIOThreadPool
@@ -53,12 +64,15 @@ public final class PostgresStorage: Storage {
     ) throws {
         self.url = url
         self.logger = logger
+        writerLockWait = options.writerLockWait
         connector = try Connector(url: url, password: password, logger: logger, options: options)
         writerThread = NIOThreadPool(numberOfThreads: 1)
         readerThreads = NIOThreadPool(numberOfThreads: max(1, options.readerThreads))
         writerThread.start()
         readerThreads.start()
         do {
+            // The writer lock first, so that a second copy of a guardian is refused as such, before any migration.
+            try writeNow { _ in }
             try checkTextSemantics()
             try checkDurability()
             try StorageMigrator(ledger: "fm_migrations", schemaObjects: Self.schemaObjects).migrate(schemas, on: self)
@@ -177,7 +191,37 @@ public final class PostgresStorage: Storage {
     private func writeNow<T>(durability: CommitDurability, _ body: (any StorageWriting) throws -> T) throws -> T {
         // The lock is held for the whole transaction: writes are serial, like SQLite's.
         try writer.withLockedValue { connection in
-            try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE") { try body($0) }
+            try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", connected: takeWriterLock) { try body($0) }
+        }
+    }
+
+    /// The advisory lock key every fm writer takes on its database ("fm-write" in ASCII). One guardian per database:
+    /// advisory locks are per database, so guardians in different databases of one server never meet.
+    public static let writerLockKey: Int64 = 0x666d_2d77_7269_7465
+
+    /// Takes the database's writer lock on a new writer connection: a session-level advisory lock, held until the
+    /// connection ends. The config directory's `flock` stops a second `fm-node run` on one host, but two copies of a
+    /// config directory (a guardian moved to a new host while the old one still runs) could both write to one
+    /// PostgreSQL database, and two writers of one guardian's state can sign conflicting consensus messages. A
+    /// connection that reconnects takes it again, and fails if another process took it meanwhile.
+    private func takeWriterLock(_ connection: PostgresConnection) throws(StorageError) {
+        guard let wait = writerLockWait else { return }
+        let runner = PostgresStatementRunner(connection: connection, logger: logger)
+        let clock = ContinuousClock()
+        let deadline = clock.now + wait
+        while true {
+            let rows = try runner.run(
+                .control("SELECT pg_try_advisory_lock(\(Self.writerLockKey)) AS taken"), [], wantsRows: true
+            ).rows
+            if try rows.first?.bool("taken") == true { return }
+            guard clock.now < deadline else {
+                throw StorageError(
+                    .backend,
+                    "another process writes to PostgreSQL database \(url.database) (it holds fm's writer lock, advisory lock "
+                        + "\(Self.writerLockKey)): a second copy of this guardian? Stop it first (its session: SELECT pid FROM pg_locks "
+                        + "WHERE locktype = 'advisory' AND objid = \(UInt32(truncatingIfNeeded: Self.writerLockKey)))")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
         }
     }
 
@@ -189,11 +233,13 @@ public final class PostgresStorage: Storage {
         return try transaction(on: &connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { try body($0) }
     }
 
-    /// One transaction on `connection` (replaced when it is gone): BEGIN, the body, COMMIT; ROLLBACK if it throws.
+    /// One transaction on `connection` (replaced when it is gone, `connected` run on the replacement first): BEGIN,
+    /// the body, COMMIT; ROLLBACK if it throws.
     private func transaction<T>(
-        on connection: inout PostgresConnection?, begin: String, _ body: (StorageTransaction) throws -> T
+        on connection: inout PostgresConnection?, begin: String,
+        connected: ((PostgresConnection) throws(StorageError) -> Void)? = nil, _ body: (StorageTransaction) throws -> T
     ) throws -> T {
-        let runner = try begun(&connection, begin: begin)
+        let runner = try begun(&connection, begin: begin, connected: connected)
         let transaction = StorageTransaction(runner: runner)
         let value: T
         do {
@@ -220,10 +266,23 @@ public final class PostgresStorage: Storage {
 
     /// A connection with an open transaction. Nothing has run yet, so a connection found dead at BEGIN (the server
     /// restarted while it was idle) is replaced and BEGIN sent again; connecting waits while the server is down.
-    private func begun(_ connection: inout PostgresConnection?, begin: String) throws(StorageError) -> PostgresStatementRunner {
+    private func begun(
+        _ connection: inout PostgresConnection?, begin: String, connected: ((PostgresConnection) throws(StorageError) -> Void)?
+    ) throws(StorageError) -> PostgresStatementRunner {
         var attempts = 0
         while true {
-            if connection?.isClosed ?? true { connection = try connector.connect() }
+            if connection?.isClosed ?? true {
+                let new = try connector.connect()
+                do {
+                    try connected?(new)
+                } catch {
+                    var failed: PostgresConnection? = new
+                    discard(&failed)
+                    connection = nil
+                    throw error
+                }
+                connection = new
+            }
             guard let live = connection else { continue }
             let runner = PostgresStatementRunner(connection: live, logger: logger)
             do {

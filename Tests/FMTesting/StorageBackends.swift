@@ -56,8 +56,10 @@ public final class StoragePlace: @unchecked Sendable {
         self.location = location
     }
 
-    /// Tests wait at most this long for a server that is down, so a broken reconnect fails instead of hanging.
-    public static let testOptions = PostgresStorage.Options(maxWait: .seconds(60))
+    /// Tests wait at most this long for a server that is down, so a broken reconnect fails instead of hanging. No
+    /// writer lock: tests open a database again, as a restarted guardian would, without closing the first handle
+    /// (PostgresWriterLockTests tests the lock).
+    public static let testOptions = PostgresStorage.Options(maxWait: .seconds(60), writerLockWait: nil)
 
     public func open(_ schemas: [StorageSchema] = [], options: PostgresStorage.Options = StoragePlace.testOptions) throws -> any Storage {
         switch location {
