@@ -146,6 +146,11 @@ struct FederationEndToEndTests {
         // guardian 3 catches up and records the same outcome.
         nodes[3].shutdown()
         try await tasks[3].value
+        // Stopped as a process would be: its API server and database connections end with it (on PostgreSQL the
+        // database's writer lock refuses a second writer while the first is open).
+        apiTasks[3].cancel()
+        _ = await apiTasks[3].result
+        nodes[3].closeDatabase()
         var second = Transaction(
             inputs: [ModuleItem(module: ModuleInstanceID(0), encoding: MintInput.devIssue(
                 .init(amount: Amount(msats: 712), spendKey: issuer.xOnlyPublicKey)))],
