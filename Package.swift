@@ -73,7 +73,9 @@ let targets: [Target] = [
 
     // MARK: Cryptography
     .target(name: "FMSecp256k1", dependencies: ["CSecp256k1", crypto]),
-    .target(name: "FMBLS12381", swiftSettings: optimized),
+    // mulx/adcx/adox kernels for FMBLS12381's base field, used where the CPU has BMI2 and ADX (docs/benchmarks/bls.md).
+    .target(name: "CFMFieldArithmetic", cSettings: [.unsafeFlags(["-O2"])]),
+    .target(name: "FMBLS12381", dependencies: ["CFMFieldArithmetic"], swiftSettings: optimized),
     .target(name: "FMCrypto", dependencies: ["FMBLS12381", crypto], swiftSettings: optimized),
 
     // MARK: Core
