@@ -228,7 +228,8 @@ let targets: [Target] = [
             "FMRegtest", "FMBitcoinRPC", "FMBitcoin", "FMSecp256k1", "FMTesting", logging, serviceLifecycle,
         ],
         exclude: ["oracle"]),
-    .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
+    .testTarget(
+        name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "CFMFieldArithmetic", "FMTesting"], swiftSettings: optimized),
     .testTarget(
         name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], exclude: ["oracle"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),
