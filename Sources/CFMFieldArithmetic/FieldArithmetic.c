@@ -3,6 +3,9 @@
 // halves on the OF chain (adox), so the two carry chains run in parallel. A Montgomery row makes the lowest word
 // zero and the window then rotates (the zeroed register becomes the new top word), so the shift costs nothing.
 // The final subtraction of p is selected by cmov: no branch and no memory index depends on the values.
+// Every block is volatile (its results leave through memory only, so GCC would delete it otherwise), and the input
+// pointers it reuses as scratch registers are early-clobber (else, with r == a visible to the compiler, one
+// register could hold both and the stores would go astray): review 15.
 #include "CFMFieldArithmetic.h"
 
 bool fm_fp_has_adx_flag = false;
@@ -87,7 +90,7 @@ static const uint64_t N0 = 0x89f3fffcfffcfffd;
 // and the last one is zero after each reduction.
 void fm_fp_mul(void *r, const void *a, const void *b) {
     uint64_t t0, t1, t2, t3, t4, t5, t6, lo, hi, dx;
-    __asm__(
+    __asm__ volatile(
         FIRST_ROW_(W0) RED_ROW(W0)
         MUL_ROW(1, W1) RED_ROW(W1)
         MUL_ROW(2, W2) RED_ROW(W2)
@@ -98,7 +101,7 @@ void fm_fp_mul(void *r, const void *a, const void *b) {
         SUBTRACT_P_STORE("%[t6]", "%[t0]", "%[t1]", "%[t2]", "%[t3]", "%[t4]",
                          "%[t5]", "%[lo]", "%[hi]", "%[dx]", "%[a]", "%[b]")
         : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
-          [t6] "=&r"(t6), [lo] "=&r"(lo), [hi] "=&r"(hi), [dx] "=&d"(dx), [a] "+r"(a), [b] "+r"(b)
+          [t6] "=&r"(t6), [lo] "=&r"(lo), [hi] "=&r"(hi), [dx] "=&d"(dx), [a] "+&r"(a), [b] "+&r"(b)
         : [r] "r"(r), P_OPERANDS
         : "cc", "memory");
 }
@@ -108,7 +111,7 @@ void fm_fp_mul_wide(void *r, const void *a, const void *b) {
     uint64_t t0, t1, t2, t3, t4, t5, t6, lo, hi, dx;
 #define NEXT_ROW(I, T0, ...) "movq " T0 ", " #I "*8-8(%[r])\n\t xorq " T0 ", " T0 "\n\t" MUL_ROW(I, __VA_ARGS__, T0)
 #define NEXT_ROW_(...) NEXT_ROW(__VA_ARGS__)
-    __asm__(
+    __asm__ volatile(
         FIRST_ROW_(W0)
         NEXT_ROW_(1, W0) NEXT_ROW_(2, W1) NEXT_ROW_(3, W2) NEXT_ROW_(4, W3) NEXT_ROW_(5, W4)
         "movq %[t5], 40(%[r])\n\t movq %[t6], 48(%[r])\n\t movq %[t0], 56(%[r])\n\t"
@@ -125,7 +128,7 @@ void fm_fp_mul_wide(void *r, const void *a, const void *b) {
 // (below p, since t < p·2^384): below 2p, so one conditional subtraction.
 void fm_fp_reduce(void *r, const void *t) {
     uint64_t t0, t1, t2, t3, t4, t5, t6, lo, hi, dx, x;
-    __asm__(
+    __asm__ volatile(
         "movq 0(%[t]), %[t0]\n\t movq 8(%[t]), %[t1]\n\t movq 16(%[t]), %[t2]\n\t"
         "movq 24(%[t]), %[t3]\n\t movq 32(%[t]), %[t4]\n\t movq 40(%[t]), %[t5]\n\t xorl %k[t6], %k[t6]\n\t"
         RED_ROW(W0) RED_ROW(W1) RED_ROW(W2) RED_ROW(W3) RED_ROW(W4) RED_ROW(W5)
@@ -134,7 +137,7 @@ void fm_fp_reduce(void *r, const void *t) {
         SUBTRACT_P_STORE("%[t6]", "%[t0]", "%[t1]", "%[t2]", "%[t3]", "%[t4]",
                          "%[t5]", "%[lo]", "%[hi]", "%[dx]", "%[t]", "%[x]")
         : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
-          [t6] "=&r"(t6), [lo] "=&r"(lo), [hi] "=&r"(hi), [dx] "=&d"(dx), [x] "=&r"(x), [t] "+r"(t)
+          [t6] "=&r"(t6), [lo] "=&r"(lo), [hi] "=&r"(hi), [dx] "=&d"(dx), [x] "=&r"(x), [t] "+&r"(t)
         : [r] "r"(r), P_OPERANDS
         : "cc", "memory");
 }

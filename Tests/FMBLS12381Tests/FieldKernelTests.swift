@@ -96,6 +96,20 @@ import Testing
             FpWide(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), FpWide(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
             FpWide(product: big.addedUnreduced(big), big.addedUnreduced(big)),
         ]
+        // Low half k·p (its reduction is exactly p) under a high half of p − 1: 2p − 1 before the final subtraction,
+        // the largest value the kernel's last carry chain meets (review 15).
+        var multiple = [UInt64](repeating: 0, count: 6)
+        for _ in 1...9 {
+            var carry = false
+            for i in 0..<6 {
+                let (sum, overflow) = multiple[i].addingReportingOverflow(Fp.modulusLimbs[i])
+                let (withCarry, overflow2) = sum.addingReportingOverflow(carry ? 1 : 0)
+                multiple[i] = withCarry
+                carry = overflow || overflow2
+            }
+            let m = multiple
+            wides.append(FpWide(m[0], m[1], m[2], m[3], m[4], m[5], big.l0, big.l1, big.l2, big.l3, big.l4, big.l5))
+        }
         let edges = FieldKernelTests.edgeFps(&rng)
         for a in edges { for b in edges { wides.append(FpWide(portableProduct: a, b)) } }
         for _ in 0..<20_000 {
