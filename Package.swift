@@ -73,7 +73,9 @@ let targets: [Target] = [
 
     // MARK: Cryptography
     .target(name: "FMSecp256k1", dependencies: ["CSecp256k1", crypto]),
-    .target(name: "FMBLS12381", swiftSettings: optimized),
+    // mulx/adcx/adox kernels for FMBLS12381's base field, used where the CPU has BMI2 and ADX (docs/benchmarks/bls.md).
+    .target(name: "CFMFieldArithmetic", cSettings: [.unsafeFlags(["-O2"])]),
+    .target(name: "FMBLS12381", dependencies: ["CFMFieldArithmetic"], swiftSettings: optimized),
     .target(name: "FMCrypto", dependencies: ["FMBLS12381", crypto], swiftSettings: optimized),
 
     // MARK: Core
@@ -226,7 +228,8 @@ let targets: [Target] = [
             "FMRegtest", "FMBitcoinRPC", "FMBitcoin", "FMSecp256k1", "FMTesting", logging, serviceLifecycle,
         ],
         exclude: ["oracle"]),
-    .testTarget(name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "FMTesting"], swiftSettings: optimized),
+    .testTarget(
+        name: "FMBLS12381Tests", dependencies: ["FMBLS12381", "CFMFieldArithmetic", "FMTesting"], swiftSettings: optimized),
     .testTarget(
         name: "FMCryptoTests", dependencies: ["FMCrypto", "FMTesting"], exclude: ["oracle"], swiftSettings: optimized),
     .testTarget(name: "FMBenchmarkingTests", dependencies: ["FMBenchmarking"]),

@@ -1,3 +1,5 @@
+import CFMFieldArithmetic
+
 // Lazy reduction: double-width (768-bit) products added and subtracted unreduced, then one Montgomery reduction
 // per output coefficient instead of one per product (𝔽p² multiplication: two instead of three; 𝔽p⁶
 // multiplication: six instead of twelve; the 𝔽p⁴ squarings of the cyclotomic squaring: four instead of six).
@@ -17,9 +19,22 @@ struct FpWide {
     }
 
     /// a·b as a 768-bit integer (schoolbook); a and b are six-limb values (they may exceed p, e.g. a sum of two
-    /// elements, as long as the product stays below p·2^384).
+    /// elements, as long as the product stays below p·2^384). The assembly kernel where the CPU has it.
     @inlinable @inline(__always)
     init(product a: Fp, _ b: Fp) {
+        #if arch(x86_64)
+        if _fastPath(fm_fp_has_adx()) {
+            self.init(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafePointer(to: a) { a in withUnsafePointer(to: b) { b in fm_fp_mul_wide(&self, a, b) } }
+            return
+        }
+        #endif
+        self.init(portableProduct: a, b)
+    }
+
+    /// ``init(product:_:)`` in Swift.
+    @inlinable @inline(__always)
+    init(portableProduct a: Fp, _ b: Fp) {
         var c: UInt64
         var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0, t5: UInt64 = 0
         var t6: UInt64 = 0, t7: UInt64 = 0, t8: UInt64 = 0, t9: UInt64 = 0, t10: UInt64 = 0, t11: UInt64 = 0
@@ -177,9 +192,23 @@ struct FpWide {
         return FpWide(r0, r1, r2, r3, r4, r5, s0, s1, s2, s3, s4, s5)
     }
 
-    /// Montgomery reduction: self·2^-384 mod p, fully reduced (self < p·2^384 gives a value below 2p first).
+    /// Montgomery reduction: self·2^-384 mod p, fully reduced (self < p·2^384). The assembly kernel where the CPU
+    /// has it.
     @inlinable @inline(__always)
     func reduced() -> Fp {
+        #if arch(x86_64)
+        if _fastPath(fm_fp_has_adx()) {
+            var r = Fp.zero
+            withUnsafePointer(to: self) { t in fm_fp_reduce(&r, t) }
+            return r
+        }
+        #endif
+        return portableReduced()
+    }
+
+    /// ``reduced()`` in Swift (self < p·2^384 gives a value below 2p before the final subtraction).
+    @inlinable @inline(__always)
+    func portableReduced() -> Fp {
         var (t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11) = (l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11)
         var m: UInt64, c: UInt64, top: UInt64 = 0
         m = t0 &* 0x89f3_fffc_fffc_fffd

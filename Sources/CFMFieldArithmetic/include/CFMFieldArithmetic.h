@@ -1,0 +1,25 @@
+// BLS12-381 base-field kernels in x86-64 assembly (mulx/adcx/adox: BMI2 and ADX), called by FMBLS12381 when the
+// CPU has both; elsewhere FMBLS12381's portable Swift runs. Operands are six little-endian 64-bit limbs (twelve
+// for double-width values): the memory layout of the Swift structs Fp and FpWide. Constant time.
+#ifndef CFM_FIELD_ARITHMETIC_H
+#define CFM_FIELD_ARITHMETIC_H
+
+#include <stdbool.h>
+
+/// True when the kernels may be used: set once at load time (x86-64 with BMI2 and ADX, and the environment
+/// variable FM_BLS_PORTABLE is not "1"), false before that and on other architectures.
+extern bool fm_fp_has_adx_flag;
+
+/// Reads the flag: a plain load in the caller (an imported C global would be shared mutable state to Swift 6).
+static inline __attribute__((always_inline)) bool fm_fp_has_adx(void) { return fm_fp_has_adx_flag; }
+
+#if defined(__x86_64__)
+/// r = a·b·2^-384 mod p, fully reduced (a, b < p): Fp.multiplied(by:).
+void fm_fp_mul(void *r, const void *a, const void *b);
+/// r = a·b as twelve limbs, for any six-limb a and b; r must not overlap them: FpWide(product:_:).
+void fm_fp_mul_wide(void *r, const void *a, const void *b);
+/// r = t·2^-384 mod p, fully reduced, for t < p·2^384: FpWide.reduced().
+void fm_fp_reduce(void *r, const void *t);
+#endif
+
+#endif
