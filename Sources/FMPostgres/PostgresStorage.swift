@@ -219,7 +219,8 @@ public final class PostgresStorage: Storage {
                     .backend,
                     "another process writes to PostgreSQL database \(url.database) (it holds fm's writer lock, advisory lock "
                         + "\(Self.writerLockKey)): a second copy of this guardian? Stop it first (its session: SELECT pid FROM pg_locks "
-                        + "WHERE locktype = 'advisory' AND objid = \(UInt32(truncatingIfNeeded: Self.writerLockKey)))")
+                        + "WHERE locktype = 'advisory' AND granted AND objid = \(UInt32(truncatingIfNeeded: Self.writerLockKey)) "
+                        + "AND database = (SELECT oid FROM pg_database WHERE datname = '\(url.database)'))")
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -342,8 +343,14 @@ final class Connector: Sendable {
         }
         let timeout = options.connectTimeout.components
         configuration.options.connectTimeout = .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
-        // Whatever the role or server default, text crosses the wire as UTF-8 (Swift strings are).
-        configuration.options.additionalStartupParameters = [("client_encoding", "UTF8")]
+        // Whatever the role or server default, text crosses the wire as UTF-8 (Swift strings are). Server-side TCP
+        // keepalives of a minute and a half: a connection cut silently on our side (a NAT or middlebox timeout) would
+        // otherwise keep its session, and the writer lock it holds, for the kernel's default of over two hours, and
+        // the guardian could not write meanwhile (review 15). Ignored on Unix sockets, whose ends close reliably.
+        configuration.options.additionalStartupParameters = [
+            ("client_encoding", "UTF8"), ("tcp_keepalives_idle", "60"), ("tcp_keepalives_interval", "10"),
+            ("tcp_keepalives_count", "3"),
+        ]
         self.configuration = configuration
     }
 
