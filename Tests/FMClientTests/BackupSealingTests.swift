@@ -1,6 +1,7 @@
 import FMClientCore
 import FMCore
 import FMEncoding
+import Synchronization
 import Testing
 
 /// Snapshot sealing (docs/protocol.md, "Client snapshots"): only the mnemonic's keys open a snapshot, padding
@@ -51,5 +52,42 @@ struct BackupSealingTests {
         #expect(BackupPadding.unpad(padded) == nil)
         #expect(BackupPadding.unpad([0, 0, 4, 1] + [UInt8](repeating: 0, count: 1020)) == nil)  // length past the end
         #expect(BackupPadding.unpad([0, 0, 0, 1] + [UInt8](repeating: 0, count: 1000)) == nil)  // not a bucket
+    }
+}
+
+/// A guardian over the address's request budget answers rate_limited; the upload asks it again (a script running
+/// fm-mint commands back to back met this: "no guardian stored the snapshot" though every guardian would have).
+struct BackupUploadRetryTests {
+    struct RateLimited: ReportableError {
+        var category: FailureCategory { .unreachable }
+        var code: String { "rate_limited" }
+        var description: String { "request budget of this client address exceeded" }
+    }
+
+    /// Refuses each peer's first `refusals[peer]` uploads as over budget, then stores.
+    final class BudgetedGuardians: GuardianTransport {
+        let left: Mutex<[PeerID: Int]>
+        init(_ refusals: [PeerID: Int]) { left = Mutex(refusals) }
+        func call(_ peer: PeerID, method: String, params: JSONValue, timeout: Duration?) async throws -> JSONValue {
+            let refuse = left.withLock { left in
+                defer { left[peer] = max(0, left[peer, default: 0] - 1) }
+                return left[peer, default: 0] > 0
+            }
+            if refuse { throw RateLimited() }
+            let upload = try params.decode(BackupUploadParams.self)
+            let backup = try SignedBackup(canonicalBytes: try #require(Hex.decode(upload.backup)))
+            return try JSONValue(BackupUploadResult(sequence: backup.sequence))
+        }
+    }
+
+    @Test("guardians over budget are asked again, up to three times; one never under budget is reported, not fatal")
+    func overBudgetGuardiansAreAskedAgain() async throws {
+        let peers = (0..<4).map { PeerID(UInt16($0)) }
+        let guardians = BudgetedGuardians([peers[0]: 1, peers[1]: 3, peers[2]: 4])
+        let api = FederationAPI(peers: peers, threshold: 3, transport: guardians)
+        let sealed = try BackupSealingTests.keys(1).seal(Array("notes".utf8), sequence: 9)
+        let report = try await api.uploadBackup(sealed)
+        #expect(report.storedBy == [peers[0], peers[1], peers[3]])
+        #expect(report.failed[peers[2]]?.contains("budget") == true)
     }
 }
