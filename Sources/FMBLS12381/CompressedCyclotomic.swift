@@ -1,3 +1,5 @@
+import CFMFieldArithmetic
+
 // Karabina's compressed cyclotomic squarings ("Squaring in cyclotomic subgroups", 2013) for the final
 // exponentiation's powers by x. Write an element of 𝔽p¹² as Σ gᵢ over the 𝔽p² coordinates g0 = c0.c0,
 // g1 = c0.c1, g2 = c0.c2, g3 = c1.c0, g4 = c1.c1, g5 = c1.c2. In the cyclotomic subgroup the Granger–Scott
@@ -10,8 +12,8 @@
 // on zero denominators and the variable-time inversion.
 
 /// An element of the cyclotomic subgroup of 𝔽p¹² without its coordinates g0 and g4.
-@usableFromInline
-struct CompressedCyclotomic {
+@usableFromInline @frozen
+struct CompressedCyclotomic {  // @frozen: the C kernel reads the four coordinates in this order
     @usableFromInline var g1, g2, g3, g5: Fp2
 
     @inlinable
@@ -21,9 +23,23 @@ struct CompressedCyclotomic {
     @inlinable
     init(_ f: Fp12) { self.init(g1: f.c0.c1, g2: f.c0.c2, g3: f.c1.c0, g5: f.c1.c2) }
 
-    /// The square: the g1, g2, g3, g5 rows of ``Fp12/cyclotomicSquared()``.
-    @inlinable
+    /// The square: the g1, g2, g3, g5 rows of ``Fp12/cyclotomicSquared()``. The C kernel (TowerArithmetic.c)
+    /// where the 𝔽p kernels run.
+    @inlinable @inline(__always)
     func squared() -> CompressedCyclotomic {
+        #if arch(x86_64)
+        if _fastPath(fm_fp_has_adx()) {
+            var r = self
+            withUnsafePointer(to: self) { g in fm_cyclotomic_square_compressed(&r, g) }
+            return r
+        }
+        #endif
+        return portableSquared()
+    }
+
+    /// ``squared()`` in Swift (out of line).
+    @usableFromInline @inline(never)
+    func portableSquared() -> CompressedCyclotomic {
         let (b0, b1) = Fp12.fp4Square(g3, g2)
         let (c0, c1) = Fp12.fp4Square(g1, g5)
         let sc0 = c1.multipliedByNonResidue()

@@ -1,3 +1,5 @@
+import CFMFieldArithmetic
+
 /// What the shared short-Weierstrass code (y² = x³ + b) needs from a coordinate field: 𝔽p for G1, 𝔽p² for G2.
 @usableFromInline
 protocol CurveField: Hashable, Sendable {
@@ -23,6 +25,10 @@ protocol CurveField: Hashable, Sendable {
     static var curveB: Self { get }
     /// self·3b, used by the complete addition formulas.
     func timesCurveB3() -> Self
+    /// p + q and 2p on the curve over this field: ProjectivePoint's complete formulas (`completeSum`,
+    /// `completeDoubled`), or an assembly kernel computing them bit for bit.
+    static func pointSum(_ p: ProjectivePoint<Self>, _ q: ProjectivePoint<Self>) -> ProjectivePoint<Self>
+    static func pointDoubled(_ p: ProjectivePoint<Self>) -> ProjectivePoint<Self>
 
     /// Bytes per encoded field element (48 or 96).
     static var encodedLength: Int { get }
@@ -51,6 +57,10 @@ extension Fp: CurveField {
     static func differenceOfProducts(_ a: Fp, _ b: Fp, _ c: Fp, _ d: Fp) -> Fp {
         (FpWide(product: a, b) - FpWide(product: c, d)).reduced()
     }
+    @inlinable @inline(__always)
+    static func pointSum(_ p: ProjectivePoint<Fp>, _ q: ProjectivePoint<Fp>) -> ProjectivePoint<Fp> { .completeSum(p, q) }
+    @inlinable @inline(__always)
+    static func pointDoubled(_ p: ProjectivePoint<Fp>) -> ProjectivePoint<Fp> { p.completeDoubled() }
     @usableFromInline static var encodedLength: Int { 48 }
     @usableFromInline static func decode(_ bytes: ArraySlice<UInt8>) -> Fp? { Fp(bigEndianBytes: bytes) }
     @usableFromInline var encoded: [UInt8] { bigEndianBytes }
@@ -73,6 +83,36 @@ extension Fp2: CurveField {
     static func differenceOfProducts(_ a: Fp2, _ b: Fp2, _ c: Fp2, _ d: Fp2) -> Fp2 {
         (Fp2Wide(product: a, b) - Fp2Wide(product: c, d)).reduced()
     }
+    /// G2 addition: the C kernel (TowerArithmetic.c) where the 𝔽p kernels run; in Swift, each 𝔽p product costs
+    /// as much glue as arithmetic there (docs/benchmarks/bls.md). The Swift formula stays out of line beside it.
+    @inlinable @inline(__always)
+    static func pointSum(_ p: ProjectivePoint<Fp2>, _ q: ProjectivePoint<Fp2>) -> ProjectivePoint<Fp2> {
+        #if arch(x86_64)
+        if _fastPath(fm_fp_has_adx()) {
+            var r = ProjectivePoint<Fp2>.identity
+            withUnsafePointer(to: p) { p in withUnsafePointer(to: q) { q in fm_g2_add(&r, p, q) } }
+            return r
+        }
+        #endif
+        return portablePointSum(p, q)
+    }
+    @inlinable @inline(__always)
+    static func pointDoubled(_ p: ProjectivePoint<Fp2>) -> ProjectivePoint<Fp2> {
+        #if arch(x86_64)
+        if _fastPath(fm_fp_has_adx()) {
+            var r = ProjectivePoint<Fp2>.identity
+            withUnsafePointer(to: p) { p in fm_g2_double(&r, p) }
+            return r
+        }
+        #endif
+        return portablePointDoubled(p)
+    }
+    @usableFromInline @inline(never)
+    static func portablePointSum(_ p: ProjectivePoint<Fp2>, _ q: ProjectivePoint<Fp2>) -> ProjectivePoint<Fp2> {
+        .completeSum(p, q)
+    }
+    @usableFromInline @inline(never)
+    static func portablePointDoubled(_ p: ProjectivePoint<Fp2>) -> ProjectivePoint<Fp2> { p.completeDoubled() }
     @usableFromInline static var encodedLength: Int { 96 }
     @usableFromInline static func decode(_ bytes: ArraySlice<UInt8>) -> Fp2? {
         guard bytes.count == 96, let c1 = Fp(bigEndianBytes: bytes.prefix(48)),

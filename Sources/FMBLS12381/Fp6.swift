@@ -1,3 +1,5 @@
+import CFMFieldArithmetic
+
 /// An element c0 + c1·v + c2·v² of 𝔽p⁶ = 𝔽p²[v]/(v³ - ξ), ξ = u + 1.
 @frozen
 public struct Fp6: Hashable, Sendable {
@@ -21,9 +23,22 @@ public struct Fp6: Hashable, Sendable {
     public static prefix func - (a: Fp6) -> Fp6 { Fp6(c0: -a.c0, c1: -a.c1, c2: -a.c2) }
 
     /// Karatsuba-style multiplication: six 𝔽p² products kept double-width and combined before six Montgomery
-    /// reductions (instead of twelve, FpWide.swift).
-    @inlinable
+    /// reductions (instead of twelve, FpWide.swift). The C kernel (TowerArithmetic.c) where the 𝔽p kernels run.
+    @inlinable @inline(__always)
     public static func * (a: Fp6, b: Fp6) -> Fp6 {
+        #if arch(x86_64)
+        if _fastPath(fm_fp_has_adx()) {
+            var r = Fp6.zero
+            withUnsafePointer(to: a) { a in withUnsafePointer(to: b) { b in fm_fp6_mul(&r, a, b) } }
+            return r
+        }
+        #endif
+        return portableProduct(a, b)
+    }
+
+    /// ``*(_:_:)`` in Swift (out of line: the kernel's callers stay small).
+    @usableFromInline @inline(never)
+    static func portableProduct(_ a: Fp6, _ b: Fp6) -> Fp6 {
         let t0 = Fp2Wide(product: a.c0, b.c0)
         let t1 = Fp2Wide(product: a.c1, b.c1)
         let t2 = Fp2Wide(product: a.c2, b.c2)

@@ -35,10 +35,18 @@ struct ProjectivePoint<F: CurveField>: Sendable {
 
     @inlinable static prefix func - (p: ProjectivePoint) -> ProjectivePoint { ProjectivePoint(x: p.x, y: -p.y, z: p.z) }
 
+    /// p + q (on G2 by the C kernel where the 𝔽p kernels run: `CurveField.pointSum`).
+    @inlinable @inline(__always)
+    static func + (p: ProjectivePoint, q: ProjectivePoint) -> ProjectivePoint { F.pointSum(p, q) }
+
+    /// 2·self (on G2 by the C kernel where the 𝔽p kernels run: `CurveField.pointDoubled`).
+    @inlinable @inline(__always)
+    func doubled() -> ProjectivePoint { F.pointDoubled(self) }
+
     /// Complete addition (RCB algorithm 7): 12 multiplications (six of them in three sums with one reduction each)
     /// and 2 multiplications by 3b.
     @inlinable
-    static func + (p: ProjectivePoint, q: ProjectivePoint) -> ProjectivePoint {
+    static func completeSum(_ p: ProjectivePoint, _ q: ProjectivePoint) -> ProjectivePoint {
         var t0 = p.x * q.x
         var t1 = p.y * q.y
         var t2 = p.z * q.z
@@ -86,7 +94,7 @@ struct ProjectivePoint<F: CurveField>: Sendable {
     /// Complete doubling (RCB algorithm 9): 6 multiplications (two of them summed with one reduction), 2 squarings,
     /// 1 multiplication by 3b.
     @inlinable
-    func doubled() -> ProjectivePoint {
+    func completeDoubled() -> ProjectivePoint {
         let t0 = y.squared()
         let y8 = t0.doubled().doubled().doubled()  // 8y²
         let t2 = z.squared().timesCurveB3()  // 3b·z²
