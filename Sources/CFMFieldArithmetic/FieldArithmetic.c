@@ -24,12 +24,7 @@ __attribute__((constructor)) static void fm_fp_detect_adx(void) {
     fm_fp_has_adx_flag = (ebx & bit_BMI2) && (ebx & bit_ADX) && !(portable && strcmp(portable, "1") == 0);
 }
 
-// p (Sources/FMBLS12381/Fp.swift) and -p^-1 mod 2^64.
-static const uint64_t P[6] = {
-    0xb9feffffffffaaab, 0x1eabfffeb153ffff, 0x6730d2a0f6b0f624,
-    0x64774b84f38512bf, 0x4b1ba7b6434bacd7, 0x1a0111ea397fe69a,
-};
-static const uint64_t N0 = 0x89f3fffcfffcfffd;
+#include "Modulus.h"
 
 #define A_LIMBS "0(%[a])", "8(%[a])", "16(%[a])", "24(%[a])", "32(%[a])", "40(%[a])"
 #define P_LIMBS "%[p0]", "%[p1]", "%[p2]", "%[p3]", "%[p4]", "%[p5]"
@@ -84,7 +79,7 @@ static const uint64_t N0 = 0x89f3fffcfffcfffd;
     "movq " S3 ", 24(%[r])\n\t movq " S4 ", 32(%[r])\n\t movq " S5 ", 40(%[r])\n\t"
 
 #define P_OPERANDS \
-    [p0] "m"(P[0]), [p1] "m"(P[1]), [p2] "m"(P[2]), [p3] "m"(P[3]), [p4] "m"(P[4]), [p5] "m"(P[5]), [n0] "m"(N0)
+    [p0] "m"(FM_MODULUS[0]), [p1] "m"(FM_MODULUS[1]), [p2] "m"(FM_MODULUS[2]), [p3] "m"(FM_MODULUS[3]), [p4] "m"(FM_MODULUS[4]), [p5] "m"(FM_MODULUS[5]), [n0] "m"(FM_MODULUS_INVERSE_NEGATED)
 
 // CIOS: six rounds of T += a·b[i], then T = (T + m·p)/2^64. T stays below 2p (p < 2^382), so seven words hold it
 // and the last one is zero after each reduction.

@@ -11,6 +11,12 @@
 
 #include <stdint.h>
 
+#include "Modulus.h"
+
+#if !__has_builtin(__builtin_addcll) || !__has_builtin(__builtin_subcll)
+#error "TowerArithmetic.c needs __builtin_addcll and __builtin_subcll (clang, or GCC 14 and later)"
+#endif
+
 // Every limb loop fully unrolled, so the carries stay in the flags (adc/sbb chains) instead of a byte per limb.
 #define UNROLLED _Pragma("GCC unroll 12")
 
@@ -23,10 +29,6 @@ typedef struct { fp2 c0, c1, c2; } fp6;     // Fp6: c0 + c1·v + c2·v², 36 lim
 typedef struct { fp6 c0, c1; } fp12;        // Fp12: c0 + c1·w, 72 limbs
 typedef struct { fp2 g1, g2, g3, g5; } compressed_cyclotomic;  // CompressedCyclotomic, 48 limbs
 
-static const uint64_t MODULUS[6] = {
-    0xb9feffffffffaaab, 0x1eabfffeb153ffff, 0x6730d2a0f6b0f624,
-    0x64774b84f38512bf, 0x4b1ba7b6434bacd7, 0x1a0111ea397fe69a,
-};
 
 // t - p if that does not borrow, else t (t < 2p): Fp.reducedOnce.
 static inline void reduce_once(uint64_t *out, const uint64_t t[6]) {
@@ -34,7 +36,7 @@ static inline void reduce_once(uint64_t *out, const uint64_t t[6]) {
     UNROLLED
     for (int i = 0; i < 6; i++) {
         unsigned long long b;
-        d[i] = __builtin_subcll(t[i], MODULUS[i], borrow, &b);
+        d[i] = __builtin_subcll(t[i], FM_MODULUS[i], borrow, &b);
         borrow = b;
     }
     uint64_t keep = 0 - borrow;  // all ones if t < p
@@ -68,7 +70,7 @@ static inline fp fp_sub(fp a, fp b) {
     UNROLLED
     for (int i = 0; i < 6; i++) {
         unsigned long long c;
-        r.l[i] = __builtin_addcll(r.l[i], MODULUS[i] & mask, carry, &c);
+        r.l[i] = __builtin_addcll(r.l[i], FM_MODULUS[i] & mask, carry, &c);
         carry = c;
     }
     return r;
@@ -132,7 +134,7 @@ static inline fp_wide wide_sub(fp_wide a, fp_wide b) {
     UNROLLED
     for (int i = 0; i < 6; i++) {
         unsigned long long c;
-        r.l[6 + i] = __builtin_addcll(r.l[6 + i], MODULUS[i] & mask, carry, &c);
+        r.l[6 + i] = __builtin_addcll(r.l[6 + i], FM_MODULUS[i] & mask, carry, &c);
         carry = c;
     }
     return r;

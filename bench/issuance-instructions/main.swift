@@ -1,5 +1,10 @@
 // The fixed workloads of bench/issuance-instructions/run: a client finishing one issuance of 6 notes of 6 denominations
 // (6 aggregate keys, 6 key shares) with one pairing equation per note (and per extra share, n = 4) or one SignatureBatch.
+import CFMFieldArithmetic
+import Foundation
+
+// Valgrind hides BMI2/ADX from cpuid: build.sh asks for the kernels where the real CPU has them.
+if ProcessInfo.processInfo.environment["FM_FORCE_KERNELS"] == "1" { fm_fp_has_adx_flag = true }
 struct Rng: RandomNumberGenerator {
     var s: UInt64 = 0x1234_5678_9abc_def1
     mutating func next() -> UInt64 { s = s &* 6364136223846793005 &+ 1442695040888963407; return s ^ (s >> 29) }
