@@ -26,7 +26,7 @@ protocol CurveField: Hashable, Sendable {
     /// self·3b, used by the complete addition formulas.
     func timesCurveB3() -> Self
     /// p + q and 2p on the curve over this field: ProjectivePoint's complete formulas (`completeSum`,
-    /// `completeDoubled`), or an assembly kernel computing them bit for bit.
+    /// `completeDoubled`), or a C kernel computing them bit for bit.
     static func pointSum(_ p: ProjectivePoint<Self>, _ q: ProjectivePoint<Self>) -> ProjectivePoint<Self>
     static func pointDoubled(_ p: ProjectivePoint<Self>) -> ProjectivePoint<Self>
 
@@ -89,7 +89,7 @@ extension Fp2: CurveField {
     static func pointSum(_ p: ProjectivePoint<Fp2>, _ q: ProjectivePoint<Fp2>) -> ProjectivePoint<Fp2> {
         #if arch(x86_64)
         if _fastPath(fm_fp_has_adx()) {
-            var r = ProjectivePoint<Fp2>.identity
+            var r = p  // every limb is overwritten
             withUnsafePointer(to: p) { p in withUnsafePointer(to: q) { q in fm_g2_add(&r, p, q) } }
             return r
         }
@@ -100,7 +100,7 @@ extension Fp2: CurveField {
     static func pointDoubled(_ p: ProjectivePoint<Fp2>) -> ProjectivePoint<Fp2> {
         #if arch(x86_64)
         if _fastPath(fm_fp_has_adx()) {
-            var r = ProjectivePoint<Fp2>.identity
+            var r = p
             withUnsafePointer(to: p) { p in fm_g2_double(&r, p) }
             return r
         }

@@ -57,7 +57,7 @@ public struct Fp12: Hashable, Sendable {
     func multiplied(by014 b0: Fp2, _ b1: Fp2, _ b4: Fp2) -> Fp12 {
         #if arch(x86_64)
         if _fastPath(fm_fp_has_adx()) {
-            var r = Fp12.zero
+            var r = self  // every limb is overwritten
             withUnsafePointer(to: self) { a in
                 withUnsafePointer(to: b0) { b0 in
                     withUnsafePointer(to: b1) { b1 in withUnsafePointer(to: b4) { b4 in fm_fp12_mul_by_014(&r, a, b0, b1, b4) } }

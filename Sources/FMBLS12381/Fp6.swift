@@ -28,7 +28,7 @@ public struct Fp6: Hashable, Sendable {
     public static func * (a: Fp6, b: Fp6) -> Fp6 {
         #if arch(x86_64)
         if _fastPath(fm_fp_has_adx()) {
-            var r = Fp6.zero
+            var r = a  // every limb is overwritten
             withUnsafePointer(to: a) { a in withUnsafePointer(to: b) { b in fm_fp6_mul(&r, a, b) } }
             return r
         }
