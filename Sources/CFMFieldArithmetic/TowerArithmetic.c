@@ -30,61 +30,63 @@ typedef struct { fp6 c0, c1; } fp12;        // Fp12: c0 + c1·w, 72 limbs
 typedef struct { fp2 g1, g2, g3, g5; } compressed_cyclotomic;  // CompressedCyclotomic, 48 limbs
 
 
+// r = a + b over n limbs; returns the carry out. (n is a constant at every call, so the loop unrolls.)
+static inline uint64_t add_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b, int n) {
+    uint64_t carry = 0;
+    UNROLLED
+    for (int i = 0; i < n; i++) {
+        unsigned long long c;
+        r[i] = __builtin_addcll(a[i], b[i], carry, &c);
+        carry = c;
+    }
+    return carry;
+}
+
+// r = a - b over n limbs; returns the borrow out.
+static inline uint64_t subtract_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b, int n) {
+    uint64_t borrow = 0;
+    UNROLLED
+    for (int i = 0; i < n; i++) {
+        unsigned long long c;
+        r[i] = __builtin_subcll(a[i], b[i], borrow, &c);
+        borrow = c;
+    }
+    return borrow;
+}
+
+// l += p where mask is all ones, l unchanged where it is zero (the carry out is dropped: callers' bounds).
+static inline void add_modulus_masked(uint64_t l[6], uint64_t mask) {
+    uint64_t masked[6];
+    UNROLLED
+    for (int i = 0; i < 6; i++) masked[i] = FM_MODULUS[i] & mask;
+    add_limbs(l, l, masked, 6);
+}
+
 // t - p if that does not borrow, else t (t < 2p): Fp.reducedOnce.
 static inline void reduce_once(uint64_t *out, const uint64_t t[6]) {
-    uint64_t d[6], borrow = 0;
-    UNROLLED
-    for (int i = 0; i < 6; i++) {
-        unsigned long long b;
-        d[i] = __builtin_subcll(t[i], FM_MODULUS[i], borrow, &b);
-        borrow = b;
-    }
-    uint64_t keep = 0 - borrow;  // all ones if t < p
+    uint64_t d[6];
+    uint64_t keep = 0 - subtract_limbs(d, t, FM_MODULUS, 6);  // all ones if t < p
     UNROLLED
     for (int i = 0; i < 6; i++) out[i] = (t[i] & keep) | (d[i] & ~keep);
 }
 
 static inline fp fp_add(fp a, fp b) {  // both below p; the sum is below 2p < 2^384
-    uint64_t t[6], carry = 0;
-    UNROLLED
-    for (int i = 0; i < 6; i++) {
-        unsigned long long c;
-        t[i] = __builtin_addcll(a.l[i], b.l[i], carry, &c);
-        carry = c;
-    }
+    uint64_t t[6];
+    add_limbs(t, a.l, b.l, 6);
     fp r;
     reduce_once(r.l, t);
     return r;
 }
 
-static inline fp fp_sub(fp a, fp b) {
+static inline fp fp_sub(fp a, fp b) {  // p added back after a borrow
     fp r;
-    uint64_t borrow = 0, carry = 0;
-    UNROLLED
-    for (int i = 0; i < 6; i++) {
-        unsigned long long c;
-        r.l[i] = __builtin_subcll(a.l[i], b.l[i], borrow, &c);
-        borrow = c;
-    }
-    uint64_t mask = 0 - borrow;  // add p back after a borrow
-    UNROLLED
-    for (int i = 0; i < 6; i++) {
-        unsigned long long c;
-        r.l[i] = __builtin_addcll(r.l[i], FM_MODULUS[i] & mask, carry, &c);
-        carry = c;
-    }
+    add_modulus_masked(r.l, 0 - subtract_limbs(r.l, a.l, b.l, 6));
     return r;
 }
 
 static inline fp fp_add_unreduced(fp a, fp b) {  // below 2p: an input to a double-width product only
     fp r;
-    uint64_t carry = 0;
-    UNROLLED
-    for (int i = 0; i < 6; i++) {
-        unsigned long long c;
-        r.l[i] = __builtin_addcll(a.l[i], b.l[i], carry, &c);
-        carry = c;
-    }
+    add_limbs(r.l, a.l, b.l, 6);
     return r;
 }
 
@@ -109,13 +111,7 @@ static inline fp fp_reduced(fp_wide t) {
 // a + b modulo p·2^384 (FpWide +): the upper half of the sum is below 2p, so it loses p once if not below it.
 static inline fp_wide wide_add(fp_wide a, fp_wide b) {
     fp_wide r;
-    uint64_t carry = 0;
-    UNROLLED
-    for (int i = 0; i < 12; i++) {
-        unsigned long long c;
-        r.l[i] = __builtin_addcll(a.l[i], b.l[i], carry, &c);
-        carry = c;
-    }
+    add_limbs(r.l, a.l, b.l, 12);
     reduce_once(r.l + 6, r.l + 6);
     return r;
 }
@@ -123,20 +119,7 @@ static inline fp_wide wide_add(fp_wide a, fp_wide b) {
 // a - b modulo p·2^384 (FpWide -): p·2^384 added back after a borrow.
 static inline fp_wide wide_sub(fp_wide a, fp_wide b) {
     fp_wide r;
-    uint64_t borrow = 0, carry = 0;
-    UNROLLED
-    for (int i = 0; i < 12; i++) {
-        unsigned long long c;
-        r.l[i] = __builtin_subcll(a.l[i], b.l[i], borrow, &c);
-        borrow = c;
-    }
-    uint64_t mask = 0 - borrow;
-    UNROLLED
-    for (int i = 0; i < 6; i++) {
-        unsigned long long c;
-        r.l[6 + i] = __builtin_addcll(r.l[6 + i], FM_MODULUS[i] & mask, carry, &c);
-        carry = c;
-    }
+    add_modulus_masked(r.l + 6, 0 - subtract_limbs(r.l, a.l, b.l, 12));
     return r;
 }
 
