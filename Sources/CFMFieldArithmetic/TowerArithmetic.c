@@ -1,8 +1,9 @@
 // The hottest formulas over 𝔽p² built on the 𝔽p kernels: G2 point addition and doubling (the complete formulas
-// of ProjectivePoint.swift: Renes, Costello and Batina, algorithms 7 and 9 for a = 0), 𝔽p⁶ multiplication (Fp6.swift)
-// and the compressed cyclotomic squaring (CompressedCyclotomic.swift), step for step with the same lazy
-// reductions, so every result is bit for bit the Swift one (TowerKernelTests compares them). In Swift each 𝔽p
-// product of these formulas cost as much glue as arithmetic (operands spilled for the pointers, results copied
+// of ProjectivePoint.swift: Renes, Costello and Batina, algorithms 7 and 9 for a = 0), 𝔽p⁶ multiplication (Fp6.swift),
+// the Miller loop's line multiplication (Fp12.swift) and the compressed cyclotomic squaring
+// (CompressedCyclotomic.swift), step for step with the same lazy reductions, so every result is bit for bit the
+// Swift one (TowerKernelTests compares them). In Swift each 𝔽p product of these formulas costs as much glue as
+// arithmetic (operands spilled for the pointers, results copied
 // back, the portable path inlined beside it); here the values stay in C locals. No branch and no memory index
 // depends on the values: the modular corrections are masks.
 #include "CFMFieldArithmetic.h"
@@ -28,7 +29,6 @@ typedef struct { fp2 x, y, z; } g2_point;  // ProjectivePoint<Fp2>: (X : Y : Z),
 typedef struct { fp2 c0, c1, c2; } fp6;     // Fp6: c0 + c1·v + c2·v², 36 limbs
 typedef struct { fp6 c0, c1; } fp12;        // Fp12: c0 + c1·w, 72 limbs
 typedef struct { fp2 g1, g2, g3, g5; } compressed_cyclotomic;  // CompressedCyclotomic, 48 limbs
-
 
 // r = a + b over n limbs; returns the carry out. (n is a constant at every call, so the loop unrolls.)
 static inline uint64_t add_limbs(uint64_t *r, const uint64_t *a, const uint64_t *b, int n) {
