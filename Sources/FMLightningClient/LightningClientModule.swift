@@ -93,23 +93,10 @@ public struct LightningClientModule: ClientModule {
     /// Contract `id`'s state, agreed by t guardians. A contract whose state is changing is seen differently by
     /// guardians that have and have not processed the change yet: asked again for a while before giving up.
     public func contractState(_ id: ContractID) async throws -> LightningAPI.ContractResult {
-        for _ in 1..<Self.agreementAttempts {
-            do {
-                return try await api.consensus(
-                    "\(Self.kind)/\(LightningAPI.contract)", params: LightningAPI.ContractParams(contractId: id),
-                    as: LightningAPI.ContractResult.self)
-            } catch {
-                guard error.isDisagreement else { throw error }
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await api.consensus(
+        try await api.settledConsensus(
             "\(Self.kind)/\(LightningAPI.contract)", params: LightningAPI.ContractParams(contractId: id),
             as: LightningAPI.ContractResult.self)
     }
-
-    /// How often a query whose answer is changing is asked again (100 ms apart) before its disagreement is reported.
-    static let agreementAttempts = 50
 }
 
 /// A Lightning operation was resumed where the mint module is not at hand.
@@ -195,13 +182,5 @@ public enum LightningClientError: ReportableError, Equatable {
         case .finalCLTVTooLong(let cltv, let needed, let timelock):
             "min_final_cltv_expiry: the invoice's \(cltv) blocks need a timelock of \(needed) s at the gateway, more than this payment's \(timelock) s"
         }
-    }
-}
-
-extension FederationQueryError {
-    /// Guardians answered but not t alike (e.g. while the asked state is changing).
-    var isDisagreement: Bool {
-        if case .noAgreement = self { return true }
-        return false
     }
 }

@@ -48,7 +48,7 @@ extension LightningClientModule {
         let batchSize = max(1, min(gapLimit, UInt64(LightningAPI.maxKeysPerCall)))
         while index < (lastUsed.map { $0 + 1 } ?? 0) + gapLimit {
             let batch = (index..<index + batchSize).map { ($0, key($0).xOnlyPublicKey) }
-            let result = try await api.consensus(
+            let result = try await api.settledConsensus(
                 "\(LightningClientModule.kind)/\(LightningAPI.contractsByKey)",
                 params: LightningAPI.ContractsByKeyParams(keys: batch.map { Hex.encode($0.1.rawRepresentation) }),
                 as: LightningAPI.ContractsByKeyResult.self)

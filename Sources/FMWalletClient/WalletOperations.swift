@@ -79,7 +79,7 @@ public struct WalletOperations: Sendable {
         guard let address = try? SegwitAddress(text, network: wallet.config.network) else {
             throw WalletClientError.invalidAddress(text, network: wallet.config.network.rawValue)
         }
-        let quote = try await wallet.api.consensus(
+        let quote = try await wallet.api.settledConsensus(
             "wallet/peg_out_fees", params: PegOutFeeRequest(address: address.string, amountSats: amountSats, feeRate: feeRate),
             as: PegOutFeeQuote.self)
         let pegOut = PegOut(address: address, amount: amountSats, feeRate: quote.feeRate, fee: quote.fee)

@@ -58,36 +58,54 @@ struct BackupSealingTests {
 /// A guardian over the address's request budget answers rate_limited; the upload asks it again (a script running
 /// fm-mint commands back to back met this: "no guardian stored the snapshot" though every guardian would have).
 struct BackupUploadRetryTests {
-    struct RateLimited: ReportableError {
-        var category: FailureCategory { .unreachable }
-        var code: String { "rate_limited" }
-        var description: String { "request budget of this client address exceeded" }
-    }
+    /// What fm-node answers over its budget: "try again", not "no" (category unreachable).
+    static let rateLimited = GuardianRejection(
+        code: "rate_limited", message: "request budget of this client address exceeded", category: .unreachable)
 
-    /// Refuses each peer's first `refusals[peer]` uploads as over budget, then stores.
+    /// Refuses each peer's first `refusals[peer]` calls as over budget, then stores uploads and serves them back.
     final class BudgetedGuardians: GuardianTransport {
         let left: Mutex<[PeerID: Int]>
+        let stored = Mutex<[PeerID: String]>([:])
         init(_ refusals: [PeerID: Int]) { left = Mutex(refusals) }
         func call(_ peer: PeerID, method: String, params: JSONValue, timeout: Duration?) async throws -> JSONValue {
             let refuse = left.withLock { left in
                 defer { left[peer] = max(0, left[peer, default: 0] - 1) }
                 return left[peer, default: 0] > 0
             }
-            if refuse { throw RateLimited() }
+            if refuse { throw BackupUploadRetryTests.rateLimited }
+            if method == BackupWire.fetch { return try JSONValue(BackupFetchResult(backup: stored.withLock { $0[peer] })) }
             let upload = try params.decode(BackupUploadParams.self)
             let backup = try SignedBackup(canonicalBytes: try #require(Hex.decode(upload.backup)))
+            stored.withLock { $0[peer] = upload.backup }
             return try JSONValue(BackupUploadResult(sequence: backup.sequence))
         }
     }
 
-    @Test("guardians over budget are asked again, up to three times; one never under budget is reported, not fatal")
+    /// Short delays and a short window, so that "never under budget" ends quickly.
+    static let retry = RetryPolicy(initialDelay: .milliseconds(20), maxDelay: .milliseconds(40), window: .milliseconds(400))
+
+    @Test("guardians over budget are asked again within the window; one never under budget is reported, not fatal")
     func overBudgetGuardiansAreAskedAgain() async throws {
         let peers = (0..<4).map { PeerID(UInt16($0)) }
-        let guardians = BudgetedGuardians([peers[0]: 1, peers[1]: 3, peers[2]: 4])
-        let api = FederationAPI(peers: peers, threshold: 3, transport: guardians)
+        let guardians = BudgetedGuardians([peers[0]: 1, peers[1]: 3, peers[2]: 1_000])
+        let api = FederationAPI(peers: peers, threshold: 3, transport: guardians, retry: Self.retry)
         let sealed = try BackupSealingTests.keys(1).seal(Array("notes".utf8), sequence: 9)
         let report = try await api.uploadBackup(sealed)
         #expect(report.storedBy == [peers[0], peers[1], peers[3]])
         #expect(report.failed[peers[2]]?.contains("budget") == true)
+    }
+
+    /// Fetching asks over-budget guardians again too (before, only uploads did): a restore run right after other
+    /// commands must not miss the snapshot a guardian holds.
+    @Test func overBudgetGuardiansAreAskedAgainForTheirSnapshots() async throws {
+        let peers = (0..<4).map { PeerID(UInt16($0)) }
+        let guardians = BudgetedGuardians([:])
+        let api = FederationAPI(peers: peers, threshold: 3, transport: guardians, retry: Self.retry)
+        let sealed = try BackupSealingTests.keys(1).seal(Array("notes".utf8), sequence: 9)
+        _ = try await api.uploadBackup(sealed)
+        guardians.left.withLock { $0 = [peers[0]: 2, peers[1]: 2, peers[2]: 2, peers[3]: 1_000] }
+        let found = await api.fetchBackups(sealed.clientId)
+        #expect(Set(found.keys) == [peers[0], peers[1], peers[2]])
+        #expect(found.values.allSatisfy { $0.sequence == 9 })
     }
 }

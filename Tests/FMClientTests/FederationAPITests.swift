@@ -1,6 +1,7 @@
 import FMClientCore
 import FMCore
 import FMTesting
+import Synchronization
 import Testing
 
 @Suite struct FederationAPITests {
@@ -113,6 +114,55 @@ import Testing
             #expect(Set(faulty.keys) == [PeerID(2), PeerID(3)])
             #expect(error.description.contains("peer 2"))
         }
+    }
+
+    /// Honest guardians split for a moment while some still apply the latest block (2 and 2 of 4: no t = 3 alike):
+    /// a query of changing state asks again until they agree (the peg-in's final-height poll failed on this in CI);
+    /// `consensus` itself reports the split at once.
+    @Test func aSplitWhileStateChangesIsAskedAgainUntilItSettles() async throws {
+        // Guardians 2 and 3 answer from the block before for their first call of each round below.
+        let stale = Mutex(2)
+        let behind: FakeFederation.Guardian = { _, _ in
+            try JSONValue(Count(count: stale.withLock { stale in defer { stale -= 1 }; return stale > 0 } ? 5 : 6))
+        }
+        let ahead = FakeFederation.answering(Count(count: 6))
+        let fake = FakeFederation([PeerID(0): ahead, PeerID(1): ahead, PeerID(2): behind, PeerID(3): behind])
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake)
+        await #expect(throws: FederationQueryError.self) {
+            _ = try await api.consensus("block_height", params: [String: String](), as: Count.self)
+        }
+        stale.withLock { $0 = 2 }
+        #expect(try await api.settledConsensus("block_height", params: [String: String](), as: Count.self) == Count(count: 6))
+        #expect(fake.callCount(PeerID(0)) == 3)
+    }
+
+    /// A split that lasts is reported once the settle window has passed, naming the minority; an agreed refusal is
+    /// reported at once, not asked again.
+    @Test func aLastingSplitIsReportedAfterTheSettleWindow() async throws {
+        let fake = FakeFederation([
+            PeerID(0): FakeFederation.answering(Count(count: 5)), PeerID(1): FakeFederation.answering(Count(count: 5)),
+            PeerID(2): FakeFederation.answering(Count(count: 6)), PeerID(3): FakeFederation.down,
+        ])
+        let retry = RetryPolicy(initialDelay: .milliseconds(50), settleWindow: .milliseconds(500))
+        let api = FederationAPI(peers: peers(4), threshold: 3, transport: fake, retry: retry)
+        let started = ContinuousClock.now
+        do {
+            _ = try await api.settledConsensus("block_height", params: [String: String](), as: Count.self)
+            Issue.record("expected disagreement")
+        } catch {
+            guard case .noAgreement(_, _, let faulty) = error else { Issue.record("\(error)"); return }
+            #expect(Array(faulty.keys) == [PeerID(2)])
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(fake.callCount(PeerID(0)) >= 3)
+
+        let reject: FakeFederation.Guardian = { _, _ in throw GuardianRejection(code: "unknown_contract", message: "no such contract") }
+        let refusing = FakeFederation([PeerID(0): reject, PeerID(1): reject, PeerID(2): reject, PeerID(3): reject])
+        let refused = FederationAPI(peers: peers(4), threshold: 3, transport: refusing, retry: retry)
+        await #expect(throws: FederationQueryError.rejected(method: "contract", code: "unknown_contract", message: "no such contract")) {
+            _ = try await refused.settledConsensus("contract", params: [String: String](), as: Count.self)
+        }
+        #expect(refusing.callCount(PeerID(0)) == 1)
     }
 
     @Test func agreedRejectionIsReportedWithTheReason() async throws {

@@ -152,7 +152,7 @@ import Testing
     fm-pegin address --data-dir "$dir/alice" >"$dir/address.json"
     deposit=$(btc sendtoaddress "$(jq -r .address "$dir/address.json")" 0.001 | jq -r .)
     btc generatetoaddress 3 "$miner" >/dev/null
-    fm-pegin await "$(jq -r .operation_id "$dir/address.json")" --data-dir "$dir/alice" >/dev/null 2>&1
+    fm-pegin await "$(jq -r .operation_id "$dir/address.json")" --data-dir "$dir/alice" >/dev/null
 
     # A client restored from alice's mnemonic derives the same deposit key and claims the same deposit again.
     mkdir -p "$dir/restored"
@@ -221,7 +221,7 @@ import Testing
     fm-pegin address --data-dir "$dir/alice" >"$dir/address.json"
     btc sendtoaddress "$(jq -r .address "$dir/address.json")" 0.001 >/dev/null
     btc generatetoaddress 3 "$miner" >/dev/null
-    fm-pegin await "$(jq -r .operation_id "$dir/address.json")" --data-dir "$dir/alice" >/dev/null 2>&1
+    fm-pegin await "$(jq -r .operation_id "$dir/address.json")" --data-dir "$dir/alice" >/dev/null
     in_mempool() { btc getrawmempool | jq -e --arg t "$1" 'index($t) != null' >/dev/null; }
 
     # The peg-out enters the mempool at the consensus rate; the minimum rises to 3 sat/vB and evicts it.

@@ -24,7 +24,7 @@ extension FederationClient {
     /// Fetches the meta from the guardians, accepts the one t of them serve identically when its revision is
     /// newer than the stored one, and returns what is stored then.
     public func refreshMeta(timeout: Duration? = nil) async throws -> FederationMeta {
-        let fetched = try await api.consensus("meta", params: EmptyParams(), as: FederationMeta.self, timeout: timeout)
+        let fetched = try await api.settledConsensus("meta", params: EmptyParams(), as: FederationMeta.self, timeout: timeout)
         let text = try JSONConventions.line(fetched)
         return try await database.write { db in
             let stored = try Self.storedMeta(db)

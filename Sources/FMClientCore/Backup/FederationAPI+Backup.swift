@@ -20,19 +20,10 @@ extension FederationAPI {
         do { params = try JSONValue(BackupUploadParams(backup: Hex.encode(backup.canonicalBytes))) } catch {
             throw BackupError.notStored(["cannot encode the request: \(error)"])
         }
-        var answers = await eachGuardian(BackupWire.upload, params: params)
         // A guardian over this address's request budget says so (rate_limited; an upload costs 50 of its 400-unit
-        // burst) and refills within a second: commands run back to back from a script meet it, so those guardians
-        // are asked again, up to three times.
-        for _ in 0..<3 {
-            let limited = answers.compactMap { peer, answer -> PeerID? in
-                guard case .failure(let error) = answer, (error as? any ReportableError)?.code == "rate_limited" else { return nil }
-                return peer
-            }
-            guard !limited.isEmpty else { break }
-            try? await Task.sleep(for: .milliseconds(500))
-            for (peer, answer) in await eachGuardian(BackupWire.upload, params: params, only: limited) { answers[peer] = answer }
-        }
+        // burst) and refills within a second: commands run back to back from a script meet it, and eachGuardian
+        // asks it again.
+        let answers = await eachGuardian(BackupWire.upload, params: params)
         var report = BackupUploadReport(storedBy: [], failed: [:])
         for (peer, answer) in answers {
             switch answer {
@@ -63,18 +54,19 @@ extension FederationAPI {
         return found
     }
 
-    /// Asks every guardian (or those of `only`) once, concurrently, within the retry window; every answer or failure
-    /// is returned.
-    public func eachGuardian(
-        _ method: String, params: JSONValue, only: [PeerID]? = nil
-    ) async -> [PeerID: Result<JSONValue, any Error>] {
+    /// Asks every guardian concurrently, each again while it answers "try again" (rate limited, busy: as every query
+    /// does, ``RetryPolicy``) until the retry window or 10 s has passed; every answer or failure is returned.
+    public func eachGuardian(_ method: String, params: JSONValue) async -> [PeerID: Result<JSONValue, any Error>] {
         let transport = self.transport
+        let retry = self.retry
         let timeout = min(retry.window, .seconds(10))
+        let deadline = ContinuousClock.now + timeout
         return await withTaskGroup(of: (PeerID, Result<JSONValue, any Error>).self) { group in
-            for peer in only ?? peers {
+            for peer in peers {
                 group.addTask {
-                    do { return (peer, .success(try await transport.call(peer, method: method, params: params, timeout: timeout))) }
-                    catch { return (peer, .failure(error)) }
+                    (peer, await Self.ask(
+                        peer, method: method, params: params, timeout: timeout, transport: transport, retry: retry,
+                        until: deadline))
                 }
             }
             var answers: [PeerID: Result<JSONValue, any Error>] = [:]

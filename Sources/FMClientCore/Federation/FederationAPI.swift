@@ -65,6 +65,33 @@ public struct FederationAPI: Sendable {
         throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
     }
 
+    /// The answer t guardians agree on, for state that changes as consensus goes on (a final block height, a
+    /// contract's state, a fee quote): a guardian still applying the latest block answers from the one before, so
+    /// for a moment honest guardians split (2 and 2 of 4 leave no t = 3 alike). A split is asked again, from
+    /// ``RetryPolicy/initialDelay`` apart and doubling, for up to ``RetryPolicy/settleWindow`` (never past `timeout`)
+    /// before it is reported; an agreed refusal or too few answers is reported at once, as by ``consensus(_:params:as:timeout:)``.
+    /// Not for submissions: asking again would submit again.
+    public func settledConsensus<Result: Decodable & Equatable & Sendable>(
+        _ method: String, params: some Encodable & Sendable, as type: Result.Type = Result.self,
+        timeout: Duration? = nil
+    ) async throws(FederationQueryError) -> Result {
+        let settleBy = ContinuousClock.now + min(retry.settleWindow, timeout ?? retry.settleWindow)
+        var delay = retry.initialDelay
+        while true {
+            do {
+                return try await consensus(method, params: params, as: type, timeout: timeout)
+            } catch .noAgreement(let method, let threshold, let faulty) {
+                guard ContinuousClock.now + delay < settleBy else {
+                    throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
+                }
+                do { try await Task.sleep(for: delay) } catch {
+                    throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
+                }
+                delay = retry.next(after: delay)
+            }
+        }
+    }
+
     /// t answers that each pass `verify` (e.g. blind signature shares checked against the guardian's
     /// public key share), keyed by guardian. Answers that fail are ignored and their guardians named
     /// if t valid ones cannot be had.
@@ -269,7 +296,7 @@ public struct FederationAPI: Sendable {
     /// One guardian's answer to `method`, asking again while it answers "try again" (a retryable
     /// ``GuardianRejection``) and the next attempt can start before `deadline`; after that its last
     /// "try again" is the result (category `.unreachable`: the guardian did not answer).
-    private static func ask(
+    static func ask(
         _ peer: PeerID, method: String, params: JSONValue, timeout: Duration?, transport: any GuardianTransport,
         retry: RetryPolicy, until deadline: ContinuousClock.Instant
     ) async -> Swift.Result<JSONValue, any Error> {

@@ -8,12 +8,19 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxDelay: Duration
     /// The deadline of a question that has no timeout of its own.
     public var window: Duration
+    /// How long ``FederationAPI/settledConsensus(_:params:as:timeout:)`` asks again while guardians disagree about
+    /// state that is changing, before it reports the disagreement.
+    public var settleWindow: Duration
 
-    public init(initialDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5), window: Duration = .seconds(30)) {
+    public init(
+        initialDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5), window: Duration = .seconds(30),
+        settleWindow: Duration = .seconds(5)
+    ) {
         precondition(initialDelay > .zero && maxDelay >= initialDelay, "retry delays must be positive and ordered")
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
         self.window = window
+        self.settleWindow = settleWindow
     }
 
     /// The delay before the retry that follows `delay`.

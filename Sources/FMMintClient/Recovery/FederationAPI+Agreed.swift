@@ -3,19 +3,12 @@ import FMCore
 import FMMintCommon
 
 extension FederationAPI {
-    /// A mint endpoint's answer that t guardians give identically, asked again (up to 10 times, 200 ms apart)
-    /// while they disagree: a guardian still applying the latest block answers from one block earlier.
+    /// A mint endpoint's answer that t guardians give identically, asked again while they disagree
+    /// (``FederationAPI/settledConsensus(_:params:as:timeout:)``).
     func agreedMint<Result: Decodable & Equatable & Sendable>(
         _ name: String, params: some Encodable & Sendable, as type: Result.Type
     ) async throws -> Result {
-        var attempt = 0
-        while true {
-            let failure: FederationQueryError
-            do { return try await consensus(MintAPI.method(name), params: params, as: type) } catch { failure = error }
-            guard case .noAgreement = failure, attempt < 10 else { throw failure }
-            attempt += 1
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        try await settledConsensus(MintAPI.method(name), params: params, as: type)
     }
 
     /// A lower bound on the issuance log's length: the least that t guardians report (a lying guardian can

@@ -114,7 +114,7 @@ public struct PegIn: OperationStateMachine {
             return .scanned(next: min(tip, from + 100) + 1)
         case .waitingForFinality:
             let deposit = self.deposit!
-            let final = try await environment.api.consensus(
+            let final = try await environment.api.settledConsensus(
                 "wallet/block_height", params: [String: String](), as: WalletBlockHeight.self)
             if final.consensusBlockHeight >= deposit.blockHeight { return .final }
             var message = "deposit \(deposit.txid) in block \(deposit.blockHeight); federation final height \(final.consensusBlockHeight)"
