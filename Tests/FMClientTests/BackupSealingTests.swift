@@ -82,7 +82,7 @@ struct BackupUploadRetryTests {
     }
 
     /// Short delays and a short window, so that "never under budget" ends quickly.
-    static let retry = RetryPolicy(initialDelay: .milliseconds(20), maxDelay: .milliseconds(40), window: .milliseconds(400))
+    static let retry = RetryPolicy(initialDelay: .milliseconds(20), maxDelay: .milliseconds(100), window: .seconds(2))
 
     @Test("guardians over budget are asked again within the window; one never under budget is reported, not fatal")
     func overBudgetGuardiansAreAskedAgain() async throws {

@@ -22,7 +22,17 @@ final class FakeFederation: GuardianTransport {
     func call(_ peer: PeerID, method: String, params: JSONValue, timeout: Duration?) async throws -> JSONValue {
         calls.withLock { $0[peer, default: 0] += 1 }
         guard let guardian = guardians.withLock({ $0[peer] }) else { throw Unreachable(peer: peer) }
-        return try await guardian(method, params)
+        guard let timeout else { return try await guardian(method, params) }
+        // As the real transport does: a call that outlasts its timeout is given up as unreachable.
+        return try await withThrowingTaskGroup(of: JSONValue.self) { group in
+            group.addTask { try await guardian(method, params) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw Unreachable(peer: peer)
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
     }
 
     /// A guardian that always answers `value` (encoded with fm's JSON conventions).

@@ -58,9 +58,13 @@ public struct FederationAPI: Sendable {
             throw .noQuorum(method: method, threshold: threshold, answered: answered.sorted(), unreachable: outcome.unreachable)
         }
         var faulty = unreadable
-        let largest = groups.max { $0.peers.count < $1.peers.count }
-        for group in groups where group.peers != largest?.peers {
-            for peer in group.peers { faulty[peer] = "answer differs from the most common one" }
+        // With a tie for the most common answer (2 and 2 of 4) nothing says which side is wrong: every side is named.
+        let most = groups.map(\.peers.count).max() ?? 0
+        let tied = groups.filter { $0.peers.count == most }.count > 1
+        for group in groups where tied || group.peers.count < most {
+            for peer in group.peers {
+                faulty[peer] = tied ? "answers split evenly: no answer is the most common" : "answer differs from the most common one"
+            }
         }
         throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
     }
@@ -75,17 +79,24 @@ public struct FederationAPI: Sendable {
         _ method: String, params: some Encodable & Sendable, as type: Result.Type = Result.self,
         timeout: Duration? = nil
     ) async throws(FederationQueryError) -> Result {
-        let settleBy = ContinuousClock.now + min(retry.settleWindow, timeout ?? retry.settleWindow)
+        let started = ContinuousClock.now
+        // `timeout` bounds the whole call, every round together.
+        let deadline = timeout.map { started + $0 }
+        let settleBy = started + min(retry.settleWindow, timeout ?? retry.settleWindow)
         var delay = retry.initialDelay
         while true {
             do {
-                return try await consensus(method, params: params, as: type, timeout: timeout)
+                return try await consensus(
+                    method, params: params, as: type, timeout: deadline.map { $0 - ContinuousClock.now })
             } catch .noAgreement(let method, let threshold, let faulty) {
                 guard ContinuousClock.now + delay < settleBy else {
                     throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
                 }
                 do { try await Task.sleep(for: delay) } catch {
-                    throw .noAgreement(method: method, threshold: threshold, faulty: faulty)
+                    // Cancelled while waiting: nobody refused, so not a disagreement naming guardians.
+                    throw .noQuorum(
+                        method: method, threshold: threshold, answered: [],
+                        unreachable: Dictionary(uniqueKeysWithValues: peers.map { ($0, UnreachableGuardian(reason: "cancelled")) }))
                 }
                 delay = retry.next(after: delay)
             }
@@ -301,11 +312,16 @@ public struct FederationAPI: Sendable {
         retry: RetryPolicy, until deadline: ContinuousClock.Instant
     ) async -> Swift.Result<JSONValue, any Error> {
         var delay = retry.initialDelay
+        var lastRejection: GuardianRejection?
         while true {
+            // A retry gets what is left of the question's time, not its whole timeout again.
+            let left = timeout.map { min($0, deadline - ContinuousClock.now) }
+            if let left, left <= .zero, let lastRejection { return .failure(lastRejection) }
             do {
-                return .success(try await transport.call(peer, method: method, params: params, timeout: timeout))
+                return .success(try await transport.call(peer, method: method, params: params, timeout: left))
             } catch let rejection as GuardianRejection where rejection.isRetryable {
                 guard ContinuousClock.now + delay < deadline else { return .failure(rejection) }
+                lastRejection = rejection
                 do { try await Task.sleep(for: delay) } catch { return .failure(error) }
                 delay = retry.next(after: delay)
             } catch {
