@@ -1,5 +1,6 @@
 import FMClientCore
 import FMCore
+import Synchronization
 
 /// Fetching a federation's config from an invite code without trusting any one guardian or the network
 /// (BRIEF §4): guardians serve the public consensus config, the client recomputes its federation id with the
@@ -39,8 +40,27 @@ public struct FederationJoin: Sendable {
 
         let urls = Dictionary(uniqueKeysWithValues: config.peers.map { ($0.peerId, $0.apiUrl) })
         let federation = FederationAPI(config: config, transport: connect(urls))
-        let agreed = try await federation.consensus(CoreAPI.consensusConfig, params: EmptyParams(), as: ConsensusConfig.self)
-        guard agreed == announced else { throw JoinError.inviteGuardianDisagrees(invite.peer) }
+        // The invite's federation id says which config is right, so a guardian serving another one is named as such,
+        // even when the forgers are as many as the honest (2 and 2 of 4: plain agreement could not tell the sides).
+        let others = Mutex<[ConsensusConfig]>([])
+        do {
+            _ = try await federation.checkedAnswers(CoreAPI.consensusConfig, params: EmptyParams(), as: ConsensusConfig.self) {
+                _, served in
+                if served == announced { return true }
+                others.withLock { $0.append(served) }
+                return nil
+            }
+        } catch {
+            // Untyped on purpose: a typed `catch .noAgreement` here crashes Swift 6.3.1's SILGen (SILGenCleanup).
+            let failure: any Error = error
+            guard let query = failure as? FederationQueryError, case .noAgreement = query else { throw failure }
+            let served = others.withLock { $0 }
+            // t guardians serving one other config: the invite's guardian is the odd one out.
+            if served.contains(where: { config in served.filter { $0 == config }.count >= federation.threshold }) {
+                throw JoinError.inviteGuardianDisagrees(invite.peer)
+            }
+            throw failure
+        }
         if let apiVersions { _ = try await Self.negotiate(apiVersions, with: federation) }
         return config
     }
