@@ -82,18 +82,35 @@ struct BackupUploadRetryTests {
     }
 
     /// Short delays, so that a few refusals are over at once; a window long enough for a loaded CI machine, which is
-    /// what "never under budget" waits out.
+    /// what a fetch from a guardian "never under budget" waits out (an upload asks again three times, 0.5 s apart).
     static let retry = RetryPolicy(initialDelay: .milliseconds(20), maxDelay: .milliseconds(100), window: .seconds(8))
 
-    @Test("guardians over budget are asked again within the window; one never under budget is reported, not fatal")
+    @Test("guardians over the address budget are asked again, up to three times; one never under budget is reported, not fatal")
     func overBudgetGuardiansAreAskedAgain() async throws {
         let peers = (0..<4).map { PeerID(UInt16($0)) }
-        let guardians = BudgetedGuardians([peers[0]: 1, peers[1]: 3, peers[2]: 1_000])
+        let guardians = BudgetedGuardians([peers[0]: 1, peers[1]: 3, peers[2]: 4])
         let api = FederationAPI(peers: peers, threshold: 3, transport: guardians, retry: Self.retry)
         let sealed = try BackupSealingTests.keys(1).seal(Array("notes".utf8), sequence: 9)
         let report = try await api.uploadBackup(sealed)
         #expect(report.storedBy == [peers[0], peers[1], peers[3]])
         #expect(report.failed[peers[2]]?.contains("budget") == true)
+    }
+
+    /// The per-client limit (one upload per 6 s after a burst) is not waited out: every command uploads by itself,
+    /// so the next one sends the then newest snapshot (before, commands in WalletReclaimTests waited up to 10 s each).
+    @Test func thePerClientLimitIsNotRetried() async throws {
+        final class PerClientLimited: GuardianTransport {
+            let calls = Mutex(0)
+            func call(_ peer: PeerID, method: String, params: JSONValue, timeout: Duration?) async throws -> JSONValue {
+                calls.withLock { $0 += 1 }
+                throw GuardianRejection(code: "backup_rate_limited", message: "backup: too many uploads for this client id", category: .unreachable)
+            }
+        }
+        let transport = PerClientLimited()
+        let api = FederationAPI(peers: (0..<4).map { PeerID(UInt16($0)) }, threshold: 3, transport: transport, retry: Self.retry)
+        let sealed = try BackupSealingTests.keys(1).seal(Array("notes".utf8), sequence: 9)
+        await #expect(throws: BackupError.self) { _ = try await api.uploadBackup(sealed) }
+        #expect(transport.calls.withLock { $0 } == 4)
     }
 
     /// Fetching asks over-budget guardians again too (before, only uploads did): a restore run right after other

@@ -21,9 +21,22 @@ extension FederationAPI {
             throw BackupError.notStored(["cannot encode the request: \(error)"])
         }
         // A guardian over this address's request budget says so (rate_limited; an upload costs 50 of its 400-unit
-        // burst) and refills within a second: commands run back to back from a script meet it, and eachGuardian
-        // asks it again.
-        let answers = await eachGuardian(BackupWire.upload, params: params)
+        // burst) and refills within a second: commands run back to back from a script meet it, so those guardians
+        // are asked again, up to three times. Not the per-client limit (backup_rate_limited: one upload per 6 s after
+        // a burst) nor other "try again" answers: every command uploads by itself, so the next one sends the then
+        // newest snapshot, and none may wait long for it. Counted, not timed: a busy machine still gets three tries.
+        var answers = await eachGuardian(BackupWire.upload, params: params) { _ in false }
+        for _ in 0..<3 {
+            let limited = answers.compactMap { peer, answer -> PeerID? in
+                guard case .failure(let error) = answer, (error as? any ReportableError)?.code == "rate_limited" else { return nil }
+                return peer
+            }
+            guard !limited.isEmpty else { break }
+            try? await Task.sleep(for: .milliseconds(500))
+            for (peer, answer) in await eachGuardian(BackupWire.upload, params: params, only: limited, retrying: { _ in false }) {
+                answers[peer] = answer
+            }
+        }
         var report = BackupUploadReport(storedBy: [], failed: [:])
         for (peer, answer) in answers {
             switch answer {
@@ -54,19 +67,23 @@ extension FederationAPI {
         return found
     }
 
-    /// Asks every guardian concurrently, each again while it answers "try again" (rate limited, busy: as every query
-    /// does, ``RetryPolicy``) until the retry window or 10 s has passed; every answer or failure is returned.
-    public func eachGuardian(_ method: String, params: JSONValue) async -> [PeerID: Result<JSONValue, any Error>] {
+    /// Asks every guardian (or those of `only`) concurrently within the retry window (at most 10 s), each again
+    /// while it answers "try again" (rate limited, busy: as every query does, ``RetryPolicy``; or only the answers
+    /// `retrying` picks); every answer or failure is returned.
+    public func eachGuardian(
+        _ method: String, params: JSONValue, only: [PeerID]? = nil,
+        retrying: @escaping @Sendable (GuardianRejection) -> Bool = { $0.isRetryable }
+    ) async -> [PeerID: Result<JSONValue, any Error>] {
         let transport = self.transport
         let retry = self.retry
         let timeout = min(retry.window, .seconds(10))
         let deadline = ContinuousClock.now + timeout
         return await withTaskGroup(of: (PeerID, Result<JSONValue, any Error>).self) { group in
-            for peer in peers {
+            for peer in only ?? peers {
                 group.addTask {
                     (peer, await Self.ask(
                         peer, method: method, params: params, timeout: timeout, transport: transport, retry: retry,
-                        until: deadline))
+                        until: deadline, retrying: retrying))
                 }
             }
             var answers: [PeerID: Result<JSONValue, any Error>] = [:]

@@ -305,11 +305,12 @@ public struct FederationAPI: Sendable {
     static let methodNotFound: Set<String> = ["method_not_found", "jsonrpc_-32601"]
 
     /// One guardian's answer to `method`, asking again while it answers "try again" (a retryable
-    /// ``GuardianRejection``) and the next attempt can start before `deadline`; after that its last
-    /// "try again" is the result (category `.unreachable`: the guardian did not answer).
+    /// ``GuardianRejection``, or what `retrying` picks) and the next attempt can start before `deadline`; after that
+    /// its last "try again" is the result (category `.unreachable`: the guardian did not answer).
     static func ask(
         _ peer: PeerID, method: String, params: JSONValue, timeout: Duration?, transport: any GuardianTransport,
-        retry: RetryPolicy, until deadline: ContinuousClock.Instant
+        retry: RetryPolicy, until deadline: ContinuousClock.Instant,
+        retrying: @Sendable (GuardianRejection) -> Bool = { $0.isRetryable }
     ) async -> Swift.Result<JSONValue, any Error> {
         var delay = retry.initialDelay
         var lastRejection: GuardianRejection?
@@ -319,7 +320,7 @@ public struct FederationAPI: Sendable {
             if let left, left <= .zero, let lastRejection { return .failure(lastRejection) }
             do {
                 return .success(try await transport.call(peer, method: method, params: params, timeout: left))
-            } catch let rejection as GuardianRejection where rejection.isRetryable {
+            } catch let rejection as GuardianRejection where retrying(rejection) {
                 guard ContinuousClock.now + delay < deadline else { return .failure(rejection) }
                 lastRejection = rejection
                 do { try await Task.sleep(for: delay) } catch { return .failure(error) }
