@@ -102,19 +102,50 @@ extension ProjectivePoint {
     }
 }
 
+/// The GLV halves of k < m⁴ for G1: (d0 + d1·m, d2 + d3·m), each below m² < 2^128, so k·P = k0·P + k1·(-σP).
+@inlinable
+func endomorphismHalves(_ k: [UInt64]) -> [[UInt64]] {
+    let d = curveParameterDigits(k)
+    func combined(_ low: UInt64, _ high: UInt64) -> [UInt64] {  // low + high·m < m² < 2^128
+        let (hi, lo) = high.multipliedFullWidth(by: curveParameterMagnitude)
+        let (sum, carry) = addWithCarry(lo, low, 0)
+        return [sum, hi &+ carry]
+    }
+    return [combined(d[0], d[1]), combined(d[2], d[3])]
+}
+
+/// The bit length of a little-endian integer.
+@inlinable
+func bitLength(_ limbs: [UInt64]) -> Int {
+    guard let top = limbs.lastIndex(where: { $0 != 0 }) else { return 0 }
+    return 64 * top + 64 - limbs[top].leadingZeroBitCount
+}
+
 extension ProjectivePoint where F == Fp {
     /// self·k for a secret k < 2^256 and self in G1 (GLV with σ): constant time.
     @inlinable
     func multipliedByEndomorphism(byLimbs k: [UInt64]) -> ProjectivePoint {
-        let d = curveParameterDigits(k)
-        func combined(_ low: UInt64, _ high: UInt64) -> [UInt64] {  // low + high·m < m² < 2^128
-            let (hi, lo) = high.multipliedFullWidth(by: curveParameterMagnitude)
-            let (sum, carry) = addWithCarry(lo, low, 0)
-            return [sum, hi &+ carry]
-        }
         let table = windowTable()
         let minusSigma = table.map { -$0.sigma() }  // multiplication by m²
-        return .jointMultipliedConstantTime(tables: [table, minusSigma], scalars: [combined(d[0], d[1]), combined(d[2], d[3])])
+        return .jointMultipliedConstantTime(tables: [table, minusSigma], scalars: endomorphismHalves(k))
+    }
+
+    /// Σ kᵢ·Pᵢ for public scalars (four limbs each) and points in G1, in variable time: scalars longer than 128 bits
+    /// split by GLV into two halves on Pᵢ and -σPᵢ, then one shared run of doublings over all of them (Straus).
+    @inlinable
+    static func jointMultipliedByEndomorphismVarTime(_ points: [ProjectivePoint], _ scalars: [[UInt64]]) -> ProjectivePoint {
+        var split: [ProjectivePoint] = [], halves: [[UInt64]] = []
+        for (point, k) in zip(points, scalars) {
+            if bitLength(k) > 128 {
+                let parts = endomorphismHalves(k)
+                split += [point, -point.sigma()]
+                halves += parts
+            } else {
+                split.append(point)
+                halves.append(k)
+            }
+        }
+        return jointMultipliedVarTime(split, halves)
     }
 }
 
@@ -126,5 +157,26 @@ extension ProjectivePoint where F == Fp2 {
         var tables = [windowTable()]
         for _ in 1..<4 { tables.append(tables[tables.count - 1].map { -$0.psi() }) }  // multiplication by m
         return .jointMultipliedConstantTime(tables: tables, scalars: d.map { [$0] })
+    }
+
+    /// Σ kᵢ·Pᵢ for public scalars (four limbs each) and points in G2, in variable time: scalars longer than 64 bits
+    /// split by GLS into four 64-bit digits on Pᵢ, -ψPᵢ, ψ²Pᵢ, -ψ³Pᵢ, then one shared run of doublings (Straus).
+    @inlinable
+    static func jointMultipliedByEndomorphismVarTime(_ points: [ProjectivePoint], _ scalars: [[UInt64]]) -> ProjectivePoint {
+        var split: [ProjectivePoint] = [], digits: [[UInt64]] = []
+        for (point, k) in zip(points, scalars) {
+            if bitLength(k) > 64 {
+                var power = point
+                for digit in curveParameterDigits(k) {
+                    split.append(power)
+                    digits.append([digit])
+                    power = -power.psi()  // multiplication by m
+                }
+            } else {
+                split.append(point)
+                digits.append(k)
+            }
+        }
+        return jointMultipliedVarTime(split, digits)
     }
 }

@@ -55,14 +55,18 @@ public struct G1Point: Hashable, Sendable, CustomStringConvertible {
         G1Point(p.point.multipliedByEndomorphism(byLimbs: k.canonicalLimbs))
     }
 
-    /// Scalar multiplication that leaks the scalar through timing; only for public scalars.
+    /// Scalar multiplication that leaks the scalar through timing; only for public scalars (GLV split, like `*`).
     public func multipliedVarTime(by k: Scalar) -> G1Point {
-        G1Point(point.multipliedVarTime(byLimbs: k.canonicalLimbs))
+        G1Point(.jointMultipliedByEndomorphismVarTime([point], [k.canonicalLimbs]))
     }
 
-    /// Σ scalars[i]·points[i] in variable time (public data only).
+    /// Σ scalars[i]·points[i] in variable time (public data only): fewer than 8 points share one run of doublings
+    /// over their GLV halves, more take Pippenger's method.
     public static func multiScalarMultiply(_ points: [G1Point], _ scalars: [Scalar]) -> G1Point {
-        G1Point(ProjectivePoint.multiScalarMultiply(points.map(\.point), scalars.map(\.canonicalLimbs)))
+        precondition(points.count == scalars.count, "one scalar per point")
+        let limbs = scalars.map(\.canonicalLimbs)
+        guard points.count >= 8 else { return G1Point(.jointMultipliedByEndomorphismVarTime(points.map(\.point), limbs)) }
+        return G1Point(ProjectivePoint.multiScalarMultiply(points.map(\.point), limbs))
     }
 
     /// Multiplication by h_eff = 0xd201000000010001 = 1 - x, mapping any point of E into G1 (RFC 9380 §8.8.1).

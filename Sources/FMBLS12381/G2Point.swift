@@ -50,14 +50,18 @@ public struct G2Point: Hashable, Sendable, CustomStringConvertible {
         G2Point(p.point.multipliedByEndomorphism(byLimbs: k.canonicalLimbs))
     }
 
-    /// Scalar multiplication that leaks the scalar through timing; only for public scalars.
+    /// Scalar multiplication that leaks the scalar through timing; only for public scalars (GLS split, like `*`).
     public func multipliedVarTime(by k: Scalar) -> G2Point {
-        G2Point(point.multipliedVarTime(byLimbs: k.canonicalLimbs))
+        G2Point(.jointMultipliedByEndomorphismVarTime([point], [k.canonicalLimbs]))
     }
 
-    /// Σ scalars[i]·points[i] in variable time (public data only).
+    /// Σ scalars[i]·points[i] in variable time (public data only): fewer than 8 points share one run of doublings
+    /// over their GLS halves, more take Pippenger's method.
     public static func multiScalarMultiply(_ points: [G2Point], _ scalars: [Scalar]) -> G2Point {
-        G2Point(ProjectivePoint.multiScalarMultiply(points.map(\.point), scalars.map(\.canonicalLimbs)))
+        precondition(points.count == scalars.count, "one scalar per point")
+        let limbs = scalars.map(\.canonicalLimbs)
+        guard points.count >= 8 else { return G2Point(.jointMultipliedByEndomorphismVarTime(points.map(\.point), limbs)) }
+        return G2Point(ProjectivePoint.multiScalarMultiply(points.map(\.point), limbs))
     }
 
     public var isOnCurve: Bool { point.isOnCurve }

@@ -147,7 +147,8 @@ struct ProjectivePoint<F: CurveField>: Sendable {
         return digits
     }
 
-    /// self·k for a public k (variable time, width-5 NAF).
+    /// self·k for a public k (variable time, width-5 NAF), for any point of the curve: no endomorphism, so also
+    /// outside the subgroups (G1Point and G2Point multiply through theirs).
     @inlinable
     func multipliedVarTime(byLimbs k: [UInt64]) -> ProjectivePoint { multipliedVarTime(byLimbs: k, width: 5) }
 
@@ -184,23 +185,48 @@ struct ProjectivePoint<F: CurveField>: Sendable {
         return result
     }
 
-    /// Σ kᵢ·Pᵢ for public scalars (Pippenger's bucket method; small inputs fall back to separate wNAF products).
+    /// Σ kᵢ·Pᵢ for public scalars with one shared run of doublings (Straus): width-w NAF digits per scalar (w = 4 up
+    /// to 64 bits, where a larger table costs more than it saves, else 5) and a table of odd multiples per point.
+    /// For a few points; ``multiScalarMultiply(_:_:)`` takes Pippenger's method beyond.
+    @inlinable
+    static func jointMultipliedVarTime(_ points: [ProjectivePoint], _ scalars: [[UInt64]]) -> ProjectivePoint {
+        precondition(points.count == scalars.count, "one scalar per point")
+        let digits = scalars.map { wnafDigits($0, width: bitLength($0) <= 64 ? 4 : 5) }
+        var tables: [[ProjectivePoint]] = []
+        for (point, d) in zip(points, digits) {
+            // Odd multiples P, 3P, …, up to the largest digit magnitude used.
+            let largest = d.map { Int($0.magnitude) }.max() ?? 0
+            var odd = [point]
+            if largest > 1 {
+                let twice = point.doubled()
+                while 2 * odd.count - 1 < largest { odd.append(odd[odd.count - 1] + twice) }
+            }
+            tables.append(odd)
+        }
+        var result = ProjectivePoint.identity
+        var started = false
+        for i in stride(from: (digits.map(\.count).max() ?? 0) - 1, through: 0, by: -1) {
+            if started { result = result.doubled() }
+            for j in digits.indices where i < digits[j].count && digits[j][i] != 0 {
+                let digit = Int(digits[j][i])
+                let term = digit > 0 ? tables[j][digit / 2] : -tables[j][-digit / 2]
+                result = started ? result + term : term
+                started = true
+            }
+        }
+        return result
+    }
+
+    /// Σ kᵢ·Pᵢ for public scalars (Pippenger's bucket method; fewer than 8 points take ``jointMultipliedVarTime(_:_:)``).
     @inlinable
     static func multiScalarMultiply(_ points: [ProjectivePoint], _ scalars: [[UInt64]]) -> ProjectivePoint {
         precondition(points.count == scalars.count, "one scalar per point")
         let n = points.count
-        if n < 8 {
-            var sum = ProjectivePoint.identity
-            for i in 0..<n { sum = sum + points[i].multipliedVarTime(byLimbs: scalars[i]) }
-            return sum
-        }
+        if n < 8 { return jointMultipliedVarTime(points, scalars) }
         let log2n = Int.bitWidth - n.leadingZeroBitCount
         let c = max(3, min(16, log2n * 2 / 3 + 1))
         // Windows up to the highest set bit only: a batch check's 64-bit coefficients need a quarter of a full scalar's.
-        let bitCount = scalars.map { limbs in
-            guard let top = limbs.lastIndex(where: { $0 != 0 }) else { return 0 }
-            return 64 * top + 64 - limbs[top].leadingZeroBitCount
-        }.max() ?? 0
+        let bitCount = scalars.map(bitLength).max() ?? 0
         let windowCount = (bitCount + c - 1) / c
         var result = ProjectivePoint.identity
         var buckets = [ProjectivePoint](repeating: .identity, count: (1 << c) - 1)

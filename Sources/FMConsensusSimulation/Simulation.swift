@@ -78,7 +78,8 @@ public struct Simulation {
             ConsensusConfiguration(
                 peers: peers, ownID: peer, federationID: federation, iterationTimeout: .milliseconds(100),
                 // The idle back-off reaches past the iteration timeout, so the runs exercise the wake.
-                idleProposalDelay: .milliseconds(5), maxIdleProposalDelay: .milliseconds(400), retransmitInterval: .milliseconds(60),
+                idleProposalDelay: .milliseconds(5), maxIdleProposalDelay: .milliseconds(400), batchWindow: .milliseconds(10),
+                retransmitInterval: .milliseconds(60),
                 limits: ConsensusLimits(maxPendingItems: 1_000, iterationWindow: 32, catchUpBatch: 32),
                 catchUpSeed: scenario.seed ^ UInt64(peer.rawValue))
         }

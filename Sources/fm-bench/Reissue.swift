@@ -38,8 +38,20 @@ extension FMBench {
         @Option(help: ArgumentHelp("Wallets reissuing at once in the throughput phase.", valueName: "count"))
         var wallets: Int = 8
 
-        @Option(help: ArgumentHelp("First loopback port (n = 4 uses 8 ports, n = 1 the next 2).", valueName: "port"))
+        @Option(help: ArgumentHelp("First loopback port (each size n uses 2n ports, the sizes one after another).", valueName: "port"))
         var basePort: Int = 18100
+
+        @Option(
+            help: ArgumentHelp(
+                "Federation sizes to measure, in order, comma-separated (each 1 to 7; e.g. 1 to profile the single guardian alone).",
+                valueName: "sizes"))
+        var guardians: String = "4,1"
+
+        @Option(
+            help: ArgumentHelp(
+                "The guardians' consensus batch window in milliseconds (0 to 1000; default: fm-node's, docs/consensus.md \"Batching under load\").",
+                valueName: "ms"))
+        var batchWindow: Int?
 
         @Flag(
             help: ArgumentHelp(
@@ -64,12 +76,28 @@ extension FMBench {
                 valueName: "file"))
         var databasePasswordFile: String?
 
+        func validate() throws {
+            _ = try sizes()
+            if let batchWindow, !(0...1_000).contains(batchWindow) {
+                throw ValidationError("--batch-window: expected milliseconds from 0 to 1000, got \(batchWindow)")
+            }
+        }
+
+        /// `--guardians` as federation sizes.
+        func sizes() throws -> [Int] {
+            let sizes = guardians.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 7 }) else {
+                throw ValidationError("--guardians: expected federation sizes 1 to 7, comma-separated (e.g. 4,1), got '\(guardians)'")
+            }
+            return sizes.compactMap { $0 }
+        }
+
         func run() async throws {
             let storage = try BenchmarkStorage.resolve(database: database, passwordFile: databasePasswordFile)
             let suite = ReissueBenchmarkSuite(
                 sequential: options.iterations(100), concurrentPerWallet: options.iterations(10), wallets: wallets,
-                basePort: basePort, storage: storage, clientAddresses: sharedClientBudget ? 1 : wallets + 1,
-                withheld: guardiansBefore11 ? [CoreAPI.awaitOutputOutcomes] : [])
+                basePort: basePort, sizes: try sizes(), storage: storage, clientAddresses: sharedClientBudget ? 1 : wallets + 1,
+                withheld: guardiansBefore11 ? [CoreAPI.awaitOutputOutcomes] : [], batchWindow: batchWindow.map { .milliseconds($0) })
             let report = try await suite.run()
             print(options.json ? try report.json() : report.table())
         }

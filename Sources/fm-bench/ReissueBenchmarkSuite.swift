@@ -18,11 +18,15 @@ struct ReissueBenchmarkSuite {
     let concurrentPerWallet: Int
     let wallets: Int
     let basePort: Int
+    /// Federation sizes measured, in order.
+    var sizes = [4, 1]
     var storage: BenchmarkStorage = .sqlite
     /// Client addresses whose cost budget each guardian grants (``BenchmarkFederation/start(size:basePort:storage:clientAddresses:seed:)``).
     var clientAddresses = 1
-    /// Guardian methods not served (``BenchmarkFederation/start(size:basePort:storage:clientAddresses:withheld:seed:)``).
+    /// Guardian methods not served (``BenchmarkFederation/start(size:basePort:storage:clientAddresses:withheld:batchWindow:seed:)``).
     var withheld: Set<String> = []
+    /// The guardians' consensus batch window, when not the default (``ConsensusConfiguration/batchWindow``).
+    var batchWindow: Duration?
 
     func run() async throws -> BenchmarkReport {
         var report = BenchmarkReport(
@@ -41,10 +45,12 @@ struct ReissueBenchmarkSuite {
             .secret(denomination: Denomination(exponent: 12), index: 0).blindedMessage
         report.add(Benchmark("TBS share sign (G1 mult)", iterations: 200, clock: .wall).run { share.sign(blinded) })
 
-        for size in [4, 1] {
-            let port = size == 4 ? basePort : basePort + 10
+        var port = basePort
+        for size in sizes {
+            defer { port += 2 * size + 2 }
             let federation = try await BenchmarkFederation.start(
-                size: size, basePort: port, storage: storage, clientAddresses: clientAddresses, withheld: withheld)
+                size: size, basePort: port, storage: storage, clientAddresses: clientAddresses, withheld: withheld,
+                batchWindow: batchWindow)
             do {
                 try await measure(federation, into: &report)
                 await federation.stop()
@@ -131,10 +137,11 @@ final class BenchmarkFederation: Sendable {
     ///   connects from 127.0.0.1, so with 1 they all share the budget of one client address, where real wallets
     ///   would each have their own.
     /// - Parameter withheld: guardian API methods the guardians do not serve, as guardians of an older release.
+    /// - Parameter batchWindow: the guardians' consensus batch window, if not the default.
     /// - Parameter seed: runs on each guardian after its database is opened and before it starts (``MintHistorySeeding``).
     static func start(
         size: Int, basePort: Int, storage: BenchmarkStorage = .sqlite, clientAddresses: Int = 1, withheld: Set<String> = [],
-        seed: (@Sendable (GuardianNode) async throws -> Void)? = nil
+        batchWindow: Duration? = nil, seed: (@Sendable (GuardianNode) async throws -> Void)? = nil
     ) async throws -> BenchmarkFederation {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fm-bench-reissue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -157,7 +164,9 @@ final class BenchmarkFederation: Sendable {
                     try GuardianNode(
                         configs: guardian,
                         databasePath: directory.appendingPathComponent("guardian-\(guardian.local.peerId.rawValue).sqlite").path,
-                        database: database, logger: logger))
+                        database: database,
+                        tuneConsensus: { consensus in if let batchWindow { consensus.batchWindow = batchWindow } },
+                        logger: logger))
             }
             if let seed { for node in nodes { try await seed(node) } }
         } catch {

@@ -94,6 +94,33 @@ import Testing
         #expect(G2Point.generator * k == G2Point.generator.multipliedVarTime(by: k))
     }
 
+    /// The variable-time GLV (G1) and GLS (G2) products and joint sums (fewer than 8 points share their doublings)
+    /// against the plain width-5 NAF product of each point, which uses no endomorphism: edge scalars of the splits
+    /// (below r), short batch coefficients beside full scalars, the identity and repeated points.
+    @Test func variableTimeEndomorphismSumsMatchPlainProducts() {
+        var rng = SeededRandom(seed: 55)
+        var scalars = Self.edgeLimbs.filter { $0 != Scalar.modulusLimbs }
+        scalars += [[UInt64.max, 0, 0, 0], [0, 0, 0, 0], [1 << 63, 0, 0, 0], [0, 1 << 63, 0, 0]]
+        for _ in 0..<4 { scalars.append(Scalar.random(using: &rng).canonicalLimbs) }
+        let g1 = [G1Point.generator, G1Point.generator * Scalar.random(using: &rng), .identity]
+        let g2 = [G2Point.generator, G2Point.generator * Scalar.random(using: &rng), .identity]
+        for k in scalars {
+            let scalar = Scalar(canonicalLimbs: k)
+            for p in g1 { #expect(p.multipliedVarTime(by: scalar).point == p.point.multipliedVarTime(byLimbs: k), "\(k)") }
+            for q in g2 { #expect(q.multipliedVarTime(by: scalar).point == q.point.multipliedVarTime(byLimbs: k), "\(k)") }
+        }
+        for count in 1...7 {
+            let chosen = (0..<count).map { _ in scalars[Int.random(in: 0..<scalars.count, using: &rng)] }
+            let points1 = (0..<count).map { g1[$0 % g1.count] }
+            let points2 = (0..<count).map { g2[$0 % g2.count] }
+            let naive1 = zip(points1, chosen).reduce(ProjectivePoint<Fp>.identity) { $0 + $1.0.point.multipliedVarTime(byLimbs: $1.1) }
+            let naive2 = zip(points2, chosen).reduce(ProjectivePoint<Fp2>.identity) { $0 + $1.0.point.multipliedVarTime(byLimbs: $1.1) }
+            let scalarValues = chosen.map { Scalar(canonicalLimbs: $0) }
+            #expect(G1Point.multiScalarMultiply(points1, scalarValues).point == naive1, "\(chosen)")
+            #expect(G2Point.multiScalarMultiply(points2, scalarValues).point == naive2, "\(chosen)")
+        }
+    }
+
     /// The generic fixed-window multiplication (any curve point) still agrees with the variable-time one.
     @Test func plainConstantTimeMatchesVariableTime() {
         var rng = SeededRandom(seed: 54)

@@ -12,6 +12,8 @@ struct VirtualFederation {
     /// Finalized blocks per guardian, and the bytes each guardian was asked to store (blocks and checkpoints).
     private(set) var finalized: [[FinalizedBlock]]
     private(set) var persistedBytes: [Int]
+    /// When each guardian finalized each item.
+    private var finalizedTimes: [[[UInt8]: Duration]]
     /// ⊥ votes cast, by anyone: a voter that timed out on a leader.
     private(set) var skipVotes = 0
 
@@ -20,15 +22,19 @@ struct VirtualFederation {
     private var order: UInt64 = 0
     private var generations: [[ConsensusTimer: UInt64]]
 
-    init(n: Int = 4) {
+    /// `tune` changes the shipped timing (the same way for every guardian).
+    init(n: Int = 4, tune: (inout ConsensusConfiguration) -> Void = { _ in }) {
         let federation = TestFederation(n: n, name: "idle back-off")
         engines = federation.peers.indices.map { index in
-            ConsensusEngine(
-                configuration: ConsensusConfiguration(
-                    peers: federation.peers, ownID: federation.peers[index], federationID: federation.federationID, catchUpSeed: 7),
-                signer: federation.keyring.signer(for: federation.peers[index]), verifier: federation.keyring.verifier)
+            var configuration = ConsensusConfiguration(
+                peers: federation.peers, ownID: federation.peers[index], federationID: federation.federationID, catchUpSeed: 7)
+            tune(&configuration)
+            return ConsensusEngine(
+                configuration: configuration, signer: federation.keyring.signer(for: federation.peers[index]),
+                verifier: federation.keyring.verifier)
         }
         finalized = Array(repeating: [], count: n)
+        finalizedTimes = Array(repeating: [:], count: n)
         persistedBytes = Array(repeating: 0, count: n)
         generations = Array(repeating: [:], count: n)
         for index in engines.indices { schedule(.event(.start), for: index, after: .zero) }
@@ -73,6 +79,9 @@ struct VirtualFederation {
         return nil
     }
 
+    /// When guardian `peer` finalized `item`, if it did.
+    func finalizedAt(_ item: [UInt8], by peer: Int) -> Duration? { finalizedTimes[peer][item] }
+
     private mutating func schedule(_ pending: Pending, for peer: Int, after delay: Duration) {
         order += 1
         queue.append((now + delay, order, peer, pending))
@@ -85,6 +94,7 @@ struct VirtualFederation {
             case .persist(let checkpoint): persistedBytes[peer] += checkpoint.canonicalBytes.count
             case .finalized(let block):
                 finalized[peer].append(block)
+                for item in block.items { finalizedTimes[peer][item] = now }
                 persistedBytes[peer] += block.canonicalBytes.count
             case .broadcast(let message):
                 if case .vote(let vote) = message, vote.statement.kind == .skip { skipVotes += 1 }

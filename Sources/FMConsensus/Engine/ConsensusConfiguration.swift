@@ -26,6 +26,13 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     /// `idleProposalDelay`. An item arriving anywhere ends the back-off at once (``ConsensusMessage/wake(iteration:)``).
     /// Equal to `idleProposalDelay` (or below it): no back-off.
     public var maxIdleProposalDelay: Duration
+    /// Batching under load: a leader whose iteration extends a block of more than one item (items arrive faster than
+    /// blocks) proposes no earlier than this long after the iteration began, so one block carries what arrives
+    /// meanwhile and the per-block cost (votes, signatures, a durable commit at every guardian) is shared. After a
+    /// block of one item or none (a lone client, an idle federation) it proposes at once, and so does a federation of
+    /// one guardian. Zero: never wait.
+    /// Must be well below `iterationTimeout`. docs/consensus.md, "Batching under load".
+    public var batchWindow: Duration
     /// Period of the status/retransmission timer that repairs lost messages and drives catch-up.
     public var retransmitInterval: Duration
     /// Bounds that keep memory finite whatever peers send.
@@ -39,7 +46,8 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     public init(
         peers: [PeerID], ownID: PeerID, federationID: FederationID,
         iterationTimeout: Duration = .seconds(4), idleProposalDelay: Duration = .milliseconds(500),
-        maxIdleProposalDelay: Duration = .seconds(120), retransmitInterval: Duration = .seconds(2), limits: ConsensusLimits = ConsensusLimits(),
+        maxIdleProposalDelay: Duration = .seconds(120), batchWindow: Duration = .milliseconds(40),
+        retransmitInterval: Duration = .seconds(2), limits: ConsensusLimits = ConsensusLimits(),
         catchUpSeed: UInt64 = .random(in: .min ... .max)
     ) {
         precondition(!peers.isEmpty, "a federation has at least one guardian")
@@ -51,6 +59,7 @@ public struct ConsensusConfiguration: Sendable, Equatable {
         self.iterationTimeout = iterationTimeout
         self.idleProposalDelay = idleProposalDelay
         self.maxIdleProposalDelay = maxIdleProposalDelay
+        self.batchWindow = batchWindow
         self.retransmitInterval = retransmitInterval
         self.limits = limits
         self.catchUpSeed = catchUpSeed

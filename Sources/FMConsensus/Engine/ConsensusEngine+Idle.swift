@@ -23,6 +23,7 @@ extension ConsensusEngine {
         // Items of this guardian wait for its turn: no leader before it may back off.
         if pool.count > 0, backoffDelay > base { broadcast(.wake(iteration: iteration)) }
         output.append(.setTimer(.iteration(iteration), after: iterationTimer))
+        openBatchWindowIfLoaded()
     }
 
     /// The iteration timer for the current iteration's idle delay.
@@ -59,9 +60,10 @@ extension ConsensusEngine {
         return min(streak + finalizedEmptyStreak, Self.maxIdleStreak)
     }
 
-    /// Counts a newly finalized block in the run of empty blocks at the finalized tip.
-    mutating func countEmpty(_ block: FinalizedBlock) {
+    /// Counts a newly finalized block in the run of empty blocks at the finalized tip, and keeps its item count.
+    mutating func noteFinalized(_ block: FinalizedBlock) {
         finalizedEmptyStreak = block.items.isEmpty ? min(finalizedEmptyStreak + 1, Self.maxIdleStreak) : 0
+        finalizedTipItemCount = block.items.count
     }
 
     /// This guardian holds items, or heard that another does: no back-off for the next 2n iterations, and the

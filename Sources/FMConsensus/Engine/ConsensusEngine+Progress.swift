@@ -35,12 +35,14 @@ extension ConsensusEngine {
         if iteration > 0 {
             output.append(.cancelTimer(.iteration(iteration)))
             if waitingForItems { output.append(.cancelTimer(.idleProposal(iteration))) }
+            if batchWindowOpen { output.append(.cancelTimer(.batchWindow(iteration))) }
         }
         iteration = next
         notarizeVote = nil
         skipVote = false
         idleProposalDue = false
         waitingForItems = false
+        batchWindowOpen = false
         armIterationTimer()
     }
 
@@ -143,6 +145,8 @@ extension ConsensusEngine {
         let limits = configuration.limits
         let excluded = itemHashes(inChainEndingAt: parent.hash)
         let chosen = pool.oldest(maxCount: limits.maxItemsPerBlock, maxBytes: limits.maxBlockBytes, excluding: excluded)
+        // Under load, items wait for the batch window to close (a full block goes at once).
+        if !chosen.isEmpty, batchWindowOpen, chosen.count < limits.maxItemsPerBlock { return false }
         if chosen.isEmpty, !idleProposalDue, iterationIdleDelay > .zero {
             if !waitingForItems {
                 waitingForItems = true
@@ -247,7 +251,7 @@ extension ConsensusEngine {
     /// Outputs one finalized block and forgets what it settles.
     mutating func accept(_ finalized: FinalizedBlock) {
         output.append(.finalized(finalized))
-        countEmpty(finalized)
+        noteFinalized(finalized)
         for item in finalized.items {
             let hash = ConsensusItem.hash(of: item)
             pool.remove(hash)

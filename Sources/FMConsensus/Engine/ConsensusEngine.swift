@@ -46,6 +46,10 @@ public struct ConsensusEngine: Sendable {
     var backoffDelay: Duration
     var iterationIdleDelay: Duration
     var started = false
+    /// Batching (ConsensusEngine+Batching.swift): whether this guardian, leading the current iteration under load,
+    /// still holds its block back, and how many items the finalized tip's block carried.
+    var batchWindowOpen = false
+    var finalizedTipItemCount = 0
     /// A scheduled shutdown's height: this guardian neither proposes nor votes for a block above it, so once every
     /// honest guardian holds it nothing past it can be notarized (the host sets it when the shutdown is agreed).
     public var orderingLimit: UInt64?
@@ -109,7 +113,7 @@ public struct ConsensusEngine: Sendable {
             skipVote = false
         }
         lastPersisted = checkpoint
-        for block in finalizedTail { countEmpty(block) }
+        for block in finalizedTail { noteFinalized(block) }
     }
 
     /// Processes one event and returns what the host must do, in order.
@@ -196,6 +200,8 @@ public struct ConsensusEngine: Sendable {
             if timedOut == iteration, !skipVote { castVote(.skip, iteration: iteration) }
         case .idleProposal(let due):
             if due == iteration { idleProposalDue = true }
+        case .batchWindow(let due):
+            if due == iteration { batchWindowOpen = false }
         case .retransmit:
             retransmit()
         }

@@ -20,6 +20,8 @@ public enum ConsensusTimer: Hashable, Sendable {
     case iteration(UInt64)
     /// A leader with nothing to propose waits this long for items before proposing an empty block.
     case idleProposal(UInt64)
+    /// A leader under load holds its block back until this fires (``ConsensusConfiguration/batchWindow``).
+    case batchWindow(UInt64)
     /// Periodic status broadcast, retransmission and catch-up.
     case retransmit
 }
