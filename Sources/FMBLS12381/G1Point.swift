@@ -55,13 +55,15 @@ public struct G1Point: Hashable, Sendable, CustomStringConvertible {
         G1Point(p.point.multipliedByEndomorphism(byLimbs: k.canonicalLimbs))
     }
 
-    /// Scalar multiplication that leaks the scalar through timing; only for public scalars (GLV split, like `*`).
+    /// Scalar multiplication that leaks the scalar through timing; only for public scalars (GLV split, like `*`): `p`
+    /// must lie in the subgroup, as every decoded, generated or hashed point does.
     public func multipliedVarTime(by k: Scalar) -> G1Point {
-        G1Point(.jointMultipliedByEndomorphismVarTime([point], [k.canonicalLimbs]))
+        assert(point.isInG1, "the endomorphism split holds on the subgroup only")
+        return G1Point(.jointMultipliedByEndomorphismVarTime([point], [k.canonicalLimbs]))
     }
 
     /// Σ scalars[i]·points[i] in variable time (public data only): fewer than 8 points share one run of doublings
-    /// over their GLV halves, more take Pippenger's method.
+    /// over their GLV halves, more take Pippenger's method. The points must lie in the subgroup (see `*`).
     public static func multiScalarMultiply(_ points: [G1Point], _ scalars: [Scalar]) -> G1Point {
         precondition(points.count == scalars.count, "one scalar per point")
         let limbs = scalars.map(\.canonicalLimbs)

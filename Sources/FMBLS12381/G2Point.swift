@@ -50,13 +50,15 @@ public struct G2Point: Hashable, Sendable, CustomStringConvertible {
         G2Point(p.point.multipliedByEndomorphism(byLimbs: k.canonicalLimbs))
     }
 
-    /// Scalar multiplication that leaks the scalar through timing; only for public scalars (GLS split, like `*`).
+    /// Scalar multiplication that leaks the scalar through timing; only for public scalars (GLS split, like `*`): `p`
+    /// must lie in the subgroup, as every decoded, generated or hashed point does.
     public func multipliedVarTime(by k: Scalar) -> G2Point {
-        G2Point(.jointMultipliedByEndomorphismVarTime([point], [k.canonicalLimbs]))
+        assert(point.isInG2, "the endomorphism split holds on the subgroup only")
+        return G2Point(.jointMultipliedByEndomorphismVarTime([point], [k.canonicalLimbs]))
     }
 
     /// Σ scalars[i]·points[i] in variable time (public data only): fewer than 8 points share one run of doublings
-    /// over their GLS halves, more take Pippenger's method.
+    /// over their GLS halves, more take Pippenger's method. The points must lie in the subgroup (see `*`).
     public static func multiScalarMultiply(_ points: [G2Point], _ scalars: [Scalar]) -> G2Point {
         precondition(points.count == scalars.count, "one scalar per point")
         let limbs = scalars.map(\.canonicalLimbs)

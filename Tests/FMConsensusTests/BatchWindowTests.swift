@@ -89,4 +89,40 @@ struct BatchWindowTests {
         #expect(latencies[0] == latencies[1], "with the window: \(latencies[0]); without: \(latencies[1])")
         #expect(latencies[0] < .milliseconds(40))
     }
+
+    /// Review 18: with a window at (or above) the iteration timeout, a loaded federation must still finalize: the engine
+    /// uses at most a quarter of the timeout, and a ⊥ iteration does not reopen the window.
+    @Test("a window as long as the iteration timeout is cut to a quarter of it: a stream still goes through without timeouts")
+    func anOverlongWindowIsBounded() throws {
+        var federation = VirtualFederation { $0.batchWindow = $0.iterationTimeout * 2 }
+        let quarter = federation.configuration.iterationTimeout / 4
+        let (_, latencies) = try Self.stream(in: &federation, every: .milliseconds(2), for: .milliseconds(400))
+        let slowest = try #require(latencies.max())
+        #expect(slowest <= quarter * 2 + .milliseconds(20), "slowest item: \(slowest)")
+        #expect(federation.skipVotes == 0)
+    }
+
+    /// Review 18: a block that leaves items out (here by bytes) gains nothing from waiting, so it goes at once.
+    @Test("a block full by bytes is proposed at once under load")
+    func aFullBlockDoesNotWait() throws {
+        var full = VirtualFederation { $0.limits.maxBlockBytes = 64; $0.limits.maxItemBytes = 40 }
+        var open = VirtualFederation()
+        var latencies: [Duration] = []
+        for index in 0..<2 {
+            var federation = index == 0 ? full : open
+            // [0] goes alone (proposed as it arrives); [1] and [2] wait for the next block together, which makes the
+            // leader after it wait. Then two 40-byte items: only one fits in 64 bytes.
+            for item in [[UInt8(0)], [1], [2]] { federation.submitToAll(item) }
+            _ = federation.runUntilFinalized([2], limit: .seconds(10))
+            #expect(federation.finalized[0].contains { $0.items == [[1], [2]] })
+            let start = federation.now
+            federation.submitToAll([UInt8](repeating: 3, count: 40))
+            federation.submitToAll([UInt8](repeating: 4, count: 40))
+            let finished = federation.runUntilFinalized([UInt8](repeating: 3, count: 40), limit: .seconds(10))
+            latencies.append(try #require(finished) - start)
+            if index == 0 { full = federation } else { open = federation }
+        }
+        #expect(latencies[0] < .milliseconds(40), "full block: \(latencies[0])")
+        #expect(latencies[1] >= .milliseconds(30), "a block with room waits out the window: \(latencies[1])")
+    }
 }

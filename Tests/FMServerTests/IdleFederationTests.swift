@@ -68,7 +68,7 @@ struct IdleFederationTests {
             }
             return true
         }
-        // The digest reports that follow it (at the first quiet block) settle within a few iterations.
+        // The digest reports that follow it (at the first empty block after it) settle within a few iterations.
         try await Task.sleep(for: .seconds(2))
         let start = nodes[0].driver.status.finalizedCount
         try await Task.sleep(for: .seconds(3))
@@ -79,10 +79,15 @@ struct IdleFederationTests {
             blocks.append(block)
             if block.header.height + 1 >= end { break }
         }
-        let reports = blocks.flatMap(\.items).filter { item in
-            if case .some(.stateDigest) = try? FederationItem(canonicalBytes: item) { true } else { false }
-        }
-        #expect(reports.count >= 3, "divergence detection needs the guardians' reports after the transaction")
+        let transactionBlock = try #require(blocks.firstIndex { block in
+            block.items.contains { item in
+                if case .some(.transaction(let applied)) = try? FederationItem(canonicalBytes: item) { applied.txid == transaction.txid } else { false }
+            }
+        })
+        let reporters = Set(blocks[transactionBlock...].flatMap(\.items).compactMap { item -> PeerID? in
+            if case .some(.stateDigest(let report)) = try? FederationItem(canonicalBytes: item) { report.peer } else { nil }
+        })
+        #expect(reporters.count == 4, "divergence detection needs every guardian's report after the transaction: \(reporters)")
         let window = blocks.filter { $0.header.height >= start }
         // Before: a block every ~20 ms (over 100 in 3 s), half of them carrying a digest report (every 8 blocks per
         // guardian). Now: nothing to report while idle, and empty blocks up to 400 ms apart.

@@ -26,12 +26,12 @@ public struct ConsensusConfiguration: Sendable, Equatable {
     /// `idleProposalDelay`. An item arriving anywhere ends the back-off at once (``ConsensusMessage/wake(iteration:)``).
     /// Equal to `idleProposalDelay` (or below it): no back-off.
     public var maxIdleProposalDelay: Duration
-    /// Batching under load: a leader whose iteration extends a block of more than one item (items arrive faster than
-    /// blocks) proposes no earlier than this long after the iteration began, so one block carries what arrives
-    /// meanwhile and the per-block cost (votes, signatures, a durable commit at every guardian) is shared. After a
-    /// block of one item or none (a lone client, an idle federation) it proposes at once, and so does a federation of
-    /// one guardian. Zero: never wait.
-    /// Must be well below `iterationTimeout`. docs/consensus.md, "Batching under load".
+    /// Batching under load: a leader whose iteration follows one that notarized a block of more than one item (items
+    /// arrive faster than blocks) proposes no earlier than this long after the iteration began (a full block at once),
+    /// so one block carries what arrives meanwhile and the per-block cost (votes, signatures, a durable commit at every
+    /// guardian) is shared. After a block of one item or none (a lone client, an idle federation) or a ⊥ it proposes
+    /// at once, and so does a federation of one guardian. Zero: never wait. At most a quarter of `iterationTimeout` is used. docs/consensus.md, "Batching
+    /// under load".
     public var batchWindow: Duration
     /// Period of the status/retransmission timer that repairs lost messages and drives catch-up.
     public var retransmitInterval: Duration

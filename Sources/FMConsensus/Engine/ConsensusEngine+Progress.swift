@@ -146,7 +146,7 @@ extension ConsensusEngine {
         let excluded = itemHashes(inChainEndingAt: parent.hash)
         let chosen = pool.oldest(maxCount: limits.maxItemsPerBlock, maxBytes: limits.maxBlockBytes, excluding: excluded)
         // Under load, items wait for the batch window to close (a full block goes at once).
-        if !chosen.isEmpty, batchWindowOpen, chosen.count < limits.maxItemsPerBlock { return false }
+        if !chosen.isEmpty, batchWindowOpen, !blockIsFull(chosen, excluding: excluded) { return false }
         if chosen.isEmpty, !idleProposalDue, iterationIdleDelay > .zero {
             if !waitingForItems {
                 waitingForItems = true
