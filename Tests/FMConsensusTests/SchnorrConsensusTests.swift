@@ -25,7 +25,9 @@ import Testing
         let federation = FederationID(Hash256.sha256(Array("schnorr federation".utf8)))
         var engines = peers.indices.map { index in
             ConsensusEngine(
-                configuration: ConsensusConfiguration(peers: peers, ownID: peers[index], federationID: federation, idleProposalDelay: .zero),
+                // No timers here: leaders propose at once, never waiting for items or a batch window.
+                configuration: ConsensusConfiguration(
+                    peers: peers, ownID: peers[index], federationID: federation, idleProposalDelay: .zero, batchWindow: .zero),
                 signer: signers[index], verifier: verifier)
         }
         var stores: [[FinalizedBlock]] = Array(repeating: [], count: 4)
