@@ -68,7 +68,7 @@ struct IdleFederationTests {
             }
             return true
         }
-        // The digest reports that follow it (at the first empty block after it) settle within a few iterations.
+        // The digest reports that follow it (at the first quiet block) settle within a few iterations.
         try await Task.sleep(for: .seconds(2))
         let start = nodes[0].driver.status.finalizedCount
         try await Task.sleep(for: .seconds(3))

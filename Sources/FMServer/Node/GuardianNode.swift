@@ -247,9 +247,7 @@ public final class GuardianNode: Sendable {
                 DigestMetrics.shared.record(outcome)
                 activity.applied(outcome)
                 let changed = DigestReportSchedule.changesState(block.items)
-                if schedule.shouldReport(afterBlock: outcome.height, changedState: changed, empty: block.items.isEmpty) {
-                    await reportStateDigest(outcome)
-                }
+                if schedule.shouldReport(afterBlock: outcome.height, changedState: changed) { await reportStateDigest(outcome) }
                 if let height = outcome.shutdownAgreed { await driver.limitOrdering(toHeight: height) }
                 try refuseUnsupported(outcome.activatedVersions)
                 if outcome.stopsHere {

@@ -3,13 +3,9 @@ import FMEncoding
 
 /// When a guardian proposes its state digest (``StateDigests``) for the others to compare: only after state could
 /// have changed since its last report. Under steady traffic that is every ``StateDigests/reportInterval`` blocks;
-/// when traffic stops, at the first empty block after it (a leader proposes one only after waiting out the idle
-/// delay with nothing to propose, so divergence is still caught within a block of the pause); while idle, never.
-/// Reporting on a fixed block schedule would keep an idle federation busy: each report is an item, the items fill
-/// blocks, and blocks with items end the idle back-off of consensus (ConsensusEngine+Idle.swift). Reporting at the
-/// first block without state changes instead of the first empty one made every report a trigger for the others:
-/// a lone client's transactions (one per block) were each followed by a round of report blocks, doubling the blocks
-/// (and their consensus cost) per transaction.
+/// when traffic stops, at the first quiet block after it (so divergence is still caught within a few blocks); while
+/// idle, never. Reporting on a fixed block schedule would keep an idle federation busy: each report is an item, the
+/// items fill blocks, and blocks with items end the idle back-off of consensus (ConsensusEngine+Idle.swift).
 struct DigestReportSchedule {
     private var lastReport: UInt64?
     /// A guardian that just started reports once: it does not know what it reported before.
@@ -24,13 +20,12 @@ struct DigestReportSchedule {
         }
     }
 
-    /// Records block `height`, applied, and says whether to report the digest after it. `empty`: the block carried no
-    /// item at all.
-    mutating func shouldReport(afterBlock height: UInt64, changedState: Bool, empty: Bool) -> Bool {
+    /// Records block `height`, applied, and says whether to report the digest after it.
+    mutating func shouldReport(afterBlock height: UInt64, changedState: Bool) -> Bool {
         if changedState { changedSinceReport = true }
         guard changedSinceReport else { return false }
         let due = lastReport.map { height >= $0 + StateDigests.reportInterval } ?? true
-        guard due || empty else { return false }
+        guard due || !changedState else { return false }
         lastReport = height
         changedSinceReport = false
         return true
