@@ -5,9 +5,9 @@ import FMCore
 // soon as it holds an item, so while clients keep items coming, blocks carry one or two items each and that cost is
 // paid per item. A leader whose iteration follows one that notarized a block of more than one item (items arrived
 // faster than blocks) proposes no earlier than `batchWindow` after its iteration began, unless its block is full,
-// and its block carries everything that arrived meanwhile. A lone client's next transaction comes only after its previous one was finalized, and each guardian's
-// own items (its state digest reports) go one per block, so neither makes a block of two: they are proposed at once
-// and their latency is unchanged. A lone guardian never waits: its blocks need no votes from others, so they cost
+// and its block carries everything that arrived meanwhile. A lone client's next transaction comes only after its
+// previous one was finalized, and each guardian's own items (its state digest reports) go one per block, so neither
+// makes a block of two: they are proposed at once and their latency is unchanged. A lone guardian never waits: its blocks need no votes from others, so they cost
 // little, and waiting only left it idle (docs/benchmarks/ecash-vs-cashu.md). The window only delays a proposal
 // (local timing: liveness, never safety); it is at most a quarter of the voters' iteration timeout, and a ⊥ iteration
 // never opens it, so it cannot turn a slow federation into one that times out.
